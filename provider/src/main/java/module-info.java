@@ -1,0 +1,10 @@
+/** Clavis: a JCA/JCE provider with managed key lifecycles, key wrap, Argon2 and BIP32. */
+module dev.clavis.provider {
+  requires org.bouncycastle.provider;
+  requires com.sun.jna;
+  requires dev.clavis.pkcs11;
+
+  exports dev.clavis.provider;
+
+  provides java.security.Provider with dev.clavis.provider.ClavisProvider;
+}
