@@ -5,6 +5,7 @@ module dev.clavis.provider {
   requires dev.clavis.pkcs11;
 
   exports dev.clavis.provider;
+  exports dev.clavis.keyring;
 
   provides java.security.Provider with dev.clavis.provider.ClavisProvider;
 }

@@ -1,0 +1,160 @@
+package dev.clavis.keyring;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * How a key's versions age: rotation period, usage limit and expiry per version, the deletion
+ * window, and whether material may be exported. Immutable; build with {@link #builder()}.
+ */
+public final class KeyPolicy {
+
+  /** The default deletion window: destruction is cancellable for 7 days. */
+  public static final Duration DEFAULT_DELETION_WINDOW = Duration.ofDays(7);
+
+  private final Duration rotationPeriod;
+  private final long usageLimit;
+  private final Duration versionLifetime;
+  private final Duration deletionWindow;
+  private final boolean exportable;
+
+  private KeyPolicy(Builder b) {
+    this.rotationPeriod = b.rotationPeriod;
+    this.usageLimit = b.usageLimit;
+    this.versionLifetime = b.versionLifetime;
+    this.deletionWindow = b.deletionWindow;
+    this.exportable = b.exportable;
+  }
+
+  /** @return a policy with no automatic rotation, no limits, a 7-day deletion window, not exportable */
+  public static KeyPolicy defaults() {
+    return builder().build();
+  }
+
+  /** @return a builder starting from the defaults */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return a builder starting from this policy */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.rotationPeriod = rotationPeriod;
+    b.usageLimit = usageLimit;
+    b.versionLifetime = versionLifetime;
+    b.deletionWindow = deletionWindow;
+    b.exportable = exportable;
+    return b;
+  }
+
+  /** @return the age after which the primary is rotated before its next encryption */
+  public Optional<Duration> rotationPeriod() {
+    return Optional.ofNullable(rotationPeriod);
+  }
+
+  /** @return uses allowed per version before the next encryption rotates (or refuses) */
+  public OptionalLong usageLimit() {
+    return usageLimit == 0 ? OptionalLong.empty() : OptionalLong.of(usageLimit);
+  }
+
+  /** @return how long after activation a version expires (stops encrypting) */
+  public Optional<Duration> versionLifetime() {
+    return Optional.ofNullable(versionLifetime);
+  }
+
+  /** @return how long a scheduled destruction stays cancellable */
+  public Duration deletionWindow() {
+    return deletionWindow;
+  }
+
+  /** @return whether handles of this key expose their material through {@code getEncoded()} */
+  public boolean exportable() {
+    return exportable;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof KeyPolicy)) {
+      return false;
+    }
+    KeyPolicy p = (KeyPolicy) o;
+    return Objects.equals(rotationPeriod, p.rotationPeriod)
+        && usageLimit == p.usageLimit
+        && Objects.equals(versionLifetime, p.versionLifetime)
+        && deletionWindow.equals(p.deletionWindow)
+        && exportable == p.exportable;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(rotationPeriod, usageLimit, versionLifetime, deletionWindow, exportable);
+  }
+
+  @Override
+  public String toString() {
+    return "KeyPolicy{rotationPeriod=" + rotationPeriod + ", usageLimit=" + (usageLimit == 0 ? "none" : usageLimit)
+        + ", versionLifetime=" + versionLifetime + ", deletionWindow=" + deletionWindow + ", exportable=" + exportable + "}";
+  }
+
+  /** Builds a {@link KeyPolicy}; every setter validates its argument. */
+  public static final class Builder {
+    private Duration rotationPeriod;
+    private long usageLimit;
+    private Duration versionLifetime;
+    private Duration deletionWindow = DEFAULT_DELETION_WINDOW;
+    private boolean exportable;
+
+    private Builder() {}
+
+    /** Rotate the primary automatically once it is this old; null for never. */
+    public Builder rotationPeriod(Duration period) {
+      this.rotationPeriod = positiveOrNull(period, "rotation period");
+      return this;
+    }
+
+    /** Uses allowed per version; 0 for no limit. */
+    public Builder usageLimit(long limit) {
+      if (limit < 0) {
+        throw new IllegalArgumentException("usage limit must be 0 (none) or positive, got " + limit);
+      }
+      this.usageLimit = limit;
+      return this;
+    }
+
+    /** Each version stops encrypting this long after activation; null for never. */
+    public Builder versionLifetime(Duration lifetime) {
+      this.versionLifetime = positiveOrNull(lifetime, "version lifetime");
+      return this;
+    }
+
+    /** How long a scheduled destruction stays cancellable (may be zero). */
+    public Builder deletionWindow(Duration window) {
+      Objects.requireNonNull(window, "deletion window");
+      if (window.isNegative()) {
+        throw new IllegalArgumentException("deletion window must not be negative, got " + window);
+      }
+      this.deletionWindow = window;
+      return this;
+    }
+
+    /** Whether handles expose their material through {@code getEncoded()}. */
+    public Builder exportable(boolean exportable) {
+      this.exportable = exportable;
+      return this;
+    }
+
+    /** @return the policy */
+    public KeyPolicy build() {
+      return new KeyPolicy(this);
+    }
+
+    private static Duration positiveOrNull(Duration d, String what) {
+      if (d != null && (d.isZero() || d.isNegative())) {
+        throw new IllegalArgumentException(what + " must be positive, got " + d);
+      }
+      return d;
+    }
+  }
+}
