@@ -86,24 +86,44 @@ public final class KeyWrap {
   public static int unwrap(
       BlockCipher128 aesInverse, long iv, byte[] in, int inOff, int inLen, byte[] out, int outOff)
       throws IntegrityCheckException {
-    if (!isValidCiphertextLength(inLen)) {
-      throw new IllegalArgumentException(
-          "KW ciphertext must be a multiple of 8 bytes and at least 24 bytes, got " + inLen);
-    }
     // Work on a private copy: the recovered key data must not reach the caller before the check.
     byte[] work = Arrays.copyOfRange(in, inOff, inOff + inLen);
     try {
-      long a = wInverse(aesInverse, work, 0, inLen / SEMIBLOCK - 1);
-      // RFC 3394 §2.2.3: A must equal the initial value. One 64-bit comparison: no early exit
-      // on the first differing byte.
-      if ((a ^ iv) != 0) {
-        throw new IntegrityCheckException();
-      }
-      System.arraycopy(work, SEMIBLOCK, out, outOff, inLen - SEMIBLOCK);
-      return inLen - SEMIBLOCK;
+      int n = unwrapInPlace(aesInverse, iv, work, 0, inLen);
+      System.arraycopy(work, SEMIBLOCK, out, outOff, n);
+      return n;
     } finally {
       Arrays.fill(work, (byte) 0);
     }
+  }
+
+  /**
+   * Unwraps {@code buf[off, off + len)} in place and checks the initial value: on success the key
+   * data is at {@code buf[off + 8, off + len)}; on failure the range is zeroed.
+   *
+   * @param aesInverse AES keyed with the KEK for decryption
+   * @param iv the initial value the key was wrapped with
+   * @param buf the wrapped key, overwritten
+   * @param off where it starts
+   * @param len its length, a multiple of 8 and at least 24
+   * @return the key data length, {@code len - 8}
+   * @throws IntegrityCheckException if the recovered initial value differs from {@code iv}
+   * @throws IllegalArgumentException if {@code len} is not a valid ciphertext length
+   */
+  public static int unwrapInPlace(BlockCipher128 aesInverse, long iv, byte[] buf, int off, int len)
+      throws IntegrityCheckException {
+    if (!isValidCiphertextLength(len)) {
+      throw new IllegalArgumentException(
+          "KW ciphertext must be a multiple of 8 bytes and at least 24 bytes, got " + len);
+    }
+    long a = wInverse(aesInverse, buf, off, len / SEMIBLOCK - 1);
+    // RFC 3394 §2.2.3: A must equal the initial value. One 64-bit comparison: no early exit on
+    // the first differing byte.
+    if ((a ^ iv) != 0) {
+      Arrays.fill(buf, off, off + len, (byte) 0);
+      throw new IntegrityCheckException();
+    }
+    return len - SEMIBLOCK;
   }
 
   /**

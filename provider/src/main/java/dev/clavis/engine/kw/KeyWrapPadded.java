@@ -103,49 +103,70 @@ public final class KeyWrapPadded {
       byte[] out,
       int outOff)
       throws IntegrityCheckException {
-    if (!isValidCiphertextLength(inLen)) {
-      throw new IllegalArgumentException(
-          "KWP ciphertext must be a multiple of 8 bytes and at least 16 bytes, got " + inLen);
-    }
-    int n = inLen / SEMIBLOCK - 1;
     byte[] work = Arrays.copyOfRange(in, inOff, inOff + inLen);
     try {
-      long a;
-      if (n == 1) {
-        // RFC 5649 §4.2 step 1: exactly two semiblocks: A | P[1] = DEC(K, C[0] | C[1]).
-        aesInverse.process(Semiblocks.get(work, 0), Semiblocks.get(work, SEMIBLOCK));
-        a = aesInverse.hi();
-        Semiblocks.set(work, SEMIBLOCK, aesInverse.lo());
-        aesInverse.clear();
-      } else {
-        // RFC 5649 §4.2 step 1, otherwise: the RFC 3394 unwrapping process W⁻¹.
-        a = KeyWrap.wInverse(aesInverse, work, 0, n);
-      }
-      long mli = a & 0xFFFFFFFFL;
-      // RFC 5649 §3, the three checks, folded into one word without data-dependent branches:
-      // 1) MSB(32, A) = A65959A6.
-      long bad = (a >>> 32) ^ (aivConstant & 0xFFFFFFFFL);
-      // 2) 8 * (n - 1) < LSB(32, A) <= 8 * n. Each difference is negative exactly when the bound
-      //    is broken; its sign bit is spread over the word by the arithmetic shift.
-      bad |= (mli - 8L * (n - 1) - 1) >> 63;
-      bad |= (8L * n - mli) >> 63;
-      // 3) the b = 8n - MLI rightmost octets of P are zero. Only the last semiblock can hold
-      //    padding; a byte at plaintext index pos is padding exactly when pos >= MLI.
-      int lastBase = SEMIBLOCK * n; // offset of the last semiblock of P in work (P starts at 8)
-      for (int k = 0; k < SEMIBLOCK; k++) {
-        long pos = 8L * (n - 1) + k;
-        long isPadding = (mli - pos - 1) >> 63; // all ones when pos >= mli
-        bad |= work[lastBase + k] & isPadding;
-      }
-      if (bad != 0) {
-        throw new IntegrityCheckException();
-      }
-      int length = (int) mli;
+      int length = unwrapInPlace(aesInverse, aivConstant, work, 0, inLen);
       System.arraycopy(work, SEMIBLOCK, out, outOff, length);
       return length;
     } finally {
       Arrays.fill(work, (byte) 0);
     }
+  }
+
+  /**
+   * Unwraps {@code buf[off, off + len)} in place and runs the three checks of RFC 5649 §3 in
+   * constant time: on success the key data is at {@code buf[off + 8, off + 8 + result)}; on
+   * failure the range is zeroed.
+   *
+   * @param aesInverse AES keyed with the KEK for decryption
+   * @param aivConstant the 32-bit constant of the AIV, {@link #AIV_CONSTANT}
+   * @param buf the wrapped key, overwritten
+   * @param off where it starts
+   * @param len its length, a multiple of 8 and at least 16
+   * @return the key data length (the MLI)
+   * @throws IntegrityCheckException if the AIV constant, the MLI or the padding is wrong
+   * @throws IllegalArgumentException if {@code len} is not a valid ciphertext length
+   */
+  public static int unwrapInPlace(
+      BlockCipher128 aesInverse, int aivConstant, byte[] buf, int off, int len)
+      throws IntegrityCheckException {
+    if (!isValidCiphertextLength(len)) {
+      throw new IllegalArgumentException(
+          "KWP ciphertext must be a multiple of 8 bytes and at least 16 bytes, got " + len);
+    }
+    int n = len / SEMIBLOCK - 1;
+    long a;
+    if (n == 1) {
+      // RFC 5649 §4.2 step 1: exactly two semiblocks: A | P[1] = DEC(K, C[0] | C[1]).
+      aesInverse.process(Semiblocks.get(buf, off), Semiblocks.get(buf, off + SEMIBLOCK));
+      a = aesInverse.hi();
+      Semiblocks.set(buf, off + SEMIBLOCK, aesInverse.lo());
+      aesInverse.clear();
+    } else {
+      // RFC 5649 §4.2 step 1, otherwise: the RFC 3394 unwrapping process W⁻¹.
+      a = KeyWrap.wInverse(aesInverse, buf, off, n);
+    }
+    long mli = a & 0xFFFFFFFFL;
+    // RFC 5649 §3, the three checks, folded into one word without data-dependent branches:
+    // 1) MSB(32, A) = A65959A6.
+    long bad = (a >>> 32) ^ (aivConstant & 0xFFFFFFFFL);
+    // 2) 8 * (n - 1) < LSB(32, A) <= 8 * n. Each difference is negative exactly when the bound is
+    //    broken; the arithmetic shift spreads its sign bit over the word.
+    bad |= (mli - 8L * (n - 1) - 1) >> 63;
+    bad |= (8L * n - mli) >> 63;
+    // 3) the b = 8n - MLI rightmost octets of P are zero. Only the last semiblock can hold
+    //    padding; the byte at plaintext index pos is padding exactly when pos >= MLI.
+    int last = off + SEMIBLOCK * n; // the last semiblock of P (P starts at off + 8)
+    for (int k = 0; k < SEMIBLOCK; k++) {
+      long pos = 8L * (n - 1) + k;
+      long isPadding = (mli - pos - 1) >> 63; // all ones when pos >= mli
+      bad |= buf[last + k] & isPadding;
+    }
+    if (bad != 0) {
+      Arrays.fill(buf, off, off + len, (byte) 0);
+      throw new IntegrityCheckException();
+    }
+    return (int) mli;
   }
 
   private static long paddedLength(int length) {

@@ -51,6 +51,12 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
 
   private static final int SEMIBLOCK = 8;
   private static final byte[] EMPTY = new byte[0];
+  /** RFC 3394 §2.2.3.1. Never handed out: callers get clones. */
+  private static final byte[] KW_DEFAULT_IV = {
+    (byte) 0xA6, (byte) 0xA6, (byte) 0xA6, (byte) 0xA6, (byte) 0xA6, (byte) 0xA6, (byte) 0xA6, (byte) 0xA6
+  };
+  /** RFC 5649 §3, the AIV constant. Never handed out: callers get clones. */
+  private static final byte[] KWP_AIV = {(byte) 0xA6, (byte) 0x59, (byte) 0x59, (byte) 0xA6};
 
   /** {@code AES/KW/NoPadding}, {@code AESWrap}, {@code AESKW}: any AES KEK size. */
   public static final class Kw extends KeyWrapCipherSpi {
@@ -222,7 +228,7 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     byte[] value = iv != null ? iv : defaultIv();
     try {
       AlgorithmParameters params = AlgorithmParameters.getInstance("AES");
-      params.init(new IvParameterSpec(value));
+      params.init(new IvParameterSpec(value)); // IvParameterSpec copies
       return params;
     } catch (NoSuchAlgorithmException | InvalidParameterSpecException e) {
       throw new ProviderException("cannot encode the " + name + " initial value as AES parameters", e);
@@ -371,7 +377,7 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
 
   private byte[] checkIv(byte[] value) throws InvalidAlgorithmParameterException {
     if (value == null) {
-      return defaultIv();
+      return defaultIv(); // shared constant: iv is only read or cloned
     }
     if (!padded) {
       if (value.length != SEMIBLOCK) {
@@ -395,13 +401,7 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
   }
 
   private byte[] defaultIv() {
-    if (padded) {
-      int c = KeyWrapPadded.AIV_CONSTANT;
-      return new byte[] {(byte) (c >>> 24), (byte) (c >>> 16), (byte) (c >>> 8), (byte) c};
-    }
-    byte[] v = new byte[SEMIBLOCK];
-    Arrays.fill(v, (byte) 0xA6); // RFC 3394 §2.2.3.1
-    return v;
+    return padded ? KWP_AIV : KW_DEFAULT_IV;
   }
 
   // ---------------------------------------------------------------- bytes: update, doFinal
@@ -566,26 +566,30 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     } catch (IllegalBlockSizeException e) {
       throw new InvalidKeyException(e.getMessage(), e);
     }
-    byte[] plain = new byte[wrappedKey.length - SEMIBLOCK];
+    // Unwrap in place in a private copy; the key data starts after the integrity semiblock.
+    byte[] work = wrappedKey.clone();
     try {
-      int n = unwrapInto(wrappedKey, 0, wrappedKey.length, plain, 0);
-      return rebuild(plain, n, wrappedKeyAlgorithm, wrappedKeyType);
+      BlockCipher128 aes = aes();
+      int n = padded
+          ? KeyWrapPadded.unwrapInPlace(aes, kwpAiv, work, 0, work.length)
+          : KeyWrap.unwrapInPlace(aes, kwIv, work, 0, work.length);
+      return rebuild(work, SEMIBLOCK, n, wrappedKeyAlgorithm, wrappedKeyType);
     } catch (IntegrityCheckException e) {
       throw new InvalidKeyException(
           IntegrityCheckException.MESSAGE, new BadPaddingException(IntegrityCheckException.MESSAGE));
     } finally {
-      Arrays.fill(plain, (byte) 0);
+      Arrays.fill(work, (byte) 0);
     }
   }
 
-  private Key rebuild(byte[] plain, int n, String algorithm, int type)
+  private Key rebuild(byte[] data, int off, int n, String algorithm, int type)
       throws InvalidKeyException, NoSuchAlgorithmException {
     switch (type) {
       case Cipher.SECRET_KEY:
-        return new SecretKeySpec(plain, 0, n, algorithm);
+        return new SecretKeySpec(data, off, n, algorithm);
       case Cipher.PRIVATE_KEY:
       case Cipher.PUBLIC_KEY:
-        byte[] encoding = Arrays.copyOf(plain, n);
+        byte[] encoding = Arrays.copyOfRange(data, off, off + n);
         try {
           KeyFactory factory = KeyFactory.getInstance(algorithm);
           return type == Cipher.PRIVATE_KEY

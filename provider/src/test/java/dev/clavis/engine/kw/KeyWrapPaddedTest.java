@@ -145,4 +145,12 @@ class KeyWrapPaddedTest {
     assertEquals(
         "KWP ciphertext must be a multiple of 8 bytes and at least 16 bytes, got " + length, e.getMessage());
   }
+
+  @Test
+  void unwrapInPlace_badPadding_zeroesTheBufferRange() {
+    byte[] ct = forge(0xA65959A6_00000005L, hex("0102030405000100"));
+    assertThrows(IntegrityCheckException.class,
+        () -> KeyWrapPadded.unwrapInPlace(TestAes.decryptor(KEK), KeyWrapPadded.AIV_CONSTANT, ct, 0, 16));
+    assertArrayEquals(new byte[16], ct, "recovered data left behind");
+  }
 }

@@ -141,4 +141,26 @@ class KeyWrapTest {
     KeyWrap.unwrap(TestAes.decryptor(KEK256), KeyWrap.DEFAULT_IV, wrapped, 0, wrapped.length, back, 0);
     assertArrayEquals(plain, back);
   }
+
+  @Test
+  void unwrapInPlace_tampered_zeroesTheBufferRange() throws Exception {
+    byte[] plain = hex("00112233445566778899aabbccddeeff");
+    byte[] buf = new byte[2 + 24 + 2];
+    Arrays.fill(buf, (byte) 0x77);
+    KeyWrap.wrap(TestAes.encryptor(KEK256), KeyWrap.DEFAULT_IV, plain, 0, 16, buf, 2);
+    buf[10] ^= 1;
+    assertThrows(IntegrityCheckException.class,
+        () -> KeyWrap.unwrapInPlace(TestAes.decryptor(KEK256), KeyWrap.DEFAULT_IV, buf, 2, 24));
+    assertArrayEquals(new byte[24], Arrays.copyOfRange(buf, 2, 26), "recovered data left behind");
+    assertEquals((byte) 0x77, buf[1]);
+    assertEquals((byte) 0x77, buf[26]);
+  }
+
+  @Test
+  void unwrapInPlace_valid_leavesKeyDataAfterTheIntegritySemiblock() throws Exception {
+    byte[] buf = hex("1fa68b0a8112b447aef34bd8fb5a7b829d3e862371d2cfe5"); // RFC 3394 §4.1
+    int n = KeyWrap.unwrapInPlace(TestAes.decryptor(hex("000102030405060708090a0b0c0d0e0f")), KeyWrap.DEFAULT_IV, buf, 0, 24);
+    assertEquals(16, n);
+    assertEquals("00112233445566778899aabbccddeeff", TestAes.hex(Arrays.copyOfRange(buf, 8, 24)));
+  }
 }
