@@ -2,6 +2,7 @@ package dev.clavis.provider.jca;
 
 import dev.clavis.engine.kw.JdkAesBlock;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.NoSuchProviderException;
 import java.security.ProviderException;
 import java.util.Arrays;
@@ -21,8 +22,8 @@ import javax.crypto.SecretKey;
  * private ECB cipher of its own, so correctness never depends on the sharing.
  *
  * <p>What stays in memory: like any initialised {@code Cipher}, a thread's ECB cipher keeps the
- * schedule of the last KEK used on that thread until the next KW/KWP {@code init} there re-keys
- * it. No Clavis code keeps a KEK copy in this cache.
+ * schedule of the last KEK used on that thread, and the cache a copy of that KEK to recognise it,
+ * until an {@code init} with another KEK on that thread re-keys it.
  */
 public final class AesBlockCache {
 
@@ -57,10 +58,8 @@ public final class AesBlockCache {
   /** One thread's ciphers. Only the thread that created it reads or writes its mutable fields. */
   static final class Slot {
     private final Thread owner = Thread.currentThread();
-    private JdkAesBlock encrypt;
-    private JdkAesBlock decrypt;
-    private Object encryptToken;
-    private Object decryptToken;
+    private final Direction encrypt = new Direction(false);
+    private final Direction decrypt = new Direction(true);
 
     /**
      * Returns the block function stamped with {@code token}, or null if this slot belongs to
@@ -70,28 +69,46 @@ public final class AesBlockCache {
       if (Thread.currentThread() != owner) {
         return null;
       }
-      if (decrypting) {
-        return decryptToken == token ? decrypt : null;
-      }
-      return encryptToken == token ? encrypt : null;
+      Direction d = decrypting ? decrypt : encrypt;
+      return d.token == token ? d.block : null;
     }
 
     private void bind(byte[] kek, boolean decrypting, Object token) {
-      if (decrypting) {
-        decryptToken = null;
-        if (decrypt == null) {
-          decrypt = new JdkAesBlock(newEcb());
+      (decrypting ? decrypt : encrypt).bind(kek, token);
+    }
+  }
+
+  /** One direction of a thread's AES: the ECB cipher, the KEK it holds and the current token. */
+  private static final class Direction {
+    private final boolean decrypt;
+    private JdkAesBlock block;
+    /**
+     * The KEK the cipher is keyed with. It adds nothing to what the keyed cipher already holds
+     * (the first AES round keys are the key itself) and lets a re-init with the same KEK skip
+     * {@code Cipher.init}. Overwritten when another KEK is bound.
+     */
+    private byte[] key;
+    private Object token;
+
+    Direction(boolean decrypt) {
+      this.decrypt = decrypt;
+    }
+
+    void bind(byte[] kek, Object newToken) {
+      token = null;
+      // Constant-time comparison: the cached KEK must not leak through timing.
+      if (block == null || key == null || !MessageDigest.isEqual(key, kek)) {
+        if (block == null) {
+          block = new JdkAesBlock(newEcb());
         }
-        key(decrypt.cipher(), kek, true);
-        decryptToken = token;
-      } else {
-        encryptToken = null;
-        if (encrypt == null) {
-          encrypt = new JdkAesBlock(newEcb());
+        if (key != null) {
+          Arrays.fill(key, (byte) 0);
+          key = null;
         }
-        key(encrypt.cipher(), kek, false);
-        encryptToken = token;
+        key(block.cipher(), kek, decrypt);
+        key = kek.clone();
       }
+      token = newToken;
     }
   }
 

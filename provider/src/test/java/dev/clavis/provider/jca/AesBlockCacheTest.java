@@ -68,4 +68,34 @@ class AesBlockCacheTest {
     own.process(0, 0);
     assertEquals(0x66e94bd4ef8a2c3bL, own.hi());
   }
+
+  @Test
+  void bind_sameKekAgain_movesTheTokenAndKeepsTheKey() {
+    AesBlockCache cache = new AesBlockCache();
+    Object first = new Object();
+    Object second = new Object();
+    AesBlockCache.Slot slot = cache.bind(KEY_A, false, first);
+    JdkAesBlock before = slot.bound(first, false);
+    cache.bind(KEY_A.clone(), false, second);
+    assertNull(slot.bound(first, false));
+    JdkAesBlock after = slot.bound(second, false);
+    assertSame(before, after);
+    after.process(0, 0);
+    assertEquals(0x66e94bd4ef8a2c3bL, after.hi());
+  }
+
+  @Test
+  void bind_otherKekAfterSame_rekeys() {
+    AesBlockCache cache = new AesBlockCache();
+    cache.bind(KEY_A, false, new Object());
+    Object token = new Object();
+    byte[] other = new byte[16];
+    other[0] = 1;
+    JdkAesBlock block = cache.bind(other, false, token).bound(token, false);
+    block.process(0, 0);
+    JdkAesBlock reference = AesBlockCache.privateBlock(other, false);
+    reference.process(0, 0);
+    assertEquals(reference.hi(), block.hi());
+    assertEquals(reference.lo(), block.lo());
+  }
 }
