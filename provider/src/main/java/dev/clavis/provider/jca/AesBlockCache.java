@@ -15,11 +15,12 @@ import javax.crypto.SecretKey;
  *
  * <p>Why: {@code Cipher.getInstance} of the inner ECB cipher costs more than a whole 256-bit key
  * wrap, so a fresh one per KW cipher would double the cost of the common
- * {@code getInstance + init + wrap} pattern. A thread's cipher is re-keyed by each KW/KWP
- * {@code init} on that thread; SunJCE skips the key expansion when the KEK is the one it already
- * holds. Each binding carries a token; a KW cipher whose token is no longer current (another
- * KW cipher on the thread was initialised since, or it moved to another thread) falls back to a
- * private ECB cipher of its own, so correctness never depends on the sharing.
+ * {@code getInstance + init + wrap} pattern. Each KW/KWP {@code init} binds the thread's cipher
+ * to its KEK: one key schedule per init, none at all when the thread's cipher already holds that
+ * KEK (compared in constant time). Each binding carries a token; a KW cipher whose token is no
+ * longer current (another KW cipher on the thread was initialised since, or it moved to another
+ * thread) falls back to a private ECB cipher of its own, so correctness never depends on the
+ * sharing.
  *
  * <p>What stays in memory: like any initialised {@code Cipher}, a thread's ECB cipher keeps the
  * schedule of the last KEK used on that thread, and the cache a copy of that KEK to recognise it,
@@ -27,10 +28,10 @@ import javax.crypto.SecretKey;
  */
 public final class AesBlockCache {
 
+  private final ThreadLocal<Slot> slots = ThreadLocal.withInitial(Slot::new);
+
   /** Creates an empty cache; the provider makes one for all its key-wrap ciphers. */
   public AesBlockCache() {}
-
-  private final ThreadLocal<Slot> slots = ThreadLocal.withInitial(Slot::new);
 
   /**
    * Keys the calling thread's ECB cipher for {@code kek} in one direction and stamps it with
