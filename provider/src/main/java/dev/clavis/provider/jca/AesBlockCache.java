@@ -10,10 +10,10 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 
 /**
- * The keyed AES block functions behind the key-wrap ciphers: one {@code AES/ECB/NoPadding}
- * SunJCE cipher per thread and direction, shared by the KW/KWP ciphers of one provider instance.
+ * The keyed AES block functions behind the key-wrap ciphers: one SunJCE AES cipher per thread
+ * and direction ({@link JdkAesBlock}), shared by the KW/KWP ciphers of one provider instance.
  *
- * <p>Why: {@code Cipher.getInstance} of the inner ECB cipher costs more than a whole 256-bit key
+ * <p>Why: {@code Cipher.getInstance} of the inner AES cipher costs more than a whole 256-bit key
  * wrap, so a fresh one per KW cipher would double the cost of the common
  * {@code getInstance + init + wrap} pattern. Each KW/KWP {@code init} binds the thread's cipher
  * to its KEK: one key schedule per init, none at all when the thread's cipher already holds that
@@ -22,7 +22,7 @@ import javax.crypto.SecretKey;
  * thread) falls back to a private ECB cipher of its own, so correctness never depends on the
  * sharing.
  *
- * <p>What stays in memory: like any initialised {@code Cipher}, a thread's ECB cipher keeps the
+ * <p>What stays in memory: like any initialised {@code Cipher}, a thread's AES cipher keeps the
  * schedule of the last KEK used on that thread, and the cache a copy of that KEK to recognise it,
  * until an {@code init} with another KEK on that thread re-keys it.
  */
@@ -34,7 +34,7 @@ public final class AesBlockCache {
   public AesBlockCache() {}
 
   /**
-   * Keys the calling thread's ECB cipher for {@code kek} in one direction and stamps it with
+   * Keys the calling thread's AES for {@code kek} in one direction and stamps it with
    * {@code token}.
    *
    * @return the thread's slot, which {@link Slot#bound} answers for this token until re-keyed
@@ -46,13 +46,13 @@ public final class AesBlockCache {
   }
 
   /**
-   * Creates and keys an ECB cipher for one KW/KWP cipher alone.
+   * Creates and keys an AES block function for one KW/KWP cipher alone.
    *
-   * @throws ProviderException if the JDK offers no AES/ECB/NoPadding
+   * @throws ProviderException if the JDK offers no AES/ECB or AES/CBC cipher
    */
   static JdkAesBlock privateBlock(byte[] kek, boolean decrypt) {
-    JdkAesBlock block = new JdkAesBlock(newEcb());
-    key(block.cipher(), kek, decrypt);
+    JdkAesBlock block = newBlock(decrypt);
+    key(block, kek);
     return block;
   }
 
@@ -79,7 +79,7 @@ public final class AesBlockCache {
     }
   }
 
-  /** One direction of a thread's AES: the ECB cipher, the KEK it holds and the current token. */
+  /** One direction of a thread's AES: the block function, the KEK it holds, the current token. */
   private static final class Direction {
     private final boolean decrypt;
     private JdkAesBlock block;
@@ -100,38 +100,45 @@ public final class AesBlockCache {
       // Constant-time comparison: the cached KEK must not leak through timing.
       if (block == null || key == null || !MessageDigest.isEqual(key, kek)) {
         if (block == null) {
-          block = new JdkAesBlock(newEcb());
+          block = newBlock(decrypt);
         }
         if (key != null) {
           Arrays.fill(key, (byte) 0);
           key = null;
         }
-        key(block.cipher(), kek, decrypt);
+        key(block, kek);
         key = kek.clone();
       }
       token = newToken;
     }
   }
 
-  private static Cipher newEcb() {
+  /** Encryption through CBC with the chaining cancelled, decryption through ECB (see JdkAesBlock). */
+  private static JdkAesBlock newBlock(boolean decrypt) {
+    return decrypt
+        ? JdkAesBlock.decryptor(newCipher("AES/ECB/NoPadding"))
+        : JdkAesBlock.encryptor(newCipher("AES/CBC/NoPadding"));
+  }
+
+  private static Cipher newCipher(String transformation) {
     try {
       // SunJCE by name: its AES is the one HotSpot intrinsifies with AES-NI.
-      return Cipher.getInstance("AES/ECB/NoPadding", "SunJCE");
+      return Cipher.getInstance(transformation, "SunJCE");
     } catch (NoSuchProviderException e) {
       try {
-        return Cipher.getInstance("AES/ECB/NoPadding");
+        return Cipher.getInstance(transformation);
       } catch (GeneralSecurityException e2) {
-        throw new ProviderException("no AES/ECB/NoPadding cipher in this JDK", e2);
+        throw new ProviderException("no " + transformation + " cipher in this JDK", e2);
       }
     } catch (GeneralSecurityException e) {
-      throw new ProviderException("SunJCE offers no AES/ECB/NoPadding", e);
+      throw new ProviderException("SunJCE offers no " + transformation, e);
     }
   }
 
-  private static void key(Cipher ecb, byte[] kek, boolean decrypt) {
+  private static void key(JdkAesBlock block, byte[] kek) {
     RawAesKey key = new RawAesKey(kek);
     try {
-      ecb.init(decrypt ? Cipher.DECRYPT_MODE : Cipher.ENCRYPT_MODE, key);
+      block.key(key);
     } catch (GeneralSecurityException e) {
       // The SPI has validated the KEK length already; this is a JDK configuration problem.
       throw new ProviderException("the JDK's AES refused a " + kek.length * 8 + "-bit key", e);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import javax.crypto.Cipher;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class JdkAesBlockTest {
@@ -21,13 +22,35 @@ class JdkAesBlockTest {
   }
 
   @Test
+  void process_encryptorRepeated_cancelsTheCbcChaining() {
+    JdkAesBlock aes = TestAes.encryptor(KEY);
+    for (int i = 0; i < 5; i++) {
+      aes.process(0x0011223344556677L, 0x8899aabbccddeeffL);
+      assertEquals(0x8ea2b7ca516745bfL, aes.hi(), "call " + i);
+      assertEquals(0xeafc49904b496089L, aes.lo(), "call " + i);
+      aes.clear();
+    }
+  }
+
+  @Test
+  void key_again_restartsFromTheZeroIv() throws Exception {
+    JdkAesBlock aes = TestAes.encryptor(KEY);
+    aes.process(1, 2);
+    aes.key(new SecretKeySpec(KEY, "AES"));
+    aes.process(0x0011223344556677L, 0x8899aabbccddeeffL);
+    assertEquals(0x8ea2b7ca516745bfL, aes.hi());
+  }
+
+  @Test
   void process_decryptor_invertsTheEncryptor() {
     JdkAesBlock enc = TestAes.encryptor(KEY);
     JdkAesBlock dec = TestAes.decryptor(KEY);
-    enc.process(123456789L, -987654321L);
-    dec.process(enc.hi(), enc.lo());
-    assertEquals(123456789L, dec.hi());
-    assertEquals(-987654321L, dec.lo());
+    for (long i = 0; i < 3; i++) {
+      enc.process(123456789L + i, -987654321L);
+      dec.process(enc.hi(), enc.lo());
+      assertEquals(123456789L + i, dec.hi());
+      assertEquals(-987654321L, dec.lo());
+    }
   }
 
   @Test
@@ -40,8 +63,8 @@ class JdkAesBlockTest {
   }
 
   @Test
-  void process_uninitialisedCipher_throwsIllegalState() throws Exception {
-    JdkAesBlock aes = new JdkAesBlock(Cipher.getInstance("AES/ECB/NoPadding", "SunJCE"));
+  void process_unkeyedCipher_throwsIllegalState() throws Exception {
+    JdkAesBlock aes = JdkAesBlock.decryptor(Cipher.getInstance("AES/ECB/NoPadding", "SunJCE"));
     assertThrows(IllegalStateException.class, () -> aes.process(0, 0));
   }
 }

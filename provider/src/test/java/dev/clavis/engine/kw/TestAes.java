@@ -11,11 +11,23 @@ final class TestAes {
   private TestAes() {}
 
   static JdkAesBlock encryptor(byte[] key) {
-    return block(key, Cipher.ENCRYPT_MODE);
+    try {
+      JdkAesBlock b = JdkAesBlock.encryptor(Cipher.getInstance("AES/CBC/NoPadding", "SunJCE"));
+      b.key(new SecretKeySpec(key, "AES"));
+      return b;
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
   }
 
   static JdkAesBlock decryptor(byte[] key) {
-    return block(key, Cipher.DECRYPT_MODE);
+    try {
+      JdkAesBlock b = JdkAesBlock.decryptor(Cipher.getInstance("AES/ECB/NoPadding", "SunJCE"));
+      b.key(new SecretKeySpec(key, "AES"));
+      return b;
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
   }
 
   static byte[] hex(String s) {
@@ -24,15 +36,5 @@ final class TestAes {
 
   static String hex(byte[] b) {
     return HexFormat.of().formatHex(b);
-  }
-
-  private static JdkAesBlock block(byte[] key, int mode) {
-    try {
-      Cipher ecb = Cipher.getInstance("AES/ECB/NoPadding", "SunJCE");
-      ecb.init(mode, new SecretKeySpec(key, "AES"));
-      return new JdkAesBlock(ecb);
-    } catch (GeneralSecurityException e) {
-      throw new AssertionError(e);
-    }
   }
 }
