@@ -1,5 +1,6 @@
 package dev.clavis.provider;
 
+import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
 import java.security.Provider;
 
 /**
@@ -49,6 +50,9 @@ public final class ClavisProvider extends Provider {
     // --- AES key wrap (RFC 3394, RFC 5649) ---
 
     // --- Argon2 (RFC 9106) ---
+    t.add("SecretKeyFactory", "Argon2id", p -> new Argon2SecretKeyFactorySpi.Argon2id());
+    t.add("SecretKeyFactory", "Argon2i", p -> new Argon2SecretKeyFactorySpi.Argon2i());
+    t.add("SecretKeyFactory", "Argon2d", p -> new Argon2SecretKeyFactorySpi.Argon2d());
 
     // --- BIP32 hierarchical deterministic keys ---
 
