@@ -170,7 +170,7 @@ public final class Argon2 {
       return tag;
     } finally {
       if (fill != null) {
-        Arrays.fill(fill.memory, 0L);
+        fill.wipe();
       }
       Arrays.fill(h0, (byte) 0);
       Arrays.fill(seed, (byte) 0);

@@ -1,6 +1,8 @@
 package dev.clavis.engine.argon2;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -60,23 +62,42 @@ final class Argon2Fill {
   }
 
   /**
-   * Fills segment {@code slice} of every lane. The calling thread takes lanes too, and pool helpers
-   * only take lanes nobody has claimed yet, so the call finishes even if no helper ever runs.
+   * Fills segment {@code slice} of every lane; returns once all are done (the synchronisation
+   * point of §3.4: no lane may start the next slice before every lane finished this one).
    */
   private void fillSlice(int pass, int slice) {
+    forEachLane(lane -> fillSegment(pass, slice, lane));
+  }
+
+  /** Wipes the whole memory, lanes in parallel. */
+  void wipe() {
+    try {
+      forEachLane(lane -> Arrays.fill(memory,
+          lane * laneLength * Argon2Block.WORDS, (lane + 1) * laneLength * Argon2Block.WORDS, 0L));
+    } catch (RuntimeException | Error e) {
+      Arrays.fill(memory, 0L);
+      throw e;
+    }
+  }
+
+  /**
+   * Runs {@code action} once for every lane and returns when all have finished. The calling thread
+   * takes lanes too, and pool helpers only take lanes nobody has claimed yet, so the call
+   * finishes even if no helper ever runs.
+   */
+  private void forEachLane(IntConsumer action) {
     int workers = Math.min(lanes, Argon2Executor.THREADS);
     if (workers == 1) {
       for (int lane = 0; lane < lanes; lane++) {
-        fillSegment(pass, slice, lane);
+        action.accept(lane);
       }
       return;
     }
-    SliceJob job = new SliceJob(pass, slice, Thread.currentThread());
+    LaneJob job = new LaneJob(action, Thread.currentThread());
     for (int i = 1; i < workers; i++) {
       Argon2Executor.submit(job);
     }
     job.run();
-    // The synchronisation point: no lane may start the next slice before all finished this one.
     while (job.unfinished.get() != 0) {
       LockSupport.park(this);
     }
@@ -85,18 +106,16 @@ final class Argon2Fill {
     }
   }
 
-  /** Claims and fills lanes of one slice until none is left. */
-  private final class SliceJob implements Runnable {
-    private final int pass;
-    private final int slice;
+  /** Claims lanes one at a time until none is left. */
+  private final class LaneJob implements Runnable {
+    private final IntConsumer action;
     private final Thread waiter;
     private final AtomicInteger nextLane = new AtomicInteger();
     final AtomicInteger unfinished = new AtomicInteger(lanes);
     volatile Throwable failure;
 
-    SliceJob(int pass, int slice, Thread waiter) {
-      this.pass = pass;
-      this.slice = slice;
+    LaneJob(IntConsumer action, Thread waiter) {
+      this.action = action;
       this.waiter = waiter;
     }
 
@@ -105,7 +124,7 @@ final class Argon2Fill {
       int lane;
       while ((lane = nextLane.getAndIncrement()) < lanes) {
         try {
-          fillSegment(pass, slice, lane);
+          action.accept(lane);
         } catch (Throwable t) {
           failure = t;
         } finally {
