@@ -66,14 +66,16 @@ final class Argon2Fill {
    * point of §3.4: no lane may start the next slice before every lane finished this one).
    */
   private void fillSlice(int pass, int slice) {
-    forEachLane(lane -> fillSegment(pass, slice, lane));
+    forEach(lanes, lane -> fillSegment(pass, slice, lane));
   }
 
-  /** Wipes the whole memory, lanes in parallel. */
+  /** Wipes the whole memory, in as many parallel parts as there are pool threads or lanes. */
   void wipe() {
+    int parts = Math.max(lanes, Argon2Executor.THREADS);
+    long words = memory.length;
     try {
-      forEachLane(lane -> Arrays.fill(memory,
-          lane * laneLength * Argon2Block.WORDS, (lane + 1) * laneLength * Argon2Block.WORDS, 0L));
+      forEach(parts, part -> Arrays.fill(memory,
+          (int) (words * part / parts), (int) (words * (part + 1) / parts), 0L));
     } catch (RuntimeException | Error e) {
       Arrays.fill(memory, 0L);
       throw e;
@@ -81,19 +83,19 @@ final class Argon2Fill {
   }
 
   /**
-   * Runs {@code action} once for every lane and returns when all have finished. The calling thread
-   * takes lanes too, and pool helpers only take lanes nobody has claimed yet, so the call
+   * Runs {@code action} for {@code 0 .. parts-1} and returns when all have finished. The calling
+   * thread takes parts too, and pool helpers only take parts nobody has claimed yet, so the call
    * finishes even if no helper ever runs.
    */
-  private void forEachLane(IntConsumer action) {
-    int workers = Math.min(lanes, Argon2Executor.THREADS);
+  private void forEach(int parts, IntConsumer action) {
+    int workers = Math.min(parts, Argon2Executor.THREADS);
     if (workers == 1) {
-      for (int lane = 0; lane < lanes; lane++) {
-        action.accept(lane);
+      for (int part = 0; part < parts; part++) {
+        action.accept(part);
       }
       return;
     }
-    LaneJob job = new LaneJob(action, Thread.currentThread());
+    PartJob job = new PartJob(parts, action, Thread.currentThread());
     for (int i = 1; i < workers; i++) {
       Argon2Executor.submit(job);
     }
@@ -106,25 +108,28 @@ final class Argon2Fill {
     }
   }
 
-  /** Claims lanes one at a time until none is left. */
-  private final class LaneJob implements Runnable {
+  /** Claims parts (lanes, or ranges to wipe) one at a time until none is left. */
+  private static final class PartJob implements Runnable {
+    private final int parts;
     private final IntConsumer action;
     private final Thread waiter;
-    private final AtomicInteger nextLane = new AtomicInteger();
-    final AtomicInteger unfinished = new AtomicInteger(lanes);
+    private final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger unfinished;
     volatile Throwable failure;
 
-    LaneJob(IntConsumer action, Thread waiter) {
+    PartJob(int parts, IntConsumer action, Thread waiter) {
+      this.parts = parts;
       this.action = action;
       this.waiter = waiter;
+      this.unfinished = new AtomicInteger(parts);
     }
 
     @Override
     public void run() {
-      int lane;
-      while ((lane = nextLane.getAndIncrement()) < lanes) {
+      int part;
+      while ((part = next.getAndIncrement()) < parts) {
         try {
-          action.accept(lane);
+          action.accept(part);
         } catch (Throwable t) {
           failure = t;
         } finally {
