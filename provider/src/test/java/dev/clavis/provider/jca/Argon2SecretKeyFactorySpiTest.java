@@ -22,7 +22,6 @@ import javax.crypto.SecretKey;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
-import javax.security.auth.DestroyFailedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -197,42 +196,6 @@ class Argon2SecretKeyFactorySpiTest {
   }
 
   @Test
-  void key_destroy_wipesAndRefusesEncoding() throws Exception {
-    SecretKey key = factory("Argon2id").generateSecret(new Argon2KeySpec(new byte[] {1}, SALT, 1, 8, 1, 256));
-    assertFalse(key.isDestroyed());
-    key.destroy();
-    assertTrue(key.isDestroyed());
-    IllegalStateException e = assertThrows(IllegalStateException.class, key::getEncoded);
-    assertEquals("this Argon2id key has been destroyed", e.getMessage());
-  }
-
-  @Test
-  void key_toString_showsNoMaterial() throws Exception {
-    SecretKey key = factory("Argon2i").generateSecret(new Argon2KeySpec(new byte[] {1}, SALT, 1, 8, 1, 256));
-    String hex = HexFormat.of().formatHex(key.getEncoded());
-    assertEquals("Argon2i secret key, 256 bits", key.toString());
-    assertFalse(key.toString().contains(hex));
-  }
-
-  @Test
-  void key_equals_comparesContentAndAlgorithm() throws Exception {
-    KeySpec spec = new Argon2KeySpec(new byte[] {1}, SALT, 1, 8, 1, 256);
-    SecretKey a = factory("Argon2id").generateSecret(spec);
-    SecretKey b = factory("Argon2id").generateSecret(spec);
-    SecretKey c = factory("Argon2d").generateSecret(spec);
-    assertEquals(a, b);
-    assertEquals(a.hashCode(), b.hashCode());
-    assertNotEquals(a, c);
-  }
-
-  @Test
-  void key_serialization_isRefused() throws Exception {
-    SecretKey key = factory("Argon2id").generateSecret(new Argon2KeySpec(new byte[] {1}, SALT, 1, 8, 1, 256));
-    java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(new java.io.ByteArrayOutputStream());
-    assertThrows(java.io.NotSerializableException.class, () -> out.writeObject(key));
-  }
-
-  @Test
   void getKeySpec_secretKeySpec_returnsTheRawTag() throws Exception {
     SecretKeyFactory f = factory("Argon2id");
     SecretKey key = f.generateSecret(new Argon2KeySpec(new byte[] {1}, SALT, 1, 8, 1, 256));
@@ -285,15 +248,4 @@ class Argon2SecretKeyFactorySpiTest {
     assertEquals(message, e.getMessage());
   }
 
-  @Test
-  void destroy_neverThrowsDestroyFailed() throws Exception {
-    SecretKey key = factory("Argon2id").generateSecret(new Argon2KeySpec(new byte[] {1}, SALT, 1, 8, 1, 256));
-    try {
-      key.destroy();
-      key.destroy();
-    } catch (DestroyFailedException e) {
-      throw new AssertionError("destroy must succeed", e);
-    }
-    assertTrue(key.isDestroyed());
-  }
 }
