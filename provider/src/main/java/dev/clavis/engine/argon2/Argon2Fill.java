@@ -2,8 +2,8 @@ package dev.clavis.engine.argon2;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
  * The memory of one Argon2 call and the filling of its blocks (RFC 9106 §3.2 steps 5-6, §3.4).
@@ -204,6 +204,8 @@ final class Argon2Fill {
           mem, current * Argon2Block.WORDS,
           xorInto, scratch);
     }
+    // The scratch block last held R = previous XOR reference, as secret as the memory itself.
+    Arrays.fill(scratch, 0L);
   }
 
   /**
