@@ -193,7 +193,7 @@ final class Argon2Fill {
         pseudoRandom = mem[previous * Argon2Block.WORDS];
       }
 
-      // §3.4.1.3 (J2 picks the lane; the first slice of the first pass stays in its own lane).
+      // §3.4.2: J2 picks the lane (the first slice of the first pass stays in its own lane).
       int refLane = (pass == 0 && slice == 0) ? lane : (int) ((pseudoRandom >>> 32) % lanes);
       int refIndex = referenceIndex(pass, slice, index, pseudoRandom & M32, refLane == lane);
       int ref = refLane * laneLength + refIndex;
