@@ -2,6 +2,7 @@ package dev.clavis.provider;
 
 import dev.clavis.provider.jca.AesBlockCache;
 import dev.clavis.provider.jca.KeyWrapCipherSpi;
+import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
 import java.security.Provider;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,9 @@ public final class ClavisProvider extends Provider {
         oidAliases("2.16.840.1.101.3.4.1.48", "AESWrapPad_256"), kwKeys);
 
     // --- Argon2 (RFC 9106) ---
+    t.add("SecretKeyFactory", "Argon2id", p -> new Argon2SecretKeyFactorySpi.Argon2id());
+    t.add("SecretKeyFactory", "Argon2i", p -> new Argon2SecretKeyFactorySpi.Argon2i());
+    t.add("SecretKeyFactory", "Argon2d", p -> new Argon2SecretKeyFactorySpi.Argon2d());
 
     // --- BIP32 hierarchical deterministic keys ---
 
