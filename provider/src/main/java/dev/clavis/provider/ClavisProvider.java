@@ -1,5 +1,6 @@
 package dev.clavis.provider;
 
+import dev.clavis.provider.jca.Bip32KeyFactorySpi;
 import java.security.Provider;
 
 /**
@@ -51,6 +52,7 @@ public final class ClavisProvider extends Provider {
     // --- Argon2 (RFC 9106) ---
 
     // --- BIP32 hierarchical deterministic keys ---
+    t.add("KeyFactory", "BIP32", p -> new Bip32KeyFactorySpi());
 
     // --- managed keys: keystores, key generators, lifecycle-enforcing Cipher and Mac ---
 
