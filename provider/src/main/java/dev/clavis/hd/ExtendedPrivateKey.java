@@ -75,7 +75,8 @@ public final class ExtendedPrivateKey implements ECPrivateKey {
     Objects.requireNonNull(xprv, "xprv");
     Bip32Node n = Bip32Node.parse(xprv);
     if (!n.isPrivate()) {
-      throw new IllegalArgumentException("this is an extended public key (xpub/tpub), not a private one (xprv/tprv)");
+      throw new IllegalArgumentException(
+          "this is an extended public key (xpub/tpub), which cannot give a private key; pass an xprv/tprv or a seed");
     }
     return of(n);
   }

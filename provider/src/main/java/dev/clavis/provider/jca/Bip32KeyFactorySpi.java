@@ -148,14 +148,16 @@ public final class Bip32KeyFactorySpi extends KeyFactorySpi {
         Arrays.fill(seed, (byte) 0);
       }
     }
-    if (isPublic(spec.getExtendedKey())) {
-      throw new InvalidKeySpecException(
-          "an extended public key (xpub/tpub) cannot give a private key; pass an xprv/tprv or a seed");
-    }
+    // Validates the key fully first, so a malformed xpub is reported by its defect, and refuses a
+    // well-formed xpub/tpub after that.
     return ExtendedPrivateKey.fromBase58(spec.getExtendedKey());
   }
 
-  /** True for a string that decodes to a public version; errors surface in the real parse. */
+  /**
+   * True for a string that starts like a serialized public key: the version bytes 0488B21E and
+   * 043587CF always encode to "xpub" and "tpub" in a 78-byte payload. Anything else goes the
+   * private route, whose parser reports any defect.
+   */
   private static boolean isPublic(String base58) {
     return base58.startsWith("xpub") || base58.startsWith("tpub");
   }
