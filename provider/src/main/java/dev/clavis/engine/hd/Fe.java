@@ -281,6 +281,26 @@ public final class Fe {
     r[4] = a[4] + Q1 - b[4];
   }
 
+  /** r = a - b - c (computed as a + 128p - b - c), one carry pass for two subtractions. */
+  public static void sub2(long[] r, long[] a, long[] b, long[] c) {
+    carry(r,
+        a[0] + 2 * Q0 - b[0] - c[0],
+        a[1] + 2 * Q1 - b[1] - c[1],
+        a[2] + 2 * Q1 - b[2] - c[2],
+        a[3] + 2 * Q1 - b[3] - c[3],
+        a[4] + 2 * Q1 - b[4] - c[4]);
+  }
+
+  /** r = a - b - c - d (computed as a + 256p - b - c - d), one carry pass for three subtractions. */
+  public static void sub3(long[] r, long[] a, long[] b, long[] c, long[] d) {
+    carry(r,
+        a[0] + 4 * Q0 - b[0] - c[0] - d[0],
+        a[1] + 4 * Q1 - b[1] - c[1] - d[1],
+        a[2] + 4 * Q1 - b[2] - c[2] - d[2],
+        a[3] + 4 * Q1 - b[3] - c[3] - d[3],
+        a[4] + 4 * Q1 - b[4] - c[4] - d[4]);
+  }
+
   /** r = a - b (computed as a + 64p - b). */
   public static void sub(long[] r, long[] a, long[] b) {
     carry(r, a[0] + Q0 - b[0], a[1] + Q1 - b[1], a[2] + Q1 - b[2], a[3] + Q1 - b[3], a[4] + Q1 - b[4]);

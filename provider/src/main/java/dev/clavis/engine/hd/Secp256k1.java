@@ -75,26 +75,24 @@ public final class Secp256k1 {
     Fe.mul(u2, x2, z1z1);
     Fe.mul(s2, p.z, z1z1);
     Fe.mul(s2, s2, y2);
-    Fe.sub(h, u2, p.x); // H = U2 - X1
-    Fe.sub(r, s2, p.y);
-    Fe.add(r, r, r); // r = 2·(S2 - Y1)
+    // Lazy results (limbs below 2^55) feed only multiplications; each carried result is weakly
+    // normalized, as the subtractions require of what they subtract.
+    Fe.subLazy(h, u2, p.x); // H = U2 - X1
+    Fe.subLazy(r, s2, p.y);
+    Fe.mulSmall(r, r, 2); // r = 2·(S2 - Y1)
     Fe.sqr(hh4, h); // H²
     Fe.mulSmall(hh, hh4, 4); // I = 4·H²
     Fe.mul(j, h, hh); // J = H·I
     Fe.mul(v, p.x, hh); // V = X1·I
     Fe.addLazy(p.z, p.z, h);
     Fe.sqr(p.z, p.z);
-    Fe.sub(p.z, p.z, z1z1);
-    Fe.sub(p.z, p.z, hh4); // Z3 = (Z1 + H)² - Z1² - H²
+    Fe.sub2(p.z, p.z, z1z1, hh4); // Z3 = (Z1 + H)² - Z1² - H²
     Fe.mul(u2, p.y, j); // Y1·J
     Fe.sqr(p.x, r);
-    Fe.sub(p.x, p.x, j);
-    Fe.sub(p.x, p.x, v);
-    Fe.sub(p.x, p.x, v); // X3 = r² - J - 2V
+    Fe.sub3(p.x, p.x, j, v, v); // X3 = r² - J - 2V
     Fe.subLazy(v, v, p.x);
     Fe.mul(p.y, r, v);
-    Fe.sub(p.y, p.y, u2);
-    Fe.sub(p.y, p.y, u2); // Y3 = r·(V - X3) - 2·Y1·J
+    Fe.sub2(p.y, p.y, u2, u2); // Y3 = r·(V - X3) - 2·Y1·J
   }
 
   /** Converts Jacobian (X, Y, Z) to homogeneous projective (X·Z, Y, Z³), the same point. */

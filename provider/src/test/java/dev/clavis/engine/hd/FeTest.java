@@ -59,7 +59,7 @@ class FeTest {
   }
 
   @Test
-  void addSubNegMulSmall_randomWeakInputs_matchBigInteger() {
+  void addSubNegMulSmallAndLazyForms_randomWeakInputs_matchBigInteger() {
     Random r = new Random(2);
     long[] o = Fe.create();
     for (int i = 0; i < 20_000; i++) {
@@ -71,6 +71,18 @@ class FeTest {
       assertWeak(o, value(a).subtract(value(b)).mod(P), "sub #" + i);
       Fe.neg(o, a);
       assertWeak(o, value(a).negate().mod(P), "neg #" + i);
+      long[] c = weak(r);
+      long[] d = weak(r);
+      Fe.sub2(o, a, b, c);
+      assertWeak(o, value(a).subtract(value(b)).subtract(value(c)).mod(P), "sub2 #" + i);
+      Fe.sub3(o, a, b, c, d);
+      assertWeak(o, value(a).subtract(value(b)).subtract(value(c)).subtract(value(d)).mod(P), "sub3 #" + i);
+      Fe.addLazy(o, a, b);
+      Fe.mul(o, o, c);
+      assertWeak(o, value(a).add(value(b)).multiply(value(c)).mod(P), "addLazy then mul #" + i);
+      Fe.subLazy(o, a, b);
+      Fe.sqr(o, o);
+      assertWeak(o, value(a).subtract(value(b)).pow(2).mod(P), "subLazy then sqr #" + i);
       Fe.mulSmall(o, a, 21);
       assertWeak(o, value(a).multiply(BigInteger.valueOf(21)).mod(P), "mulSmall #" + i);
     }
