@@ -413,7 +413,7 @@ public final class Secp256k1 {
     return compress(x, y);
   }
 
-  /** k·G in affine coordinates for a public scalar (variable time); for tests and tools. */
+  /** The compressed k·G for a public scalar, 0 &lt; k &lt; n, in variable time (no masked table scan). */
   public static byte[] mulGVar(long[] k) {
     Point p = new Point();
     mulG(p, k, false, new Tmp());
