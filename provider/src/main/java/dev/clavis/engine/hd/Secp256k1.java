@@ -5,18 +5,21 @@ import org.bouncycastle.math.raw.Mod;
 /**
  * secp256k1 group operations for BIP32 (SEC 2 §2.4.1: y² = x³ + 7 over GF(p)).
  *
- * <p>Points are kept in homogeneous projective coordinates (X:Y:Z), x = X/Z, y = Y/Z, and added
+ * <p>Results are kept in homogeneous projective coordinates (X:Y:Z), x = X/Z, y = Y/Z, and added
  * with the complete formulas of Renes, Costello and Batina, "Complete addition formulas for prime
  * order elliptic curves" (EUROCRYPT 2016), Algorithms 7 and 8 for a = 0: no exceptional cases, no
- * branches, the identity is (0:1:0).
+ * branches, the identity is (0:1:0). Inside a multiplication, where the exceptional cases are
+ * provably absent, the cheaper Jacobian mixed addition is used.
  *
  * <p>Multiplication of the generator G uses a fixed-base windowed table: the scalar k is recoded
  * into {@value #WINDOWS} signed odd digits d_i of {@value #W} bits (Joye–Tunstall regular
  * recoding, so no digit is zero), k = Σ d_i·2^(W·i), and the table holds the odd multiples
  * 1, 3, …, 2^W - 1 of 2^(W·i)·G for every window i. A multiplication is then {@value #WINDOWS}
- * mixed additions and no doublings: Jacobian "madd" (8M + 3S), which is exact for every window
- * but the last (see {@link #mulG}), and the complete formula for the last. For secret scalars every table row is read in full and the
- * wanted entry selected with masks; for public scalars ({@link #mulGVar}) the entry is indexed.
+ * mixed additions and no doublings: Jacobian "madd" (7M + 4S), which is exact for every window
+ * but the last (see {@link #mulG}), and the complete formula for the last. For secret scalars
+ * every entry of a window is read and the wanted one selected with masks, and the final inversion
+ * is Bouncy Castle's constant-time safegcd; for public scalars ({@link #mulGVar},
+ * {@link #tweakAddVar}) the entry is indexed and the inversion is variable time.
  * Even scalars are handled as n - k with the result negated, so the recoding always sees an odd k.
  */
 public final class Secp256k1 {
