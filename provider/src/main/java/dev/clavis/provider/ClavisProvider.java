@@ -3,6 +3,7 @@ package dev.clavis.provider;
 import dev.clavis.provider.jca.AesBlockCache;
 import dev.clavis.provider.jca.KeyWrapCipherSpi;
 import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
+import dev.clavis.provider.jca.Bip32KeyFactorySpi;
 import java.security.Provider;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,7 @@ public final class ClavisProvider extends Provider {
     t.add("SecretKeyFactory", "Argon2d", p -> new Argon2SecretKeyFactorySpi.Argon2d());
 
     // --- BIP32 hierarchical deterministic keys ---
+    t.add("KeyFactory", "BIP32", p -> new Bip32KeyFactorySpi());
 
     // --- managed keys: keystores, key generators, lifecycle-enforcing Cipher and Mac ---
 
