@@ -5,6 +5,7 @@ import dev.clavis.provider.jca.ClavisKeyStore;
 import dev.clavis.provider.jca.ManagedGcmCipher;
 import dev.clavis.provider.jca.ManagedHmac;
 import dev.clavis.provider.jca.SecretKeyGenerator;
+import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
 import java.security.Provider;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,9 @@ public final class ClavisProvider extends Provider {
     // --- AES key wrap (RFC 3394, RFC 5649) ---
 
     // --- Argon2 (RFC 9106) ---
+    t.add("SecretKeyFactory", "Argon2id", p -> new Argon2SecretKeyFactorySpi.Argon2id());
+    t.add("SecretKeyFactory", "Argon2i", p -> new Argon2SecretKeyFactorySpi.Argon2i());
+    t.add("SecretKeyFactory", "Argon2d", p -> new Argon2SecretKeyFactorySpi.Argon2d());
 
     // --- BIP32 hierarchical deterministic keys ---
 
