@@ -168,6 +168,11 @@ final class FileMaterial implements KeyMaterial {
     return raw.clone();
   }
 
+  @Override
+  public byte[] rawForInProcessCrypto() {
+    return raw.clone();
+  }
+
   void wipe() {
     Arrays.fill(raw, (byte) 0);
   }
