@@ -141,9 +141,8 @@ public final class ClavisKeyStore extends KeyStoreSpi {
       throw wrongPassword(e);
     } catch (KeyringException e) {
       throw new IOException(e.getMessage(), e);
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
     }
+    // the bytes stay: they are the encrypted records, decrypted lazily on first use
   }
 
   @Override

@@ -123,6 +123,15 @@ class ClavisKeyStoreTest {
     back.load(new ByteArrayInputStream(out.toByteArray()), PW);
     assertEquals(List.of("a", "h"), Collections.list(back.aliases()));
     assertEquals("HmacSHA256", back.getKey("h", PW).getAlgorithm());
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(back.getKey("h", PW));
+    assertEquals(32, mac.doFinal(new byte[3]).length);
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(Cipher.ENCRYPT_MODE, back.getKey("a", PW));
+    byte[] ct = c.doFinal("x".getBytes());
+    Cipher sun = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
+    sun.init(Cipher.DECRYPT_MODE, new SecretKeySpec(new byte[16], "AES"), c.getParameters());
+    assertArrayEquals("x".getBytes(), sun.doFinal(ct));
     // the written image is also a live file store
     KeyStore live = clavis();
     live.load(new KeyringParameter(f, PW));
