@@ -320,6 +320,9 @@ public final class KeyringEngine implements Keyring {
     KeyRef ref = KeyRef.of(name, n);
     boolean exportable = policy.exportable();
     if (material == null) {
+      if (alg == KeyAlgorithm.SECRET) {
+        throw new IllegalArgumentException("Clavis does not generate SECRET material: import it");
+      }
       d.changes.generate(ref, alg, exportable);
     } else {
       d.changes.importMaterial(ref, alg, material, exportable);
@@ -331,7 +334,11 @@ public final class KeyringEngine implements Keyring {
   }
 
   private static void checkMaterial(KeyAlgorithm alg, byte[] material) {
-    if (material.length * 8 != alg.bits()) {
+    if (alg == KeyAlgorithm.SECRET && !alg.acceptsLength(material.length)) {
+      throw new IllegalArgumentException("a SECRET is 1 to " + KeyAlgorithm.MAX_SECRET_BYTES + " bytes, got "
+          + material.length);
+    }
+    if (!alg.acceptsLength(material.length)) {
       throw new IllegalArgumentException("an " + alg + " key is " + alg.bits() / 8 + " bytes, got "
           + material.length + " bytes");
     }
@@ -750,7 +757,7 @@ public final class KeyringEngine implements Keyring {
   }
 
   private static long effectiveLimit(VersionRecord v) {
-    long gcm = v.algorithm() == KeyAlgorithm.HMAC_SHA256 ? Long.MAX_VALUE : GCM_INVOCATION_LIMIT;
+    long gcm = v.algorithm().isAes() ? GCM_INVOCATION_LIMIT : Long.MAX_VALUE;
     return v.usageLimit() > 0 ? Math.min(v.usageLimit(), gcm) : gcm;
   }
 
@@ -928,8 +935,8 @@ public final class KeyringEngine implements Keyring {
    * @throws UnsupportedOperationException if the backend keeps material on a token
    */
   public byte[] kekBytes(KeyRef ref, boolean wrapping) {
-    if (algorithmOf(ref.name()) == KeyAlgorithm.HMAC_SHA256) {
-      throw new IllegalArgumentException("key " + ref + " is an HMAC key, not an AES KEK");
+    if (!algorithmOf(ref.name()).isAes()) {
+      throw new IllegalArgumentException("key " + ref + " is " + algorithmOf(ref.name()) + ", not an AES KEK");
     }
     Use u = wrapping ? protect(ref, 1) : unprotectCandidates(ref).get(0);
     return u.material().rawForInProcessCrypto();
@@ -1038,8 +1045,8 @@ public final class KeyringEngine implements Keyring {
     if (bits != 128 && bits != 192 && bits != 256) {
       throw new IllegalArgumentException("data keys are 128, 192 or 256 bits, got " + bits);
     }
-    if (algorithmOf(kekName) == KeyAlgorithm.HMAC_SHA256) {
-      throw new IllegalArgumentException("key " + kekName + " is an HMAC key and cannot wrap data keys");
+    if (!algorithmOf(kekName).isAes()) {
+      throw new IllegalArgumentException("key " + kekName + " is " + algorithmOf(kekName) + " and cannot wrap data keys");
     }
     Use u = protect(KeyRef.of(kekName), 1);
     byte[] dek = new byte[bits / 8];
