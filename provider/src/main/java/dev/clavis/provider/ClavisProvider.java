@@ -1,5 +1,11 @@
 package dev.clavis.provider;
 
+import dev.clavis.keyring.ManagedKey;
+import dev.clavis.provider.jca.ClavisKeyStore;
+import dev.clavis.provider.jca.ManagedGcmCipher;
+import dev.clavis.provider.jca.ManagedHmac;
+import dev.clavis.provider.jca.SecretKeyGenerator;
+import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
 import dev.clavis.provider.jca.AesBlockCache;
 import dev.clavis.provider.jca.KeyWrapCipherSpi;
 import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
@@ -84,6 +90,12 @@ public final class ClavisProvider extends Provider {
     t.add("KeyFactory", "BIP32", p -> new Bip32KeyFactorySpi());
 
     // --- managed keys: keystores, key generators, lifecycle-enforcing Cipher and Mac ---
+    Map<String, String> managedOnly = Map.of("SupportedKeyClasses", ManagedKey.class.getName());
+    t.add("KeyStore", "Clavis", p -> new ClavisKeyStore());
+    t.add("KeyGenerator", "AES", p -> new SecretKeyGenerator.Aes());
+    t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGenerator.HmacSha256());
+    t.add("Cipher", "AES/GCM/NoPadding", p -> new ManagedGcmCipher(), List.of(), managedOnly);
+    t.add("Mac", "HmacSHA256", p -> new ManagedHmac(), List.of(), managedOnly);
 
     t.registerAll();
   }
