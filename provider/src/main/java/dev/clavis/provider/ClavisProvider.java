@@ -8,7 +8,6 @@ import dev.clavis.provider.jca.SecretKeyGenerator;
 import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
 import dev.clavis.provider.jca.AesBlockCache;
 import dev.clavis.provider.jca.KeyWrapCipherSpi;
-import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
 import dev.clavis.provider.jca.Bip32KeyFactorySpi;
 import java.security.Provider;
 import java.util.List;
