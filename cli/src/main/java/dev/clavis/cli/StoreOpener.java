@@ -1,0 +1,80 @@
+package dev.clavis.cli;
+
+import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.Keyrings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Finds and opens the keyring a command works on: the file store of {@code --store FILE}, else
+ * {@code $CLAVIS_STORE}, else {@code ./clavis.store}; or the PKCS#11 token of {@code --hsm CONFIG}.
+ */
+final class StoreOpener {
+
+  /** The environment variable naming the default store file. */
+  static final String ENV_STORE = "CLAVIS_STORE";
+  /** The store file used when neither {@code --store} nor {@code $CLAVIS_STORE} says otherwise. */
+  static final String DEFAULT_STORE = "clavis.store";
+
+  private final CliArgs args;
+  private final Map<String, String> env;
+
+  StoreOpener(CliArgs args, Map<String, String> env) {
+    this.args = args;
+    this.env = env;
+  }
+
+  /** @return the store file this command line names */
+  Path storeFile() {
+    String s = args.option("--store");
+    if (s == null) {
+      s = env.getOrDefault(ENV_STORE, DEFAULT_STORE);
+    }
+    return Path.of(s);
+  }
+
+  /** @return the keyring of an existing store or token */
+  Keyring openExisting() {
+    if (args.option("--store") != null && args.option("--hsm") != null) {
+      throw CliException.usage("--store and --hsm exclude each other");
+    }
+    if (args.option("--hsm") != null) {
+      return openHsm();
+    }
+    Path file = storeFile();
+    if (!Files.exists(file)) {
+      throw new CliException("no store at " + file + ": create one with 'clavis init --store " + file
+          + "' or point --store (or " + ENV_STORE + ") at yours");
+    }
+    return open(file, false);
+  }
+
+  /** @return the keyring of a store this call creates; refuses to touch an existing file */
+  Keyring create() {
+    if (args.option("--hsm") != null) {
+      throw new CliException("init works on file stores; a PKCS#11 token is initialised with its own tools (softhsm2-util, pkcs11-tool)");
+    }
+    Path file = storeFile();
+    if (Files.exists(file)) {
+      throw new CliException("a file already exists at " + file + "; 'clavis init' never overwrites one");
+    }
+    return open(file, true);
+  }
+
+  private Keyring open(Path file, boolean creating) {
+    char[] password = new Passwords(args.option("--password-file"), env)
+        .read((creating ? "New password for " : "Password for ") + file, creating);
+    try {
+      return Keyrings.openFile(file, password);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private Keyring openHsm() {
+    throw new CliException("the PKCS#11 backend (--hsm " + args.option("--hsm")
+        + ") is not available in this build yet; use a file store with --store FILE");
+  }
+}
