@@ -11,7 +11,7 @@ import dev.clavis.keyring.KeyringException;
  */
 class EnvelopeFuzzTest {
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "2m")
   void decrypt_anyBytes_onlyKeyringException(byte[] data) {
     try {
       FuzzFixtures.keyring().decrypt(data, null);
@@ -20,7 +20,7 @@ class EnvelopeFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "2m")
   void unwrapDataKey_anyBytes_onlyKeyringException(byte[] data) {
     try {
       FuzzFixtures.keyring().unwrapDataKey(data);

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  */
 class StoreFileFuzzTest {
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "2m")
   void openStore_anyBytes_onlyKeyringException(byte[] data) throws IOException {
     Path dir = Files.createTempDirectory("clavis-fuzz-store-");
     try {
@@ -40,7 +40,7 @@ class StoreFileFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "2m")
   void keyStoreLoad_anyBytes_onlyDeclaredExceptions(byte[] data) {
     try {
       KeyStore ks = KeyStore.getInstance("Clavis", new ClavisProvider());
