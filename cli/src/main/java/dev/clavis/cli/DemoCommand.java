@@ -58,7 +58,8 @@ final class DemoCommand {
         "Clavis keeps keys in one encrypted file. The demo makes a throw-away one at",
         "  " + store,
         "with a random password. Every record in it is sealed with AES-256-GCM under a key derived",
-        "from the password with " + DemoStores.kdfDescription() + ".");
+        "from the password with " + DemoStores.kdfDescription() + ": a light setting so the demo",
+        "runs in seconds. Real stores ('clavis init') use Argon2id t=3, m=64 MiB, p=4.");
     try (Keyring k = DemoStores.open(store, password)) {
       Arrays.fill(password, '\0');
 
