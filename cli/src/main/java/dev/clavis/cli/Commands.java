@@ -33,7 +33,10 @@ final class Commands {
   private static final Map<String, Entry> TABLE = new LinkedHashMap<>();
 
   static {
-    add("init", "init", "create a new, empty encrypted store (asks the password twice at a terminal)", Set.of(), LifecycleCommands::init);
+    add("init", "init [--kdf argon2id|argon2id:t=3,m=65536,p=4|pbkdf2|pbkdf2:i=600000]",
+        "create a new, empty encrypted store (asks the password twice at a terminal)", Set.of("--kdf"), LifecycleCommands::init);
+    add("migrate-kdf", "migrate-kdf --kdf SPEC", "re-derive the store's key with another KDF or stronger settings, in place",
+        Set.of("--kdf"), LifecycleCommands::migrateKdf);
     add("create", "create NAME [--algorithm AES-256|AES-128|AES-192|HMAC-SHA256] [--rotation-period 90d] [--usage-limit N] [--lifetime 365d] [--deletion-window 7d] [--exportable]",
         "create a key; version 1 is ACTIVE", POLICY, LifecycleCommands::create);
     add("import", "import NAME --key-file FILE [--algorithm ...] [policy options]",

@@ -1,5 +1,6 @@
 package dev.clavis.cli;
 
+import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
 import dev.clavis.keyring.KeyPolicy;
@@ -20,10 +21,25 @@ final class LifecycleCommands {
   private LifecycleCommands() {}
 
   static int init(Context ctx) {
-    ctx.args().expectPositionals(0, 0, "init [--store FILE]");
-    try (Keyring k = ctx.opener().create()) {
-      ctx.out().println("created store " + ctx.opener().storeFile().toAbsolutePath() + " (" + k.list().size() + " keys)");
+    ctx.args().expectPositionals(0, 0, "init [--kdf argon2id|argon2id:t=3,m=65536,p=4|pbkdf2|pbkdf2:i=600000]");
+    String spec = ctx.args().option("--kdf");
+    KdfParameters kdf = spec == null ? KdfParameters.defaults() : KdfSpecs.parse(spec);
+    try (Keyring k = ctx.opener().create(kdf)) {
+      ctx.out().println("created store " + ctx.opener().storeFile().toAbsolutePath() + " (" + k.list().size()
+          + " keys), password KDF " + kdf);
     }
+    return 0;
+  }
+
+  static int migrateKdf(Context ctx) {
+    ctx.args().expectPositionals(0, 0, "migrate-kdf --kdf SPEC");
+    String spec = ctx.args().option("--kdf");
+    if (spec == null) {
+      throw CliException.usage("migrate-kdf needs --kdf, e.g. --kdf argon2id or --kdf pbkdf2:i=600000");
+    }
+    KdfParameters kdf = KdfSpecs.parse(spec);
+    ctx.opener().migrateKdf(kdf);
+    ctx.out().println("store " + ctx.opener().storeFile() + " now derives its key with " + kdf);
     return 0;
   }
 

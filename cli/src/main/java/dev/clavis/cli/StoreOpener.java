@@ -1,5 +1,6 @@
 package dev.clavis.cli;
 
+import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
 import java.nio.file.Files;
@@ -48,11 +49,14 @@ final class StoreOpener {
       throw new CliException("no store at " + file + ": create one with 'clavis init --store " + file
           + "' or point --store (or " + ENV_STORE + ") at yours");
     }
-    return open(file, false);
+    return open(file, false, KdfParameters.defaults());
   }
 
-  /** @return the keyring of a store this call creates; refuses to touch an existing file */
-  Keyring create() {
+  /**
+   * @param kdf the KDF of the new store, or null for the default (Argon2id t=3, m=64 MiB, p=4)
+   * @return the keyring of a store this call creates; refuses to touch an existing file
+   */
+  Keyring create(KdfParameters kdf) {
     if (args.option("--hsm") != null) {
       throw new CliException("init works on file stores; a PKCS#11 token is initialised with its own tools (softhsm2-util, pkcs11-tool)");
     }
@@ -60,17 +64,38 @@ final class StoreOpener {
     if (Files.exists(file)) {
       throw new CliException("a file already exists at " + file + "; 'clavis init' never overwrites one");
     }
-    return open(file, true);
+    return open(file, true, kdf == null ? KdfParameters.defaults() : kdf);
   }
 
-  private Keyring open(Path file, boolean creating) {
-    char[] password = new Passwords(args.option("--password-file"), env)
-        .read((creating ? "New password for " : "Password for ") + file, creating);
+  /** Re-derives the store's master-key wrapping with {@code kdf}, in place. */
+  void migrateKdf(KdfParameters kdf) {
+    if (args.option("--hsm") != null) {
+      throw new CliException("migrate-kdf works on file stores; a token has no password KDF");
+    }
+    Path file = storeFile();
+    if (!Files.exists(file)) {
+      throw new CliException("no store at " + file);
+    }
+    char[] password = password(file, false);
     try {
-      return Keyrings.openFile(file, password);
+      Keyrings.migrateKdf(file, password, kdf);
     } finally {
       Arrays.fill(password, '\0');
     }
+  }
+
+  private Keyring open(Path file, boolean creating, KdfParameters kdfForNew) {
+    char[] password = password(file, creating);
+    try {
+      return Keyrings.openFile(file, password, kdfForNew);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private char[] password(Path file, boolean creating) {
+    return new Passwords(args.option("--password-file"), env)
+        .read((creating ? "New password for " : "Password for ") + file, creating);
   }
 
   private Keyring openHsm() {

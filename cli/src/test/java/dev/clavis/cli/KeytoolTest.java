@@ -87,8 +87,16 @@ class KeytoolTest {
     assertFalse(clavisList().contains("\"name\":\"tokens\""));
   }
 
+  /** Creates the Clavis store with the lightest Argon2id, so each keytool run opens it fast. */
+  private void lightStore() {
+    CliProcess.Result r = new CliProcess(dir, Map.of("CLAVIS_PASSWORD", PW))
+        .run("init", "--store", "keys.clavis", "--kdf", "argon2id:t=1,m=8,p=1");
+    assertEquals(0, r.exit, r::toString);
+  }
+
   @Test
   void list_wrongStorePassword_fails() throws Exception {
+    lightStore();
     keytool(null, 0, concat(new String[] {"-genseckey", "-alias", "payments", "-keyalg", "AES", "-keysize", "128", "-keypass", PW},
         clavisStore()));
     String out = keytool(null, 1, "-list", "-keystore", "keys.clavis", "-storetype", "Clavis", "-storepass", "wrong-password");
@@ -97,6 +105,7 @@ class KeytoolTest {
 
   @Test
   void importpass_storesAPasswordEntry() throws Exception {
+    lightStore();
     keytool("db-password-42\ndb-password-42\n", 0,
         concat(new String[] {"-importpass", "-alias", "dbpass", "-keypass", PW}, clavisStore()));
     String list = keytool(null, 0, concat(new String[] {"-list"}, clavisStore()));
@@ -106,6 +115,7 @@ class KeytoolTest {
 
   @Test
   void importkeystore_fromPkcs12_andFromJceks_intoClavis() throws Exception {
+    lightStore();
     keytool(null, 0, "-genseckey", "-alias", "legacy-p12", "-keyalg", "AES", "-keysize", "256",
         "-keystore", "old.p12", "-storetype", "PKCS12", "-storepass", PW);
     keytool(null, 0, "-genseckey", "-alias", "legacy-jceks", "-keyalg", "AES", "-keysize", "128",

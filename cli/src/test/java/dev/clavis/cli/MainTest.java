@@ -36,6 +36,11 @@ class MainTest {
     return r;
   }
 
+  /** A store with the lightest Argon2id: these tests exercise the CLI, not the KDF. */
+  private void init() {
+    ok("init", "--kdf", "argon2id:t=1,m=8,p=1");
+  }
+
   private CliProcess.Result ok(String... args) {
     return ok(cli(), null, args);
   }
@@ -75,8 +80,20 @@ class MainTest {
   }
 
   @Test
+  void init_default_usesArgon2idDefaults_andMigrateKdfUpgradesInPlace() {
+    CliProcess.Result r = ok("init", "--store", "default.store");
+    assertTrue(r.out().contains("Argon2id(t=3, m=65536 KiB, p=4)"), r::toString);
+    ok("--store", "default.store", "create", "k");
+    CliProcess.Result m = ok("migrate-kdf", "--kdf", "pbkdf2:i=1000", "--store", "default.store");
+    assertTrue(m.out().contains("PBKDF2-HMAC-SHA256(1000 iterations)"), m::toString);
+    assertTrue(ok("list", "--store", "default.store").out().contains("k"));
+    assertError(cli().run("migrate-kdf", "--store", "default.store"), CliException.USAGE, "--kdf");
+    assertError(cli().run("init", "--store", "x.store", "--kdf", "scrypt"), CliException.USAGE, "scrypt");
+  }
+
+  @Test
   void initCreateList_json_holdsVersionsWithState() {
-    ok("init");
+    init();
     assertTrue(Files.exists(dir.resolve("clavis.store")));
     CliProcess.Result created = ok("create", "payments", "--rotation-period", "90d", "--usage-limit", "1000", "--lifetime", "365d");
     assertTrue(created.out().contains("payments#1"), created::toString);
@@ -98,7 +115,7 @@ class MainTest {
 
   @Test
   void encryptRotateDecryptRewrap_binaryData_roundTripsAndNamesVersions() {
-    ok("init");
+    init();
     ok("create", "payments");
     byte[] data = new byte[4096];
     new Random(7).nextBytes(data);
@@ -126,7 +143,7 @@ class MainTest {
 
   @Test
   void twoPhaseRotation_beginCompleteAbort_showStates() {
-    ok("init");
+    init();
     ok("create", "payments");
     ok("rotate", "payments", "--begin");
     String json = ok("show", "payments", "--json").out();
@@ -145,7 +162,7 @@ class MainTest {
 
   @Test
   void suspendResumeRevokeCompromiseDestroy_changeStates_andRefuseUse() {
-    ok("init");
+    init();
     ok("create", "payments");
     byte[] env1 = ok(cli(), "hello".getBytes(StandardCharsets.UTF_8), "encrypt", "payments").stdout;
     ok("rotate", "payments");
@@ -179,7 +196,7 @@ class MainTest {
 
   @Test
   void audit_verifyAndJson_recordTheChanges() {
-    ok("init");
+    init();
     ok("create", "payments");
     ok("rotate", "payments");
     CliProcess.Result v = ok("audit", "--verify");
@@ -192,7 +209,7 @@ class MainTest {
 
   @Test
   void wrongPassword_failsWithOneLine_andLeavesStoreUntouched() throws Exception {
-    ok("init");
+    init();
     ok("create", "payments");
     byte[] before = Files.readAllBytes(dir.resolve("clavis.store"));
     CliProcess wrong = new CliProcess(dir, Map.of("CLAVIS_PASSWORD", "not the password"));
@@ -220,7 +237,7 @@ class MainTest {
   @Test
   void errors_unknownKeyBadArgumentsMissingStore_giveOneLineAndDistinctCodes() {
     assertError(cli().run("list"), CliException.FAILURE, "no store at");
-    ok("init");
+    init();
     assertError(cli().run("init"), CliException.FAILURE, "never overwrites");
     assertError(cli().run("show", "nosuch"), CliException.FAILURE, "nosuch");
     assertError(cli().run(new byte[0], "encrypt", "nosuch"), CliException.FAILURE, "nosuch");
