@@ -54,6 +54,8 @@ final class CliProcess {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
+    cmd.add("-XX:TieredStopAtLevel=1"); // start-up speed only: these runs are short
+    cmd.add("-Xshare:auto");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.clavis.cli.Main");

@@ -41,6 +41,9 @@ class CrashSafetyTest {
   @TempDir Path dir;
 
   private static final int KILLS = Integer.getInteger("clavis.crash.kills", 100);
+  /** Crashes at each of the store's two fault points (write aside done / rename done). */
+  private static final int FAULTS_PER_POINT = Integer.getInteger("clavis.crash.faults", 10);
+  private static final String[] FAULT_POINTS = {"after-write", "after-rename"};
   private static final long SEED = Long.getLong("clavis.crash.seed", 20261122L);
 
   /** What the workers acknowledged so far, across all runs. */
@@ -59,24 +62,74 @@ class CrashSafetyTest {
     Random timing = new Random(SEED);
     long t0 = System.nanoTime();
     int killed = 0;
+    Process next = spawn(store, SEED * 1_000);
     for (int run = 0; run < KILLS; run++) {
       long seed = SEED * 1_000 + run;
       int delayMs = timing.nextInt(400);
       List<String[]> runUses = new ArrayList<>();
-      boolean wasKilled = runAndKill(store, seed, delayMs, runUses);
+      Process p = next;
+      // Start the next worker's JVM now, so its start-up overlaps this run and its check.
+      next = run + 1 < KILLS ? spawn(store, seed + 1) : null;
+      boolean wasKilled = runAndKill(p, seed, delayMs, runUses);
       killed += wasKilled ? 1 : 0;
       verify(store, "run " + run + " (seed " + seed + ", killed after " + delayMs + " ms)", runUses);
     }
+    int faulted = 0;
+    for (String point : FAULT_POINTS) {
+      for (int i = 0; i < FAULTS_PER_POINT; i++) {
+        long seed = SEED * 1_000 + 500 + faulted;
+        int after = timing.nextInt(30);
+        List<String[]> runUses = new ArrayList<>();
+        int exit = runUntilFault(store, seed, point, after, runUses);
+        assertEquals(86, exit, "worker " + seed + " should have halted at " + point + " (exit 86)");
+        faulted++;
+        verify(store, "fault at " + point + " after " + after + " ops (seed " + seed + ")", runUses);
+      }
+    }
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    System.err.printf("CrashSafetyTest: %d SIGKILLs, %d acknowledged operations verified, %d ms (seed %d)%n",
-        killed, acks, ms, SEED);
+    System.err.printf("CrashSafetyTest: %d SIGKILLs at random moments + %d halts at the store's fault points"
+        + " (after-write, after-rename), %d acknowledged operations verified after each, %d ms (seed %d)%n",
+        killed, faulted, acks, ms, SEED);
     assertTrue(killed >= KILLS * 9 / 10, "only " + killed + " of " + KILLS + " workers were still running when killed");
     assertTrue(acks > KILLS, "the workers acknowledged only " + acks + " operations");
   }
 
+  /** Runs a worker armed to halt at a fault point; @return its exit code */
+  private int runUntilFault(Path store, long seed, String point, int after, List<String[]> runUses) throws Exception {
+    Process p = ChildJvm.start(CrashWorker.class, Map.of(), store.toString(), Long.toString(seed), point, Integer.toString(after));
+    go(p);
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        lines.add(line);
+      }
+    }
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("worker " + seed + " never reached " + point);
+    }
+    for (String line : lines) {
+      String[] f = line.split(" ");
+      if (f[0].equals("ACK") && f.length >= 3) {
+        record(f, runUses);
+      }
+    }
+    return p.exitValue();
+  }
+
+  private static Process spawn(Path store, long seed) {
+    return ChildJvm.start(CrashWorker.class, Map.of(), store.toString(), Long.toString(seed));
+  }
+
+  private static void go(Process p) throws IOException {
+    p.getOutputStream().write("GO\n".getBytes(StandardCharsets.US_ASCII));
+    p.getOutputStream().flush();
+  }
+
   /** @return whether the worker was alive when the kill came */
-  private boolean runAndKill(Path store, long seed, int delayMs, List<String[]> runUses) throws Exception {
-    Process p = ChildJvm.start(CrashWorker.class, Map.of(), store.toString(), Long.toString(seed));
+  private boolean runAndKill(Process p, long seed, int delayMs, List<String[]> runUses) throws Exception {
+    go(p);
     CountDownLatch ready = new CountDownLatch(1);
     List<String> lines = new ArrayList<>();
     Thread reader = new Thread(() -> {

@@ -26,8 +26,11 @@ import java.util.Random;
  * ACK begin NAME#V / ACK complete NAME#V  a two-phase rotation step
  * </pre>
  *
- * Arguments: store file, seed. The operations come from the seed, so a run is reproducible up to
- * the moment of the kill.
+ * Arguments: store file, seed, and optionally a fault point of the file store ({@code after-write}:
+ * new file forced, not renamed; {@code after-rename}: renamed, directory not forced) with a number
+ * of operations after which it is armed: the store then halts the JVM at that point of its next
+ * write ({@code clavis.store.fault}). The operations come from the seed, so a run is reproducible
+ * up to the moment of the kill.
  */
 public final class CrashWorker {
 
@@ -56,10 +59,19 @@ public final class CrashWorker {
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.US_ASCII);
     Random rnd = new Random(seed);
     HexFormat hex = HexFormat.of();
+    // The parent starts the next worker while it checks the last one; this one waits for "GO".
+    if (new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine() == null) {
+      return;
+    }
     try (Keyring k = TestStores.open(store)) {
       out.println("READY");
       out.flush();
+      String faultPoint = args.length > 2 ? args[2] : null;
+      int faultAfter = args.length > 3 ? Integer.parseInt(args[3]) : -1;
       for (int n = 0; ; n++) {
+        if (n == faultAfter) {
+          System.setProperty("clavis.store.fault", faultPoint);
+        }
         int op = rnd.nextInt(20);
         if (op < 12) {
           String plain = "m-" + seed + "-" + n;

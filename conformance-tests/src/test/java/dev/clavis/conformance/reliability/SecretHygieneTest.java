@@ -11,6 +11,9 @@ import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.ManagedKey;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -193,6 +196,31 @@ class SecretHygieneTest {
       for (byte b : inside) {
         assertEquals(0, b, "a destroyed DataKey still holds material");
       }
+    }
+  }
+
+  @Test
+  void managedKey_serializationRefused_destroyInvalidates_destroyedVersionHandsOutNothing() throws Exception {
+    byte[] material = new byte[32];
+    new Random(0xFEEDL).nextBytes(material);
+    try (Keyring k = TestStores.open(dir.resolve("m.store"))) {
+      k.importKey("exp", KeyAlgorithm.AES_256, material, KeyPolicy.builder().exportable(true).build());
+      ManagedKey h = k.handle(KeyRef.of("exp", 1));
+      assertTrue(java.util.Arrays.equals(material, h.getEncoded()), "an exportable handle hands out its material");
+      assertFalse(h.toString().contains(HexFormat.of().formatHex(material)), h.toString());
+      NotSerializableException e = assertThrows(NotSerializableException.class,
+          () -> new ObjectOutputStream(new ByteArrayOutputStream()).writeObject(h));
+      assertNoSecret("serialization refusal", e.getMessage(), secretsOf(material));
+
+      h.destroy();
+      assertTrue(h.isDestroyed());
+      assertThrows(IllegalStateException.class, h::getEncoded);
+
+      k.destroyNow(KeyRef.of("exp", 1));
+      ManagedKey again = k.handle(KeyRef.of("exp", 1));
+      RuntimeException gone = assertThrows(RuntimeException.class, again::getEncoded);
+      assertNoSecret("destroyed version", gone.getMessage(), secretsOf(material));
+      assertThrows(RuntimeException.class, () -> k.exportKey(KeyRef.of("exp", 1)));
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.StoreDamagedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -134,14 +135,22 @@ class TamperEvidenceTest {
       }
       t.accepted.add(label);
     } catch (KeyringException e) {
-      String m = e.getMessage() == null ? "(no message)" : e.getMessage();
-      t.detectedBy.merge(m.length() > 60 ? m.substring(0, 60) : m, 1, Integer::sum);
+      t.detectedBy.merge(category(e), 1, Integer::sum);
       if (!Arrays.equals(altered, Files.readAllBytes(file)) && !file.equals(auditFile())) {
         t.crashed.add(label + ": the refused file was modified");
       }
     } catch (RuntimeException | Error e) {
       t.crashed.add(label + ": " + e);
     }
+  }
+
+  /** The specific error: the damage kind of the store, or the exception type and its message's start. */
+  private static String category(KeyringException e) {
+    if (e instanceof StoreDamagedException) {
+      return "StoreDamaged." + ((StoreDamagedException) e).kind();
+    }
+    String m = e.getMessage() == null ? "(no message)" : e.getMessage().replaceAll("[0-9]+", "N");
+    return e.getClass().getSimpleName() + ": " + (m.length() > 50 ? m.substring(0, 50) : m);
   }
 
   private void eachByteFlipped(Path file, String what) throws IOException {
