@@ -7,6 +7,7 @@ module dev.clavis.provider {
   exports dev.clavis.provider;
   exports dev.clavis.keyring;
   exports dev.clavis.keyring.store;
+  exports dev.clavis.hd;
   exports dev.clavis.spec;
 
   provides java.security.Provider with dev.clavis.provider.ClavisProvider;

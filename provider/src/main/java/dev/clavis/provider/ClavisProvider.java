@@ -5,6 +5,7 @@ import dev.clavis.provider.jca.ClavisKeyStore;
 import dev.clavis.provider.jca.ManagedGcmCipher;
 import dev.clavis.provider.jca.ManagedHmac;
 import dev.clavis.provider.jca.SecretKeyGenerator;
+import dev.clavis.provider.jca.Bip32KeyFactorySpi;
 import java.security.Provider;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,7 @@ public final class ClavisProvider extends Provider {
     // --- Argon2 (RFC 9106) ---
 
     // --- BIP32 hierarchical deterministic keys ---
+    t.add("KeyFactory", "BIP32", p -> new Bip32KeyFactorySpi());
 
     // --- managed keys: keystores, key generators, lifecycle-enforcing Cipher and Mac ---
     Map<String, String> managedOnly = Map.of("SupportedKeyClasses", ManagedKey.class.getName());

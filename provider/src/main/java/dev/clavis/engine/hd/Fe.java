@@ -1,0 +1,486 @@
+package dev.clavis.engine.hd;
+
+/**
+ * Arithmetic in the secp256k1 base field GF(p), p = 2^256 - 2^32 - 977 (SEC 2 §2.4.1), on five
+ * 52-bit limbs held in a {@code long[5]}: value = n0 + n1·2^52 + n2·2^104 + n3·2^156 + n4·2^208.
+ *
+ * <p>The representation is redundant: any limb vector congruent to the element modulo p. Every
+ * operation returns a <em>weakly normalized</em> vector (n0 &lt; 2^53, n1..n4 &lt; 2^52, so the
+ * value is below 2^261) and accepts such vectors; {@link #normalize} gives the canonical value
+ * below p. Products use {@link Math#multiplyHigh} (an {@code imul} pair on x86-64) and are reduced
+ * with 2^260 ≡ 0x1000003D10 (mod p), the technique of libsecp256k1's {@code field_5x52}.
+ *
+ * <p>Every operation except {@link #sqrt}'s final check runs without data-dependent branches or
+ * memory accesses (constant time). Output arrays may alias inputs.
+ */
+public final class Fe {
+
+  static final long M = 0xFFFFFFFFFFFFFL; // 2^52 - 1
+  private static final long M48 = 0xFFFFFFFFFFFFL; // 2^48 - 1
+  /** 2^260 mod p = 16 · (2^32 + 977). */
+  static final long R = 0x1000003D10L;
+  /** 2^256 mod p. */
+  static final long R256 = 0x1000003D1L;
+
+  /** 64·p = 2^262 - 4·R in limbs that are each at least 2^53, so a + 64p - b stays positive. */
+  private static final long Q0 = 4 * ((1L << 52) - R);
+  private static final long Q1 = 4 * M;
+
+  private Fe() {}
+
+  /** Returns a new zero element. */
+  public static long[] create() {
+    return new long[5];
+  }
+
+  /**
+   * r = a · b mod p.
+   *
+   * @param r the result (weakly normalized); may alias a or b
+   * @param a limbs below 2^55
+   * @param b limbs below 2^55
+   */
+  public static void mul(long[] r, long[] a, long[] b) {
+    long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+    long b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4];
+    long p, q, l, h;
+    // column 0
+    p = a0 * b0; q = Math.multiplyHigh(a0, b0);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    long l0 = l, h0 = h;
+    // column 1
+    p = a0 * b1; q = Math.multiplyHigh(a0, b1);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = a1 * b0; q = Math.multiplyHigh(a1, b0);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l1 = l, h1 = h;
+    // column 2
+    p = a0 * b2; q = Math.multiplyHigh(a0, b2);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = a1 * b1; q = Math.multiplyHigh(a1, b1);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    p = a2 * b0; q = Math.multiplyHigh(a2, b0);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l2 = l, h2 = h;
+    // column 3
+    p = a0 * b3; q = Math.multiplyHigh(a0, b3);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = a1 * b2; q = Math.multiplyHigh(a1, b2);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    p = a2 * b1; q = Math.multiplyHigh(a2, b1);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    p = a3 * b0; q = Math.multiplyHigh(a3, b0);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l3 = l, h3 = h;
+    // column 4
+    p = a0 * b4; q = Math.multiplyHigh(a0, b4);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = a1 * b3; q = Math.multiplyHigh(a1, b3);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    p = a2 * b2; q = Math.multiplyHigh(a2, b2);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    p = a3 * b1; q = Math.multiplyHigh(a3, b1);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    p = a4 * b0; q = Math.multiplyHigh(a4, b0);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l4 = l, h4 = h;
+    // column 5
+    p = a1 * b4; q = Math.multiplyHigh(a1, b4);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = a2 * b3; q = Math.multiplyHigh(a2, b3);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    p = a3 * b2; q = Math.multiplyHigh(a3, b2);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    p = a4 * b1; q = Math.multiplyHigh(a4, b1);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l5 = l, h5 = h;
+    // column 6
+    p = a2 * b4; q = Math.multiplyHigh(a2, b4);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = a3 * b3; q = Math.multiplyHigh(a3, b3);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    p = a4 * b2; q = Math.multiplyHigh(a4, b2);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l6 = l, h6 = h;
+    // column 7
+    p = a3 * b4; q = Math.multiplyHigh(a3, b4);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = a4 * b3; q = Math.multiplyHigh(a4, b3);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l7 = l, h7 = h;
+    // column 8
+    p = a4 * b4; q = Math.multiplyHigh(a4, b4);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    long l8 = l, h8 = h;
+    reduce(r, l0, l1 + h0, l2 + h1, l3 + h2, l4 + h3, l5 + h4, l6 + h5, l7 + h6, l8 + h7, h8);
+  }
+
+  /**
+   * r = a² mod p; cheaper than {@code mul(r, a, a)} (15 limb products instead of 25).
+   *
+   * @param r the result (weakly normalized); may alias a
+   * @param a limbs below 2^55
+   */
+  public static void sqr(long[] r, long[] a) {
+    long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+    long t0 = a0 << 1, t1 = a1 << 1, t2 = a2 << 1, t3 = a3 << 1;
+    long p, q, l, h;
+    // column 0
+    p = a0 * a0; q = Math.multiplyHigh(a0, a0);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    long l0 = l, h0 = h;
+    // column 1
+    p = t0 * a1; q = Math.multiplyHigh(t0, a1);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    long l1 = l, h1 = h;
+    // column 2
+    p = t0 * a2; q = Math.multiplyHigh(t0, a2);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = a1 * a1; q = Math.multiplyHigh(a1, a1);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l2 = l, h2 = h;
+    // column 3
+    p = t0 * a3; q = Math.multiplyHigh(t0, a3);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = t1 * a2; q = Math.multiplyHigh(t1, a2);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l3 = l, h3 = h;
+    // column 4
+    p = t0 * a4; q = Math.multiplyHigh(t0, a4);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = t1 * a3; q = Math.multiplyHigh(t1, a3);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    p = a2 * a2; q = Math.multiplyHigh(a2, a2);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l4 = l, h4 = h;
+    // column 5
+    p = t1 * a4; q = Math.multiplyHigh(t1, a4);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = t2 * a3; q = Math.multiplyHigh(t2, a3);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l5 = l, h5 = h;
+    // column 6
+    p = t2 * a4; q = Math.multiplyHigh(t2, a4);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    p = a3 * a3; q = Math.multiplyHigh(a3, a3);
+    l += p & M; h += (p >>> 52) | (q << 12);
+    long l6 = l, h6 = h;
+    // column 7
+    p = t3 * a4; q = Math.multiplyHigh(t3, a4);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    long l7 = l, h7 = h;
+    // column 8
+    p = a4 * a4; q = Math.multiplyHigh(a4, a4);
+    l = p & M; h = (p >>> 52) | (q << 12);
+    long l8 = l, h8 = h;
+    reduce(r, l0, l1 + h0, l2 + h1, l3 + h2, l4 + h3, l5 + h4, l6 + h5, l7 + h6, l8 + h7, h8);
+  }
+
+  /** r = a squared n times. */
+  public static void sqrN(long[] r, long[] a, int n) {
+    sqr(r, a);
+    for (int i = 1; i < n; i++) {
+      sqr(r, r);
+    }
+  }
+
+  /** Reduces Σ c_k·2^(52k), k = 0..9, each c_k below 2^63, to a weakly normalized vector. */
+  private static void reduce(
+      long[] r, long c0, long c1, long c2, long c3, long c4, long c5, long c6, long c7, long c8, long c9) {
+    // Carry the upper half into 52-bit limbs e5..e9 and a small e10 (weight 2^520).
+    long t = c5;
+    long e5 = t & M;
+    t = (t >>> 52) + c6;
+    long e6 = t & M;
+    t = (t >>> 52) + c7;
+    long e7 = t & M;
+    t = (t >>> 52) + c8;
+    long e8 = t & M;
+    t = (t >>> 52) + c9;
+    long e9 = t & M;
+    long e10 = t >>> 52; // below 2^12 for inputs below 2^55
+    // e_(j+5)·2^(52(j+5)) ≡ e_(j+5)·R·2^(52j): each product (below 2^89) is split into its low 52
+    // bits (weight j) and the rest (weight j+1).
+    long p;
+    long q;
+    p = e5 * R;
+    q = Math.multiplyHigh(e5, R);
+    c0 += p & M;
+    c1 += (p >>> 52) | (q << 12);
+    p = e6 * R;
+    q = Math.multiplyHigh(e6, R);
+    c1 += p & M;
+    c2 += (p >>> 52) | (q << 12);
+    p = e7 * R;
+    q = Math.multiplyHigh(e7, R);
+    c2 += p & M;
+    c3 += (p >>> 52) | (q << 12);
+    p = e8 * R;
+    q = Math.multiplyHigh(e8, R);
+    c3 += p & M;
+    c4 += (p >>> 52) | (q << 12);
+    p = e9 * R;
+    q = Math.multiplyHigh(e9, R);
+    c4 += p & M;
+    // Weight 2^260 again: the top of e9·R plus e10·R (e10 sits at 2^520 ≡ R·2^260).
+    long g5 = ((p >>> 52) | (q << 12)) + e10 * R;
+    p = g5 * R;
+    q = Math.multiplyHigh(g5, R);
+    c0 += p & M;
+    c1 += (p >>> 52) | (q << 12);
+    carry(r, c0, c1, c2, c3, c4);
+  }
+
+  /**
+   * Carries limbs below 2^62 into a weakly normalized vector; the carry out of limb 4 (weight
+   * 2^260) folds into limb 0 as ·R.
+   */
+  private static void carry(long[] r, long c0, long c1, long c2, long c3, long c4) {
+    long t = c0;
+    long n0 = t & M;
+    t = (t >>> 52) + c1;
+    long n1 = t & M;
+    t = (t >>> 52) + c2;
+    long n2 = t & M;
+    t = (t >>> 52) + c3;
+    long n3 = t & M;
+    t = (t >>> 52) + c4;
+    r[4] = t & M;
+    r[3] = n3;
+    r[2] = n2;
+    r[1] = n1;
+    r[0] = n0 + (t >>> 52) * R;
+  }
+
+  /** r = a + b. */
+  public static void add(long[] r, long[] a, long[] b) {
+    carry(r, a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4]);
+  }
+
+  /** r = a - b (computed as a + 64p - b). */
+  public static void sub(long[] r, long[] a, long[] b) {
+    carry(r, a[0] + Q0 - b[0], a[1] + Q1 - b[1], a[2] + Q1 - b[2], a[3] + Q1 - b[3], a[4] + Q1 - b[4]);
+  }
+
+  /** r = -a. */
+  public static void neg(long[] r, long[] a) {
+    carry(r, Q0 - a[0], Q1 - a[1], Q1 - a[2], Q1 - a[3], Q1 - a[4]);
+  }
+
+  /** r = a · k for a small constant 0 ≤ k &lt; 2^9. */
+  public static void mulSmall(long[] r, long[] a, int k) {
+    carry(r, a[0] * k, a[1] * k, a[2] * k, a[3] * k, a[4] * k);
+  }
+
+  /** r = a. */
+  public static void copy(long[] r, long[] a) {
+    System.arraycopy(a, 0, r, 0, 5);
+  }
+
+  /** r = the small integer v. */
+  public static void set(long[] r, int v) {
+    r[0] = v;
+    r[1] = 0;
+    r[2] = 0;
+    r[3] = 0;
+    r[4] = 0;
+  }
+
+  /** r = flag == 1 ? a : r, without a branch. */
+  public static void cmov(long[] r, long[] a, int flag) {
+    long mask = -(long) flag;
+    for (int i = 0; i < 5; i++) {
+      r[i] ^= (r[i] ^ a[i]) & mask;
+    }
+  }
+
+  /** Reduces r in place to its canonical value in [0, p). */
+  public static void normalize(long[] r) {
+    long n0 = r[0];
+    long n1 = r[1];
+    long n2 = r[2];
+    long n3 = r[3];
+    long n4 = r[4];
+    // Two rounds of folding the bits above 2^256 (2^256 ≡ R256) leave a value below 2^256.
+    for (int round = 0; round < 2; round++) {
+      n1 += n0 >>> 52;
+      n0 &= M;
+      n2 += n1 >>> 52;
+      n1 &= M;
+      n3 += n2 >>> 52;
+      n2 &= M;
+      n4 += n3 >>> 52;
+      n3 &= M;
+      n0 += (n4 >>> 48) * R256;
+      n4 &= M48;
+    }
+    n1 += n0 >>> 52;
+    n0 &= M;
+    n2 += n1 >>> 52;
+    n1 &= M;
+    n3 += n2 >>> 52;
+    n2 &= M;
+    n4 += n3 >>> 52;
+    n3 &= M;
+    // If v ≥ p then v + R256 reaches 2^256, and v - p is that sum mod 2^256.
+    long u0 = n0 + R256;
+    long u1 = n1 + (u0 >>> 52);
+    u0 &= M;
+    long u2 = n2 + (u1 >>> 52);
+    u1 &= M;
+    long u3 = n3 + (u2 >>> 52);
+    u2 &= M;
+    long u4 = n4 + (u3 >>> 52);
+    u3 &= M;
+    long mask = -(u4 >>> 48);
+    u4 &= M48;
+    r[0] = (u0 & mask) | (n0 & ~mask);
+    r[1] = (u1 & mask) | (n1 & ~mask);
+    r[2] = (u2 & mask) | (n2 & ~mask);
+    r[3] = (u3 & mask) | (n3 & ~mask);
+    r[4] = (u4 & mask) | (n4 & ~mask);
+  }
+
+  /** Returns 1 if a ≡ 0 (mod p), else 0, in constant time. */
+  public static int isZero(long[] a) {
+    long[] t = a.clone();
+    normalize(t);
+    long z = t[0] | t[1] | t[2] | t[3] | t[4];
+    return (int) (((z | -z) >>> 63) ^ 1);
+  }
+
+  /** Returns the parity (lowest bit) of the canonical value of a. */
+  public static int isOdd(long[] a) {
+    long[] t = a.clone();
+    normalize(t);
+    return (int) (t[0] & 1);
+  }
+
+  /** r = a^-1 mod p by Fermat, a^(p-2), with libsecp256k1's addition chain (255 squarings, 15 multiplications). */
+  public static void inv(long[] r, long[] a) {
+    long[] x2 = create();
+    long[] x3 = create();
+    long[] x6 = create();
+    long[] x22 = create();
+    long[] t = create();
+    chain(a, x2, x3, x6, x22, t); // t = a^(2^223 - 1)
+    sqrN(t, t, 23);
+    mul(t, t, x22);
+    sqrN(t, t, 5);
+    mul(t, t, a);
+    sqrN(t, t, 3);
+    mul(t, t, x2);
+    sqrN(t, t, 2);
+    mul(r, t, a);
+  }
+
+  /**
+   * r = a^((p+1)/4), the square root when one exists (p ≡ 3 mod 4).
+   *
+   * @return true if a is a quadratic residue, i.e. r² = a
+   */
+  public static boolean sqrt(long[] r, long[] a) {
+    long[] x2 = create();
+    long[] x3 = create();
+    long[] x6 = create();
+    long[] x22 = create();
+    long[] t = create();
+    chain(a, x2, x3, x6, x22, t);
+    sqrN(t, t, 23);
+    mul(t, t, x22);
+    sqrN(t, t, 6);
+    mul(t, t, x2);
+    sqrN(t, t, 2);
+    long[] check = create();
+    sqr(check, t);
+    sub(check, check, a);
+    copy(r, t);
+    return isZero(check) == 1;
+  }
+
+  /** The common head of the inversion and square-root chains: sets t = a^(2^223 - 1). */
+  private static void chain(long[] a, long[] x2, long[] x3, long[] x6, long[] x22, long[] t) {
+    sqr(x2, a);
+    mul(x2, x2, a); // 2^2 - 1
+    sqr(x3, x2);
+    mul(x3, x3, a); // 2^3 - 1
+    sqrN(x6, x3, 3);
+    mul(x6, x6, x3); // 2^6 - 1
+    long[] x9 = create();
+    sqrN(x9, x6, 3);
+    mul(x9, x9, x3); // 2^9 - 1
+    long[] x11 = create();
+    sqrN(x11, x9, 2);
+    mul(x11, x11, x2); // 2^11 - 1
+    sqrN(x22, x11, 11);
+    mul(x22, x22, x11); // 2^22 - 1
+    long[] x44 = create();
+    sqrN(x44, x22, 22);
+    mul(x44, x44, x22); // 2^44 - 1
+    long[] x88 = create();
+    sqrN(x88, x44, 44);
+    mul(x88, x88, x44); // 2^88 - 1
+    sqrN(t, x88, 88);
+    mul(t, t, x88); // 2^176 - 1
+    sqrN(t, t, 44);
+    mul(t, t, x44); // 2^220 - 1
+    sqrN(t, t, 3);
+    mul(t, t, x3); // 2^223 - 1
+  }
+
+  /** r = the 32-byte big-endian integer at b[off] (not reduced; any 256-bit value is accepted). */
+  public static void fromBytes(long[] r, byte[] b, int off) {
+    long w3 = be64(b, off);
+    long w2 = be64(b, off + 8);
+    long w1 = be64(b, off + 16);
+    long w0 = be64(b, off + 24);
+    r[0] = w0 & M;
+    r[1] = ((w0 >>> 52) | (w1 << 12)) & M;
+    r[2] = ((w1 >>> 40) | (w2 << 24)) & M;
+    r[3] = ((w2 >>> 28) | (w3 << 36)) & M;
+    r[4] = w3 >>> 16;
+  }
+
+  /** Writes the canonical value of a as 32 big-endian bytes at out[off]. */
+  public static void toBytes(byte[] out, int off, long[] a) {
+    long[] t = a.clone();
+    normalize(t);
+    long w0 = t[0] | (t[1] << 52);
+    long w1 = (t[1] >>> 12) | (t[2] << 40);
+    long w2 = (t[2] >>> 24) | (t[3] << 28);
+    long w3 = (t[3] >>> 36) | (t[4] << 16);
+    putBe64(out, off, w3);
+    putBe64(out, off + 8, w2);
+    putBe64(out, off + 16, w1);
+    putBe64(out, off + 24, w0);
+  }
+
+  /** Returns true if the 32-byte big-endian integer at b[off] is below p. */
+  public static boolean isCanonical(byte[] b, int off) {
+    long[] t = create();
+    fromBytes(t, b, off);
+    long[] n = t.clone();
+    normalize(n);
+    for (int i = 0; i < 5; i++) {
+      if (n[i] != t[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static long be64(byte[] b, int off) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (b[off + i] & 0xFF);
+    }
+    return v;
+  }
+
+  static void putBe64(byte[] b, int off, long v) {
+    for (int i = 7; i >= 0; i--) {
+      b[off + i] = (byte) v;
+      v >>>= 8;
+    }
+  }
+}

@@ -1,0 +1,440 @@
+package dev.clavis.engine.hd;
+
+import org.bouncycastle.math.raw.Mod;
+
+/**
+ * secp256k1 group operations for BIP32 (SEC 2 §2.4.1: y² = x³ + 7 over GF(p)).
+ *
+ * <p>Points are kept in homogeneous projective coordinates (X:Y:Z), x = X/Z, y = Y/Z, and added
+ * with the complete formulas of Renes, Costello and Batina, "Complete addition formulas for prime
+ * order elliptic curves" (EUROCRYPT 2016), Algorithms 7 and 8 for a = 0: no exceptional cases, no
+ * branches, the identity is (0:1:0).
+ *
+ * <p>Multiplication of the generator G uses a fixed-base windowed table: the scalar k is recoded
+ * into {@value #WINDOWS} signed odd digits d_i of {@value #W} bits (Joye–Tunstall regular
+ * recoding, so no digit is zero), k = Σ d_i·2^(W·i), and the table holds the odd multiples
+ * 1, 3, …, 2^W - 1 of 2^(W·i)·G for every window i. A multiplication is then {@value #WINDOWS}
+ * mixed additions and no doublings. For secret scalars every table row is read in full and the
+ * wanted entry selected with masks; for public scalars ({@link #mulGVar}) the entry is indexed.
+ * Even scalars are handled as n - k with the result negated, so the recoding always sees an odd k.
+ */
+public final class Secp256k1 {
+
+  /** Window width in bits. */
+  static final int W = 6;
+  /** Number of signed digits: floor(256 / W) + 1, enough for any k below 2^256. */
+  static final int WINDOWS = 256 / W + 1;
+  /** Odd multiples per window: 1, 3, …, 2^W - 1. */
+  static final int ENTRIES = 1 << (W - 1);
+  private static final int B3 = 21; // 3·b with b = 7
+
+  /** Generator G (SEC 2 §2.4.1), affine. */
+  static final byte[] GX_BYTES = hex("79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798");
+  static final byte[] GY_BYTES = hex("483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8");
+
+  /** p as little-endian 32-bit words, for Bouncy Castle's constant-time safegcd inversion. */
+  private static final int[] P_WORDS = {
+    0xFFFFFC2F, 0xFFFFFFFE, -1, -1, -1, -1, -1, -1
+  };
+
+  /** [window][entry][x0..x4, y0..y4], canonical affine coordinates. */
+  private static final long[] TABLE = buildTable();
+
+  private Secp256k1() {}
+
+  /** A point in homogeneous projective coordinates. */
+  static final class Point {
+    final long[] x = Fe.create();
+    final long[] y = Fe.create();
+    final long[] z = Fe.create();
+
+    void setIdentity() {
+      Fe.set(x, 0);
+      Fe.set(y, 1);
+      Fe.set(z, 0);
+    }
+
+    void set(Point o) {
+      Fe.copy(x, o.x);
+      Fe.copy(y, o.y);
+      Fe.copy(z, o.z);
+    }
+  }
+
+  /** Scratch field elements for the addition formulas. */
+  private static final class Tmp {
+    final long[] t0 = Fe.create();
+    final long[] t1 = Fe.create();
+    final long[] t2 = Fe.create();
+    final long[] t3 = Fe.create();
+    final long[] t4 = Fe.create();
+    final long[] x3 = Fe.create();
+    final long[] y3 = Fe.create();
+    final long[] z3 = Fe.create();
+  }
+
+  /**
+   * p = p + (x2, y2) with (x2, y2) an affine point (never the identity): RCB Algorithm 8, 11
+   * multiplications.
+   */
+  private static void addMixed(Point p, long[] x2, long[] y2, Tmp s) {
+    long[] t0 = s.t0;
+    long[] t1 = s.t1;
+    long[] t2 = s.t2;
+    long[] t3 = s.t3;
+    long[] t4 = s.t4;
+    long[] x3 = s.x3;
+    long[] y3 = s.y3;
+    long[] z3 = s.z3;
+    Fe.mul(t0, p.x, x2);
+    Fe.mul(t1, p.y, y2);
+    Fe.add(t3, x2, y2);
+    Fe.add(t4, p.x, p.y);
+    Fe.mul(t3, t3, t4);
+    Fe.add(t4, t0, t1);
+    Fe.sub(t3, t3, t4); // X1·Y2 + X2·Y1
+    Fe.mul(t4, y2, p.z);
+    Fe.add(t4, t4, p.y); // Y1 + Y2·Z1
+    Fe.mul(y3, x2, p.z);
+    Fe.add(y3, y3, p.x); // X1 + X2·Z1
+    Fe.add(x3, t0, t0);
+    Fe.add(t0, x3, t0); // 3·X1·X2
+    Fe.mulSmall(t2, p.z, B3);
+    Fe.add(z3, t1, t2);
+    Fe.sub(t1, t1, t2);
+    Fe.mulSmall(y3, y3, B3);
+    Fe.mul(x3, t4, y3);
+    Fe.mul(t2, t3, t1);
+    Fe.sub(p.x, t2, x3);
+    Fe.mul(y3, y3, t0);
+    Fe.mul(t1, t1, z3);
+    Fe.add(p.y, t1, y3);
+    Fe.mul(t0, t0, t3);
+    Fe.mul(z3, z3, t4);
+    Fe.add(p.z, z3, t0);
+  }
+
+  /** p = p + q for projective points: RCB Algorithm 7, 12 multiplications; also doubles (q == p allowed). */
+  private static void add(Point p, Point q, Tmp s) {
+    long[] t0 = s.t0;
+    long[] t1 = s.t1;
+    long[] t2 = s.t2;
+    long[] t3 = s.t3;
+    long[] t4 = s.t4;
+    long[] x3 = s.x3;
+    long[] y3 = s.y3;
+    long[] z3 = s.z3;
+    Fe.mul(t0, p.x, q.x);
+    Fe.mul(t1, p.y, q.y);
+    Fe.mul(t2, p.z, q.z);
+    Fe.add(t3, p.x, p.y);
+    Fe.add(t4, q.x, q.y);
+    Fe.mul(t3, t3, t4);
+    Fe.add(t4, t0, t1);
+    Fe.sub(t3, t3, t4); // X1·Y2 + X2·Y1
+    Fe.add(t4, p.y, p.z);
+    Fe.add(x3, q.y, q.z);
+    Fe.mul(t4, t4, x3);
+    Fe.add(x3, t1, t2);
+    Fe.sub(t4, t4, x3); // Y1·Z2 + Y2·Z1
+    Fe.add(x3, p.x, p.z);
+    Fe.add(y3, q.x, q.z);
+    Fe.mul(x3, x3, y3);
+    Fe.add(y3, t0, t2);
+    Fe.sub(y3, x3, y3); // X1·Z2 + X2·Z1
+    Fe.add(x3, t0, t0);
+    Fe.add(t0, x3, t0); // 3·X1·X2
+    Fe.mulSmall(t2, t2, B3);
+    Fe.add(z3, t1, t2);
+    Fe.sub(t1, t1, t2);
+    Fe.mulSmall(y3, y3, B3);
+    Fe.mul(x3, t4, y3);
+    Fe.mul(t2, t3, t1);
+    Fe.sub(x3, t2, x3);
+    Fe.mul(y3, y3, t0);
+    Fe.mul(t1, t1, z3);
+    Fe.add(y3, t1, y3);
+    Fe.mul(t0, t0, t3);
+    Fe.mul(z3, z3, t4);
+    Fe.add(z3, z3, t0);
+    Fe.copy(p.x, x3);
+    Fe.copy(p.y, y3);
+    Fe.copy(p.z, z3);
+  }
+
+  /**
+   * Sets out = (affine x, affine y) of p, canonical. Returns false (and leaves out untouched) if p is
+   * the identity.
+   */
+  private static boolean toAffine(Point p, long[] outX, long[] outY, boolean secret) {
+    long[] zi = Fe.create();
+    if (!invert(zi, p.z, secret)) {
+      return false;
+    }
+    Fe.mul(outX, p.x, zi);
+    Fe.mul(outY, p.y, zi);
+    Fe.normalize(outX);
+    Fe.normalize(outY);
+    return true;
+  }
+
+  /** r = a^-1 mod p with Bouncy Castle's safegcd (constant time when secret); false if a ≡ 0. */
+  static boolean invert(long[] r, long[] a, boolean secret) {
+    long[] t = a.clone();
+    Fe.normalize(t);
+    int[] x = toWords(t);
+    int[] z = new int[8];
+    boolean ok;
+    if (secret) {
+      ok = Mod.modOddInverse(P_WORDS, x, z) != 0;
+    } else {
+      ok = Mod.modOddInverseVar(P_WORDS, x, z);
+    }
+    fromWords(r, z);
+    return ok;
+  }
+
+  private static int[] toWords(long[] t) {
+    long w0 = t[0] | (t[1] << 52);
+    long w1 = (t[1] >>> 12) | (t[2] << 40);
+    long w2 = (t[2] >>> 24) | (t[3] << 28);
+    long w3 = (t[3] >>> 36) | (t[4] << 16);
+    return new int[] {
+      (int) w0, (int) (w0 >>> 32), (int) w1, (int) (w1 >>> 32),
+      (int) w2, (int) (w2 >>> 32), (int) w3, (int) (w3 >>> 32)
+    };
+  }
+
+  private static void fromWords(long[] r, int[] z) {
+    long w0 = (z[0] & 0xFFFFFFFFL) | ((long) z[1] << 32);
+    long w1 = (z[2] & 0xFFFFFFFFL) | ((long) z[3] << 32);
+    long w2 = (z[4] & 0xFFFFFFFFL) | ((long) z[5] << 32);
+    long w3 = (z[6] & 0xFFFFFFFFL) | ((long) z[7] << 32);
+    r[0] = w0 & Fe.M;
+    r[1] = ((w0 >>> 52) | (w1 << 12)) & Fe.M;
+    r[2] = ((w1 >>> 40) | (w2 << 24)) & Fe.M;
+    r[3] = ((w2 >>> 28) | (w3 << 36)) & Fe.M;
+    r[4] = w3 >>> 16;
+  }
+
+  /**
+   * Computes k·G into p (projective). k must satisfy 0 &lt; k &lt; n (the caller checks).
+   *
+   * @param secret true to read every table entry and select with masks (constant time)
+   */
+  static void mulG(Point p, long[] k, boolean secret, Tmp s) {
+    // Work with an odd scalar: k' = k if k is odd, else n - k (n is odd), negating the result.
+    long[] nk = new long[4];
+    Scalar.negate(nk, k);
+    long even = (k[0] & 1) ^ 1;
+    long mask = -even;
+    long[] e = new long[4];
+    for (int i = 0; i < 4; i++) {
+      e[i] = (nk[i] & mask) | (k[i] & ~mask);
+    }
+    long[] ex = Fe.create();
+    long[] ey = Fe.create();
+    long[] ny = Fe.create();
+    p.setIdentity();
+    int digitMask = (1 << (W + 1)) - 1;
+    for (int i = 0; i < WINDOWS; i++) {
+      // Joye–Tunstall: d = (e mod 2^(W+1)) - 2^W is odd; e ← (e - d) / 2^W = (e >> W) | 1.
+      int d;
+      if (i < WINDOWS - 1) {
+        d = ((int) e[0] & digitMask) - (1 << W);
+        e[0] = (e[0] >>> W) | (e[1] << (64 - W));
+        e[1] = (e[1] >>> W) | (e[2] << (64 - W));
+        e[2] = (e[2] >>> W) | (e[3] << (64 - W));
+        e[3] = e[3] >>> W;
+        e[0] |= 1;
+      } else {
+        d = (int) e[0]; // the last digit is the (odd, positive) remainder
+      }
+      int sign = d >> 31;
+      int abs = (d ^ sign) - sign;
+      int idx = abs >>> 1;
+      int base = i * ENTRIES * 10;
+      if (secret) {
+        lookup(base, idx, ex, ey);
+      } else {
+        int off = base + idx * 10;
+        System.arraycopy(TABLE, off, ex, 0, 5);
+        System.arraycopy(TABLE, off + 5, ey, 0, 5);
+      }
+      Fe.neg(ny, ey);
+      Fe.cmov(ey, ny, -sign);
+      addMixed(p, ex, ey, s);
+    }
+    Fe.neg(ny, p.y);
+    Fe.cmov(p.y, ny, (int) even);
+  }
+
+  /** Reads entry idx of the window at base, touching every entry of the window. */
+  private static void lookup(int base, int idx, long[] ex, long[] ey) {
+    long x0 = 0, x1 = 0, x2 = 0, x3 = 0, x4 = 0, y0 = 0, y1 = 0, y2 = 0, y3 = 0, y4 = 0;
+    long[] t = TABLE;
+    for (int j = 0, off = base; j < ENTRIES; j++, off += 10) {
+      long m = ((long) (j ^ idx) - 1) >> 63; // -1 when j == idx, else 0
+      x0 |= t[off] & m;
+      x1 |= t[off + 1] & m;
+      x2 |= t[off + 2] & m;
+      x3 |= t[off + 3] & m;
+      x4 |= t[off + 4] & m;
+      y0 |= t[off + 5] & m;
+      y1 |= t[off + 6] & m;
+      y2 |= t[off + 7] & m;
+      y3 |= t[off + 8] & m;
+      y4 |= t[off + 9] & m;
+    }
+    ex[0] = x0;
+    ex[1] = x1;
+    ex[2] = x2;
+    ex[3] = x3;
+    ex[4] = x4;
+    ey[0] = y0;
+    ey[1] = y1;
+    ey[2] = y2;
+    ey[3] = y3;
+    ey[4] = y4;
+  }
+
+  /**
+   * The SEC1 compressed public key (33 bytes) of the private key k, 0 &lt; k &lt; n, in constant
+   * time.
+   */
+  public static byte[] publicKey(long[] k) {
+    return publicKey(k, Fe.create(), Fe.create());
+  }
+
+  /**
+   * As {@link #publicKey(long[])}, also returning the affine coordinates.
+   *
+   * @param x receives the canonical affine x
+   * @param y receives the canonical affine y
+   */
+  public static byte[] publicKey(long[] k, long[] x, long[] y) {
+    Point p = new Point();
+    Tmp s = new Tmp();
+    mulG(p, k, true, s);
+    toAffine(p, x, y, true); // never the identity for 0 < k < n
+    return compress(x, y);
+  }
+
+  /**
+   * BIP32 CKDpub's point step: returns compress(t·G + K), or null when that is the point at
+   * infinity (the caller then skips the index). t is public (derived from the xpub), so this is
+   * variable time.
+   *
+   * @param t the tweak, 0 &lt; t &lt; n
+   * @param kx affine x of K, canonical
+   * @param ky affine y of K, canonical
+   * @param x receives the canonical affine x of the result
+   * @param y receives the canonical affine y of the result
+   */
+  public static byte[] tweakAddVar(long[] t, long[] kx, long[] ky, long[] x, long[] y) {
+    Point p = new Point();
+    Tmp s = new Tmp();
+    mulG(p, t, false, s);
+    addMixed(p, kx, ky, s);
+    if (!toAffine(p, x, y, false)) {
+      return null;
+    }
+    return compress(x, y);
+  }
+
+  /** k·G in affine coordinates for a public scalar (variable time); for tests and tools. */
+  public static byte[] mulGVar(long[] k) {
+    Point p = new Point();
+    mulG(p, k, false, new Tmp());
+    long[] x = Fe.create();
+    long[] y = Fe.create();
+    toAffine(p, x, y, false);
+    return compress(x, y);
+  }
+
+  /** SEC1 §2.3.3 compressed encoding: 02 or 03 by the parity of y, then x. */
+  public static byte[] compress(long[] x, long[] y) {
+    byte[] out = new byte[33];
+    out[0] = (byte) (2 | Fe.isOdd(y));
+    Fe.toBytes(out, 1, x);
+    return out;
+  }
+
+  /**
+   * SEC1 §2.3.4 decompression of a 33-byte compressed point.
+   *
+   * @param enc the encoding (02 or 03, then x)
+   * @param outX receives x
+   * @param outY receives y
+   * @return null on success, else the defect (for an error message)
+   */
+  public static String decompress(byte[] enc, long[] outX, long[] outY) {
+    if (enc.length != 33) {
+      return "public key is " + enc.length + " bytes, not 33";
+    }
+    if (enc[0] != 2 && enc[0] != 3) {
+      return String.format("invalid public key prefix %02x (expected 02 or 03)", enc[0] & 0xFF);
+    }
+    if (!Fe.isCanonical(enc, 1)) {
+      return "public key x coordinate is not below the field prime";
+    }
+    long[] x = Fe.create();
+    Fe.fromBytes(x, enc, 1);
+    long[] rhs = Fe.create();
+    Fe.sqr(rhs, x);
+    Fe.mul(rhs, rhs, x);
+    long[] seven = Fe.create();
+    Fe.set(seven, 7);
+    Fe.add(rhs, rhs, seven);
+    long[] y = Fe.create();
+    if (!Fe.sqrt(y, rhs)) {
+      return "public key is not on the secp256k1 curve";
+    }
+    Fe.normalize(y);
+    if ((y[0] & 1) != (enc[0] & 1)) {
+      Fe.neg(y, y);
+      Fe.normalize(y);
+    }
+    Fe.normalize(x);
+    Fe.copy(outX, x);
+    Fe.copy(outY, y);
+    return null;
+  }
+
+  private static long[] buildTable() {
+    long[] table = new long[WINDOWS * ENTRIES * 10];
+    Tmp s = new Tmp();
+    Point base = new Point();
+    Fe.fromBytes(base.x, GX_BYTES, 0);
+    Fe.fromBytes(base.y, GY_BYTES, 0);
+    Fe.set(base.z, 1);
+    Point twice = new Point();
+    Point cur = new Point();
+    long[] ax = Fe.create();
+    long[] ay = Fe.create();
+    for (int i = 0; i < WINDOWS; i++) {
+      twice.set(base);
+      add(twice, twice, s); // 2·B_i
+      cur.set(base);
+      for (int j = 0; j < ENTRIES; j++) {
+        toAffine(cur, ax, ay, false);
+        int off = (i * ENTRIES + j) * 10;
+        System.arraycopy(ax, 0, table, off, 5);
+        System.arraycopy(ay, 0, table, off + 5, 5);
+        add(cur, twice, s); // next odd multiple
+      }
+      for (int j = 0; j < W; j++) {
+        add(base, base, s); // B_(i+1) = 2^W·B_i
+      }
+    }
+    return table;
+  }
+
+  private static byte[] hex(String s) {
+    byte[] b = new byte[s.length() / 2];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+    }
+    return b;
+  }
+}
