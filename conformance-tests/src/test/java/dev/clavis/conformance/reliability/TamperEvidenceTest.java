@@ -221,11 +221,12 @@ class TamperEvidenceTest {
       attempt(t, "swap records at +" + o[0] + "/+" + o[1], store, b);
       attempt(t, "swap records at +" + o[0] + "/+" + o[1] + " + trailer", store, StoreLayout.fixTrailer(b));
     }
-    // The first material record of the older file (a#1 or a#2, sealed under the same key) replayed over each 60-byte slot.
-    for (int[] o : orders) {
-      for (int slot : o) {
-        byte[] b = now.clone();
-        System.arraycopy(olderStore, old.materialOffset(), b, m + slot, 60);
+    // The first material record of the older file (sealed under the same key) replayed over each
+    // record slot where it differs from what is there (an unchanged record is no replay).
+    for (int slot : new int[] {0, 44, 60, 104}) {
+      byte[] b = now.clone();
+      System.arraycopy(olderStore, old.materialOffset(), b, m + slot, 60);
+      if (!Arrays.equals(b, now)) {
         attempt(t, "older record replayed at +" + slot + " + trailer", store, StoreLayout.fixTrailer(b));
       }
     }
