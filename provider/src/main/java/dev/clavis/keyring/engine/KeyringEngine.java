@@ -67,7 +67,12 @@ public final class KeyringEngine implements Keyring {
   private static final class Counter {
     long next;
     long end;
+    long block = USAGE_BLOCK;
+    long reservedAt;
   }
+
+  /** Blocks grow up to this size while a version is used fast: at most one write a second or so. */
+  static final long MAX_USAGE_BLOCK = 1L << 20;
 
   private final KeyBackend backend;
   private final Clock clock;
@@ -383,6 +388,27 @@ public final class KeyringEngine implements Keyring {
     }
   }
 
+  @Override
+  public void importKeys(Map<String, byte[]> materials, KeyAlgorithm algorithm, KeyPolicy policy) {
+    for (Map.Entry<String, byte[]> e : materials.entrySet()) {
+      KeyRef.of(e.getKey());
+      checkMaterial(algorithm, e.getValue());
+    }
+    write(d -> {
+      for (Map.Entry<String, byte[]> e : materials.entrySet()) {
+        String name = e.getKey();
+        if (d.find(name) != null) {
+          throw new KeyringException("key " + name + " already exists; nothing was imported");
+        }
+        VersionRecord v = newVersion(d, null, name, algorithm, policy, KeyState.ACTIVE,
+            KeyVersionInfo.Origin.IMPORTED, e.getValue());
+        d.put(new KeyRecord(name, algorithm, policy, List.of(v), 1, false));
+        d.event("import", name + "#1", Map.of("algorithm", algorithm.name(), "origin", "IMPORTED"));
+      }
+      return null;
+    });
+  }
+
   private KeyRecord rotateInDraft(Draft d, KeyRecord k, byte[] material, String reason, String action) {
     if (k.deleted() && material == null) {
       throw new IllegalStateException("cannot rotate key " + k.name() + ": it is scheduled for destruction;"
@@ -661,6 +687,18 @@ public final class KeyringEngine implements Keyring {
     return out;
   }
 
+  /**
+   * @return whether {@code ref} names a listed key (not scheduled for destruction as a whole), or
+   *     an existing version of any key; cheap, for the KeyStore's alias checks
+   */
+  public boolean exists(KeyRef ref) {
+    KeyRecord k = current().keys().get(ref.name());
+    if (k == null) {
+      return false;
+    }
+    return ref.version().isPresent() ? k.version(ref.version().getAsInt()) != null : !k.deleted();
+  }
+
   @Override
   public Optional<KeyInfo> find(String name) {
     KeyRecord k = current().keys().get(name);
@@ -793,6 +831,13 @@ public final class KeyringEngine implements Keyring {
       if (seen.usageReserved() + n > effectiveLimit(seen)) {
         return false;
       }
+      // a block used up within a second doubles the next one: fast users write rarely, and a
+      // crash over-counts by at most one block
+      long t = System.nanoTime();
+      c.block = c.reservedAt != 0 && t - c.reservedAt < 1_000_000_000L ? Math.min(MAX_USAGE_BLOCK, c.block * 2)
+          : USAGE_BLOCK;
+      c.reservedAt = t;
+      long want = Math.max(c.block, 16 * n);
       long[] block = write(d -> {
         KeyRecord k = d.get(vref.name());
         VersionRecord v = k.version(vref.version().getAsInt());
@@ -800,7 +845,8 @@ public final class KeyringEngine implements Keyring {
         if (v.usageReserved() + n > lim) {
           return null;
         }
-        long end = Math.min(lim, v.usageReserved() + Math.max(USAGE_BLOCK, n));
+        // bulk callers (rewrapDataKeys) reserve for several calls ahead, so a write stays rare
+        long end = Math.min(lim, v.usageReserved() + want);
         d.put(k.withVersion(v.withUsageReserved(end)));
         d.event("use", vref.toString(), Map.of("reserved", Long.toString(end),
             "previouslyReserved", Long.toString(v.usageReserved())));

@@ -188,21 +188,14 @@ public final class ClavisKeyStore extends KeyStoreSpi {
     if (ref == null) {
       return Optional.empty();
     }
-    Optional<KeyInfo> k = ring().find(ref.name());
-    if (k.isEmpty()) {
-      return k;
-    }
-    if (ref.version().isPresent()) {
-      return k.get().version(ref.version().getAsInt()).isPresent() ? k : Optional.empty();
-    }
-    // a name scheduled for destruction leaves aliases() at once
-    return ring().names().contains(ref.name()) ? k : Optional.empty();
+    // a name scheduled for destruction leaves aliases() at once; its versions stay addressable
+    return ring().exists(ref) ? ring().find(ref.name()) : Optional.empty();
   }
 
   @Override
   public Key engineGetKey(String alias, char[] password) throws NoSuchAlgorithmException, UnrecoverableKeyException {
     KeyRef ref = parse(alias);
-    if (visible(ref).isEmpty()) {
+    if (ref == null || !ring().exists(ref)) {
       return null;
     }
     try {
@@ -381,7 +374,8 @@ public final class ClavisKeyStore extends KeyStoreSpi {
 
   @Override
   public boolean engineContainsAlias(String alias) {
-    return visible(parse(alias)).isPresent();
+    KeyRef ref = parse(alias);
+    return ref != null && ring().exists(ref);
   }
 
   @Override
