@@ -257,6 +257,30 @@ public final class Fe {
     carry(r, a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3], a[4] + b[4]);
   }
 
+  /**
+   * r = a + b without carrying: limbs grow by one bit. Only for a result that goes straight into
+   * {@link #mul} or {@link #sqr} (which accept limbs below 2^55).
+   */
+  public static void addLazy(long[] r, long[] a, long[] b) {
+    r[0] = a[0] + b[0];
+    r[1] = a[1] + b[1];
+    r[2] = a[2] + b[2];
+    r[3] = a[3] + b[3];
+    r[4] = a[4] + b[4];
+  }
+
+  /**
+   * r = a - b + 64p without carrying (limbs below 2^55 for weakly normalized a and b). Only for a
+   * result that goes straight into {@link #mul} or {@link #sqr}.
+   */
+  public static void subLazy(long[] r, long[] a, long[] b) {
+    r[0] = a[0] + Q0 - b[0];
+    r[1] = a[1] + Q1 - b[1];
+    r[2] = a[2] + Q1 - b[2];
+    r[3] = a[3] + Q1 - b[3];
+    r[4] = a[4] + Q1 - b[4];
+  }
+
   /** r = a - b (computed as a + 64p - b). */
   public static void sub(long[] r, long[] a, long[] b) {
     carry(r, a[0] + Q0 - b[0], a[1] + Q1 - b[1], a[2] + Q1 - b[2], a[3] + Q1 - b[3], a[4] + Q1 - b[4]);
