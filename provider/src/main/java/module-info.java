@@ -6,6 +6,8 @@ module dev.clavis.provider {
 
   exports dev.clavis.provider;
   exports dev.clavis.keyring;
+  exports dev.clavis.keyring.store;
+  exports dev.clavis.spec;
 
   provides java.security.Provider with dev.clavis.provider.ClavisProvider;
 }

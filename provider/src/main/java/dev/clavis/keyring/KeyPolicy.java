@@ -19,6 +19,7 @@ public final class KeyPolicy {
   private final Duration versionLifetime;
   private final Duration deletionWindow;
   private final boolean exportable;
+  private final boolean autoRotate;
 
   private KeyPolicy(Builder b) {
     this.rotationPeriod = b.rotationPeriod;
@@ -26,6 +27,7 @@ public final class KeyPolicy {
     this.versionLifetime = b.versionLifetime;
     this.deletionWindow = b.deletionWindow;
     this.exportable = b.exportable;
+    this.autoRotate = b.autoRotate;
   }
 
   /** @return a policy with no automatic rotation, no limits, a 7-day deletion window, not exportable */
@@ -46,6 +48,7 @@ public final class KeyPolicy {
     b.versionLifetime = versionLifetime;
     b.deletionWindow = deletionWindow;
     b.exportable = exportable;
+    b.autoRotate = autoRotate;
     return b;
   }
 
@@ -74,6 +77,15 @@ public final class KeyPolicy {
     return exportable;
   }
 
+  /**
+   * @return whether a primary that is due (rotation period elapsed, usage limit or the GCM
+   *     invocation limit reached, expired) is rotated automatically before the next encryption
+   *     through the key's name; when false such an encryption is refused instead
+   */
+  public boolean autoRotate() {
+    return autoRotate;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof KeyPolicy)) {
@@ -84,18 +96,19 @@ public final class KeyPolicy {
         && usageLimit == p.usageLimit
         && Objects.equals(versionLifetime, p.versionLifetime)
         && deletionWindow.equals(p.deletionWindow)
-        && exportable == p.exportable;
+        && exportable == p.exportable
+        && autoRotate == p.autoRotate;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(rotationPeriod, usageLimit, versionLifetime, deletionWindow, exportable);
+    return Objects.hash(rotationPeriod, usageLimit, versionLifetime, deletionWindow, exportable, autoRotate);
   }
 
   @Override
   public String toString() {
     return "KeyPolicy{rotationPeriod=" + rotationPeriod + ", usageLimit=" + (usageLimit == 0 ? "none" : usageLimit)
-        + ", versionLifetime=" + versionLifetime + ", deletionWindow=" + deletionWindow + ", exportable=" + exportable + "}";
+        + ", versionLifetime=" + versionLifetime + ", deletionWindow=" + deletionWindow + ", exportable=" + exportable + ", autoRotate=" + autoRotate + "}";
   }
 
   /** Builds a {@link KeyPolicy}; every setter validates its argument. */
@@ -105,6 +118,7 @@ public final class KeyPolicy {
     private Duration versionLifetime;
     private Duration deletionWindow = DEFAULT_DELETION_WINDOW;
     private boolean exportable;
+    private boolean autoRotate = true;
 
     private Builder() {}
 
@@ -142,6 +156,12 @@ public final class KeyPolicy {
     /** Whether handles expose their material through {@code getEncoded()}. */
     public Builder exportable(boolean exportable) {
       this.exportable = exportable;
+      return this;
+    }
+
+    /** Whether a due primary rotates automatically before the next encryption (default true) or refuses. */
+    public Builder autoRotate(boolean autoRotate) {
+      this.autoRotate = autoRotate;
       return this;
     }
 

@@ -100,6 +100,42 @@ public interface Keyring extends AutoCloseable {
   /** Re-wraps DEKs under the KEK's current primary, in bulk (after a KEK rotation). */
   List<byte[]> rewrapDataKeys(List<byte[]> wrappedDataKeys);
 
+  // ---- handles ----
+
+  /**
+   * Returns a handle usable with Clavis's JCA {@code Cipher} and {@code Mac}: for a name it
+   * resolves to the primary when encrypting and to every version that may decrypt when decrypting;
+   * for {@code name#N} to that version only.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   */
+  default ManagedKey handle(KeyRef ref) {
+    throw new UnsupportedOperationException("this keyring issues no handles");
+  }
+
+  /**
+   * Hands out a copy of the material of an exportable key's version (the primary for a name).
+   *
+   * @throws KeyUsageException if the key is not exportable or the version is destroyed
+   * @throws UnknownKeyException if the key or version does not exist
+   */
+  default byte[] exportKey(KeyRef ref) {
+    throw new UnsupportedOperationException("this keyring exports no material");
+  }
+
+  /**
+   * Re-encrypts envelopes under the current primary of their keys, in bulk.
+   *
+   * @return the new envelopes in the same order
+   */
+  default List<byte[]> rewrapAll(List<byte[]> envelopes, byte[] associatedData) {
+    List<byte[]> out = new java.util.ArrayList<>(envelopes.size());
+    for (byte[] e : envelopes) {
+      out.add(rewrap(e, associatedData));
+    }
+    return out;
+  }
+
   // ---- audit ----
 
   /** @return the audit log of this keyring */

@@ -1,6 +1,11 @@
 package dev.clavis.keyring;
 
+import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.file.FileKeyBackend;
+import dev.clavis.keyring.store.KeyBackend;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 
 /** Opens keyrings on their backends. */
 public final class Keyrings {
@@ -14,6 +19,68 @@ public final class Keyrings {
    * @throws KeyringException if the password is wrong, the file is damaged or of another kind
    */
   public static Keyring openFile(Path file, char[] password) {
-    throw new UnsupportedOperationException("the file store is not built yet");
+    return openFile(file, password, KdfParameters.defaults());
+  }
+
+  /**
+   * Opens the encrypted file store at {@code file}, creating it with {@code kdfForNew} if it does
+   * not exist (an existing store keeps its own parameters; see {@link #migrateKdf}).
+   *
+   * @throws WrongPasswordException if the password is wrong (the file is untouched)
+   * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   * @throws KeyringException if it cannot be read or written
+   */
+  public static Keyring openFile(Path file, char[] password, KdfParameters kdfForNew) {
+    return openFile(file, password, kdfForNew, Clock.systemUTC());
+  }
+
+  /** As {@link #openFile(Path, char[], KdfParameters)}, with a clock (tests, simulations). */
+  public static Keyring openFile(Path file, char[] password, KdfParameters kdfForNew, Clock clock) {
+    FileKeyBackend b = FileKeyBackend.open(file, password, kdfForNew);
+    try {
+      b.removeStrayTemporaries();
+      return new KeyringEngine(b, clock, Duration.ofMillis(20));
+    } catch (RuntimeException e) {
+      b.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Upgrades the KDF of a file store in place (and atomically): the master key is re-wrapped under
+   * a key derived with {@code kdf}; records are not re-encrypted.
+   *
+   * @throws WrongPasswordException if the password is wrong (the file is untouched)
+   */
+  public static void migrateKdf(Path file, char[] password, KdfParameters kdf) {
+    FileKeyBackend b = FileKeyBackend.open(file, password, kdf);
+    try {
+      b.rekey(password, null, kdf);
+    } finally {
+      b.close();
+    }
+  }
+
+  /**
+   * Changes the password of a file store in place, keeping its KDF parameters.
+   *
+   * @throws WrongPasswordException if the old password is wrong (the file is untouched)
+   */
+  public static void changePassword(Path file, char[] oldPassword, char[] newPassword) {
+    FileKeyBackend b = FileKeyBackend.open(file, oldPassword, null);
+    try {
+      b.rekey(oldPassword, newPassword, b.kdf());
+    } finally {
+      b.close();
+    }
+  }
+
+  /**
+   * Opens a keyring over any backend (the PKCS#11 token uses this).
+   *
+   * @param backend closed when the keyring is closed
+   */
+  public static Keyring open(KeyBackend backend) {
+    return KeyringEngine.open(backend);
   }
 }

@@ -1,0 +1,277 @@
+package dev.clavis.keyring.engine;
+
+import dev.clavis.keyring.AuditEvent;
+import dev.clavis.keyring.AuditLog;
+import dev.clavis.keyring.KeyringException;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The audit log: one JSON object a line, hash-chained and MAC'ed.
+ *
+ * <pre>
+ * {"seq":7,"time":"2026-11-22T07:00:00Z","action":"rotate","key":"payments#2","details":{...},"prev":"&lt;h6&gt;","mac":"&lt;m7&gt;"}
+ * body_i = the line without its ,"mac":"..." member
+ * h_i    = SHA-256(body_i)            (body_i holds h_{i-1} as "prev"; h_0 = 32 zero bytes)
+ * m_i    = HMAC-SHA256(K_audit, body_i)
+ * </pre>
+ *
+ * An edit breaks m_i; a deletion or reordering breaks the sequence numbers and the chain; a cut
+ * tail is caught against the audit head (last sequence number and hash) that the engine keeps in
+ * the store's authenticated metadata. Never holds key material: details are states, reasons,
+ * counts and times.
+ */
+final class HashChainedAuditLog implements AuditLog {
+
+  /** The last record of the chain: its sequence number and hash. */
+  record Head(long seq, byte[] hash) {}
+
+  private static final HexFormat HEX = HexFormat.of();
+  private static final String MAC_MEMBER = ",\"mac\":\"";
+
+  private final Path file; // null: kept in memory (a keyring loaded from a stream)
+  private final byte[] macKey;
+  private final Supplier<Head> expectedHead;
+  private final List<String> memory = new ArrayList<>();
+
+  HashChainedAuditLog(Path file, byte[] macKey, Supplier<Head> expectedHead) {
+    this.file = file;
+    this.macKey = macKey.clone();
+    this.expectedHead = expectedHead;
+  }
+
+  /** A record before it is chained. */
+  record Pending(Instant time, String action, String key, Map<String, String> details) {}
+
+  /**
+   * Appends records after the last record of the log and syncs the file. Called under the store's
+   * exclusive lock.
+   *
+   * @return the new head
+   */
+  synchronized Head append(List<Pending> events) {
+    if (events.isEmpty()) {
+      return tail();
+    }
+    Head head = tail();
+    long seq = head.seq();
+    byte[] prev = head.hash();
+    StringBuilder all = new StringBuilder();
+    List<String> lines = new ArrayList<>();
+    for (Pending p : events) {
+      seq++;
+      String body = body(seq, p.time(), p.action(), p.key(), p.details(), prev);
+      byte[] b = body.getBytes(StandardCharsets.UTF_8);
+      prev = sha256(b);
+      String line = body.substring(0, body.length() - 1) + MAC_MEMBER + HEX.formatHex(hmac(b)) + "\"}";
+      lines.add(line);
+      all.append(line).append('\n');
+    }
+    if (file == null) {
+      memory.addAll(lines);
+    } else {
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND)) {
+        ByteBuffer buf = ByteBuffer.wrap(all.toString().getBytes(StandardCharsets.UTF_8));
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(false);
+      } catch (IOException e) {
+        throw new KeyringException("cannot append to the audit log " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return new Head(seq, prev);
+  }
+
+  /** @return the head as found at the end of the log (not verified) */
+  private Head tail() {
+    List<String> lines = lines();
+    if (lines.isEmpty()) {
+      return new Head(0, new byte[32]);
+    }
+    String last = lines.get(lines.size() - 1);
+    int m = last.lastIndexOf(MAC_MEMBER);
+    if (m < 0) {
+      throw new KeyringException("the audit log ends with a damaged record; run 'clavis audit --verify'");
+    }
+    String body = last.substring(0, m) + "}";
+    Map<String, Object> o = Json.parseObject(body);
+    return new Head(((Number) o.get("seq")).longValue(), sha256(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private List<String> lines() {
+    if (file == null) {
+      return new ArrayList<>(memory);
+    }
+    if (!Files.exists(file)) {
+      return new ArrayList<>();
+    }
+    try {
+      List<String> l = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+      l.removeIf(String::isEmpty);
+      return l;
+    } catch (IOException e) {
+      throw new KeyringException("cannot read the audit log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized List<AuditEvent> events() {
+    List<AuditEvent> out = new ArrayList<>();
+    for (String line : lines()) {
+      int m = line.lastIndexOf(MAC_MEMBER);
+      Map<String, Object> o = Json.parseObject(m < 0 ? line : line.substring(0, m) + "}");
+      out.add(toEvent(o));
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static AuditEvent toEvent(Map<String, Object> o) {
+    Map<String, String> d = new LinkedHashMap<>();
+    Object details = o.get("details");
+    if (details instanceof Map) {
+      ((Map<String, Object>) details).forEach((k, v) -> d.put(k, String.valueOf(v)));
+    }
+    return new AuditEvent(((Number) o.get("seq")).longValue(), Instant.parse((String) o.get("time")),
+        (String) o.get("action"), (String) o.get("key"), d);
+  }
+
+  @Override
+  public synchronized long verify() {
+    List<String> lines = lines();
+    byte[] prev = new byte[32];
+    long expected = 1;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      int lineNo = i + 1;
+      int m = line.lastIndexOf(MAC_MEMBER);
+      if (m < 0 || !line.endsWith("\"}")) {
+        throw new KeyringException("audit log line " + lineNo + " is damaged: it has no MAC (edited or cut)");
+      }
+      String body = line.substring(0, m) + "}";
+      byte[] b = body.getBytes(StandardCharsets.UTF_8);
+      byte[] mac;
+      try {
+        mac = HEX.parseHex(line.substring(m + MAC_MEMBER.length(), line.length() - 2));
+      } catch (IllegalArgumentException e) {
+        throw new KeyringException("audit log line " + lineNo + " is damaged: its MAC is not hexadecimal (edited)");
+      }
+      if (!MessageDigest.isEqual(mac, hmac(b))) {
+        throw new KeyringException("audit log line " + lineNo + " (record " + expected + " expected) fails its MAC:"
+            + " the record was edited or forged");
+      }
+      Map<String, Object> o = Json.parseObject(body);
+      long seq = ((Number) o.get("seq")).longValue();
+      if (seq > expected) {
+        throw new KeyringException("audit log record " + expected + (seq - expected > 1 ? " to " + (seq - 1) : "")
+            + " missing before line " + lineNo + " (record " + seq + "): records were deleted");
+      }
+      if (seq < expected) {
+        throw new KeyringException("audit log line " + lineNo + " holds record " + seq + " where record " + expected
+            + " belongs: records were reordered or duplicated");
+      }
+      if (!HEX.formatHex(prev).equals(o.get("prev"))) {
+        throw new KeyringException("audit log record " + seq + " (line " + lineNo + ") does not chain to record "
+            + (seq - 1) + ": records were reordered, deleted or replaced");
+      }
+      prev = sha256(b);
+      expected++;
+    }
+    Head head = expectedHead.get();
+    long count = expected - 1;
+    if (count < head.seq()) {
+      throw new KeyringException("the audit log was truncated: it ends at record " + count + " but the store"
+          + " recorded record " + head.seq() + "; records " + (count + 1) + " to " + head.seq() + " are missing");
+    }
+    if (head.seq() > 0 && count >= head.seq()) {
+      // the record the store remembers as the head must be the one in the log
+      byte[] h = hashOf(lines, head.seq());
+      if (!MessageDigest.isEqual(h, head.hash())) {
+        throw new KeyringException("audit log record " + head.seq() + " is not the one the store recorded:"
+            + " the log was replaced or rolled back");
+      }
+    }
+    return count;
+  }
+
+  private static byte[] hashOf(List<String> lines, long seq) {
+    String line = lines.get((int) seq - 1);
+    int m = line.lastIndexOf(MAC_MEMBER);
+    return sha256((line.substring(0, m) + "}").getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public synchronized void exportJsonLines(Writer out) throws IOException {
+    for (String line : lines()) {
+      out.write(line);
+      out.write('\n');
+    }
+    out.flush();
+  }
+
+  private static String body(long seq, Instant time, String action, String key, Map<String, String> details,
+      byte[] prev) {
+    StringBuilder sb = new StringBuilder(160);
+    sb.append("{\"seq\":").append(seq).append(",\"time\":");
+    Json.quote(sb, time.toString());
+    sb.append(",\"action\":");
+    Json.quote(sb, action);
+    sb.append(",\"key\":");
+    Json.quote(sb, key);
+    sb.append(",\"details\":{");
+    boolean first = true;
+    for (Map.Entry<String, String> e : details.entrySet()) {
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      Json.quote(sb, e.getKey());
+      sb.append(':');
+      Json.quote(sb, e.getValue());
+    }
+    sb.append("},\"prev\":\"").append(HEX.formatHex(prev)).append("\"}");
+    return sb.toString();
+  }
+
+  private byte[] hmac(byte[] data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256", "SunJCE");
+      mac.init(new SecretKeySpec(macKey, "HmacSHA256"));
+      return mac.doFinal(data);
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("HmacSHA256 is unavailable", e);
+    }
+  }
+
+  static byte[] sha256(byte[] data) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(data);
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("SHA-256 is unavailable", e);
+    }
+  }
+
+  void wipe() {
+    Arrays.fill(macKey, (byte) 0);
+  }
+}

@@ -1,0 +1,1128 @@
+package dev.clavis.keyring.engine;
+
+import dev.clavis.keyring.AuditLog;
+import dev.clavis.keyring.DataKey;
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyInfo;
+import dev.clavis.keyring.KeyPolicy;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyState;
+import dev.clavis.keyring.KeyUsageException;
+import dev.clavis.keyring.KeyVersionInfo;
+import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.UnknownKeyException;
+import dev.clavis.keyring.engine.KeyTransitions.Op;
+import dev.clavis.keyring.store.KeyBackend;
+import dev.clavis.keyring.store.KeyMaterial;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * The lifecycle engine: every rule of managed keys over any {@link KeyBackend}. State changes go
+ * through {@link KeyTransitions}; each change is one backend transaction (exclusive across
+ * processes, atomic, durable) that also appends to the audit log.
+ *
+ * <p><b>Usage counting</b> is durable without a sync per use: a process reserves uses in blocks
+ * ({@value #USAGE_BLOCK} at a time, fewer near a limit), persisting "reserved up to N" before it
+ * hands any of them out. After a crash the count reads as the reservation: it may over-count by
+ * at most a block, never under-count. {@link #close()} gives back what was not used.
+ *
+ * <p><b>Freshness</b>: reads use the last state seen and ask the backend whether another process
+ * committed at most every {@code freshness} (default 20 ms); every write works on the latest
+ * committed state under the backend's lock.
+ *
+ * <p>Thread-safe: readers see an immutable snapshot; writers serialise on one lock.
+ */
+public final class KeyringEngine implements Keyring {
+
+  /** Uses reserved per durable write. */
+  static final long USAGE_BLOCK = 1024;
+
+  /** NIST SP 800-38D §8.3: at most 2^32 invocations of GCM with random IVs under one key. */
+  public static final long GCM_INVOCATION_LIMIT = 1L << 32;
+
+  /** A permission to use one version's material, granted after the lifecycle checks. */
+  public record Use(KeyRef version, KeyMaterial material) {}
+
+  private record State(long generation, Map<String, KeyRecord> keys, long auditSeq, byte[] auditHash) {}
+
+  private static final class Counter {
+    long next;
+    long end;
+  }
+
+  private final KeyBackend backend;
+  private final Clock clock;
+  private final long freshnessNanos;
+  private final SecureRandom random = new SecureRandom();
+  private final Object writeLock = new Object();
+  private final ConcurrentHashMap<KeyRef, Counter> counters = new ConcurrentHashMap<>();
+  private final HashChainedAuditLog audit;
+  private volatile State state;
+  private volatile long lastCheck;
+  private volatile boolean closed;
+
+  /**
+   * Opens the engine over a backend and executes destructions that fell due.
+   *
+   * @param backend where metadata and material live; closed by {@link #close()}
+   * @param clock the time source (tests inject one)
+   * @param freshness how stale a read may be before the backend is asked for a newer state
+   */
+  public KeyringEngine(KeyBackend backend, Clock clock, Duration freshness) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.freshnessNanos = freshness.toNanos();
+    this.state = decode(backend.read());
+    byte[] k = backend.auditKey();
+    try {
+      this.audit = new HashChainedAuditLog(backend.auditFile().orElse(null), k, () -> {
+        State s = latest();
+        return new HashChainedAuditLog.Head(s.auditSeq(), s.auditHash());
+      });
+    } finally {
+      Arrays.fill(k, (byte) 0);
+    }
+    this.lastCheck = System.nanoTime();
+    if (anyDestructionDue(state)) {
+      write(d -> null);
+    }
+  }
+
+  /** @return an engine with the system clock and a 20 ms freshness bound */
+  public static KeyringEngine open(KeyBackend backend) {
+    return new KeyringEngine(backend, Clock.systemUTC(), Duration.ofMillis(20));
+  }
+
+  /** @return the backend (for the KeyStore's {@code store()} and tools) */
+  public KeyBackend backend() {
+    return backend;
+  }
+
+  // ---------------------------------------------------------------- state and transactions
+
+  private static State decode(KeyBackend.Snapshot s) {
+    MetadataCodec.Document d = MetadataCodec.decode(s.metadata());
+    return new State(s.generation(), d.keys(), d.auditSeq(), d.auditHash());
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private State current() {
+    ensureOpen();
+    long t = System.nanoTime();
+    if (t - lastCheck >= freshnessNanos) {
+      lastCheck = t;
+      if (backend.generation() != state.generation()) {
+        return latest();
+      }
+    }
+    return state;
+  }
+
+  private State latest() {
+    synchronized (writeLock) {
+      KeyBackend.Snapshot s = backend.read();
+      if (s.generation() != state.generation()) {
+        state = decode(s);
+      }
+      return state;
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new KeyringException("this keyring was closed; open it again");
+    }
+  }
+
+  /** The changes of one transaction over a base state. */
+  private final class Draft {
+    final State base;
+    final KeyBackend.Changes changes;
+    final Instant now;
+    final Map<String, KeyRecord> changed = new LinkedHashMap<>();
+    final List<HashChainedAuditLog.Pending> events = new ArrayList<>();
+
+    Draft(State base, KeyBackend.Changes changes, Instant now) {
+      this.base = base;
+      this.changes = changes;
+      this.now = now;
+    }
+
+    KeyRecord find(String name) {
+      KeyRecord k = changed.get(name);
+      return k != null ? k : base.keys().get(name);
+    }
+
+    KeyRecord get(String name) {
+      KeyRecord k = find(name);
+      if (k == null) {
+        throw new UnknownKeyException(KeyRef.of(name));
+      }
+      return k;
+    }
+
+    void put(KeyRecord k) {
+      changed.put(k.name(), k);
+    }
+
+    void event(String action, String key, Map<String, String> details) {
+      events.add(new HashChainedAuditLog.Pending(now, action, key, details));
+    }
+
+    boolean dirty() {
+      return !changed.isEmpty() || !events.isEmpty();
+    }
+  }
+
+  private <T> T write(Function<Draft, T> op) {
+    ensureOpen();
+    synchronized (writeLock) {
+      State[] next = new State[1];
+      T result = backend.transact((latest, changes) -> {
+        State base = latest.generation() == state.generation() ? state : decode(latest);
+        Draft d = new Draft(base, changes, now());
+        T r = op.apply(d);
+        executeDueDestructions(d);
+        if (!d.dirty()) {
+          next[0] = base;
+          return r;
+        }
+        HashChainedAuditLog.Head head = audit.append(d.events);
+        Map<String, KeyRecord> merged = new HashMap<>(base.keys());
+        merged.putAll(d.changed);
+        changes.setMetadata(MetadataCodec.encode(merged, head.seq(), head.hash()));
+        next[0] = new State(latest.generation() + 1, merged, head.seq(), head.hash());
+        return r;
+      });
+      state = next[0];
+      lastCheck = System.nanoTime();
+      return result;
+    }
+  }
+
+  private static boolean anyDestructionDue(State s) {
+    Instant now = Instant.now();
+    for (KeyRecord k : s.keys().values()) {
+      for (VersionRecord v : k.versions()) {
+        if (v.state() == KeyState.PENDING_DESTRUCTION && v.destroyAt() != null && !v.destroyAt().isAfter(now)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void executeDueDestructions(Draft d) {
+    List<String> names = new ArrayList<>();
+    for (KeyRecord k : d.base.keys().values()) {
+      if (hasDue(k, d.now)) {
+        names.add(k.name());
+      }
+    }
+    for (KeyRecord k : d.changed.values()) {
+      if (hasDue(k, d.now) && !names.contains(k.name())) {
+        names.add(k.name());
+      }
+    }
+    for (String n : names) {
+      KeyRecord k = d.get(n);
+      for (VersionRecord v : k.versions()) {
+        if (v.state() == KeyState.PENDING_DESTRUCTION && v.destroyAt() != null && !v.destroyAt().isAfter(d.now)) {
+          k = transition(d, k, v.version(), Op.DESTROY, "scheduled destruction fell due", "destroy");
+        }
+      }
+      d.put(k);
+    }
+  }
+
+  private static boolean hasDue(KeyRecord k, Instant now) {
+    for (VersionRecord v : k.versions()) {
+      if (v.state() == KeyState.PENDING_DESTRUCTION && v.destroyAt() != null && !v.destroyAt().isAfter(now)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Applies one row of the state machine to one version, records the remembered states, erases
+   * material on destruction and logs the event. Returns the updated key record (not yet put).
+   */
+  private KeyRecord transition(Draft d, KeyRecord k, int version, Op op, String reason, String action) {
+    VersionRecord v = k.version(version);
+    KeyRef ref = KeyRef.of(k.name(), version);
+    KeyState from = v.state();
+    KeyState remembered = op == Op.CANCEL_DESTRUCTION ? v.rememberedBeforeDestroy() : v.remembered();
+    KeyState to = KeyTransitions.apply(op, ref, from, remembered);
+    if (op == Op.RESUME && (to == KeyState.ACTIVE || to == KeyState.ROTATING) && k.primary() != version) {
+      // the key was rotated while this version was suspended: it comes back as a former primary
+      to = KeyState.DEPRECATED;
+    }
+    VersionRecord nv = v.withState(to, reason);
+    switch (op) {
+      case SUSPEND -> nv = nv.withRemembered(from);
+      case RESUME -> nv = nv.withRemembered(null);
+      case SCHEDULE_DESTRUCTION -> nv = nv.withRememberedBeforeDestroy(from);
+      case CANCEL_DESTRUCTION -> nv = nv.withRememberedBeforeDestroy(null)
+          .withTimes(nv.activated(), nv.deactivated(), nv.expires(), null);
+      default -> { }
+    }
+    if (to == KeyState.ACTIVE && nv.activated() == null) {
+      Instant exp = k.policy().versionLifetime().map(d.now::plus).orElse(null);
+      nv = nv.withTimes(d.now, null, exp, nv.destroyAt());
+    }
+    if (!to.allowsProtect() && from.allowsProtect() && nv.deactivated() == null) {
+      nv = nv.withTimes(nv.activated(), d.now, nv.expires(), nv.destroyAt());
+    }
+    if (to == KeyState.DESTROYED) {
+      d.changes.erase(ref);
+    }
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("from", from.name());
+    details.put("to", to.name());
+    if (reason != null) {
+      details.put("reason", reason);
+    }
+    d.event(action, ref.toString(), details);
+    return k.withVersion(nv);
+  }
+
+  private VersionRecord newVersion(Draft d, KeyRecord k, String name, KeyAlgorithm alg, KeyPolicy policy,
+      KeyState st, KeyVersionInfo.Origin origin, byte[] material) {
+    int n = k == null ? 1 : k.nextVersion();
+    KeyRef ref = KeyRef.of(name, n);
+    boolean exportable = policy.exportable();
+    if (material == null) {
+      d.changes.generate(ref, alg, exportable);
+    } else {
+      d.changes.importMaterial(ref, alg, material, exportable);
+    }
+    Instant act = st == KeyState.ACTIVE ? d.now : null;
+    Instant exp = act == null ? null : policy.versionLifetime().map(act::plus).orElse(null);
+    return new VersionRecord(n, st, null, null, alg, origin, exportable, d.now, act, null, exp, null, 0,
+        policy.usageLimit().orElse(0), null);
+  }
+
+  private static void checkMaterial(KeyAlgorithm alg, byte[] material) {
+    if (material.length * 8 != alg.bits()) {
+      throw new IllegalArgumentException("an " + alg + " key is " + alg.bits() / 8 + " bytes, got "
+          + material.length + " bytes");
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public KeyInfo create(String name, KeyAlgorithm algorithm, KeyPolicy policy) {
+    KeyRef.of(name);
+    Objects.requireNonNull(algorithm, "algorithm");
+    Objects.requireNonNull(policy, "policy");
+    KeyRecord created = write(d -> {
+      if (d.find(name) != null) {
+        throw new KeyringException("key " + name + " already exists; rotate it, or choose another name");
+      }
+      VersionRecord v = newVersion(d, null, name, algorithm, policy, KeyState.ACTIVE, KeyVersionInfo.Origin.GENERATED,
+          null);
+      KeyRecord k = new KeyRecord(name, algorithm, policy, List.of(v), 1, false);
+      d.put(k);
+      d.event("create", name + "#1", Map.of("algorithm", algorithm.name(), "origin", "GENERATED"));
+      return k;
+    });
+    return info(created);
+  }
+
+  @Override
+  public KeyInfo importKey(String name, KeyAlgorithm algorithm, byte[] material, KeyPolicy policy) {
+    KeyRef.of(name);
+    checkMaterial(algorithm, material);
+    byte[] copy = material.clone();
+    try {
+      KeyRecord r = write(d -> {
+        KeyRecord k = d.find(name);
+        if (k == null) {
+          VersionRecord v = newVersion(d, null, name, algorithm, policy, KeyState.ACTIVE,
+              KeyVersionInfo.Origin.IMPORTED, copy);
+          k = new KeyRecord(name, algorithm, policy, List.of(v), 1, false);
+          d.put(k);
+          d.event("import", name + "#1", Map.of("algorithm", algorithm.name(), "origin", "IMPORTED"));
+          return k;
+        }
+        if (k.algorithm() != algorithm) {
+          throw new IllegalArgumentException("key " + name + " is " + k.algorithm() + ", cannot import "
+              + algorithm + " material as its new version");
+        }
+        k = rotateInDraft(d, k.withDeleted(false), copy, "imported as new primary", "import");
+        d.put(k);
+        return k;
+      });
+      return info(r);
+    } finally {
+      Arrays.fill(copy, (byte) 0);
+    }
+  }
+
+  private KeyRecord rotateInDraft(Draft d, KeyRecord k, byte[] material, String reason, String action) {
+    if (k.deleted() && material == null) {
+      throw new IllegalStateException("cannot rotate key " + k.name() + ": it is scheduled for destruction;"
+          + " cancel the destruction first");
+    }
+    VersionRecord staged = staged(k);
+    if (staged != null) {
+      throw new IllegalStateException("cannot rotate key " + k.name() + ": a two-phase rotation to #"
+          + staged.version() + " is in progress; complete or abort it first");
+    }
+    VersionRecord nv = newVersion(d, k, k.name(), k.algorithm(), k.policy(), KeyState.ACTIVE,
+        material == null ? KeyVersionInfo.Origin.GENERATED : KeyVersionInfo.Origin.IMPORTED, material);
+    KeyRecord out = k.withVersion(nv);
+    VersionRecord old = k.primaryRecord();
+    if (old != null && KeyTransitions.allowed(Op.DEPRECATE, old.state())) {
+      out = transition(d, out, old.version(), Op.DEPRECATE, "rotated to #" + nv.version(), "deprecate");
+    }
+    out = out.withPrimary(nv.version());
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("from", old == null ? "none" : "#" + old.version());
+    details.put("to", "#" + nv.version());
+    if (reason != null) {
+      details.put("reason", reason);
+    }
+    d.event(action, k.name() + "#" + nv.version(), details);
+    return out;
+  }
+
+  private static VersionRecord staged(KeyRecord k) {
+    for (int i = k.versions().size() - 1; i >= 0; i--) {
+      VersionRecord v = k.versions().get(i);
+      if (v.state() == KeyState.PRE_ACTIVE) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public KeyVersionInfo rotate(String name, String reason) {
+    KeyRecord k = write(d -> {
+      KeyRecord r = rotateInDraft(d, d.get(name), null, reason, "rotate");
+      d.put(r);
+      return r;
+    });
+    return versionInfo(k, k.primary());
+  }
+
+  @Override
+  public KeyVersionInfo beginRotation(String name) {
+    KeyRecord k = write(d -> {
+      KeyRecord r = d.get(name);
+      if (staged(r) != null) {
+        throw new IllegalStateException("cannot begin a rotation of key " + name + ": #" + staged(r).version()
+            + " is already staged; complete or abort it first");
+      }
+      VersionRecord old = r.primaryRecord();
+      if (old == null) {
+        throw new IllegalStateException("cannot begin a rotation of key " + name + ": it has no primary version");
+      }
+      r = transition(d, r, old.version(), Op.BEGIN_ROTATION, "two-phase rotation begun", "rotate-begin");
+      VersionRecord nv = newVersion(d, r, name, r.algorithm(), r.policy(), KeyState.PRE_ACTIVE,
+          KeyVersionInfo.Origin.GENERATED, null);
+      r = r.withVersion(nv);
+      d.event("stage", name + "#" + nv.version(), Map.of("to", KeyState.PRE_ACTIVE.name()));
+      d.put(r);
+      return r;
+    });
+    return versionInfo(k, k.versions().size());
+  }
+
+  @Override
+  public KeyVersionInfo completeRotation(String name) {
+    KeyRecord k = write(d -> {
+      KeyRecord r = d.get(name);
+      VersionRecord st = staged(r);
+      if (st == null) {
+        throw new IllegalStateException("cannot complete a rotation of key " + name + ": no rotation is in progress");
+      }
+      r = transition(d, r, st.version(), Op.ACTIVATE, "two-phase rotation completed", "rotate-complete");
+      VersionRecord old = r.primaryRecord();
+      if (old != null && KeyTransitions.allowed(Op.DEPRECATE, old.state())) {
+        r = transition(d, r, old.version(), Op.DEPRECATE, "rotated to #" + st.version(), "deprecate");
+      }
+      r = r.withPrimary(st.version());
+      d.put(r);
+      return r;
+    });
+    return versionInfo(k, k.primary());
+  }
+
+  @Override
+  public void abortRotation(String name) {
+    write(d -> {
+      KeyRecord r = d.get(name);
+      VersionRecord st = staged(r);
+      if (st == null) {
+        throw new IllegalStateException("cannot abort a rotation of key " + name + ": no rotation is in progress");
+      }
+      r = transition(d, r, st.version(), Op.DISCARD_STAGED, "two-phase rotation aborted", "rotate-abort");
+      VersionRecord old = r.primaryRecord();
+      if (old != null && old.state() == KeyState.ROTATING) {
+        r = transition(d, r, old.version(), Op.ABORT_ROTATION, "two-phase rotation aborted", "rotate-abort");
+      }
+      d.put(r);
+      return null;
+    });
+  }
+
+  /** Applies {@code op} to one version, or to every version of the key the table allows it for. */
+  private List<KeyVersionInfo> applyToRef(KeyRef ref, Op op, String reason, String action,
+      java.util.function.UnaryOperator<VersionRecord> extra) {
+    KeyRecord k = write(d -> {
+      KeyRecord r = d.get(ref.name());
+      List<Integer> targets = new ArrayList<>();
+      if (ref.version().isPresent()) {
+        int v = ref.version().getAsInt();
+        if (r.version(v) == null) {
+          throw new UnknownKeyException(ref);
+        }
+        targets.add(v);
+      } else {
+        for (VersionRecord v : r.versions()) {
+          if (KeyTransitions.allowed(op, v.state())) {
+            targets.add(v.version());
+          }
+        }
+        if (targets.isEmpty()) {
+          throw new IllegalStateException("cannot " + op.label() + " key " + ref.name() + ": no version is in a state"
+              + " that allows it (allowed from " + KeyTransitions.sources(op) + ")");
+        }
+      }
+      for (int v : targets) {
+        r = transition(d, r, v, op, reason, action);
+        if (extra != null) {
+          r = r.withVersion(extra.apply(r.version(v)));
+        }
+      }
+      d.put(r);
+      return r;
+    });
+    List<KeyVersionInfo> out = new ArrayList<>();
+    for (VersionRecord v : k.versions()) {
+      if (ref.version().isEmpty() || ref.version().getAsInt() == v.version()) {
+        out.add(v.toInfo(k.name(), usageNow(k.name(), v)));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void suspend(KeyRef ref, String reason) {
+    applyToRef(ref, Op.SUSPEND, reason, "suspend", null);
+  }
+
+  @Override
+  public void resume(KeyRef ref) {
+    applyToRef(ref, Op.RESUME, null, "resume", null);
+  }
+
+  @Override
+  public void revoke(KeyRef ref, String reason) {
+    applyToRef(ref, Op.REVOKE, reason, "revoke", null);
+  }
+
+  @Override
+  public void markCompromised(KeyRef ref, String reason) {
+    applyToRef(ref, Op.COMPROMISE, reason, "compromise", null);
+  }
+
+  @Override
+  public List<KeyVersionInfo> scheduleDestruction(KeyRef ref, Duration after) {
+    if (after != null && after.isNegative()) {
+      throw new IllegalArgumentException("a destruction delay must not be negative, got " + after);
+    }
+    KeyRecord k = write(d -> {
+      KeyRecord r = d.get(ref.name());
+      Duration window = after != null ? after : r.policy().deletionWindow();
+      Instant at = d.now.plus(window);
+      List<Integer> targets = new ArrayList<>();
+      if (ref.version().isPresent()) {
+        if (r.version(ref.version().getAsInt()) == null) {
+          throw new UnknownKeyException(ref);
+        }
+        targets.add(ref.version().getAsInt());
+      } else {
+        for (VersionRecord v : r.versions()) {
+          if (KeyTransitions.allowed(Op.SCHEDULE_DESTRUCTION, v.state())) {
+            targets.add(v.version());
+          }
+        }
+      }
+      for (int v : targets) {
+        r = transition(d, r, v, Op.SCHEDULE_DESTRUCTION, "destruction scheduled for " + at, "schedule-destroy");
+        VersionRecord vr = r.version(v);
+        r = r.withVersion(vr.withTimes(vr.activated(), vr.deactivated(), vr.expires(), at));
+      }
+      if (ref.version().isEmpty()) {
+        r = r.withDeleted(true);
+      }
+      d.put(r);
+      return r;
+    });
+    List<KeyVersionInfo> out = new ArrayList<>();
+    for (VersionRecord v : k.versions()) {
+      if (ref.version().isEmpty() || ref.version().getAsInt() == v.version()) {
+        out.add(v.toInfo(k.name(), usageNow(k.name(), v)));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void cancelDestruction(String name) {
+    write(d -> {
+      KeyRecord r = d.get(name);
+      boolean any = false;
+      for (VersionRecord v : r.versions()) {
+        if (v.state() == KeyState.PENDING_DESTRUCTION) {
+          r = transition(d, r, v.version(), Op.CANCEL_DESTRUCTION, "destruction cancelled", "cancel-destroy");
+          any = true;
+        }
+      }
+      if (!any) {
+        throw new IllegalStateException("cannot cancel-destroy key " + name + ": no version is PENDING_DESTRUCTION");
+      }
+      d.put(r.withDeleted(false));
+      return null;
+    });
+  }
+
+  @Override
+  public void destroyNow(KeyRef ref) {
+    write(d -> {
+      KeyRecord r = d.get(ref.name());
+      if (ref.version().isPresent()) {
+        if (r.version(ref.version().getAsInt()) == null) {
+          throw new UnknownKeyException(ref);
+        }
+        r = transition(d, r, ref.version().getAsInt(), Op.DESTROY, "destroyed on request", "destroy");
+      } else {
+        for (VersionRecord v : r.versions()) {
+          if (KeyTransitions.allowed(Op.DESTROY, v.state())) {
+            r = transition(d, r, v.version(), Op.DESTROY, "destroyed on request", "destroy");
+          }
+        }
+        r = r.withDeleted(true);
+      }
+      d.put(r);
+      return null;
+    });
+  }
+
+  @Override
+  public List<KeyInfo> list() {
+    State s = current();
+    List<KeyInfo> out = new ArrayList<>();
+    for (KeyRecord k : s.keys().values()) {
+      if (!k.deleted()) {
+        out.add(info(k));
+      }
+    }
+    out.sort(Comparator.comparing(KeyInfo::name));
+    return out;
+  }
+
+  /** @return the names of the keys {@link #list()} would show, sorted, without building their infos */
+  public List<String> names() {
+    List<String> out = new ArrayList<>();
+    for (KeyRecord k : current().keys().values()) {
+      if (!k.deleted()) {
+        out.add(k.name());
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  @Override
+  public Optional<KeyInfo> find(String name) {
+    KeyRecord k = current().keys().get(name);
+    return k == null ? Optional.empty() : Optional.of(info(k));
+  }
+
+  private KeyInfo info(KeyRecord k) {
+    List<KeyVersionInfo> vs = new ArrayList<>(k.versions().size());
+    for (VersionRecord v : k.versions()) {
+      vs.add(v.toInfo(k.name(), usageNow(k.name(), v)));
+    }
+    VersionRecord p = k.primaryRecord();
+    int primary = p != null && p.state().allowsProtect() ? p.version() : 0;
+    return new KeyInfo(k.name(), k.algorithm(), k.policy(), vs, primary);
+  }
+
+  private KeyVersionInfo versionInfo(KeyRecord k, int v) {
+    VersionRecord r = k.version(v);
+    return r.toInfo(k.name(), usageNow(k.name(), r));
+  }
+
+  /** Reserved uses minus the unused part of this process's block, if it holds the newest block. */
+  private long usageNow(String name, VersionRecord v) {
+    Counter c = counters.get(KeyRef.of(name, v.version()));
+    if (c == null) {
+      return v.usageReserved();
+    }
+    synchronized (c) {
+      return c.end == v.usageReserved() ? c.next : v.usageReserved();
+    }
+  }
+
+  // ---------------------------------------------------------------- uses
+
+  private static KeyRecord key(State s, String name) {
+    KeyRecord k = s.keys().get(name);
+    if (k == null) {
+      throw new UnknownKeyException(KeyRef.of(name));
+    }
+    return k;
+  }
+
+  private static VersionRecord version(KeyRecord k, KeyRef ref) {
+    VersionRecord v = k.version(ref.version().getAsInt());
+    if (v == null) {
+      throw new UnknownKeyException(ref);
+    }
+    return v;
+  }
+
+  private static long effectiveLimit(VersionRecord v) {
+    long gcm = v.algorithm() == KeyAlgorithm.HMAC_SHA256 ? Long.MAX_VALUE : GCM_INVOCATION_LIMIT;
+    return v.usageLimit() > 0 ? Math.min(v.usageLimit(), gcm) : gcm;
+  }
+
+  private static KeyUsageException refusal(KeyRef ref, KeyState st, String what) {
+    return new KeyUsageException(ref, st, "key " + ref + " is " + st + ": it may not " + what
+        + (st == KeyState.SUSPENDED ? " until it is resumed" : ""));
+  }
+
+  /**
+   * Grants {@code uses} protect operations (encrypt, wrap, MAC) with the version {@code ref}
+   * resolves to: the primary for a name, rotating it first when it is due and the policy allows
+   * (audited as {@code auto-rotate}), or the exact version.
+   *
+   * @throws KeyUsageException naming key, version and state when the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   */
+  public Use protect(KeyRef ref, long uses) {
+    for (int attempt = 0; attempt < 4; attempt++) {
+      State s = current();
+      KeyRecord k = key(s, ref.name());
+      if (k.deleted() && ref.version().isEmpty()) {
+        throw new KeyUsageException(KeyRef.of(k.name(), k.versions().size()), k.latestState(),
+            "key " + ref.name() + " is scheduled for destruction or destroyed: it may not encrypt");
+      }
+      VersionRecord v = ref.version().isPresent() ? version(k, ref) : k.primaryRecord();
+      if (v == null) {
+        VersionRecord last = k.versions().get(k.versions().size() - 1);
+        throw refusal(KeyRef.of(k.name(), last.version()), last.state(), "encrypt (the key has no primary version)");
+      }
+      KeyRef vref = KeyRef.of(k.name(), v.version());
+      if (!v.state().allowsProtect()) {
+        throw refusal(vref, v.state(), "encrypt, wrap or sign");
+      }
+      Instant now = clock.instant();
+      String due = null;
+      if (v.expires() != null && !now.isBefore(v.expires())) {
+        due = "expired at " + v.expires();
+      } else if (ref.version().isEmpty() && k.policy().rotationPeriod().isPresent() && v.activated() != null
+          && !now.isBefore(v.activated().plus(k.policy().rotationPeriod().get()))) {
+        due = "is older than its rotation period " + k.policy().rotationPeriod().get();
+      } else if (!take(vref, uses, v)) {
+        long lim = effectiveLimit(v);
+        due = lim == GCM_INVOCATION_LIMIT && v.usageLimit() == 0
+            ? "reached the GCM limit of 2^32 invocations (NIST SP 800-38D §8.3)"
+            : "reached its usage limit of " + lim;
+      } else {
+        return new Use(vref, material(vref, v.state()));
+      }
+      if (ref.version().isEmpty() && k.policy().autoRotate() && v.state() == KeyState.ACTIVE) {
+        autoRotate(k.name(), v.version(), due);
+        continue;
+      }
+      throw new KeyUsageException(vref, v.state(), "key " + vref + " is " + v.state() + " but " + due
+          + ": it may not encrypt; rotate the key");
+    }
+    throw new KeyringException("key " + ref + " kept rotating under this encryption; try again");
+  }
+
+  private void autoRotate(String name, int fromVersion, String why) {
+    write(d -> {
+      KeyRecord k = d.get(name);
+      if (k.primary() != fromVersion) {
+        return null; // another thread or process rotated it already
+      }
+      d.put(rotateInDraft(d, k, null, "primary #" + fromVersion + " " + why, "auto-rotate"));
+      return null;
+    });
+  }
+
+  /** Takes uses from this process's reserved block, reserving a new block durably when it runs out. */
+  private boolean take(KeyRef vref, long n, VersionRecord seen) {
+    Counter c = counters.computeIfAbsent(vref, r -> new Counter());
+    synchronized (c) {
+      if (c.end - c.next >= n) {
+        c.next += n;
+        return true;
+      }
+      if (seen.usageReserved() + n > effectiveLimit(seen)) {
+        return false;
+      }
+      long[] block = write(d -> {
+        KeyRecord k = d.get(vref.name());
+        VersionRecord v = k.version(vref.version().getAsInt());
+        long lim = effectiveLimit(v);
+        if (v.usageReserved() + n > lim) {
+          return null;
+        }
+        long end = Math.min(lim, v.usageReserved() + Math.max(USAGE_BLOCK, n));
+        d.put(k.withVersion(v.withUsageReserved(end)));
+        d.event("use", vref.toString(), Map.of("reserved", Long.toString(end),
+            "previouslyReserved", Long.toString(v.usageReserved())));
+        return new long[] {v.usageReserved(), end};
+      });
+      if (block == null) {
+        return false;
+      }
+      c.next = block[0] + n;
+      c.end = block[1];
+      return true;
+    }
+  }
+
+  private KeyMaterial material(KeyRef vref, KeyState st) {
+    return backend.material(vref).orElseThrow(() -> new KeyUsageException(vref, st,
+        "key " + vref + " is " + st + " and has no material left"));
+  }
+
+  /**
+   * Grants decryption (decrypt, unwrap, verify) with an exact version.
+   *
+   * @param allowCompromised the explicit override for a {@code COMPROMISED} version; such a use is audited
+   * @throws KeyUsageException naming key, version and state when the lifecycle refuses
+   */
+  public Use unprotect(KeyRef exact, boolean allowCompromised) {
+    State s = current();
+    KeyRecord k = key(s, exact.name());
+    VersionRecord v = version(k, exact);
+    if (v.state().allowsUnprotect()) {
+      return new Use(exact, material(exact, v.state()));
+    }
+    if (v.state() == KeyState.COMPROMISED && allowCompromised) {
+      write(d -> {
+        d.event("decrypt-compromised", exact.toString(), Map.of("state", v.state().name(),
+            "reason", "explicit override"));
+        return null;
+      });
+      return new Use(exact, material(exact, v.state()));
+    }
+    throw refusal(exact, v.state(), "decrypt, unwrap or verify");
+  }
+
+  /**
+   * The versions a handle may decrypt with: the exact one, or for a name every version that may
+   * still decrypt, newest first (GCM output names no version, so a name-level handle tries them).
+   *
+   * @throws KeyUsageException naming the primary (or newest) version and its state when none may decrypt
+   */
+  public List<Use> unprotectCandidates(KeyRef ref) {
+    if (ref.version().isPresent()) {
+      return List.of(unprotect(ref, false));
+    }
+    KeyRecord k = key(current(), ref.name());
+    List<Use> out = new ArrayList<>();
+    for (int i = k.versions().size() - 1; i >= 0; i--) {
+      VersionRecord v = k.versions().get(i);
+      if (v.state().allowsUnprotect()) {
+        KeyRef vr = KeyRef.of(k.name(), v.version());
+        backend.material(vr).ifPresent(m -> out.add(new Use(vr, m)));
+      }
+    }
+    if (out.isEmpty()) {
+      VersionRecord p = k.primaryRecord() != null ? k.primaryRecord() : k.versions().get(k.versions().size() - 1);
+      throw refusal(KeyRef.of(k.name(), p.version()), p.state(), "decrypt, unwrap or verify");
+    }
+    return out;
+  }
+
+  /** @return the key's algorithm; throws {@link UnknownKeyException} */
+  public KeyAlgorithm algorithmOf(String name) {
+    return key(current(), name).algorithm();
+  }
+
+  // ---------------------------------------------------------------- handles
+
+  @Override
+  public ManagedKey handle(KeyRef ref) {
+    KeyRecord k = key(current(), ref.name());
+    if (ref.version().isPresent()) {
+      version(k, ref);
+    }
+    return new ManagedKey(this, ref, k.algorithm(), k.policy().exportable());
+  }
+
+  @Override
+  public byte[] exportKey(KeyRef ref) {
+    KeyRecord k = key(current(), ref.name());
+    VersionRecord v = ref.version().isPresent() ? version(k, ref) : k.primaryRecord();
+    if (v == null) {
+      throw new KeyUsageException(ref, k.latestState(), "key " + ref + " has no primary version to export");
+    }
+    KeyRef vref = KeyRef.of(k.name(), v.version());
+    if (!v.exportable()) {
+      throw new KeyUsageException(vref, v.state(), "key " + vref + " was not created exportable");
+    }
+    if (!v.state().allowsUnprotect()) {
+      throw refusal(vref, v.state(), "be exported");
+    }
+    return material(vref, v.state()).exportRaw();
+  }
+
+  // ---------------------------------------------------------------- data
+
+  @Override
+  public byte[] encrypt(String name, byte[] plaintext, byte[] associatedData) {
+    Use u = protect(KeyRef.of(name), 1);
+    byte[] iv = new byte[Envelope.IV_LENGTH];
+    random.nextBytes(iv);
+    byte[] head = Envelope.header(Envelope.ENVELOPE_MAGIC, u.version(), Envelope.IV_LENGTH);
+    System.arraycopy(iv, 0, head, head.length - Envelope.IV_LENGTH, Envelope.IV_LENGTH);
+    byte[] out = Arrays.copyOf(head, head.length + plaintext.length + Envelope.TAG_LENGTH);
+    try {
+      KeyMaterial.AeadOperation op = u.material().startGcm(true, iv, 128);
+      op.updateAad(head, 0, head.length);
+      if (associatedData != null) {
+        op.updateAad(associatedData, 0, associatedData.length);
+      }
+      op.doFinal(plaintext, 0, plaintext.length, out, head.length);
+      return out;
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("encryption under " + u.version() + " failed in the backend", e);
+    }
+  }
+
+  @Override
+  public byte[] decrypt(byte[] envelope, byte[] associatedData) {
+    return decrypt(envelope, associatedData, false);
+  }
+
+  @Override
+  public byte[] decrypt(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
+    Envelope.Header h = Envelope.parse(envelope, Envelope.ENVELOPE_MAGIC, "envelope");
+    int ivEnd = h.headerLength() + Envelope.IV_LENGTH;
+    if (envelope.length < ivEnd + Envelope.TAG_LENGTH) {
+      throw new KeyringException("this Clavis envelope is truncated");
+    }
+    Use u = unprotect(h.ref(), allowCompromised);
+    byte[] iv = Arrays.copyOfRange(envelope, h.headerLength(), ivEnd);
+    byte[] out = new byte[envelope.length - ivEnd - Envelope.TAG_LENGTH];
+    try {
+      KeyMaterial.AeadOperation op = u.material().startGcm(false, iv, 128);
+      op.updateAad(envelope, 0, ivEnd);
+      if (associatedData != null) {
+        op.updateAad(associatedData, 0, associatedData.length);
+      }
+      op.doFinal(envelope, ivEnd, envelope.length - ivEnd, out, 0);
+      return out;
+    } catch (AEADBadTagException e) {
+      throw new KeyringException("the envelope under " + h.ref() + " failed its integrity check: it was altered,"
+          + " or the associated data differs");
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("decryption under " + h.ref() + " failed in the backend", e);
+    }
+  }
+
+  @Override
+  public byte[] rewrap(byte[] envelope, byte[] associatedData) {
+    Envelope.Header h = Envelope.parse(envelope, Envelope.ENVELOPE_MAGIC, "envelope");
+    byte[] pt = decrypt(envelope, associatedData);
+    try {
+      return encrypt(h.ref().name(), pt, associatedData);
+    } finally {
+      Arrays.fill(pt, (byte) 0);
+    }
+  }
+
+  @Override
+  public DataKey generateDataKey(String kekName, int bits) {
+    if (bits != 128 && bits != 192 && bits != 256) {
+      throw new IllegalArgumentException("data keys are 128, 192 or 256 bits, got " + bits);
+    }
+    if (algorithmOf(kekName) == KeyAlgorithm.HMAC_SHA256) {
+      throw new IllegalArgumentException("key " + kekName + " is an HMAC key and cannot wrap data keys");
+    }
+    Use u = protect(KeyRef.of(kekName), 1);
+    byte[] dek = new byte[bits / 8];
+    random.nextBytes(dek);
+    try {
+      byte[] w = u.material().wrapKwp(dek);
+      byte[] head = Envelope.header(Envelope.WRAPPED_MAGIC, u.version(), w.length);
+      System.arraycopy(w, 0, head, head.length - w.length, w.length);
+      return new DataKey(dek, head, u.version());
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("wrapping a data key under " + u.version() + " failed in the backend", e);
+    } finally {
+      Arrays.fill(dek, (byte) 0);
+    }
+  }
+
+  @Override
+  public byte[] unwrapDataKey(byte[] wrappedDataKey) {
+    Envelope.Header h = Envelope.parse(wrappedDataKey, Envelope.WRAPPED_MAGIC, "wrapped data key");
+    Use u = unprotect(h.ref(), false);
+    try {
+      return u.material().unwrapKwp(Arrays.copyOfRange(wrappedDataKey, h.headerLength(), wrappedDataKey.length));
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("the wrapped data key under " + h.ref() + " failed its integrity check");
+    }
+  }
+
+  @Override
+  public List<byte[]> rewrapDataKeys(List<byte[]> wrappedDataKeys) {
+    int n = wrappedDataKeys.size();
+    Envelope.Header[] heads = new Envelope.Header[n];
+    Map<KeyRef, List<Integer>> byVersion = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      heads[i] = Envelope.parse(wrappedDataKeys.get(i), Envelope.WRAPPED_MAGIC, "wrapped data key");
+      byVersion.computeIfAbsent(heads[i].ref(), r -> new ArrayList<>()).add(i);
+    }
+    byte[][] deks = new byte[n][];
+    byte[][] out = new byte[n][];
+    try {
+      for (Map.Entry<KeyRef, List<Integer>> e : byVersion.entrySet()) {
+        Use u = unprotect(e.getKey(), false);
+        List<byte[]> payloads = new ArrayList<>(e.getValue().size());
+        for (int i : e.getValue()) {
+          byte[] w = wrappedDataKeys.get(i);
+          payloads.add(Arrays.copyOfRange(w, heads[i].headerLength(), w.length));
+        }
+        List<byte[]> plain;
+        try {
+          plain = u.material().unwrapKwpAll(payloads);
+        } catch (GeneralSecurityException ex) {
+          throw new KeyringException("a wrapped data key under " + e.getKey() + " failed its integrity check ("
+              + ex.getMessage() + "); nothing was rewrapped");
+        }
+        for (int j = 0; j < plain.size(); j++) {
+          deks[e.getValue().get(j)] = plain.get(j);
+        }
+      }
+      Map<String, List<Integer>> byName = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        byName.computeIfAbsent(heads[i].ref().name(), x -> new ArrayList<>()).add(i);
+      }
+      for (Map.Entry<String, List<Integer>> e : byName.entrySet()) {
+        Use u = protect(KeyRef.of(e.getKey()), e.getValue().size());
+        List<byte[]> keys = new ArrayList<>(e.getValue().size());
+        for (int i : e.getValue()) {
+          keys.add(deks[i]);
+        }
+        List<byte[]> wrapped;
+        try {
+          wrapped = u.material().wrapKwpAll(keys);
+        } catch (GeneralSecurityException ex) {
+          throw new KeyringException("wrapping data keys under " + u.version() + " failed in the backend", ex);
+        }
+        int hl = Envelope.headerLength(u.version());
+        byte[] proto = Envelope.header(Envelope.WRAPPED_MAGIC, u.version(), 0);
+        for (int j = 0; j < wrapped.size(); j++) {
+          byte[] w = wrapped.get(j);
+          byte[] o = Arrays.copyOf(proto, hl + w.length);
+          System.arraycopy(w, 0, o, hl, w.length);
+          out[e.getValue().get(j)] = o;
+        }
+      }
+      return Arrays.asList(out);
+    } finally {
+      for (byte[] d : deks) {
+        if (d != null) {
+          Arrays.fill(d, (byte) 0);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- audit and close
+
+  @Override
+  public AuditLog auditLog() {
+    return audit;
+  }
+
+  /** Flushes unused usage reservations back, then closes the backend. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      returnUnusedReservations();
+    } catch (RuntimeException e) {
+      // over-counting is the safe direction: the reservation simply stays counted
+    } finally {
+      closed = true;
+      audit.wipe();
+      backend.close();
+    }
+  }
+
+  private void returnUnusedReservations() {
+    Map<KeyRef, long[]> giveBack = new HashMap<>();
+    counters.forEach((ref, c) -> {
+      synchronized (c) {
+        if (c.next < c.end) {
+          giveBack.put(ref, new long[] {c.next, c.end});
+        }
+      }
+    });
+    if (giveBack.isEmpty()) {
+      return;
+    }
+    write(d -> {
+      giveBack.forEach((ref, b) -> {
+        KeyRecord k = d.find(ref.name());
+        if (k == null) {
+          return;
+        }
+        VersionRecord v = k.version(ref.version().getAsInt());
+        if (v != null && v.usageReserved() == b[1]) {
+          d.put(k.withVersion(v.withUsageReserved(b[0])));
+          d.event("use", ref.toString(), Map.of("used", Long.toString(b[0]), "released", Long.toString(b[1] - b[0])));
+        }
+      });
+      return null;
+    });
+  }
+
+  /** @return this engine's description (the backend's), for messages */
+  @Override
+  public String toString() {
+    return "KeyringEngine{" + backend.describe() + "}";
+  }
+
+}

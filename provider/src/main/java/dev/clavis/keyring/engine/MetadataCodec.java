@@ -1,0 +1,169 @@
+package dev.clavis.keyring.engine;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyPolicy;
+import dev.clavis.keyring.KeyState;
+import dev.clavis.keyring.KeyVersionInfo;
+import dev.clavis.keyring.KeyringException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's metadata document: a compact binary encoding of every key record plus the audit
+ * head, which the backend stores opaquely (encrypted and authenticated in the file store).
+ *
+ * <pre>
+ * u8 format (1) | u64 audit sequence | 32 bytes audit chain hash | u32 key count | key*
+ * key     = utf name | u8 algorithm | policy | u32 primary | u8 deleted | u32 version count | version*
+ * policy  = duration rotation | u64 usage limit | duration lifetime | duration window | u8 flags
+ * version = u8 state | u8 remembered | u8 rememberedBeforeDestroy | u8 origin | u8 exportable
+ *           | instant created, activated, deactivated, expires, destroyAt | u64 reserved | u64 limit | utf reason
+ * </pre>
+ * Absent values: state byte 0xFF, instant/duration {@code Long.MIN_VALUE} (milliseconds), reason "\0".
+ */
+final class MetadataCodec {
+
+  static final int FORMAT = 1;
+  private static final KeyState[] STATES = KeyState.values();
+  private static final KeyAlgorithm[] ALGS = KeyAlgorithm.values();
+
+  private MetadataCodec() {}
+
+  /** The decoded document. */
+  record Document(Map<String, KeyRecord> keys, long auditSeq, byte[] auditHash) {}
+
+  static byte[] encode(Map<String, KeyRecord> keys, long auditSeq, byte[] auditHash) {
+    try {
+      ByteArrayOutputStream bos = new ByteArrayOutputStream(64 + keys.size() * 96);
+      DataOutputStream out = new DataOutputStream(bos);
+      out.writeByte(FORMAT);
+      out.writeLong(auditSeq);
+      out.write(auditHash);
+      out.writeInt(keys.size());
+      for (KeyRecord k : keys.values()) {
+        out.writeUTF(k.name());
+        out.writeByte(k.algorithm().ordinal());
+        KeyPolicy p = k.policy();
+        writeDuration(out, p.rotationPeriod().orElse(null));
+        out.writeLong(p.usageLimit().orElse(0));
+        writeDuration(out, p.versionLifetime().orElse(null));
+        writeDuration(out, p.deletionWindow());
+        out.writeByte((p.exportable() ? 1 : 0) | (p.autoRotate() ? 2 : 0));
+        out.writeInt(k.primary());
+        out.writeByte(k.deleted() ? 1 : 0);
+        out.writeInt(k.versions().size());
+        for (VersionRecord v : k.versions()) {
+          out.writeByte(v.state().ordinal());
+          out.writeByte(v.remembered() == null ? 0xFF : v.remembered().ordinal());
+          out.writeByte(v.rememberedBeforeDestroy() == null ? 0xFF : v.rememberedBeforeDestroy().ordinal());
+          out.writeByte(v.origin().ordinal());
+          out.writeByte(v.exportable() ? 1 : 0);
+          out.writeByte(v.algorithm().ordinal());
+          writeInstant(out, v.created());
+          writeInstant(out, v.activated());
+          writeInstant(out, v.deactivated());
+          writeInstant(out, v.expires());
+          writeInstant(out, v.destroyAt());
+          out.writeLong(v.usageReserved());
+          out.writeLong(v.usageLimit());
+          out.writeUTF(v.reason() == null ? "\0" : v.reason());
+        }
+      }
+      out.flush();
+      return bos.toByteArray();
+    } catch (IOException e) {
+      throw new KeyringException("cannot encode the keyring metadata", e);
+    }
+  }
+
+  static Document decode(byte[] doc) {
+    if (doc.length == 0) {
+      return new Document(new HashMap<>(), 0, new byte[32]);
+    }
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(doc));
+      int format = in.readUnsignedByte();
+      if (format != FORMAT) {
+        throw new KeyringException("the keyring metadata has format " + format + ", this Clavis reads format "
+            + FORMAT + ": use a newer Clavis");
+      }
+      long seq = in.readLong();
+      byte[] hash = new byte[32];
+      in.readFully(hash);
+      int n = in.readInt();
+      Map<String, KeyRecord> keys = new HashMap<>(Math.max(16, n * 4 / 3 + 1));
+      for (int i = 0; i < n; i++) {
+        String name = in.readUTF();
+        KeyAlgorithm alg = ALGS[in.readUnsignedByte()];
+        KeyPolicy.Builder pb = KeyPolicy.builder();
+        pb.rotationPeriod(readDuration(in));
+        pb.usageLimit(in.readLong());
+        pb.versionLifetime(readDuration(in));
+        pb.deletionWindow(readDuration(in));
+        int flags = in.readUnsignedByte();
+        pb.exportable((flags & 1) != 0).autoRotate((flags & 2) != 0);
+        int primary = in.readInt();
+        boolean deleted = in.readUnsignedByte() != 0;
+        int vc = in.readInt();
+        List<VersionRecord> versions = new ArrayList<>(vc);
+        for (int j = 0; j < vc; j++) {
+          KeyState st = STATES[in.readUnsignedByte()];
+          KeyState rem = stateOrNull(in.readUnsignedByte());
+          KeyState remD = stateOrNull(in.readUnsignedByte());
+          KeyVersionInfo.Origin origin = KeyVersionInfo.Origin.values()[in.readUnsignedByte()];
+          boolean exp = in.readUnsignedByte() != 0;
+          KeyAlgorithm valg = ALGS[in.readUnsignedByte()];
+          Instant created = readInstant(in);
+          Instant act = readInstant(in);
+          Instant deact = readInstant(in);
+          Instant expires = readInstant(in);
+          Instant destroyAt = readInstant(in);
+          long reserved = in.readLong();
+          long limit = in.readLong();
+          String reason = in.readUTF();
+          versions.add(new VersionRecord(j + 1, st, rem, remD, valg, origin, exp, created, act, deact, expires,
+              destroyAt, reserved, limit, "\0".equals(reason) ? null : reason));
+        }
+        keys.put(name, new KeyRecord(name, alg, pb.build(), versions, primary, deleted));
+      }
+      return new Document(keys, seq, hash);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof KeyringException) {
+        throw (KeyringException) e;
+      }
+      throw new KeyringException("the keyring metadata is malformed although it passed its integrity check;"
+          + " it was written by an incompatible program", e);
+    }
+  }
+
+  private static KeyState stateOrNull(int b) {
+    return b == 0xFF ? null : STATES[b];
+  }
+
+  private static void writeInstant(DataOutputStream out, Instant t) throws IOException {
+    out.writeLong(t == null ? Long.MIN_VALUE : t.toEpochMilli());
+  }
+
+  private static Instant readInstant(DataInputStream in) throws IOException {
+    long v = in.readLong();
+    return v == Long.MIN_VALUE ? null : Instant.ofEpochMilli(v);
+  }
+
+  private static void writeDuration(DataOutputStream out, Duration d) throws IOException {
+    out.writeLong(d == null ? Long.MIN_VALUE : d.toMillis());
+  }
+
+  private static Duration readDuration(DataInputStream in) throws IOException {
+    long v = in.readLong();
+    return v == Long.MIN_VALUE ? null : Duration.ofMillis(v);
+  }
+}

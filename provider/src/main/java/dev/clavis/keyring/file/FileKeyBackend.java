@@ -1,0 +1,1052 @@
+package dev.clavis.keyring.file;
+
+import dev.clavis.keyring.KdfParameters;
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.StoreDamagedException;
+import dev.clavis.keyring.StoreDamagedException.Kind;
+import dev.clavis.keyring.WrongPasswordException;
+import dev.clavis.keyring.store.KeyBackend;
+import dev.clavis.keyring.store.KeyMaterial;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * The encrypted file store: one file holding the engine's metadata and every key's material.
+ *
+ * <h2>Format (version 1, big-endian)</h2>
+ *
+ * <pre>
+ * header  magic "CLAVISKS" | u16 format | u8 kdf (1 Argon2id, 2 PBKDF2-HMAC-SHA256) | u32 t or iterations
+ *         | u32 m KiB | u32 p | u8 salt length (16..64) | salt | IV (12) | wrapped master key (32 + 16)
+ *         | u64 generation | u32 blob length | u64 material length | header MAC (32)
+ * body    blob:     IV (12) | AES-256-GCM(K_meta, u32 n | metadata | u32 count | index entry*,
+ *                             AAD = "clavis-store/v1/blob" | generation)
+ *         material: record* (IV (12) | AES-256-GCM(K_key, key bytes, AAD = name "#" version | alg | flags))
+ * trailer SHA-256(header | SHA-256(body))
+ * index entry = u16 name length | name | u32 version | u8 algorithm | u8 flags | u64 offset | u16 length
+ * </pre>
+ *
+ * <p>Key hierarchy: password → KDF (salt) → K_pw, which GCM-wraps a random 256-bit master key
+ * (AAD = the header bytes before the IV, so the KDF parameters are bound). From the master key,
+ * HMAC-SHA256 derives K_meta, K_key, K_mac and K_audit (labels {@code clavis/v1/...}). The header
+ * MAC (K_mac over the header and SHA-256 of the body) commits to the whole file and its
+ * generation, so records cannot be swapped, dropped, reordered or rolled back unnoticed; each
+ * material record also binds its name and version as GCM associated data. A migration of the KDF
+ * or a new password only re-wraps the master key.
+ *
+ * <p>Opening checks, in order, each with its own error and without changing the file: magic
+ * (not a store), format version, KDF limits (before any work), length (truncated), trailer
+ * checksum (damaged), the master key's GCM tag (wrong password), the header MAC and the blob's
+ * tag (tampered).
+ *
+ * <p>Writes are atomic and durable: the new file is written aside, forced to disk, renamed over
+ * the old one, and the directory is forced. A file lock on {@code <store>.lock} (plus a lock per
+ * path inside the JVM) serialises writers across threads and processes. Material is decrypted
+ * lazily, record by record, and cached by {@code name#version}.
+ */
+public final class FileKeyBackend implements KeyBackend {
+
+  static final byte[] MAGIC = "CLAVISKS".getBytes(StandardCharsets.US_ASCII);
+  static final int FORMAT = 1;
+  private static final int KDF_ARGON2ID = 1;
+  private static final int KDF_PBKDF2 = 2;
+  private static final int SALT_LENGTH = 16;
+  private static final int MASTER_LENGTH = 32;
+  private static final int IV = 12;
+  private static final int TAG = 16;
+  private static final byte[] BLOB_AAD = "clavis-store/v1/blob".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * A test hook called at {@code "after-write"} (new file forced, not yet renamed) and
+   * {@code "after-rename"} (renamed, directory not yet forced). The system property
+   * {@code clavis.store.fault} naming one of these points halts the JVM there.
+   */
+  static volatile Consumer<String> faultHook;
+
+  private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The parsed, decrypted content of one version of the file. */
+  private static final class Image {
+    long generation;
+    KdfParameters kdf;
+    byte[] salt;
+    byte[] masterIv;
+    byte[] wrappedMaster;
+    byte[] metadata = new byte[0];
+    Map<KeyRef, Entry> index = new LinkedHashMap<>();
+    Object fileKey;
+    long size;
+    long modified;
+  }
+
+  /** Where one material record lives (encrypted), and what it is. */
+  private static final class Entry {
+    final KeyAlgorithm algorithm;
+    final boolean exportable;
+    final byte[] source;
+    final int offset;
+    final int length;
+
+    Entry(KeyAlgorithm algorithm, boolean exportable, byte[] source, int offset, int length) {
+      this.algorithm = algorithm;
+      this.exportable = exportable;
+      this.source = source;
+      this.offset = offset;
+      this.length = length;
+    }
+  }
+
+  private final Path file; // null: in memory
+  private final Path lockFile;
+  private final ReentrantLock jvmLock;
+  private final byte[] master;
+  private final SecretKeySpec metaKey;
+  private final SecretKeySpec keyKey;
+  private final byte[] macKey;
+  private final ConcurrentHashMap<KeyRef, FileMaterial> cache = new ConcurrentHashMap<>();
+  private volatile Image image;
+  private volatile boolean closed;
+
+  private FileKeyBackend(Path file, byte[] master, Image image) {
+    this.file = file;
+    this.lockFile = file == null ? null : file.resolveSibling(file.getFileName() + ".lock");
+    this.jvmLock = file == null ? new ReentrantLock()
+        : JVM_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new ReentrantLock());
+    this.master = master;
+    this.metaKey = new SecretKeySpec(derive(master, "clavis/v1/metadata"), "AES");
+    this.keyKey = new SecretKeySpec(derive(master, "clavis/v1/key-records"), "AES");
+    this.macKey = derive(master, "clavis/v1/header-mac");
+    this.image = image;
+  }
+
+  // ------------------------------------------------------------------ opening
+
+  /**
+   * Opens the store at {@code file}, creating it with {@code kdfForNew} if it does not exist.
+   *
+   * @throws WrongPasswordException if the password does not open it
+   * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   * @throws KeyringException if it cannot be read or written
+   */
+  public static FileKeyBackend open(Path file, char[] password, KdfParameters kdfForNew) {
+    Objects.requireNonNull(password, "password");
+    Path f = file.toAbsolutePath().normalize();
+    ReentrantLock jl = JVM_LOCKS.computeIfAbsent(f, p -> new ReentrantLock());
+    if (!Files.exists(f)) {
+      jl.lock();
+      try (FileChannel lc = FileChannel.open(f.resolveSibling(f.getFileName() + ".lock"), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE); FileLock l = lc.lock()) {
+        if (!Files.exists(f)) {
+          Image img = newImage(kdfForNew);
+          byte[] m = randomBytes(MASTER_LENGTH);
+          byte[] pw = deriveFromPassword(password, img.kdf, img.salt);
+          try {
+            wrapMaster(img, pw, m);
+          } finally {
+            Arrays.fill(pw, (byte) 0);
+          }
+          FileKeyBackend b = new FileKeyBackend(f, m, img);
+          b.writeImage(b.assemble(img, 1, new byte[0], List.of()), img);
+          return b;
+        }
+      } catch (IOException e) {
+        throw new KeyringException("cannot create the key store " + f + ": " + e.getMessage(), e);
+      } finally {
+        jl.unlock();
+      }
+    }
+    byte[] bytes = readFile(f);
+    Parsed p = parseHeader(bytes, f.toString());
+    byte[] m = unlock(p, password, f.toString());
+    FileKeyBackend b = new FileKeyBackend(f, m, null);
+    b.image = b.decryptBody(p, bytes, f.toString());
+    b.stamp(b.image);
+    return b;
+  }
+
+  /** Opens a store image read from a stream (KeyStore.load), kept in memory. */
+  public static FileKeyBackend fromBytes(byte[] bytes, char[] password) {
+    Parsed p = parseHeader(bytes, "the key store stream");
+    byte[] m = unlock(p, password, "the key store stream");
+    FileKeyBackend b = new FileKeyBackend(null, m, null);
+    b.image = b.decryptBody(p, bytes, "the key store stream");
+    return b;
+  }
+
+  /** A new, empty store kept in memory until written out with {@link #writeTo}. */
+  public static FileKeyBackend inMemory(KdfParameters kdf) {
+    Image img = newImage(kdf);
+    img.generation = 0;
+    return new FileKeyBackend(null, randomBytes(MASTER_LENGTH), img);
+  }
+
+  private static Image newImage(KdfParameters kdf) {
+    Image img = new Image();
+    img.kdf = kdf == null ? KdfParameters.defaults() : kdf;
+    img.salt = randomBytes(SALT_LENGTH);
+    return img;
+  }
+
+  private static byte[] readFile(Path f) {
+    try {
+      return Files.readAllBytes(f);
+    } catch (NoSuchFileException e) {
+      throw new KeyringException("the key store " + f + " disappeared while opening it");
+    } catch (IOException e) {
+      throw new KeyringException("cannot read the key store " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The plaintext header fields. */
+  private static final class Parsed {
+    KdfParameters kdf;
+    byte[] salt;
+    byte[] masterIv;
+    byte[] wrappedMaster;
+    int wrapAadLength;
+    long generation;
+    int blobLength;
+    long materialLength;
+    int macOffset;
+    int headerLength;
+  }
+
+  private static Parsed parseHeader(byte[] b, String where) {
+    if (b.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(b, MAGIC.length), MAGIC)) {
+      if (b.length < MAGIC.length && Arrays.equals(b, Arrays.copyOf(MAGIC, b.length)) && b.length > 0) {
+        throw new StoreDamagedException(Kind.TRUNCATED, where + " is truncated: it ends inside its header");
+      }
+      throw new StoreDamagedException(Kind.NOT_A_STORE, where + " is not a Clavis key store (no CLAVISKS magic);"
+          + " for PKCS12 or JCEKS files use keytool -importkeystore");
+    }
+    ByteBuffer in = ByteBuffer.wrap(b);
+    in.position(MAGIC.length);
+    try {
+      int format = in.getShort() & 0xFFFF;
+      if (format != FORMAT) {
+        throw new StoreDamagedException(Kind.UNSUPPORTED_VERSION, where + " has store format " + format
+            + "; this Clavis reads format " + FORMAT + ": use a newer Clavis");
+      }
+      Parsed p = new Parsed();
+      int kdf = in.get() & 0xFF;
+      int t = in.getInt();
+      int m = in.getInt();
+      int par = in.getInt();
+      if (kdf == KDF_ARGON2ID) {
+        p.kdf = KdfParameters.unchecked(KdfParameters.Algorithm.ARGON2ID, t, m, par);
+      } else if (kdf == KDF_PBKDF2) {
+        p.kdf = KdfParameters.unchecked(KdfParameters.Algorithm.PBKDF2_HMAC_SHA256, t, 0, 0);
+      } else {
+        throw new StoreDamagedException(Kind.DAMAGED, where + " names an unknown KDF (" + kdf + "): the header is damaged");
+      }
+      // cap before any work: a forged header must not make opening slow or huge
+      if (!p.kdf.limitsOk()) {
+        throw new StoreDamagedException(Kind.KDF_LIMITS, where + " asks for " + p.kdf + ", beyond Clavis's limits"
+            + " (Argon2id m <= " + KdfParameters.MAX_ARGON2_MEMORY_KIB + " KiB, t <= "
+            + KdfParameters.MAX_ARGON2_ITERATIONS + ", p <= " + KdfParameters.MAX_ARGON2_PARALLELISM
+            + "; PBKDF2 <= " + KdfParameters.MAX_PBKDF2_ITERATIONS + "); the header is forged or damaged");
+      }
+      if (!p.kdf.valid()) {
+        throw new StoreDamagedException(Kind.DAMAGED, where + " has invalid KDF parameters " + p.kdf
+            + ": the header is damaged");
+      }
+      int saltLen = in.get() & 0xFF;
+      if (saltLen < 16 || saltLen > 64) {
+        throw new StoreDamagedException(Kind.DAMAGED, where + " has a salt of " + saltLen + " bytes: the header is damaged");
+      }
+      p.salt = new byte[saltLen];
+      in.get(p.salt);
+      p.wrapAadLength = in.position();
+      p.masterIv = new byte[IV];
+      in.get(p.masterIv);
+      p.wrappedMaster = new byte[MASTER_LENGTH + TAG];
+      in.get(p.wrappedMaster);
+      p.generation = in.getLong();
+      p.blobLength = in.getInt();
+      p.materialLength = in.getLong();
+      p.macOffset = in.position();
+      in.position(in.position() + 32);
+      p.headerLength = in.position();
+      if (p.blobLength < IV + TAG || p.materialLength < 0) {
+        throw new StoreDamagedException(Kind.DAMAGED, where + " has impossible section lengths: the header is damaged");
+      }
+      long expected = (long) p.headerLength + p.blobLength + p.materialLength + 32;
+      if (b.length < expected) {
+        throw new StoreDamagedException(Kind.TRUNCATED, where + " is truncated: " + b.length + " bytes of "
+            + expected + "; restore it from a backup");
+      }
+      if (b.length > expected) {
+        throw new StoreDamagedException(Kind.DAMAGED, where + " has " + (b.length - expected)
+            + " unexpected bytes after its end: it is damaged");
+      }
+      // the unkeyed trailer tells accidental damage from a wrong password
+      byte[] bodyDigest = sha256(b, p.headerLength, (int) (p.blobLength + p.materialLength));
+      byte[] trailer = trailer(b, p.headerLength, bodyDigest);
+      if (!MessageDigest.isEqual(trailer, Arrays.copyOfRange(b, b.length - 32, b.length))) {
+        throw new StoreDamagedException(Kind.DAMAGED, where + " is damaged: its checksum does not match"
+            + " (a byte was changed); restore it from a backup");
+      }
+      return p;
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new StoreDamagedException(Kind.TRUNCATED, where + " is truncated: it ends inside its header");
+    }
+  }
+
+  private static byte[] unlock(Parsed p, char[] password, String where) {
+    byte[] pw = deriveFromPassword(password, p.kdf, p.salt);
+    try {
+      Cipher c = FileMaterial.cipher("AES/GCM/NoPadding");
+      c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(pw, "AES"), new GCMParameterSpec(128, p.masterIv));
+      c.updateAAD(headerPrefix(p));
+      return c.doFinal(p.wrappedMaster);
+    } catch (AEADBadTagException e) {
+      throw new WrongPasswordException("wrong password for " + where + " (the store was not changed)");
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot unlock " + where + ": " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(pw, (byte) 0);
+    }
+  }
+
+  private static byte[] headerPrefix(Parsed p) {
+    return headerPrefix(p.kdf, p.salt);
+  }
+
+  private static byte[] headerPrefix(KdfParameters kdf, byte[] salt) {
+    ByteBuffer b = ByteBuffer.allocate(MAGIC.length + 2 + 1 + 12 + 1 + salt.length);
+    b.put(MAGIC).putShort((short) FORMAT);
+    if (kdf.algorithm() == KdfParameters.Algorithm.ARGON2ID) {
+      b.put((byte) KDF_ARGON2ID).putInt(kdf.iterations()).putInt(kdf.memoryKiB()).putInt(kdf.parallelism());
+    } else {
+      b.put((byte) KDF_PBKDF2).putInt(kdf.iterations()).putInt(0).putInt(0);
+    }
+    b.put((byte) salt.length).put(salt);
+    return b.array();
+  }
+
+  private Image decryptBody(Parsed p, byte[] b, String where) {
+    byte[] bodyDigest = sha256(b, p.headerLength, (int) (p.blobLength + p.materialLength));
+    byte[] mac = headerMac(b, p.macOffset, bodyDigest);
+    if (!MessageDigest.isEqual(mac, Arrays.copyOfRange(b, p.macOffset, p.macOffset + 32))) {
+      throw new StoreDamagedException(Kind.TAMPERED, where + " fails its integrity check (header MAC): it was"
+          + " modified, or records were swapped, dropped or rolled back; restore it from a backup");
+    }
+    byte[] blob;
+    try {
+      Cipher c = FileMaterial.cipher("AES/GCM/NoPadding");
+      c.init(Cipher.DECRYPT_MODE, metaKey, new GCMParameterSpec(128, b, p.headerLength, IV));
+      c.updateAAD(BLOB_AAD);
+      c.updateAAD(ByteBuffer.allocate(8).putLong(p.generation).array());
+      blob = c.doFinal(b, p.headerLength + IV, p.blobLength - IV);
+    } catch (AEADBadTagException e) {
+      throw new StoreDamagedException(Kind.TAMPERED, where + " fails its integrity check (metadata): it was"
+          + " modified; restore it from a backup");
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot decrypt " + where + ": " + e.getMessage(), e);
+    }
+    Image img = new Image();
+    img.generation = p.generation;
+    img.kdf = p.kdf;
+    img.salt = p.salt;
+    img.masterIv = p.masterIv;
+    img.wrappedMaster = p.wrappedMaster;
+    ByteBuffer in = ByteBuffer.wrap(blob);
+    int docLen = in.getInt();
+    img.metadata = new byte[docLen];
+    in.get(img.metadata);
+    int count = in.getInt();
+    int materialStart = p.headerLength + p.blobLength;
+    Map<KeyRef, Entry> index = new LinkedHashMap<>(Math.max(16, count * 4 / 3 + 1));
+    KeyAlgorithm[] algs = KeyAlgorithm.values();
+    for (int i = 0; i < count; i++) {
+      int nl = in.getShort() & 0xFFFF;
+      String name = new String(blob, in.position(), nl, StandardCharsets.UTF_8);
+      in.position(in.position() + nl);
+      int version = in.getInt();
+      KeyAlgorithm alg = algs[in.get() & 0xFF];
+      int flags = in.get() & 0xFF;
+      long off = in.getLong();
+      int len = in.getShort() & 0xFFFF;
+      if (off < 0 || off + len > p.materialLength) {
+        throw new StoreDamagedException(Kind.TAMPERED, where + " has a key record outside its material area");
+      }
+      index.put(KeyRef.of(name, version), new Entry(alg, (flags & 1) != 0, b, (int) (materialStart + off), len));
+    }
+    img.index = index;
+    return img;
+  }
+
+  // ------------------------------------------------------------------ KDF and key derivation
+
+  private static byte[] deriveFromPassword(char[] password, KdfParameters kdf, byte[] salt) {
+    if (kdf.algorithm() == KdfParameters.Algorithm.ARGON2ID) {
+      return argon2id(password, salt, kdf.iterations(), kdf.memoryKiB(), kdf.parallelism());
+    }
+    try {
+      PBEKeySpec spec = new PBEKeySpec(password, salt, kdf.iterations(), 256);
+      try {
+        SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+        return f.generateSecret(spec).getEncoded();
+      } finally {
+        spec.clearPassword();
+      }
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("PBKDF2-HMAC-SHA256 is unavailable in this JDK", e);
+    }
+  }
+
+  /** The one place Clavis runs Argon2id for the store (RFC 9106, version 0x13, 32-byte tag). */
+  private static byte[] argon2id(char[] password, byte[] salt, int t, int mKiB, int p) {
+    byte[] pw = toUtf8(password);
+    try {
+      Argon2BytesGenerator g = new Argon2BytesGenerator();
+      g.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+          .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+          .withIterations(t)
+          .withMemoryAsKB(mKiB)
+          .withParallelism(p)
+          .withSalt(salt)
+          .build());
+      byte[] out = new byte[32];
+      g.generateBytes(pw, out);
+      return out;
+    } finally {
+      Arrays.fill(pw, (byte) 0);
+    }
+  }
+
+  private static byte[] toUtf8(char[] password) {
+    ByteBuffer bb = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+    byte[] out = new byte[bb.remaining()];
+    bb.get(out);
+    if (bb.hasArray()) {
+      Arrays.fill(bb.array(), (byte) 0);
+    }
+    return out;
+  }
+
+  private static byte[] derive(byte[] master, String label) {
+    try {
+      Mac m = Mac.getInstance("HmacSHA256", FileMaterial.SUNJCE);
+      m.init(new SecretKeySpec(master, "HmacSHA256"));
+      return m.doFinal(label.getBytes(StandardCharsets.US_ASCII));
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("HmacSHA256 is unavailable", e);
+    }
+  }
+
+  private static void wrapMaster(Image img, byte[] pwKey, byte[] master) {
+    try {
+      img.masterIv = randomBytes(IV);
+      Cipher c = FileMaterial.cipher("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(pwKey, "AES"), new GCMParameterSpec(128, img.masterIv));
+      c.updateAAD(headerPrefix(img.kdf, img.salt));
+      img.wrappedMaster = c.doFinal(master);
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot wrap the master key", e);
+    }
+  }
+
+  private byte[] headerMac(byte[] header, int macOffset, byte[] bodyDigest) {
+    try {
+      Mac m = Mac.getInstance("HmacSHA256", FileMaterial.SUNJCE);
+      m.init(new SecretKeySpec(macKey, "HmacSHA256"));
+      m.update(header, 0, macOffset);
+      return m.doFinal(bodyDigest);
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("HmacSHA256 is unavailable", e);
+    }
+  }
+
+  private static byte[] sha256(byte[] b, int off, int len) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(b, off, len);
+      return d.digest();
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("SHA-256 is unavailable", e);
+    }
+  }
+
+  private static byte[] trailer(byte[] b, int headerLength, byte[] bodyDigest) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(b, 0, headerLength);
+      return d.digest(bodyDigest);
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("SHA-256 is unavailable", e);
+    }
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  // ------------------------------------------------------------------ writing
+
+  /** A record to write: either kept from the current image, or newly encrypted. */
+  private record Out(KeyRef ref, KeyAlgorithm algorithm, boolean exportable, byte[] source, int offset, int length) {}
+
+  private static byte[] recordAad(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
+    byte[] n = (ref.name() + "#" + ref.version().getAsInt()).getBytes(StandardCharsets.UTF_8);
+    byte[] aad = Arrays.copyOf(n, n.length + 2);
+    aad[n.length] = (byte) alg.ordinal();
+    aad[n.length + 1] = (byte) (exportable ? 1 : 0);
+    return aad;
+  }
+
+  private byte[] encryptRecord(KeyRef ref, KeyAlgorithm alg, boolean exportable, byte[] material) {
+    try {
+      byte[] iv = randomBytes(IV);
+      Cipher c = FileMaterial.cipher("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, keyKey, new GCMParameterSpec(128, iv));
+      c.updateAAD(recordAad(ref, alg, exportable));
+      byte[] out = Arrays.copyOf(iv, IV + material.length + TAG);
+      c.doFinal(material, 0, material.length, out, IV);
+      return out;
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot encrypt the record of " + ref, e);
+    }
+  }
+
+  /** Builds the bytes of a whole store file. */
+  private byte[] assemble(Image img, long generation, byte[] metadata, List<Out> records) {
+    try {
+      long materialLength = 0;
+      for (Out o : records) {
+        materialLength += o.length();
+      }
+      ByteArrayOutputStream blob = new ByteArrayOutputStream(metadata.length + records.size() * 40 + 16);
+      DataOutputStream bo = new DataOutputStream(blob);
+      bo.writeInt(metadata.length);
+      bo.write(metadata);
+      bo.writeInt(records.size());
+      long off = 0;
+      for (Out o : records) {
+        byte[] n = o.ref().name().getBytes(StandardCharsets.UTF_8);
+        bo.writeShort(n.length);
+        bo.write(n);
+        bo.writeInt(o.ref().version().getAsInt());
+        bo.writeByte(o.algorithm().ordinal());
+        bo.writeByte(o.exportable() ? 1 : 0);
+        bo.writeLong(off);
+        bo.writeShort(o.length());
+        off += o.length();
+      }
+      bo.flush();
+      byte[] plainBlob = blob.toByteArray();
+      byte[] iv = randomBytes(IV);
+      Cipher c = FileMaterial.cipher("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, metaKey, new GCMParameterSpec(128, iv));
+      c.updateAAD(BLOB_AAD);
+      c.updateAAD(ByteBuffer.allocate(8).putLong(generation).array());
+      int blobLength = IV + plainBlob.length + TAG;
+      byte[] prefix = headerPrefix(img.kdf, img.salt);
+      int headerLength = prefix.length + IV + MASTER_LENGTH + TAG + 8 + 4 + 8 + 32;
+      long total = (long) headerLength + blobLength + materialLength + 32;
+      if (total > Integer.MAX_VALUE - 16) {
+        throw new KeyringException("the key store would exceed 2 GiB; split it");
+      }
+      byte[] out = new byte[(int) total];
+      ByteBuffer bb = ByteBuffer.wrap(out);
+      bb.put(prefix).put(img.masterIv).put(img.wrappedMaster).putLong(generation).putInt(blobLength)
+          .putLong(materialLength);
+      int macOffset = bb.position();
+      bb.position(headerLength);
+      bb.put(iv);
+      c.doFinal(plainBlob, 0, plainBlob.length, out, headerLength + IV);
+      Arrays.fill(plainBlob, (byte) 0);
+      int pos = headerLength + blobLength;
+      for (Out o : records) {
+        System.arraycopy(o.source(), o.offset(), out, pos, o.length());
+        pos += o.length();
+      }
+      byte[] bodyDigest = sha256(out, headerLength, (int) (blobLength + materialLength));
+      System.arraycopy(headerMac(out, macOffset, bodyDigest), 0, out, macOffset, 32);
+      System.arraycopy(trailer(out, headerLength, bodyDigest), 0, out, out.length - 32, 32);
+      return out;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new KeyringException("cannot assemble the key store", e);
+    }
+  }
+
+  /** Writes aside, forces, renames over the store, forces the directory (or keeps in memory). */
+  private void writeImage(byte[] bytes, Image img) {
+    if (file == null) {
+      reindex(bytes, img);
+      return;
+    }
+    Path dir = file.getParent();
+    Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      fault("after-write");
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new KeyringException("the file system of " + file + " cannot rename atomically; keep the store on a"
+            + " local file system", e);
+      }
+      fault("after-rename");
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      } catch (IOException e) {
+        // some platforms cannot open directories; the rename is still atomic
+      }
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the stray temporary file is removed by the next writer
+      }
+      throw new KeyringException("cannot write the key store " + file + ": " + e.getMessage()
+          + " (the previous version is intact)", e);
+    }
+    reindex(bytes, img);
+    stamp(img);
+  }
+
+  private static void fault(String point) {
+    Consumer<String> h = faultHook;
+    if (h != null) {
+      h.accept(point);
+    }
+    if (point.equals(System.getProperty("clavis.store.fault"))) {
+      Runtime.getRuntime().halt(86);
+    }
+  }
+
+  /** Points the index of {@code img} at the records inside the newly written bytes. */
+  private void reindex(byte[] bytes, Image img) {
+    Parsed p = parseHeaderTrusted(bytes);
+    int materialStart = p.headerLength + p.blobLength;
+    Map<KeyRef, Entry> fresh = new LinkedHashMap<>();
+    int off = 0;
+    for (Map.Entry<KeyRef, Entry> e : img.index.entrySet()) {
+      Entry x = e.getValue();
+      fresh.put(e.getKey(), new Entry(x.algorithm, x.exportable, bytes, materialStart + off, x.length));
+      off += x.length;
+    }
+    img.index = fresh;
+    this.image = img;
+  }
+
+  private static Parsed parseHeaderTrusted(byte[] b) {
+    return parseHeader(b, "the key store just written");
+  }
+
+  private void stamp(Image img) {
+    if (file == null) {
+      return;
+    }
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      img.fileKey = a.fileKey();
+      img.size = a.size();
+      img.modified = a.lastModifiedTime().toMillis();
+    } catch (IOException e) {
+      img.fileKey = null;
+    }
+  }
+
+  private boolean changedOnDisk(Image img) {
+    if (file == null) {
+      return false;
+    }
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      return img.fileKey == null || !img.fileKey.equals(a.fileKey()) || a.size() != img.size
+          || a.lastModifiedTime().toMillis() != img.modified;
+    } catch (IOException e) {
+      throw new KeyringException("the key store " + file + " cannot be read any more: " + e.getMessage(), e);
+    }
+  }
+
+  /** Re-reads the file written by another process; material already cached stays valid (same name#version). */
+  private Image reload() {
+    byte[] bytes = readFile(file);
+    Parsed p = parseHeader(bytes, file.toString());
+    Image img = decryptBody(p, bytes, file.toString());
+    stamp(img);
+    cache.keySet().removeIf(r -> !img.index.containsKey(r));
+    this.image = img;
+    return img;
+  }
+
+  // ------------------------------------------------------------------ KeyBackend
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new KeyringException("the key store " + describe() + " was closed");
+    }
+  }
+
+  @Override
+  public Snapshot read() {
+    ensureOpen();
+    Image img = image;
+    if (changedOnDisk(img)) {
+      synchronized (this) {
+        img = image;
+        if (changedOnDisk(img)) {
+          img = reload();
+        }
+      }
+    }
+    return new Snapshot(img.generation, img.metadata);
+  }
+
+  @Override
+  public long generation() {
+    ensureOpen();
+    Image img = image;
+    if (changedOnDisk(img)) {
+      synchronized (this) {
+        if (changedOnDisk(image)) {
+          return reload().generation;
+        }
+      }
+    }
+    return image.generation;
+  }
+
+  private final class Staged implements Changes {
+    final Map<KeyRef, byte[]> added = new LinkedHashMap<>(); // encrypted records
+    final Map<KeyRef, FileMaterial> addedMaterial = new HashMap<>();
+    final List<KeyRef> erased = new ArrayList<>();
+    byte[] metadata;
+
+    @Override
+    public void generate(KeyRef version, KeyAlgorithm algorithm, boolean exportable) {
+      byte[] k = randomBytes(algorithm.bits() / 8);
+      try {
+        importMaterial(version, algorithm, k, exportable);
+      } finally {
+        Arrays.fill(k, (byte) 0);
+      }
+    }
+
+    @Override
+    public void importMaterial(KeyRef version, KeyAlgorithm algorithm, byte[] material, boolean exportable) {
+      requireVersion(version);
+      if (material.length * 8 != algorithm.bits()) {
+        throw new IllegalArgumentException(algorithm + " material must be " + algorithm.bits() / 8 + " bytes");
+      }
+      added.put(version, encryptRecord(version, algorithm, exportable, material));
+      addedMaterial.put(version, new FileMaterial(version, algorithm, exportable, material));
+      erased.remove(version);
+    }
+
+    @Override
+    public void erase(KeyRef version) {
+      requireVersion(version);
+      added.remove(version);
+      FileMaterial m = addedMaterial.remove(version);
+      if (m != null) {
+        m.wipe();
+      }
+      erased.add(version);
+    }
+
+    @Override
+    public void setMetadata(byte[] metadata) {
+      this.metadata = metadata.clone();
+    }
+
+    boolean any() {
+      return metadata != null || !added.isEmpty() || !erased.isEmpty();
+    }
+  }
+
+  private static void requireVersion(KeyRef r) {
+    if (r.version().isEmpty()) {
+      throw new IllegalArgumentException("material is addressed by version (name#N), got " + r);
+    }
+  }
+
+  @Override
+  public <T> T transact(Transaction<T> tx) {
+    ensureOpen();
+    jvmLock.lock();
+    try (FileChannel lc = file == null ? null : FileChannel.open(lockFile, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock l = lc == null ? null : lc.lock()) {
+      Image cur = image;
+      if (changedOnDisk(cur)) {
+        cur = reload();
+      }
+      Staged s = new Staged();
+      T result;
+      try {
+        result = tx.run(new Snapshot(cur.generation, cur.metadata), s);
+      } catch (RuntimeException e) {
+        s.addedMaterial.values().forEach(FileMaterial::wipe);
+        throw e;
+      }
+      if (!s.any()) {
+        return result;
+      }
+      commit(cur, s);
+      return result;
+    } catch (IOException e) {
+      throw new KeyringException("cannot lock the key store " + file + ": " + e.getMessage(), e);
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
+  private void commit(Image cur, Staged s) {
+    Image next = new Image();
+    next.generation = cur.generation + 1;
+    next.kdf = cur.kdf;
+    next.salt = cur.salt;
+    next.masterIv = cur.masterIv;
+    next.wrappedMaster = cur.wrappedMaster;
+    next.metadata = s.metadata != null ? s.metadata : cur.metadata;
+    List<Out> records = new ArrayList<>(cur.index.size() + s.added.size());
+    Map<KeyRef, Entry> index = new LinkedHashMap<>(Math.max(16, (cur.index.size() + s.added.size()) * 4 / 3 + 1));
+    for (Map.Entry<KeyRef, Entry> e : cur.index.entrySet()) {
+      if (s.erased.contains(e.getKey()) || s.added.containsKey(e.getKey())) {
+        continue;
+      }
+      Entry x = e.getValue();
+      records.add(new Out(e.getKey(), x.algorithm, x.exportable, x.source, x.offset, x.length));
+      index.put(e.getKey(), x);
+    }
+    for (Map.Entry<KeyRef, byte[]> e : s.added.entrySet()) {
+      FileMaterial m = s.addedMaterial.get(e.getKey());
+      byte[] rec = e.getValue();
+      records.add(new Out(e.getKey(), m.algorithm(), exportableOf(m), rec, 0, rec.length));
+      index.put(e.getKey(), new Entry(m.algorithm(), exportableOf(m), rec, 0, rec.length));
+    }
+    next.index = index;
+    byte[] bytes = assemble(next, next.generation, next.metadata, records);
+    writeImage(bytes, next);
+    // only now, with the file durable, do caches change
+    for (KeyRef r : s.erased) {
+      FileMaterial m = cache.remove(r);
+      if (m != null) {
+        m.wipe();
+      }
+    }
+    cache.putAll(s.addedMaterial);
+  }
+
+  private static boolean exportableOf(FileMaterial m) {
+    try {
+      byte[] b = m.exportRaw();
+      Arrays.fill(b, (byte) 0);
+      return true;
+    } catch (UnsupportedOperationException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Optional<KeyMaterial> material(KeyRef version) {
+    FileMaterial m = cache.get(version);
+    if (m != null) {
+      return Optional.of(m);
+    }
+    ensureOpen();
+    Entry e = image.index.get(version);
+    if (e == null) {
+      return Optional.empty();
+    }
+    return Optional.of(cache.computeIfAbsent(version, r -> decryptRecord(r, e)));
+  }
+
+  private FileMaterial decryptRecord(KeyRef ref, Entry e) {
+    try {
+      Cipher c = FileMaterial.cipher("AES/GCM/NoPadding");
+      c.init(Cipher.DECRYPT_MODE, keyKey, new GCMParameterSpec(128, e.source, e.offset, IV));
+      c.updateAAD(recordAad(ref, e.algorithm, e.exportable));
+      byte[] raw = c.doFinal(e.source, e.offset + IV, e.length - IV);
+      try {
+        return new FileMaterial(ref, e.algorithm, e.exportable, raw);
+      } finally {
+        Arrays.fill(raw, (byte) 0);
+      }
+    } catch (AEADBadTagException x) {
+      throw new StoreDamagedException(Kind.TAMPERED, "the record of key " + ref + " in " + describe()
+          + " fails its integrity check: it was swapped or modified");
+    } catch (GeneralSecurityException x) {
+      throw new KeyringException("cannot decrypt the record of key " + ref, x);
+    }
+  }
+
+  @Override
+  public byte[] auditKey() {
+    return derive(master, "clavis/v1/audit");
+  }
+
+  @Override
+  public Optional<Path> auditFile() {
+    return file == null ? Optional.empty() : Optional.of(file.resolveSibling(file.getFileName() + ".audit"));
+  }
+
+  @Override
+  public String describe() {
+    return file == null ? "in-memory key store" : file.toString();
+  }
+
+  /** @return the store file, or empty for an in-memory store */
+  public Optional<Path> file() {
+    return Optional.ofNullable(file);
+  }
+
+  /** @return the KDF parameters in the header now */
+  public KdfParameters kdf() {
+    return image.kdf;
+  }
+
+  /**
+   * Re-derives the password key with new KDF parameters (and optionally a new password) and
+   * re-wraps the master key, in place and atomically; records are not re-encrypted. The
+   * password must open the store.
+   *
+   * @param password the current password (checked first)
+   * @param newPassword the new password, or null to keep it
+   * @param kdf the new KDF parameters
+   * @throws WrongPasswordException if {@code password} does not open the store
+   */
+  public void rekey(char[] password, char[] newPassword, KdfParameters kdf) {
+    Objects.requireNonNull(kdf, "kdf");
+    ensureOpen();
+    jvmLock.lock();
+    try (FileChannel lc = file == null ? null : FileChannel.open(lockFile, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock l = lc == null ? null : lc.lock()) {
+      Image cur = changedOnDisk(image) ? reload() : image;
+      if (cur.generation > 0 || file != null) {
+        Parsed p = new Parsed();
+        p.kdf = cur.kdf;
+        p.salt = cur.salt;
+        p.masterIv = cur.masterIv;
+        p.wrappedMaster = cur.wrappedMaster;
+        byte[] m = unlock(p, password, describe());
+        Arrays.fill(m, (byte) 0);
+      }
+      Image next = new Image();
+      next.generation = cur.generation + 1;
+      next.kdf = kdf;
+      next.salt = randomBytes(SALT_LENGTH);
+      byte[] pw = deriveFromPassword(newPassword != null ? newPassword : password, kdf, next.salt);
+      try {
+        wrapMaster(next, pw, master);
+      } finally {
+        Arrays.fill(pw, (byte) 0);
+      }
+      next.metadata = cur.metadata;
+      List<Out> records = new ArrayList<>();
+      for (Map.Entry<KeyRef, Entry> e : cur.index.entrySet()) {
+        Entry x = e.getValue();
+        records.add(new Out(e.getKey(), x.algorithm, x.exportable, x.source, x.offset, x.length));
+      }
+      next.index = new LinkedHashMap<>(cur.index);
+      writeImage(assemble(next, next.generation, next.metadata, records), next);
+    } catch (IOException e) {
+      throw new KeyringException("cannot lock the key store " + file + ": " + e.getMessage(), e);
+    } finally {
+      jvmLock.unlock();
+    }
+  }
+
+  /**
+   * Writes the store to a stream under {@code password}, with fresh salt and the current KDF
+   * parameters (KeyStore.store). The master key and records are unchanged.
+   */
+  public void writeTo(OutputStream out, char[] password) throws IOException {
+    ensureOpen();
+    Image cur = image;
+    Image copy = new Image();
+    copy.generation = Math.max(1, cur.generation);
+    copy.kdf = cur.kdf;
+    copy.salt = randomBytes(SALT_LENGTH);
+    byte[] pw = deriveFromPassword(password, copy.kdf, copy.salt);
+    try {
+      wrapMaster(copy, pw, master);
+    } finally {
+      Arrays.fill(pw, (byte) 0);
+    }
+    List<Out> records = new ArrayList<>();
+    for (Map.Entry<KeyRef, Entry> e : cur.index.entrySet()) {
+      Entry x = e.getValue();
+      records.add(new Out(e.getKey(), x.algorithm, x.exportable, x.source, x.offset, x.length));
+    }
+    out.write(assemble(copy, copy.generation, cur.metadata, records));
+    out.flush();
+  }
+
+  /** Removes temporary files left by a writer that died between write and rename. */
+  public void removeStrayTemporaries() {
+    if (file == null) {
+      return;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(file.getParent(), "." + file.getFileName() + ".*.tmp")) {
+      for (Path p : ds) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // harmless: they are never read
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    cache.values().forEach(FileMaterial::wipe);
+    cache.clear();
+    Arrays.fill(master, (byte) 0);
+    Arrays.fill(macKey, (byte) 0);
+  }
+}

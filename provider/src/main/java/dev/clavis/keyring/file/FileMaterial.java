@@ -1,0 +1,179 @@
+package dev.clavis.keyring.file;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.store.KeyMaterial;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.Provider;
+import java.security.Security;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Material held in memory by the file store, used through the JDK's SunJCE (AES-NI) so the
+ * managed path costs little more than a plain {@code SecretKeySpec}. Never Clavis itself: a
+ * managed handle must not loop back into the lifecycle-enforcing cipher.
+ */
+final class FileMaterial implements KeyMaterial {
+
+  static final Provider SUNJCE = Security.getProvider("SunJCE");
+
+  /** Per-thread pools of GCM ciphers: getInstance is not free, init is. */
+  private static final ThreadLocal<ArrayDeque<Cipher>> GCM_POOL = ThreadLocal.withInitial(ArrayDeque::new);
+
+  private final KeyRef ref;
+  private final KeyAlgorithm algorithm;
+  private final boolean exportable;
+  private final byte[] raw;
+  private final SecretKeySpec key;
+
+  FileMaterial(KeyRef ref, KeyAlgorithm algorithm, boolean exportable, byte[] raw) {
+    this.ref = ref;
+    this.algorithm = algorithm;
+    this.exportable = exportable;
+    this.raw = raw.clone();
+    this.key = new SecretKeySpec(raw, algorithm.jcaName());
+  }
+
+  static Cipher cipher(String transformation) throws GeneralSecurityException {
+    return SUNJCE != null ? Cipher.getInstance(transformation, SUNJCE) : Cipher.getInstance(transformation);
+  }
+
+  @Override
+  public KeyRef ref() {
+    return ref;
+  }
+
+  @Override
+  public KeyAlgorithm algorithm() {
+    return algorithm;
+  }
+
+  private void requireAes() throws InvalidKeyException {
+    if (algorithm == KeyAlgorithm.HMAC_SHA256) {
+      throw new InvalidKeyException("key " + ref + " is an HMAC-SHA256 key, not an AES key");
+    }
+  }
+
+  @Override
+  public AeadOperation startGcm(boolean encrypt, byte[] iv, int tagBits) throws GeneralSecurityException {
+    requireAes();
+    ArrayDeque<Cipher> pool = GCM_POOL.get();
+    Cipher c = pool.poll();
+    if (c == null) {
+      c = cipher("AES/GCM/NoPadding");
+    }
+    c.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, new SecretKeySpec(raw, "AES"),
+        new GCMParameterSpec(tagBits, iv));
+    return new GcmOp(c);
+  }
+
+  private static final class GcmOp implements AeadOperation {
+    private Cipher c;
+
+    GcmOp(Cipher c) {
+      this.c = c;
+    }
+
+    @Override
+    public void updateAad(byte[] aad, int offset, int length) {
+      c.updateAAD(aad, offset, length);
+    }
+
+    @Override
+    public int outputSize(int inputLength) {
+      return c.getOutputSize(inputLength);
+    }
+
+    @Override
+    public int update(byte[] in, int offset, int length, byte[] out, int outOffset) throws GeneralSecurityException {
+      return c.update(in, offset, length, out, outOffset);
+    }
+
+    @Override
+    public int doFinal(byte[] in, int offset, int length, byte[] out, int outOffset) throws GeneralSecurityException {
+      Cipher done = c;
+      try {
+        return done.doFinal(in, offset, length, out, outOffset);
+      } finally {
+        c = null;
+        ArrayDeque<Cipher> pool = GCM_POOL.get();
+        if (pool.size() < 4) {
+          pool.push(done);
+        }
+      }
+    }
+  }
+
+  @Override
+  public MacOperation startHmac() throws GeneralSecurityException {
+    if (algorithm != KeyAlgorithm.HMAC_SHA256) {
+      throw new InvalidKeyException("key " + ref + " is an AES key, not an HMAC-SHA256 key");
+    }
+    Mac m = SUNJCE != null ? Mac.getInstance("HmacSHA256", SUNJCE) : Mac.getInstance("HmacSHA256");
+    m.init(key);
+    return new MacOperation() {
+      @Override
+      public void update(byte[] in, int offset, int length) {
+        m.update(in, offset, length);
+      }
+
+      @Override
+      public byte[] doFinal() {
+        return m.doFinal();
+      }
+
+      @Override
+      public void reset() {
+        m.reset();
+      }
+    };
+  }
+
+  @Override
+  public byte[] wrapKwp(byte[] keyBytes) throws GeneralSecurityException {
+    requireAes();
+    return InterleavedKwp.wrapAll(raw, List.of(keyBytes)).get(0);
+  }
+
+  @Override
+  public byte[] unwrapKwp(byte[] wrapped) throws GeneralSecurityException {
+    requireAes();
+    return InterleavedKwp.unwrapAll(raw, List.of(wrapped)).get(0);
+  }
+
+  @Override
+  public List<byte[]> unwrapKwpAll(List<byte[]> wrapped) throws GeneralSecurityException {
+    requireAes();
+    return InterleavedKwp.unwrapAll(raw, wrapped);
+  }
+
+  @Override
+  public List<byte[]> wrapKwpAll(List<byte[]> keys) throws GeneralSecurityException {
+    requireAes();
+    return InterleavedKwp.wrapAll(raw, keys);
+  }
+
+  @Override
+  public byte[] exportRaw() {
+    if (!exportable) {
+      throw new UnsupportedOperationException("key " + ref + " was not created exportable");
+    }
+    return raw.clone();
+  }
+
+  void wipe() {
+    Arrays.fill(raw, (byte) 0);
+  }
+
+  @Override
+  public String toString() {
+    return "FileMaterial{" + ref + ", " + algorithm + "}";
+  }
+}

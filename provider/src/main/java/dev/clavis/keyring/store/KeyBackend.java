@@ -1,0 +1,141 @@
+package dev.clavis.keyring.store;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyRef;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where a keyring's metadata and key material live. The lifecycle engine
+ * ({@code dev.clavis.keyring.engine.KeyringEngine}) implements every rule; a backend only stores
+ * and computes. Two backends exist: the encrypted file store ({@code dev.clavis.keyring.file}) and
+ * a PKCS#11 token ({@code dev.clavis.keyring.pkcs11}).
+ *
+ * <h2>Contract</h2>
+ *
+ * <ul>
+ *   <li><b>Metadata</b> is one opaque document produced by the engine (states, times, policies,
+ *       usage reservations, the audit head). The backend stores it confidentially and with
+ *       integrity, and gives it back unchanged with a <i>generation</i> number that increases by
+ *       one on every commit. It never interprets it.
+ *   <li><b>Material</b> is addressed by version ({@code name#N}, always with a version). The
+ *       engine creates, imports and erases material only inside a {@link #transact transaction};
+ *       it uses material through {@link #material(KeyRef)}, whose operations need no byte access,
+ *       so material may stay on a token.
+ *   <li><b>Transactions</b> are exclusive across threads and processes (the file store takes a
+ *       file lock), see the latest committed state, and are atomic and durable: when
+ *       {@link #transact} returns, the new metadata and every staged material change are on
+ *       stable storage together; when it throws, nothing changed (staged material is discarded,
+ *       e.g. token objects created in it are destroyed).
+ *   <li><b>Freshness</b>: {@link #read()} returns the latest committed state, re-reading it when
+ *       another process committed; {@link #generation()} is a cheap way to ask which one that is.
+ * </ul>
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface KeyBackend extends AutoCloseable {
+
+  /** The committed metadata document and its generation. */
+  final class Snapshot {
+    private final long generation;
+    private final byte[] metadata;
+
+    /**
+     * @param generation 0 for a store that was never written, then 1, 2, ...
+     * @param metadata the engine's document as last committed; empty for generation 0
+     */
+    public Snapshot(long generation, byte[] metadata) {
+      this.generation = generation;
+      this.metadata = metadata.clone();
+    }
+
+    /** @return the generation of this state */
+    public long generation() {
+      return generation;
+    }
+
+    /** @return a copy of the engine's metadata document */
+    public byte[] metadata() {
+      return metadata.clone();
+    }
+  }
+
+  /** The changes a transaction stages; applied together at commit. */
+  interface Changes {
+    /**
+     * Creates fresh random material for a version (on a token: {@code C_GenerateKey}).
+     *
+     * @param exportable whether {@link KeyMaterial#exportRaw()} may hand it out later
+     */
+    void generate(KeyRef version, KeyAlgorithm algorithm, boolean exportable);
+
+    /**
+     * Stores caller-supplied material for a version (on a token: {@code C_UnwrapKey} or
+     * {@code C_CreateObject}). The array is copied.
+     */
+    void importMaterial(KeyRef version, KeyAlgorithm algorithm, byte[] material, boolean exportable);
+
+    /** Erases the material of a version for good (zeroised in memory, gone from storage). */
+    void erase(KeyRef version);
+
+    /** Replaces the metadata document; must be called once per transaction that changes anything. */
+    void setMetadata(byte[] metadata);
+  }
+
+  /** A read-modify-write step run under the backend's exclusive lock. */
+  @FunctionalInterface
+  interface Transaction<T> {
+    /**
+     * @param latest the latest committed state, read under the lock
+     * @param changes where to stage this transaction's changes; staging nothing commits nothing
+     * @return the caller's result
+     */
+    T run(Snapshot latest, Changes changes);
+  }
+
+  /**
+   * @return the latest committed state (reloaded if another process committed since)
+   * @throws dev.clavis.keyring.KeyringException if storage fails or is found damaged
+   */
+  Snapshot read();
+
+  /**
+   * @return the generation of the latest committed state; may be a cached value at most a few
+   *     milliseconds old, so callers on hot paths can poll it
+   */
+  long generation();
+
+  /**
+   * Runs {@code tx} exclusively and commits what it staged atomically and durably.
+   *
+   * @return the transaction's result
+   * @throws dev.clavis.keyring.KeyringException if storage fails; nothing was committed
+   * @throws RuntimeException whatever {@code tx} throws; nothing was committed
+   */
+  <T> T transact(Transaction<T> tx);
+
+  /**
+   * @param version {@code name#N}
+   * @return the material of that version, or empty if it has none (never created, or erased)
+   */
+  Optional<KeyMaterial> material(KeyRef version);
+
+  /**
+   * Derives a 32-byte key for MAC'ing the audit log, bound to this store's secret (the file
+   * store derives it from its master key with HMAC-SHA256; a token may compute
+   * {@code CKM_SHA256_HMAC} over a fixed label with a dedicated key).
+   *
+   * @return a fresh copy; the caller wipes it
+   */
+  byte[] auditKey();
+
+  /** @return where the audit log lives (next to the store), or empty if the backend keeps none */
+  Optional<Path> auditFile();
+
+  /** @return a human description for messages, such as the file path or token label (no secrets) */
+  String describe();
+
+  /** Releases locks, wipes material caches. */
+  @Override
+  void close();
+}
