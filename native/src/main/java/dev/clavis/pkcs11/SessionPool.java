@@ -80,7 +80,8 @@ public final class SessionPool implements AutoCloseable {
         release(s);
         return result;
       } catch (Pkcs11Exception e) {
-        if (!e.isSessionLost() || attempt >= MAX_RECOVERIES) {
+        boolean lost = e.isSessionLost() || (e.isHandleStale() && loggedOut(s));
+        if (!lost || attempt >= MAX_RECOVERIES) {
           release(s);
           throw e;
         }
@@ -95,11 +96,26 @@ public final class SessionPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Private objects vanish from a session that lost its login (another component of the process
+   * called {@code C_CloseAllSessions} or {@code C_Logout}); their handles then read as invalid.
+   */
+  private static boolean loggedOut(Session s) {
+    try {
+      return !s.isLoggedIn();
+    } catch (Pkcs11Exception e) {
+      return e.isSessionLost();
+    }
+  }
+
   private Session borrow() throws Pkcs11Exception {
     if (closed) {
       throw new IllegalStateException("the session pool of slot " + slotId + " is closed");
     }
     long epoch = module.epoch(slotId);
+    if (loginEpoch() < epoch) {
+      relogin(epoch); // sessions were closed through this module: log in before using a new one
+    }
     Session s;
     while ((s = idle.pollFirst()) != null) {
       if (s.epoch() == epoch) {
@@ -115,6 +131,12 @@ public final class SessionPool implements AutoCloseable {
       s.close();
     } else {
       idle.offerFirst(s);
+    }
+  }
+
+  private long loginEpoch() {
+    synchronized (loginLock) {
+      return loggedInEpoch;
     }
   }
 
