@@ -1,6 +1,13 @@
 package dev.clavis.provider;
 
+import dev.clavis.keyring.ManagedKey;
+import dev.clavis.provider.jca.ClavisKeyStore;
+import dev.clavis.provider.jca.ManagedGcmCipher;
+import dev.clavis.provider.jca.ManagedHmac;
+import dev.clavis.provider.jca.SecretKeyGenerator;
 import java.security.Provider;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The Clavis JCA/JCE provider.
@@ -53,6 +60,12 @@ public final class ClavisProvider extends Provider {
     // --- BIP32 hierarchical deterministic keys ---
 
     // --- managed keys: keystores, key generators, lifecycle-enforcing Cipher and Mac ---
+    Map<String, String> managedOnly = Map.of("SupportedKeyClasses", ManagedKey.class.getName());
+    t.add("KeyStore", "Clavis", p -> new ClavisKeyStore());
+    t.add("KeyGenerator", "AES", p -> new SecretKeyGenerator.Aes());
+    t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGenerator.HmacSha256());
+    t.add("Cipher", "AES/GCM/NoPadding", p -> new ManagedGcmCipher(), List.of(), managedOnly);
+    t.add("Mac", "HmacSHA256", p -> new ManagedHmac(), List.of(), managedOnly);
 
     t.registerAll();
   }

@@ -217,7 +217,12 @@ public final class FileKeyBackend implements KeyBackend {
   public static FileKeyBackend inMemory(KdfParameters kdf) {
     Image img = newImage(kdf);
     img.generation = 0;
-    return new FileKeyBackend(null, randomBytes(MASTER_LENGTH), img);
+    byte[] m = randomBytes(MASTER_LENGTH);
+    // no password yet: writeTo wraps the master key under the password given then
+    byte[] placeholder = randomBytes(32);
+    wrapMaster(img, placeholder, m);
+    Arrays.fill(placeholder, (byte) 0);
+    return new FileKeyBackend(null, m, img);
   }
 
   private static Image newImage(KdfParameters kdf) {

@@ -1,0 +1,430 @@
+package dev.clavis.provider.jca;
+
+import dev.clavis.keyring.KdfParameters;
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyInfo;
+import dev.clavis.keyring.KeyPolicy;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyVersionInfo;
+import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.UnknownKeyException;
+import dev.clavis.keyring.WrongPasswordException;
+import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.file.FileKeyBackend;
+import dev.clavis.spec.KeyringParameter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.KeyStoreSpi;
+import java.security.NoSuchAlgorithmException;
+import java.security.UnrecoverableEntryException;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Date;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.crypto.SecretKey;
+
+/**
+ * KeyStore {@code Clavis}: the managed keys of the encrypted file store.
+ *
+ * <ul>
+ *   <li>{@code load(new KeyringParameter(path, pw))} opens the file live: every change is durable
+ *       when the call returns. {@code load(stream, pw)} reads a store image into memory and
+ *       {@code store(stream, pw)} writes it out (keytool); {@code load(null, null)} starts empty.
+ *   <li>Aliases are key names; {@code name#N} addresses version N. {@code getKey} returns a
+ *       {@link ManagedKey} handle (the password argument is not used: the store has one password).
+ *   <li>{@code setKeyEntry}/{@code setEntry} with an AES or HmacSHA256 secret key creates version 1
+ *       {@code ACTIVE} under a new name, and rotates an existing name (the key becomes the new
+ *       primary, the old one {@code DEPRECATED}).
+ *   <li>{@code deleteEntry} schedules destruction after the key's deletion window; the name
+ *       leaves {@code aliases()} at once.
+ *   <li>Entries carry attributes {@code clavis.status}, {@code clavis.version},
+ *       {@code clavis.created}, {@code clavis.expires} and {@code clavis.usage}.
+ * </ul>
+ *
+ * A wrong password is an {@link IOException} caused by an {@link UnrecoverableKeyException}, as
+ * {@link KeyStore#load(InputStream, char[])} documents; the file is left untouched.
+ */
+public final class ClavisKeyStore extends KeyStoreSpi {
+
+  private KeyringEngine keyring;
+  private FileKeyBackend backend;
+  private boolean live;
+
+  /** Creates an unloaded key store. */
+  public ClavisKeyStore() {}
+
+  private KeyringEngine ring() {
+    if (keyring == null) {
+      throw new IllegalStateException("the Clavis key store is not loaded");
+    }
+    return keyring;
+  }
+
+  @Override
+  public void engineLoad(KeyStore.LoadStoreParameter param) throws IOException, NoSuchAlgorithmException,
+      CertificateException {
+    if (param == null) {
+      engineLoad(null, null);
+      return;
+    }
+    if (!(param instanceof KeyringParameter)) {
+      throw new IllegalArgumentException("the Clavis key store loads from a KeyringParameter(path, password), got "
+          + param.getClass().getName());
+    }
+    KeyringParameter kp = (KeyringParameter) param;
+    char[] pw = ((KeyStore.PasswordProtection) kp.getProtectionParameter()).getPassword();
+    if (pw == null) {
+      throw new IOException("the KeyringParameter's password was destroyed");
+    }
+    close();
+    try {
+      FileKeyBackend b = FileKeyBackend.open(kp.getFile(), pw, KdfParameters.defaults());
+      b.removeStrayTemporaries();
+      openOver(b);
+      live = true;
+    } catch (WrongPasswordException e) {
+      throw wrongPassword(e);
+    } catch (KeyringException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private void openOver(FileKeyBackend b) {
+    try {
+      keyring = new KeyringEngine(b, Clock.systemUTC(), Duration.ofMillis(20));
+      backend = b;
+    } catch (RuntimeException e) {
+      b.close();
+      throw e;
+    }
+  }
+
+  private static IOException wrongPassword(WrongPasswordException e) {
+    UnrecoverableKeyException u = new UnrecoverableKeyException(e.getMessage());
+    u.initCause(e);
+    return new IOException(e.getMessage(), u);
+  }
+
+  @Override
+  public void engineLoad(InputStream stream, char[] password) throws IOException, NoSuchAlgorithmException,
+      CertificateException {
+    close();
+    live = false;
+    if (stream == null) {
+      openOver(FileKeyBackend.inMemory(KdfParameters.defaults()));
+      return;
+    }
+    if (password == null) {
+      throw new IOException("the Clavis key store is encrypted: a password is needed to load it");
+    }
+    byte[] bytes = stream.readAllBytes();
+    try {
+      openOver(FileKeyBackend.fromBytes(bytes, password));
+    } catch (WrongPasswordException e) {
+      throw wrongPassword(e);
+    } catch (KeyringException e) {
+      throw new IOException(e.getMessage(), e);
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  @Override
+  public void engineStore(OutputStream stream, char[] password) throws IOException, NoSuchAlgorithmException,
+      CertificateException {
+    if (password == null) {
+      throw new IOException("the Clavis key store needs a password to be written");
+    }
+    ring();
+    try {
+      backend.writeTo(stream, password);
+    } catch (KeyringException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void engineStore(KeyStore.LoadStoreParameter param) throws IOException, NoSuchAlgorithmException,
+      CertificateException {
+    if (live) {
+      return; // every change is already durable
+    }
+    throw new UnsupportedOperationException("store(LoadStoreParameter) applies to a live store opened with"
+        + " KeyringParameter; use store(OutputStream, char[])");
+  }
+
+  @Override
+  public boolean engineProbe(InputStream stream) throws IOException {
+    byte[] head = stream.readNBytes(8);
+    return Arrays.equals(head, "CLAVISKS".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  private static KeyRef parse(String alias) {
+    try {
+      return KeyRef.parse(alias);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return null;
+    }
+  }
+
+  private Optional<KeyInfo> visible(KeyRef ref) {
+    if (ref == null) {
+      return Optional.empty();
+    }
+    Optional<KeyInfo> k = ring().find(ref.name());
+    if (k.isEmpty()) {
+      return k;
+    }
+    if (ref.version().isPresent()) {
+      return k.get().version(ref.version().getAsInt()).isPresent() ? k : Optional.empty();
+    }
+    // a name scheduled for destruction leaves aliases() at once
+    return ring().names().contains(ref.name()) ? k : Optional.empty();
+  }
+
+  @Override
+  public Key engineGetKey(String alias, char[] password) throws NoSuchAlgorithmException, UnrecoverableKeyException {
+    KeyRef ref = parse(alias);
+    if (visible(ref).isEmpty()) {
+      return null;
+    }
+    try {
+      return ring().handle(ref);
+    } catch (UnknownKeyException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public KeyStore.Entry engineGetEntry(String alias, KeyStore.ProtectionParameter protParam)
+      throws KeyStoreException, NoSuchAlgorithmException, UnrecoverableEntryException {
+    KeyRef ref = parse(alias);
+    Optional<KeyInfo> k = visible(ref);
+    if (k.isEmpty()) {
+      return null;
+    }
+    ManagedKey h = ring().handle(ref);
+    return new KeyStore.SecretKeyEntry(h, attributes(k.get(), ref));
+  }
+
+  static Set<KeyStore.Entry.Attribute> attributes(KeyInfo k, KeyRef ref) {
+    KeyVersionInfo v = ref.version().isPresent() ? k.version(ref.version().getAsInt()).orElseThrow()
+        : k.primary().orElse(k.latest());
+    Set<KeyStore.Entry.Attribute> s = new HashSet<>();
+    s.add(new Attribute("clavis.status", v.state().name()));
+    s.add(new Attribute("clavis.version", Integer.toString(v.version())));
+    s.add(new Attribute("clavis.created", v.created().toString()));
+    s.add(new Attribute("clavis.expires", v.expires().map(Object::toString).orElse("never")));
+    s.add(new Attribute("clavis.usage", Long.toString(v.usageCount())));
+    return s;
+  }
+
+  /** One entry attribute, name and value as text. */
+  static final class Attribute implements KeyStore.Entry.Attribute {
+    private final String name;
+    private final String value;
+
+    Attribute(String name, String value) {
+      this.name = name;
+      this.value = value;
+    }
+
+    @Override
+    public String getName() {
+      return name;
+    }
+
+    @Override
+    public String getValue() {
+      return value;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Attribute && ((Attribute) o).name.equals(name) && ((Attribute) o).value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + value.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return name + "=" + value;
+    }
+  }
+
+  @Override
+  public Certificate[] engineGetCertificateChain(String alias) {
+    return null;
+  }
+
+  @Override
+  public Certificate engineGetCertificate(String alias) {
+    return null;
+  }
+
+  @Override
+  public Date engineGetCreationDate(String alias) {
+    KeyRef ref = parse(alias);
+    Optional<KeyInfo> k = visible(ref);
+    if (k.isEmpty()) {
+      return null;
+    }
+    KeyVersionInfo v = ref.version().isPresent() ? k.get().version(ref.version().getAsInt()).orElseThrow()
+        : k.get().versions().get(0);
+    return Date.from(v.created());
+  }
+
+  @Override
+  public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain) throws KeyStoreException {
+    KeyRef ref = parse(alias);
+    if (ref == null) {
+      throw new KeyStoreException("invalid alias '" + alias + "': use a key name of letters, digits and . _ : / -");
+    }
+    if (ref.version().isPresent()) {
+      throw new KeyStoreException("cannot set version " + ref + " directly: set the name " + ref.name()
+          + " to rotate it to a new version");
+    }
+    if (!(key instanceof SecretKey)) {
+      throw new KeyStoreException("the Clavis key store holds secret keys only (AES, HmacSHA256), got "
+          + (key == null ? "null" : key.getAlgorithm() + " " + key.getClass().getSimpleName()));
+    }
+    byte[] raw = key.getEncoded();
+    if (raw == null) {
+      throw new KeyStoreException("the key has no encoding to import (a non-exportable managed or token key)");
+    }
+    try {
+      KeyAlgorithm alg = algorithmOf(key.getAlgorithm(), raw.length);
+      ring().importKey(ref.name(), alg, raw, KeyPolicy.defaults());
+    } catch (KeyringException | IllegalArgumentException | IllegalStateException e) {
+      throw new KeyStoreException(e.getMessage(), e);
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
+  }
+
+  static KeyAlgorithm algorithmOf(String jca, int length) throws KeyStoreException {
+    if ("AES".equalsIgnoreCase(jca)) {
+      switch (length) {
+        case 16: return KeyAlgorithm.AES_128;
+        case 24: return KeyAlgorithm.AES_192;
+        case 32: return KeyAlgorithm.AES_256;
+        default: throw new KeyStoreException("AES keys are 16, 24 or 32 bytes, got " + length);
+      }
+    }
+    if ("HmacSHA256".equalsIgnoreCase(jca)) {
+      if (length != 32) {
+        throw new KeyStoreException("managed HmacSHA256 keys are 256 bits, got " + length * 8);
+      }
+      return KeyAlgorithm.HMAC_SHA256;
+    }
+    throw new KeyStoreException("the Clavis key store holds AES and HmacSHA256 keys, not " + jca);
+  }
+
+  @Override
+  public void engineSetKeyEntry(String alias, byte[] key, Certificate[] chain) throws KeyStoreException {
+    throw new KeyStoreException("the Clavis key store takes keys as Key objects (setKeyEntry with a SecretKey)");
+  }
+
+  @Override
+  public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
+    throw new KeyStoreException("the Clavis key store holds secret keys only, not certificates");
+  }
+
+  @Override
+  public void engineSetEntry(String alias, KeyStore.Entry entry, KeyStore.ProtectionParameter protParam)
+      throws KeyStoreException {
+    if (!(entry instanceof KeyStore.SecretKeyEntry)) {
+      throw new KeyStoreException("the Clavis key store holds secret key entries only, got "
+          + (entry == null ? "null" : entry.getClass().getSimpleName()));
+    }
+    engineSetKeyEntry(alias, ((KeyStore.SecretKeyEntry) entry).getSecretKey(), null, null);
+  }
+
+  @Override
+  public void engineDeleteEntry(String alias) throws KeyStoreException {
+    KeyRef ref = parse(alias);
+    if (visible(ref).isEmpty()) {
+      throw new KeyStoreException("no entry " + alias + " in this key store");
+    }
+    try {
+      ring().scheduleDestruction(ref, null);
+    } catch (KeyringException | IllegalStateException e) {
+      throw new KeyStoreException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Enumeration<String> engineAliases() {
+    List<String> names = ring().names();
+    return Collections.enumeration(names);
+  }
+
+  @Override
+  public boolean engineContainsAlias(String alias) {
+    return visible(parse(alias)).isPresent();
+  }
+
+  @Override
+  public int engineSize() {
+    return ring().names().size();
+  }
+
+  @Override
+  public boolean engineIsKeyEntry(String alias) {
+    return engineContainsAlias(alias);
+  }
+
+  @Override
+  public boolean engineIsCertificateEntry(String alias) {
+    return false;
+  }
+
+  @Override
+  public String engineGetCertificateAlias(Certificate cert) {
+    return null;
+  }
+
+  @Override
+  public boolean engineEntryInstanceOf(String alias, Class<? extends KeyStore.Entry> entryClass) {
+    return entryClass == KeyStore.SecretKeyEntry.class && engineContainsAlias(alias);
+  }
+
+  /** @return the keyring behind this key store (loaded), for tools that need the full API */
+  public Keyring keyring() {
+    return ring();
+  }
+
+  private void close() {
+    if (keyring != null) {
+      keyring.close();
+      keyring = null;
+      backend = null;
+    }
+  }
+
+  static byte[] toBytes(FileKeyBackend b, char[] pw) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    b.writeTo(out, pw);
+    return out.toByteArray();
+  }
+}
