@@ -362,8 +362,9 @@ public final class TokenKeyBackend implements KeyBackend {
     }
   }
 
-  private static byte[] id(KeyRef ref) {
-    return (ID_PREFIX + ref).getBytes(StandardCharsets.UTF_8);
+  /** {@code CKA_ID}: {@code clavis:name#N;ALGORITHM}, so an index can be rebuilt from the token alone. */
+  private static byte[] id(KeyRef ref, KeyAlgorithm alg) {
+    return (ID_PREFIX + ref + ";" + alg.name()).getBytes(StandardCharsets.UTF_8);
   }
 
   private static Template.Builder keyTemplate(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
@@ -372,7 +373,7 @@ public final class TokenKeyBackend implements KeyBackend {
         .ulong(CKA.KEY_TYPE, hmac ? CKK.GENERIC_SECRET : CKK.AES)
         .bool(CKA.TOKEN, true).bool(CKA.PRIVATE, true).bool(CKA.MODIFIABLE, true)
         .bool(CKA.SENSITIVE, !exportable).bool(CKA.EXTRACTABLE, exportable)
-        .string(CKA.LABEL, ref.toString()).bytes(CKA.ID, id(ref))
+        .string(CKA.LABEL, ref.toString()).bytes(CKA.ID, id(ref, alg))
         .bool(CKA.ENCRYPT, !hmac).bool(CKA.DECRYPT, !hmac).bool(CKA.WRAP, !hmac).bool(CKA.UNWRAP, !hmac)
         .bool(CKA.SIGN, hmac).bool(CKA.VERIFY, hmac).bool(CKA.DERIVE, false);
   }
@@ -405,11 +406,18 @@ public final class TokenKeyBackend implements KeyBackend {
    * @return the new material; staged by the caller's transaction
    */
   TokenKeyMaterial unwrapImport(KeyRef ref, KeyAlgorithm alg, TokenKeyMaterial kek, byte[] wrapped) throws GeneralSecurityException {
+    // RFC 5649 §4.1: the output is the padded key plus 8 bytes; AES and HMAC key sizes are
+    // multiples of 8, so the length pins the key size (SoftHSM2 leaves CKA_VALUE_LEN at 0 after
+    // C_UnwrapKey, and refuses it in the template, so it cannot be checked on the token).
+    if (wrapped.length != alg.bits() / 8 + 8) {
+      throw new IllegalArgumentException("a wrapped " + alg + " key is " + (alg.bits() / 8 + 8) + " bytes, got "
+          + wrapped.length);
+    }
     Template t = keyTemplate(ref, alg, false).build();
     long h = withKey(kek, "unwrap", (s, k) -> {
       long key = keyWrap.unwrapKwp(s, k, wrapped, t);
-      long len = s.getAttributes(key, CKA.VALUE_LEN).ulong(CKA.VALUE_LEN).orElse(-1L);
-      if (len * 8 != alg.bits()) {
+      long len = s.getAttributes(key, CKA.VALUE_LEN).ulong(CKA.VALUE_LEN).orElse(0L);
+      if (len != 0 && len * 8 != alg.bits()) {
         s.destroyObject(key);
         throw new IllegalArgumentException("the unwrapped key is " + len + " bytes, an " + alg + " key is "
             + alg.bits() / 8);
@@ -444,42 +452,37 @@ public final class TokenKeyBackend implements KeyBackend {
   void rescan() throws Pkcs11Exception {
     synchronized (indexLock) {
       long epoch = token.sessions().epoch();
-      Map<KeyRef, long[]> found = token.call(s -> {
-        Map<KeyRef, long[]> out = new HashMap<>();
+      Map<KeyRef, Object[]> found = token.call(s -> {
+        Map<KeyRef, Object[]> out = new HashMap<>();
         for (long h : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true).build())) {
-          AttributeValues v = s.getAttributes(h, CKA.ID, CKA.KEY_TYPE, CKA.VALUE_LEN, CKA.SENSITIVE);
+          AttributeValues v = s.getAttributes(h, CKA.ID, CKA.SENSITIVE);
           String id = v.string(CKA.ID).orElse("");
-          if (!id.startsWith(ID_PREFIX) || id.equals(AUDIT_ID)) {
+          int semi = id.lastIndexOf(';');
+          if (!id.startsWith(ID_PREFIX) || semi < 0) {
             continue;
           }
           KeyRef ref;
+          KeyAlgorithm alg;
           try {
-            ref = KeyRef.parse(id.substring(ID_PREFIX.length()));
+            ref = KeyRef.parse(id.substring(ID_PREFIX.length(), semi));
+            alg = KeyAlgorithm.valueOf(id.substring(semi + 1));
           } catch (IllegalArgumentException e) {
             continue; // not one of ours after all
           }
           if (ref.version().isEmpty()) {
             continue;
           }
-          long type = v.ulong(CKA.KEY_TYPE).orElse(-1L);
-          long len = v.ulong(CKA.VALUE_LEN).orElse(-1L);
-          long alg = type == CKK.AES ? len * 8 : type == CKK.GENERIC_SECRET && len == 32 ? -256 : 0;
-          out.put(ref, new long[] {h, alg, v.bool(CKA.SENSITIVE).orElse(true) ? 0 : 1});
+          out.put(ref, new Object[] {h, alg, v.bool(CKA.SENSITIVE).orElse(true)});
         }
         return out;
       });
       index.keySet().retainAll(found.keySet());
       found.forEach((ref, x) -> {
-        KeyAlgorithm alg = x[1] == 128 ? KeyAlgorithm.AES_128 : x[1] == 192 ? KeyAlgorithm.AES_192
-            : x[1] == 256 ? KeyAlgorithm.AES_256 : x[1] == -256 ? KeyAlgorithm.HMAC_SHA256 : null;
-        if (alg == null) {
-          return;
-        }
         TokenKeyMaterial m = index.get(ref);
         if (m == null) {
-          index.put(ref, new TokenKeyMaterial(this, ref, alg, x[2] == 1, x[0], epoch));
+          index.put(ref, new TokenKeyMaterial(this, ref, (KeyAlgorithm) x[1], !(Boolean) x[2], (Long) x[0], epoch));
         } else {
-          m.handle = x[0];
+          m.handle = (Long) x[0];
           m.epoch = epoch;
         }
       });
