@@ -41,8 +41,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class HashChainedAuditLog implements AuditLog {
 
-  /** The last record of the chain: its sequence number and hash. */
-  record Head(long seq, byte[] hash) {}
+  /** The last record of the chain: its sequence number and hash; and the store's generation. */
+  record Head(long seq, byte[] hash, long generation) {
+    Head(long seq, byte[] hash) {
+      this(seq, hash, 0);
+    }
+  }
 
   private static final HexFormat HEX = HexFormat.of();
   private static final String MAC_MEMBER = ",\"mac\":\"";
@@ -67,7 +71,7 @@ final class HashChainedAuditLog implements AuditLog {
    *
    * @return the new head
    */
-  synchronized Head append(List<Pending> events) {
+  synchronized Head append(List<Pending> events, long generation) {
     if (events.isEmpty()) {
       return tail();
     }
@@ -78,7 +82,7 @@ final class HashChainedAuditLog implements AuditLog {
     List<String> lines = new ArrayList<>();
     for (Pending p : events) {
       seq++;
-      String body = body(seq, p.time(), p.action(), p.key(), p.details(), prev);
+      String body = body(seq, generation, p.time(), p.action(), p.key(), p.details(), prev);
       byte[] b = body.getBytes(StandardCharsets.UTF_8);
       prev = sha256(b);
       String line = body.substring(0, body.length() - 1) + MAC_MEMBER + HEX.formatHex(hmac(b)) + "\"}";
@@ -161,6 +165,8 @@ final class HashChainedAuditLog implements AuditLog {
     List<String> lines = lines();
     byte[] prev = new byte[32];
     long expected = 1;
+    long maxGen = 0;
+    long maxGenSeq = 0;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       int lineNo = i + 1;
@@ -194,11 +200,22 @@ final class HashChainedAuditLog implements AuditLog {
         throw new KeyringException("audit log record " + seq + " (line " + lineNo + ") does not chain to record "
             + (seq - 1) + ": records were reordered, deleted or replaced");
       }
+      Object g = o.get("gen");
+      if (g instanceof Number && ((Number) g).longValue() > maxGen) {
+        maxGen = ((Number) g).longValue();
+        maxGenSeq = seq;
+      }
       prev = sha256(b);
       expected++;
     }
     Head head = expectedHead.get();
     long count = expected - 1;
+    // a record logged for generation G+1 may lack its commit (a crash between log and rename);
+    // anything newer means the store file is older than its log
+    if (maxGen > head.generation() + 1) {
+      throw new KeyringException("the key store is at generation " + head.generation() + " but audit log record "
+          + maxGenSeq + " belongs to generation " + maxGen + ": the store file was rolled back to an older copy");
+    }
     if (count < head.seq()) {
       throw new KeyringException("the audit log was truncated: it ends at record " + count + " but the store"
           + " recorded record " + head.seq() + "; records " + (count + 1) + " to " + head.seq() + " are missing");
@@ -229,10 +246,10 @@ final class HashChainedAuditLog implements AuditLog {
     out.flush();
   }
 
-  private static String body(long seq, Instant time, String action, String key, Map<String, String> details,
+  private static String body(long seq, long generation, Instant time, String action, String key, Map<String, String> details,
       byte[] prev) {
     StringBuilder sb = new StringBuilder(160);
-    sb.append("{\"seq\":").append(seq).append(",\"time\":");
+    sb.append("{\"seq\":").append(seq).append(",\"gen\":").append(generation).append(",\"time\":");
     Json.quote(sb, time.toString());
     sb.append(",\"action\":");
     Json.quote(sb, action);

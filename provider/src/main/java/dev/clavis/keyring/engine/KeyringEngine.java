@@ -96,7 +96,7 @@ public final class KeyringEngine implements Keyring {
     try {
       this.audit = new HashChainedAuditLog(backend.auditFile().orElse(null), k, () -> {
         State s = latest();
-        return new HashChainedAuditLog.Head(s.auditSeq(), s.auditHash());
+        return new HashChainedAuditLog.Head(s.auditSeq(), s.auditHash(), s.generation());
       });
     } finally {
       Arrays.fill(k, (byte) 0);
@@ -209,7 +209,7 @@ public final class KeyringEngine implements Keyring {
           next[0] = base;
           return r;
         }
-        HashChainedAuditLog.Head head = audit.append(d.events);
+        HashChainedAuditLog.Head head = audit.append(d.events, latest.generation() + 1);
         Map<String, KeyRecord> merged = new HashMap<>(base.keys());
         merged.putAll(d.changed);
         changes.setMetadata(MetadataCodec.encode(merged, head.seq(), head.hash()));

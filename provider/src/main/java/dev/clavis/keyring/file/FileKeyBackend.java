@@ -24,7 +24,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -114,9 +113,6 @@ public final class FileKeyBackend implements KeyBackend {
     byte[] wrappedMaster;
     byte[] metadata = new byte[0];
     Map<KeyRef, Entry> index = new LinkedHashMap<>();
-    Object fileKey;
-    long size;
-    long modified;
   }
 
   /** Where one material record lives (encrypted), and what it is. */
@@ -200,7 +196,6 @@ public final class FileKeyBackend implements KeyBackend {
     byte[] m = unlock(p, password, f.toString());
     FileKeyBackend b = new FileKeyBackend(f, m, null);
     b.image = b.decryptBody(p, bytes, f.toString());
-    b.stamp(b.image);
     return b;
   }
 
@@ -656,7 +651,6 @@ public final class FileKeyBackend implements KeyBackend {
           + " (the previous version is intact)", e);
     }
     reindex(bytes, img);
-    stamp(img);
   }
 
   private static void fault(String point) {
@@ -688,28 +682,31 @@ public final class FileKeyBackend implements KeyBackend {
     return parseHeader(b, "the key store just written");
   }
 
-  private void stamp(Image img) {
-    if (file == null) {
-      return;
-    }
-    try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      img.fileKey = a.fileKey();
-      img.size = a.size();
-      img.modified = a.lastModifiedTime().toMillis();
-    } catch (IOException e) {
-      img.fileKey = null;
-    }
-  }
-
+  /**
+   * Whether another writer replaced the file since {@code img} was read. The generation in the
+   * header decides (it grows by one on every commit); file identity and times are not enough,
+   * because a file system may reuse an inode number with the same size within one clock tick.
+   * The header is read unauthenticated here; a reload verifies everything.
+   */
   private boolean changedOnDisk(Image img) {
     if (file == null) {
       return false;
     }
-    try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      return img.fileKey == null || !img.fileKey.equals(a.fileKey()) || a.size() != img.size
-          || a.lastModifiedTime().toMillis() != img.modified;
+    return diskGeneration() != img.generation;
+  }
+
+  private long diskGeneration() {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.allocate(24 + 64 + IV + MASTER_LENGTH + TAG + 8);
+      while (b.hasRemaining() && ch.read(b) > 0) {
+        // read the header's fixed part
+      }
+      if (b.position() < 24) {
+        return -1;
+      }
+      int saltLen = b.get(23) & 0xFF;
+      int off = 24 + saltLen + IV + MASTER_LENGTH + TAG;
+      return b.position() >= off + 8 ? b.getLong(off) : -1;
     } catch (IOException e) {
       throw new KeyringException("the key store " + file + " cannot be read any more: " + e.getMessage(), e);
     }
@@ -720,7 +717,6 @@ public final class FileKeyBackend implements KeyBackend {
     byte[] bytes = readFile(file);
     Parsed p = parseHeader(bytes, file.toString());
     Image img = decryptBody(p, bytes, file.toString());
-    stamp(img);
     cache.keySet().removeIf(r -> !img.index.containsKey(r));
     this.image = img;
     return img;
@@ -1029,17 +1025,25 @@ public final class FileKeyBackend implements KeyBackend {
     out.flush();
   }
 
-  /** Removes temporary files left by a writer that died between write and rename. */
+  /**
+   * Removes temporary files left by a writer that died between write and rename. Runs under the
+   * store's lock, so no live writer's file is touched.
+   */
   public void removeStrayTemporaries() {
     if (file == null) {
       return;
     }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(file.getParent(), "." + file.getFileName() + ".*.tmp")) {
+    jvmLock.lock();
+    try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l = lc.lock();
+        DirectoryStream<Path> ds = Files.newDirectoryStream(file.getParent(), "." + file.getFileName() + ".*.tmp")) {
       for (Path p : ds) {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
       // harmless: they are never read
+    } finally {
+      jvmLock.unlock();
     }
   }
 

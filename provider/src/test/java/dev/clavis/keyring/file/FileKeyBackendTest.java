@@ -1,0 +1,269 @@
+package dev.clavis.keyring.file;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.clavis.keyring.KdfParameters;
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyPolicy;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyState;
+import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.StoreDamagedException;
+import dev.clavis.keyring.StoreDamagedException.Kind;
+import dev.clavis.keyring.WrongPasswordException;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileKeyBackendTest {
+
+  static final KdfParameters FAST = KdfParameters.argon2id(1, 64, 1);
+  static final char[] PW = "correct horse".toCharArray();
+
+  @TempDir Path dir;
+  Path store;
+  byte[] envelope;
+
+  @BeforeEach
+  void makeStore() {
+    store = dir.resolve("keys.clavis");
+    try (Keyring k = Keyrings.openFile(store, PW, FAST)) {
+      k.create("payments", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      k.create("reports", KeyAlgorithm.AES_128, KeyPolicy.defaults());
+      envelope = k.encrypt("payments", "x".getBytes(), null);
+    }
+  }
+
+  @AfterEach
+  void clearHook() {
+    FileKeyBackend.faultHook = null;
+  }
+
+  private Kind openKind(byte[] content) throws Exception {
+    Path f = dir.resolve("probe.clavis");
+    Files.write(f, content);
+    StoreDamagedException e = assertThrows(StoreDamagedException.class, () -> Keyrings.openFile(f, PW));
+    assertArrayEquals(content, Files.readAllBytes(f), "the file must be left untouched");
+    assertFalse(e.getMessage().contains(new String(PW)));
+    return e.kind();
+  }
+
+  @Test
+  void open_wrongPassword_isWrongPassword_notDamage() throws Exception {
+    byte[] before = Files.readAllBytes(store);
+    WrongPasswordException e = assertThrows(WrongPasswordException.class,
+        () -> Keyrings.openFile(store, "wrong".toCharArray()));
+    assertTrue(e.getMessage().contains("wrong password"));
+    assertArrayEquals(before, Files.readAllBytes(store));
+  }
+
+  @Test
+  void open_everySingleByteChanged_isDetectedAsDamage() throws Exception {
+    byte[] good = Files.readAllBytes(store);
+    for (int i = 0; i < good.length; i += Math.max(1, good.length / 97)) {
+      byte[] bad = good.clone();
+      bad[i] ^= 0x01;
+      Kind k = openKind(bad);
+      assertTrue(k == Kind.DAMAGED || k == Kind.NOT_A_STORE || k == Kind.UNSUPPORTED_VERSION
+          || k == Kind.KDF_LIMITS || k == Kind.TRUNCATED, "byte " + i + ": " + k);
+    }
+  }
+
+  @Test
+  void open_truncated_isTruncated() throws Exception {
+    byte[] good = Files.readAllBytes(store);
+    for (int len : new int[] {good.length - 1, good.length / 2, 40, 5}) {
+      assertEquals(Kind.TRUNCATED, openKind(Arrays.copyOf(good, len)), "length " + len);
+    }
+  }
+
+  @Test
+  void open_otherFormats_areNotAStore() throws Exception {
+    assertEquals(Kind.NOT_A_STORE, openKind("hello, world, this is text".getBytes()));
+    assertEquals(Kind.NOT_A_STORE, openKind(new byte[] {0x30, (byte) 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30, 0x00}));
+    assertEquals(Kind.NOT_A_STORE, openKind(new byte[0]));
+  }
+
+  @Test
+  void open_futureFormat_isUnsupportedVersion() throws Exception {
+    byte[] b = Files.readAllBytes(store);
+    b[9] = 2;
+    assertEquals(Kind.UNSUPPORTED_VERSION, openKind(b));
+  }
+
+  /** Rewrites the checksum so only the keyed checks can notice a change. */
+  private static byte[] reseal(byte[] b) throws Exception {
+    int saltLen = b[23] & 0xFF;
+    int headerLength = 24 + saltLen + 12 + 48 + 8 + 4 + 8 + 32;
+    java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+    byte[] body = d.digest(Arrays.copyOfRange(b, headerLength, b.length - 32));
+    d.update(b, 0, headerLength);
+    byte[] t = d.digest(body);
+    System.arraycopy(t, 0, b, b.length - 32, 32);
+    return b;
+  }
+
+  @Test
+  void open_changeWithRecomputedChecksum_isTampered() throws Exception {
+    byte[] b = Files.readAllBytes(store);
+    b[b.length - 40] ^= 1; // inside the last key record
+    assertEquals(Kind.TAMPERED, openKind(reseal(b)));
+    byte[] g = Files.readAllBytes(store);
+    int genOffset = 24 + 16 + 12 + 48;
+    g[genOffset + 7] ^= 1; // the generation: a rollback or replay of the counter
+    assertEquals(Kind.TAMPERED, openKind(reseal(g)));
+  }
+
+  @Test
+  void auditVerify_afterWholeFileRollback_reportsRollback() throws Exception {
+    byte[] v1 = Files.readAllBytes(store);
+    try (Keyring k = Keyrings.openFile(store, PW)) {
+      k.revoke(KeyRef.of("payments", 1), "incident");
+      k.rotate("reports", null);
+      assertTrue(k.auditLog().verify() > 0);
+    }
+    // a whole old copy is self-consistent; the audit log, which outlived it, shows the rollback
+    Files.write(store, v1);
+    try (Keyring k = Keyrings.openFile(store, PW)) {
+      assertEquals(KeyState.ACTIVE, k.find("payments").orElseThrow().latest().state());
+      dev.clavis.keyring.KeyringException e = assertThrows(dev.clavis.keyring.KeyringException.class,
+          () -> k.auditLog().verify());
+      assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
+    }
+  }
+
+  @Test
+  void open_forgedKdfParameters_areCappedBeforeAnyWork() throws Exception {
+    byte[] b = Files.readAllBytes(store);
+    ByteBuffer.wrap(b).putInt(15, 64 * 1024 * 1024); // m = 64 GiB
+    long t0 = System.nanoTime();
+    assertEquals(Kind.KDF_LIMITS, openKind(reseal(b)));
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "must fail before deriving");
+    byte[] c = Files.readAllBytes(store);
+    ByteBuffer.wrap(c).putInt(11, 1_000_000); // t
+    assertEquals(Kind.KDF_LIMITS, openKind(reseal(c)));
+  }
+
+  @Test
+  void migrateKdf_toPbkdf2_upgradesInPlace_keysIntact() throws Exception {
+    Keyrings.migrateKdf(store, PW, KdfParameters.pbkdf2(1000));
+    try (Keyring k = Keyrings.openFile(store, PW)) {
+      assertEquals("x", new String(k.decrypt(envelope, null)));
+    }
+    FileKeyBackend b = FileKeyBackend.open(store, PW, null);
+    assertEquals(KdfParameters.pbkdf2(1000), b.kdf());
+    b.close();
+    assertThrows(WrongPasswordException.class, () -> Keyrings.migrateKdf(store, "bad".toCharArray(), FAST));
+  }
+
+  @Test
+  void changePassword_oldStopsWorking() {
+    Keyrings.changePassword(store, PW, "new one".toCharArray());
+    assertThrows(WrongPasswordException.class, () -> Keyrings.openFile(store, PW));
+    try (Keyring k = Keyrings.openFile(store, "new one".toCharArray())) {
+      assertEquals(2, k.list().size());
+    }
+  }
+
+  @Test
+  void defaultKdf_isArgon2idT3M64MiBP4() {
+    assertEquals(KdfParameters.argon2id(3, 65536, 4), KdfParameters.defaults());
+    assertEquals(600_000, KdfParameters.pbkdf2().iterations());
+  }
+
+  @Test
+  void crashBetweenWriteAndRename_leavesOldStateIntact() throws Exception {
+    byte[] before = Files.readAllBytes(store);
+    Keyring k = Keyrings.openFile(store, PW);
+    FileKeyBackend.faultHook = p -> {
+      if (p.equals("after-write")) {
+        throw new IllegalStateException("simulated crash at " + p);
+      }
+    };
+    assertThrows(RuntimeException.class, () -> k.rotate("payments", null));
+    FileKeyBackend.faultHook = null;
+    assertArrayEquals(before, Files.readAllBytes(store));
+    k.close();
+    try (Keyring again = Keyrings.openFile(store, PW)) {
+      assertEquals(1, again.find("payments").orElseThrow().versions().size());
+    }
+  }
+
+  @Test
+  void crashAfterRename_newStateIsThere() throws Exception {
+    Keyring k = Keyrings.openFile(store, PW);
+    FileKeyBackend.faultHook = p -> {
+      if (p.equals("after-rename")) {
+        throw new IllegalStateException("simulated crash at " + p);
+      }
+    };
+    assertThrows(RuntimeException.class, () -> k.rotate("payments", null));
+    FileKeyBackend.faultHook = null;
+    try (Keyring again = Keyrings.openFile(store, PW)) {
+      assertEquals(2, again.find("payments").orElseThrow().versions().size());
+    }
+  }
+
+  @Test
+  void twoHandles_seeEachOthersChanges() throws Exception {
+    try (Keyring a = Keyrings.openFile(store, PW); Keyring b = Keyrings.openFile(store, PW)) {
+      a.rotate("payments", null);
+      Thread.sleep(30);
+      assertEquals(2, b.find("payments").orElseThrow().versions().size());
+      b.revoke(KeyRef.of("payments", 2), "x");
+      a.create("third", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      Thread.sleep(30);
+      assertEquals(KeyState.REVOKED, a.find("payments").orElseThrow().version(2).orElseThrow().state());
+      assertEquals(3, b.list().size());
+    }
+  }
+
+  @Test
+  void twoProcesses_writingAtOnce_loseNoUpdate() throws Exception {
+    int perProcess = 15;
+    List<Process> ps = new ArrayList<>();
+    String cp = System.getProperty("java.class.path");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    for (String who : new String[] {"a", "b"}) {
+      ps.add(new ProcessBuilder(java, "-cp", cp, StoreWriterMain.class.getName(), store.toString(),
+          new String(PW), who, Integer.toString(perProcess)).redirectErrorStream(true).start());
+    }
+    for (int i = 0; i < perProcess; i++) {
+      try (Keyring k = Keyrings.openFile(store, PW)) {
+        k.rotate("payments", "parent " + i);
+      }
+    }
+    for (Process p : ps) {
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child timed out");
+      String out = new String(p.getInputStream().readAllBytes());
+      assertEquals(0, p.exitValue(), out);
+    }
+    try (Keyring k = Keyrings.openFile(store, PW)) {
+      assertEquals(2 + 2 * perProcess, k.list().size(), "every create of both children is there");
+      assertEquals(1 + perProcess, k.find("payments").orElseThrow().versions().size(), "every parent rotation");
+      assertEquals(k.auditLog().events().size(), k.auditLog().verify());
+    }
+  }
+
+  @Test
+  void streamImage_roundTripsThroughWriteToAndFromBytes() throws Exception {
+    FileKeyBackend b = FileKeyBackend.open(store, PW, null);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    b.writeTo(out, "other".toCharArray());
+    b.close();
+    FileKeyBackend m = FileKeyBackend.fromBytes(out.toByteArray(), "other".toCharArray());
+    assertTrue(m.material(KeyRef.of("payments", 1)).isPresent());
+    m.close();
+    assertThrows(WrongPasswordException.class, () -> FileKeyBackend.fromBytes(out.toByteArray(), PW));
+  }
+}
