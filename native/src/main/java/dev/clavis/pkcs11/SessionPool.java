@@ -75,6 +75,8 @@ public final class SessionPool implements AutoCloseable {
   public <T> T call(SessionCall<T> call) throws Pkcs11Exception {
     for (int attempt = 0; ; attempt++) {
       Session s = borrow();
+      java.util.concurrent.locks.Lock lock = module.callLock();
+      lock.lock();
       try {
         T result = call.apply(s);
         release(s);
@@ -92,6 +94,8 @@ public final class SessionPool implements AutoCloseable {
       } catch (RuntimeException | Error e) {
         release(s);
         throw e;
+      } finally {
+        lock.unlock();
       }
     }
   }
@@ -148,7 +152,7 @@ public final class SessionPool implements AutoCloseable {
       }
       Session s = module.openSession(slotId, true);
       try {
-        s.login(CKU.USER, pin.reveal());
+        module.login(s, pin.reveal());
       } catch (Pkcs11Exception e) {
         s.close();
         throw e;

@@ -75,6 +75,7 @@ public final class TokenKeyBackend implements KeyBackend {
   private final ConcurrentHashMap<KeyRef, TokenKeyMaterial> index = new ConcurrentHashMap<>();
   private final Object indexLock = new Object();
   private volatile long indexEpoch = -1;
+  private volatile long indexGeneration = -1;
   private volatile long headHandle = -1;
   private volatile long headEpoch = -1;
   private volatile Snapshot cached = new Snapshot(0, new byte[0]);
@@ -269,6 +270,9 @@ public final class TokenKeyBackend implements KeyBackend {
       throw e;
     }
     cached = new Snapshot(next, staged.metadata);
+    if (indexGeneration == latest.generation()) {
+      indexGeneration = next; // the index already holds everything this commit changed
+    }
     for (TokenKeyMaterial m : staged.created) {
       index.put(m.ref(), m);
     }
@@ -431,7 +435,8 @@ public final class TokenKeyBackend implements KeyBackend {
   public Optional<KeyMaterial> material(KeyRef version) {
     ensureOpen();
     TokenKeyMaterial m = index.get(version);
-    if (m == null && indexEpoch != token.sessions().epoch()) {
+    if (m == null && (indexEpoch != token.sessions().epoch() || indexGeneration != generation())) {
+      // Renumbered handles, or another process committed material this index has not seen.
       rescanQuietly();
       m = index.get(version);
     }
@@ -452,6 +457,7 @@ public final class TokenKeyBackend implements KeyBackend {
   void rescan() throws Pkcs11Exception {
     synchronized (indexLock) {
       long epoch = token.sessions().epoch();
+      long generation = generation();
       Map<KeyRef, Object[]> found = token.call(s -> {
         Map<KeyRef, Object[]> out = new HashMap<>();
         for (long h : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true).build())) {
@@ -487,6 +493,7 @@ public final class TokenKeyBackend implements KeyBackend {
         }
       });
       indexEpoch = epoch;
+      indexGeneration = generation;
     }
   }
 
