@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A loaded, initialized PKCS#11 module. Cryptoki is initialized once per process (PKCS#11 v2.40
@@ -35,6 +36,14 @@ public final class Pkcs11Module {
   private final String library;
   private final boolean ownsInitialization;
   private final Map<Long, AtomicLong> epochs = new ConcurrentHashMap<>();
+  private final Map<Long, PinVerifier> verifiers = new ConcurrentHashMap<>();
+  /**
+   * Calls made through pools hold the read side; {@link #closeAllSessions} takes the write side.
+   * SoftHSM 2.6.1 frees sessions in {@code C_CloseAllSessions} while other threads may still be
+   * inside a call on them (a use-after-free that aborts the JVM), so Clavis waits for its own
+   * calls in flight; the sessions are still invalidated and the pools recover.
+   */
+  private final ReentrantReadWriteLock callLock = new ReentrantReadWriteLock();
   private volatile boolean finalized;
 
   Pkcs11Module(Cryptoki ck, String library, boolean ownsInitialization) {
@@ -216,8 +225,45 @@ public final class Pkcs11Module {
    * the application out (PKCS#11 v2.40 §5.6). Pools on the slot notice and recover.
    */
   public void closeAllSessions(long slotId) throws Pkcs11Exception {
-    epochs.computeIfAbsent(slotId, s -> new AtomicLong()).incrementAndGet();
-    Pkcs11Exception.check("C_CloseAllSessions", Ulong.unsigned(ck.C_CloseAllSessions(Ulong.of(slotId))));
+    callLock.writeLock().lock();
+    try {
+      epochs.computeIfAbsent(slotId, s -> new AtomicLong()).incrementAndGet();
+      Pkcs11Exception.check("C_CloseAllSessions", Ulong.unsigned(ck.C_CloseAllSessions(Ulong.of(slotId))));
+    } finally {
+      callLock.writeLock().unlock();
+    }
+  }
+
+  /** The read side of the lock {@link #closeAllSessions} takes; pools hold it around each call. */
+  java.util.concurrent.locks.Lock callLock() {
+    return callLock.readLock();
+  }
+
+  /**
+   * {@code C_Login} for a pool. PKCS#11 logs in the whole application (v2.40 §5.6), so when it
+   * already is, the token answers {@code CKR_USER_ALREADY_LOGGED_IN} without checking the PIN; the
+   * PIN is then compared with a salted PBKDF2 verifier of the PIN this process logged in with, so
+   * a wrong PIN is still refused, and without sending it to the token.
+   *
+   * @param pinUtf8 wiped before this returns
+   */
+  void login(Session s, byte[] pinUtf8) throws Pkcs11Exception {
+    try {
+      PinVerifier v = verifiers.get(s.slotId());
+      boolean already = s.isLoggedIn();
+      if (already && v != null) {
+        if (!v.matches(pinUtf8)) {
+          throw new Pkcs11Exception("C_Login", CKR.PIN_INCORRECT, CKR.name(CKR.PIN_INCORRECT),
+              "the PIN differs from the one this process is logged in with (checked in memory, not sent to the token)");
+        }
+        return;
+      }
+      PinVerifier fresh = new PinVerifier(pinUtf8);
+      s.login(CKU.USER, pinUtf8.clone());
+      verifiers.put(s.slotId(), fresh);
+    } finally {
+      java.util.Arrays.fill(pinUtf8, (byte) 0);
+    }
   }
 
   /** @return a counter that moves whenever sessions on the slot were known to be lost */

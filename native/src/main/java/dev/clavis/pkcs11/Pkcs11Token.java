@@ -44,6 +44,17 @@ public final class Pkcs11Token implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks a configuration without logging in: loads the module and finds the token.
+   *
+   * @return the selected token
+   * @throws Pkcs11Exception if the module will not load (missing, not PKCS#11, refuses to initialize)
+   * @throws Pkcs11ConfigException if no token matches the configuration
+   */
+  public static TokenInfo locate(Pkcs11Config config) throws Pkcs11Exception, Pkcs11ConfigException {
+    return select(config, Pkcs11Module.open(config.library()));
+  }
+
   private static TokenInfo select(Pkcs11Config config, Pkcs11Module module) throws Pkcs11Exception, Pkcs11ConfigException {
     List<TokenInfo> tokens = module.tokens();
     String where = config.source() == null ? "" : config.source() + ": ";

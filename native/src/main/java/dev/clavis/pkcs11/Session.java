@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import com.sun.jna.ptr.NativeLongByReference;
 import dev.clavis.pkcs11.raw.CK_ATTRIBUTE;
+import dev.clavis.pkcs11.raw.CK_SESSION_INFO;
 import dev.clavis.pkcs11.raw.Cryptoki;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -83,6 +84,18 @@ public final class Session implements AutoCloseable {
       pin.close();
       Arrays.fill(pinUtf8, (byte) 0);
     }
+  }
+
+  /**
+   * {@code C_GetSessionInfo}: @return whether the session has user (or SO) functions, that is,
+   *     whether the application is logged in ({@code CKS_RO_USER_FUNCTIONS}, {@code CKS_RW_USER_FUNCTIONS},
+   *     {@code CKS_RW_SO_FUNCTIONS}, PKCS#11 v2.40 §5.6)
+   */
+  public boolean isLoggedIn() throws Pkcs11Exception {
+    CK_SESSION_INFO info = new CK_SESSION_INFO();
+    check("C_GetSessionInfo", ck.C_GetSessionInfo(handle, info));
+    long state = Ulong.unsigned(info.state);
+    return state == 1 || state == 3 || state == 4;
   }
 
   /** {@code C_Logout}; {@code CKR_USER_NOT_LOGGED_IN} is not an error. */

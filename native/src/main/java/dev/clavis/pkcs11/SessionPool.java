@@ -75,12 +75,15 @@ public final class SessionPool implements AutoCloseable {
   public <T> T call(SessionCall<T> call) throws Pkcs11Exception {
     for (int attempt = 0; ; attempt++) {
       Session s = borrow();
+      java.util.concurrent.locks.Lock lock = module.callLock();
+      lock.lock();
       try {
         T result = call.apply(s);
         release(s);
         return result;
       } catch (Pkcs11Exception e) {
-        if (!e.isSessionLost() || attempt >= MAX_RECOVERIES) {
+        boolean lost = e.isSessionLost() || (e.isHandleStale() && loggedOut(s));
+        if (!lost || attempt >= MAX_RECOVERIES) {
           release(s);
           throw e;
         }
@@ -91,7 +94,21 @@ public final class SessionPool implements AutoCloseable {
       } catch (RuntimeException | Error e) {
         release(s);
         throw e;
+      } finally {
+        lock.unlock();
       }
+    }
+  }
+
+  /**
+   * Private objects vanish from a session that lost its login (another component of the process
+   * called {@code C_CloseAllSessions} or {@code C_Logout}); their handles then read as invalid.
+   */
+  private static boolean loggedOut(Session s) {
+    try {
+      return !s.isLoggedIn();
+    } catch (Pkcs11Exception e) {
+      return e.isSessionLost();
     }
   }
 
@@ -100,6 +117,9 @@ public final class SessionPool implements AutoCloseable {
       throw new IllegalStateException("the session pool of slot " + slotId + " is closed");
     }
     long epoch = module.epoch(slotId);
+    if (loginEpoch() < epoch) {
+      relogin(epoch); // sessions were closed through this module: log in before using a new one
+    }
     Session s;
     while ((s = idle.pollFirst()) != null) {
       if (s.epoch() == epoch) {
@@ -118,6 +138,12 @@ public final class SessionPool implements AutoCloseable {
     }
   }
 
+  private long loginEpoch() {
+    synchronized (loginLock) {
+      return loggedInEpoch;
+    }
+  }
+
   /** Logs in again for {@code epoch}, once for all threads; {@code CKR_USER_ALREADY_LOGGED_IN} is fine. */
   private void relogin(long epoch) throws Pkcs11Exception {
     synchronized (loginLock) {
@@ -126,7 +152,7 @@ public final class SessionPool implements AutoCloseable {
       }
       Session s = module.openSession(slotId, true);
       try {
-        s.login(CKU.USER, pin.reveal());
+        module.login(s, pin.reveal());
       } catch (Pkcs11Exception e) {
         s.close();
         throw e;
