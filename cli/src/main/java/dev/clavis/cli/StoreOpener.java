@@ -3,6 +3,9 @@ package dev.clavis.cli;
 import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.pkcs11.TokenKeyring;
+import dev.clavis.pkcs11.Pkcs11Config;
+import dev.clavis.pkcs11.Pkcs11ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -98,8 +101,32 @@ final class StoreOpener {
         .read((creating ? "New password for " : "Password for ") + file, creating);
   }
 
+  /**
+   * The token of {@code --hsm CONFIG}. The PIN comes from {@code --password-file}, else the
+   * configuration's {@code pin} setting, else {@code $CLAVIS_PASSWORD}, else a prompt.
+   */
   private Keyring openHsm() {
-    throw new CliException("the PKCS#11 backend (--hsm " + args.option("--hsm")
-        + ") is not available in this build yet; use a file store with --store FILE");
+    Path config = Path.of(args.option("--hsm"));
+    Pkcs11Config cfg;
+    try {
+      cfg = Pkcs11Config.parse(config);
+    } catch (Pkcs11ConfigException e) {
+      throw new CliException(e.getMessage());
+    }
+    char[] pin;
+    if (args.option("--password-file") == null && cfg.hasPin()) {
+      try {
+        pin = cfg.resolvePin();
+      } catch (Pkcs11ConfigException e) {
+        throw new CliException(e.getMessage());
+      }
+    } else {
+      pin = new Passwords(args.option("--password-file"), env).read("PIN of token " + cfg.name(), false);
+    }
+    try {
+      return TokenKeyring.open(cfg, pin);
+    } finally {
+      Arrays.fill(pin, '\0');
+    }
   }
 }
