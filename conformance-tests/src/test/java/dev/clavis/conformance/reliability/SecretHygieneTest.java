@@ -223,4 +223,21 @@ class SecretHygieneTest {
       assertThrows(RuntimeException.class, () -> k.exportKey(KeyRef.of("exp", 1)));
     }
   }
+
+  @Test
+  void extendedPrivateKey_serializationRefused_destroyedKeyHandsOutNothing() throws Exception {
+    dev.clavis.hd.ExtendedPrivateKey k = (dev.clavis.hd.ExtendedPrivateKey) java.security.KeyFactory
+        .getInstance("BIP32", new dev.clavis.provider.ClavisProvider())
+        .generatePrivate(new dev.clavis.spec.HDKeySpec(HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f"), "m/0H/1"));
+    byte[] priv = k.getPrivateKeyBytes();
+    String privHex = HexFormat.of().formatHex(priv);
+    assertFalse(k.toString().contains(privHex) || k.toString().contains(k.toBase58()), k.toString());
+    NotSerializableException e = assertThrows(NotSerializableException.class,
+        () -> new ObjectOutputStream(new ByteArrayOutputStream()).writeObject(k));
+    assertFalse(e.getMessage().contains(privHex));
+    k.destroy();
+    assertTrue(k.isDestroyed());
+    assertThrows(IllegalStateException.class, k::getPrivateKeyBytes);
+    assertThrows(IllegalStateException.class, k::toBase58);
+  }
 }
