@@ -69,7 +69,20 @@ public final class KeyringEngine implements Keyring {
     long end;
     long block = USAGE_BLOCK;
     long reservedAt;
+
+    synchronized boolean tryTakeLocal(long n) {
+      if (end - next >= n) {
+        next += n;
+        return true;
+      }
+      return false;
+    }
   }
+
+  /** What the last successful protect of a reference resolved to, valid while its key record is unchanged. */
+  private record Hot(KeyRecord rec, KeyRef vref, Counter counter, KeyMaterial material, long notAfter) {}
+
+  private final ConcurrentHashMap<KeyRef, Hot> hot = new ConcurrentHashMap<>();
 
   /** Blocks grow up to this size while a version is used fast: at most one write a second or so. */
   static final long MAX_USAGE_BLOCK = 1L << 20;
@@ -320,6 +333,9 @@ public final class KeyringEngine implements Keyring {
     KeyRef ref = KeyRef.of(name, n);
     boolean exportable = policy.exportable();
     if (material == null) {
+      if (alg == KeyAlgorithm.SECRET) {
+        throw new IllegalArgumentException("Clavis does not generate SECRET material: import it");
+      }
       d.changes.generate(ref, alg, exportable);
     } else {
       d.changes.importMaterial(ref, alg, material, exportable);
@@ -331,7 +347,11 @@ public final class KeyringEngine implements Keyring {
   }
 
   private static void checkMaterial(KeyAlgorithm alg, byte[] material) {
-    if (material.length * 8 != alg.bits()) {
+    if (alg == KeyAlgorithm.SECRET && !alg.acceptsLength(material.length)) {
+      throw new IllegalArgumentException("a SECRET is 1 to " + KeyAlgorithm.MAX_SECRET_BYTES + " bytes, got "
+          + material.length);
+    }
+    if (!alg.acceptsLength(material.length)) {
       throw new IllegalArgumentException("an " + alg + " key is " + alg.bits() / 8 + " bytes, got "
           + material.length + " bytes");
     }
@@ -750,7 +770,7 @@ public final class KeyringEngine implements Keyring {
   }
 
   private static long effectiveLimit(VersionRecord v) {
-    long gcm = v.algorithm() == KeyAlgorithm.HMAC_SHA256 ? Long.MAX_VALUE : GCM_INVOCATION_LIMIT;
+    long gcm = v.algorithm().isAes() ? GCM_INVOCATION_LIMIT : Long.MAX_VALUE;
     return v.usageLimit() > 0 ? Math.min(v.usageLimit(), gcm) : gcm;
   }
 
@@ -771,6 +791,12 @@ public final class KeyringEngine implements Keyring {
     for (int attempt = 0; attempt < 4; attempt++) {
       State s = current();
       KeyRecord k = key(s, ref.name());
+      // fast path: the same immutable record as last time (so the same state), not yet due, and
+      // uses left in this process's reserved block
+      Hot h = hot.get(ref);
+      if (h != null && h.rec == k && clock.millis() < h.notAfter && h.counter.tryTakeLocal(uses)) {
+        return new Use(h.vref, h.material);
+      }
       if (k.deleted() && ref.version().isEmpty()) {
         throw new KeyUsageException(KeyRef.of(k.name(), k.versions().size()), k.latestState(),
             "key " + ref.name() + " is scheduled for destruction or destroyed: it may not encrypt");
@@ -797,7 +823,13 @@ public final class KeyringEngine implements Keyring {
             ? "reached the GCM limit of 2^32 invocations (NIST SP 800-38D §8.3)"
             : "reached its usage limit of " + lim;
       } else {
-        return new Use(vref, material(vref, v.state()));
+        KeyMaterial m = material(vref, v.state());
+        long notAfter = v.expires() == null ? Long.MAX_VALUE : v.expires().toEpochMilli();
+        if (ref.version().isEmpty() && k.policy().rotationPeriod().isPresent() && v.activated() != null) {
+          notAfter = Math.min(notAfter, v.activated().plus(k.policy().rotationPeriod().get()).toEpochMilli());
+        }
+        hot.put(ref, new Hot(k, vref, counters.get(vref), m, notAfter));
+        return new Use(vref, m);
       }
       if (ref.version().isEmpty() && k.policy().autoRotate() && v.state() == KeyState.ACTIVE) {
         autoRotate(k.name(), v.version(), due);
@@ -916,6 +948,25 @@ public final class KeyringEngine implements Keyring {
     return out;
   }
 
+  /**
+   * The raw bytes of a managed KEK for Clavis's KW/KWP cipher, after the lifecycle check: for
+   * wrapping the version {@code ref} resolves to for protection (one use counted, automatic
+   * rotation as for encryption); for unwrapping the exact version, or for a name its newest
+   * version that may still unwrap (RFC 3394 output names no version: use {@code name#N} for data
+   * wrapped under an older one).
+   *
+   * @return a copy; the caller wipes it
+   * @throws KeyUsageException naming key, version and state when the lifecycle refuses
+   * @throws UnsupportedOperationException if the backend keeps material on a token
+   */
+  public byte[] kekBytes(KeyRef ref, boolean wrapping) {
+    if (!algorithmOf(ref.name()).isAes()) {
+      throw new IllegalArgumentException("key " + ref + " is " + algorithmOf(ref.name()) + ", not an AES KEK");
+    }
+    Use u = wrapping ? protect(ref, 1) : unprotectCandidates(ref).get(0);
+    return u.material().rawForInProcessCrypto();
+  }
+
   /** @return the key's algorithm; throws {@link UnknownKeyException} */
   public KeyAlgorithm algorithmOf(String name) {
     return key(current(), name).algorithm();
@@ -1019,8 +1070,8 @@ public final class KeyringEngine implements Keyring {
     if (bits != 128 && bits != 192 && bits != 256) {
       throw new IllegalArgumentException("data keys are 128, 192 or 256 bits, got " + bits);
     }
-    if (algorithmOf(kekName) == KeyAlgorithm.HMAC_SHA256) {
-      throw new IllegalArgumentException("key " + kekName + " is an HMAC key and cannot wrap data keys");
+    if (!algorithmOf(kekName).isAes()) {
+      throw new IllegalArgumentException("key " + kekName + " is " + algorithmOf(kekName) + " and cannot wrap data keys");
     }
     Use u = protect(KeyRef.of(kekName), 1);
     byte[] dek = new byte[bits / 8];

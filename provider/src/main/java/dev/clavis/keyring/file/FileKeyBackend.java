@@ -772,8 +772,8 @@ public final class FileKeyBackend implements KeyBackend {
     @Override
     public void importMaterial(KeyRef version, KeyAlgorithm algorithm, byte[] material, boolean exportable) {
       requireVersion(version);
-      if (material.length * 8 != algorithm.bits()) {
-        throw new IllegalArgumentException(algorithm + " material must be " + algorithm.bits() / 8 + " bytes");
+      if (!algorithm.acceptsLength(material.length)) {
+        throw new IllegalArgumentException(algorithm + " material cannot be " + material.length + " bytes");
       }
       added.put(version, encryptRecord(version, algorithm, exportable, material));
       addedMaterial.put(version, new FileMaterial(version, algorithm, exportable, material));

@@ -49,7 +49,9 @@ import javax.crypto.SecretKey;
  *       {@code store(stream, pw)} writes it out (keytool); {@code load(null, null)} starts empty.
  *   <li>Aliases are key names; {@code name#N} addresses version N. {@code getKey} returns a
  *       {@link ManagedKey} handle (the password argument is not used: the store has one password).
- *   <li>{@code setKeyEntry}/{@code setEntry} with an AES or HmacSHA256 secret key creates version 1
+ *   <li>{@code setKeyEntry}/{@code setEntry} with an AES or HmacSHA256 secret key (any other
+ *       secret, such as keytool's {@code -importpass} password, is kept as an opaque
+ *       {@link KeyAlgorithm#SECRET}) creates version 1
  *       {@code ACTIVE} under a new name, and rotates an existing name (the key becomes the new
  *       primary, the old one {@code DEPRECATED}).
  *   <li>{@code deleteEntry} schedules destruction after the key's deletion window; the name
@@ -141,9 +143,8 @@ public final class ClavisKeyStore extends KeyStoreSpi {
       throw wrongPassword(e);
     } catch (KeyringException e) {
       throw new IOException(e.getMessage(), e);
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
     }
+    // the bytes stay: they are the encrypted records, decrypted lazily on first use
   }
 
   @Override
@@ -324,13 +325,14 @@ public final class ClavisKeyStore extends KeyStoreSpi {
         default: throw new KeyStoreException("AES keys are 16, 24 or 32 bytes, got " + length);
       }
     }
-    if ("HmacSHA256".equalsIgnoreCase(jca)) {
-      if (length != 32) {
-        throw new KeyStoreException("managed HmacSHA256 keys are 256 bits, got " + length * 8);
-      }
+    if ("HmacSHA256".equalsIgnoreCase(jca) && length == 32) {
       return KeyAlgorithm.HMAC_SHA256;
     }
-    throw new KeyStoreException("the Clavis key store holds AES and HmacSHA256 keys, not " + jca);
+    // keytool -importpass (PBE), other algorithms and sizes: kept as an opaque secret
+    if (!KeyAlgorithm.SECRET.acceptsLength(length)) {
+      throw new KeyStoreException("secrets are 1 to " + KeyAlgorithm.MAX_SECRET_BYTES + " bytes, got " + length);
+    }
+    return KeyAlgorithm.SECRET;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.clavis.provider.jca;
 
+import dev.clavis.keyring.ManagedKey;
+
 import dev.clavis.engine.kw.BlockCipher128;
 import dev.clavis.engine.kw.IntegrityCheckException;
 import dev.clavis.engine.kw.JdkAesBlock;
@@ -332,9 +334,9 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
 
   /**
    * The one place the KEK's bytes are obtained and checked. Returns a copy that the caller owns
-   * and must wipe. A managed KEK (a handle whose {@code getEncoded()} is null) is refused here
-   * for now; the keyring is where it will be resolved, with its lifecycle checked for
-   * {@code opmode}.
+   * and must wipe. A managed KEK ({@link ManagedKey}) is resolved by its keyring, which checks
+   * its lifecycle for {@code opmode} (wrap and encrypt protect; unwrap and decrypt unprotect) and
+   * counts the use.
    *
    * @param key the KEK passed to init
    * @param opmode the Cipher mode it is for
@@ -354,7 +356,9 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
       throw new InvalidKeyException(
           name + " needs an AES KEK, got a key of algorithm " + key.getAlgorithm());
     }
-    byte[] bytes = key.getEncoded();
+    byte[] bytes = key instanceof ManagedKey
+        ? ManagedKeys.kekBytes((ManagedKey) key, opmode == Cipher.WRAP_MODE || opmode == Cipher.ENCRYPT_MODE)
+        : key.getEncoded();
     if (bytes == null) {
       throw new InvalidKeyException(
           name + " needs a KEK whose raw bytes are available; this key's getEncoded() is null");

@@ -123,6 +123,15 @@ class ClavisKeyStoreTest {
     back.load(new ByteArrayInputStream(out.toByteArray()), PW);
     assertEquals(List.of("a", "h"), Collections.list(back.aliases()));
     assertEquals("HmacSHA256", back.getKey("h", PW).getAlgorithm());
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(back.getKey("h", PW));
+    assertEquals(32, mac.doFinal(new byte[3]).length);
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(Cipher.ENCRYPT_MODE, back.getKey("a", PW));
+    byte[] ct = c.doFinal("x".getBytes());
+    Cipher sun = Cipher.getInstance("AES/GCM/NoPadding", "SunJCE");
+    sun.init(Cipher.DECRYPT_MODE, new SecretKeySpec(new byte[16], "AES"), c.getParameters());
+    assertArrayEquals("x".getBytes(), sun.doFinal(ct));
     // the written image is also a live file store
     KeyStore live = clavis();
     live.load(new KeyringParameter(f, PW));
@@ -155,9 +164,23 @@ class ClavisKeyStoreTest {
     assertThrows(java.security.KeyStoreException.class,
         () -> ks.setKeyEntry("a#2", new SecretKeySpec(new byte[16], "AES"), null, null));
     assertThrows(java.security.KeyStoreException.class,
-        () -> ks.setKeyEntry("d", new SecretKeySpec(new byte[8], "DES"), null, null));
+        () -> ks.setKeyEntry("big", new SecretKeySpec(new byte[2000], "GENERIC"), null, null));
     assertThrows(java.security.KeyStoreException.class,
         () -> ks.setKeyEntry("bad name!", new SecretKeySpec(new byte[16], "AES"), null, null));
+  }
+
+  @Test
+  void setEntry_passwordAsKeytoolImportpassDoes_isKeptAsOpaqueSecret() throws Exception {
+    KeyStore ks = clavis();
+    ks.load(null, null);
+    javax.crypto.SecretKeyFactory f = javax.crypto.SecretKeyFactory.getInstance("PBE");
+    SecretKey pbe = f.generateSecret(new javax.crypto.spec.PBEKeySpec("hunter2".toCharArray()));
+    ks.setEntry("db-password", new KeyStore.SecretKeyEntry(pbe), new KeyStore.PasswordProtection(PW));
+    assertTrue(ks.isKeyEntry("db-password"));
+    ManagedKey h = (ManagedKey) ks.getKey("db-password", PW);
+    assertEquals(dev.clavis.keyring.KeyAlgorithm.SECRET, h.keyAlgorithm());
+    assertThrows(java.security.InvalidKeyException.class,
+        () -> Cipher.getInstance("AES/GCM/NoPadding", "Clavis").init(Cipher.ENCRYPT_MODE, h));
   }
 
   @Test
