@@ -210,7 +210,7 @@ final class LifecycleCommands {
     if (t.equals("AES")) {
       return KeyAlgorithm.AES_256;
     }
-    throw CliException.usage("unknown algorithm '" + text + "'; use AES-128, AES-192, AES-256 or HMAC-SHA256");
+    throw CliException.usage("unknown algorithm '" + text + "'; use AES-128, AES-192, AES-256, HMAC-SHA256 or (for import) SECRET");
   }
 
   /** Builds the policy from {@code --rotation-period --usage-limit --lifetime --deletion-window --exportable}. */
