@@ -240,4 +240,47 @@ class SecretHygieneTest {
     assertThrows(IllegalStateException.class, k::getPrivateKeyBytes);
     assertThrows(IllegalStateException.class, k::toBase58);
   }
+
+  @Test
+  void cliOnToken_atMostVerbose_printsNoPin() throws Exception {
+    String pin = "pin-7Q4z-91xK";
+    String wrongPin = "pin-wrong-3Jd8";
+    Path conf = dir.resolve("softhsm2.conf");
+    Path tokens = Files.createDirectories(dir.resolve("tokens"));
+    Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n");
+    String problem = null;
+    try {
+      ProcessBuilder pb = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", "hygiene",
+          "--so-pin", "so-pin-12345", "--pin", pin).redirectErrorStream(true);
+      pb.environment().put("SOFTHSM2_CONF", conf.toString());
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        problem = "softhsm2-util --init-token failed: " + out.strip();
+      }
+    } catch (IOException e) {
+      problem = "cannot run softhsm2-util: " + e.getMessage();
+    }
+    if (problem != null) {
+      if (System.getenv("CI") != null) {
+        throw new AssertionError("SoftHSM2 is required in CI: " + problem);
+      }
+      System.err.println("SKIPPED: SecretHygieneTest on a token: " + problem);
+      org.junit.jupiter.api.Assumptions.abort(problem);
+    }
+    Files.writeString(dir.resolve("token.cfg"), "name = softhsm\nlibrary = /usr/lib/softhsm/libsofthsm2.so\n"
+        + "tokenLabel = hygiene\npin = env:CLAVIS_PIN\n");
+    Map<String, String> env = Map.of("SOFTHSM2_CONF", conf.toString(), "CLAVIS_PIN", pin);
+    cli(env, null, "create", "t", "--hsm", "token.cfg");
+    byte[] e = cli(env, "x".getBytes(StandardCharsets.US_ASCII), "encrypt", "t", "--hsm", "token.cfg");
+    cli(env, e, "decrypt", "--hsm", "token.cfg");
+    cli(env, null, "list", "--json", "--hsm", "token.cfg");
+    cli(Map.of("SOFTHSM2_CONF", conf.toString(), "CLAVIS_PIN", wrongPin), null, "list", "--hsm", "token.cfg");
+    Files.writeString(dir.resolve("pin.txt"), wrongPin + "\n");
+    cli(Map.of("SOFTHSM2_CONF", conf.toString()), null, "list", "--hsm", "token.cfg", "--password-file", "pin.txt");
+    String t = transcript.toString();
+    assertTrue(t.contains("created t#1") && t.contains("\"name\":\"t\""), t);
+    assertTrue(t.contains("clavis: error:"), "the wrong PIN was not refused:\n" + t);
+    assertNoSecret("token CLI transcript", t, List.of(pin, wrongPin));
+  }
 }
