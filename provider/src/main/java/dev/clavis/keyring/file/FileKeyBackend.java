@@ -249,6 +249,7 @@ public final class FileKeyBackend implements KeyBackend {
     long materialLength;
     int macOffset;
     int headerLength;
+    byte[] bodyDigest;
   }
 
   private static Parsed parseHeader(byte[] b, String where) {
@@ -321,6 +322,7 @@ public final class FileKeyBackend implements KeyBackend {
       }
       // the unkeyed trailer tells accidental damage from a wrong password
       byte[] bodyDigest = sha256(b, p.headerLength, (int) (p.blobLength + p.materialLength));
+      p.bodyDigest = bodyDigest;
       byte[] trailer = trailer(b, p.headerLength, bodyDigest);
       if (!MessageDigest.isEqual(trailer, Arrays.copyOfRange(b, b.length - 32, b.length))) {
         throw new StoreDamagedException(Kind.DAMAGED, where + " is damaged: its checksum does not match"
@@ -365,7 +367,7 @@ public final class FileKeyBackend implements KeyBackend {
   }
 
   private Image decryptBody(Parsed p, byte[] b, String where) {
-    byte[] bodyDigest = sha256(b, p.headerLength, (int) (p.blobLength + p.materialLength));
+    byte[] bodyDigest = p.bodyDigest;
     byte[] mac = headerMac(b, p.macOffset, bodyDigest);
     if (!MessageDigest.isEqual(mac, Arrays.copyOfRange(b, p.macOffset, p.macOffset + 32))) {
       throw new StoreDamagedException(Kind.TAMPERED, where + " fails its integrity check (header MAC): it was"
@@ -898,9 +900,16 @@ public final class FileKeyBackend implements KeyBackend {
     return Optional.of(cache.computeIfAbsent(version, r -> decryptRecord(r, e)));
   }
 
+  /** One record cipher per thread: the same key for every record, so AES is keyed once. */
+  private final ThreadLocal<Cipher> recordCipher = new ThreadLocal<>();
+
   private FileMaterial decryptRecord(KeyRef ref, Entry e) {
     try {
-      Cipher c = FileMaterial.cipher("AES/GCM/NoPadding");
+      Cipher c = recordCipher.get();
+      if (c == null) {
+        c = FileMaterial.cipher("AES/GCM/NoPadding");
+        recordCipher.set(c);
+      }
       c.init(Cipher.DECRYPT_MODE, keyKey, new GCMParameterSpec(128, e.source, e.offset, IV));
       c.updateAAD(recordAad(ref, e.algorithm, e.exportable));
       byte[] raw = c.doFinal(e.source, e.offset + IV, e.length - IV);
