@@ -92,12 +92,15 @@ class MainTest {
   }
 
   @Test
-  void initCreateList_json_holdsVersionsWithState() {
+  void initCreateList_json_holdsVersionsWithState() throws Exception {
     init();
     assertTrue(Files.exists(dir.resolve("clavis.store")));
     CliProcess.Result created = ok("create", "payments", "--rotation-period", "90d", "--usage-limit", "1000", "--lifetime", "365d");
     assertTrue(created.out().contains("payments#1"), created::toString);
     ok("--store", "clavis.store", "create", "--algorithm", "HMAC-SHA256", "tokens");
+    Files.write(dir.resolve("k.bin"), new byte[16]);
+    assertTrue(ok("import", "byok", "--key-file", "k.bin", "--algorithm", "aes128").out().contains("byok#1"));
+    assertError(cli().run("import", "short", "--key-file", "k.bin"), CliException.FAILURE); // 16 bytes are no AES-256 key
 
     String json = ok("list", "--json").out().strip();
     assertTrue(json.startsWith("[") && json.endsWith("]"), json);
@@ -106,6 +109,8 @@ class MainTest {
     assertTrue(json.contains("\"usageLimit\":1000"), json);
     assertTrue(json.contains("\"rotationPeriod\":\"90d\""), json);
     assertEquals("ACTIVE", stateOf(json, 1));
+    assertTrue(json.contains("\"name\":\"byok\",\"algorithm\":\"AES_128\""), json);
+    assertTrue(json.contains("\"origin\":\"IMPORTED\""), json);
 
     String table = ok("list").out();
     assertTrue(table.contains("payments") && table.contains("HMAC_SHA256"), table);
