@@ -227,7 +227,9 @@ public final class KeyringEngine implements Keyring {
           next[0] = base;
           return r;
         }
-        HashChainedAuditLog.Head head = audit.append(d.events, latest.generation() + 1);
+        // the audit records are synced while the backend syncs the store, before it is published
+        HashChainedAuditLog.Head head = audit.append(d.events, latest.generation() + 1, false);
+        changes.beforePublish(audit::sync);
         Map<String, KeyRecord> merged = new HashMap<>(base.keys());
         merged.putAll(d.changed);
         changes.setMetadata(MetadataCodec.encode(merged, head.seq(), head.hash()));

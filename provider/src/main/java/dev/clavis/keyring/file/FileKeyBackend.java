@@ -102,6 +102,13 @@ public final class FileKeyBackend implements KeyBackend {
   static volatile Consumer<String> faultHook;
 
   private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+  /** Runs the audit log's sync beside the store's (daemon threads, created on demand). */
+  private static final java.util.concurrent.ExecutorService SYNCER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "clavis-store-sync");
+    t.setDaemon(true);
+    return t;
+  });
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The parsed, decrypted content of one version of the file. */
@@ -609,10 +616,21 @@ public final class FileKeyBackend implements KeyBackend {
 
   /** Writes aside, forces, renames over the store, forces the directory (or keeps in memory). */
   private void writeImage(byte[] bytes, Image img) {
+    writeImage(bytes, img, List.of());
+  }
+
+  /**
+   * As above; {@code beforePublish} steps (the audit log's sync) run on another thread while the
+   * new file is forced, so the two syncs overlap, and both finish before the rename.
+   */
+  private void writeImage(byte[] bytes, Image img, List<Runnable> beforePublish) {
     if (file == null) {
+      beforePublish.forEach(Runnable::run);
       reindex(bytes, img);
       return;
     }
+    java.util.concurrent.CompletableFuture<Void> side = beforePublish.isEmpty() ? null
+        : java.util.concurrent.CompletableFuture.runAsync(() -> beforePublish.forEach(Runnable::run), SYNCER);
     Path dir = file.getParent();
     Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
     try {
@@ -623,6 +641,14 @@ public final class FileKeyBackend implements KeyBackend {
         }
         // fdatasync: the data and the size, which is all a new file needs before the rename
         ch.force(false);
+      }
+      if (side != null) {
+        try {
+          side.join();
+        } catch (java.util.concurrent.CompletionException e) {
+          Throwable c = e.getCause();
+          throw c instanceof RuntimeException ? (RuntimeException) c : new KeyringException(String.valueOf(c), c);
+        }
       }
       fault("after-write");
       try {
@@ -645,6 +671,13 @@ public final class FileKeyBackend implements KeyBackend {
       }
       throw new KeyringException("cannot write the key store " + file + ": " + e.getMessage()
           + " (the previous version is intact)", e);
+    } catch (RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the stray temporary file is removed by the next writer
+      }
+      throw e;
     }
     reindex(bytes, img);
   }
@@ -759,7 +792,13 @@ public final class FileKeyBackend implements KeyBackend {
     final Map<KeyRef, byte[]> added = new LinkedHashMap<>(); // encrypted records
     final Map<KeyRef, FileMaterial> addedMaterial = new HashMap<>();
     final List<KeyRef> erased = new ArrayList<>();
+    final List<Runnable> beforePublish = new ArrayList<>();
     byte[] metadata;
+
+    @Override
+    public void beforePublish(Runnable durableStep) {
+      beforePublish.add(durableStep);
+    }
 
     @Override
     public void generate(KeyRef version, KeyAlgorithm algorithm, boolean exportable) {
@@ -865,7 +904,7 @@ public final class FileKeyBackend implements KeyBackend {
     }
     next.index = index;
     byte[] bytes = assemble(next, next.generation, next.metadata, records);
-    writeImage(bytes, next);
+    writeImage(bytes, next, s.beforePublish);
     // only now, with the file durable, do caches change
     for (KeyRef r : s.erased) {
       FileMaterial m = cache.remove(r);
