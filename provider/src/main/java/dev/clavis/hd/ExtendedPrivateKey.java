@@ -100,7 +100,11 @@ public final class ExtendedPrivateKey implements ECPrivateKey {
     }
     ExtendedPrivateKey k = this;
     for (int s : steps) {
-      k = k.deriveChild(s);
+      ExtendedPrivateKey next = k.deriveChild(s);
+      if (k != this) {
+        k.destroy(); // intermediate keys are nobody's: wipe them now rather than at GC
+      }
+      k = next;
     }
     return k;
   }

@@ -38,18 +38,26 @@ public final class Bip32Node {
   private volatile HmacSha512 hmac;
   private volatile boolean destroyed;
 
-  /** A public key with its affine coordinates (not secret). */
+  /** A public key with its affine coordinates (not secret) and its fingerprint, hashed on first use. */
   private static final class PublicPoint {
     final byte[] encoded;
     final long[] x;
     final long[] y;
-    final int fingerprint;
+    private volatile boolean hashed;
+    private int fingerprint;
 
     PublicPoint(byte[] encoded, long[] x, long[] y) {
       this.encoded = encoded;
       this.x = x;
       this.y = y;
-      this.fingerprint = Hash160.fingerprint(encoded);
+    }
+
+    int fingerprint() {
+      if (!hashed) {
+        fingerprint = Hash160.fingerprint(encoded);
+        hashed = true; // the volatile write publishes the plain field
+      }
+      return fingerprint;
     }
   }
 
@@ -187,7 +195,7 @@ public final class Bip32Node {
       return null;
     }
     return new Bip32Node(
-        null, new PublicPoint(enc, x, y), Arrays.copyOfRange(i, 32, 64), depth + 1, p.fingerprint, index, testnet);
+        null, new PublicPoint(enc, x, y), Arrays.copyOfRange(i, 32, 64), depth + 1, p.fingerprint(), index, testnet);
   }
 
   /** Returns the public node with the same position (BIP32 N(·)). */
@@ -356,7 +364,7 @@ public final class Bip32Node {
 
   /** BIP32 "Key identifiers": the fingerprint of this node's public key. */
   public int fingerprint() {
-    return publicPoint().fingerprint;
+    return publicPoint().fingerprint();
   }
 
   /** Returns true once {@link #destroy()} ran. */

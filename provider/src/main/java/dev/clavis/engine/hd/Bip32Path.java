@@ -87,15 +87,6 @@ public final class Bip32Path {
     return (int) (hardened ? v | HARDENED : v);
   }
 
-  /** Formats child numbers as a path relative to {@code m}, hardened steps with {@code '}. */
-  public static String format(int[] indices) {
-    StringBuilder b = new StringBuilder("m");
-    for (int i : indices) {
-      b.append('/').append(step(i));
-    }
-    return b.toString();
-  }
-
   /** One step: {@code 5} or {@code 44'}. */
   public static String step(int index) {
     return (index & HARDENED) != 0 ? (index & ~HARDENED) + "'" : Integer.toString(index);

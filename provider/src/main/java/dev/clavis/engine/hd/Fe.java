@@ -281,6 +281,26 @@ public final class Fe {
     r[4] = a[4] + Q1 - b[4];
   }
 
+  /** r = a - b - c (computed as a + 128p - b - c), one carry pass for two subtractions. */
+  public static void sub2(long[] r, long[] a, long[] b, long[] c) {
+    carry(r,
+        a[0] + 2 * Q0 - b[0] - c[0],
+        a[1] + 2 * Q1 - b[1] - c[1],
+        a[2] + 2 * Q1 - b[2] - c[2],
+        a[3] + 2 * Q1 - b[3] - c[3],
+        a[4] + 2 * Q1 - b[4] - c[4]);
+  }
+
+  /** r = a - b - c - d (computed as a + 256p - b - c - d), one carry pass for three subtractions. */
+  public static void sub3(long[] r, long[] a, long[] b, long[] c, long[] d) {
+    carry(r,
+        a[0] + 4 * Q0 - b[0] - c[0] - d[0],
+        a[1] + 4 * Q1 - b[1] - c[1] - d[1],
+        a[2] + 4 * Q1 - b[2] - c[2] - d[2],
+        a[3] + 4 * Q1 - b[3] - c[3] - d[3],
+        a[4] + 4 * Q1 - b[4] - c[4] - d[4]);
+  }
+
   /** r = a - b (computed as a + 64p - b). */
   public static void sub(long[] r, long[] a, long[] b) {
     carry(r, a[0] + Q0 - b[0], a[1] + Q1 - b[1], a[2] + Q1 - b[2], a[3] + Q1 - b[3], a[4] + Q1 - b[4]);
@@ -380,26 +400,10 @@ public final class Fe {
     return (int) (t[0] & 1);
   }
 
-  /** r = a^-1 mod p by Fermat, a^(p-2), with libsecp256k1's addition chain (255 squarings, 15 multiplications). */
-  public static void inv(long[] r, long[] a) {
-    long[] x2 = create();
-    long[] x3 = create();
-    long[] x6 = create();
-    long[] x22 = create();
-    long[] t = create();
-    chain(a, x2, x3, x6, x22, t); // t = a^(2^223 - 1)
-    sqrN(t, t, 23);
-    mul(t, t, x22);
-    sqrN(t, t, 5);
-    mul(t, t, a);
-    sqrN(t, t, 3);
-    mul(t, t, x2);
-    sqrN(t, t, 2);
-    mul(r, t, a);
-  }
-
   /**
-   * r = a^((p+1)/4), the square root when one exists (p ≡ 3 mod 4).
+   * r = a^((p+1)/4), the square root when one exists (p ≡ 3 mod 4), with libsecp256k1's addition
+   * chain (253 squarings, 13 multiplications). Inversion is not here: Bouncy Castle's constant-time
+   * safegcd ({@code Mod.modOddInverse}) is several times faster than a^(p-2).
    *
    * @return true if a is a quadratic residue, i.e. r² = a
    */
@@ -422,7 +426,7 @@ public final class Fe {
     return isZero(check) == 1;
   }
 
-  /** The common head of the inversion and square-root chains: sets t = a^(2^223 - 1). */
+  /** The head of libsecp256k1's square-root addition chain: sets t = a^(2^223 - 1). */
   private static void chain(long[] a, long[] x2, long[] x3, long[] x6, long[] x22, long[] t) {
     sqr(x2, a);
     mul(x2, x2, a); // 2^2 - 1

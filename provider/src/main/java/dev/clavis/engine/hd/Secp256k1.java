@@ -5,18 +5,21 @@ import org.bouncycastle.math.raw.Mod;
 /**
  * secp256k1 group operations for BIP32 (SEC 2 §2.4.1: y² = x³ + 7 over GF(p)).
  *
- * <p>Points are kept in homogeneous projective coordinates (X:Y:Z), x = X/Z, y = Y/Z, and added
+ * <p>Results are kept in homogeneous projective coordinates (X:Y:Z), x = X/Z, y = Y/Z, and added
  * with the complete formulas of Renes, Costello and Batina, "Complete addition formulas for prime
  * order elliptic curves" (EUROCRYPT 2016), Algorithms 7 and 8 for a = 0: no exceptional cases, no
- * branches, the identity is (0:1:0).
+ * branches, the identity is (0:1:0). Inside a multiplication, where the exceptional cases are
+ * provably absent, the cheaper Jacobian mixed addition is used.
  *
  * <p>Multiplication of the generator G uses a fixed-base windowed table: the scalar k is recoded
  * into {@value #WINDOWS} signed odd digits d_i of {@value #W} bits (Joye–Tunstall regular
  * recoding, so no digit is zero), k = Σ d_i·2^(W·i), and the table holds the odd multiples
  * 1, 3, …, 2^W - 1 of 2^(W·i)·G for every window i. A multiplication is then {@value #WINDOWS}
- * mixed additions and no doublings: Jacobian "madd" (8M + 3S), which is exact for every window
- * but the last (see {@link #mulG}), and the complete formula for the last. For secret scalars every table row is read in full and the
- * wanted entry selected with masks; for public scalars ({@link #mulGVar}) the entry is indexed.
+ * mixed additions and no doublings: Jacobian "madd" (7M + 4S), which is exact for every window
+ * but the last (see {@link #mulG}), and the complete formula for the last. For secret scalars
+ * every entry of a window is read and the wanted one selected with masks, and the final inversion
+ * is Bouncy Castle's constant-time safegcd; for public scalars ({@link #mulGVar},
+ * {@link #tweakAddVar}) the entry is indexed and the inversion is variable time.
  * Even scalars are handled as n - k with the result negated, so the recoding always sees an odd k.
  */
 public final class Secp256k1 {
@@ -75,26 +78,24 @@ public final class Secp256k1 {
     Fe.mul(u2, x2, z1z1);
     Fe.mul(s2, p.z, z1z1);
     Fe.mul(s2, s2, y2);
-    Fe.sub(h, u2, p.x); // H = U2 - X1
-    Fe.sub(r, s2, p.y);
-    Fe.add(r, r, r); // r = 2·(S2 - Y1)
+    // Lazy results (limbs below 2^55) feed only multiplications; each carried result is weakly
+    // normalized, as the subtractions require of what they subtract.
+    Fe.subLazy(h, u2, p.x); // H = U2 - X1
+    Fe.subLazy(r, s2, p.y);
+    Fe.mulSmall(r, r, 2); // r = 2·(S2 - Y1)
     Fe.sqr(hh4, h); // H²
     Fe.mulSmall(hh, hh4, 4); // I = 4·H²
     Fe.mul(j, h, hh); // J = H·I
     Fe.mul(v, p.x, hh); // V = X1·I
     Fe.addLazy(p.z, p.z, h);
     Fe.sqr(p.z, p.z);
-    Fe.sub(p.z, p.z, z1z1);
-    Fe.sub(p.z, p.z, hh4); // Z3 = (Z1 + H)² - Z1² - H²
+    Fe.sub2(p.z, p.z, z1z1, hh4); // Z3 = (Z1 + H)² - Z1² - H²
     Fe.mul(u2, p.y, j); // Y1·J
     Fe.sqr(p.x, r);
-    Fe.sub(p.x, p.x, j);
-    Fe.sub(p.x, p.x, v);
-    Fe.sub(p.x, p.x, v); // X3 = r² - J - 2V
+    Fe.sub3(p.x, p.x, j, v, v); // X3 = r² - J - 2V
     Fe.subLazy(v, v, p.x);
     Fe.mul(p.y, r, v);
-    Fe.sub(p.y, p.y, u2);
-    Fe.sub(p.y, p.y, u2); // Y3 = r·(V - X3) - 2·Y1·J
+    Fe.sub2(p.y, p.y, u2, u2); // Y3 = r·(V - X3) - 2·Y1·J
   }
 
   /** Converts Jacobian (X, Y, Z) to homogeneous projective (X·Z, Y, Z³), the same point. */
@@ -415,7 +416,7 @@ public final class Secp256k1 {
     return compress(x, y);
   }
 
-  /** k·G in affine coordinates for a public scalar (variable time); for tests and tools. */
+  /** The compressed k·G for a public scalar, 0 &lt; k &lt; n, in variable time (no masked table scan). */
   public static byte[] mulGVar(long[] k) {
     Point p = new Point();
     mulG(p, k, false, new Tmp());

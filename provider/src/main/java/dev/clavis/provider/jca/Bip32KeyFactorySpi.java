@@ -37,7 +37,7 @@ public final class Bip32KeyFactorySpi extends KeyFactorySpi {
   protected PrivateKey engineGeneratePrivate(KeySpec keySpec) throws InvalidKeySpecException {
     HDKeySpec spec = hdSpec(keySpec);
     try {
-      return privateRoot(spec).derive(spec.getPath());
+      return derive(privateRoot(spec), spec.getPath());
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new InvalidKeySpecException(e.getMessage(), e);
     }
@@ -57,7 +57,7 @@ public final class Bip32KeyFactorySpi extends KeyFactorySpi {
       if (spec.getExtendedKey() != null && isPublic(spec.getExtendedKey())) {
         return ExtendedPublicKey.fromBase58(spec.getExtendedKey()).derive(spec.getPath());
       }
-      ExtendedPrivateKey k = privateRoot(spec).derive(spec.getPath());
+      ExtendedPrivateKey k = derive(privateRoot(spec), spec.getPath());
       ExtendedPublicKey pub = k.getPublicKey();
       k.destroy();
       return pub;
@@ -129,6 +129,19 @@ public final class Bip32KeyFactorySpi extends KeyFactorySpi {
     }
     throw new InvalidKeyException("only ExtendedPrivateKey and ExtendedPublicKey are BIP32 keys; a "
         + (key == null ? "null key" : key.getClass().getName()) + " has no chain code");
+  }
+
+  /** Derives along path and wipes the root unless the path is {@code m} (the root itself). */
+  private static ExtendedPrivateKey derive(ExtendedPrivateKey root, String path) {
+    ExtendedPrivateKey k = null;
+    try {
+      k = root.derive(path);
+      return k;
+    } finally {
+      if (k != root) {
+        root.destroy();
+      }
+    }
   }
 
   private static HDKeySpec hdSpec(KeySpec keySpec) throws InvalidKeySpecException {

@@ -32,8 +32,9 @@ class Bip32PathTest {
   }
 
   @Test
-  void format_roundTrips() {
-    assertEquals("m/44'/0'/0'/0/7", Bip32Path.format(Bip32Path.parse("m/44h/0H/2147483648/0/7")));
+  void step_formatsHardenedWithApostrophe() {
+    assertEquals("44'", Bip32Path.step(44 | Bip32Path.HARDENED));
+    assertEquals("7", Bip32Path.step(7));
   }
 
   @ParameterizedTest(name = "{0}")
