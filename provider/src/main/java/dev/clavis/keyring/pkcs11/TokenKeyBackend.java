@@ -79,6 +79,8 @@ public final class TokenKeyBackend implements KeyBackend {
   private volatile long headHandle = -1;
   private volatile long headEpoch = -1;
   private volatile Snapshot cached = new Snapshot(0, new byte[0]);
+  /** The metadata object of {@link #cached}: {generation, handle, epoch}, to skip a search at commit. */
+  private volatile long[] cachedDoc = {-1, -1, -1};
   private volatile boolean closed;
 
   private TokenKeyBackend(Pkcs11Token token, TokenKeyWrap keyWrap) {
@@ -197,6 +199,7 @@ public final class TokenKeyBackend implements KeyBackend {
       throw new KeyringException("the keyring metadata of generation " + g + " is " + (docs.length == 0
           ? "missing" : "duplicated") + " on " + describe() + "; the token was changed outside Clavis");
     }
+    cachedDoc = new long[] {g, docs[0], token.sessions().epoch()};
     return s.getAttributes(docs[0], CKA.VALUE).bytes(CKA.VALUE)
         .orElseThrow(() -> new KeyringException("the keyring metadata on " + describe() + " cannot be read"));
   }
@@ -257,12 +260,27 @@ public final class TokenKeyBackend implements KeyBackend {
         } else {
           // The commit point: the head names the new generation.
           s.setAttributes(headHandle, Template.builder().string(CKA.LABEL, headLabel(next)).build());
-          for (long old : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
-              .bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
-              .string(CKA.LABEL, metadataLabel(latest.generation())).build())) {
-            s.destroyObject(old);
+          long[] known = cachedDoc;
+          boolean destroyed = false;
+          if (known[0] == latest.generation() && known[2] == token.sessions().epoch()) {
+            try {
+              s.destroyObject(known[1]);
+              destroyed = true;
+            } catch (Pkcs11Exception e) {
+              if (!e.isHandleStale()) {
+                throw e;
+              }
+            }
+          }
+          if (!destroyed) {
+            for (long old : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
+                .bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
+                .string(CKA.LABEL, metadataLabel(latest.generation())).build())) {
+              s.destroyObject(old);
+            }
           }
         }
+        cachedDoc = new long[] {next, doc, token.sessions().epoch()};
         return null;
       });
     } catch (RuntimeException e) {
