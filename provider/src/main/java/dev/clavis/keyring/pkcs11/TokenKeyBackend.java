@@ -479,7 +479,8 @@ public final class TokenKeyBackend implements KeyBackend {
       Map<KeyRef, Object[]> found = token.call(s -> {
         Map<KeyRef, Object[]> out = new HashMap<>();
         for (long h : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true).build())) {
-          AttributeValues v = s.getAttributes(h, CKA.ID, CKA.SENSITIVE);
+          AttributeValues v = s.getAttributes(h, CKA.ID, CKA.SENSITIVE, CKA.ENCRYPT, CKA.WRAP, CKA.DECRYPT,
+              CKA.UNWRAP, CKA.SIGN, CKA.VERIFY);
           String id = v.string(CKA.ID).orElse("");
           int semi = id.lastIndexOf(';');
           if (!id.startsWith(ID_PREFIX) || semi < 0) {
@@ -496,7 +497,7 @@ public final class TokenKeyBackend implements KeyBackend {
           if (ref.version().isEmpty()) {
             continue;
           }
-          out.put(ref, new Object[] {h, alg, v.bool(CKA.SENSITIVE).orElse(true)});
+          out.put(ref, new Object[] {h, alg, v.bool(CKA.SENSITIVE).orElse(true), usageOf(v, alg)});
         }
         return out;
       });
@@ -504,15 +505,35 @@ public final class TokenKeyBackend implements KeyBackend {
       found.forEach((ref, x) -> {
         TokenKeyMaterial m = index.get(ref);
         if (m == null) {
-          index.put(ref, new TokenKeyMaterial(this, ref, (KeyAlgorithm) x[1], !(Boolean) x[2], (Long) x[0], epoch));
+          m = new TokenKeyMaterial(this, ref, (KeyAlgorithm) x[1], !(Boolean) x[2], (Long) x[0], epoch);
+          index.put(ref, m);
         } else {
           m.handle = (Long) x[0];
           m.epoch = epoch;
         }
+        m.usage = (Integer) x[3];
       });
       indexEpoch = epoch;
       indexGeneration = generation;
     }
+  }
+
+  /**
+   * The usage bits a key's attributes grant now, so {@link #enforce} writes only what differs;
+   * -1 when the attributes are in no combination Clavis sets (another client changed them).
+   */
+  private static int usageOf(AttributeValues v, KeyAlgorithm alg) {
+    if (alg == KeyAlgorithm.HMAC_SHA256) {
+      boolean sign = v.bool(CKA.SIGN).orElse(false);
+      boolean verify = v.bool(CKA.VERIFY).orElse(false);
+      return (sign ? USE_PROTECT : 0) | (verify ? USE_UNPROTECT : 0);
+    }
+    boolean enc = v.bool(CKA.ENCRYPT).orElse(false);
+    boolean dec = v.bool(CKA.DECRYPT).orElse(false);
+    if (enc != v.bool(CKA.WRAP).orElse(false) || dec != v.bool(CKA.UNWRAP).orElse(false)) {
+      return -1;
+    }
+    return (enc ? USE_PROTECT : 0) | (dec ? USE_UNPROTECT : 0);
   }
 
   private void rescanQuietly() {

@@ -142,6 +142,12 @@ public final class ClavisPkcs11KeyStore extends KeyStoreSpi {
     }
   }
 
+  /** Every change is already on the token: nothing to write. */
+  @Override
+  public void engineStore(KeyStore.LoadStoreParameter param) throws IOException {
+    ring();
+  }
+
   private static KeyRef parse(String alias) {
     try {
       return KeyRef.parse(alias);
