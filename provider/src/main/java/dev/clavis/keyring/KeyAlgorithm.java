@@ -9,7 +9,16 @@ public enum KeyAlgorithm {
   /** AES with a 256-bit key (the default). */
   AES_256("AES", 256),
   /** HMAC-SHA256 with a 256-bit key. */
-  HMAC_SHA256("HmacSHA256", 256);
+  HMAC_SHA256("HmacSHA256", 256),
+  /**
+   * An opaque secret of 1 to 1024 bytes ({@link #bits()} is 0): a password from
+   * {@code keytool -importpass}, or a key of an algorithm Clavis does not manage. Stored, listed,
+   * exported when exportable, never used for an operation, never generated.
+   */
+  SECRET("GENERIC", 0);
+
+  /** The most bytes a {@link #SECRET} may hold. */
+  public static final int MAX_SECRET_BYTES = 1024;
 
   private final String jcaName;
   private final int bits;
@@ -24,7 +33,17 @@ public enum KeyAlgorithm {
     return jcaName;
   }
 
-  /** @return the key size in bits */
+  /** @return whether this is an AES key (GCM, key wrap) */
+  public boolean isAes() {
+    return jcaName.equals("AES");
+  }
+
+  /** @return whether material of {@code length} bytes fits this algorithm */
+  public boolean acceptsLength(int length) {
+    return bits == 0 ? length >= 1 && length <= MAX_SECRET_BYTES : length * 8 == bits;
+  }
+
+  /** @return the key size in bits, 0 for a {@link #SECRET} of any length */
   public int bits() {
     return bits;
   }

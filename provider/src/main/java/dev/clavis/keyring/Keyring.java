@@ -27,6 +27,19 @@ public interface Keyring extends AutoCloseable {
    */
   KeyInfo importKey(String name, KeyAlgorithm algorithm, byte[] material, KeyPolicy policy);
 
+  /**
+   * Imports many new keys at once (one durable write for all of them, e.g. a migration from
+   * another key store). Arrays are copied; the caller wipes them.
+   *
+   * @param materials key name to raw material, all of {@code algorithm}
+   * @throws KeyringException if a name exists already (nothing is imported then)
+   */
+  default void importKeys(java.util.Map<String, byte[]> materials, KeyAlgorithm algorithm, KeyPolicy policy) {
+    for (java.util.Map.Entry<String, byte[]> e : materials.entrySet()) {
+      importKey(e.getKey(), algorithm, e.getValue(), policy);
+    }
+  }
+
   /** One-shot rotation: a new generated version becomes the primary {@code ACTIVE}; the old one {@code DEPRECATED}. */
   KeyVersionInfo rotate(String name, String reason);
 

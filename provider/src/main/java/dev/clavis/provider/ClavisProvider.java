@@ -13,6 +13,9 @@ import dev.clavis.pkcs11.TokenInfo;
 import dev.clavis.provider.jca.ClavisPkcs11KeyStore;
 import java.nio.file.Path;
 import java.security.InvalidParameterException;
+import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
+import dev.clavis.provider.jca.AesBlockCache;
+import dev.clavis.provider.jca.KeyWrapCipherSpi;
 import java.security.Provider;
 import java.security.ProviderException;
 import java.util.List;
@@ -97,8 +100,32 @@ public final class ClavisProvider extends Provider {
     ServiceTable t = new ServiceTable(this, this::putService);
 
     // --- AES key wrap (RFC 3394, RFC 5649) ---
+    // One AES block cache for all key-wrap ciphers of this provider instance. Keys of any class
+    // and of null format are accepted (managed KEK handles have no encoding), hence no
+    // SupportedKeyFormats.
+    AesBlockCache kwAes = new AesBlockCache();
+    Map<String, String> kwKeys = Map.of("SupportedKeyClasses", "javax.crypto.SecretKey");
+    t.add("Cipher", "AES/KW/NoPadding", p -> new KeyWrapCipherSpi.Kw(kwAes),
+        List.of("AESWrap", "AESKW"), kwKeys);
+    t.add("Cipher", "AES_128/KW/NoPadding", p -> new KeyWrapCipherSpi.Kw128(kwAes),
+        oidAliases("2.16.840.1.101.3.4.1.5", "AESWrap_128"), kwKeys);
+    t.add("Cipher", "AES_192/KW/NoPadding", p -> new KeyWrapCipherSpi.Kw192(kwAes),
+        oidAliases("2.16.840.1.101.3.4.1.25", "AESWrap_192"), kwKeys);
+    t.add("Cipher", "AES_256/KW/NoPadding", p -> new KeyWrapCipherSpi.Kw256(kwAes),
+        oidAliases("2.16.840.1.101.3.4.1.45", "AESWrap_256"), kwKeys);
+    t.add("Cipher", "AES/KWP/NoPadding", p -> new KeyWrapCipherSpi.Kwp(kwAes),
+        List.of("AESWrapPad", "AESKWP"), kwKeys);
+    t.add("Cipher", "AES_128/KWP/NoPadding", p -> new KeyWrapCipherSpi.Kwp128(kwAes),
+        oidAliases("2.16.840.1.101.3.4.1.8", "AESWrapPad_128"), kwKeys);
+    t.add("Cipher", "AES_192/KWP/NoPadding", p -> new KeyWrapCipherSpi.Kwp192(kwAes),
+        oidAliases("2.16.840.1.101.3.4.1.28", "AESWrapPad_192"), kwKeys);
+    t.add("Cipher", "AES_256/KWP/NoPadding", p -> new KeyWrapCipherSpi.Kwp256(kwAes),
+        oidAliases("2.16.840.1.101.3.4.1.48", "AESWrapPad_256"), kwKeys);
 
     // --- Argon2 (RFC 9106) ---
+    t.add("SecretKeyFactory", "Argon2id", p -> new Argon2SecretKeyFactorySpi.Argon2id());
+    t.add("SecretKeyFactory", "Argon2i", p -> new Argon2SecretKeyFactorySpi.Argon2i());
+    t.add("SecretKeyFactory", "Argon2d", p -> new Argon2SecretKeyFactorySpi.Argon2d());
 
     // --- BIP32 hierarchical deterministic keys ---
 
@@ -114,5 +141,10 @@ public final class ClavisProvider extends Provider {
     t.add("KeyStore", "ClavisPKCS11", p -> new ClavisPkcs11KeyStore(token));
 
     t.registerAll();
+  }
+
+  /** An OID, its {@code OID.} form, and a name: the aliases of a fixed-size algorithm. */
+  private static List<String> oidAliases(String oid, String name) {
+    return List.of(oid, "OID." + oid, name);
   }
 }

@@ -99,27 +99,88 @@ final class HashChainedAuditLog implements AuditLog {
           ch.write(buf);
         }
         ch.force(false);
+        cachedSize = ch.size();
+        cachedHead = new Head(seq, prev);
       } catch (IOException e) {
+        cachedSize = -1;
         throw new KeyringException("cannot append to the audit log " + file + ": " + e.getMessage(), e);
       }
     }
     return new Head(seq, prev);
   }
 
-  /** @return the head as found at the end of the log (not verified) */
+  private long cachedSize = -1;
+  private Head cachedHead;
+
+  /** @return the head as found at the end of the log (not verified); reads only the last line */
   private Head tail() {
-    List<String> lines = lines();
-    if (lines.isEmpty()) {
+    String last;
+    if (file == null) {
+      last = memory.isEmpty() ? null : memory.get(memory.size() - 1);
+    } else {
+      long size;
+      try {
+        size = Files.exists(file) ? Files.size(file) : 0;
+      } catch (IOException e) {
+        throw new KeyringException("cannot read the audit log " + file + ": " + e.getMessage(), e);
+      }
+      if (size == cachedSize && cachedHead != null) {
+        return cachedHead;
+      }
+      last = lastLine(size);
+    }
+    if (last == null) {
       return new Head(0, new byte[32]);
     }
-    String last = lines.get(lines.size() - 1);
     int m = last.lastIndexOf(MAC_MEMBER);
     if (m < 0) {
       throw new KeyringException("the audit log ends with a damaged record; run 'clavis audit --verify'");
     }
     String body = last.substring(0, m) + "}";
-    Map<String, Object> o = Json.parseObject(body);
-    return new Head(((Number) o.get("seq")).longValue(), sha256(body.getBytes(StandardCharsets.UTF_8)));
+    try {
+      Map<String, Object> o = Json.parseObject(body);
+      return new Head(((Number) o.get("seq")).longValue(), sha256(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+      throw new KeyringException("the audit log ends with a damaged record; run 'clavis audit --verify'");
+    }
+  }
+
+  /** Reads the file backwards from its end to the start of its last non-empty line. */
+  private String lastLine(long size) {
+    if (size == 0) {
+      return null;
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      int chunk = 4096;
+      byte[] acc = new byte[0];
+      long pos = size;
+      while (pos > 0) {
+        int n = (int) Math.min(chunk, pos);
+        pos -= n;
+        ByteBuffer b = ByteBuffer.allocate(n);
+        ch.read(b, pos);
+        byte[] joined = new byte[n + acc.length];
+        System.arraycopy(b.array(), 0, joined, 0, n);
+        System.arraycopy(acc, 0, joined, n, acc.length);
+        acc = joined;
+        int end = acc.length;
+        while (end > 0 && acc[end - 1] == '\n') {
+          end--;
+        }
+        for (int i = end - 1; i >= 0; i--) {
+          if (acc[i] == '\n') {
+            return new String(acc, i + 1, end - i - 1, StandardCharsets.UTF_8);
+          }
+        }
+        if (pos == 0) {
+          return end == 0 ? null : new String(acc, 0, end, StandardCharsets.UTF_8);
+        }
+        chunk = Math.min(chunk * 2, 1 << 20);
+      }
+      return null;
+    } catch (IOException e) {
+      throw new KeyringException("cannot read the audit log " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private List<String> lines() {

@@ -67,7 +67,12 @@ public final class KeyringEngine implements Keyring {
   private static final class Counter {
     long next;
     long end;
+    long block = USAGE_BLOCK;
+    long reservedAt;
   }
+
+  /** Blocks grow up to this size while a version is used fast: at most one write a second or so. */
+  static final long MAX_USAGE_BLOCK = 1L << 20;
 
   private final KeyBackend backend;
   private final Clock clock;
@@ -315,6 +320,9 @@ public final class KeyringEngine implements Keyring {
     KeyRef ref = KeyRef.of(name, n);
     boolean exportable = policy.exportable();
     if (material == null) {
+      if (alg == KeyAlgorithm.SECRET) {
+        throw new IllegalArgumentException("Clavis does not generate SECRET material: import it");
+      }
       d.changes.generate(ref, alg, exportable);
     } else {
       d.changes.importMaterial(ref, alg, material, exportable);
@@ -326,7 +334,11 @@ public final class KeyringEngine implements Keyring {
   }
 
   private static void checkMaterial(KeyAlgorithm alg, byte[] material) {
-    if (material.length * 8 != alg.bits()) {
+    if (alg == KeyAlgorithm.SECRET && !alg.acceptsLength(material.length)) {
+      throw new IllegalArgumentException("a SECRET is 1 to " + KeyAlgorithm.MAX_SECRET_BYTES + " bytes, got "
+          + material.length);
+    }
+    if (!alg.acceptsLength(material.length)) {
       throw new IllegalArgumentException("an " + alg + " key is " + alg.bits() / 8 + " bytes, got "
           + material.length + " bytes");
     }
@@ -381,6 +393,27 @@ public final class KeyringEngine implements Keyring {
     } finally {
       Arrays.fill(copy, (byte) 0);
     }
+  }
+
+  @Override
+  public void importKeys(Map<String, byte[]> materials, KeyAlgorithm algorithm, KeyPolicy policy) {
+    for (Map.Entry<String, byte[]> e : materials.entrySet()) {
+      KeyRef.of(e.getKey());
+      checkMaterial(algorithm, e.getValue());
+    }
+    write(d -> {
+      for (Map.Entry<String, byte[]> e : materials.entrySet()) {
+        String name = e.getKey();
+        if (d.find(name) != null) {
+          throw new KeyringException("key " + name + " already exists; nothing was imported");
+        }
+        VersionRecord v = newVersion(d, null, name, algorithm, policy, KeyState.ACTIVE,
+            KeyVersionInfo.Origin.IMPORTED, e.getValue());
+        d.put(new KeyRecord(name, algorithm, policy, List.of(v), 1, false));
+        d.event("import", name + "#1", Map.of("algorithm", algorithm.name(), "origin", "IMPORTED"));
+      }
+      return null;
+    });
   }
 
   private KeyRecord rotateInDraft(Draft d, KeyRecord k, byte[] material, String reason, String action) {
@@ -661,6 +694,18 @@ public final class KeyringEngine implements Keyring {
     return out;
   }
 
+  /**
+   * @return whether {@code ref} names a listed key (not scheduled for destruction as a whole), or
+   *     an existing version of any key; cheap, for the KeyStore's alias checks
+   */
+  public boolean exists(KeyRef ref) {
+    KeyRecord k = current().keys().get(ref.name());
+    if (k == null) {
+      return false;
+    }
+    return ref.version().isPresent() ? k.version(ref.version().getAsInt()) != null : !k.deleted();
+  }
+
   @Override
   public Optional<KeyInfo> find(String name) {
     KeyRecord k = current().keys().get(name);
@@ -712,7 +757,7 @@ public final class KeyringEngine implements Keyring {
   }
 
   private static long effectiveLimit(VersionRecord v) {
-    long gcm = v.algorithm() == KeyAlgorithm.HMAC_SHA256 ? Long.MAX_VALUE : GCM_INVOCATION_LIMIT;
+    long gcm = v.algorithm().isAes() ? GCM_INVOCATION_LIMIT : Long.MAX_VALUE;
     return v.usageLimit() > 0 ? Math.min(v.usageLimit(), gcm) : gcm;
   }
 
@@ -793,6 +838,13 @@ public final class KeyringEngine implements Keyring {
       if (seen.usageReserved() + n > effectiveLimit(seen)) {
         return false;
       }
+      // a block used up within a second doubles the next one: fast users write rarely, and a
+      // crash over-counts by at most one block
+      long t = System.nanoTime();
+      c.block = c.reservedAt != 0 && t - c.reservedAt < 1_000_000_000L ? Math.min(MAX_USAGE_BLOCK, c.block * 2)
+          : USAGE_BLOCK;
+      c.reservedAt = t;
+      long want = Math.max(c.block, 16 * n);
       long[] block = write(d -> {
         KeyRecord k = d.get(vref.name());
         VersionRecord v = k.version(vref.version().getAsInt());
@@ -800,7 +852,8 @@ public final class KeyringEngine implements Keyring {
         if (v.usageReserved() + n > lim) {
           return null;
         }
-        long end = Math.min(lim, v.usageReserved() + Math.max(USAGE_BLOCK, n));
+        // bulk callers (rewrapDataKeys) reserve for several calls ahead, so a write stays rare
+        long end = Math.min(lim, v.usageReserved() + want);
         d.put(k.withVersion(v.withUsageReserved(end)));
         d.event("use", vref.toString(), Map.of("reserved", Long.toString(end),
             "previouslyReserved", Long.toString(v.usageReserved())));
@@ -868,6 +921,25 @@ public final class KeyringEngine implements Keyring {
       throw refusal(KeyRef.of(k.name(), p.version()), p.state(), "decrypt, unwrap or verify");
     }
     return out;
+  }
+
+  /**
+   * The raw bytes of a managed KEK for Clavis's KW/KWP cipher, after the lifecycle check: for
+   * wrapping the version {@code ref} resolves to for protection (one use counted, automatic
+   * rotation as for encryption); for unwrapping the exact version, or for a name its newest
+   * version that may still unwrap (RFC 3394 output names no version: use {@code name#N} for data
+   * wrapped under an older one).
+   *
+   * @return a copy; the caller wipes it
+   * @throws KeyUsageException naming key, version and state when the lifecycle refuses
+   * @throws UnsupportedOperationException if the backend keeps material on a token
+   */
+  public byte[] kekBytes(KeyRef ref, boolean wrapping) {
+    if (!algorithmOf(ref.name()).isAes()) {
+      throw new IllegalArgumentException("key " + ref + " is " + algorithmOf(ref.name()) + ", not an AES KEK");
+    }
+    Use u = wrapping ? protect(ref, 1) : unprotectCandidates(ref).get(0);
+    return u.material().rawForInProcessCrypto();
   }
 
   /** @return the key's algorithm; throws {@link UnknownKeyException} */
@@ -973,8 +1045,8 @@ public final class KeyringEngine implements Keyring {
     if (bits != 128 && bits != 192 && bits != 256) {
       throw new IllegalArgumentException("data keys are 128, 192 or 256 bits, got " + bits);
     }
-    if (algorithmOf(kekName) == KeyAlgorithm.HMAC_SHA256) {
-      throw new IllegalArgumentException("key " + kekName + " is an HMAC key and cannot wrap data keys");
+    if (!algorithmOf(kekName).isAes()) {
+      throw new IllegalArgumentException("key " + kekName + " is " + algorithmOf(kekName) + " and cannot wrap data keys");
     }
     Use u = protect(KeyRef.of(kekName), 1);
     byte[] dek = new byte[bits / 8];

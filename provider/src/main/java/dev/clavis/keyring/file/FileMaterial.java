@@ -38,7 +38,7 @@ final class FileMaterial implements KeyMaterial {
     this.algorithm = algorithm;
     this.exportable = exportable;
     this.raw = raw.clone();
-    this.key = new SecretKeySpec(raw, algorithm.jcaName());
+    this.key = new SecretKeySpec(raw, algorithm == KeyAlgorithm.SECRET ? "RAW" : algorithm.jcaName());
   }
 
   static Cipher cipher(String transformation) throws GeneralSecurityException {
@@ -56,8 +56,8 @@ final class FileMaterial implements KeyMaterial {
   }
 
   private void requireAes() throws InvalidKeyException {
-    if (algorithm == KeyAlgorithm.HMAC_SHA256) {
-      throw new InvalidKeyException("key " + ref + " is an HMAC-SHA256 key, not an AES key");
+    if (!algorithm.isAes()) {
+      throw new InvalidKeyException("key " + ref + " is " + algorithm + ", not an AES key");
     }
   }
 
@@ -114,7 +114,7 @@ final class FileMaterial implements KeyMaterial {
   @Override
   public MacOperation startHmac() throws GeneralSecurityException {
     if (algorithm != KeyAlgorithm.HMAC_SHA256) {
-      throw new InvalidKeyException("key " + ref + " is an AES key, not an HMAC-SHA256 key");
+      throw new InvalidKeyException("key " + ref + " is " + algorithm + ", not an HMAC-SHA256 key");
     }
     Mac m = SUNJCE != null ? Mac.getInstance("HmacSHA256", SUNJCE) : Mac.getInstance("HmacSHA256");
     m.init(key);
@@ -165,6 +165,11 @@ final class FileMaterial implements KeyMaterial {
     if (!exportable) {
       throw new UnsupportedOperationException("key " + ref + " was not created exportable");
     }
+    return raw.clone();
+  }
+
+  @Override
+  public byte[] rawForInProcessCrypto() {
     return raw.clone();
   }
 

@@ -102,6 +102,20 @@ public interface KeyMaterial {
    */
   byte[] exportRaw();
 
+  /**
+   * Hands the raw material to another part of Clavis in this process, for algorithms the backend
+   * does not offer as operations (RFC 3394 KW, with a managed KEK). The engine calls it only after
+   * the lifecycle check; it is not export: the bytes never leave Clavis. A backend whose material
+   * cannot leave it (a token) keeps the default, and such KEKs work only through
+   * {@link #wrapKwp}/{@link #unwrapKwp}.
+   *
+   * @return a copy of the raw key; the caller wipes it
+   * @throws UnsupportedOperationException if the material cannot leave the backend
+   */
+  default byte[] rawForInProcessCrypto() {
+    throw new UnsupportedOperationException("the material of " + ref() + " cannot leave its backend");
+  }
+
   /** One AEAD operation, used like {@link javax.crypto.Cipher} between {@code init} and {@code doFinal}. */
   interface AeadOperation {
     /** Adds associated data; only before the first {@link #update}. */

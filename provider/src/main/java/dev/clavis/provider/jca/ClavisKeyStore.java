@@ -49,7 +49,9 @@ import javax.crypto.SecretKey;
  *       {@code store(stream, pw)} writes it out (keytool); {@code load(null, null)} starts empty.
  *   <li>Aliases are key names; {@code name#N} addresses version N. {@code getKey} returns a
  *       {@link ManagedKey} handle (the password argument is not used: the store has one password).
- *   <li>{@code setKeyEntry}/{@code setEntry} with an AES or HmacSHA256 secret key creates version 1
+ *   <li>{@code setKeyEntry}/{@code setEntry} with an AES or HmacSHA256 secret key (any other
+ *       secret, such as keytool's {@code -importpass} password, is kept as an opaque
+ *       {@link KeyAlgorithm#SECRET}) creates version 1
  *       {@code ACTIVE} under a new name, and rotates an existing name (the key becomes the new
  *       primary, the old one {@code DEPRECATED}).
  *   <li>{@code deleteEntry} schedules destruction after the key's deletion window; the name
@@ -141,9 +143,8 @@ public final class ClavisKeyStore extends KeyStoreSpi {
       throw wrongPassword(e);
     } catch (KeyringException e) {
       throw new IOException(e.getMessage(), e);
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
     }
+    // the bytes stay: they are the encrypted records, decrypted lazily on first use
   }
 
   @Override
@@ -188,21 +189,14 @@ public final class ClavisKeyStore extends KeyStoreSpi {
     if (ref == null) {
       return Optional.empty();
     }
-    Optional<KeyInfo> k = ring().find(ref.name());
-    if (k.isEmpty()) {
-      return k;
-    }
-    if (ref.version().isPresent()) {
-      return k.get().version(ref.version().getAsInt()).isPresent() ? k : Optional.empty();
-    }
-    // a name scheduled for destruction leaves aliases() at once
-    return ring().names().contains(ref.name()) ? k : Optional.empty();
+    // a name scheduled for destruction leaves aliases() at once; its versions stay addressable
+    return ring().exists(ref) ? ring().find(ref.name()) : Optional.empty();
   }
 
   @Override
   public Key engineGetKey(String alias, char[] password) throws NoSuchAlgorithmException, UnrecoverableKeyException {
     KeyRef ref = parse(alias);
-    if (visible(ref).isEmpty()) {
+    if (ref == null || !ring().exists(ref)) {
       return null;
     }
     try {
@@ -331,13 +325,14 @@ public final class ClavisKeyStore extends KeyStoreSpi {
         default: throw new KeyStoreException("AES keys are 16, 24 or 32 bytes, got " + length);
       }
     }
-    if ("HmacSHA256".equalsIgnoreCase(jca)) {
-      if (length != 32) {
-        throw new KeyStoreException("managed HmacSHA256 keys are 256 bits, got " + length * 8);
-      }
+    if ("HmacSHA256".equalsIgnoreCase(jca) && length == 32) {
       return KeyAlgorithm.HMAC_SHA256;
     }
-    throw new KeyStoreException("the Clavis key store holds AES and HmacSHA256 keys, not " + jca);
+    // keytool -importpass (PBE), other algorithms and sizes: kept as an opaque secret
+    if (!KeyAlgorithm.SECRET.acceptsLength(length)) {
+      throw new KeyStoreException("secrets are 1 to " + KeyAlgorithm.MAX_SECRET_BYTES + " bytes, got " + length);
+    }
+    return KeyAlgorithm.SECRET;
   }
 
   @Override
@@ -381,7 +376,8 @@ public final class ClavisKeyStore extends KeyStoreSpi {
 
   @Override
   public boolean engineContainsAlias(String alias) {
-    return visible(parse(alias)).isPresent();
+    KeyRef ref = parse(alias);
+    return ref != null && ring().exists(ref);
   }
 
   @Override

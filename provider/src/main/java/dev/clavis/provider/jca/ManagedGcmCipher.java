@@ -136,8 +136,8 @@ public final class ManagedGcmCipher extends CipherSpi {
   protected void engineInit(int opmode, Key k, AlgorithmParameterSpec params, SecureRandom random)
       throws InvalidKeyException, InvalidAlgorithmParameterException {
     ManagedKey mk = ManagedKeys.managed(k, "AES/GCM/NoPadding");
-    if (mk.keyAlgorithm() == dev.clavis.keyring.KeyAlgorithm.HMAC_SHA256) {
-      throw new InvalidKeyException("key " + mk.ref() + " is an HMAC key, not an AES key");
+    if (!mk.keyAlgorithm().isAes()) {
+      throw new InvalidKeyException("key " + mk.ref() + " is " + mk.keyAlgorithm() + ", not an AES key");
     }
     KeyringEngine engine = ManagedKeys.engine(mk);
     if (params != null && !(params instanceof GCMParameterSpec)) {

@@ -1,6 +1,5 @@
 package dev.clavis.provider.jca;
 
-import dev.clavis.keyring.KeyUsageException;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.ManagedKey;
 import dev.clavis.keyring.engine.KeyringEngine;
@@ -37,7 +36,17 @@ final class ManagedKeys {
     return ike;
   }
 
-  static boolean isRefusal(KeyringException e) {
-    return e instanceof KeyUsageException;
+  /** The KEK bytes of a managed key for KW/KWP, lifecycle checked; the caller wipes them. */
+  static byte[] kekBytes(ManagedKey mk, boolean wrapping) throws InvalidKeyException {
+    if (mk.isDestroyed()) {
+      throw new InvalidKeyException("this handle to " + mk.ref() + " was destroyed");
+    }
+    try {
+      return engine(mk).kekBytes(mk.ref(), wrapping);
+    } catch (KeyringException e) {
+      throw invalid(e);
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      throw new InvalidKeyException(e.getMessage(), e);
+    }
   }
 }
