@@ -2,6 +2,10 @@ package dev.clavis.bench;
 
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
+import dev.clavis.pkcs11.CKA;
+import dev.clavis.pkcs11.CKO;
+import dev.clavis.pkcs11.Pkcs11Token;
+import dev.clavis.pkcs11.Template;
 import java.security.Key;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +35,8 @@ import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class Pkcs11GcmBench {
 
-  @Param({"clavis", "sunpkcs11", "iaik"})
+  /** {@code clavis}: managed Cipher (lifecycle, usage count); {@code clavis-binding}: the JNA binding alone. */
+  @Param({"clavis", "clavis-binding", "sunpkcs11", "iaik"})
   public String impl;
 
   private final SecureRandom random = new SecureRandom();
@@ -40,15 +45,22 @@ public class Pkcs11GcmBench {
   private Key key;
   private Session iaik;
   private long iaikKey;
+  private Pkcs11Token token;
+  private long handle;
 
   @Setup
   public void setUp() throws Exception {
-    SoftHsmBenchToken t = SoftHsmBenchToken.get();
+    SoftHsmBenchToken t = SoftHsmBenchToken.get("ops");
     t.ensureKey("bench-gcm", KeyAlgorithm.AES_256);
     switch (impl) {
       case "clavis":
         key = t.ring.handle(KeyRef.of("bench-gcm"));
         cipher = Cipher.getInstance("AES/GCM/NoPadding", t.clavis);
+        break;
+      case "clavis-binding":
+        token = t.rawToken;
+        handle = token.call(s -> s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY)
+            .string(CKA.LABEL, "bench-gcm#1").build())[0]);
         break;
       case "sunpkcs11":
         key = t.sunKeyStore().getKey("bench-gcm#1", null);
@@ -76,6 +88,11 @@ public class Pkcs11GcmBench {
       case "clavis":
         cipher.init(Cipher.ENCRYPT_MODE, key); // Clavis draws the 12-byte IV
         return cipher.doFinal(data);
+      case "clavis-binding": {
+        byte[] iv = new byte[12];
+        random.nextBytes(iv);
+        return token.call(s -> s.encrypt(dev.clavis.pkcs11.Mechanism.gcm(iv, null, 128), handle, data));
+      }
       case "sunpkcs11": {
         byte[] iv = new byte[12];
         random.nextBytes(iv);

@@ -36,7 +36,7 @@ public class Pkcs11GetKeyBench {
 
   @Setup
   public void setUp() throws Exception {
-    SoftHsmBenchToken t = SoftHsmBenchToken.get();
+    SoftHsmBenchToken t = SoftHsmBenchToken.get("keys1000");
     synchronized (SoftHsmBenchToken.class) {
       for (int i = 0; i < KEYS; i++) {
         t.ensureKey("k" + i, KeyAlgorithm.AES_256);

@@ -47,7 +47,7 @@ public class Pkcs11KeyGenBench {
 
   @Setup
   public void setUp() throws Exception {
-    t = SoftHsmBenchToken.get();
+    t = SoftHsmBenchToken.get("ops");
     if (impl.equals("sunpkcs11")) {
       t.sunKeyStore(); // logs SunPKCS11 in
       sunGen = KeyGenerator.getInstance("AES", t.sun);

@@ -50,7 +50,7 @@ public class Pkcs11WrapBench {
 
   @Setup
   public void setUp() throws Exception {
-    t = SoftHsmBenchToken.get();
+    t = SoftHsmBenchToken.get("ops");
     t.ensureKey("bench-kek", KeyAlgorithm.AES_256);
     if (impl.equals("clavis")) {
       wrap = t.ring.backend().keyWrap();

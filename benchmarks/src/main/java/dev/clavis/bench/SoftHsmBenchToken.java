@@ -41,6 +41,7 @@ public final class SoftHsmBenchToken {
   }
 
   private static SoftHsmBenchToken instance;
+  private static String instanceDir;
 
   final Pkcs11Config config;
   final TokenKeyring ring;
@@ -50,10 +51,12 @@ public final class SoftHsmBenchToken {
   final KeyStore sunKeyStore;
   final Token iaikToken;
 
-  private SoftHsmBenchToken() throws Exception {
-    // One token directory reused across JMH forks and runs: setting up 1,000 keys takes minutes.
-    Path dir = Path.of(System.getProperty("clavis.bench.tokendir",
-        Path.of(System.getProperty("java.io.tmpdir"), "clavis-bench-softhsm").toString()));
+  private SoftHsmBenchToken(String name) throws Exception {
+    // One token directory per kind, reused across JMH forks and runs: setting up 1,000 keys takes
+    // minutes, and SoftHSM2 slows down every write as a token fills, so the operation benchmarks
+    // get a token of their own.
+    Path dir = Path.of(System.getProperty("clavis.bench.tokendir", System.getProperty("java.io.tmpdir")),
+        "clavis-bench-softhsm-" + name);
     Path tokens = Files.createDirectories(dir.resolve("tokens"));
     Path conf = dir.resolve("softhsm2.conf");
     Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
@@ -97,10 +100,16 @@ public final class SoftHsmBenchToken {
     iaikToken = found;
   }
 
-  /** @return the token of this JVM, made on first use */
-  static synchronized SoftHsmBenchToken get() throws Exception {
+  /**
+   * @param name which token: {@code ops} for the operation benchmarks, {@code keys1000} for getKey
+   * @return the token of this JVM, made on first use (SoftHSM2 is configured once per process)
+   */
+  static synchronized SoftHsmBenchToken get(String name) throws Exception {
     if (instance == null) {
-      instance = new SoftHsmBenchToken();
+      instance = new SoftHsmBenchToken(name);
+      instanceDir = name;
+    } else if (!instanceDir.equals(name)) {
+      throw new IllegalStateException("this JVM already uses token " + instanceDir + "; run with forks (-f 1)");
     }
     return instance;
   }
