@@ -69,7 +69,20 @@ public final class KeyringEngine implements Keyring {
     long end;
     long block = USAGE_BLOCK;
     long reservedAt;
+
+    synchronized boolean tryTakeLocal(long n) {
+      if (end - next >= n) {
+        next += n;
+        return true;
+      }
+      return false;
+    }
   }
+
+  /** What the last successful protect of a reference resolved to, valid while its key record is unchanged. */
+  private record Hot(KeyRecord rec, KeyRef vref, Counter counter, KeyMaterial material, long notAfter) {}
+
+  private final ConcurrentHashMap<KeyRef, Hot> hot = new ConcurrentHashMap<>();
 
   /** Blocks grow up to this size while a version is used fast: at most one write a second or so. */
   static final long MAX_USAGE_BLOCK = 1L << 20;
@@ -778,6 +791,12 @@ public final class KeyringEngine implements Keyring {
     for (int attempt = 0; attempt < 4; attempt++) {
       State s = current();
       KeyRecord k = key(s, ref.name());
+      // fast path: the same immutable record as last time (so the same state), not yet due, and
+      // uses left in this process's reserved block
+      Hot h = hot.get(ref);
+      if (h != null && h.rec == k && clock.millis() < h.notAfter && h.counter.tryTakeLocal(uses)) {
+        return new Use(h.vref, h.material);
+      }
       if (k.deleted() && ref.version().isEmpty()) {
         throw new KeyUsageException(KeyRef.of(k.name(), k.versions().size()), k.latestState(),
             "key " + ref.name() + " is scheduled for destruction or destroyed: it may not encrypt");
@@ -804,7 +823,13 @@ public final class KeyringEngine implements Keyring {
             ? "reached the GCM limit of 2^32 invocations (NIST SP 800-38D §8.3)"
             : "reached its usage limit of " + lim;
       } else {
-        return new Use(vref, material(vref, v.state()));
+        KeyMaterial m = material(vref, v.state());
+        long notAfter = v.expires() == null ? Long.MAX_VALUE : v.expires().toEpochMilli();
+        if (ref.version().isEmpty() && k.policy().rotationPeriod().isPresent() && v.activated() != null) {
+          notAfter = Math.min(notAfter, v.activated().plus(k.policy().rotationPeriod().get()).toEpochMilli());
+        }
+        hot.put(ref, new Hot(k, vref, counters.get(vref), m, notAfter));
+        return new Use(vref, m);
       }
       if (ref.version().isEmpty() && k.policy().autoRotate() && v.state() == KeyState.ACTIVE) {
         autoRotate(k.name(), v.version(), due);

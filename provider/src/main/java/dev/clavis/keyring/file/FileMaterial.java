@@ -69,8 +69,7 @@ final class FileMaterial implements KeyMaterial {
     if (c == null) {
       c = cipher("AES/GCM/NoPadding");
     }
-    c.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, new SecretKeySpec(raw, "AES"),
-        new GCMParameterSpec(tagBits, iv));
+    c.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, key, new GCMParameterSpec(tagBits, iv));
     return new GcmOp(c);
   }
 
