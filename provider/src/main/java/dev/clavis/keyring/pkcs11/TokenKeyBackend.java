@@ -390,13 +390,15 @@ public final class TokenKeyBackend implements KeyBackend {
   }
 
   private static Template.Builder keyTemplate(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
+    boolean aes = alg.isAes();
     boolean hmac = alg == KeyAlgorithm.HMAC_SHA256;
+    // An opaque SECRET is stored only: no mechanism may use it.
     return Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY)
-        .ulong(CKA.KEY_TYPE, hmac ? CKK.GENERIC_SECRET : CKK.AES)
+        .ulong(CKA.KEY_TYPE, aes ? CKK.AES : CKK.GENERIC_SECRET)
         .bool(CKA.TOKEN, true).bool(CKA.PRIVATE, true).bool(CKA.MODIFIABLE, true)
         .bool(CKA.SENSITIVE, !exportable).bool(CKA.EXTRACTABLE, exportable)
         .string(CKA.LABEL, ref.toString()).bytes(CKA.ID, id(ref, alg))
-        .bool(CKA.ENCRYPT, !hmac).bool(CKA.DECRYPT, !hmac).bool(CKA.WRAP, !hmac).bool(CKA.UNWRAP, !hmac)
+        .bool(CKA.ENCRYPT, aes).bool(CKA.DECRYPT, aes).bool(CKA.WRAP, aes).bool(CKA.UNWRAP, aes)
         .bool(CKA.SIGN, hmac).bool(CKA.VERIFY, hmac).bool(CKA.DERIVE, false);
   }
 
@@ -409,8 +411,10 @@ public final class TokenKeyBackend implements KeyBackend {
   }
 
   private TokenKeyMaterial importKey(KeyRef ref, KeyAlgorithm alg, byte[] material, boolean exportable) {
-    if (material.length * 8 != alg.bits()) {
-      throw new IllegalArgumentException("an " + alg + " key is " + alg.bits() / 8 + " bytes, got " + material.length);
+    if (!alg.acceptsLength(material.length)) {
+      throw new IllegalArgumentException(alg == KeyAlgorithm.SECRET
+          ? "a SECRET is 1 to " + KeyAlgorithm.MAX_SECRET_BYTES + " bytes, got " + material.length
+          : "an " + alg + " key is " + alg.bits() / 8 + " bytes, got " + material.length);
     }
     Template t = keyTemplate(ref, alg, exportable).bytes(CKA.VALUE, material).build();
     try {
@@ -592,8 +596,8 @@ public final class TokenKeyBackend implements KeyBackend {
    */
   void enforce(KeyRef version, KeyState state) {
     TokenKeyMaterial m = index.get(version);
-    if (m == null) {
-      return;
+    if (m == null || m.algorithm() == KeyAlgorithm.SECRET) {
+      return; // a SECRET has no usage attributes to switch
     }
     int want = (state.allowsProtect() ? USE_PROTECT : 0) | (state.allowsUnprotect() ? USE_UNPROTECT : 0);
     if (m.usage == want) {
