@@ -119,9 +119,15 @@ public final class Pkcs11Module {
 
   /** {@code C_Finalize}, if Clavis initialized this module; later calls fail. Used at JVM exit. */
   void finalizeModule() {
-    if (ownsInitialization && !finalized) {
-      finalized = true;
-      ck.C_Finalize(null);
+    // Waits for calls in flight: finalizing under a running call crashes some modules.
+    callLock.writeLock().lock();
+    try {
+      if (ownsInitialization && !finalized) {
+        finalized = true;
+        ck.C_Finalize(null);
+      }
+    } finally {
+      callLock.writeLock().unlock();
     }
   }
 

@@ -79,6 +79,8 @@ public final class TokenKeyBackend implements KeyBackend {
   private volatile long headHandle = -1;
   private volatile long headEpoch = -1;
   private volatile Snapshot cached = new Snapshot(0, new byte[0]);
+  /** The metadata object of {@link #cached}: {generation, handle, epoch}, to skip a search at commit. */
+  private volatile long[] cachedDoc = {-1, -1, -1};
   private volatile boolean closed;
 
   private TokenKeyBackend(Pkcs11Token token, TokenKeyWrap keyWrap) {
@@ -197,6 +199,7 @@ public final class TokenKeyBackend implements KeyBackend {
       throw new KeyringException("the keyring metadata of generation " + g + " is " + (docs.length == 0
           ? "missing" : "duplicated") + " on " + describe() + "; the token was changed outside Clavis");
     }
+    cachedDoc = new long[] {g, docs[0], token.sessions().epoch()};
     return s.getAttributes(docs[0], CKA.VALUE).bytes(CKA.VALUE)
         .orElseThrow(() -> new KeyringException("the keyring metadata on " + describe() + " cannot be read"));
   }
@@ -257,12 +260,27 @@ public final class TokenKeyBackend implements KeyBackend {
         } else {
           // The commit point: the head names the new generation.
           s.setAttributes(headHandle, Template.builder().string(CKA.LABEL, headLabel(next)).build());
-          for (long old : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
-              .bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
-              .string(CKA.LABEL, metadataLabel(latest.generation())).build())) {
-            s.destroyObject(old);
+          long[] known = cachedDoc;
+          boolean destroyed = false;
+          if (known[0] == latest.generation() && known[2] == token.sessions().epoch()) {
+            try {
+              s.destroyObject(known[1]);
+              destroyed = true;
+            } catch (Pkcs11Exception e) {
+              if (!e.isHandleStale()) {
+                throw e;
+              }
+            }
+          }
+          if (!destroyed) {
+            for (long old : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
+                .bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
+                .string(CKA.LABEL, metadataLabel(latest.generation())).build())) {
+              s.destroyObject(old);
+            }
           }
         }
+        cachedDoc = new long[] {next, doc, token.sessions().epoch()};
         return null;
       });
     } catch (RuntimeException e) {
@@ -372,13 +390,15 @@ public final class TokenKeyBackend implements KeyBackend {
   }
 
   private static Template.Builder keyTemplate(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
+    boolean aes = alg.isAes();
     boolean hmac = alg == KeyAlgorithm.HMAC_SHA256;
+    // An opaque SECRET is stored only: no mechanism may use it.
     return Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY)
-        .ulong(CKA.KEY_TYPE, hmac ? CKK.GENERIC_SECRET : CKK.AES)
+        .ulong(CKA.KEY_TYPE, aes ? CKK.AES : CKK.GENERIC_SECRET)
         .bool(CKA.TOKEN, true).bool(CKA.PRIVATE, true).bool(CKA.MODIFIABLE, true)
         .bool(CKA.SENSITIVE, !exportable).bool(CKA.EXTRACTABLE, exportable)
         .string(CKA.LABEL, ref.toString()).bytes(CKA.ID, id(ref, alg))
-        .bool(CKA.ENCRYPT, !hmac).bool(CKA.DECRYPT, !hmac).bool(CKA.WRAP, !hmac).bool(CKA.UNWRAP, !hmac)
+        .bool(CKA.ENCRYPT, aes).bool(CKA.DECRYPT, aes).bool(CKA.WRAP, aes).bool(CKA.UNWRAP, aes)
         .bool(CKA.SIGN, hmac).bool(CKA.VERIFY, hmac).bool(CKA.DERIVE, false);
   }
 
@@ -391,8 +411,10 @@ public final class TokenKeyBackend implements KeyBackend {
   }
 
   private TokenKeyMaterial importKey(KeyRef ref, KeyAlgorithm alg, byte[] material, boolean exportable) {
-    if (material.length * 8 != alg.bits()) {
-      throw new IllegalArgumentException("an " + alg + " key is " + alg.bits() / 8 + " bytes, got " + material.length);
+    if (!alg.acceptsLength(material.length)) {
+      throw new IllegalArgumentException(alg == KeyAlgorithm.SECRET
+          ? "a SECRET is 1 to " + KeyAlgorithm.MAX_SECRET_BYTES + " bytes, got " + material.length
+          : "an " + alg + " key is " + alg.bits() / 8 + " bytes, got " + material.length);
     }
     Template t = keyTemplate(ref, alg, exportable).bytes(CKA.VALUE, material).build();
     try {
@@ -461,7 +483,8 @@ public final class TokenKeyBackend implements KeyBackend {
       Map<KeyRef, Object[]> found = token.call(s -> {
         Map<KeyRef, Object[]> out = new HashMap<>();
         for (long h : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true).build())) {
-          AttributeValues v = s.getAttributes(h, CKA.ID, CKA.SENSITIVE);
+          AttributeValues v = s.getAttributes(h, CKA.ID, CKA.SENSITIVE, CKA.ENCRYPT, CKA.WRAP, CKA.DECRYPT,
+              CKA.UNWRAP, CKA.SIGN, CKA.VERIFY);
           String id = v.string(CKA.ID).orElse("");
           int semi = id.lastIndexOf(';');
           if (!id.startsWith(ID_PREFIX) || semi < 0) {
@@ -478,7 +501,7 @@ public final class TokenKeyBackend implements KeyBackend {
           if (ref.version().isEmpty()) {
             continue;
           }
-          out.put(ref, new Object[] {h, alg, v.bool(CKA.SENSITIVE).orElse(true)});
+          out.put(ref, new Object[] {h, alg, v.bool(CKA.SENSITIVE).orElse(true), usageOf(v, alg)});
         }
         return out;
       });
@@ -486,15 +509,35 @@ public final class TokenKeyBackend implements KeyBackend {
       found.forEach((ref, x) -> {
         TokenKeyMaterial m = index.get(ref);
         if (m == null) {
-          index.put(ref, new TokenKeyMaterial(this, ref, (KeyAlgorithm) x[1], !(Boolean) x[2], (Long) x[0], epoch));
+          m = new TokenKeyMaterial(this, ref, (KeyAlgorithm) x[1], !(Boolean) x[2], (Long) x[0], epoch);
+          index.put(ref, m);
         } else {
           m.handle = (Long) x[0];
           m.epoch = epoch;
         }
+        m.usage = (Integer) x[3];
       });
       indexEpoch = epoch;
       indexGeneration = generation;
     }
+  }
+
+  /**
+   * The usage bits a key's attributes grant now, so {@link #enforce} writes only what differs;
+   * -1 when the attributes are in no combination Clavis sets (another client changed them).
+   */
+  private static int usageOf(AttributeValues v, KeyAlgorithm alg) {
+    if (alg == KeyAlgorithm.HMAC_SHA256) {
+      boolean sign = v.bool(CKA.SIGN).orElse(false);
+      boolean verify = v.bool(CKA.VERIFY).orElse(false);
+      return (sign ? USE_PROTECT : 0) | (verify ? USE_UNPROTECT : 0);
+    }
+    boolean enc = v.bool(CKA.ENCRYPT).orElse(false);
+    boolean dec = v.bool(CKA.DECRYPT).orElse(false);
+    if (enc != v.bool(CKA.WRAP).orElse(false) || dec != v.bool(CKA.UNWRAP).orElse(false)) {
+      return -1;
+    }
+    return (enc ? USE_PROTECT : 0) | (dec ? USE_UNPROTECT : 0);
   }
 
   private void rescanQuietly() {
@@ -553,8 +596,8 @@ public final class TokenKeyBackend implements KeyBackend {
    */
   void enforce(KeyRef version, KeyState state) {
     TokenKeyMaterial m = index.get(version);
-    if (m == null) {
-      return;
+    if (m == null || m.algorithm() == KeyAlgorithm.SECRET) {
+      return; // a SECRET has no usage attributes to switch
     }
     int want = (state.allowsProtect() ? USE_PROTECT : 0) | (state.allowsUnprotect() ? USE_UNPROTECT : 0);
     if (m.usage == want) {

@@ -56,8 +56,8 @@ final class TokenKeyMaterial implements KeyMaterial {
 
   @Override
   public AeadOperation startGcm(boolean encrypt, byte[] iv, int tagBits) throws GeneralSecurityException {
-    if (algorithm == KeyAlgorithm.HMAC_SHA256) {
-      throw new InvalidKeyException(ref + " is an HMAC key, not an AES key");
+    if (!algorithm.isAes()) {
+      throw new InvalidKeyException(ref + " is " + algorithm + ", not an AES key");
     }
     if (tagBits < 96 || tagBits > 128 || tagBits % 8 != 0) {
       throw new InvalidKeyException("GCM tag length must be 96 to 128 bits in steps of 8, got " + tagBits);
@@ -68,7 +68,7 @@ final class TokenKeyMaterial implements KeyMaterial {
   @Override
   public MacOperation startHmac() throws GeneralSecurityException {
     if (algorithm != KeyAlgorithm.HMAC_SHA256) {
-      throw new InvalidKeyException(ref + " is an AES key, not an HMAC key");
+      throw new InvalidKeyException(ref + " is " + algorithm + ", not an HMAC key");
     }
     return new TokenHmac();
   }
@@ -105,8 +105,8 @@ final class TokenKeyMaterial implements KeyMaterial {
   }
 
   private void requireAes(String what) throws InvalidKeyException {
-    if (algorithm == KeyAlgorithm.HMAC_SHA256) {
-      throw new InvalidKeyException("cannot " + what + " with " + ref + ": it is an HMAC key");
+    if (!algorithm.isAes()) {
+      throw new InvalidKeyException("cannot " + what + " with " + ref + ": it is " + algorithm + ", not AES");
     }
   }
 

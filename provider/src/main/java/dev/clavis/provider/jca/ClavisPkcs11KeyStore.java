@@ -4,6 +4,7 @@ import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.ManagedKey;
@@ -141,6 +142,12 @@ public final class ClavisPkcs11KeyStore extends KeyStoreSpi {
     }
   }
 
+  /** Every change is already on the token: nothing to write. */
+  @Override
+  public void engineStore(KeyStore.LoadStoreParameter param) throws IOException {
+    ring();
+  }
+
   private static KeyRef parse(String alias) {
     try {
       return KeyRef.parse(alias);
@@ -160,7 +167,24 @@ public final class ClavisPkcs11KeyStore extends KeyStoreSpi {
     if (ref.version().isPresent()) {
       return k.get().version(ref.version().getAsInt()).isPresent() ? k : Optional.empty();
     }
-    return ring().names().contains(ref.name()) ? k : Optional.empty();
+    return scheduledForDestruction(k.get()) ? Optional.empty() : k;
+  }
+
+  /**
+   * A name whose destruction was scheduled leaves {@code aliases()} at once; its versions are then
+   * all pending destruction (or already destroyed). Read from the key itself rather than by
+   * sorting every name, so {@code getKey} stays an in-memory lookup however many keys there are.
+   */
+  private static boolean scheduledForDestruction(KeyInfo k) {
+    boolean pending = false;
+    for (KeyVersionInfo v : k.versions()) {
+      if (v.state() == KeyState.PENDING_DESTRUCTION) {
+        pending = true;
+      } else if (v.state() != KeyState.DESTROYED) {
+        return false;
+      }
+    }
+    return pending;
   }
 
   @Override

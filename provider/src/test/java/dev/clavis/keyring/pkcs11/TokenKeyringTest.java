@@ -246,6 +246,18 @@ class TokenKeyringTest {
   }
 
   @Test
+  void importKey_opaqueSecret_storedWithoutAnyUsage() throws Exception {
+    String n = name("secret");
+    ring.importKey(n, KeyAlgorithm.SECRET, "a password".getBytes(StandardCharsets.UTF_8),
+        KeyPolicy.builder().exportable(true).build());
+    AttributeValues a = attributes(n + "#1");
+    assertFalse(a.bool(CKA.ENCRYPT).orElseThrow());
+    assertFalse(a.bool(CKA.SIGN).orElseThrow());
+    assertFalse(a.bool(CKA.WRAP).orElseThrow());
+    assertArrayEquals("a password".getBytes(StandardCharsets.UTF_8), ring.exportKey(KeyRef.of(n, 1)));
+  }
+
+  @Test
   void keyWrapProbe_recordsTheSoftHsmDeviation() {
     String f = ring.backend().keyWrap().findings();
     assertTrue(f.contains("CKM_AES_KEY_WRAP_PAD"), f);
