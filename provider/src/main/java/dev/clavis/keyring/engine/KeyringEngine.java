@@ -242,8 +242,8 @@ public final class KeyringEngine implements Keyring {
     }
   }
 
-  private static boolean anyDestructionDue(State s) {
-    Instant now = Instant.now();
+  private boolean anyDestructionDue(State s) {
+    Instant now = clock.instant();
     for (KeyRecord k : s.keys().values()) {
       for (VersionRecord v : k.versions()) {
         if (v.state() == KeyState.PENDING_DESTRUCTION && v.destroyAt() != null && !v.destroyAt().isAfter(now)) {
