@@ -1,6 +1,5 @@
 package dev.clavis.cli;
 
-import dev.clavis.keyring.KeyUsageException;
 import dev.clavis.keyring.KeyringException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -108,7 +107,7 @@ public final class Main {
       return "out of memory (run java with a larger -Xmx)";
     }
     String m = t.getMessage();
-    if (t instanceof CliException || t instanceof KeyringException || t instanceof KeyUsageException
+    if (t instanceof CliException || t instanceof KeyringException
         || t instanceof IllegalStateException || t instanceof IllegalArgumentException) {
       if (m != null && !m.isBlank()) {
         return m;

@@ -1,7 +1,6 @@
 package dev.clavis.cli;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -109,8 +108,8 @@ final class CliProcess {
     return t;
   }
 
-  /** @return the class path entries of the provider and its runtime dependencies, for keytool's -providerpath */
+  /** @return the test class path, which holds the provider and its runtime dependencies (keytool's -providerpath) */
   static String classPath() {
-    return String.join(File.pathSeparator, System.getProperty("java.class.path").split(File.pathSeparator));
+    return System.getProperty("java.class.path");
   }
 }
