@@ -6,9 +6,10 @@ module dev.clavis.provider {
 
   exports dev.clavis.provider;
   exports dev.clavis.keyring;
-  exports dev.clavis.hd;
   exports dev.clavis.keyring.store;
+  exports dev.clavis.hd;
   exports dev.clavis.spec;
+  exports dev.clavis.keyring.pkcs11;
 
   provides java.security.Provider with dev.clavis.provider.ClavisProvider;
 }

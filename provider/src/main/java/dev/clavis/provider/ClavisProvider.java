@@ -5,11 +5,21 @@ import dev.clavis.provider.jca.ClavisKeyStore;
 import dev.clavis.provider.jca.ManagedGcmCipher;
 import dev.clavis.provider.jca.ManagedHmac;
 import dev.clavis.provider.jca.SecretKeyGenerator;
+import dev.clavis.provider.jca.Bip32KeyFactorySpi;
 import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
 import dev.clavis.provider.jca.AesBlockCache;
 import dev.clavis.provider.jca.KeyWrapCipherSpi;
 import dev.clavis.provider.jca.Bip32KeyFactorySpi;
+import dev.clavis.pkcs11.Pkcs11Config;
+import dev.clavis.pkcs11.Pkcs11ConfigException;
+import dev.clavis.pkcs11.Pkcs11Exception;
+import dev.clavis.pkcs11.Pkcs11Token;
+import dev.clavis.pkcs11.TokenInfo;
+import dev.clavis.provider.jca.ClavisPkcs11KeyStore;
+import java.nio.file.Path;
+import java.security.InvalidParameterException;
 import java.security.Provider;
+import java.security.ProviderException;
 import java.util.List;
 import java.util.Map;
 
@@ -30,22 +40,56 @@ public final class ClavisProvider extends Provider {
 
   static final String VERSION = "0.1";
 
+  private static final String INFO = "Clavis key management: managed keys, AES key wrap, Argon2, BIP32";
+
+  /** The token a configured provider is bound to; null for the default provider. */
+  private final transient Pkcs11Config token;
+
   /** Creates the provider with its software services and the file-store keystore. */
   public ClavisProvider() {
-    super(NAME, VERSION, "Clavis key management: managed keys, AES key wrap, Argon2, BIP32");
+    super(NAME, VERSION, INFO);
+    this.token = null;
+    registerServices();
+  }
+
+  /** A provider bound to a token; named {@code Clavis-<name>} so it can sit beside the default one. */
+  private ClavisProvider(Pkcs11Config token, String tokenLabel) {
+    super(NAME + "-" + token.name(), VERSION, INFO + "; bound to PKCS#11 token '" + tokenLabel + "'");
+    this.token = token;
     registerServices();
   }
 
   /**
    * Creates a new provider bound to a PKCS#11 token, as {@code SunPKCS11.configure} does.
    *
+   * <p>The module is loaded and the token looked up now, so a bad configuration fails here and
+   * never leaves the application running on another provider; the login happens in
+   * {@code KeyStore.getInstance("ClavisPKCS11", provider).load(null, pin)}.
+   *
    * @param configPath path of a PKCS#11 configuration file (see the README)
-   * @return a new provider instance bound to the configured token
-   * @throws java.security.InvalidParameterException if the configuration is unreadable or invalid
+   * @return a new provider instance bound to the configured token, named {@code Clavis-<name>}
+   * @throws InvalidParameterException if the configuration is unreadable or invalid, or names a
+   *     token that is not there; the message names the file and the problem
+   * @throws ProviderException if the library is missing, is not a PKCS#11 module or fails to initialize
    */
   @Override
   public Provider configure(String configPath) {
-    throw new UnsupportedOperationException("PKCS#11 configuration is not available yet");
+    if (configPath == null) {
+      throw new InvalidParameterException("configure needs the path of a PKCS#11 configuration file");
+    }
+    Pkcs11Config cfg;
+    TokenInfo info;
+    try {
+      cfg = Pkcs11Config.parse(Path.of(configPath));
+      info = Pkcs11Token.locate(cfg);
+    } catch (Pkcs11ConfigException e) {
+      InvalidParameterException ipe = new InvalidParameterException(e.getMessage());
+      ipe.initCause(e);
+      throw ipe;
+    } catch (Pkcs11Exception e) {
+      throw new ProviderException(configPath + ": " + e.getMessage(), e);
+    }
+    return new ClavisProvider(cfg, info.label());
   }
 
   @Override
@@ -95,6 +139,9 @@ public final class ClavisProvider extends Provider {
     t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGenerator.HmacSha256());
     t.add("Cipher", "AES/GCM/NoPadding", p -> new ManagedGcmCipher(), List.of(), managedOnly);
     t.add("Mac", "HmacSHA256", p -> new ManagedHmac(), List.of(), managedOnly);
+
+    // --- PKCS#11 token keystore (bound to the token on a configure()d provider) ---
+    t.add("KeyStore", "ClavisPKCS11", p -> new ClavisPkcs11KeyStore(token));
 
     t.registerAll();
   }

@@ -1,0 +1,107 @@
+package dev.clavis.cli;
+
+import java.io.Console;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Where the store password comes from, in this order: {@code --password-file FILE} (its first
+ * line), the {@code CLAVIS_PASSWORD} environment variable, or a prompt on the terminal without
+ * echo. Never from the command line. Callers wipe the returned array.
+ */
+final class Passwords {
+
+  /** The environment variable holding the store password. */
+  static final String ENV = "CLAVIS_PASSWORD";
+
+  private final String passwordFile;
+  private final Map<String, String> env;
+
+  Passwords(String passwordFile, Map<String, String> env) {
+    this.passwordFile = passwordFile;
+    this.env = env;
+  }
+
+  /**
+   * @param prompt what the terminal prompt says
+   * @param confirm whether a prompted password is asked twice (when a store is created)
+   * @return the password; the caller wipes it
+   * @throws CliException if no source gives a password
+   */
+  char[] read(String prompt, boolean confirm) {
+    if (passwordFile != null) {
+      return fromFile(Path.of(passwordFile));
+    }
+    String fromEnv = env.get(ENV);
+    if (fromEnv != null) {
+      if (fromEnv.isEmpty()) {
+        throw new CliException(ENV + " is set but empty");
+      }
+      return fromEnv.toCharArray();
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new CliException("no password: set " + ENV + ", use --password-file FILE, or run in a terminal to be asked");
+    }
+    char[] first = console.readPassword("%s: ", prompt);
+    if (first == null || first.length == 0) {
+      throw new CliException("no password entered");
+    }
+    if (confirm) {
+      char[] second = console.readPassword("Repeat it: ");
+      try {
+        if (second == null || !Arrays.equals(first, second)) {
+          Arrays.fill(first, '\0');
+          throw new CliException("the two passwords differ; nothing was created");
+        }
+      } finally {
+        if (second != null) {
+          Arrays.fill(second, '\0');
+        }
+      }
+    }
+    return first;
+  }
+
+  /** Reads the first line of a file as UTF-8, without its line ending. */
+  static char[] fromFile(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new CliException("cannot read the password file " + file + ": " + e.getClass().getSimpleName());
+    }
+    try {
+      int end = 0;
+      while (end < bytes.length && bytes[end] != '\n' && bytes[end] != '\r') {
+        end++;
+      }
+      if (end == 0) {
+        throw new CliException("the password file " + file + " is empty");
+      }
+      CharBuffer chars;
+      try {
+        chars = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(bytes, 0, end));
+      } catch (CharacterCodingException e) {
+        throw new CliException("the password file " + file + " is not UTF-8 text");
+      }
+      char[] out = new char[chars.remaining()];
+      chars.get(out);
+      Arrays.fill(chars.array(), '\0');
+      return out;
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
+  }
+}

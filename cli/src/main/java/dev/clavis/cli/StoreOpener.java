@@ -1,0 +1,132 @@
+package dev.clavis.cli;
+
+import dev.clavis.keyring.KdfParameters;
+import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.pkcs11.TokenKeyring;
+import dev.clavis.pkcs11.Pkcs11Config;
+import dev.clavis.pkcs11.Pkcs11ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Finds and opens the keyring a command works on: the file store of {@code --store FILE}, else
+ * {@code $CLAVIS_STORE}, else {@code ./clavis.store}; or the PKCS#11 token of {@code --hsm CONFIG}.
+ */
+final class StoreOpener {
+
+  /** The environment variable naming the default store file. */
+  static final String ENV_STORE = "CLAVIS_STORE";
+  /** The store file used when neither {@code --store} nor {@code $CLAVIS_STORE} says otherwise. */
+  static final String DEFAULT_STORE = "clavis.store";
+
+  private final CliArgs args;
+  private final Map<String, String> env;
+
+  StoreOpener(CliArgs args, Map<String, String> env) {
+    this.args = args;
+    this.env = env;
+  }
+
+  /** @return the store file this command line names */
+  Path storeFile() {
+    String s = args.option("--store");
+    if (s == null) {
+      s = env.getOrDefault(ENV_STORE, DEFAULT_STORE);
+    }
+    return Path.of(s);
+  }
+
+  /** @return the keyring of an existing store or token */
+  Keyring openExisting() {
+    if (args.option("--store") != null && args.option("--hsm") != null) {
+      throw CliException.usage("--store and --hsm exclude each other");
+    }
+    if (args.option("--hsm") != null) {
+      return openHsm();
+    }
+    Path file = storeFile();
+    if (!Files.exists(file)) {
+      throw new CliException("no store at " + file + ": create one with 'clavis init --store " + file
+          + "' or point --store (or " + ENV_STORE + ") at yours");
+    }
+    return open(file, false, KdfParameters.defaults());
+  }
+
+  /**
+   * @param kdf the KDF of the new store, or null for the default (Argon2id t=3, m=64 MiB, p=4)
+   * @return the keyring of a store this call creates; refuses to touch an existing file
+   */
+  Keyring create(KdfParameters kdf) {
+    if (args.option("--hsm") != null) {
+      throw new CliException("init works on file stores; a PKCS#11 token is initialised with its own tools (softhsm2-util, pkcs11-tool)");
+    }
+    Path file = storeFile();
+    if (Files.exists(file)) {
+      throw new CliException("a file already exists at " + file + "; 'clavis init' never overwrites one");
+    }
+    return open(file, true, kdf == null ? KdfParameters.defaults() : kdf);
+  }
+
+  /** Re-derives the store's master-key wrapping with {@code kdf}, in place. */
+  void migrateKdf(KdfParameters kdf) {
+    if (args.option("--hsm") != null) {
+      throw new CliException("migrate-kdf works on file stores; a token has no password KDF");
+    }
+    Path file = storeFile();
+    if (!Files.exists(file)) {
+      throw new CliException("no store at " + file);
+    }
+    char[] password = password(file, false);
+    try {
+      Keyrings.migrateKdf(file, password, kdf);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private Keyring open(Path file, boolean creating, KdfParameters kdfForNew) {
+    char[] password = password(file, creating);
+    try {
+      return Keyrings.openFile(file, password, kdfForNew);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private char[] password(Path file, boolean creating) {
+    return new Passwords(args.option("--password-file"), env)
+        .read((creating ? "New password for " : "Password for ") + file, creating);
+  }
+
+  /**
+   * The token of {@code --hsm CONFIG}. The PIN comes from {@code --password-file}, else the
+   * configuration's {@code pin} setting, else {@code $CLAVIS_PASSWORD}, else a prompt.
+   */
+  private Keyring openHsm() {
+    Path config = Path.of(args.option("--hsm"));
+    Pkcs11Config cfg;
+    try {
+      cfg = Pkcs11Config.parse(config);
+    } catch (Pkcs11ConfigException e) {
+      throw new CliException(e.getMessage());
+    }
+    char[] pin;
+    if (args.option("--password-file") == null && cfg.hasPin()) {
+      try {
+        pin = cfg.resolvePin();
+      } catch (Pkcs11ConfigException e) {
+        throw new CliException(e.getMessage());
+      }
+    } else {
+      pin = new Passwords(args.option("--password-file"), env).read("PIN of token " + cfg.name(), false);
+    }
+    try {
+      return TokenKeyring.open(cfg, pin);
+    } finally {
+      Arrays.fill(pin, '\0');
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package dev.clavis.keyring.pkcs11;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.store.KeyMaterial;
+import dev.clavis.pkcs11.CKA;
+import dev.clavis.pkcs11.CKM;
+import dev.clavis.pkcs11.CKR;
+import dev.clavis.pkcs11.Mechanism;
+import dev.clavis.pkcs11.Pkcs11Exception;
+import dev.clavis.pkcs11.WrapIntegrityException;
+import java.io.ByteArrayOutputStream;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.ProviderException;
+import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.ShortBufferException;
+
+/**
+ * The material of one key version, held on the token as a secret-key object. Every operation is a
+ * token mechanism ({@code CKM_AES_GCM}, {@code CKM_SHA256_HMAC}, key wrap through
+ * {@link dev.clavis.pkcs11.TokenKeyWrap}); the key value never leaves the token. The object handle
+ * is re-resolved by {@code CKA_ID} when the module renumbers objects.
+ */
+final class TokenKeyMaterial implements KeyMaterial {
+
+  private final TokenKeyBackend backend;
+  private final KeyRef ref;
+  private final KeyAlgorithm algorithm;
+  private final boolean exportable;
+  volatile long handle;
+  volatile long epoch;
+  /** The usage attributes last written to the token ({@link TokenKeyBackend#USE_*} bits), -1 unknown. */
+  volatile int usage = -1;
+
+  TokenKeyMaterial(TokenKeyBackend backend, KeyRef ref, KeyAlgorithm algorithm, boolean exportable, long handle, long epoch) {
+    this.backend = backend;
+    this.ref = ref;
+    this.algorithm = algorithm;
+    this.exportable = exportable;
+    this.handle = handle;
+    this.epoch = epoch;
+  }
+
+  @Override
+  public KeyRef ref() {
+    return ref;
+  }
+
+  @Override
+  public KeyAlgorithm algorithm() {
+    return algorithm;
+  }
+
+  @Override
+  public AeadOperation startGcm(boolean encrypt, byte[] iv, int tagBits) throws GeneralSecurityException {
+    if (!algorithm.isAes()) {
+      throw new InvalidKeyException(ref + " is " + algorithm + ", not an AES key");
+    }
+    if (tagBits < 96 || tagBits > 128 || tagBits % 8 != 0) {
+      throw new InvalidKeyException("GCM tag length must be 96 to 128 bits in steps of 8, got " + tagBits);
+    }
+    return new TokenGcm(encrypt, iv.clone(), tagBits);
+  }
+
+  @Override
+  public MacOperation startHmac() throws GeneralSecurityException {
+    if (algorithm != KeyAlgorithm.HMAC_SHA256) {
+      throw new InvalidKeyException(ref + " is " + algorithm + ", not an HMAC key");
+    }
+    return new TokenHmac();
+  }
+
+  @Override
+  public byte[] wrapKwp(byte[] keyBytes) throws GeneralSecurityException {
+    requireAes("wrap");
+    return backend.withKey(this, "wrap", (s, h) -> backend.keyWrap().encryptKwp(s, h, keyBytes));
+  }
+
+  @Override
+  public byte[] unwrapKwp(byte[] wrapped) throws GeneralSecurityException {
+    requireAes("unwrap");
+    try {
+      return backend.withKey(this, "unwrap", (s, h) -> {
+        try {
+          return backend.keyWrap().decryptKwp(s, h, wrapped);
+        } catch (WrapIntegrityException e) {
+          throw new IntegrityFailure(e);
+        }
+      });
+    } catch (IntegrityFailure e) {
+      throw new AEADBadTagException("key wrap integrity check failed");
+    }
+  }
+
+  /** Carries an integrity failure out of a session call. */
+  private static final class IntegrityFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    IntegrityFailure(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  private void requireAes(String what) throws InvalidKeyException {
+    if (!algorithm.isAes()) {
+      throw new InvalidKeyException("cannot " + what + " with " + ref + ": it is " + algorithm + ", not AES");
+    }
+  }
+
+  @Override
+  public byte[] exportRaw() {
+    if (!exportable) {
+      throw new UnsupportedOperationException("the material of " + ref + " is sensitive on " + backend.describe()
+          + " and never leaves it");
+    }
+    try {
+      return backend.withKey(this, "export", (s, h) -> s.getAttributes(h, CKA.VALUE).bytes(CKA.VALUE)
+          .orElseThrow(() -> new UnsupportedOperationException("the token does not reveal the material of " + ref)));
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot export " + ref + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TokenKeyMaterial{" + ref + ", " + algorithm + "}";
+  }
+
+  /** GCM on the token: input is collected and processed in one {@code C_Encrypt}/{@code C_Decrypt}. */
+  private final class TokenGcm implements AeadOperation {
+    private final boolean encrypt;
+    private final byte[] iv;
+    private final int tagBits;
+    private final ByteArrayOutputStream aad = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream input = new ByteArrayOutputStream();
+    private boolean done;
+
+    TokenGcm(boolean encrypt, byte[] iv, int tagBits) {
+      this.encrypt = encrypt;
+      this.iv = iv;
+      this.tagBits = tagBits;
+    }
+
+    @Override
+    public void updateAad(byte[] a, int offset, int length) {
+      if (input.size() > 0) {
+        throw new IllegalStateException("AAD must be supplied before the data");
+      }
+      aad.write(a, offset, length);
+    }
+
+    @Override
+    public int outputSize(int inputLength) {
+      int total = input.size() + inputLength;
+      return encrypt ? total + tagBits / 8 : Math.max(0, total - tagBits / 8);
+    }
+
+    @Override
+    public int update(byte[] in, int offset, int length, byte[] out, int outOffset) {
+      input.write(in, offset, length);
+      return 0;
+    }
+
+    @Override
+    public int doFinal(byte[] in, int offset, int length, byte[] out, int outOffset) throws GeneralSecurityException {
+      if (done) {
+        throw new IllegalStateException("this GCM operation is finished");
+      }
+      done = true;
+      if (length > 0) {
+        input.write(in, offset, length);
+      }
+      byte[] data = input.toByteArray();
+      int expected = outputSize(0);
+      if (out.length - outOffset < expected) {
+        throw new ShortBufferException("need " + expected + " bytes of output space");
+      }
+      Mechanism m = Mechanism.gcm(iv, aad.toByteArray(), tagBits);
+      byte[] result;
+      try {
+        result = backend.withKey(TokenKeyMaterial.this, encrypt ? "encrypt" : "decrypt",
+            (s, h) -> encrypt ? s.encrypt(m, h, data) : s.decrypt(m, h, data));
+      } catch (TokenOperationException e) {
+        long rv = e.pkcs11().returnValue();
+        if (!encrypt && (rv == CKR.ENCRYPTED_DATA_INVALID || rv == CKR.ENCRYPTED_DATA_LEN_RANGE
+            || rv == CKR.GENERAL_ERROR || rv == CKR.FUNCTION_FAILED || rv == CKR.DATA_LEN_RANGE)) {
+          throw new AEADBadTagException("tag mismatch");
+        }
+        throw e;
+      } finally {
+        Arrays.fill(data, (byte) 0);
+      }
+      System.arraycopy(result, 0, out, outOffset, result.length);
+      Arrays.fill(result, (byte) 0);
+      return result.length;
+    }
+  }
+
+  /** HMAC-SHA256 on the token ({@code CKM_SHA256_HMAC}). */
+  private final class TokenHmac implements MacOperation {
+    private final ByteArrayOutputStream input = new ByteArrayOutputStream();
+
+    @Override
+    public void update(byte[] in, int offset, int length) {
+      input.write(in, offset, length);
+    }
+
+    @Override
+    public byte[] doFinal() {
+      byte[] data = input.toByteArray();
+      input.reset();
+      try {
+        return backend.withKey(TokenKeyMaterial.this, "sign", (s, h) -> s.sign(Mechanism.of(CKM.SHA256_HMAC), h, data));
+      } catch (GeneralSecurityException e) {
+        throw new ProviderException("HMAC on the token failed for " + ref + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void reset() {
+      input.reset();
+    }
+  }
+
+  /** A token failure during an operation, with the {@code CKR_} code; never carries data. */
+  static final class TokenOperationException extends GeneralSecurityException {
+    private static final long serialVersionUID = 1L;
+    private final Pkcs11Exception cause;
+
+    TokenOperationException(String message, Pkcs11Exception cause) {
+      super(message, cause);
+      this.cause = cause;
+    }
+
+    Pkcs11Exception pkcs11() {
+      return cause;
+    }
+  }
+
+  /** A token refused the use because the key's own attributes forbid it. */
+  static final class TokenRefusedException extends InvalidKeyException {
+    private static final long serialVersionUID = 1L;
+
+    TokenRefusedException(String message, Pkcs11Exception cause) {
+      super(message, cause);
+    }
+  }
+}
