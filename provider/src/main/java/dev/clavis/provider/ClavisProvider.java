@@ -9,7 +9,6 @@ import dev.clavis.provider.jca.Bip32KeyFactorySpi;
 import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
 import dev.clavis.provider.jca.AesBlockCache;
 import dev.clavis.provider.jca.KeyWrapCipherSpi;
-import dev.clavis.provider.jca.Bip32KeyFactorySpi;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11ConfigException;
 import dev.clavis.pkcs11.Pkcs11Exception;
