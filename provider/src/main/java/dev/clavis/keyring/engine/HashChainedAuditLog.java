@@ -209,6 +209,27 @@ final class HashChainedAuditLog implements AuditLog {
     }
   }
 
+  /** Every record is appended with its newline in one write, so a missing final newline means a cut. */
+  private void requireNewlineAtEnd() {
+    if (file == null || !Files.exists(file)) {
+      return;
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size == 0) {
+        return;
+      }
+      ByteBuffer last = ByteBuffer.allocate(1);
+      ch.read(last, size - 1);
+      if (last.get(0) != '\n') {
+        throw new KeyringException("the audit log " + file + " is truncated: its last record does not end"
+            + " with a newline (cut or torn write); restore it from a backup");
+      }
+    } catch (IOException e) {
+      throw new KeyringException("cannot read the audit log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Forces appended records to stable storage. */
   void sync() {
     if (file == null) {
@@ -246,6 +267,7 @@ final class HashChainedAuditLog implements AuditLog {
   @Override
   public synchronized long verify() {
     List<String> lines = lines();
+    requireNewlineAtEnd();
     byte[] prev = new byte[32];
     long expected = 1;
     long maxGen = 0;

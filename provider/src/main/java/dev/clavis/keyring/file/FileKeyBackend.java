@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -313,6 +314,10 @@ public final class FileKeyBackend implements KeyBackend {
       p.blobLength = in.getInt();
       p.materialLength = in.getLong();
       p.macOffset = in.position();
+      if (in.remaining() < 32) {
+        // position() past the limit would throw IllegalArgumentException, not underflow
+        throw new BufferUnderflowException();
+      }
       in.position(in.position() + 32);
       p.headerLength = in.position();
       if (p.blobLength < IV + TAG || p.materialLength < 0) {
@@ -336,7 +341,7 @@ public final class FileKeyBackend implements KeyBackend {
             + " (a byte was changed); restore it from a backup");
       }
       return p;
-    } catch (java.nio.BufferUnderflowException e) {
+    } catch (BufferUnderflowException e) {
       throw new StoreDamagedException(Kind.TRUNCATED, where + " is truncated: it ends inside its header");
     }
   }
