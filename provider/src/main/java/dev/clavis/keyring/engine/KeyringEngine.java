@@ -790,7 +790,7 @@ public final class KeyringEngine implements Keyring {
    * @throws UnknownKeyException if the key or version does not exist
    */
   public Use protect(KeyRef ref, long uses) {
-    for (int attempt = 0; attempt < 4; attempt++) {
+    for (int attempt = 0; attempt < 8; attempt++) {
       State s = current();
       KeyRecord k = key(s, ref.name());
       // fast path: the same immutable record as last time (so the same state), not yet due, and
@@ -879,8 +879,12 @@ public final class KeyringEngine implements Keyring {
         if (v.usageReserved() + n > lim) {
           return null;
         }
-        // bulk callers (rewrapDataKeys) reserve for several calls ahead, so a write stays rare
-        long end = Math.min(lim, v.usageReserved() + want);
+        // bulk callers (rewrapDataKeys) reserve for several calls ahead, so a write stays rare;
+        // under an explicit usage limit a process takes at most a quarter of what is left, so
+        // processes sharing the key do not starve each other into rotating it on every use
+        long remaining = lim - v.usageReserved();
+        long cap = v.usageLimit() > 0 ? Math.max(n, remaining / 4) : remaining;
+        long end = v.usageReserved() + Math.min(want, cap);
         d.put(k.withVersion(v.withUsageReserved(end)));
         d.event("use", vref.toString(), Map.of("reserved", Long.toString(end),
             "previouslyReserved", Long.toString(v.usageReserved())));
