@@ -62,9 +62,11 @@ public final class Session implements AutoCloseable {
    *
    * @param userType {@link CKU#USER} or {@link CKU#SO}
    * @param pinUtf8 the PIN as UTF-8; wiped
+   * @return true if the token checked the PIN ({@code CKR_OK}); false if the application was
+   *     already logged in ({@code CKR_USER_ALREADY_LOGGED_IN}), in which case it did not
    * @throws Pkcs11Exception {@code CKR_PIN_INCORRECT}, {@code CKR_PIN_LOCKED}, ... (never with the PIN)
    */
-  public void login(long userType, byte[] pinUtf8) throws Pkcs11Exception {
+  public boolean login(long userType, byte[] pinUtf8) throws Pkcs11Exception {
     Memory pin = new Memory(Math.max(1, pinUtf8.length));
     try {
       pin.write(0, pinUtf8, 0, pinUtf8.length);
@@ -79,6 +81,7 @@ public final class Session implements AutoCloseable {
       if (rv != CKR.OK && rv != CKR.USER_ALREADY_LOGGED_IN) {
         throw new Pkcs11Exception("C_Login", rv, CKR.name(rv));
       }
+      return rv == CKR.OK;
     } finally {
       pin.clear();
       pin.close();
