@@ -25,6 +25,9 @@ public final class Session implements AutoCloseable {
   private final long slotId;
   private final NativeLong handle;
   private final long epoch;
+  /** Native buffers reused by every call of this session (one thread at a time). */
+  private final Mechanism.Native scratch = new Mechanism.Native();
+  private final NativeLongByReference outLen = new NativeLongByReference();
   private boolean closed;
 
   Session(Cryptoki ck, long slotId, long handle, long epoch) {
@@ -141,7 +144,7 @@ public final class Session implements AutoCloseable {
   /** {@code C_GenerateKey}: @return the new key's handle */
   public long generateKey(Mechanism mechanism, Template template) throws Pkcs11Exception {
     NativeLongByReference key = new NativeLongByReference();
-    try (Mechanism.Native m = new Mechanism.Native(mechanism); Template.Native t = new Template.Native(template)) {
+    try (Mechanism.Native m = scratch.load(mechanism); Template.Native t = new Template.Native(template)) {
       check("C_GenerateKey", ck.C_GenerateKey(handle, m.mechanism, t.array, t.count(), key));
     }
     return Ulong.unsigned(key.getValue());
@@ -231,7 +234,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_EncryptInit} + {@code C_Encrypt}, single part. */
   public byte[] encrypt(Mechanism mechanism, long key, byte[] data) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_EncryptInit", ck.C_EncryptInit(handle, m.mechanism, Ulong.of(key)));
     }
     return sized("C_Encrypt", data.length + 32,
@@ -240,7 +243,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_EncryptInit} alone, for a multi-part operation. */
   public void encryptInit(Mechanism mechanism, long key) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_EncryptInit", ck.C_EncryptInit(handle, m.mechanism, Ulong.of(key)));
     }
   }
@@ -258,7 +261,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_DecryptInit} + {@code C_Decrypt}, single part. */
   public byte[] decrypt(Mechanism mechanism, long key, byte[] data) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_DecryptInit", ck.C_DecryptInit(handle, m.mechanism, Ulong.of(key)));
     }
     return sized("C_Decrypt", data.length + 32,
@@ -267,7 +270,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_DecryptInit} alone. */
   public void decryptInit(Mechanism mechanism, long key) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_DecryptInit", ck.C_DecryptInit(handle, m.mechanism, Ulong.of(key)));
     }
   }
@@ -293,7 +296,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_SignInit}. */
   public void signInit(Mechanism mechanism, long key) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_SignInit", ck.C_SignInit(handle, m.mechanism, Ulong.of(key)));
     }
   }
@@ -321,7 +324,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_VerifyInit}. */
   public void verifyInit(Mechanism mechanism, long key) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_VerifyInit", ck.C_VerifyInit(handle, m.mechanism, Ulong.of(key)));
     }
   }
@@ -350,7 +353,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_WrapKey}: @return the wrapped key */
   public byte[] wrapKey(Mechanism mechanism, long wrappingKey, long key) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       return sized("C_WrapKey", 96,
           (out, len) -> ck.C_WrapKey(handle, m.mechanism, Ulong.of(wrappingKey), Ulong.of(key), out, len));
     }
@@ -360,7 +363,7 @@ public final class Session implements AutoCloseable {
   public long unwrapKey(Mechanism mechanism, long unwrappingKey, byte[] wrapped, Template template)
       throws Pkcs11Exception {
     NativeLongByReference key = new NativeLongByReference();
-    try (Mechanism.Native m = new Mechanism.Native(mechanism); Template.Native t = new Template.Native(template)) {
+    try (Mechanism.Native m = scratch.load(mechanism); Template.Native t = new Template.Native(template)) {
       check("C_UnwrapKey", ck.C_UnwrapKey(handle, m.mechanism, Ulong.of(unwrappingKey), wrapped,
           Ulong.of(wrapped.length), t.array, t.count(), key));
     }
@@ -385,9 +388,10 @@ public final class Session implements AutoCloseable {
    * expected size, which is enough for every operation Clavis makes, and again with the reported
    * size on {@code CKR_BUFFER_TOO_SMALL}, which leaves the operation active.
    */
-  private static byte[] sized(String fn, int guess, SizedCall c) throws Pkcs11Exception {
+  private byte[] sized(String fn, int guess, SizedCall c) throws Pkcs11Exception {
     byte[] out = new byte[guess];
-    NativeLongByReference len = new NativeLongByReference(Ulong.of(out.length));
+    NativeLongByReference len = outLen;
+    len.setValue(Ulong.of(out.length));
     long rv = Ulong.unsigned(c.call(out, len));
     if (rv == CKR.BUFFER_TOO_SMALL) {
       out = new byte[(int) Ulong.unsigned(len.getValue())];
