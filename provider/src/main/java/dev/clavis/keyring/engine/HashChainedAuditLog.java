@@ -72,6 +72,14 @@ final class HashChainedAuditLog implements AuditLog {
    * @return the new head
    */
   synchronized Head append(List<Pending> events, long generation) {
+    return append(events, generation, true);
+  }
+
+  /**
+   * Appends records; with {@code sync} false the caller must call {@link #sync()} before the
+   * commit they belong to becomes visible.
+   */
+  synchronized Head append(List<Pending> events, long generation, boolean sync) {
     if (events.isEmpty()) {
       return tail();
     }
@@ -98,7 +106,9 @@ final class HashChainedAuditLog implements AuditLog {
         while (buf.hasRemaining()) {
           ch.write(buf);
         }
-        ch.force(false);
+        if (sync) {
+          ch.force(false);
+        }
         cachedSize = ch.size();
         cachedHead = new Head(seq, prev);
       } catch (IOException e) {
@@ -196,6 +206,18 @@ final class HashChainedAuditLog implements AuditLog {
       return l;
     } catch (IOException e) {
       throw new KeyringException("cannot read the audit log " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Forces appended records to stable storage. */
+  void sync() {
+    if (file == null) {
+      return;
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(false);
+    } catch (IOException e) {
+      throw new KeyringException("cannot sync the audit log " + file + ": " + e.getMessage(), e);
     }
   }
 

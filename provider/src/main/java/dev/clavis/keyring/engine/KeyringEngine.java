@@ -227,7 +227,9 @@ public final class KeyringEngine implements Keyring {
           next[0] = base;
           return r;
         }
-        HashChainedAuditLog.Head head = audit.append(d.events, latest.generation() + 1);
+        // the audit records are synced while the backend syncs the store, before it is published
+        HashChainedAuditLog.Head head = audit.append(d.events, latest.generation() + 1, false);
+        changes.beforePublish(audit::sync);
         Map<String, KeyRecord> merged = new HashMap<>(base.keys());
         merged.putAll(d.changed);
         changes.setMetadata(MetadataCodec.encode(merged, head.seq(), head.hash()));
@@ -240,8 +242,8 @@ public final class KeyringEngine implements Keyring {
     }
   }
 
-  private static boolean anyDestructionDue(State s) {
-    Instant now = Instant.now();
+  private boolean anyDestructionDue(State s) {
+    Instant now = clock.instant();
     for (KeyRecord k : s.keys().values()) {
       for (VersionRecord v : k.versions()) {
         if (v.state() == KeyState.PENDING_DESTRUCTION && v.destroyAt() != null && !v.destroyAt().isAfter(now)) {

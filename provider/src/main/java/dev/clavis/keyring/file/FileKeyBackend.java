@@ -102,6 +102,13 @@ public final class FileKeyBackend implements KeyBackend {
   static volatile Consumer<String> faultHook;
 
   private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+
+  /** Runs the audit log's sync beside the store's (daemon threads, created on demand). */
+  private static final java.util.concurrent.ExecutorService SYNCER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "clavis-store-sync");
+    t.setDaemon(true);
+    return t;
+  });
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The parsed, decrypted content of one version of the file. */
@@ -249,6 +256,7 @@ public final class FileKeyBackend implements KeyBackend {
     long materialLength;
     int macOffset;
     int headerLength;
+    byte[] bodyDigest;
   }
 
   private static Parsed parseHeader(byte[] b, String where) {
@@ -321,6 +329,7 @@ public final class FileKeyBackend implements KeyBackend {
       }
       // the unkeyed trailer tells accidental damage from a wrong password
       byte[] bodyDigest = sha256(b, p.headerLength, (int) (p.blobLength + p.materialLength));
+      p.bodyDigest = bodyDigest;
       byte[] trailer = trailer(b, p.headerLength, bodyDigest);
       if (!MessageDigest.isEqual(trailer, Arrays.copyOfRange(b, b.length - 32, b.length))) {
         throw new StoreDamagedException(Kind.DAMAGED, where + " is damaged: its checksum does not match"
@@ -365,7 +374,7 @@ public final class FileKeyBackend implements KeyBackend {
   }
 
   private Image decryptBody(Parsed p, byte[] b, String where) {
-    byte[] bodyDigest = sha256(b, p.headerLength, (int) (p.blobLength + p.materialLength));
+    byte[] bodyDigest = p.bodyDigest;
     byte[] mac = headerMac(b, p.macOffset, bodyDigest);
     if (!MessageDigest.isEqual(mac, Arrays.copyOfRange(b, p.macOffset, p.macOffset + 32))) {
       throw new StoreDamagedException(Kind.TAMPERED, where + " fails its integrity check (header MAC): it was"
@@ -607,10 +616,21 @@ public final class FileKeyBackend implements KeyBackend {
 
   /** Writes aside, forces, renames over the store, forces the directory (or keeps in memory). */
   private void writeImage(byte[] bytes, Image img) {
+    writeImage(bytes, img, List.of());
+  }
+
+  /**
+   * As above; {@code beforePublish} steps (the audit log's sync) run on another thread while the
+   * new file is forced, so the two syncs overlap, and both finish before the rename.
+   */
+  private void writeImage(byte[] bytes, Image img, List<Runnable> beforePublish) {
     if (file == null) {
+      beforePublish.forEach(Runnable::run);
       reindex(bytes, img);
       return;
     }
+    java.util.concurrent.CompletableFuture<Void> side = beforePublish.isEmpty() ? null
+        : java.util.concurrent.CompletableFuture.runAsync(() -> beforePublish.forEach(Runnable::run), SYNCER);
     Path dir = file.getParent();
     Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
     try {
@@ -621,6 +641,14 @@ public final class FileKeyBackend implements KeyBackend {
         }
         // fdatasync: the data and the size, which is all a new file needs before the rename
         ch.force(false);
+      }
+      if (side != null) {
+        try {
+          side.join();
+        } catch (java.util.concurrent.CompletionException e) {
+          Throwable c = e.getCause();
+          throw c instanceof RuntimeException ? (RuntimeException) c : new KeyringException(String.valueOf(c), c);
+        }
       }
       fault("after-write");
       try {
@@ -643,6 +671,13 @@ public final class FileKeyBackend implements KeyBackend {
       }
       throw new KeyringException("cannot write the key store " + file + ": " + e.getMessage()
           + " (the previous version is intact)", e);
+    } catch (RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the stray temporary file is removed by the next writer
+      }
+      throw e;
     }
     reindex(bytes, img);
   }
@@ -757,7 +792,13 @@ public final class FileKeyBackend implements KeyBackend {
     final Map<KeyRef, byte[]> added = new LinkedHashMap<>(); // encrypted records
     final Map<KeyRef, FileMaterial> addedMaterial = new HashMap<>();
     final List<KeyRef> erased = new ArrayList<>();
+    final List<Runnable> beforePublish = new ArrayList<>();
     byte[] metadata;
+
+    @Override
+    public void beforePublish(Runnable durableStep) {
+      beforePublish.add(durableStep);
+    }
 
     @Override
     public void generate(KeyRef version, KeyAlgorithm algorithm, boolean exportable) {
@@ -863,7 +904,7 @@ public final class FileKeyBackend implements KeyBackend {
     }
     next.index = index;
     byte[] bytes = assemble(next, next.generation, next.metadata, records);
-    writeImage(bytes, next);
+    writeImage(bytes, next, s.beforePublish);
     // only now, with the file durable, do caches change
     for (KeyRef r : s.erased) {
       FileMaterial m = cache.remove(r);
@@ -898,9 +939,16 @@ public final class FileKeyBackend implements KeyBackend {
     return Optional.of(cache.computeIfAbsent(version, r -> decryptRecord(r, e)));
   }
 
+  /** One record cipher per thread: the same key for every record, so AES is keyed once. */
+  private final ThreadLocal<Cipher> recordCipher = new ThreadLocal<>();
+
   private FileMaterial decryptRecord(KeyRef ref, Entry e) {
     try {
-      Cipher c = FileMaterial.cipher("AES/GCM/NoPadding");
+      Cipher c = recordCipher.get();
+      if (c == null) {
+        c = FileMaterial.cipher("AES/GCM/NoPadding");
+        recordCipher.set(c);
+      }
       c.init(Cipher.DECRYPT_MODE, keyKey, new GCMParameterSpec(128, e.source, e.offset, IV));
       c.updateAAD(recordAad(ref, e.algorithm, e.exportable));
       byte[] raw = c.doFinal(e.source, e.offset + IV, e.length - IV);

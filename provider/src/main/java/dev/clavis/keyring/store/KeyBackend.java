@@ -80,6 +80,15 @@ public interface KeyBackend extends AutoCloseable {
 
     /** Replaces the metadata document; must be called once per transaction that changes anything. */
     void setMetadata(byte[] metadata);
+
+    /**
+     * Registers work that must be durable before the commit becomes visible (the engine syncs its
+     * audit log this way). A backend may run it concurrently with its own sync, and must not
+     * publish the commit if it throws. The default runs it at once.
+     */
+    default void beforePublish(Runnable durableStep) {
+      durableStep.run();
+    }
   }
 
   /** A read-modify-write step run under the backend's exclusive lock. */

@@ -282,6 +282,22 @@ class KeyringEngineTest {
   }
 
   @Test
+  void scheduledDestruction_executesWhenStoreIsOpenedAfterItFellDue(@TempDir Path dir) {
+    Path f = dir.resolve("d.clavis");
+    MutableClock c = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+    try (Keyring k = Keyrings.openFile(f, "pw".toCharArray(), FAST, c)) {
+      k.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      k.scheduleDestruction(KeyRef.of("k"), null);
+    }
+    c.advance(Duration.ofDays(8));
+    try (Keyring k = Keyrings.openFile(f, "pw".toCharArray(), FAST, c)) {
+      assertEquals(DESTROYED, k.find("k").orElseThrow().latest().state());
+      assertTrue(k.auditLog().events().stream().anyMatch(e -> e.action().equals("destroy")
+          && e.details().get("reason").contains("fell due")));
+    }
+  }
+
+  @Test
   void destroyNow_erasesMaterial_keepsTombstone() {
     ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
     byte[] env = ring.encrypt("k", PT, null);

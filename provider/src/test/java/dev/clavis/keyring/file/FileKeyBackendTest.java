@@ -255,6 +255,29 @@ class FileKeyBackendTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"after-write", "after-rename"})
+  void jvmKilledAtFaultPoint_storeOpensWithOldOrNewStateWhole(String point) throws Exception {
+    byte[] before = Files.readAllBytes(store);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-Dclavis.store.fault=" + point, "-cp", System.getProperty("java.class.path"),
+        StoreWriterMain.class.getName(), store.toString(), new String(PW), "killed", "1")
+        .redirectErrorStream(true).start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(86, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+    if (point.equals("after-write")) {
+      assertArrayEquals(before, Files.readAllBytes(store), "the store is untouched before the rename");
+    }
+    try (Keyring k = Keyrings.openFile(store, PW)) {
+      assertEquals(point.equals("after-rename"), k.find("killed-0").isPresent());
+      assertEquals("x", new String(k.decrypt(envelope, null)));
+      assertTrue(k.auditLog().verify() > 0);
+    }
+    try (var ds = Files.newDirectoryStream(dir, ".keys.clavis.*.tmp")) {
+      assertFalse(ds.iterator().hasNext(), "the stray temporary file was removed at open");
+    }
+  }
+
   @Test
   void streamImage_roundTripsThroughWriteToAndFromBytes() throws Exception {
     FileKeyBackend b = FileKeyBackend.open(store, PW, null);
