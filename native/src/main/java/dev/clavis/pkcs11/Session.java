@@ -118,7 +118,7 @@ public final class Session implements AutoCloseable {
    * @return the handles of every object matching the template
    */
   public long[] findObjects(Template template) throws Pkcs11Exception {
-    try (Template.Native t = new Template.Native(template)) {
+    try (Template.Native t = template.nativeForm()) {
       check("C_FindObjectsInit", ck.C_FindObjectsInit(handle, t.array, t.count()));
     }
     long[] found = new long[0];
@@ -144,7 +144,7 @@ public final class Session implements AutoCloseable {
   /** {@code C_GenerateKey}: @return the new key's handle */
   public long generateKey(Mechanism mechanism, Template template) throws Pkcs11Exception {
     NativeLongByReference key = new NativeLongByReference();
-    try (Mechanism.Native m = scratch.load(mechanism); Template.Native t = new Template.Native(template)) {
+    try (Mechanism.Native m = scratch.load(mechanism); Template.Native t = template.nativeForm()) {
       check("C_GenerateKey", ck.C_GenerateKey(handle, m.mechanism, t.array, t.count(), key));
     }
     return Ulong.unsigned(key.getValue());
@@ -153,7 +153,7 @@ public final class Session implements AutoCloseable {
   /** {@code C_CreateObject}: @return the new object's handle */
   public long createObject(Template template) throws Pkcs11Exception {
     NativeLongByReference obj = new NativeLongByReference();
-    try (Template.Native t = new Template.Native(template)) {
+    try (Template.Native t = template.nativeForm()) {
       check("C_CreateObject", ck.C_CreateObject(handle, t.array, t.count(), obj));
     }
     return Ulong.unsigned(obj.getValue());
@@ -166,7 +166,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_SetAttributeValue}. */
   public void setAttributes(long object, Template template) throws Pkcs11Exception {
-    try (Template.Native t = new Template.Native(template)) {
+    try (Template.Native t = template.nativeForm()) {
       check("C_SetAttributeValue", ck.C_SetAttributeValue(handle, Ulong.of(object), t.array, t.count()));
     }
   }
@@ -363,7 +363,7 @@ public final class Session implements AutoCloseable {
   public long unwrapKey(Mechanism mechanism, long unwrappingKey, byte[] wrapped, Template template)
       throws Pkcs11Exception {
     NativeLongByReference key = new NativeLongByReference();
-    try (Mechanism.Native m = scratch.load(mechanism); Template.Native t = new Template.Native(template)) {
+    try (Mechanism.Native m = scratch.load(mechanism); Template.Native t = template.nativeForm()) {
       check("C_UnwrapKey", ck.C_UnwrapKey(handle, m.mechanism, Ulong.of(unwrappingKey), wrapped,
           Ulong.of(wrapped.length), t.array, t.count(), key));
     }
