@@ -52,55 +52,62 @@ public final class Mechanism {
     return CKM.name(type);
   }
 
-  /** The native form for one call; holds its memory until closed. */
+  /**
+   * The native form of a mechanism, reused call after call by one {@link Session} so a call
+   * allocates no native memory: {@link #load} fills it, {@link #close()} zeroes the parameter
+   * bytes used. Not thread-safe, like the session that owns it.
+   */
   static final class Native implements AutoCloseable {
     final CK_MECHANISM mechanism = new CK_MECHANISM();
-    private Memory param;
-    private Memory aad;
+    private final CK_GCM_PARAMS gcm = new CK_GCM_PARAMS();
+    private Memory buf = new Memory(256);
+    private long used;
 
-    Native(Mechanism m) {
+    Native() {
+      mechanism.setAutoRead(false); // the module never writes the mechanism back
+    }
+
+    /** Fills the mechanism (and its parameter) for one call; @return this, to close after the call */
+    Native load(Mechanism m) {
       mechanism.mechanism = Ulong.of(m.type);
+      long need = (m.parameter == null ? 0 : m.parameter.length) + (m.aad == null ? 0 : m.aad.length);
+      if (need > buf.size()) {
+        buf.clear();
+        buf.close();
+        buf = new Memory(Math.max(need, 2 * buf.size()));
+      }
+      used = need;
       if (m.tagBits != 0) {
-        param = memory(m.parameter);
-        aad = memory(m.aad);
-        CK_GCM_PARAMS p = new CK_GCM_PARAMS();
-        p.pIv = param;
-        p.ulIvLen = Ulong.of(m.parameter.length);
-        p.ulIvBits = Ulong.of(m.parameter.length * 8L);
-        p.pAAD = aad;
-        p.ulAADLen = Ulong.of(m.aad.length);
-        p.ulTagBits = Ulong.of(m.tagBits);
-        p.write();
-        keep = p;
-        mechanism.pParameter = p.getPointer();
-        mechanism.ulParameterLen = Ulong.of(p.size());
-      } else if (m.parameter != null) {
-        param = memory(m.parameter);
-        mechanism.pParameter = param;
+        int ivLen = m.parameter.length;
+        buf.write(0, m.parameter, 0, ivLen);
+        buf.write(ivLen, m.aad, 0, m.aad.length);
+        gcm.pIv = ivLen == 0 ? null : buf;
+        gcm.ulIvLen = Ulong.of(ivLen);
+        gcm.ulIvBits = Ulong.of(ivLen * 8L);
+        gcm.pAAD = m.aad.length == 0 ? null : buf.share(ivLen);
+        gcm.ulAADLen = Ulong.of(m.aad.length);
+        gcm.ulTagBits = Ulong.of(m.tagBits);
+        gcm.write();
+        mechanism.pParameter = gcm.getPointer();
+        mechanism.ulParameterLen = Ulong.of(gcm.size());
+      } else if (m.parameter != null && m.parameter.length > 0) {
+        buf.write(0, m.parameter, 0, m.parameter.length);
+        mechanism.pParameter = buf;
         mechanism.ulParameterLen = Ulong.of(m.parameter.length);
       } else {
         mechanism.pParameter = null;
         mechanism.ulParameterLen = Ulong.of(0);
       }
+      return this;
     }
 
-    private CK_GCM_PARAMS keep; // keeps the parameter structure's memory reachable during the call
-
-    private static Memory memory(byte[] b) {
-      if (b.length == 0) {
-        return null;
-      }
-      Memory m = new Memory(b.length);
-      m.write(0, b, 0, b.length);
-      return m;
-    }
-
+    /** Zeroes the parameter bytes of the last call (an AAD may be sensitive). */
     @Override
     public void close() {
-      if (param != null) {
-        param.clear();
+      if (used > 0) {
+        buf.clear(used);
+        used = 0;
       }
-      keep = null;
     }
   }
 }

@@ -249,7 +249,8 @@ public final class Pkcs11Module {
    * {@code C_Login} for a pool. PKCS#11 logs in the whole application (v2.40 §5.6), so when it
    * already is, the token answers {@code CKR_USER_ALREADY_LOGGED_IN} without checking the PIN; the
    * PIN is then compared with a salted PBKDF2 verifier of the PIN this process logged in with, so
-   * a wrong PIN is still refused, and without sending it to the token.
+   * a wrong PIN is still refused, and without sending it to the token. (When another component
+   * of the process logged in first, there is no verifier and the PIN cannot be checked.)
    *
    * @param pinUtf8 wiped before this returns
    */
@@ -265,8 +266,9 @@ public final class Pkcs11Module {
         return;
       }
       PinVerifier fresh = new PinVerifier(pinUtf8);
-      s.login(CKU.USER, pinUtf8.clone());
-      verifiers.put(s.slotId(), fresh);
+      if (s.login(CKU.USER, pinUtf8.clone())) {
+        verifiers.put(s.slotId(), fresh); // only a PIN the token accepted becomes the reference
+      }
     } finally {
       java.util.Arrays.fill(pinUtf8, (byte) 0);
     }

@@ -25,6 +25,9 @@ public final class Session implements AutoCloseable {
   private final long slotId;
   private final NativeLong handle;
   private final long epoch;
+  /** Native buffers reused by every call of this session (one thread at a time). */
+  private final Mechanism.Native scratch = new Mechanism.Native();
+  private final NativeLongByReference outLen = new NativeLongByReference();
   private boolean closed;
 
   Session(Cryptoki ck, long slotId, long handle, long epoch) {
@@ -62,9 +65,11 @@ public final class Session implements AutoCloseable {
    *
    * @param userType {@link CKU#USER} or {@link CKU#SO}
    * @param pinUtf8 the PIN as UTF-8; wiped
+   * @return true if the token checked the PIN ({@code CKR_OK}); false if the application was
+   *     already logged in ({@code CKR_USER_ALREADY_LOGGED_IN}), in which case it did not
    * @throws Pkcs11Exception {@code CKR_PIN_INCORRECT}, {@code CKR_PIN_LOCKED}, ... (never with the PIN)
    */
-  public void login(long userType, byte[] pinUtf8) throws Pkcs11Exception {
+  public boolean login(long userType, byte[] pinUtf8) throws Pkcs11Exception {
     Memory pin = new Memory(Math.max(1, pinUtf8.length));
     try {
       pin.write(0, pinUtf8, 0, pinUtf8.length);
@@ -79,6 +84,7 @@ public final class Session implements AutoCloseable {
       if (rv != CKR.OK && rv != CKR.USER_ALREADY_LOGGED_IN) {
         throw new Pkcs11Exception("C_Login", rv, CKR.name(rv));
       }
+      return rv == CKR.OK;
     } finally {
       pin.clear();
       pin.close();
@@ -112,7 +118,7 @@ public final class Session implements AutoCloseable {
    * @return the handles of every object matching the template
    */
   public long[] findObjects(Template template) throws Pkcs11Exception {
-    try (Template.Native t = new Template.Native(template)) {
+    try (Template.Native t = template.nativeForm()) {
       check("C_FindObjectsInit", ck.C_FindObjectsInit(handle, t.array, t.count()));
     }
     long[] found = new long[0];
@@ -138,7 +144,7 @@ public final class Session implements AutoCloseable {
   /** {@code C_GenerateKey}: @return the new key's handle */
   public long generateKey(Mechanism mechanism, Template template) throws Pkcs11Exception {
     NativeLongByReference key = new NativeLongByReference();
-    try (Mechanism.Native m = new Mechanism.Native(mechanism); Template.Native t = new Template.Native(template)) {
+    try (Mechanism.Native m = scratch.load(mechanism); Template.Native t = template.nativeForm()) {
       check("C_GenerateKey", ck.C_GenerateKey(handle, m.mechanism, t.array, t.count(), key));
     }
     return Ulong.unsigned(key.getValue());
@@ -147,7 +153,7 @@ public final class Session implements AutoCloseable {
   /** {@code C_CreateObject}: @return the new object's handle */
   public long createObject(Template template) throws Pkcs11Exception {
     NativeLongByReference obj = new NativeLongByReference();
-    try (Template.Native t = new Template.Native(template)) {
+    try (Template.Native t = template.nativeForm()) {
       check("C_CreateObject", ck.C_CreateObject(handle, t.array, t.count(), obj));
     }
     return Ulong.unsigned(obj.getValue());
@@ -160,7 +166,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_SetAttributeValue}. */
   public void setAttributes(long object, Template template) throws Pkcs11Exception {
-    try (Template.Native t = new Template.Native(template)) {
+    try (Template.Native t = template.nativeForm()) {
       check("C_SetAttributeValue", ck.C_SetAttributeValue(handle, Ulong.of(object), t.array, t.count()));
     }
   }
@@ -228,7 +234,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_EncryptInit} + {@code C_Encrypt}, single part. */
   public byte[] encrypt(Mechanism mechanism, long key, byte[] data) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_EncryptInit", ck.C_EncryptInit(handle, m.mechanism, Ulong.of(key)));
     }
     return sized("C_Encrypt", data.length + 32,
@@ -237,7 +243,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_EncryptInit} alone, for a multi-part operation. */
   public void encryptInit(Mechanism mechanism, long key) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_EncryptInit", ck.C_EncryptInit(handle, m.mechanism, Ulong.of(key)));
     }
   }
@@ -255,7 +261,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_DecryptInit} + {@code C_Decrypt}, single part. */
   public byte[] decrypt(Mechanism mechanism, long key, byte[] data) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_DecryptInit", ck.C_DecryptInit(handle, m.mechanism, Ulong.of(key)));
     }
     return sized("C_Decrypt", data.length + 32,
@@ -264,7 +270,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_DecryptInit} alone. */
   public void decryptInit(Mechanism mechanism, long key) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_DecryptInit", ck.C_DecryptInit(handle, m.mechanism, Ulong.of(key)));
     }
   }
@@ -290,7 +296,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_SignInit}. */
   public void signInit(Mechanism mechanism, long key) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_SignInit", ck.C_SignInit(handle, m.mechanism, Ulong.of(key)));
     }
   }
@@ -318,7 +324,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_VerifyInit}. */
   public void verifyInit(Mechanism mechanism, long key) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       check("C_VerifyInit", ck.C_VerifyInit(handle, m.mechanism, Ulong.of(key)));
     }
   }
@@ -347,7 +353,7 @@ public final class Session implements AutoCloseable {
 
   /** {@code C_WrapKey}: @return the wrapped key */
   public byte[] wrapKey(Mechanism mechanism, long wrappingKey, long key) throws Pkcs11Exception {
-    try (Mechanism.Native m = new Mechanism.Native(mechanism)) {
+    try (Mechanism.Native m = scratch.load(mechanism)) {
       return sized("C_WrapKey", 96,
           (out, len) -> ck.C_WrapKey(handle, m.mechanism, Ulong.of(wrappingKey), Ulong.of(key), out, len));
     }
@@ -357,7 +363,7 @@ public final class Session implements AutoCloseable {
   public long unwrapKey(Mechanism mechanism, long unwrappingKey, byte[] wrapped, Template template)
       throws Pkcs11Exception {
     NativeLongByReference key = new NativeLongByReference();
-    try (Mechanism.Native m = new Mechanism.Native(mechanism); Template.Native t = new Template.Native(template)) {
+    try (Mechanism.Native m = scratch.load(mechanism); Template.Native t = template.nativeForm()) {
       check("C_UnwrapKey", ck.C_UnwrapKey(handle, m.mechanism, Ulong.of(unwrappingKey), wrapped,
           Ulong.of(wrapped.length), t.array, t.count(), key));
     }
@@ -382,9 +388,10 @@ public final class Session implements AutoCloseable {
    * expected size, which is enough for every operation Clavis makes, and again with the reported
    * size on {@code CKR_BUFFER_TOO_SMALL}, which leaves the operation active.
    */
-  private static byte[] sized(String fn, int guess, SizedCall c) throws Pkcs11Exception {
+  private byte[] sized(String fn, int guess, SizedCall c) throws Pkcs11Exception {
     byte[] out = new byte[guess];
-    NativeLongByReference len = new NativeLongByReference(Ulong.of(out.length));
+    NativeLongByReference len = outLen;
+    len.setValue(Ulong.of(out.length));
     long rv = Ulong.unsigned(c.call(out, len));
     if (rv == CKR.BUFFER_TOO_SMALL) {
       out = new byte[(int) Ulong.unsigned(len.getValue())];

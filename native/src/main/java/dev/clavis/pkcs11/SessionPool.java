@@ -144,21 +144,38 @@ public final class SessionPool implements AutoCloseable {
     }
   }
 
-  /** Logs in again for {@code epoch}, once for all threads; {@code CKR_USER_ALREADY_LOGGED_IN} is fine. */
+  /**
+   * Logs in again for {@code epoch}, once for all threads; {@code CKR_USER_ALREADY_LOGGED_IN} is
+   * fine. Holds the module's call lock so sessions cannot be closed between the open and the
+   * login; a session lost anyway is retried, a wrong PIN never is.
+   */
   private void relogin(long epoch) throws Pkcs11Exception {
-    synchronized (loginLock) {
-      if (loggedInEpoch >= epoch) {
-        return;
+    java.util.concurrent.locks.Lock lock = module.callLock();
+    lock.lock();
+    try {
+      synchronized (loginLock) {
+        for (int attempt = 0; ; attempt++) {
+          if (loggedInEpoch >= epoch) {
+            return;
+          }
+          Session s = module.openSession(slotId, true);
+          try {
+            module.login(s, pin.reveal());
+          } catch (Pkcs11Exception e) {
+            if (e.isSessionLost() && attempt < MAX_RECOVERIES) {
+              epoch = Math.max(epoch, module.advanceEpoch(slotId, s.epoch()));
+              continue; // the new session died before the login: never close its number
+            }
+            s.close();
+            throw e;
+          }
+          loggedInEpoch = Math.max(epoch, s.epoch());
+          idle.offerFirst(s);
+          return;
+        }
       }
-      Session s = module.openSession(slotId, true);
-      try {
-        module.login(s, pin.reveal());
-      } catch (Pkcs11Exception e) {
-        s.close();
-        throw e;
-      }
-      loggedInEpoch = epoch;
-      idle.offerFirst(s);
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -18,10 +18,35 @@ public final class Template {
 
   private final long[] types;
   private final byte[][] values;
+  /** Whether a value is a secret ({@code CKA_VALUE}): such a template is never cached natively. */
+  private final boolean secret;
+  private volatile Native shared;
 
   private Template(List<Long> types, List<byte[]> values) {
     this.types = types.stream().mapToLong(Long::longValue).toArray();
     this.values = values.toArray(new byte[0][]);
+    boolean hasValue = false;
+    for (long t : this.types) {
+      hasValue |= t == CKA.VALUE;
+    }
+    this.secret = hasValue;
+  }
+
+  /**
+   * @return the native form for one call: a template without secrets builds it once and shares
+   *     it (templates are immutable and modules only read them); one with a {@code CKA_VALUE}
+   *     gets a fresh copy that is zeroed when the call closes it
+   */
+  Native nativeForm() {
+    if (secret) {
+      return new Native(this);
+    }
+    Native n = shared;
+    if (n == null) {
+      n = new Native(this, true);
+      shared = n;
+    }
+    return n;
   }
 
   /** @return an empty builder */
@@ -55,8 +80,18 @@ public final class Template {
   static final class Native implements AutoCloseable {
     final CK_ATTRIBUTE[] array;
     private final Memory values;
+    private final boolean cached;
 
     Native(Template t) {
+      this(t, false);
+    }
+
+    /**
+     * @param cached built once for a template without secrets and shared by every call: the
+     *     structures are written now and never synchronised again (the module only reads them)
+     */
+    Native(Template t, boolean cached) {
+      this.cached = cached;
       if (t.types.length == 0) {
         array = null;
         values = null;
@@ -78,6 +113,12 @@ public final class Template {
         array[i].ulValueLen = Ulong.of(v.length);
         off += Math.max(1, v.length);
       }
+      if (cached) {
+        for (CK_ATTRIBUTE a : array) {
+          a.write();
+          a.setAutoSynch(false);
+        }
+      }
     }
 
     com.sun.jna.NativeLong count() {
@@ -86,7 +127,7 @@ public final class Template {
 
     @Override
     public void close() {
-      if (values != null) {
+      if (values != null && !cached) {
         values.clear();
         values.close();
       }

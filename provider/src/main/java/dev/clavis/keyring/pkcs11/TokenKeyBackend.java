@@ -503,6 +503,12 @@ public final class TokenKeyBackend implements KeyBackend {
           }
           out.put(ref, new Object[] {h, alg, v.bool(CKA.SENSITIVE).orElse(true), usageOf(v, alg)});
         }
+        if (!s.isLoggedIn()) {
+          // The login was lost during the search (sessions closed elsewhere): private objects were
+          // invisible, so this result is incomplete. Reported as a lost login, the pool logs in
+          // again and repeats the scan.
+          throw new Pkcs11Exception("C_FindObjects", CKR.USER_NOT_LOGGED_IN, CKR.name(CKR.USER_NOT_LOGGED_IN));
+        }
         return out;
       });
       index.keySet().retainAll(found.keySet());
@@ -570,7 +576,8 @@ public final class TokenKeyBackend implements KeyBackend {
       try {
         return token.call(s -> op.apply(s, h));
       } catch (Pkcs11Exception e) {
-        if (e.isHandleStale() && attempt == 0) {
+        // Handles may be renumbered more than once while sessions keep being closed elsewhere.
+        if (e.isHandleStale() && attempt < 3) {
           rescanQuietly();
           if (!index.containsKey(m.ref())) {
             throw new TokenKeyMaterial.TokenOperationException("the material of " + m.ref()
