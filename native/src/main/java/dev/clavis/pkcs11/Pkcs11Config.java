@@ -87,30 +87,31 @@ public final class Pkcs11Config {
         throw new Pkcs11ConfigException(where + ": '" + key + "' is set twice");
       }
     }
-    Builder b = builder().source(file);
-    b.name(values.getOrDefault("name", "token"));
     String lib = values.get("library");
     if (lib == null) {
       throw new Pkcs11ConfigException(file + ": missing 'library = /path/to/pkcs11-module.so'");
     }
-    b.library(Path.of(lib));
-    if (values.containsKey("tokenLabel")) {
-      b.tokenLabel(values.get("tokenLabel"));
-    }
-    if (values.containsKey("slot")) {
-      b.slotId(number(file, "slot", values.get("slot")));
-    }
-    if (values.containsKey("slotListIndex")) {
-      long idx = number(file, "slotListIndex", values.get("slotListIndex"));
-      if (idx > Integer.MAX_VALUE) {
-        throw new Pkcs11ConfigException(file + ": 'slotListIndex' is too large");
-      }
-      b.slotListIndex((int) idx);
-    }
-    if (values.containsKey("pin")) {
-      b.pin(values.get("pin"));
-    }
+    // the builder validates each value with IllegalArgumentException (Path.of too, for a NUL)
     try {
+      Builder b = builder().source(file);
+      b.name(values.getOrDefault("name", "token"));
+      b.library(Path.of(lib));
+      if (values.containsKey("tokenLabel")) {
+        b.tokenLabel(values.get("tokenLabel"));
+      }
+      if (values.containsKey("slot")) {
+        b.slotId(number(file, "slot", values.get("slot")));
+      }
+      if (values.containsKey("slotListIndex")) {
+        long idx = number(file, "slotListIndex", values.get("slotListIndex"));
+        if (idx > Integer.MAX_VALUE) {
+          throw new Pkcs11ConfigException(file + ": 'slotListIndex' is too large");
+        }
+        b.slotListIndex((int) idx);
+      }
+      if (values.containsKey("pin")) {
+        b.pin(values.get("pin"));
+      }
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new Pkcs11ConfigException(file + ": " + e.getMessage());
@@ -181,9 +182,15 @@ public final class Pkcs11Config {
       return v.toCharArray();
     }
     if (pinSpec.startsWith("file:")) {
-      Path p = Path.of(pinSpec.substring(5));
+      Path p;
       try {
-        byte[] raw = Files.readAllBytes(p);
+        p = Path.of(pinSpec.substring(5));
+      } catch (IllegalArgumentException e) {
+        throw new Pkcs11ConfigException(where() + "'pin = file:...' names an invalid path");
+      }
+      // a PIN is a line: read at most 4 KiB, so 'file:/dev/zero' cannot exhaust the heap
+      try (java.io.InputStream in = Files.newInputStream(p)) {
+        byte[] raw = in.readNBytes(4096);
         try {
           String s = new String(raw, StandardCharsets.UTF_8);
           int nl = s.indexOf('\n');

@@ -117,4 +117,23 @@ class Pkcs11ConfigTest {
     assertTrue(e.getMessage().contains("no token labelled 'no-such-token'"), e.getMessage());
     assertTrue(e.getMessage().contains("'" + SoftHsm.LABEL + "'"), e.getMessage());
   }
+
+  @Test
+  void parse_badName_throwsConfigExceptionNamingTheKey() throws Exception {
+    Pkcs11ConfigException e = assertThrows(Pkcs11ConfigException.class,
+        () -> Pkcs11Config.parse(write("name = not a name!\nlibrary = /x.so\ntokenLabel = t\n")));
+    assertTrue(e.getMessage().contains("'name' must be"), e.getMessage());
+  }
+
+  @Test
+  void parse_libraryPathWithNul_throwsConfigException() throws Exception {
+    assertThrows(Pkcs11ConfigException.class, () -> Pkcs11Config.parse(write("library = /x\u0000.so\ntokenLabel = t\n")));
+  }
+
+  @Test
+  void resolvePin_endlessPinFile_readsAtMostOneBoundedLine() throws Exception {
+    Pkcs11Config c = Pkcs11Config.parse(write("library = /x.so\ntokenLabel = t\npin = file:/dev/zero\n"));
+    char[] pin = c.resolvePin();
+    assertTrue(pin.length <= 4096, "read " + pin.length + " chars from an endless file");
+  }
 }
