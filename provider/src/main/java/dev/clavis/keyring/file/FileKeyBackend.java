@@ -313,6 +313,9 @@ public final class FileKeyBackend implements KeyBackend {
       p.blobLength = in.getInt();
       p.materialLength = in.getLong();
       p.macOffset = in.position();
+      if (in.remaining() < 32) { // position(int) would throw IllegalArgumentException
+        throw new java.nio.BufferUnderflowException();
+      }
       in.position(in.position() + 32);
       p.headerLength = in.position();
       if (p.blobLength < IV + TAG || p.materialLength < 0) {

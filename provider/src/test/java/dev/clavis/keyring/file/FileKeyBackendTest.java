@@ -88,6 +88,15 @@ class FileKeyBackendTest {
   }
 
   @Test
+  void open_truncatedAtEveryHeaderLength_isTruncated() throws Exception {
+    byte[] good = Files.readAllBytes(store);
+    int headerLength = 24 + (good[23] & 0xFF) + 12 + 48 + 8 + 4 + 8 + 32;
+    for (int len = 1; len <= headerLength + 1; len++) {
+      assertEquals(Kind.TRUNCATED, openKind(Arrays.copyOf(good, len)), "length " + len);
+    }
+  }
+
+  @Test
   void open_otherFormats_areNotAStore() throws Exception {
     assertEquals(Kind.NOT_A_STORE, openKind("hello, world, this is text".getBytes()));
     assertEquals(Kind.NOT_A_STORE, openKind(new byte[] {0x30, (byte) 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30, 0x00}));
