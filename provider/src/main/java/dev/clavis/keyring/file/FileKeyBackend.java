@@ -156,10 +156,19 @@ public final class FileKeyBackend implements KeyBackend {
     this.jvmLock = file == null ? new ReentrantLock()
         : JVM_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new ReentrantLock());
     this.master = master;
-    this.metaKey = new SecretKeySpec(derive(master, "clavis/v1/metadata"), "AES");
-    this.keyKey = new SecretKeySpec(derive(master, "clavis/v1/key-records"), "AES");
+    this.metaKey = aesKey(derive(master, "clavis/v1/metadata"));
+    this.keyKey = aesKey(derive(master, "clavis/v1/key-records"));
     this.macKey = derive(master, "clavis/v1/header-mac");
     this.image = image;
+  }
+
+  /** A key spec over a copy of {@code raw}, which is wiped (SecretKeySpec keeps its own copy). */
+  private static SecretKeySpec aesKey(byte[] raw) {
+    try {
+      return new SecretKeySpec(raw, "AES");
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
   }
 
   // ------------------------------------------------------------------ opening
