@@ -2,7 +2,6 @@ package dev.clavis.spec;
 
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -49,10 +48,26 @@ public final class KeyringParameter implements KeyStore.LoadStoreParameter {
     return "KeyringParameter{" + file + ", password=***}";
   }
 
+  /**
+   * Equal when the files and the passwords are; the passwords are compared in constant time, and
+   * a destroyed parameter equals no other (nor throws).
+   */
   @Override
   public boolean equals(Object o) {
-    return o instanceof KeyringParameter && ((KeyringParameter) o).file.equals(file)
-        && Arrays.equals(((KeyringParameter) o).protection.getPassword(), protection.getPassword());
+    if (!(o instanceof KeyringParameter)) {
+      return false;
+    }
+    KeyringParameter other = (KeyringParameter) o;
+    if (!other.file.equals(file) || protection.isDestroyed() || other.protection.isDestroyed()) {
+      return o == this;
+    }
+    char[] a = protection.getPassword();
+    char[] b = other.protection.getPassword();
+    int diff = a.length ^ b.length;
+    for (int i = 0; i < Math.max(a.length, b.length); i++) {
+      diff |= (i < a.length ? a[i] : 0) ^ (i < b.length ? b[i] : 0);
+    }
+    return diff == 0;
   }
 
   @Override

@@ -44,6 +44,12 @@ public final class Argon2 {
   /** RFC 9106 §3.1: tags are at least 4 bytes. */
   public static final int MIN_TAG_BYTES = 4;
 
+  /**
+   * The longest tag Clavis derives: 1 MiB. RFC 9106 §3.1 allows up to 2^32 - 1 bytes, but a
+   * hostile length would only make the caller allocate (and H' compute) that much.
+   */
+  public static final int MAX_TAG_BYTES = 1 << 20;
+
   private static final int BLOCK_BYTES = Argon2Block.WORDS * 8;
   private static final int PREHASH_BYTES = 64;
 
@@ -211,6 +217,10 @@ public final class Argon2 {
     if (tagLength < MIN_TAG_BYTES) {
       throw new IllegalArgumentException("Argon2 output is too short: " + tagLength
           + " bytes, at least " + MIN_TAG_BYTES + " are required");
+    }
+    if (tagLength > MAX_TAG_BYTES) {
+      throw new IllegalArgumentException("Argon2 output is too long: " + tagLength
+          + " bytes, at most " + MAX_TAG_BYTES + " (1 MiB) are supported");
     }
   }
 

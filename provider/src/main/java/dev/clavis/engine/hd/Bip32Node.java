@@ -231,6 +231,9 @@ public final class Bip32Node {
     }
   }
 
+  /** Longer strings cannot be a 78-byte extended key; they are refused before decoding. */
+  private static final int MAX_BASE58_CHARS = 200;
+
   /**
    * Parses and validates a serialized extended key, rejecting each of BIP32 test vector 5's
    * defects with a message that names it.
@@ -238,6 +241,12 @@ public final class Bip32Node {
    * @throws IllegalArgumentException naming the defect (never echoing key bytes)
    */
   public static Bip32Node parse(String base58) {
+    // 82 bytes (78 + checksum) are at most 112 Base58 characters; Base58 decoding is quadratic,
+    // so a hostile megabyte-long string must be refused before it is decoded.
+    if (base58.length() > MAX_BASE58_CHARS) {
+      throw new IllegalArgumentException("extended key is " + base58.length()
+          + " characters long; a BIP32 xprv/xpub has 111");
+    }
     byte[] d = Base58Check.decode(base58);
     try {
       if (d.length != 78) {

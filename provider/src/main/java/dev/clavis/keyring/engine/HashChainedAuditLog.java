@@ -245,10 +245,17 @@ final class HashChainedAuditLog implements AuditLog {
   @Override
   public synchronized List<AuditEvent> events() {
     List<AuditEvent> out = new ArrayList<>();
+    int lineNo = 0;
     for (String line : lines()) {
+      lineNo++;
       int m = line.lastIndexOf(MAC_MEMBER);
-      Map<String, Object> o = Json.parseObject(m < 0 ? line : line.substring(0, m) + "}");
-      out.add(toEvent(o));
+      try {
+        Map<String, Object> o = Json.parseObject(m < 0 ? line : line.substring(0, m) + "}");
+        out.add(toEvent(o));
+      } catch (RuntimeException e) { // the file is not trusted: a damaged line is not a crash
+        throw new KeyringException("audit log line " + lineNo + " is damaged (edited or cut);"
+            + " run 'clavis audit --verify'");
+      }
     }
     return out;
   }
@@ -276,7 +283,8 @@ final class HashChainedAuditLog implements AuditLog {
       String line = lines.get(i);
       int lineNo = i + 1;
       int m = line.lastIndexOf(MAC_MEMBER);
-      if (m < 0 || !line.endsWith("\"}")) {
+      // the MAC's closing quote must not be the member's own opening quote (substring would throw)
+      if (m < 0 || !line.endsWith("\"}") || m + MAC_MEMBER.length() > line.length() - 2) {
         throw new KeyringException("audit log line " + lineNo + " is damaged: it has no MAC (edited or cut)");
       }
       String body = line.substring(0, m) + "}";

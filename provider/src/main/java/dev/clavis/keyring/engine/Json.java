@@ -33,7 +33,7 @@ final class Json {
   /** Parses an object of strings, integers and nested objects (RFC 8259 subset). */
   static Map<String, Object> parseObject(String s) {
     int[] pos = {0};
-    Map<String, Object> m = object(s, pos);
+    Map<String, Object> m = object(s, pos, 0);
     skipWs(s, pos);
     if (pos[0] != s.length()) {
       throw error(s, pos);
@@ -41,7 +41,13 @@ final class Json {
     return m;
   }
 
-  private static Map<String, Object> object(String s, int[] pos) {
+  /** Deeper nesting than Clavis ever writes is refused rather than recursed into. */
+  private static final int MAX_DEPTH = 32;
+
+  private static Map<String, Object> object(String s, int[] pos, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw error(s, pos);
+    }
     skipWs(s, pos);
     expect(s, pos, '{');
     Map<String, Object> m = new LinkedHashMap<>();
@@ -56,7 +62,7 @@ final class Json {
       skipWs(s, pos);
       expect(s, pos, ':');
       skipWs(s, pos);
-      m.put(k, value(s, pos));
+      m.put(k, value(s, pos, depth));
       skipWs(s, pos);
       char c = peek(s, pos);
       pos[0]++;
@@ -69,13 +75,13 @@ final class Json {
     }
   }
 
-  private static Object value(String s, int[] pos) {
+  private static Object value(String s, int[] pos, int depth) {
     char c = peek(s, pos);
     if (c == '"') {
       return string(s, pos);
     }
     if (c == '{') {
-      return object(s, pos);
+      return object(s, pos, depth + 1);
     }
     int start = pos[0];
     while (pos[0] < s.length() && (Character.isDigit(s.charAt(pos[0])) || s.charAt(pos[0]) == '-')) {
@@ -99,12 +105,16 @@ final class Json {
         return sb.toString();
       }
       if (c == '\\') {
-        char e = s.charAt(pos[0]++);
+        char e = peek(s, pos);
+        pos[0]++;
         switch (e) {
           case 'n' -> sb.append('\n');
           case 'r' -> sb.append('\r');
           case 't' -> sb.append('\t');
           case 'u' -> {
+            if (pos[0] + 4 > s.length()) {
+              throw error(s, pos);
+            }
             sb.append((char) Integer.parseInt(s.substring(pos[0], pos[0] + 4), 16));
             pos[0] += 4;
           }

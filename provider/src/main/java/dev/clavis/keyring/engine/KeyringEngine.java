@@ -572,6 +572,11 @@ public final class KeyringEngine implements Keyring {
       d.put(r);
       return r;
     });
+    return infos(k, ref);
+  }
+
+  /** The versions {@code ref} names (all of them for a bare name), as seen now. */
+  private List<KeyVersionInfo> infos(KeyRecord k, KeyRef ref) {
     List<KeyVersionInfo> out = new ArrayList<>();
     for (VersionRecord v : k.versions()) {
       if (ref.version().isEmpty() || ref.version().getAsInt() == v.version()) {
@@ -634,13 +639,7 @@ public final class KeyringEngine implements Keyring {
       d.put(r);
       return r;
     });
-    List<KeyVersionInfo> out = new ArrayList<>();
-    for (VersionRecord v : k.versions()) {
-      if (ref.version().isEmpty() || ref.version().getAsInt() == v.version()) {
-        out.add(v.toInfo(k.name(), usageNow(k.name(), v)));
-      }
-    }
-    return out;
+    return infos(k, ref);
   }
 
   @Override

@@ -100,6 +100,10 @@ final class MetadataCodec {
       byte[] hash = new byte[32];
       in.readFully(hash);
       int n = in.readInt();
+      // every count is bounded by the bytes that could hold its items: no allocation from a forged one
+      if (n < 0 || n > doc.length) {
+        throw new IllegalArgumentException("key count " + n);
+      }
       Map<String, KeyRecord> keys = new HashMap<>(Math.max(16, n * 4 / 3 + 1));
       for (int i = 0; i < n; i++) {
         String name = in.readUTF();
@@ -114,6 +118,9 @@ final class MetadataCodec {
         int primary = in.readInt();
         boolean deleted = in.readUnsignedByte() != 0;
         int vc = in.readInt();
+        if (vc < 0 || vc > doc.length) {
+          throw new IllegalArgumentException("version count " + vc);
+        }
         List<VersionRecord> versions = new ArrayList<>(vc);
         for (int j = 0; j < vc; j++) {
           KeyState st = STATES[in.readUnsignedByte()];

@@ -157,10 +157,19 @@ public final class FileKeyBackend implements KeyBackend {
     this.jvmLock = file == null ? new ReentrantLock()
         : JVM_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new ReentrantLock());
     this.master = master;
-    this.metaKey = new SecretKeySpec(derive(master, "clavis/v1/metadata"), "AES");
-    this.keyKey = new SecretKeySpec(derive(master, "clavis/v1/key-records"), "AES");
+    this.metaKey = aesKey(derive(master, "clavis/v1/metadata"));
+    this.keyKey = aesKey(derive(master, "clavis/v1/key-records"));
     this.macKey = derive(master, "clavis/v1/header-mac");
     this.image = image;
+  }
+
+  /** A key spec over a copy of {@code raw}, which is wiped (SecretKeySpec keeps its own copy). */
+  private static SecretKeySpec aesKey(byte[] raw) {
+    try {
+      return new SecretKeySpec(raw, "AES");
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
   }
 
   // ------------------------------------------------------------------ opening
@@ -404,29 +413,45 @@ public final class FileKeyBackend implements KeyBackend {
     img.salt = p.salt;
     img.masterIv = p.masterIv;
     img.wrappedMaster = p.wrappedMaster;
-    ByteBuffer in = ByteBuffer.wrap(blob);
-    int docLen = in.getInt();
-    img.metadata = new byte[docLen];
-    in.get(img.metadata);
-    int count = in.getInt();
-    int materialStart = p.headerLength + p.blobLength;
-    Map<KeyRef, Entry> index = new LinkedHashMap<>(Math.max(16, count * 4 / 3 + 1));
-    KeyAlgorithm[] algs = KeyAlgorithm.values();
-    for (int i = 0; i < count; i++) {
-      int nl = in.getShort() & 0xFFFF;
-      String name = new String(blob, in.position(), nl, StandardCharsets.UTF_8);
-      in.position(in.position() + nl);
-      int version = in.getInt();
-      KeyAlgorithm alg = algs[in.get() & 0xFF];
-      int flags = in.get() & 0xFF;
-      long off = in.getLong();
-      int len = in.getShort() & 0xFFFF;
-      if (off < 0 || off + len > p.materialLength) {
-        throw new StoreDamagedException(Kind.TAMPERED, where + " has a key record outside its material area");
+    try {
+      ByteBuffer in = ByteBuffer.wrap(blob);
+      int docLen = in.getInt();
+      if (docLen < 0 || docLen > in.remaining()) {
+        throw new IllegalArgumentException("metadata length " + docLen);
       }
-      index.put(KeyRef.of(name, version), new Entry(alg, (flags & 1) != 0, b, (int) (materialStart + off), len));
+      img.metadata = new byte[docLen];
+      in.get(img.metadata);
+      int count = in.getInt();
+      // an index entry is at least 17 bytes: a count beyond that is not to be allocated for
+      if (count < 0 || count > in.remaining() / 17) {
+        throw new IllegalArgumentException("index count " + count);
+      }
+      int materialStart = p.headerLength + p.blobLength;
+      Map<KeyRef, Entry> index = new LinkedHashMap<>(Math.max(16, count * 4 / 3 + 1));
+      KeyAlgorithm[] algs = KeyAlgorithm.values();
+      for (int i = 0; i < count; i++) {
+        int nl = in.getShort() & 0xFFFF;
+        if (nl > in.remaining()) {
+          throw new java.nio.BufferUnderflowException();
+        }
+        String name = new String(blob, in.position(), nl, StandardCharsets.UTF_8);
+        in.position(in.position() + nl);
+        int version = in.getInt();
+        KeyAlgorithm alg = algs[in.get() & 0xFF];
+        int flags = in.get() & 0xFF;
+        long off = in.getLong();
+        int len = in.getShort() & 0xFFFF;
+        if (off < 0 || off + len > p.materialLength) {
+          throw new StoreDamagedException(Kind.TAMPERED, where + " has a key record outside its material area");
+        }
+        index.put(KeyRef.of(name, version), new Entry(alg, (flags & 1) != 0, b, (int) (materialStart + off), len));
+      }
+      img.index = index;
+    } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
+      // authenticated, so only a writer bug or a forger holding the master key gets here
+      throw new StoreDamagedException(Kind.TAMPERED, where + " has a malformed metadata section although it"
+          + " authenticates; restore it from a backup");
     }
-    img.index = index;
     return img;
   }
 

@@ -176,8 +176,13 @@ public final class ManagedGcmCipher extends CipherSpi {
         if (spec == null) {
           throw new InvalidAlgorithmParameterException("GCM decryption needs a GCMParameterSpec with the IV");
         }
+        byte[] nonce = spec.getIV();
+        if (nonce.length == 0) {
+          // refused here: at doFinal it would escape as an IllegalStateException
+          throw new InvalidAlgorithmParameterException("the GCM IV must not be empty");
+        }
         this.candidates = engine.unprotectCandidates(mk.ref());
-        this.iv = spec.getIV();
+        this.iv = nonce;
         this.buffered = new ByteArrayOutputStream();
       } else {
         throw new InvalidAlgorithmParameterException("unknown cipher mode " + opmode);

@@ -259,6 +259,14 @@ class Argon2Test {
   }
 
   @Test
+  void validate_tagAbove1MiB_throwsIllegalArgument() {
+    assertMessage("Argon2 output is too long: 1048577 bytes, at most 1048576 (1 MiB) are supported",
+        () -> Argon2.hash(Argon2Type.ARGON2ID, P, S, null, null, 1, 8, 1, (1 << 20) + 1));
+    assertMessage("Argon2 output is too long: 2147483647 bytes, at most 1048576 (1 MiB) are supported",
+        () -> Argon2.hash(Argon2Type.ARGON2ID, P, S, null, null, 1, 8, 1, Integer.MAX_VALUE));
+  }
+
+  @Test
   void hash_nullPassword_throwsNullPointer() {
     assertThrows(NullPointerException.class,
         () -> Argon2.hash(Argon2Type.ARGON2ID, null, S, null, null, 1, 8, 1, 32));

@@ -57,6 +57,15 @@ class Bip32NodeTest {
   }
 
   @Test
+  void parse_megabyteString_throwsIllegalArgumentBeforeDecoding() {
+    String hostile = "2".repeat(1 << 20);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(5), () -> Bip32Node.parse(hostile)));
+    assertEquals("extended key is 1048576 characters long; a BIP32 xprv/xpub has 111", e.getMessage());
+  }
+
+  @Test
   void destroy_wipesAndRefusesUse() {
     Bip32Node m = Bip32Node.master(SEED, false);
     m.destroy();

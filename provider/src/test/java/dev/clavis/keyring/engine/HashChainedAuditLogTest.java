@@ -95,6 +95,26 @@ class HashChainedAuditLogTest {
   }
 
   @Test
+  void verify_lineCutRightAfterMacMember_isDamaged_notStringIndexOutOfBounds() throws Exception {
+    List<String> l = lines();
+    String line = l.get(2);
+    l.set(2, line.substring(0, line.lastIndexOf(",\"mac\":\"")) + ",\"mac\":\"}");
+    String m = verifyFails(l);
+    assertTrue(m.contains("line 3") && m.contains("damaged"), m);
+  }
+
+  @Test
+  void events_damagedLine_throwsKeyringExceptionNamingIt() throws Exception {
+    List<String> l = lines();
+    l.set(1, "{\"seq\":\"two\",\"time\":42}");
+    Files.write(log, l, StandardCharsets.UTF_8);
+    try (Keyring k = Keyrings.openFile(store, PW)) {
+      String m = assertThrows(KeyringException.class, () -> k.auditLog().events()).getMessage();
+      assertTrue(m.contains("line 2") && m.contains("damaged"), m);
+    }
+  }
+
+  @Test
   void verify_forgedLineWithoutKey_failsMac() throws Exception {
     List<String> l = lines();
     l.add(l.get(5).replace("\"seq\":6", "\"seq\":7"));

@@ -88,6 +88,15 @@ class FileKeyBackendTest {
   }
 
   @Test
+  void open_truncatedAtEveryHeaderLength_isTruncated() throws Exception {
+    byte[] good = Files.readAllBytes(store);
+    int headerLength = 24 + (good[23] & 0xFF) + 12 + 48 + 8 + 4 + 8 + 32;
+    for (int len = 1; len <= headerLength + 1; len++) {
+      assertEquals(Kind.TRUNCATED, openKind(Arrays.copyOf(good, len)), "length " + len);
+    }
+  }
+
+  @Test
   void open_otherFormats_areNotAStore() throws Exception {
     assertEquals(Kind.NOT_A_STORE, openKind("hello, world, this is text".getBytes()));
     assertEquals(Kind.NOT_A_STORE, openKind(new byte[] {0x30, (byte) 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30, 0x00}));
@@ -111,6 +120,72 @@ class FileKeyBackendTest {
     byte[] t = d.digest(body);
     System.arraycopy(t, 0, b, b.length - 32, 32);
     return b;
+  }
+
+  /**
+   * Re-encrypts the metadata blob after {@code edit} with keys derived from the known password and
+   * recomputes the header MAC and checksum: a forgery by someone holding the master key.
+   */
+  private static byte[] forgeBlob(byte[] b, java.util.function.Consumer<ByteBuffer> edit) throws Exception {
+    int saltLen = b[23] & 0xFF;
+    int prefix = 24 + saltLen;
+    byte[] salt = Arrays.copyOfRange(b, 24, prefix);
+    byte[] pwKey = dev.clavis.engine.argon2.Argon2.hash(dev.clavis.engine.argon2.Argon2Type.ARGON2ID,
+        new String(PW).getBytes(java.nio.charset.StandardCharsets.UTF_8), salt, null, null, 1, 64, 1, 32);
+    javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(javax.crypto.Cipher.DECRYPT_MODE, new javax.crypto.spec.SecretKeySpec(pwKey, "AES"),
+        new javax.crypto.spec.GCMParameterSpec(128, b, prefix, 12));
+    c.updateAAD(b, 0, prefix);
+    byte[] master = c.doFinal(b, prefix + 12, 48);
+    javax.crypto.Mac h = javax.crypto.Mac.getInstance("HmacSHA256");
+    h.init(new javax.crypto.spec.SecretKeySpec(master, "HmacSHA256"));
+    byte[] metaKey = h.doFinal("clavis/v1/metadata".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    byte[] macKey = h.doFinal("clavis/v1/header-mac".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    int genOffset = prefix + 12 + 48;
+    int blobLength = ByteBuffer.wrap(b, genOffset + 8, 4).getInt();
+    int macOffset = genOffset + 8 + 4 + 8;
+    int headerLength = macOffset + 32;
+    byte[] aad = "clavis-store/v1/blob".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] gen = Arrays.copyOfRange(b, genOffset, genOffset + 8);
+    javax.crypto.spec.GCMParameterSpec iv = new javax.crypto.spec.GCMParameterSpec(128, b, headerLength, 12);
+    javax.crypto.spec.SecretKeySpec k = new javax.crypto.spec.SecretKeySpec(metaKey, "AES");
+    c.init(javax.crypto.Cipher.DECRYPT_MODE, k, iv);
+    c.updateAAD(aad);
+    c.updateAAD(gen);
+    byte[] plain = c.doFinal(b, headerLength + 12, blobLength - 12);
+    edit.accept(ByteBuffer.wrap(plain));
+    // a fresh cipher: SunJCE refuses to encrypt twice under one key and IV, rightly
+    javax.crypto.Cipher e = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+    e.init(javax.crypto.Cipher.ENCRYPT_MODE, k, iv);
+    e.updateAAD(aad);
+    e.updateAAD(gen);
+    e.doFinal(plain, 0, plain.length, b, headerLength + 12);
+    java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+    byte[] body = d.digest(Arrays.copyOfRange(b, headerLength, b.length - 32));
+    h.init(new javax.crypto.spec.SecretKeySpec(macKey, "HmacSHA256"));
+    h.update(b, 0, macOffset);
+    System.arraycopy(h.doFinal(body), 0, b, macOffset, 32);
+    return reseal(b);
+  }
+
+  @Test
+  void open_forgedButAuthenticMetadataLengths_isTampered_notARuntimeException() throws Exception {
+    byte[] good = Files.readAllBytes(store);
+    // control: an unchanged re-encryption opens
+    Path f = dir.resolve("control.clavis");
+    Files.write(f, forgeBlob(good.clone(), in -> { }));
+    Keyrings.openFile(f, PW).close();
+    assertEquals(Kind.TAMPERED, openKind(forgeBlob(good.clone(), in -> in.putInt(0, -1))));
+    assertEquals(Kind.TAMPERED, openKind(forgeBlob(good.clone(), in -> in.putInt(0, Integer.MAX_VALUE))));
+    assertEquals(Kind.TAMPERED, openKind(forgeBlob(good.clone(), in -> {
+      int docLen = in.getInt(0);
+      in.putInt(4 + docLen, Integer.MAX_VALUE); // the index count
+    })));
+    assertEquals(Kind.TAMPERED, openKind(forgeBlob(good.clone(), in -> {
+      int docLen = in.getInt(0);
+      int nl = in.getShort(8 + docLen) & 0xFFFF;
+      in.put(8 + docLen + 2 + nl + 4, (byte) 0xFF); // the first entry's algorithm
+    })));
   }
 
   @Test

@@ -162,6 +162,14 @@ class Argon2SecretKeyFactorySpiTest {
   }
 
   @Test
+  void generateSecret_hostileKeyLength_throwsInvalidKeySpecWithoutAllocating() {
+    assertMessage("Argon2 output is too long: 268435455 bytes, at most 1048576 (1 MiB) are supported",
+        new Argon2KeySpec(new byte[] {1}, SALT, 1, 64, 1, Integer.MAX_VALUE - 7));
+    assertMessage("Argon2 output is too short: -1 bytes, at least 4 are required",
+        new Argon2KeySpec(new byte[] {1}, SALT, 1, 64, 1, -8));
+  }
+
+  @Test
   void generateSecret_keyLengthNotMultipleOf8_throwsInvalidKeySpec() {
     assertMessage("Argon2 key length must be a multiple of 8 bits, got 255",
         new Argon2KeySpec(new byte[] {1}, SALT, 1, 64, 1, 255));

@@ -109,6 +109,15 @@ class ManagedGcmCipherTest {
   }
 
   @Test
+  void decrypt_emptyIv_throwsInvalidAlgorithmParameterAtInit() throws Exception {
+    ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    Cipher dec = Cipher.getInstance("AES/GCM/NoPadding", "Clavis");
+    InvalidAlgorithmParameterException e = assertThrows(InvalidAlgorithmParameterException.class,
+        () -> dec.init(Cipher.DECRYPT_MODE, ring.handle(KeyRef.of("k")), new GCMParameterSpec(128, new byte[0])));
+    assertEquals("the GCM IV must not be empty", e.getMessage());
+  }
+
+  @Test
   void nameHandle_decryptsDataOfOlderVersions_versionHandleOnlyItsOwn() throws Exception {
     ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
     ManagedKey h = ring.handle(KeyRef.of("k"));

@@ -1,0 +1,135 @@
+package dev.clavis.conformance.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.clavis.provider.ClavisProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.Provider;
+import java.security.Security;
+import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every JCA name of CONTRACT.md other than the key-wrap ones (those are in
+ * {@link KeyWrapNamesTest}) resolves through {@code getInstance(name, "Clavis")} after
+ * {@code Security.addProvider}, to an object of the Clavis provider under the contract's name.
+ */
+class ContractNamesTest {
+
+  @BeforeAll
+  static void install() {
+    if (Security.getProvider("Clavis") == null) {
+      Security.addProvider(new ClavisProvider());
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "SecretKeyFactory, Argon2id",
+    "SecretKeyFactory, Argon2i",
+    "SecretKeyFactory, Argon2d",
+    "KeyFactory,       BIP32",
+    "KeyStore,         Clavis",
+    "KeyGenerator,     AES",
+    "KeyGenerator,     HmacSHA256",
+    "Cipher,           AES/GCM/NoPadding",
+    "Mac,              HmacSHA256"
+  })
+  void contractName_resolvesInClavis(String type, String algorithm) throws Exception {
+    Provider p = Security.getProvider("Clavis");
+    Provider.Service s = p.getService(type, algorithm);
+    assertNotNull(s, type + " " + algorithm + " is not registered");
+    assertEquals(algorithm, s.getAlgorithm());
+    Provider got;
+    String name;
+    switch (type) {
+      case "SecretKeyFactory": {
+        SecretKeyFactory f = SecretKeyFactory.getInstance(algorithm, "Clavis");
+        got = f.getProvider();
+        name = f.getAlgorithm();
+        break;
+      }
+      case "KeyFactory": {
+        KeyFactory f = KeyFactory.getInstance(algorithm, "Clavis");
+        got = f.getProvider();
+        name = f.getAlgorithm();
+        break;
+      }
+      case "KeyStore": {
+        KeyStore k = KeyStore.getInstance(algorithm, "Clavis");
+        got = k.getProvider();
+        name = k.getType();
+        break;
+      }
+      case "KeyGenerator": {
+        KeyGenerator g = KeyGenerator.getInstance(algorithm, "Clavis");
+        got = g.getProvider();
+        name = g.getAlgorithm();
+        break;
+      }
+      case "Cipher": {
+        Cipher c = Cipher.getInstance(algorithm, "Clavis");
+        got = c.getProvider();
+        name = c.getAlgorithm();
+        break;
+      }
+      case "Mac": {
+        Mac m = Mac.getInstance(algorithm, "Clavis");
+        got = m.getProvider();
+        name = m.getAlgorithm();
+        break;
+      }
+      default:
+        throw new AssertionError("unknown type " + type);
+    }
+    assertSame(p, got, type + " " + algorithm);
+    assertEquals(algorithm, name);
+  }
+
+  /**
+   * Like SunPKCS11, the token keystore belongs to a provider bound to a token by
+   * {@code configure}: the unconfigured provider does not register it.
+   */
+  @Test
+  void keyStoreClavisPkcs11_isNotOnTheUnconfiguredProvider() {
+    Provider p = new ClavisProvider();
+    assertNull(p.getService("KeyStore", "ClavisPKCS11"));
+    assertThrows(KeyStoreException.class, () -> KeyStore.getInstance("ClavisPKCS11", "Clavis"));
+  }
+
+  @Test
+  void keyStoreClavisPkcs11_resolvesOnAConfiguredProvider(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("softhsm.cfg");
+    Files.writeString(config, "name = softhsm\nlibrary = /usr/lib/softhsm/libsofthsm2.so\nslot = 0\n"
+        + "pin = 1234\n");
+    Provider configured;
+    try {
+      configured = new ClavisProvider().configure(config.toString());
+    } catch (UnsupportedOperationException e) {
+      System.err.println("ContractNamesTest: skipped, ClavisProvider.configure is not available in this build: "
+          + e.getMessage());
+      Assumptions.abort("ClavisProvider.configure is not available in this build");
+      return;
+    }
+    assertNotNull(configured.getService("KeyStore", "ClavisPKCS11"));
+    KeyStore ks = KeyStore.getInstance("ClavisPKCS11", configured);
+    assertSame(configured, ks.getProvider());
+    assertEquals("ClavisPKCS11", ks.getType());
+  }
+}
