@@ -2,26 +2,21 @@ package dev.clavis.conformance.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.clavis.conformance.pkcs11.SoftHsm;
+import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.provider.ClavisProvider;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyStore;
-import java.security.KeyStoreException;
 import java.security.Provider;
 import java.security.Security;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,6 +41,7 @@ class ContractNamesTest {
     "SecretKeyFactory, Argon2d",
     "KeyFactory,       BIP32",
     "KeyStore,         Clavis",
+    "KeyStore,         ClavisPKCS11",
     "KeyGenerator,     AES",
     "KeyGenerator,     HmacSHA256",
     "Cipher,           AES/GCM/NoPadding",
@@ -102,31 +98,12 @@ class ContractNamesTest {
     assertEquals(algorithm, name);
   }
 
-  /**
-   * Like SunPKCS11, the token keystore belongs to a provider bound to a token by
-   * {@code configure}: the unconfigured provider does not register it.
-   */
+  /** A provider made by {@code configure} is bound to its token and offers the token keystore. */
   @Test
-  void keyStoreClavisPkcs11_isNotOnTheUnconfiguredProvider() {
-    Provider p = new ClavisProvider();
-    assertNull(p.getService("KeyStore", "ClavisPKCS11"));
-    assertThrows(KeyStoreException.class, () -> KeyStore.getInstance("ClavisPKCS11", "Clavis"));
-  }
-
-  @Test
-  void keyStoreClavisPkcs11_resolvesOnAConfiguredProvider(@TempDir Path dir) throws Exception {
-    Path config = dir.resolve("softhsm.cfg");
-    Files.writeString(config, "name = softhsm\nlibrary = /usr/lib/softhsm/libsofthsm2.so\nslot = 0\n"
-        + "pin = 1234\n");
-    Provider configured;
-    try {
-      configured = new ClavisProvider().configure(config.toString());
-    } catch (UnsupportedOperationException e) {
-      System.err.println("ContractNamesTest: skipped, ClavisProvider.configure is not available in this build: "
-          + e.getMessage());
-      Assumptions.abort("ClavisProvider.configure is not available in this build");
-      return;
-    }
+  void keyStoreClavisPkcs11_resolvesOnAConfiguredProvider() throws Exception {
+    SoftHsm.require();
+    Provider configured = new ClavisProvider().configure(SoftHsm.configFile().toString());
+    assertEquals("Clavis-" + Pkcs11Config.parse(SoftHsm.configFile()).name(), configured.getName());
     assertNotNull(configured.getService("KeyStore", "ClavisPKCS11"));
     KeyStore ks = KeyStore.getInstance("ClavisPKCS11", configured);
     assertSame(configured, ks.getProvider());
