@@ -55,6 +55,11 @@ final class CliProcess {
     cmd.add("-Xmx512m");
     cmd.add("-XX:TieredStopAtLevel=1"); // start-up speed only: these runs are short
     cmd.add("-Xshare:auto");
+    if (Runtime.version().feature() >= 22) {
+      // JNA loads the PKCS#11 module: JDK 22+ warns on stderr unless native access is granted,
+      // as a user does (clavis.jar's manifest grants it for java -jar)
+      cmd.add("--enable-native-access=ALL-UNNAMED");
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.clavis.cli.Main");
