@@ -55,7 +55,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <h2>Format (version 1, big-endian)</h2>
  *
  * <pre>
- * header  magic "CLAVISKS" | u16 format | u8 kdf (1 Argon2id, 2 PBKDF2-HMAC-SHA256) | u32 t or iterations
+ * header  magic "CLAVISKS" | u16 format | u8 kdf (1 Argon2id, 2 PBKDF2-HMAC-SHA256, 3 token key) | u32 t or iterations
  *         | u32 m KiB | u32 p | u8 salt length (16..64) | salt | IV (12) | wrapped master key (32 + 16)
  *         | u64 generation | u32 blob length | u64 material length | header MAC (32)
  * body    blob:     IV (12) | AES-256-GCM(K_meta, u32 n | metadata | u32 count | index entry*,
@@ -72,6 +72,12 @@ import javax.crypto.spec.SecretKeySpec;
  * generation, so records cannot be swapped, dropped, reordered or rolled back unnoticed; each
  * material record also binds its name and version as GCM associated data. A migration of the KDF
  * or a new password only re-wraps the master key.
+ *
+ * <p>A token-rooted store (kdf 3, t = m = p = 0) has no password: its salt field is the 16-byte id
+ * of a non-extractable AES-256 root key on a PKCS#11 token (label and {@code CKA_ID}
+ * {@code clavis-root:<hex>}, see {@link TokenRoot}), and the master key is wrapped by
+ * {@code CKM_AES_GCM} on the token under that key with the same IV, tag and AAD, so root (token)
+ * → master key → record keys. It opens only through {@link #open(Path, TokenRoot)}.
  *
  * <p>Opening checks, in order, each with its own error and without changing the file: magic
  * (not a store), format version, KDF limits (before any work), length (truncated), trailer
