@@ -55,6 +55,10 @@ final class CliProcess {
     cmd.add("-Xmx512m");
     cmd.add("-XX:TieredStopAtLevel=1"); // start-up speed only: these runs are short
     cmd.add("-Xshare:auto");
+    if (Runtime.version().feature() >= 22) {
+      // JNA loads the PKCS#11 module: without this, JDK 22+ prints restricted-method warnings first
+      cmd.add("--enable-native-access=ALL-UNNAMED");
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("dev.clavis.cli.Main");
