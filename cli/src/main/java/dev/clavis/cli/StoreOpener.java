@@ -64,6 +64,11 @@ final class StoreOpener {
       throw new CliException("no store at " + file + ": create one with 'clavis init --store " + file
           + "' or point --store (or " + ENV_STORE + ") at yours");
     }
+    if (Keyrings.isTokenRooted(file)) {
+      // ask for no password: this store has none
+      throw new CliException(file + " is rooted in a PKCS#11 token (its master key is wrapped by a token key):"
+          + " open it with --store " + file + " --hsm CONFIG");
+    }
     return open(file, false, KdfParameters.defaults());
   }
 

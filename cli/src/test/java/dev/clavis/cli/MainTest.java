@@ -349,6 +349,8 @@ class MainTest {
     java.util.HashMap<String, String> pw = new java.util.HashMap<>(env);
     pw.put("CLAVIS_PASSWORD", "anything");
     assertError(new CliProcess(dir, pw).run("list", "--store", "rooted.store"), CliException.FAILURE, "--hsm");
+    // and nothing is asked: without a password source the error is the same, not a prompt
+    assertError(hsm.run("list", "--store", "rooted.store"), CliException.FAILURE, "rooted in a PKCS#11 token");
     // the token's own keyring is unaffected by the root key
     assertFalse(ok(hsm, null, "list", "--hsm", "token.cfg").out().contains("clavis-root"));
     // wrong PIN

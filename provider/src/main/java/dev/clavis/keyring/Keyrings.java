@@ -76,6 +76,15 @@ public final class Keyrings {
   }
 
   /**
+   * @return whether {@code file} looks like a token-rooted store (its header names a PKCS#11 root
+   *     key, not a password KDF), so a caller can ask for the token instead of a password; reads
+   *     only the first bytes and verifies nothing
+   */
+  public static boolean isTokenRooted(Path file) {
+    return FileKeyBackend.isTokenRooted(file);
+  }
+
+  /**
    * Upgrades the KDF of a file store in place (and atomically): the master key is re-wrapped under
    * a key derived with {@code kdf}; records are not re-encrypted.
    *

@@ -231,6 +231,24 @@ public final class FileKeyBackend implements KeyBackend {
     });
   }
 
+  /**
+   * @return whether {@code file} starts like a token-rooted store (magic, format, kdf 3); false if
+   *     it cannot be read or is of another kind. Reads only the first bytes; verifies nothing.
+   */
+  public static boolean isTokenRooted(Path file) {
+    byte[] head = new byte[MAGIC.length + 3];
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      if (in.readNBytes(head, 0, head.length) < head.length) {
+        return false;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)
+        && ((head[MAGIC.length] & 0xFF) << 8 | head[MAGIC.length + 1] & 0xFF) == FORMAT
+        && head[MAGIC.length + 2] == KDF_TOKEN;
+  }
+
   /** Makes the master key of a new image and fills in its wrapping. */
   private interface Creator {
     byte[] create(Image img);

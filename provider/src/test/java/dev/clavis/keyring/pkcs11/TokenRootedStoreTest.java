@@ -74,6 +74,7 @@ class TokenRootedStoreTest {
     }
     byte[] file = Files.readAllBytes(store);
     assertEquals(3, file[10], "header kdf byte: 3 = PKCS#11 token key");
+    assertTrue(Keyrings.isTokenRooted(store));
     try (Keyring k = Keyrings.openFile(store, SoftHsm.config(), pin())) {
       assertEquals(2, k.list().size());
       assertArrayEquals("card 4111".getBytes(StandardCharsets.UTF_8), k.decrypt(envelope, AAD));
@@ -166,6 +167,8 @@ class TokenRootedStoreTest {
     KeyringException e = assertThrows(KeyringException.class, () -> Keyrings.openFile(store, SoftHsm.config(), pin()));
     assertTrue(e.getMessage().contains("protected by a password"), e.getMessage());
     assertArrayEquals(before, Files.readAllBytes(store));
+    assertFalse(Keyrings.isTokenRooted(store));
+    assertFalse(Keyrings.isTokenRooted(dir.resolve("absent.clavis")));
     // the password store still opens as before
     Keyrings.openFile(store, "pw".toCharArray()).close();
   }
