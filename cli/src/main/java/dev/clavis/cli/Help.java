@@ -36,7 +36,9 @@ final class Help {
     out.println();
     out.println("Options for every command:");
     out.println("  --store FILE          the encrypted file store (default $CLAVIS_STORE, else ./clavis.store)");
-    out.println("  --hsm CONFIG          a PKCS#11 token described by CONFIG instead of a file store");
+    out.println("  --hsm CONFIG          a PKCS#11 token described by CONFIG instead of a file store;");
+    out.println("                        with --store FILE: a file store whose master key is wrapped");
+    out.println("                        by a root key on that token (create it with init)");
     out.println("  --password-file FILE  read the password from the first line of FILE");
     out.println("                        (else $CLAVIS_PASSWORD, else a prompt; never on the command line)");
     out.println("  --verbose             log what the engine does on stderr (never secrets)");

@@ -26,7 +26,8 @@ final class LifecycleCommands {
     KdfParameters kdf = spec == null ? KdfParameters.defaults() : KdfSpecs.parse(spec);
     try (Keyring k = ctx.opener().create(kdf)) {
       ctx.out().println("created store " + ctx.opener().storeFile().toAbsolutePath() + " (" + k.list().size()
-          + " keys), password KDF " + kdf);
+          + " keys), " + (ctx.opener().tokenRooted() ? "master key wrapped by a new root key on the token of "
+          + ctx.args().option("--hsm") : "password KDF " + kdf));
     }
     return 0;
   }

@@ -13,7 +13,9 @@ import java.util.Map;
 
 /**
  * Finds and opens the keyring a command works on: the file store of {@code --store FILE}, else
- * {@code $CLAVIS_STORE}, else {@code ./clavis.store}; or the PKCS#11 token of {@code --hsm CONFIG}.
+ * {@code $CLAVIS_STORE}, else {@code ./clavis.store}; or the PKCS#11 token of {@code --hsm CONFIG};
+ * or, with both {@code --store FILE --hsm CONFIG}, the file store whose master key is wrapped by a
+ * root key on that token (the PIN as for {@code --hsm}).
  */
 final class StoreOpener {
 
@@ -39,10 +41,20 @@ final class StoreOpener {
     return Path.of(s);
   }
 
+  /** @return whether the command line names a token-rooted file store ({@code --store F --hsm CONFIG}) */
+  boolean tokenRooted() {
+    return args.option("--store") != null && args.option("--hsm") != null;
+  }
+
   /** @return the keyring of an existing store or token */
   Keyring openExisting() {
-    if (args.option("--store") != null && args.option("--hsm") != null) {
-      throw CliException.usage("--store and --hsm exclude each other");
+    if (tokenRooted()) {
+      Path file = storeFile();
+      if (!Files.exists(file)) {
+        throw new CliException("no store at " + file + ": create one rooted in the token with 'clavis init --store "
+            + file + " --hsm " + args.option("--hsm") + "'");
+      }
+      return openTokenRooted(file);
     }
     if (args.option("--hsm") != null) {
       return openHsm();
@@ -52,6 +64,11 @@ final class StoreOpener {
       throw new CliException("no store at " + file + ": create one with 'clavis init --store " + file
           + "' or point --store (or " + ENV_STORE + ") at yours");
     }
+    if (Keyrings.isTokenRooted(file)) {
+      // ask for no password: this store has none
+      throw new CliException(file + " is rooted in a PKCS#11 token (its master key is wrapped by a token key):"
+          + " open it with --store " + file + " --hsm CONFIG");
+    }
     return open(file, false, KdfParameters.defaults());
   }
 
@@ -60,18 +77,28 @@ final class StoreOpener {
    * @return the keyring of a store this call creates; refuses to touch an existing file
    */
   Keyring create(KdfParameters kdf) {
-    if (args.option("--hsm") != null) {
-      throw new CliException("init works on file stores; a PKCS#11 token is initialised with its own tools (softhsm2-util, pkcs11-tool)");
+    if (args.option("--hsm") != null && args.option("--store") == null) {
+      throw new CliException("init works on file stores; a PKCS#11 token is initialised with its own tools (softhsm2-util,"
+          + " pkcs11-tool); for a file store rooted in the token use 'clavis init --store FILE --hsm CONFIG'");
+    }
+    if (tokenRooted() && args.option("--kdf") != null) {
+      throw CliException.usage("--kdf does not apply to a store rooted in a token (--hsm): it has no password");
     }
     Path file = storeFile();
     if (Files.exists(file)) {
       throw new CliException("a file already exists at " + file + "; 'clavis init' never overwrites one");
+    }
+    if (tokenRooted()) {
+      return openTokenRooted(file);
     }
     return open(file, true, kdf == null ? KdfParameters.defaults() : kdf);
   }
 
   /** Re-derives the store's master-key wrapping with {@code kdf}, in place. */
   void migrateKdf(KdfParameters kdf) {
+    if (tokenRooted()) {
+      throw new CliException("migrate-kdf works on password-protected stores; a store rooted in a token has no password KDF");
+    }
     if (args.option("--hsm") != null) {
       throw new CliException("migrate-kdf works on file stores; a token has no password KDF");
     }
@@ -106,6 +133,27 @@ final class StoreOpener {
    * configuration's {@code pin} setting, else {@code $CLAVIS_PASSWORD}, else a prompt.
    */
   private Keyring openHsm() {
+    Pkcs11Config cfg = hsmConfig();
+    char[] pin = pin(cfg);
+    try {
+      return TokenKeyring.open(cfg, pin);
+    } finally {
+      Arrays.fill(pin, '\0');
+    }
+  }
+
+  /** The file store {@code file} whose master key is wrapped by a key on the token of {@code --hsm}. */
+  private Keyring openTokenRooted(Path file) {
+    Pkcs11Config cfg = hsmConfig();
+    char[] pin = pin(cfg);
+    try {
+      return Keyrings.openFile(file, cfg, pin);
+    } finally {
+      Arrays.fill(pin, '\0');
+    }
+  }
+
+  private Pkcs11Config hsmConfig() {
     Path config = Path.of(args.option("--hsm"));
     Pkcs11Config cfg;
     try {
@@ -113,6 +161,10 @@ final class StoreOpener {
     } catch (Pkcs11ConfigException e) {
       throw new CliException(e.getMessage());
     }
+    return cfg;
+  }
+
+  private char[] pin(Pkcs11Config cfg) {
     char[] pin;
     if (args.option("--password-file") == null && cfg.hasPin()) {
       try {
@@ -123,10 +175,6 @@ final class StoreOpener {
     } else {
       pin = new Passwords(args.option("--password-file"), env).read("PIN of token " + cfg.name(), false);
     }
-    try {
-      return TokenKeyring.open(cfg, pin);
-    } finally {
-      Arrays.fill(pin, '\0');
-    }
+    return pin;
   }
 }

@@ -325,8 +325,44 @@ class MainTest {
     CliProcess.Result r = new CliProcess(dir, wrong).run("list", "--hsm", "token.cfg");
     assertError(r, CliException.FAILURE);
     assertFalse(r.stderr.contains("999999") || r.stderr.contains("123456"), r::toString);
-    assertError(hsm.run("list", "--hsm", "token.cfg", "--store", "x.store"), CliException.USAGE, "exclude");
+    assertError(hsm.run("list", "--hsm", "token.cfg", "--store", "x.store"), CliException.FAILURE, "init --store x.store --hsm");
     assertError(hsm.run("list", "--hsm", "missing.cfg"), CliException.FAILURE, "missing.cfg");
+  }
+
+  @Test
+  void hsm_tokenRootedStore_initCreateEncryptReopenDecrypt() throws Exception {
+    Map<String, String> env = softHsmToken();
+    CliProcess hsm = new CliProcess(dir, env);
+    CliProcess.Result init = ok(hsm, null, "init", "--store", "rooted.store", "--hsm", "token.cfg");
+    assertTrue(init.out().contains("root key on the token"), init::toString);
+    byte[] header = Files.readAllBytes(dir.resolve("rooted.store"));
+    assertEquals(3, header[10], "the header names the PKCS#11 token key, not a password KDF");
+    assertTrue(ok(hsm, null, "create", "payments", "--store", "rooted.store", "--hsm", "token.cfg").out()
+        .contains("payments#1"));
+    byte[] data = "rooted in the token".getBytes(StandardCharsets.UTF_8);
+    CliProcess.Result enc = ok(hsm, data, "encrypt", "payments", "--store", "rooted.store", "--hsm", "token.cfg");
+    // a new process opens the store again through the token
+    assertArrayEquals(data, ok(hsm, enc.stdout, "decrypt", "--store", "rooted.store", "--hsm", "token.cfg").stdout);
+    assertTrue(ok(hsm, null, "list", "--store", "rooted.store", "--hsm", "token.cfg").out().contains("payments"));
+
+    // without the token: no password opens it, and the error says what does
+    java.util.HashMap<String, String> pw = new java.util.HashMap<>(env);
+    pw.put("CLAVIS_PASSWORD", "anything");
+    assertError(new CliProcess(dir, pw).run("list", "--store", "rooted.store"), CliException.FAILURE, "--hsm");
+    // and nothing is asked: without a password source the error is the same, not a prompt
+    assertError(hsm.run("list", "--store", "rooted.store"), CliException.FAILURE, "rooted in a PKCS#11 token");
+    // the token's own keyring is unaffected by the root key
+    assertFalse(ok(hsm, null, "list", "--hsm", "token.cfg").out().contains("clavis-root"));
+    // wrong PIN
+    java.util.HashMap<String, String> wrong = new java.util.HashMap<>(env);
+    wrong.put("CLAVIS_PIN", "999999");
+    CliProcess.Result r = new CliProcess(dir, wrong).run("list", "--store", "rooted.store", "--hsm", "token.cfg");
+    assertError(r, CliException.FAILURE, "PIN");
+    assertFalse(r.stderr.contains("999999") || r.stderr.contains("123456"), r::toString);
+    // init never overwrites, and --kdf makes no sense here
+    assertError(hsm.run("init", "--store", "rooted.store", "--hsm", "token.cfg"), CliException.FAILURE, "never overwrites");
+    assertError(hsm.run("init", "--store", "other.store", "--hsm", "token.cfg", "--kdf", "pbkdf2"), CliException.USAGE,
+        "no password");
   }
 
   @Test

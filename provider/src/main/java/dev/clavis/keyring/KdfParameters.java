@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * How a file store derives its key from the password: Argon2id (RFC 9106; the default t=3,
  * m=64 MiB, p=4) or PBKDF2-HMAC-SHA256 (RFC 8018; 600,000 iterations by default, following
- * OWASP's 2023 guidance). Immutable.
+ * OWASP's 2023 guidance); or, for a store rooted in an HSM, {@link Algorithm#PKCS11_WRAPPED} (no
+ * KDF: a PKCS#11 token key wraps the master key). Immutable.
  *
  * <p>Parameters read from a file are checked against {@link #limitsOk()} before any work is done:
  * Argon2id at most {@value #MAX_ARGON2_MEMORY_KIB} KiB, {@value #MAX_ARGON2_ITERATIONS} passes and
@@ -19,7 +20,13 @@ public final class KdfParameters {
     /** Argon2id, RFC 9106, version 0x13. */
     ARGON2ID,
     /** PBKDF2 with HMAC-SHA256, RFC 8018 §5.2. */
-    PBKDF2_HMAC_SHA256
+    PBKDF2_HMAC_SHA256,
+    /**
+     * No password KDF: the master key is wrapped (AES-256-GCM) by a non-extractable key on a
+     * PKCS#11 token, and the token's PIN authenticates; see {@link Keyrings#openFile(java.nio.file.Path,
+     * dev.clavis.pkcs11.Pkcs11Config, char[])}.
+     */
+    PKCS11_WRAPPED
   }
 
   /** Upper bound on Argon2 memory read from a file: 1 GiB. */
@@ -59,6 +66,11 @@ public final class KdfParameters {
     return checked(new KdfParameters(Algorithm.ARGON2ID, iterations, memoryKiB, parallelism));
   }
 
+  /** @return the protection of a store whose master key is wrapped by a PKCS#11 token key */
+  public static KdfParameters pkcs11Wrapped() {
+    return new KdfParameters(Algorithm.PKCS11_WRAPPED, 0, 0, 0);
+  }
+
   /** @return PBKDF2-HMAC-SHA256 with 600,000 iterations */
   public static KdfParameters pbkdf2() {
     return pbkdf2(600_000);
@@ -89,6 +101,9 @@ public final class KdfParameters {
 
   /** @return whether the parameters are well formed */
   public boolean valid() {
+    if (algorithm == Algorithm.PKCS11_WRAPPED) {
+      return iterations == 0 && memoryKiB == 0 && parallelism == 0;
+    }
     return algorithm == Algorithm.ARGON2ID
         ? iterations >= 1 && parallelism >= 1 && memoryKiB >= 8 * parallelism
         : iterations >= 1;
@@ -96,6 +111,9 @@ public final class KdfParameters {
 
   /** @return whether deriving with these parameters stays within the limits of this class */
   public boolean limitsOk() {
+    if (algorithm == Algorithm.PKCS11_WRAPPED) {
+      return true;
+    }
     return algorithm == Algorithm.ARGON2ID
         ? iterations <= MAX_ARGON2_ITERATIONS && memoryKiB <= MAX_ARGON2_MEMORY_KIB
             && parallelism <= MAX_ARGON2_PARALLELISM
@@ -136,6 +154,9 @@ public final class KdfParameters {
 
   @Override
   public String toString() {
+    if (algorithm == Algorithm.PKCS11_WRAPPED) {
+      return "PKCS#11 token key (no password KDF)";
+    }
     return algorithm == Algorithm.ARGON2ID
         ? "Argon2id(t=" + iterations + ", m=" + memoryKiB + " KiB, p=" + parallelism + ")"
         : "PBKDF2-HMAC-SHA256(" + iterations + " iterations)";

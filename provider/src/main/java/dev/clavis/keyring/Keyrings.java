@@ -2,6 +2,8 @@ package dev.clavis.keyring;
 
 import dev.clavis.keyring.engine.KeyringEngine;
 import dev.clavis.keyring.file.FileKeyBackend;
+import dev.clavis.keyring.file.TokenRoot;
+import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.keyring.store.KeyBackend;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,6 +46,42 @@ public final class Keyrings {
       b.close();
       throw e;
     }
+  }
+
+  /**
+   * Opens the token-rooted file store at {@code file}, creating it if it does not exist: the root
+   * of trust stays on the PKCS#11 token. The store's master key (from which the record and
+   * metadata keys are derived) is wrapped with AES-256-GCM by a non-extractable AES-256 key on the
+   * token ({@code clavis-root:<id>}, generated when the store is created), and unwrapped on the
+   * token when the store is opened; the token is used only while opening. Root (token) → KEK
+   * (master key) → DEKs (the store's keys).
+   *
+   * @param pin the token's PIN; wiped before this returns
+   * @throws KeyringException naming the problem: token or PIN, a store protected by a password,
+   *     a token that does not hold the store's root key (wrong token, or the key was destroyed)
+   * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   */
+  public static Keyring openFile(Path file, Pkcs11Config token, char[] pin) {
+    FileKeyBackend b;
+    try (TokenRoot root = TokenRoot.open(token, pin)) {
+      b = FileKeyBackend.open(file, root);
+    }
+    try {
+      b.removeStrayTemporaries();
+      return new KeyringEngine(b, Clock.systemUTC(), Duration.ofMillis(20));
+    } catch (RuntimeException e) {
+      b.close();
+      throw e;
+    }
+  }
+
+  /**
+   * @return whether {@code file} looks like a token-rooted store (its header names a PKCS#11 root
+   *     key, not a password KDF), so a caller can ask for the token instead of a password; reads
+   *     only the first bytes and verifies nothing
+   */
+  public static boolean isTokenRooted(Path file) {
+    return FileKeyBackend.isTokenRooted(file);
   }
 
   /**

@@ -55,7 +55,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <h2>Format (version 1, big-endian)</h2>
  *
  * <pre>
- * header  magic "CLAVISKS" | u16 format | u8 kdf (1 Argon2id, 2 PBKDF2-HMAC-SHA256) | u32 t or iterations
+ * header  magic "CLAVISKS" | u16 format | u8 kdf (1 Argon2id, 2 PBKDF2-HMAC-SHA256, 3 token key) | u32 t or iterations
  *         | u32 m KiB | u32 p | u8 salt length (16..64) | salt | IV (12) | wrapped master key (32 + 16)
  *         | u64 generation | u32 blob length | u64 material length | header MAC (32)
  * body    blob:     IV (12) | AES-256-GCM(K_meta, u32 n | metadata | u32 count | index entry*,
@@ -73,6 +73,12 @@ import javax.crypto.spec.SecretKeySpec;
  * material record also binds its name and version as GCM associated data. A migration of the KDF
  * or a new password only re-wraps the master key.
  *
+ * <p>A token-rooted store (kdf 3, t = m = p = 0) has no password: its salt field is the 16-byte id
+ * of a non-extractable AES-256 root key on a PKCS#11 token (label and {@code CKA_ID}
+ * {@code clavis-root:<hex>}, see {@link TokenRoot}), and the master key is wrapped by
+ * {@code CKM_AES_GCM} on the token under that key with the same IV, tag and AAD, so root (token)
+ * → master key → record keys. It opens only through {@link #open(Path, TokenRoot)}.
+ *
  * <p>Opening checks, in order, each with its own error and without changing the file: magic
  * (not a store), format version, KDF limits (before any work), length (truncated), trailer
  * checksum (damaged), the master key's GCM tag (wrong password), the header MAC and the blob's
@@ -89,6 +95,7 @@ public final class FileKeyBackend implements KeyBackend {
   static final int FORMAT = 1;
   private static final int KDF_ARGON2ID = 1;
   private static final int KDF_PBKDF2 = 2;
+  private static final int KDF_TOKEN = 3;
   private static final int SALT_LENGTH = 16;
   private static final int MASTER_LENGTH = 32;
   private static final int IV = 12;
@@ -183,6 +190,85 @@ public final class FileKeyBackend implements KeyBackend {
    */
   public static FileKeyBackend open(Path file, char[] password, KdfParameters kdfForNew) {
     Objects.requireNonNull(password, "password");
+    if (kdfForNew != null && kdfForNew.algorithm() == KdfParameters.Algorithm.PKCS11_WRAPPED) {
+      throw new IllegalArgumentException("a token-rooted store is created with a TokenRoot, not a password");
+    }
+    return open(file, img -> {
+      byte[] m = randomBytes(MASTER_LENGTH);
+      byte[] pw = deriveFromPassword(password, img.kdf, img.salt);
+      try {
+        wrapMaster(img, pw, m);
+      } finally {
+        Arrays.fill(pw, (byte) 0);
+      }
+      return m;
+    }, kdfForNew, (p, where) -> unlock(p, password, where));
+  }
+
+  /**
+   * Opens the token-rooted store at {@code file}, creating it if it does not exist: a new root key
+   * is generated on the token and wraps (AES-256-GCM on the token, AAD = the header before the IV)
+   * a random master key made in software. The token is used only while opening.
+   *
+   * @throws KeyringException if the store is password-protected, the token lacks its root key
+   *     (wrong token, or destroyed) or the root key does not open it
+   * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   */
+  public static FileKeyBackend open(Path file, TokenRoot root) {
+    Objects.requireNonNull(root, "root");
+    return open(file, img -> {
+      img.salt = root.createKey();
+      try {
+        byte[] m = randomBytes(MASTER_LENGTH);
+        img.masterIv = randomBytes(IV);
+        img.wrappedMaster = root.wrap(img.salt, img.masterIv, headerPrefix(img.kdf, img.salt), m);
+        return m;
+      } catch (RuntimeException e) {
+        try {
+          root.destroyKey(img.salt);
+        } catch (RuntimeException d) {
+          e.addSuppressed(d);
+        }
+        throw e;
+      }
+    }, KdfParameters.pkcs11Wrapped(), (p, where) -> {
+      if (p.kdf.algorithm() != KdfParameters.Algorithm.PKCS11_WRAPPED) {
+        throw new KeyringException(where + " is protected by a password (" + p.kdf + "), not by a token key:"
+            + " open it without the token (no --hsm)");
+      }
+      return root.unwrap(p.salt, p.masterIv, headerPrefix(p), p.wrappedMaster, where);
+    });
+  }
+
+  /**
+   * @return whether {@code file} starts like a token-rooted store (magic, format, kdf 3); false if
+   *     it cannot be read or is of another kind. Reads only the first bytes; verifies nothing.
+   */
+  public static boolean isTokenRooted(Path file) {
+    byte[] head = new byte[MAGIC.length + 3];
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      if (in.readNBytes(head, 0, head.length) < head.length) {
+        return false;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return Arrays.equals(Arrays.copyOf(head, MAGIC.length), MAGIC)
+        && ((head[MAGIC.length] & 0xFF) << 8 | head[MAGIC.length + 1] & 0xFF) == FORMAT
+        && head[MAGIC.length + 2] == KDF_TOKEN;
+  }
+
+  /** Makes the master key of a new image and fills in its wrapping. */
+  private interface Creator {
+    byte[] create(Image img);
+  }
+
+  /** Recovers the master key from a parsed header. */
+  private interface Unlocker {
+    byte[] unlock(Parsed p, String where);
+  }
+
+  private static FileKeyBackend open(Path file, Creator creator, KdfParameters kdfForNew, Unlocker unlocker) {
     Path f = file.toAbsolutePath().normalize();
     ReentrantLock jl = JVM_LOCKS.computeIfAbsent(f, p -> new ReentrantLock());
     if (!Files.exists(f)) {
@@ -191,13 +277,7 @@ public final class FileKeyBackend implements KeyBackend {
           StandardOpenOption.WRITE); FileLock l = lc.lock()) {
         if (!Files.exists(f)) {
           Image img = newImage(kdfForNew);
-          byte[] m = randomBytes(MASTER_LENGTH);
-          byte[] pw = deriveFromPassword(password, img.kdf, img.salt);
-          try {
-            wrapMaster(img, pw, m);
-          } finally {
-            Arrays.fill(pw, (byte) 0);
-          }
+          byte[] m = creator.create(img);
           FileKeyBackend b = new FileKeyBackend(f, m, img);
           b.writeImage(b.assemble(img, 1, new byte[0], List.of()), img);
           return b;
@@ -210,7 +290,7 @@ public final class FileKeyBackend implements KeyBackend {
     }
     byte[] bytes = readFile(f);
     Parsed p = parseHeader(bytes, f.toString());
-    byte[] m = unlock(p, password, f.toString());
+    byte[] m = unlocker.unlock(p, f.toString());
     FileKeyBackend b = new FileKeyBackend(f, m, null);
     b.image = b.decryptBody(p, bytes, f.toString());
     return b;
@@ -294,6 +374,8 @@ public final class FileKeyBackend implements KeyBackend {
         p.kdf = KdfParameters.unchecked(KdfParameters.Algorithm.ARGON2ID, t, m, par);
       } else if (kdf == KDF_PBKDF2) {
         p.kdf = KdfParameters.unchecked(KdfParameters.Algorithm.PBKDF2_HMAC_SHA256, t, 0, 0);
+      } else if (kdf == KDF_TOKEN) {
+        p.kdf = KdfParameters.unchecked(KdfParameters.Algorithm.PKCS11_WRAPPED, t, m, par);
       } else {
         throw new StoreDamagedException(Kind.DAMAGED, where + " names an unknown KDF (" + kdf + "): the header is damaged");
       }
@@ -356,6 +438,10 @@ public final class FileKeyBackend implements KeyBackend {
   }
 
   private static byte[] unlock(Parsed p, char[] password, String where) {
+    if (p.kdf.algorithm() == KdfParameters.Algorithm.PKCS11_WRAPPED) {
+      throw new KeyringException(where + " has no password: its master key is wrapped by the token key "
+          + TokenRoot.label(p.salt) + "; open it with its PKCS#11 token (clavis --store FILE --hsm CONFIG)");
+    }
     byte[] pw = deriveFromPassword(password, p.kdf, p.salt);
     try {
       Cipher c = FileMaterial.cipher("AES/GCM/NoPadding");
@@ -380,6 +466,8 @@ public final class FileKeyBackend implements KeyBackend {
     b.put(MAGIC).putShort((short) FORMAT);
     if (kdf.algorithm() == KdfParameters.Algorithm.ARGON2ID) {
       b.put((byte) KDF_ARGON2ID).putInt(kdf.iterations()).putInt(kdf.memoryKiB()).putInt(kdf.parallelism());
+    } else if (kdf.algorithm() == KdfParameters.Algorithm.PKCS11_WRAPPED) {
+      b.put((byte) KDF_TOKEN).putInt(0).putInt(0).putInt(0);
     } else {
       b.put((byte) KDF_PBKDF2).putInt(kdf.iterations()).putInt(0).putInt(0);
     }
@@ -458,6 +546,9 @@ public final class FileKeyBackend implements KeyBackend {
   // ------------------------------------------------------------------ KDF and key derivation
 
   private static byte[] deriveFromPassword(char[] password, KdfParameters kdf, byte[] salt) {
+    if (kdf.algorithm() == KdfParameters.Algorithm.PKCS11_WRAPPED) {
+      throw new KeyringException("a store rooted in a PKCS#11 token has no password to derive a key from");
+    }
     if (kdf.algorithm() == KdfParameters.Algorithm.ARGON2ID) {
       return argon2id(password, salt, kdf.iterations(), kdf.memoryKiB(), kdf.parallelism());
     }
