@@ -8,7 +8,6 @@ import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
-import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.ManagedKey;
 import dev.clavis.keyring.UnknownKeyException;
 import dev.clavis.keyring.WrongPasswordException;
@@ -22,7 +21,6 @@ import java.io.OutputStream;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
-import java.security.KeyStoreSpi;
 import java.security.NoSuchAlgorithmException;
 import java.security.UnrecoverableEntryException;
 import java.security.UnrecoverableKeyException;
@@ -32,7 +30,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Date;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
@@ -63,14 +60,16 @@ import javax.crypto.SecretKey;
  * A wrong password is an {@link IOException} caused by an {@link UnrecoverableKeyException}, as
  * {@link KeyStore#load(InputStream, char[])} documents; the file is left untouched.
  */
-public final class ClavisKeyStore extends KeyStoreSpi {
+public final class ClavisKeyStore extends SecretKeyStoreSpi {
 
   private KeyringEngine keyring;
   private FileKeyBackend backend;
   private boolean live;
 
   /** Creates an unloaded key store. */
-  public ClavisKeyStore() {}
+  public ClavisKeyStore() {
+    super("Clavis");
+  }
 
   private KeyringEngine ring() {
     if (keyring == null) {
@@ -177,15 +176,8 @@ public final class ClavisKeyStore extends KeyStoreSpi {
     return Arrays.equals(head, "CLAVISKS".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }
 
-  private static KeyRef parse(String alias) {
-    try {
-      return KeyRef.parse(alias);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return null;
-    }
-  }
-
-  private Optional<KeyInfo> visible(KeyRef ref) {
+  @Override
+  Optional<KeyInfo> visible(KeyRef ref) {
     if (ref == null) {
       return Optional.empty();
     }
@@ -267,28 +259,6 @@ public final class ClavisKeyStore extends KeyStoreSpi {
   }
 
   @Override
-  public Certificate[] engineGetCertificateChain(String alias) {
-    return null;
-  }
-
-  @Override
-  public Certificate engineGetCertificate(String alias) {
-    return null;
-  }
-
-  @Override
-  public Date engineGetCreationDate(String alias) {
-    KeyRef ref = parse(alias);
-    Optional<KeyInfo> k = visible(ref);
-    if (k.isEmpty()) {
-      return null;
-    }
-    KeyVersionInfo v = ref.version().isPresent() ? k.get().version(ref.version().getAsInt()).orElseThrow()
-        : k.get().versions().get(0);
-    return Date.from(v.created());
-  }
-
-  @Override
   public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain) throws KeyStoreException {
     KeyRef ref = parse(alias);
     if (ref == null) {
@@ -341,11 +311,6 @@ public final class ClavisKeyStore extends KeyStoreSpi {
   }
 
   @Override
-  public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
-    throw new KeyStoreException("the Clavis key store holds secret keys only, not certificates");
-  }
-
-  @Override
   public void engineSetEntry(String alias, KeyStore.Entry entry, KeyStore.ProtectionParameter protParam)
       throws KeyStoreException {
     if (!(entry instanceof KeyStore.SecretKeyEntry)) {
@@ -383,26 +348,6 @@ public final class ClavisKeyStore extends KeyStoreSpi {
   @Override
   public int engineSize() {
     return ring().names().size();
-  }
-
-  @Override
-  public boolean engineIsKeyEntry(String alias) {
-    return engineContainsAlias(alias);
-  }
-
-  @Override
-  public boolean engineIsCertificateEntry(String alias) {
-    return false;
-  }
-
-  @Override
-  public String engineGetCertificateAlias(Certificate cert) {
-    return null;
-  }
-
-  @Override
-  public boolean engineEntryInstanceOf(String alias, Class<? extends KeyStore.Entry> entryClass) {
-    return entryClass == KeyStore.SecretKeyEntry.class && engineContainsAlias(alias);
   }
 
   /** @return the keyring behind this key store (loaded), for tools that need the full API */

@@ -21,12 +21,10 @@ import java.io.OutputStream;
 import java.security.Key;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
-import java.security.KeyStoreSpi;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Date;
 import java.util.Enumeration;
 import java.util.Optional;
 import javax.crypto.SecretKey;
@@ -48,13 +46,14 @@ import javax.crypto.SecretKey;
  * A wrong PIN is an {@link IOException} caused by an {@link UnrecoverableKeyException}, after
  * exactly one {@code C_Login}.
  */
-public final class ClavisPkcs11KeyStore extends KeyStoreSpi {
+public final class ClavisPkcs11KeyStore extends SecretKeyStoreSpi {
 
   private final Pkcs11Config bound;
   private TokenKeyring keyring;
 
   /** @param bound the configuration of the provider, or null for the default provider */
   public ClavisPkcs11KeyStore(Pkcs11Config bound) {
+    super("ClavisPKCS11");
     this.bound = bound;
   }
 
@@ -148,15 +147,8 @@ public final class ClavisPkcs11KeyStore extends KeyStoreSpi {
     ring();
   }
 
-  private static KeyRef parse(String alias) {
-    try {
-      return KeyRef.parse(alias);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      return null;
-    }
-  }
-
-  private Optional<KeyInfo> visible(KeyRef ref) {
+  @Override
+  Optional<KeyInfo> visible(KeyRef ref) {
     if (ref == null) {
       return Optional.empty();
     }
@@ -212,28 +204,6 @@ public final class ClavisPkcs11KeyStore extends KeyStoreSpi {
   }
 
   @Override
-  public Certificate[] engineGetCertificateChain(String alias) {
-    return null;
-  }
-
-  @Override
-  public Certificate engineGetCertificate(String alias) {
-    return null;
-  }
-
-  @Override
-  public Date engineGetCreationDate(String alias) {
-    KeyRef ref = parse(alias);
-    Optional<KeyInfo> k = visible(ref);
-    if (k.isEmpty()) {
-      return null;
-    }
-    KeyVersionInfo v = ref.version().isPresent() ? k.get().version(ref.version().getAsInt()).orElseThrow()
-        : k.get().versions().get(0);
-    return Date.from(v.created());
-  }
-
-  @Override
   public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain) throws KeyStoreException {
     KeyRef ref = parse(alias);
     if (ref == null || ref.version().isPresent()) {
@@ -259,11 +229,6 @@ public final class ClavisPkcs11KeyStore extends KeyStoreSpi {
   @Override
   public void engineSetKeyEntry(String alias, byte[] key, Certificate[] chain) throws KeyStoreException {
     throw new KeyStoreException("the ClavisPKCS11 key store takes keys as Key objects (setKeyEntry with a SecretKey)");
-  }
-
-  @Override
-  public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
-    throw new KeyStoreException("the ClavisPKCS11 key store holds secret keys only, not certificates");
   }
 
   @Override
@@ -301,25 +266,5 @@ public final class ClavisPkcs11KeyStore extends KeyStoreSpi {
   @Override
   public int engineSize() {
     return ring().names().size();
-  }
-
-  @Override
-  public boolean engineIsKeyEntry(String alias) {
-    return engineContainsAlias(alias);
-  }
-
-  @Override
-  public boolean engineIsCertificateEntry(String alias) {
-    return false;
-  }
-
-  @Override
-  public String engineGetCertificateAlias(Certificate cert) {
-    return null;
-  }
-
-  @Override
-  public boolean engineEntryInstanceOf(String alias, Class<? extends KeyStore.Entry> entryClass) {
-    return entryClass == KeyStore.SecretKeyEntry.class && engineContainsAlias(alias);
   }
 }
