@@ -1010,13 +1010,14 @@ public final class KeyringEngine implements Keyring {
   @Override
   public byte[] encrypt(String name, byte[] plaintext, byte[] associatedData) {
     Use u = protect(KeyRef.of(name), 1);
-    byte[] iv = new byte[Envelope.IV_LENGTH];
-    random.nextBytes(iv);
-    byte[] head = Envelope.header(Envelope.ENVELOPE_MAGIC, u.version(), Envelope.IV_LENGTH);
-    System.arraycopy(iv, 0, head, head.length - Envelope.IV_LENGTH, Envelope.IV_LENGTH);
-    byte[] out = Arrays.copyOf(head, head.length + plaintext.length + Envelope.TAG_LENGTH);
     try {
-      KeyMaterial.AeadOperation op = u.material().startGcm(true, iv, 128);
+      // the IV comes with the operation from the one IV source (never reused: see GcmIvSource)
+      GcmIvSource.Encryption enc = GcmIvSource.start(u.material(), 128);
+      byte[] iv = enc.iv();
+      byte[] head = Envelope.header(Envelope.ENVELOPE_MAGIC, u.version(), Envelope.IV_LENGTH);
+      System.arraycopy(iv, 0, head, head.length - Envelope.IV_LENGTH, Envelope.IV_LENGTH);
+      byte[] out = Arrays.copyOf(head, head.length + plaintext.length + Envelope.TAG_LENGTH);
+      KeyMaterial.AeadOperation op = enc.operation();
       op.updateAad(head, 0, head.length);
       if (associatedData != null) {
         op.updateAad(associatedData, 0, associatedData.length);
