@@ -953,25 +953,6 @@ public final class KeyringEngine implements Keyring {
     return out;
   }
 
-  /**
-   * The raw bytes of a managed KEK for Clavis's KW/KWP cipher, after the lifecycle check: for
-   * wrapping the version {@code ref} resolves to for protection (one use counted, automatic
-   * rotation as for encryption); for unwrapping the exact version, or for a name its newest
-   * version that may still unwrap (RFC 3394 output names no version: use {@code name#N} for data
-   * wrapped under an older one).
-   *
-   * @return a copy; the caller wipes it
-   * @throws KeyUsageException naming key, version and state when the lifecycle refuses
-   * @throws UnsupportedOperationException if the backend keeps material on a token
-   */
-  public byte[] kekBytes(KeyRef ref, boolean wrapping) {
-    if (!algorithmOf(ref.name()).isAes()) {
-      throw new IllegalArgumentException("key " + ref + " is " + algorithmOf(ref.name()) + ", not an AES KEK");
-    }
-    Use u = wrapping ? protect(ref, 1) : unprotectCandidates(ref).get(0);
-    return u.material().rawForInProcessCrypto();
-  }
-
   /** @return the key's algorithm; throws {@link UnknownKeyException} */
   public KeyAlgorithm algorithmOf(String name) {
     return key(current(), name).algorithm();
