@@ -361,7 +361,10 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
    * and must wipe. A managed KEK ({@link ManagedKey}) is resolved by its keyring, which checks
    * its lifecycle for {@code opmode} (wrap and encrypt protect; unwrap and decrypt unprotect) and
    * counts the use that pays for the first operation; the per-operation check is left in
-   * {@code pendingUses} for init to take over.
+   * {@code pendingUses} for init to take over. Wrapping uses the version the handle resolves to
+   * for protection (a name's primary, rotating first when due); unwrapping the exact version, or
+   * for a name its newest version that may still unwrap (RFC 3394 output names no version: use
+   * {@code name#N} for data wrapped under an older one).
    *
    * @param key the KEK passed to init
    * @param opmode the Cipher mode it is for

@@ -74,7 +74,9 @@ final class PerOperationUse {
 
   /**
    * Grants one operation: the first after {@link #begin()} re-checks the use it paid for
-   * (same version, not counted again), every later one takes and counts a new use.
+   * (same version, not counted again), every later one takes and counts a new use. Decryption
+   * counts nothing and keeps the version {@code init} chose (a name's newest that may unwrap),
+   * re-checked each time, so a rotation does not switch the KEK under a batch of unwraps.
    *
    * @param last the use the previous operation ran with
    * @return the version and material this operation must run with (another version than
@@ -82,7 +84,7 @@ final class PerOperationUse {
    * @throws InvalidKeyException naming key, version and state if the lifecycle refuses now
    */
   KeyringEngine.Use next(KeyringEngine.Use last) throws InvalidKeyException {
-    if (prepaid) {
+    if (prepaid || purpose == Purpose.UNPROTECT) {
       prepaid = false;
       return recheck(last);
     }

@@ -44,4 +44,30 @@ class GcmIvSourceTest {
       }
     }
   }
+
+  /**
+   * Reuse is impossible by construction only while every GCM encryption under managed material
+   * starts in {@link GcmIvSource}: no other main source may call {@code startGcm} to encrypt.
+   */
+  @Test
+  void noMainSourceButGcmIvSource_startsAGcmEncryption() throws Exception {
+    java.nio.file.Path main = java.nio.file.Path.of("src/main/java");
+    assertTrue(java.nio.file.Files.isDirectory(main), "run from the provider module");
+    java.util.regex.Pattern call = java.util.regex.Pattern.compile("\\.startGcm\\(\\s*([^,]+),");
+    java.util.List<String> offenders = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(main)) {
+      for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files.filter(x -> x.toString().endsWith(".java"))::iterator) {
+        if (f.getFileName().toString().equals("GcmIvSource.java")) {
+          continue;
+        }
+        java.util.regex.Matcher m = call.matcher(java.nio.file.Files.readString(f));
+        while (m.find()) {
+          if (!m.group(1).trim().equals("false")) {
+            offenders.add(f + ": startGcm(" + m.group(1) + ", ...)");
+          }
+        }
+      }
+    }
+    assertTrue(offenders.isEmpty(), "GCM encryptions started outside GcmIvSource: " + offenders);
+  }
 }
