@@ -953,25 +953,6 @@ public final class KeyringEngine implements Keyring {
     return out;
   }
 
-  /**
-   * The raw bytes of a managed KEK for Clavis's KW/KWP cipher, after the lifecycle check: for
-   * wrapping the version {@code ref} resolves to for protection (one use counted, automatic
-   * rotation as for encryption); for unwrapping the exact version, or for a name its newest
-   * version that may still unwrap (RFC 3394 output names no version: use {@code name#N} for data
-   * wrapped under an older one).
-   *
-   * @return a copy; the caller wipes it
-   * @throws KeyUsageException naming key, version and state when the lifecycle refuses
-   * @throws UnsupportedOperationException if the backend keeps material on a token
-   */
-  public byte[] kekBytes(KeyRef ref, boolean wrapping) {
-    if (!algorithmOf(ref.name()).isAes()) {
-      throw new IllegalArgumentException("key " + ref + " is " + algorithmOf(ref.name()) + ", not an AES KEK");
-    }
-    Use u = wrapping ? protect(ref, 1) : unprotectCandidates(ref).get(0);
-    return u.material().rawForInProcessCrypto();
-  }
-
   /** @return the key's algorithm; throws {@link UnknownKeyException} */
   public KeyAlgorithm algorithmOf(String name) {
     return key(current(), name).algorithm();
@@ -1010,13 +991,14 @@ public final class KeyringEngine implements Keyring {
   @Override
   public byte[] encrypt(String name, byte[] plaintext, byte[] associatedData) {
     Use u = protect(KeyRef.of(name), 1);
-    byte[] iv = new byte[Envelope.IV_LENGTH];
-    random.nextBytes(iv);
-    byte[] head = Envelope.header(Envelope.ENVELOPE_MAGIC, u.version(), Envelope.IV_LENGTH);
-    System.arraycopy(iv, 0, head, head.length - Envelope.IV_LENGTH, Envelope.IV_LENGTH);
-    byte[] out = Arrays.copyOf(head, head.length + plaintext.length + Envelope.TAG_LENGTH);
     try {
-      KeyMaterial.AeadOperation op = u.material().startGcm(true, iv, 128);
+      // the IV comes with the operation from the one IV source (never reused: see GcmIvSource)
+      GcmIvSource.Encryption enc = GcmIvSource.start(u.material(), 128);
+      byte[] iv = enc.iv();
+      byte[] head = Envelope.header(Envelope.ENVELOPE_MAGIC, u.version(), Envelope.IV_LENGTH);
+      System.arraycopy(iv, 0, head, head.length - Envelope.IV_LENGTH, Envelope.IV_LENGTH);
+      byte[] out = Arrays.copyOf(head, head.length + plaintext.length + Envelope.TAG_LENGTH);
+      KeyMaterial.AeadOperation op = enc.operation();
       op.updateAad(head, 0, head.length);
       if (associatedData != null) {
         op.updateAad(associatedData, 0, associatedData.length);

@@ -1,6 +1,7 @@
 package dev.clavis.provider.jca;
 
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.engine.KeyringEngine;
 
 import dev.clavis.engine.kw.BlockCipher128;
 import dev.clavis.engine.kw.IntegrityCheckException;
@@ -47,6 +48,11 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>A failed integrity check is a {@link BadPaddingException}, or an {@link InvalidKeyException}
  *       from {@code unwrap}, with the one message "integrity check failed".
  *   <li>The fixed-size subclasses serve the OID names, each of which fixes the KEK size.
+ *   <li>A managed KEK ({@link ManagedKey}) is checked and counted per operation, not per init:
+ *       every {@code wrap}, {@code unwrap} and {@code doFinal} asks its keyring again (the
+ *       cached-state fast path), so a usage limit of N allows N wraps and a revoked or suspended
+ *       KEK wraps and unwraps nothing more; on such a refusal the Cipher wipes its copy of the
+ *       KEK bytes at once.
  * </ul>
  */
 public abstract class KeyWrapCipherSpi extends CipherSpi {
@@ -148,6 +154,14 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
   /** A private AES block function, made only if the shared one was lost. */
   private JdkAesBlock own;
 
+  /** For a managed KEK: its per-operation lifecycle check and count; null for a plain key. */
+  private PerOperationUse managedUses;
+  /** The use the KEK bytes in {@link #kek} came from. */
+  private KeyringEngine.Use managedUse;
+  /** Set by {@link #kekBytes} for a managed KEK, taken over by init. */
+  private PerOperationUse pendingUses;
+  private KeyringEngine.Use pendingUse;
+
   /** Input buffered by update in ENCRYPT/DECRYPT mode. */
   private byte[] buf = EMPTY;
   private int bufLen;
@@ -244,6 +258,10 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
    */
   @Override
   protected int engineGetKeySize(Key key) throws InvalidKeyException {
+    if (key instanceof ManagedKey) {
+      // its size, without taking (and counting) a use of it
+      return ManagedKeys.managed(key, name).keyAlgorithm().bits();
+    }
     byte[] bytes = kekBytes(key, Cipher.WRAP_MODE);
     Arrays.fill(bytes, (byte) 0);
     return bytes.length * 8;
@@ -307,6 +325,8 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
   private void init(int mode, Key key, byte[] ivOrNull)
       throws InvalidKeyException, InvalidAlgorithmParameterException {
     byte[] newIv = checkIv(ivOrNull);
+    pendingUses = null;
+    pendingUse = null;
     byte[] newKek = kekBytes(key, mode);
     // From here on the new state replaces the old one.
     reset();
@@ -314,6 +334,10 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     own = null;
     opmode = 0;
     kek = newKek;
+    managedUses = pendingUses;
+    managedUse = pendingUse;
+    pendingUses = null;
+    pendingUse = null;
     iv = newIv;
     if (padded) {
       kwpAiv = ((newIv[0] & 0xFF) << 24) | ((newIv[1] & 0xFF) << 16) | ((newIv[2] & 0xFF) << 8)
@@ -336,7 +360,11 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
    * The one place the KEK's bytes are obtained and checked. Returns a copy that the caller owns
    * and must wipe. A managed KEK ({@link ManagedKey}) is resolved by its keyring, which checks
    * its lifecycle for {@code opmode} (wrap and encrypt protect; unwrap and decrypt unprotect) and
-   * counts the use.
+   * counts the use that pays for the first operation; the per-operation check is left in
+   * {@code pendingUses} for init to take over. Wrapping uses the version the handle resolves to
+   * for protection (a name's primary, rotating first when due); unwrapping the exact version, or
+   * for a name its newest version that may still unwrap (RFC 3394 output names no version: use
+   * {@code name#N} for data wrapped under an older one).
    *
    * @param key the KEK passed to init
    * @param opmode the Cipher mode it is for
@@ -356,9 +384,34 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
       throw new InvalidKeyException(
           name + " needs an AES KEK, got a key of algorithm " + key.getAlgorithm());
     }
-    byte[] bytes = key instanceof ManagedKey
-        ? ManagedKeys.kekBytes((ManagedKey) key, opmode == Cipher.WRAP_MODE || opmode == Cipher.ENCRYPT_MODE)
-        : key.getEncoded();
+    byte[] bytes = key instanceof ManagedKey ? managedKek((ManagedKey) key, opmode) : key.getEncoded();
+    return checkedKek(bytes);
+  }
+
+  private byte[] managedKek(ManagedKey mk, int opmode) throws InvalidKeyException {
+    ManagedKeys.managed(mk, name);
+    if (!mk.keyAlgorithm().isAes()) {
+      throw new InvalidKeyException("key " + mk.ref() + " is " + mk.keyAlgorithm() + ", not an AES KEK");
+    }
+    boolean wrapping = opmode == Cipher.WRAP_MODE || opmode == Cipher.ENCRYPT_MODE;
+    PerOperationUse u = new PerOperationUse(mk,
+        wrapping ? PerOperationUse.Purpose.PROTECT : PerOperationUse.Purpose.UNPROTECT);
+    KeyringEngine.Use first = u.begin();
+    byte[] raw = raw(first);
+    pendingUses = u;
+    pendingUse = first;
+    return raw;
+  }
+
+  private static byte[] raw(KeyringEngine.Use u) throws InvalidKeyException {
+    try {
+      return u.material().rawForInProcessCrypto();
+    } catch (UnsupportedOperationException e) {
+      throw new InvalidKeyException(e.getMessage(), e);
+    }
+  }
+
+  private byte[] checkedKek(byte[] bytes) throws InvalidKeyException {
     if (bytes == null) {
       throw new InvalidKeyException(
           name + " needs a KEK whose raw bytes are available; this key's getEncoded() is null");
@@ -408,6 +461,36 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     return padded ? KWP_AIV : KW_DEFAULT_IV;
   }
 
+  /**
+   * The per-operation lifecycle check of a managed KEK (nothing for a plain key): counts a wrap,
+   * re-keys if a name's primary moved to another version, and on a refusal wipes the KEK bytes
+   * this Cipher holds, so a refused KEK is not kept alive in it.
+   */
+  private void checkManaged() throws InvalidKeyException {
+    if (managedUses == null) {
+      return;
+    }
+    KeyringEngine.Use u;
+    try {
+      u = managedUses.next(managedUse);
+    } catch (InvalidKeyException e) {
+      wipeKek();
+      slot = null;
+      own = null;
+      token = null;
+      throw e;
+    }
+    if (kek == null || !u.version().equals(managedUse.version())) {
+      byte[] fresh = checkedKek(raw(u));
+      wipeKek();
+      kek = fresh;
+      own = null;
+      token = new Object();
+      slot = cache.bind(kek, decrypting, token);
+    }
+    managedUse = u;
+  }
+
   // ---------------------------------------------------------------- bytes: update, doFinal
 
   /**
@@ -441,6 +524,8 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
    * Wraps or unwraps the buffered input plus {@code input}.
    *
    * @throws IllegalBlockSizeException if the total length is not one this algorithm takes
+   * @throws IllegalStateException if not initialised for bytes, or a managed KEK's lifecycle now
+   *     refuses it (caused by an {@code InvalidKeyException} naming key, version and state)
    * @throws BadPaddingException "integrity check failed" when unwrapping finds a wrong integrity
    *     value
    */
@@ -471,6 +556,8 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
    *
    * @throws ShortBufferException if {@code output} is too short
    * @throws IllegalBlockSizeException if the total length is not one this algorithm takes
+   * @throws IllegalStateException if not initialised for bytes, or a managed KEK's lifecycle now
+   *     refuses it (caused by an {@code InvalidKeyException} naming key, version and state)
    * @throws BadPaddingException "integrity check failed" when unwrapping finds a wrong integrity
    *     value
    */
@@ -491,6 +578,11 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
               + (output.length - outOff));
     }
     try {
+      try {
+        checkManaged();
+      } catch (InvalidKeyException e) {
+        throw PerOperationUse.refusedNow(e);
+      }
       byte[] src = input;
       int srcOff = inOff;
       int srcLen = inLen;
@@ -524,7 +616,8 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
   /**
    * Wraps a key's encoding.
    *
-   * @throws InvalidKeyException if the key has no encoding
+   * @throws InvalidKeyException if the key has no encoding, or a managed KEK's lifecycle now
+   *     refuses it (naming key, version and state)
    * @throws IllegalBlockSizeException for KW, if the encoding is not a multiple of 8 bytes of at
    *     least 16
    */
@@ -538,6 +631,7 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     }
     try {
       checkPlaintextLength(encoded.length);
+      checkManaged();
       byte[] out = new byte[engineGetOutputSize(encoded.length)];
       wrapInto(encoded, 0, encoded.length, out, 0);
       return out;
@@ -550,7 +644,8 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
    * Unwraps a key and rebuilds it: a {@link SecretKeySpec} for {@code SECRET_KEY}, a PKCS#8 or
    * X.509 encoding through {@link KeyFactory} for {@code PRIVATE_KEY} and {@code PUBLIC_KEY}.
    *
-   * @throws InvalidKeyException "integrity check failed" when the integrity value is wrong; or if
+   * @throws InvalidKeyException "integrity check failed" when the integrity value is wrong; a
+   *     managed KEK's lifecycle refusal (naming key, version and state); or if
    *     the wrapped length is impossible, or the bytes are not a key of the stated type
    * @throws NoSuchAlgorithmException if no provider has a KeyFactory for the algorithm
    */
@@ -570,6 +665,7 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     } catch (IllegalBlockSizeException e) {
       throw new InvalidKeyException(e.getMessage(), e);
     }
+    checkManaged();
     // Unwrap in place in a private copy; the key data starts after the integrity semiblock.
     byte[] work = wrappedKey.clone();
     try {

@@ -1,7 +1,7 @@
 package dev.clavis.provider.jca;
 
-import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.engine.GcmIvSource;
 import dev.clavis.keyring.engine.KeyringEngine;
 import dev.clavis.keyring.store.KeyMaterial;
 import java.io.ByteArrayOutputStream;
@@ -27,35 +27,54 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * {@code AES/GCM/NoPadding} for managed keys (NIST SP 800-38D), enforcing the lifecycle at
- * {@code init}: encryption resolves a name to its primary (rotating it first when due) and counts
- * one use per init; decryption accepts any version that may still decrypt. Standard JCA GCM
- * otherwise: a random 12-byte IV when none is given, 128-bit tags by default, a
- * {@code GCMParameterSpec} to decrypt, and no second encryption under the same key and IV.
+ * {@code AES/GCM/NoPadding} for managed keys (NIST SP 800-38D), enforcing the lifecycle per
+ * encryption and per decryption. Standard JCA GCM otherwise: 128-bit tags by default, a
+ * {@code GCMParameterSpec} to decrypt.
+ *
+ * <p><b>IVs.</b> Clavis draws every encryption IV itself ({@link GcmIvSource}: 96 random bits
+ * from its own {@code SecureRandom}, under the 2^32 invocation limit of SP 800-38D §8.3): read it
+ * with {@code getIV()} or {@code getParameters()} after {@code init}. An IV (or
+ * {@code GCMParameterSpec}, or {@code AlgorithmParameters}) passed in {@code ENCRYPT_MODE} or
+ * {@code WRAP_MODE} is refused, and a caller's {@code SecureRandom} is not used for the IV: with
+ * either a caller could make two encryptions share an IV, whatever Cipher object, handle
+ * ({@code k} or {@code k#1}), thread or process they run in.
+ *
+ * <p><b>Lifecycle.</b> Encryption resolves a name to its primary (rotating it first when due) and
+ * counts one use at {@code init}, which allows exactly one encryption ({@code doFinal} requires a
+ * new {@code init}); {@code doFinal} checks the version again and refuses, with an
+ * {@code IllegalStateException} caused by an {@code InvalidKeyException} naming key, version and
+ * state, if it was revoked, suspended or expired meanwhile. Decryption reads the versions that
+ * may decrypt at each {@code doFinal}, so a Cipher kept in {@code DECRYPT_MODE} stops decrypting
+ * with a version once it is refused.
  *
  * <p>GCM output names no key version, so with a name-level handle decryption buffers the input
  * and tries the versions that may decrypt, newest first; the first whose tag verifies wins. A
- * {@code name#N} handle decrypts with that version only.
+ * {@code name#N} handle decrypts with that version only. When none verifies, the
+ * {@code AEADBadTagException} names the versions not tried because of their state.
  */
 public final class ManagedGcmCipher extends CipherSpi {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private int mode;
   private ManagedKey key;
+  private KeyringEngine engine;
   private byte[] iv;
   private int tagBits = 128;
+  private PerOperationUse uses; // encrypt
+  private KeyringEngine.Use use; // encrypt
   private KeyMaterial.AeadOperation op; // encrypt
-  private List<KeyringEngine.Use> candidates; // decrypt
+  private boolean decryptReady; // decrypt
   private ByteArrayOutputStream aad;
   private ByteArrayOutputStream buffered;
   private boolean reinitRequired;
-  private byte[] lastEncIv;
-  private String lastEncKey;
 
   /** Creates an uninitialised cipher. */
   public ManagedGcmCipher() {}
 
+  /**
+   * Accepts GCM only.
+   *
+   * @throws NoSuchAlgorithmException for any other mode
+   */
   @Override
   protected void engineSetMode(String m) throws NoSuchAlgorithmException {
     if (!"GCM".equalsIgnoreCase(m)) {
@@ -63,6 +82,11 @@ public final class ManagedGcmCipher extends CipherSpi {
     }
   }
 
+  /**
+   * Accepts NoPadding only.
+   *
+   * @throws NoSuchPaddingException for any other padding
+   */
   @Override
   protected void engineSetPadding(String p) throws NoSuchPaddingException {
     if (!"NoPadding".equalsIgnoreCase(p)) {
@@ -70,22 +94,29 @@ public final class ManagedGcmCipher extends CipherSpi {
     }
   }
 
+  /** @return 16, the AES block size */
   @Override
   protected int engineGetBlockSize() {
     return 16;
   }
 
+  /** @return the input plus the tag when encrypting; the buffered input less the tag when decrypting */
   @Override
   protected int engineGetOutputSize(int inputLen) {
     int pending = buffered == null ? 0 : buffered.size();
     return encrypting() ? inputLen + tagBits / 8 : Math.max(0, pending + inputLen - tagBits / 8);
   }
 
+  /** @return a copy of the IV Clavis drew (encryption) or was given (decryption); null before init */
   @Override
   protected byte[] engineGetIV() {
     return iv == null ? null : iv.clone();
   }
 
+  /**
+   * @return {@code GCM} parameters holding the tag length and the IV; null before init
+   * @throws IllegalStateException if the JDK has no GCM {@code AlgorithmParameters}
+   */
   @Override
   protected AlgorithmParameters engineGetParameters() {
     if (iv == null) {
@@ -100,6 +131,10 @@ public final class ManagedGcmCipher extends CipherSpi {
     }
   }
 
+  /**
+   * @return the key size in bits
+   * @throws InvalidKeyException if the key is not a live managed handle
+   */
   @Override
   protected int engineGetKeySize(Key k) throws InvalidKeyException {
     return ManagedKeys.managed(k, "AES/GCM").keyAlgorithm().bits();
@@ -109,6 +144,13 @@ public final class ManagedGcmCipher extends CipherSpi {
     return mode == Cipher.ENCRYPT_MODE || mode == Cipher.WRAP_MODE;
   }
 
+  /**
+   * Initialises without parameters: for encryption Clavis draws the IV; decryption needs one.
+   *
+   * @param random not used: Clavis draws IVs from its own {@code SecureRandom}
+   * @throws InvalidKeyException if the key is not a live managed AES handle, the lifecycle refuses
+   *     it (naming key, version and state), or in {@code DECRYPT_MODE} (which needs the IV)
+   */
   @Override
   protected void engineInit(int opmode, Key k, SecureRandom random) throws InvalidKeyException {
     try {
@@ -118,6 +160,13 @@ public final class ManagedGcmCipher extends CipherSpi {
     }
   }
 
+  /**
+   * Initialises with GCM parameters, for decryption only.
+   *
+   * @throws InvalidKeyException if the key is not a live managed AES handle or the lifecycle refuses it
+   * @throws InvalidAlgorithmParameterException if the parameters are not GCM parameters, or are
+   *     given to encrypt (Clavis draws encryption IVs)
+   */
   @Override
   protected void engineInit(int opmode, Key k, AlgorithmParameters params, SecureRandom random)
       throws InvalidKeyException, InvalidAlgorithmParameterException {
@@ -132,6 +181,17 @@ public final class ManagedGcmCipher extends CipherSpi {
     engineInit(opmode, k, spec, random);
   }
 
+  /**
+   * Initialises: for encryption without parameters (Clavis draws the IV and counts one use), for
+   * decryption with a {@code GCMParameterSpec}.
+   *
+   * @param random not used: Clavis draws IVs from its own {@code SecureRandom}
+   * @throws InvalidKeyException if the key is not a live managed AES handle or the lifecycle
+   *     refuses it (the message names key, version and state)
+   * @throws InvalidAlgorithmParameterException if parameters are given to encrypt or wrap, are
+   *     not a {@code GCMParameterSpec}, are missing to decrypt, or hold an empty IV or a tag
+   *     length SP 800-38D does not allow
+   */
   @Override
   protected void engineInit(int opmode, Key k, AlgorithmParameterSpec params, SecureRandom random)
       throws InvalidKeyException, InvalidAlgorithmParameterException {
@@ -139,7 +199,16 @@ public final class ManagedGcmCipher extends CipherSpi {
     if (!mk.keyAlgorithm().isAes()) {
       throw new InvalidKeyException("key " + mk.ref() + " is " + mk.keyAlgorithm() + ", not an AES key");
     }
-    KeyringEngine engine = ManagedKeys.engine(mk);
+    KeyringEngine eng = ManagedKeys.engine(mk);
+    boolean enc = opmode == Cipher.ENCRYPT_MODE || opmode == Cipher.WRAP_MODE;
+    if (enc && params != null) {
+      // NIST SP 800-38D §8: one IV twice under one key forfeits confidentiality and authenticity;
+      // Clavis cannot prove a caller's IV unused (other Cipher objects, handles, threads and
+      // processes encrypt under the same version), so it draws every IV itself
+      throw new InvalidAlgorithmParameterException("Clavis draws the IV for managed key " + mk.ref()
+          + ": init ENCRYPT_MODE without parameters and read getIV() (a caller's IV could repeat one"
+          + " already used under this key, NIST SP 800-38D §8)");
+    }
     if (params != null && !(params instanceof GCMParameterSpec)) {
       throw new InvalidAlgorithmParameterException("GCM takes a GCMParameterSpec, got " + params.getClass().getName());
     }
@@ -151,27 +220,17 @@ public final class ManagedGcmCipher extends CipherSpi {
     reset();
     this.mode = opmode;
     this.key = mk;
+    this.engine = eng;
     this.tagBits = tl;
     try {
-      if (opmode == Cipher.ENCRYPT_MODE || opmode == Cipher.WRAP_MODE) {
-        byte[] nonce;
-        if (spec == null) {
-          nonce = new byte[12];
-          (random != null ? random : RANDOM).nextBytes(nonce);
-        } else {
-          nonce = spec.getIV();
-          if (nonce.length == 0) {
-            throw new InvalidAlgorithmParameterException("the GCM IV must not be empty");
-          }
-          if (lastEncIv != null && Arrays.equals(nonce, lastEncIv) && mk.ref().toString().equals(lastEncKey)) {
-            throw new InvalidAlgorithmParameterException("Cannot reuse iv for GCM encryption");
-          }
-        }
-        KeyringEngine.Use use = engine.protect(mk.ref(), 1);
-        this.op = use.material().startGcm(true, nonce, tl);
-        this.iv = nonce;
-        this.lastEncIv = nonce.clone();
-        this.lastEncKey = mk.ref().toString();
+      if (enc) {
+        PerOperationUse u = new PerOperationUse(mk, PerOperationUse.Purpose.PROTECT);
+        KeyringEngine.Use granted = u.begin();
+        GcmIvSource.Encryption e = GcmIvSource.start(granted.material(), tl);
+        this.uses = u;
+        this.use = granted;
+        this.op = e.operation();
+        this.iv = e.iv();
       } else if (opmode == Cipher.DECRYPT_MODE || opmode == Cipher.UNWRAP_MODE) {
         if (spec == null) {
           throw new InvalidAlgorithmParameterException("GCM decryption needs a GCMParameterSpec with the IV");
@@ -181,17 +240,15 @@ public final class ManagedGcmCipher extends CipherSpi {
           // refused here: at doFinal it would escape as an IllegalStateException
           throw new InvalidAlgorithmParameterException("the GCM IV must not be empty");
         }
-        this.candidates = engine.unprotectCandidates(mk.ref());
+        DecryptionVersions.candidates(eng, mk.ref()); // refuse at init what would be refused at doFinal
         this.iv = nonce;
         this.buffered = new ByteArrayOutputStream();
+        this.decryptReady = true;
       } else {
         throw new InvalidAlgorithmParameterException("unknown cipher mode " + opmode);
       }
       this.aad = new ByteArrayOutputStream();
-    } catch (KeyringException e) {
-      reset();
-      throw ManagedKeys.invalid(e);
-    } catch (InvalidAlgorithmParameterException e) {
+    } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
       reset();
       throw e;
     } catch (GeneralSecurityException e) {
@@ -202,7 +259,9 @@ public final class ManagedGcmCipher extends CipherSpi {
 
   private void reset() {
     op = null;
-    candidates = null;
+    uses = null;
+    use = null;
+    decryptReady = false;
     buffered = null;
     aad = null;
     iv = null;
@@ -210,14 +269,20 @@ public final class ManagedGcmCipher extends CipherSpi {
   }
 
   private void checkReady() {
-    if (key == null || (op == null && candidates == null)) {
-      throw new IllegalStateException("Cipher not initialized");
-    }
     if (reinitRequired) {
-      throw new IllegalStateException("Must use either different key or iv for GCM encryption");
+      throw new IllegalStateException("Must use either different key or iv for GCM encryption: init again"
+          + " (without parameters: Clavis draws a new IV)");
+    }
+    if (key == null || (op == null && !decryptReady)) {
+      throw new IllegalStateException("Cipher not initialized");
     }
   }
 
+  /**
+   * Adds associated data; before any input.
+   *
+   * @throws IllegalStateException if not initialised, or input was already given when decrypting
+   */
   @Override
   protected void engineUpdateAAD(byte[] src, int offset, int len) {
     checkReady();
@@ -231,6 +296,11 @@ public final class ManagedGcmCipher extends CipherSpi {
     }
   }
 
+  /**
+   * Encrypts more input, or buffers it when decrypting (nothing is released before the tag verifies).
+   *
+   * @throws IllegalStateException if not initialised or the backend fails
+   */
   @Override
   protected byte[] engineUpdate(byte[] input, int offset, int len) {
     checkReady();
@@ -247,6 +317,12 @@ public final class ManagedGcmCipher extends CipherSpi {
     }
   }
 
+  /**
+   * Encrypts more input into {@code output}, or buffers it when decrypting.
+   *
+   * @throws ShortBufferException if {@code output} is too short
+   * @throws IllegalStateException if not initialised or the backend fails
+   */
   @Override
   protected int engineUpdate(byte[] input, int offset, int len, byte[] output, int outOffset)
       throws ShortBufferException {
@@ -264,6 +340,15 @@ public final class ManagedGcmCipher extends CipherSpi {
     }
   }
 
+  /**
+   * Ends the encryption (appending the tag) or decrypts and verifies the buffered input.
+   *
+   * @throws AEADBadTagException if no version the handle may use verifies the tag (naming the
+   *     versions refused by their state, for a name)
+   * @throws IllegalStateException if not initialised, if an encryption was already finished (init
+   *     again), or if the lifecycle now refuses the key (caused by an {@link InvalidKeyException}
+   *     naming key, version and state)
+   */
   @Override
   protected byte[] engineDoFinal(byte[] input, int offset, int len) throws IllegalBlockSizeException,
       BadPaddingException {
@@ -277,6 +362,13 @@ public final class ManagedGcmCipher extends CipherSpi {
     }
   }
 
+  /**
+   * As {@link #engineDoFinal(byte[], int, int)}, into {@code output}.
+   *
+   * @throws ShortBufferException if {@code output} is too short
+   * @throws AEADBadTagException if no version the handle may use verifies the tag
+   * @throws IllegalStateException if not initialised, finished, or the lifecycle now refuses the key
+   */
   @Override
   protected int engineDoFinal(byte[] input, int offset, int len, byte[] output, int outOffset)
       throws ShortBufferException, IllegalBlockSizeException, BadPaddingException {
@@ -291,15 +383,19 @@ public final class ManagedGcmCipher extends CipherSpi {
     }
     if (op != null) {
       try {
+        // the use init counted is checked again: a version revoked or suspended since init
+        // finishes no encryption
+        uses.recheck(use);
         return op.doFinal(input, offset, len, output, outOffset);
+      } catch (InvalidKeyException e) {
+        throw PerOperationUse.refusedNow(e);
       } catch (ShortBufferException e) {
         throw e;
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("GCM encryption failed: " + e.getMessage(), e);
       } finally {
-        // SunJCE refuses a second encryption with the same key and IV; so do we
+        // one encryption per init and IV: the next needs a new init, which draws a new IV
         op = null;
-        candidates = null;
         reinitRequired = true;
       }
     }
@@ -309,13 +405,20 @@ public final class ManagedGcmCipher extends CipherSpi {
     buffered.reset();
     aad.reset();
     try {
-      return decryptWithCandidates(all, a, output, outOffset);
+      List<KeyringEngine.Use> candidates;
+      try {
+        candidates = DecryptionVersions.candidates(engine, key.ref()); // read now, not at init
+      } catch (InvalidKeyException e) {
+        throw PerOperationUse.refusedNow(e);
+      }
+      return decryptWithCandidates(candidates, all, a, output, outOffset);
     } finally {
       Arrays.fill(all, (byte) 0);
     }
   }
 
-  private int decryptWithCandidates(byte[] ct, byte[] a, byte[] output, int outOffset) throws AEADBadTagException {
+  private int decryptWithCandidates(List<KeyringEngine.Use> candidates, byte[] ct, byte[] a, byte[] output,
+      int outOffset) throws AEADBadTagException {
     if (ct.length < tagBits / 8) {
       throw new AEADBadTagException("Input data too short to contain an expected tag length of " + tagBits / 8 + "bytes");
     }
@@ -337,9 +440,15 @@ public final class ManagedGcmCipher extends CipherSpi {
     } finally {
       Arrays.fill(tmp, (byte) 0);
     }
-    throw new AEADBadTagException("Tag mismatch");
+    throw new AEADBadTagException(DecryptionVersions.noneVerified(engine, key.ref()));
   }
 
+  /**
+   * Encrypts a key's encoding (WRAP_MODE).
+   *
+   * @throws InvalidKeyException if the key has no encoding, or the lifecycle now refuses the KEK
+   * @throws IllegalStateException if not initialised or already used (init again)
+   */
   @Override
   protected byte[] engineWrap(Key k) throws IllegalBlockSizeException, InvalidKeyException {
     byte[] enc = k.getEncoded();
@@ -350,11 +459,22 @@ public final class ManagedGcmCipher extends CipherSpi {
       return engineDoFinal(enc, 0, enc.length);
     } catch (BadPaddingException e) {
       throw new IllegalStateException(e);
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof InvalidKeyException) {
+        throw (InvalidKeyException) e.getCause();
+      }
+      throw e;
     } finally {
       Arrays.fill(enc, (byte) 0);
     }
   }
 
+  /**
+   * Decrypts and verifies a wrapped secret key (UNWRAP_MODE).
+   *
+   * @throws InvalidKeyException if the type is not {@code SECRET_KEY}, the integrity check fails
+   *     (naming versions refused by their state, for a name), or the lifecycle now refuses the key
+   */
   @Override
   protected Key engineUnwrap(byte[] wrapped, String algorithm, int type) throws InvalidKeyException,
       NoSuchAlgorithmException {
@@ -369,7 +489,14 @@ public final class ManagedGcmCipher extends CipherSpi {
         Arrays.fill(k, (byte) 0);
       }
     } catch (BadPaddingException | IllegalBlockSizeException e) {
-      throw new InvalidKeyException("the wrapped key failed its integrity check", e);
+      String m = e.getMessage();
+      throw new InvalidKeyException("the wrapped key failed its integrity check"
+          + (m != null && m.startsWith("Tag mismatch: ") ? m.substring("Tag mismatch".length()) : ""), e);
+    } catch (IllegalStateException e) {
+      if (e.getCause() instanceof InvalidKeyException) {
+        throw (InvalidKeyException) e.getCause();
+      }
+      throw e;
     }
   }
 }

@@ -35,18 +35,4 @@ final class ManagedKeys {
     InvalidKeyException ike = new InvalidKeyException(e.getMessage(), e);
     return ike;
   }
-
-  /** The KEK bytes of a managed key for KW/KWP, lifecycle checked; the caller wipes them. */
-  static byte[] kekBytes(ManagedKey mk, boolean wrapping) throws InvalidKeyException {
-    if (mk.isDestroyed()) {
-      throw new InvalidKeyException("this handle to " + mk.ref() + " was destroyed");
-    }
-    try {
-      return engine(mk).kekBytes(mk.ref(), wrapping);
-    } catch (KeyringException e) {
-      throw invalid(e);
-    } catch (IllegalArgumentException | UnsupportedOperationException e) {
-      throw new InvalidKeyException(e.getMessage(), e);
-    }
-  }
 }

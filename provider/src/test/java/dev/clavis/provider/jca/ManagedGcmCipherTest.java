@@ -90,15 +90,132 @@ class ManagedGcmCipherTest {
   }
 
   @Test
-  void encrypt_reusingIvWithSameKey_isRefused_likeSunJce() throws Exception {
+  void encrypt_callerIv_isRefused_namingTheKeyAndWhy_andCountsNoUse() throws Exception {
+    ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    ManagedKey h = ring.handle(KeyRef.of("k"));
+    GCMParameterSpec spec = new GCMParameterSpec(128, new byte[12]);
+    for (int mode : new int[] {Cipher.ENCRYPT_MODE, Cipher.WRAP_MODE}) {
+      // a fresh Cipher per attempt: JCA's delayed provider selection gives up after one failed init
+      InvalidAlgorithmParameterException e = assertThrows(InvalidAlgorithmParameterException.class,
+          () -> Cipher.getInstance("AES/GCM/NoPadding").init(mode, h, spec));
+      assertTrue(e.getMessage().contains("Clavis draws the IV for managed key k") && e.getMessage().contains("getIV()"),
+          e.getMessage());
+      java.security.AlgorithmParameters p = java.security.AlgorithmParameters.getInstance("GCM");
+      p.init(spec);
+      assertThrows(InvalidAlgorithmParameterException.class,
+          () -> Cipher.getInstance("AES/GCM/NoPadding").init(mode, h, p));
+    }
+    assertEquals(0, ring.find("k").orElseThrow().version(1).orElseThrow().usageCount());
+  }
+
+  @Test
+  void encrypt_oneEncryptionPerInit_andEveryInitDrawsANewIv() throws Exception {
     ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
     ManagedKey h = ring.handle(KeyRef.of("k"));
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-    GCMParameterSpec spec = new GCMParameterSpec(128, new byte[12]);
-    c.init(Cipher.ENCRYPT_MODE, h, spec);
+    c.init(Cipher.ENCRYPT_MODE, h);
+    byte[] first = c.getIV();
     c.doFinal(PT);
     assertThrows(IllegalStateException.class, () -> c.doFinal(PT));
-    assertThrows(InvalidAlgorithmParameterException.class, () -> c.init(Cipher.ENCRYPT_MODE, h, spec));
+    c.init(Cipher.ENCRYPT_MODE, h);
+    assertFalse(java.util.Arrays.equals(first, c.getIV()));
+  }
+
+  @Test
+  void encrypt_callerSecureRandom_doesNotChooseTheIv() throws Exception {
+    ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    ManagedKey h = ring.handle(KeyRef.of("k"));
+    // a "random" source that always returns zeros: with SunJCE it would pick the IV
+    java.security.SecureRandom zeros = new java.security.SecureRandom() {
+      @Override
+      public void nextBytes(byte[] b) {
+        java.util.Arrays.fill(b, (byte) 0);
+      }
+    };
+    Cipher a = Cipher.getInstance("AES/GCM/NoPadding", "Clavis");
+    a.init(Cipher.ENCRYPT_MODE, h, zeros);
+    Cipher b = Cipher.getInstance("AES/GCM/NoPadding", "Clavis");
+    b.init(Cipher.ENCRYPT_MODE, h, zeros);
+    assertFalse(java.util.Arrays.equals(a.getIV(), b.getIV()), "a caller's SecureRandom chose the IV");
+    assertFalse(java.util.Arrays.equals(new byte[12], a.getIV()));
+  }
+
+  @Test
+  void encrypt_usageLimit3_allowsExactlyThreeEncryptions() throws Exception {
+    ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.builder().usageLimit(3).autoRotate(false).build());
+    ManagedKey h = ring.handle(KeyRef.of("k"));
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    for (int i = 0; i < 3; i++) {
+      c.init(Cipher.ENCRYPT_MODE, h);
+      c.doFinal(PT);
+    }
+    InvalidKeyException e = assertThrows(InvalidKeyException.class, () -> c.init(Cipher.ENCRYPT_MODE, h));
+    assertTrue(e.getMessage().contains("k#1") && e.getMessage().contains("usage limit of 3"), e.getMessage());
+  }
+
+  @Test
+  void encrypt_revokedBetweenInitAndDoFinal_finishesNoEncryption() throws Exception {
+    ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(Cipher.ENCRYPT_MODE, ring.handle(KeyRef.of("k")));
+    ring.revoke(KeyRef.of("k", 1), "test");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.doFinal(PT));
+    assertTrue(e.getMessage().contains("k#1") && e.getMessage().contains("REVOKED"), e.getMessage());
+    assertInstanceOf(InvalidKeyException.class, e.getCause());
+  }
+
+  @Test
+  void decrypt_cipherKeptInDecryptMode_stopsOnceTheVersionIsRevoked() throws Exception {
+    ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    ManagedKey h = ring.handle(KeyRef.of("k", 1));
+    Cipher enc = Cipher.getInstance("AES/GCM/NoPadding");
+    enc.init(Cipher.ENCRYPT_MODE, h);
+    byte[] ct = enc.doFinal(PT);
+    Cipher dec = Cipher.getInstance("AES/GCM/NoPadding");
+    dec.init(Cipher.DECRYPT_MODE, h, new GCMParameterSpec(128, enc.getIV()));
+    assertArrayEquals(PT, dec.doFinal(ct));
+    ring.revoke(KeyRef.of("k", 1), "test");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> dec.doFinal(ct));
+    assertTrue(e.getMessage().contains("k#1") && e.getMessage().contains("REVOKED"), e.getMessage());
+  }
+
+  @Test
+  void decrypt_nameHandle_dataOfARevokedVersion_failsNamingTheVersionAndState() throws Exception {
+    ring.create("pay", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    ManagedKey name = ring.handle(KeyRef.of("pay"));
+    Cipher enc = Cipher.getInstance("AES/GCM/NoPadding");
+    enc.init(Cipher.ENCRYPT_MODE, name);
+    byte[] ct = enc.doFinal(PT);
+    ring.rotate("pay", null);
+    ring.revoke(KeyRef.of("pay", 1), "test");
+    Cipher dec = Cipher.getInstance("AES/GCM/NoPadding");
+    dec.init(Cipher.DECRYPT_MODE, name, new GCMParameterSpec(128, enc.getIV()));
+    AEADBadTagException e = assertThrows(AEADBadTagException.class, () -> dec.doFinal(ct));
+    assertTrue(e.getMessage().contains("no usable version of key pay") && e.getMessage().contains("pay#1 REVOKED"),
+        e.getMessage());
+    Cipher unwrap = Cipher.getInstance("AES/GCM/NoPadding");
+    unwrap.init(Cipher.UNWRAP_MODE, name, new GCMParameterSpec(128, enc.getIV()));
+    InvalidKeyException u = assertThrows(InvalidKeyException.class, () -> unwrap.unwrap(ct, "AES", Cipher.SECRET_KEY));
+    assertTrue(u.getMessage().contains("pay#1 REVOKED"), u.getMessage());
+    // every version refused: the refusal at init lists them all
+    ring.suspend(KeyRef.of("pay", 2), "test");
+    InvalidKeyException all = assertThrows(InvalidKeyException.class,
+        () -> Cipher.getInstance("AES/GCM/NoPadding").init(Cipher.DECRYPT_MODE, name, new GCMParameterSpec(128, enc.getIV())));
+    assertTrue(all.getMessage().contains("pay#1 REVOKED") && all.getMessage().contains("pay#2 SUSPENDED"),
+        all.getMessage());
+  }
+
+  @Test
+  void decrypt_nameHandle_tamperedData_keepsTheFixedIntegrityMessage() throws Exception {
+    ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    ManagedKey h = ring.handle(KeyRef.of("k"));
+    Cipher enc = Cipher.getInstance("AES/GCM/NoPadding");
+    enc.init(Cipher.ENCRYPT_MODE, h);
+    byte[] ct = enc.doFinal(PT);
+    ct[0] ^= 1;
+    Cipher dec = Cipher.getInstance("AES/GCM/NoPadding");
+    dec.init(Cipher.DECRYPT_MODE, h, new GCMParameterSpec(128, enc.getIV()));
+    assertEquals("Tag mismatch", assertThrows(AEADBadTagException.class, () -> dec.doFinal(ct)).getMessage());
   }
 
   @Test

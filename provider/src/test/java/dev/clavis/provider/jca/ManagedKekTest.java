@@ -74,4 +74,67 @@ class ManagedKekTest {
         () -> Cipher.getInstance(alg).init(Cipher.UNWRAP_MODE, ring.handle(KeyRef.of("kek", 1))));
     assertTrue(e.getMessage().contains("kek#1") && e.getMessage().contains("REVOKED"), e.getMessage());
   }
+
+  private static void assertNames(Throwable e, String ref, String what) {
+    assertTrue(e.getMessage().contains(ref) && e.getMessage().contains(what), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"AES/KW/NoPadding", "AES/KWP/NoPadding"})
+  void usageLimit3_oneInit_wrapsExactlyThreeTimes(String alg) throws Exception {
+    ring.create("lim", KeyAlgorithm.AES_256, KeyPolicy.builder().usageLimit(3).autoRotate(false).build());
+    Cipher w = Cipher.getInstance(alg);
+    w.init(Cipher.WRAP_MODE, ring.handle(KeyRef.of("lim")));
+    Key dek = new SecretKeySpec(new byte[16], "AES");
+    for (int i = 0; i < 3; i++) {
+      w.wrap(dek);
+    }
+    assertNames(assertThrows(InvalidKeyException.class, () -> w.wrap(dek)), "lim#1", "usage limit of 3");
+    assertEquals(3, ring.find("lim").orElseThrow().version(1).orElseThrow().usageCount());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"AES/KW/NoPadding", "AES/KWP/NoPadding"})
+  void usageLimit3_oneInit_encryptsBytesExactlyThreeTimes(String alg) throws Exception {
+    ring.create("lim", KeyAlgorithm.AES_256, KeyPolicy.builder().usageLimit(3).autoRotate(false).build());
+    Cipher w = Cipher.getInstance(alg);
+    w.init(Cipher.ENCRYPT_MODE, ring.handle(KeyRef.of("lim")));
+    for (int i = 0; i < 3; i++) {
+      w.doFinal(new byte[16]);
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.doFinal(new byte[16]));
+    assertNames(e, "lim#1", "usage limit of 3");
+    assertInstanceOf(InvalidKeyException.class, e.getCause());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"AES/KW/NoPadding", "AES/KWP/NoPadding"})
+  void revokeBetweenOperations_nextWrapAndUnwrapOfTheSameCipher_areRefused(String alg) throws Exception {
+    Key dek = new SecretKeySpec(new byte[16], "AES");
+    Cipher w = Cipher.getInstance(alg);
+    w.init(Cipher.WRAP_MODE, ring.handle(KeyRef.of("kek")));
+    byte[] wrapped = w.wrap(dek);
+    Cipher u = Cipher.getInstance(alg);
+    u.init(Cipher.UNWRAP_MODE, ring.handle(KeyRef.of("kek")));
+    u.unwrap(wrapped, "AES", Cipher.SECRET_KEY);
+    ring.revoke(KeyRef.of("kek", 1), "test");
+    assertNames(assertThrows(InvalidKeyException.class, () -> w.wrap(dek)), "kek#1", "REVOKED");
+    assertNames(assertThrows(InvalidKeyException.class, () -> u.unwrap(wrapped, "AES", Cipher.SECRET_KEY)),
+        "kek", "REVOKED");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"AES/KW/NoPadding", "AES/KWP/NoPadding"})
+  void suspendBetweenInitAndWrap_refuses_resumeWrapsAgainWithTheSameCipher(String alg) throws Exception {
+    Key dek = new SecretKeySpec(new byte[16], "AES");
+    Cipher w = Cipher.getInstance(alg);
+    w.init(Cipher.WRAP_MODE, ring.handle(KeyRef.of("kek", 1)));
+    ring.suspend(KeyRef.of("kek", 1), "test");
+    assertNames(assertThrows(InvalidKeyException.class, () -> w.wrap(dek)), "kek#1", "SUSPENDED");
+    ring.resume(KeyRef.of("kek", 1));
+    byte[] wrapped = w.wrap(dek); // the KEK bytes wiped at the refusal are fetched again
+    Cipher sun = Cipher.getInstance(alg, "SunJCE");
+    sun.init(Cipher.UNWRAP_MODE, new SecretKeySpec(ring.exportKey(KeyRef.of("kek", 1)), "AES"));
+    assertArrayEquals(dek.getEncoded(), sun.unwrap(wrapped, "AES", Cipher.SECRET_KEY).getEncoded());
+  }
 }
