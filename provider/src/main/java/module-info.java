@@ -1,6 +1,5 @@
 /** Clavis: a JCA/JCE provider with managed key lifecycles, key wrap, Argon2 and BIP32. */
 module dev.clavis.provider {
-  requires org.bouncycastle.provider;
   requires com.sun.jna;
   requires dev.clavis.pkcs11;
 

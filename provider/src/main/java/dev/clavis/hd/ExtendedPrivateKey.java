@@ -2,7 +2,6 @@ package dev.clavis.hd;
 
 import dev.clavis.engine.hd.Bip32Node;
 import dev.clavis.engine.hd.Bip32Path;
-import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
 import java.math.BigInteger;
@@ -10,7 +9,6 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECParameterSpec;
 import java.util.Arrays;
 import java.util.Objects;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 
 /**
  * A BIP32 extended private key on secp256k1: an {@link ECPrivateKey} with its chain code and its
@@ -212,13 +210,11 @@ public final class ExtendedPrivateKey implements ECPrivateKey {
    */
   @Override
   public byte[] getEncoded() {
-    BigInteger s = getS();
+    byte[] s = node.privateKeyBytes();
     try {
-      return new PrivateKeyInfo(
-              Secp256k1Spec.ALGORITHM, new org.bouncycastle.asn1.sec.ECPrivateKey(256, s, Secp256k1Spec.OID))
-          .getEncoded("DER");
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot DER-encode the private key", e);
+      return Secp256k1Spec.pkcs8(s);
+    } finally {
+      Arrays.fill(s, (byte) 0);
     }
   }
 

@@ -2,7 +2,6 @@ package dev.clavis.hd;
 
 import dev.clavis.engine.hd.Bip32Node;
 import dev.clavis.engine.hd.Bip32Path;
-import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
 import java.math.BigInteger;
@@ -11,7 +10,6 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.util.Arrays;
 import java.util.Objects;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
  * A BIP32 extended public key on secp256k1: an {@link ECPublicKey} with its chain code and its
@@ -165,11 +163,7 @@ public final class ExtendedPublicKey implements ECPublicKey {
     point[0] = 4;
     System.arraycopy(node.publicX(), 0, point, 1, 32);
     System.arraycopy(node.publicY(), 0, point, 33, 32);
-    try {
-      return new SubjectPublicKeyInfo(Secp256k1Spec.ALGORITHM, point).getEncoded("DER");
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot DER-encode the public key", e);
-    }
+    return Secp256k1Spec.x509(point);
   }
 
   /** Equal to another extended public key with the same serialization. */

@@ -2,7 +2,6 @@ package dev.clavis.engine.hd;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import org.bouncycastle.crypto.digests.RIPEMD160Digest;
 
 /** Bitcoin's HASH160 = RIPEMD-160(SHA-256(x)), used for BIP32 key identifiers and fingerprints. */
 public final class Hash160 {
@@ -17,11 +16,7 @@ public final class Hash160 {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from the JDK", e);
     }
-    RIPEMD160Digest ripemd = new RIPEMD160Digest();
-    ripemd.update(sha, 0, sha.length);
-    byte[] out = new byte[20];
-    ripemd.doFinal(out, 0);
-    return out;
+    return Ripemd160.digest(sha);
   }
 
   /** BIP32 "Key identifiers": the first 32 bits of the identifier, big-endian. */

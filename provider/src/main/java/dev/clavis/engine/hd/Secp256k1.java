@@ -1,6 +1,6 @@
 package dev.clavis.engine.hd;
 
-import org.bouncycastle.math.raw.Mod;
+import java.math.BigInteger;
 
 /**
  * secp256k1 group operations for BIP32 (SEC 2 §2.4.1: y² = x³ + 7 over GF(p)).
@@ -18,8 +18,9 @@ import org.bouncycastle.math.raw.Mod;
  * mixed additions and no doublings: Jacobian "madd" (7M + 4S), which is exact for every window
  * but the last (see {@link #mulG}), and the complete formula for the last. For secret scalars
  * every entry of a window is read and the wanted one selected with masks, and the final inversion
- * is Bouncy Castle's constant-time safegcd; for public scalars ({@link #mulGVar},
- * {@link #tweakAddVar}) the entry is indexed and the inversion is variable time.
+ * is Fermat's a^(p-2) on the constant-time field code ({@link Fe#invert}); for public scalars
+ * ({@link #mulGVar}, {@link #tweakAddVar}) the entry is indexed and the inversion is the JDK's
+ * variable-time {@link BigInteger#modInverse}.
  * Even scalars are handled as n - k with the result negated, so the recoding always sees an odd k.
  */
 public final class Secp256k1 {
@@ -36,10 +37,8 @@ public final class Secp256k1 {
   static final byte[] GX_BYTES = hex("79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798");
   static final byte[] GY_BYTES = hex("483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8");
 
-  /** p as little-endian 32-bit words, for Bouncy Castle's constant-time safegcd inversion. */
-  private static final int[] P_WORDS = {
-    0xFFFFFC2F, 0xFFFFFFFE, -1, -1, -1, -1, -1, -1
-  };
+  /** p, for the variable-time inversion of public values. */
+  private static final BigInteger P = new BigInteger(1, hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F"));
 
   /** [window][entry][x as 4 words, y as 4 words], canonical affine coordinates, packed. */
   private static final long[] TABLE = buildTable();
@@ -223,43 +222,29 @@ public final class Secp256k1 {
     return true;
   }
 
-  /** r = a^-1 mod p with Bouncy Castle's safegcd (constant time when secret); false if a ≡ 0. */
+  /**
+   * r = a^-1 mod p; false (r = 0) if a ≡ 0. When secret, Fermat's a^(p-2) on the field code, whose
+   * time does not depend on a; otherwise {@link BigInteger#modInverse}, faster and variable time.
+   */
   static boolean invert(long[] r, long[] a, boolean secret) {
-    long[] t = a.clone();
-    Fe.normalize(t);
-    int[] x = toWords(t);
-    int[] z = new int[8];
-    boolean ok;
     if (secret) {
-      ok = Mod.modOddInverse(P_WORDS, x, z) != 0;
-    } else {
-      ok = Mod.modOddInverseVar(P_WORDS, x, z);
+      Fe.invert(r, a);
+      // a ≡ 0 iff a^(p-2) ≡ 0; checking the result does not depend on a otherwise.
+      return Fe.isZero(r) == 0;
     }
-    fromWords(r, z);
-    return ok;
-  }
-
-  private static int[] toWords(long[] t) {
-    long w0 = t[0] | (t[1] << 52);
-    long w1 = (t[1] >>> 12) | (t[2] << 40);
-    long w2 = (t[2] >>> 24) | (t[3] << 28);
-    long w3 = (t[3] >>> 36) | (t[4] << 16);
-    return new int[] {
-      (int) w0, (int) (w0 >>> 32), (int) w1, (int) (w1 >>> 32),
-      (int) w2, (int) (w2 >>> 32), (int) w3, (int) (w3 >>> 32)
-    };
-  }
-
-  private static void fromWords(long[] r, int[] z) {
-    long w0 = (z[0] & 0xFFFFFFFFL) | ((long) z[1] << 32);
-    long w1 = (z[2] & 0xFFFFFFFFL) | ((long) z[3] << 32);
-    long w2 = (z[4] & 0xFFFFFFFFL) | ((long) z[5] << 32);
-    long w3 = (z[6] & 0xFFFFFFFFL) | ((long) z[7] << 32);
-    r[0] = w0 & Fe.M;
-    r[1] = ((w0 >>> 52) | (w1 << 12)) & Fe.M;
-    r[2] = ((w1 >>> 40) | (w2 << 24)) & Fe.M;
-    r[3] = ((w2 >>> 28) | (w3 << 36)) & Fe.M;
-    r[4] = w3 >>> 16;
+    byte[] b = new byte[32];
+    Fe.toBytes(b, 0, a);
+    BigInteger v = new BigInteger(1, b);
+    if (v.signum() == 0) {
+      Fe.set(r, 0);
+      return false;
+    }
+    byte[] inv = v.modInverse(P).toByteArray();
+    byte[] out = new byte[32];
+    int n = Math.min(inv.length, 32);
+    System.arraycopy(inv, inv.length - n, out, 32 - n, n);
+    Fe.fromBytes(r, out, 0);
+    return true;
   }
 
   /**
