@@ -51,35 +51,38 @@ final class TokenCommitLock {
    * The lock of a token.
    *
    * @param configured the configuration's {@code lockDir}, or null
-   * @throws KeyringException if the lock directory cannot be created
    */
   static TokenCommitLock of(Path configured, Path library, TokenInfo info) {
     Path dir = configured != null ? configured
         : System.getProperty(LOCK_DIR_PROPERTY) != null ? Path.of(System.getProperty(LOCK_DIR_PROPERTY))
         : Path.of(System.getProperty("java.io.tmpdir"), "clavis-locks-" + System.getProperty("user.name", "user"));
-    try {
-      if (!Files.isDirectory(dir)) {
-        try {
-          Files.createDirectories(dir.getParent() == null ? dir : dir.getParent());
-          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException | UnsupportedOperationException e) {
-          Files.createDirectories(dir);
-        }
-      }
-      dir = dir.toRealPath();
-    } catch (IOException e) {
-      throw new KeyringException("cannot create the token lock directory " + dir + " (set 'lockDir' in the PKCS#11"
-          + " configuration or -D" + LOCK_DIR_PROPERTY + "): " + e.getMessage(), e);
-    }
     String lib;
     try {
       lib = library.toRealPath().toString();
     } catch (IOException e) {
-      lib = library.toAbsolutePath().toString();
+      lib = library.toAbsolutePath().normalize().toString();
     }
     String identity = lib + "\n" + info.manufacturer() + "\n" + info.model() + "\n" + info.serialNumber() + "\n"
         + info.label();
-    return new TokenCommitLock(dir.resolve("token-" + digest(identity) + ".lock"));
+    return new TokenCommitLock(dir.toAbsolutePath().normalize().resolve("token-" + digest(identity) + ".lock"));
+  }
+
+  /** Creates the lock directory owner-only (0700) when it is missing; only a writer needs it. */
+  private void createDirectory() throws IOException {
+    Path dir = file.getParent();
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    if (dir.getParent() != null) {
+      Files.createDirectories(dir.getParent());
+    }
+    try {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (FileAlreadyExistsException e) {
+      // another process created it first
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectories(dir);
+    }
   }
 
   private static String digest(String s) {
@@ -114,6 +117,7 @@ final class TokenCommitLock {
     }
     FileChannel ch = null;
     try {
+      createDirectory();
       ch = open();
       FileLock lock = ch.lock();
       FileChannel channel = ch;
@@ -136,7 +140,9 @@ final class TokenCommitLock {
         }
       }
       local.unlock();
-      throw new KeyringException("cannot lock " + file + " to commit to the token: " + e.getMessage(), e);
+      throw new KeyringException("cannot lock " + file + " to commit to the token (set 'lockDir' in the PKCS#11"
+          + " configuration or -D" + LOCK_DIR_PROPERTY + " to a directory every writer of the token can use): "
+          + e.getMessage(), e);
     }
   }
 

@@ -124,8 +124,10 @@ public final class TokenKeyBackend implements KeyBackend {
   public static TokenKeyBackend open(Pkcs11Token token) {
     try {
       TokenKeyBackend b = new TokenKeyBackend(token, TokenKeyWrap.probe(token));
-      try (TokenCommitLock.Held held = b.commitLock.acquire()) {
-        b.call("check the keyring head", s -> b.resolveHeads(s, true));
+      if (b.call("count the keyring heads", s -> s.findObjects(findData(APP_HEAD)).length) > 1) {
+        try (TokenCommitLock.Held held = b.commitLock.acquire()) {
+          b.call("repair the keyring heads", s -> b.resolveHeads(s, true));
+        }
       }
       b.createAuditFile();
       b.rescan();
