@@ -159,9 +159,16 @@ class TokenCommitRaceAttackTest {
     assertEquals(3, headObjects());
     TokenAttackJvm w = TokenAttackJvm.start(TokenRaceWorker.class, cfg.toString(), "-", "open");
     assertEquals(0, w.finish(120), "the keyring opens in another process: " + w.lines());
-    assertTrue(w.lines().stream().anyMatch(l -> l.equals("OPENED generation " + generation + " keys "
-        + l.substring(l.lastIndexOf(' ') + 1))), w.lines().toString());
+    // the head of the highest valid generation was kept; the audited repair is one more commit
+    assertTrue(w.lines().stream().anyMatch(l -> l.startsWith("OPENED generation " + (generation + 1) + " ")),
+        w.lines().toString());
     assertEquals(1, headObjects(), "the surplus heads were destroyed");
     assertIntact(List.of(n));
+    try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(cfg), SoftHsm.PIN.toCharArray())) {
+      assertTrue(ring.auditLog().events().stream().anyMatch(e -> e.action().equals("repair")
+          && e.details().get("destroyed-generations").equals("[" + (generation - 1) + ", " + (generation + 50) + "]")
+          || e.action().equals("repair") && e.details().get("destroyed-generations")
+              .equals("[" + (generation + 50) + ", " + (generation - 1) + "]")), "the repair is in the audit log");
+    }
   }
 }

@@ -238,6 +238,14 @@ public final class TokenKeyBackend implements KeyBackend {
         }
       }
       headRepairs.incrementAndGet();
+      List<Long> destroyed = new ArrayList<>();
+      for (int i = 0; i < heads.length; i++) {
+        if (heads[i] != best) {
+          destroyed.add(generations[i]);
+        }
+      }
+      repairs.add(Map.of("what", "surplus keyring heads destroyed", "heads", Integer.toString(heads.length),
+          "kept-generation", Long.toString(bestGeneration), "destroyed-generations", destroyed.toString()));
       LOG.log(System.Logger.Level.WARNING, "repaired " + describe() + ": it held " + heads.length
           + " keyring heads; kept the one of generation " + bestGeneration + ", destroyed the others (generations "
           + java.util.Arrays.toString(generations) + ")");
@@ -251,6 +259,19 @@ public final class TokenKeyBackend implements KeyBackend {
     return s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
         .bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
         .string(CKA.LABEL, metadataLabel(g)).build());
+  }
+
+  private final java.util.concurrent.ConcurrentLinkedQueue<Map<String, String>> repairs =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** @return the repairs made since the last call, as audit details (what, heads, generations), and forgets them */
+  List<Map<String, String>> drainRepairs() {
+    List<Map<String, String>> out = new ArrayList<>();
+    Map<String, String> r;
+    while ((r = repairs.poll()) != null) {
+      out.add(r);
+    }
+    return out;
   }
 
   /** @return how often this backend destroyed surplus heads (tests, monitoring) */

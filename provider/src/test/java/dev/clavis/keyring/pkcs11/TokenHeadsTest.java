@@ -56,8 +56,16 @@ class TokenHeadsTest {
       assertEquals(2, headCount(probe));
       try (TokenKeyring ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
         assertTrue(ring.find(n).isPresent(), "the committed key survives the repair");
-        assertEquals(generation, ring.backend().generation(), "the head of the highest generation is kept");
+        assertEquals(generation + 1, ring.backend().generation(), "the head of the highest generation was kept"
+            + " (and the audited repair committed once more)");
         assertEquals(1, ring.backend().headRepairs());
+        dev.clavis.keyring.AuditEvent last = null;
+        for (dev.clavis.keyring.AuditEvent e : ring.auditLog().events()) {
+          last = e;
+        }
+        assertEquals("repair", last.action(), "the repair is audited");
+        assertEquals(Long.toString(generation), last.details().get("kept-generation"));
+        assertEquals("[" + (generation - 1) + "]", last.details().get("destroyed-generations"));
         byte[] pt = {1, 2, 3};
         assertArrayEquals(pt, ring.decrypt(ring.encrypt(n, pt, null), null));
       }
@@ -77,7 +85,7 @@ class TokenHeadsTest {
       }
       forgeHead(probe, generation + 1000);
       try (TokenKeyring ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
-        assertEquals(generation, ring.backend().generation());
+        assertEquals(generation + 1, ring.backend().generation(), "the real head was kept (plus the audited repair)");
         assertTrue(ring.find(n).isPresent());
       }
       assertEquals(1, headCount(probe));
