@@ -328,10 +328,19 @@ public final class TokenKeyBackend implements KeyBackend {
     try {
       PendingUnwrap armed = pending.get();
       for (int attempt = 1; ; attempt++) {
+        long auditSize = -1;
         try (TokenCommitLock.Held held = commitLock.acquire()) {
           // Under the lock: a fresh search of the heads (not the cached handle), repairing surplus ones.
           call("check the keyring head", s -> resolveHeads(s, true));
-          return attempt(tx);
+          auditSize = auditSize();
+          try {
+            return attempt(tx);
+          } catch (LostRaceException e) {
+            // The attempt's audit records describe a commit that did not happen: cut them off
+            // (every appender holds this lock), so the retry's records follow the last real one.
+            truncateAudit(auditSize);
+            throw e;
+          }
         } catch (LostRaceException e) {
           lostRaces.incrementAndGet();
           if (attempt >= MAX_ATTEMPTS) {
@@ -347,6 +356,32 @@ public final class TokenKeyBackend implements KeyBackend {
       }
     } finally {
       txLock.unlock();
+    }
+  }
+
+  /** @return the audit log's size (0 when it does not exist yet), -1 when it is kept in memory */
+  private long auditSize() {
+    Path f = token.config().auditLog();
+    try {
+      return f == null ? -1 : Files.exists(f) ? Files.size(f) : 0;
+    } catch (IOException e) {
+      throw new KeyringException("cannot read the audit log " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void truncateAudit(long size) {
+    Path f = token.config().auditLog();
+    if (f == null || size < 0 || !Files.exists(f)) {
+      return;
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+      if (ch.size() > size) {
+        ch.truncate(size);
+        ch.force(false);
+      }
+    } catch (IOException e) {
+      throw new KeyringException("cannot remove the audit records of a commit that lost the race from " + f + ": "
+          + e.getMessage(), e);
     }
   }
 

@@ -145,4 +145,41 @@ class TokenHeadsTest {
       assertEquals(start + 2, s.generation());
     }
   }
+
+  @Test
+  void commit_thatLostTheRace_leavesNoAuditRecordsOfTheAttempt_inTheLog() throws Exception {
+    SoftHsm.require();
+    java.nio.file.Path log = java.nio.file.Files.createTempFile("clavis-race", ".audit");
+    try (TokenKeyring seed = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+      seed.create(name("seed"), KeyAlgorithm.AES_128, KeyPolicy.defaults());
+    }
+    dev.clavis.pkcs11.Pkcs11Config cfg = dev.clavis.pkcs11.Pkcs11Config.builder().name("softhsm")
+        .library(SoftHsm.LIBRARY).tokenLabel(SoftHsm.LABEL).auditLog(log).build();
+    try (Pkcs11Token ta = Pkcs11Token.open(cfg, SoftHsm.PIN.toCharArray()); Pkcs11Token tb = SoftHsm.open()) {
+      TokenKeyBackend a = TokenKeyBackend.open(ta);
+      TokenKeyBackend b = TokenKeyBackend.open(tb);
+      java.nio.file.Files.writeString(log, "earlier\n");
+      int[] runs = {0};
+      a.transact((latest, changes) -> {
+        try {
+          // what the engine does inside a transaction: append its records before the commit
+          java.nio.file.Files.writeString(log, "attempt " + runs[0] + "\n", java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        if (runs[0]++ == 0) {
+          b.transact((l2, c2) -> {
+            c2.setMetadata(l2.metadata());
+            return null;
+          });
+        }
+        changes.setMetadata(latest.metadata());
+        return null;
+      });
+      assertEquals("earlier\nattempt 1\n", java.nio.file.Files.readString(log),
+          "the records of the attempt that lost were cut off before the retry");
+    } finally {
+      java.nio.file.Files.deleteIfExists(log);
+    }
+  }
 }
