@@ -24,10 +24,17 @@ final class Passwords {
 
   private final String passwordFile;
   private final Map<String, String> env;
+  private final String noun;
 
   Passwords(String passwordFile, Map<String, String> env) {
+    this(passwordFile, env, "password");
+  }
+
+  /** @param noun what the secret is called in messages: "password", or "PIN" for a token */
+  Passwords(String passwordFile, Map<String, String> env, String noun) {
     this.passwordFile = passwordFile;
     this.env = env;
+    this.noun = noun;
   }
 
   /**
@@ -49,11 +56,11 @@ final class Passwords {
     }
     Console console = System.console();
     if (console == null) {
-      throw new CliException("no password: set " + ENV + ", use --password-file FILE, or run in a terminal to be asked");
+      throw new CliException("no " + noun + ": set " + ENV + ", use --password-file FILE, or run in a terminal to be asked");
     }
     char[] first = console.readPassword("%s: ", prompt);
     if (first == null || first.length == 0) {
-      throw new CliException("no password entered");
+      throw new CliException("no " + noun + " entered");
     }
     if (confirm) {
       char[] second = console.readPassword("Repeat it: ");

@@ -173,7 +173,7 @@ final class StoreOpener {
         throw new CliException(e.getMessage());
       }
     } else {
-      pin = new Passwords(args.option("--password-file"), env).read("PIN of token " + cfg.name(), false);
+      pin = new Passwords(args.option("--password-file"), env, "PIN").read("PIN of token " + cfg.name(), false);
     }
     return pin;
   }

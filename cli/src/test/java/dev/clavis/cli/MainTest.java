@@ -330,6 +330,24 @@ class MainTest {
   }
 
   @Test
+  void hsm_auditVerify_passesAfterCreateRotateRevoke_andFailsOnATamperedLog() throws Exception {
+    Map<String, String> env = softHsmToken();
+    CliProcess hsm = new CliProcess(dir, env);
+    ok(hsm, null, "create", "payments", "--hsm", "token.cfg");
+    ok(hsm, null, "rotate", "payments", "--hsm", "token.cfg");
+    ok(hsm, null, "revoke", "payments#1", "--reason", "superseded", "--hsm", "token.cfg");
+    CliProcess.Result v = ok(hsm, null, "audit", "--verify", "--hsm", "token.cfg");
+    assertTrue(v.out().matches("(?s)audit log verified: [3-9] records.*"), v::toString);
+    Path log = dir.resolve("token.cfg.audit");
+    assertTrue(Files.readString(log).contains("\"revoke\""), "the log is kept beside the configuration");
+    String text = Files.readString(log);
+    Files.writeString(log, text.replace("\"revoke\"", "\"resume\""));
+    assertError(hsm.run("audit", "--verify", "--hsm", "token.cfg"), CliException.FAILURE);
+    Files.writeString(log, text.substring(0, text.lastIndexOf('{'))); // the last record cut off
+    assertError(hsm.run("audit", "--verify", "--hsm", "token.cfg"), CliException.FAILURE);
+  }
+
+  @Test
   void hsm_tokenRootedStore_initCreateEncryptReopenDecrypt() throws Exception {
     Map<String, String> env = softHsmToken();
     CliProcess hsm = new CliProcess(dir, env);

@@ -15,12 +15,42 @@ final class PinVerifier {
 
   private static final int ITERATIONS = 20_000;
 
-  private final byte[] salt = new byte[16];
+  /** The encoded form's length: a version byte, the salt and the digest. */
+  static final int ENCODED_LENGTH = 1 + 16 + 32;
+  private static final byte VERSION = 1;
+
+  private final byte[] salt;
   private final byte[] digest;
 
   PinVerifier(byte[] pinUtf8) {
+    salt = new byte[16];
     new SecureRandom().nextBytes(salt);
     digest = derive(pinUtf8);
+  }
+
+  private PinVerifier(byte[] salt, byte[] digest) {
+    this.salt = salt;
+    this.digest = digest;
+  }
+
+  /**
+   * @return the verifier read back from {@link #encoded()}
+   * @throws IllegalArgumentException if the bytes are not a verifier of this version
+   */
+  static PinVerifier decode(byte[] encoded) {
+    if (encoded == null || encoded.length != ENCODED_LENGTH || encoded[0] != VERSION) {
+      throw new IllegalArgumentException("not a version " + VERSION + " PIN verifier");
+    }
+    return new PinVerifier(Arrays.copyOfRange(encoded, 1, 17), Arrays.copyOfRange(encoded, 17, ENCODED_LENGTH));
+  }
+
+  /** @return version, salt and digest, to keep as a private object on the token */
+  byte[] encoded() {
+    byte[] out = new byte[ENCODED_LENGTH];
+    out[0] = VERSION;
+    System.arraycopy(salt, 0, out, 1, 16);
+    System.arraycopy(digest, 0, out, 17, 32);
+    return out;
   }
 
   boolean matches(byte[] pinUtf8) {

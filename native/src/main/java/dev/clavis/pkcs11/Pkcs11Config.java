@@ -21,7 +21,14 @@ import java.util.Set;
  * library = /usr/lib/softhsm/libsofthsm2.so
  * tokenLabel = clavis          # or: slot = 0 (a slot ID), or: slotListIndex = 0
  * pin = env:CLAVIS_PIN         # or: file:/path, or the PIN itself (tests only)
+ * lockDir = /var/lock/clavis   # optional: where committers of the token lock (see below)
+ * auditLog = /var/log/clavis/token.audit   # optional: default &lt;this file&gt;.audit
  * </pre>
+ *
+ * <p>{@code lockDir} is the directory of the per-token commit lock file (default
+ * {@code ${java.io.tmpdir}/clavis-locks-${user.name}}); every process writing to the token must use
+ * the same one. {@code auditLog} is the keyring's audit log (default: the configuration file's
+ * path with {@code .audit} appended); every configuration of one token must name the same log.
  *
  * <p>Parsing fails closed: an unknown key, a repeated key, a line without {@code =}, a missing
  * {@code library}, or no (or more than one) token selector is an error naming the file and line.
@@ -29,7 +36,8 @@ import java.util.Set;
  */
 public final class Pkcs11Config {
 
-  private static final Set<String> KEYS = Set.of("name", "library", "tokenLabel", "slot", "slotListIndex", "pin");
+  private static final Set<String> KEYS = Set.of("name", "library", "tokenLabel", "slot", "slotListIndex", "pin",
+      "lockDir", "auditLog");
 
   private final Path source;
   private final String name;
@@ -38,6 +46,8 @@ public final class Pkcs11Config {
   private final Long slotId;
   private final Integer slotListIndex;
   private final String pinSpec;
+  private final Path lockDir;
+  private final Path auditLog;
 
   private Pkcs11Config(Builder b) {
     this.source = b.source;
@@ -47,6 +57,8 @@ public final class Pkcs11Config {
     this.slotId = b.slotId;
     this.slotListIndex = b.slotListIndex;
     this.pinSpec = b.pinSpec;
+    this.lockDir = b.lockDir;
+    this.auditLog = b.auditLog;
   }
 
   /**
@@ -78,7 +90,7 @@ public final class Pkcs11Config {
       String value = text.substring(eq + 1).strip();
       if (!KEYS.contains(key)) {
         throw new Pkcs11ConfigException(where + ": unknown key '" + key + "'; known keys: name, library,"
-            + " tokenLabel, slot, slotListIndex, pin");
+            + " tokenLabel, slot, slotListIndex, pin, lockDir, auditLog");
       }
       if (value.isEmpty()) {
         throw new Pkcs11ConfigException(where + ": '" + key + "' has no value");
@@ -111,6 +123,12 @@ public final class Pkcs11Config {
       }
       if (values.containsKey("pin")) {
         b.pin(values.get("pin"));
+      }
+      if (values.containsKey("lockDir")) {
+        b.lockDir(Path.of(values.get("lockDir")));
+      }
+      if (values.containsKey("auditLog")) {
+        b.auditLog(Path.of(values.get("auditLog")));
       }
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -156,6 +174,20 @@ public final class Pkcs11Config {
 
   /** @return the file this came from, or null */
   public Path source() { return source; }
+
+  /** @return the directory of the token's commit lock, or null for the default */
+  public Path lockDir() { return lockDir; }
+
+  /**
+   * @return the keyring's audit log: {@code auditLog} if set, else the source file's path with
+   *     {@code .audit} appended, else null (a configuration made in code without one: in memory)
+   */
+  public Path auditLog() {
+    if (auditLog != null) {
+      return auditLog;
+    }
+    return source == null ? null : source.resolveSibling(source.getFileName() + ".audit");
+  }
 
   /** @return whether the configuration names a PIN source */
   public boolean hasPin() { return pinSpec != null; }
@@ -232,8 +264,16 @@ public final class Pkcs11Config {
     private Long slotId;
     private Integer slotListIndex;
     private String pinSpec;
+    private Path lockDir;
+    private Path auditLog;
 
     private Builder() {}
+
+    /** The directory of the token's commit lock file. */
+    public Builder lockDir(Path v) { this.lockDir = Objects.requireNonNull(v, "lockDir"); return this; }
+
+    /** The keyring's audit log file. */
+    public Builder auditLog(Path v) { this.auditLog = Objects.requireNonNull(v, "auditLog"); return this; }
 
     /** The file the configuration came from, for messages. */
     public Builder source(Path v) { this.source = v; return this; }

@@ -247,31 +247,58 @@ public final class Pkcs11Module {
 
   /**
    * {@code C_Login} for a pool. PKCS#11 logs in the whole application (v2.40 §5.6), so when it
-   * already is, the token answers {@code CKR_USER_ALREADY_LOGGED_IN} without checking the PIN; the
-   * PIN is then compared with a salted PBKDF2 verifier of the PIN this process logged in with, so
-   * a wrong PIN is still refused, and without sending it to the token. (When another component
-   * of the process logged in first, there is no verifier and the PIN cannot be checked.)
+   * already is, the token answers {@code CKR_USER_ALREADY_LOGGED_IN} without checking the PIN. The
+   * PIN is then checked anyway, never sent to the token: against the salted PBKDF2 verifier of the
+   * PIN this process logged in with; when another component of the process (SunPKCS11, another
+   * PKCS#11 library) logged in first, against the {@link StoredPinVerifier} Clavis keeps on the
+   * token; and when the token holds none either, the login is refused (fail closed).
    *
    * @param pinUtf8 wiped before this returns
+   * @throws Pkcs11Exception {@code CKR_PIN_INCORRECT} for a wrong PIN, {@code CKR_USER_ALREADY_LOGGED_IN}
+   *     when the PIN cannot be checked
    */
   void login(Session s, byte[] pinUtf8) throws Pkcs11Exception {
     try {
       PinVerifier v = verifiers.get(s.slotId());
-      boolean already = s.isLoggedIn();
-      if (already && v != null) {
-        if (!v.matches(pinUtf8)) {
-          throw new Pkcs11Exception("C_Login", CKR.PIN_INCORRECT, CKR.name(CKR.PIN_INCORRECT),
-              "the PIN differs from the one this process is logged in with (checked in memory, not sent to the token)");
-        }
+      if (s.isLoggedIn()) {
+        checkWhileLoggedIn(s, v, pinUtf8);
         return;
       }
       PinVerifier fresh = new PinVerifier(pinUtf8);
       if (s.login(CKU.USER, pinUtf8.clone())) {
         verifiers.put(s.slotId(), fresh); // only a PIN the token accepted becomes the reference
+        StoredPinVerifier.update(s, pinUtf8);
+      } else {
+        // logged in by another component between the check above and C_Login
+        checkWhileLoggedIn(s, v, pinUtf8);
       }
     } finally {
       java.util.Arrays.fill(pinUtf8, (byte) 0);
     }
+  }
+
+  private void checkWhileLoggedIn(Session s, PinVerifier v, byte[] pinUtf8) throws Pkcs11Exception {
+    if (v != null) {
+      if (!v.matches(pinUtf8)) {
+        throw new Pkcs11Exception("C_Login", CKR.PIN_INCORRECT, CKR.name(CKR.PIN_INCORRECT),
+            "the PIN differs from the one this process is logged in with (checked in memory, not sent to the token)");
+      }
+      return;
+    }
+    java.util.Optional<Boolean> stored = StoredPinVerifier.check(s, pinUtf8);
+    if (stored.isEmpty()) {
+      throw new Pkcs11Exception("C_Login", CKR.USER_ALREADY_LOGGED_IN, CKR.name(CKR.USER_ALREADY_LOGGED_IN),
+          "another component of this process (such as SunPKCS11) logged the token in first, so the token did not"
+          + " check the PIN, and the token holds no PIN verifier written by Clavis; Clavis refuses to open it"
+          + " unchecked: open Clavis before the other library logs in (or once in a process of its own, which"
+          + " records the verifier)");
+    }
+    if (!stored.get()) {
+      throw new Pkcs11Exception("C_Login", CKR.PIN_INCORRECT, CKR.name(CKR.PIN_INCORRECT),
+          "the PIN is wrong (the token was already logged in by another component of this process; the PIN was"
+          + " checked against the verifier Clavis keeps on the token, not sent to it)");
+    }
+    verifiers.put(s.slotId(), new PinVerifier(pinUtf8));
   }
 
   /** @return a counter that moves whenever sessions on the slot were known to be lost */

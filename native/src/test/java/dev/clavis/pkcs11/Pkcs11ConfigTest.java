@@ -33,6 +33,19 @@ class Pkcs11ConfigTest {
   }
 
   @Test
+  void parse_lockDirAndAuditLog_areRead_andTheAuditLogDefaultsBesideTheFile() throws Exception {
+    Path f = write("library = /lib/x.so\ntokenLabel = t\nlockDir = /run/clavis\nauditLog = /var/log/t.audit\n");
+    Pkcs11Config c = Pkcs11Config.parse(f);
+    assertEquals(Path.of("/run/clavis"), c.lockDir());
+    assertEquals(Path.of("/var/log/t.audit"), c.auditLog());
+    Pkcs11Config d = Pkcs11Config.parse(write("library = /lib/x.so\ntokenLabel = t\n"));
+    assertEquals(null, d.lockDir());
+    assertEquals(dir.resolve("p11.cfg.audit"), d.auditLog());
+    assertEquals(null, Pkcs11Config.builder().library(Path.of("/lib/x.so")).tokenLabel("t").build().auditLog(),
+        "a configuration made in code has no file to put the log beside");
+  }
+
+  @Test
   void parse_slot_readsSlotId() throws Exception {
     Pkcs11Config c = Pkcs11Config.parse(write("library = /x.so\nslot = 0\n"));
     assertEquals(0L, c.slotId().getAsLong());

@@ -1158,6 +1158,20 @@ public final class KeyringEngine implements Keyring {
     return audit;
   }
 
+  /**
+   * Records an event about the keyring itself rather than a key (key {@code "-"}), such as a
+   * repair its backend made, in one commit.
+   *
+   * @param details facts only, never key material or secrets
+   * @throws KeyringException if the commit fails
+   */
+  public void recordKeyringEvent(String action, Map<String, String> details) {
+    write(d -> {
+      d.event(action, "-", details);
+      return null;
+    });
+  }
+
   /** Flushes unused usage reservations back, then closes the backend. Idempotent. */
   @Override
   public void close() {

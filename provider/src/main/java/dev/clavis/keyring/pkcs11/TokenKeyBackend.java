@@ -13,13 +13,18 @@ import dev.clavis.pkcs11.CKM;
 import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.CKR;
 import dev.clavis.pkcs11.Mechanism;
+import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11Exception;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.Session;
 import dev.clavis.pkcs11.Template;
 import dev.clavis.pkcs11.TokenKeyWrap;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -53,9 +60,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Lifecycle states are also written into each key's own usage attributes by
  * {@link #enforce(KeyRef, KeyState)}, so another PKCS#11 client cannot misuse a version.
  *
- * <p><b>Transactions</b> are exclusive within the process and optimistic across processes: the
- * head's generation is checked again just before it is moved, and a commit that lost the race is
- * rolled back with a {@link KeyringException} (PKCS#11 offers no atomic compare-and-set).
+ * <p><b>Transactions</b> are serialised on one host by a {@link TokenCommitLock} (a file lock named
+ * after the token, held from the read of the head to its move; PKCS#11 offers no atomic
+ * compare-and-set). The head's generation is still checked just before it is moved: a commit that
+ * lost the race anyway (a writer that does not take the lock, such as a process on another host)
+ * is rolled back and run again on the new state, up to {@value #MAX_ATTEMPTS} times with a
+ * randomised backoff, then refused with a {@link KeyringException}.
+ *
+ * <p><b>Duplicate heads</b> (left by such a race, or by versions before the lock) are resolved on
+ * every read to the head with the highest generation whose metadata document is on the token
+ * exactly once, and repaired (the other heads destroyed, a warning logged) when the keyring is
+ * opened and before every commit, under the lock.
+ *
+ * <p>The <b>audit log</b> is a file: {@link Pkcs11Config#auditLog()} (by default beside the
+ * configuration file), chained and MAC'ed with {@link #auditKey()} like the file store's.
  */
 public final class TokenKeyBackend implements KeyBackend {
 
@@ -64,6 +82,11 @@ public final class TokenKeyBackend implements KeyBackend {
   static final String AUDIT_ID = "clavis:audit-mac";
   private static final String ID_PREFIX = "clavis:";
   private static final byte[] AUDIT_LABEL = "clavis audit log MAC key v1".getBytes(StandardCharsets.UTF_8);
+
+  /** How often a transaction that lost the race for the head is run again before it is refused. */
+  static final int MAX_ATTEMPTS = 6;
+
+  private static final System.Logger LOG = System.getLogger("dev.clavis.keyring.pkcs11");
 
   /** Usage bits written to a key's attributes. */
   static final int USE_PROTECT = 1;
@@ -82,10 +105,14 @@ public final class TokenKeyBackend implements KeyBackend {
   /** The metadata object of {@link #cached}: {generation, handle, epoch}, to skip a search at commit. */
   private volatile long[] cachedDoc = {-1, -1, -1};
   private volatile boolean closed;
+  private final TokenCommitLock commitLock;
+  private final AtomicInteger headRepairs = new AtomicInteger();
+  private final AtomicInteger lostRaces = new AtomicInteger();
 
   private TokenKeyBackend(Pkcs11Token token, TokenKeyWrap keyWrap) {
     this.token = token;
     this.keyWrap = keyWrap;
+    this.commitLock = TokenCommitLock.of(token.config().lockDir(), token.config().library(), token.info());
   }
 
   /**
@@ -97,6 +124,12 @@ public final class TokenKeyBackend implements KeyBackend {
   public static TokenKeyBackend open(Pkcs11Token token) {
     try {
       TokenKeyBackend b = new TokenKeyBackend(token, TokenKeyWrap.probe(token));
+      if (b.call("count the keyring heads", s -> s.findObjects(findData(APP_HEAD)).length) > 1) {
+        try (TokenCommitLock.Held held = b.commitLock.acquire()) {
+          b.call("repair the keyring heads", s -> b.resolveHeads(s, true));
+        }
+      }
+      b.createAuditFile();
       b.rescan();
       return b;
     } catch (Pkcs11Exception e) {
@@ -153,23 +186,107 @@ public final class TokenKeyBackend implements KeyBackend {
         }
       }
     }
+    return resolveHeads(s, false);
+  }
+
+  /**
+   * Searches the head objects. More than one (a race with a writer that did not take the lock) is
+   * resolved to the head of the highest generation whose metadata document is on the token
+   * exactly once; with {@code repair} (only under the commit lock) the others are destroyed.
+   *
+   * @return the committed generation, 0 when there is no head
+   * @throws KeyringException if the head (or every one of several heads) is damaged
+   */
+  private long resolveHeads(Session s, boolean repair) throws Pkcs11Exception {
     long epoch = token.sessions().epoch();
     long[] heads = s.findObjects(findData(APP_HEAD));
     if (heads.length == 0) {
       headHandle = -1;
       return 0;
     }
-    if (heads.length > 1) {
-      throw new KeyringException(describe() + " holds " + heads.length + " keyring heads ("
-          + APP_HEAD + "); remove the extra ones with pkcs11-tool");
+    if (heads.length == 1) {
+      long g = parseGeneration(s.getString(heads[0], CKA.LABEL));
+      if (g < 0) {
+        throw new KeyringException("the keyring head on " + describe() + " has a damaged label");
+      }
+      headHandle = heads[0];
+      headEpoch = epoch;
+      return g;
     }
-    headHandle = heads[0];
+    long best = -1;
+    long bestGeneration = -1;
+    long[] generations = new long[heads.length];
+    for (int i = 0; i < heads.length; i++) {
+      long g = parseGeneration(s.getString(heads[i], CKA.LABEL));
+      generations[i] = g;
+      // A head counts only if it names a generation whose document is there, once: a forged or
+      // half-written head cannot win by naming a higher number.
+      if (g > bestGeneration && g > 0 && metadataDocs(s, g).length == 1) {
+        best = heads[i];
+        bestGeneration = g;
+      }
+    }
+    if (best < 0) {
+      throw new KeyringException(describe() + " holds " + heads.length + " keyring heads (" + APP_HEAD
+          + ") and none names a metadata document that is on the token exactly once; the keyring cannot be"
+          + " repaired automatically");
+    }
+    if (repair) {
+      for (int i = 0; i < heads.length; i++) {
+        if (heads[i] != best) {
+          s.destroyObject(heads[i]);
+        }
+      }
+      headRepairs.incrementAndGet();
+      List<Long> destroyed = new ArrayList<>();
+      for (int i = 0; i < heads.length; i++) {
+        if (heads[i] != best) {
+          destroyed.add(generations[i]);
+        }
+      }
+      repairs.add(Map.of("what", "surplus keyring heads destroyed", "heads", Integer.toString(heads.length),
+          "kept-generation", Long.toString(bestGeneration), "destroyed-generations", destroyed.toString()));
+      LOG.log(System.Logger.Level.WARNING, "repaired " + describe() + ": it held " + heads.length
+          + " keyring heads; kept the one of generation " + bestGeneration + ", destroyed the others (generations "
+          + java.util.Arrays.toString(generations) + ")");
+    }
+    headHandle = best;
     headEpoch = epoch;
-    long g = parseGeneration(s.getString(heads[0], CKA.LABEL));
-    if (g < 0) {
-      throw new KeyringException("the keyring head on " + describe() + " has a damaged label");
+    return bestGeneration;
+  }
+
+  private static long[] metadataDocs(Session s, long g) throws Pkcs11Exception {
+    return s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
+        .bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
+        .string(CKA.LABEL, metadataLabel(g)).build());
+  }
+
+  private final java.util.concurrent.ConcurrentLinkedQueue<Map<String, String>> repairs =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** @return the repairs made since the last call, as audit details (what, heads, generations), and forgets them */
+  List<Map<String, String>> drainRepairs() {
+    List<Map<String, String>> out = new ArrayList<>();
+    Map<String, String> r;
+    while ((r = repairs.poll()) != null) {
+      out.add(r);
     }
-    return g;
+    return out;
+  }
+
+  /** @return how often this backend destroyed surplus heads (tests, monitoring) */
+  int headRepairs() {
+    return headRepairs.get();
+  }
+
+  /** @return how often a commit of this backend lost the race for the head and was run again */
+  int lostRaces() {
+    return lostRaces.get();
+  }
+
+  /** @return the file of the commit lock */
+  Path lockFile() {
+    return commitLock.file();
   }
 
   @Override
@@ -192,9 +309,7 @@ public final class TokenKeyBackend implements KeyBackend {
   }
 
   private byte[] readMetadata(Session s, long g) throws Pkcs11Exception {
-    long[] docs = s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
-        .bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
-        .string(CKA.LABEL, metadataLabel(g)).build());
+    long[] docs = metadataDocs(s, g);
     if (docs.length != 1) {
       throw new KeyringException("the keyring metadata of generation " + g + " is " + (docs.length == 0
           ? "missing" : "duplicated") + " on " + describe() + "; the token was changed outside Clavis");
@@ -211,26 +326,102 @@ public final class TokenKeyBackend implements KeyBackend {
     ensureOpen();
     txLock.lock();
     try {
-      Snapshot latest = read();
-      Staged staged = new Staged();
-      T result;
-      try {
-        result = tx.run(latest, staged);
-      } catch (RuntimeException | Error e) {
-        staged.rollback();
-        throw e;
-      }
-      if (staged.metadata == null) {
-        if (!staged.created.isEmpty() || !staged.erased.isEmpty()) {
-          staged.rollback();
-          throw new IllegalStateException("a transaction changed material without setting the metadata");
+      PendingUnwrap armed = pending.get();
+      for (int attempt = 1; ; attempt++) {
+        long auditSize = -1;
+        try (TokenCommitLock.Held held = commitLock.acquire()) {
+          // Under the lock: a fresh search of the heads (not the cached handle), repairing surplus ones.
+          call("check the keyring head", s -> resolveHeads(s, true));
+          auditSize = auditSize();
+          try {
+            return attempt(tx);
+          } catch (LostRaceException e) {
+            // The attempt's audit records describe a commit that did not happen: cut them off
+            // (every appender holds this lock), so the retry's records follow the last real one.
+            truncateAudit(auditSize);
+            throw e;
+          }
+        } catch (LostRaceException e) {
+          lostRaces.incrementAndGet();
+          if (attempt >= MAX_ATTEMPTS) {
+            throw new KeyringException("the commit to " + describe() + " lost the race for the keyring head "
+                + attempt + " times: another writer that does not take the commit lock (" + commitLock.file()
+                + "), such as a process on another host, keeps committing; nothing was changed", e);
+          }
+          if (armed != null) {
+            pending.set(armed); // the rolled-back attempt consumed it
+          }
+          backoff(attempt);
         }
-        return result;
       }
-      commit(latest, staged);
-      return result;
     } finally {
       txLock.unlock();
+    }
+  }
+
+  /** @return the audit log's size (0 when it does not exist yet), -1 when it is kept in memory */
+  private long auditSize() {
+    Path f = token.config().auditLog();
+    try {
+      return f == null ? -1 : Files.exists(f) ? Files.size(f) : 0;
+    } catch (IOException e) {
+      throw new KeyringException("cannot read the audit log " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void truncateAudit(long size) {
+    Path f = token.config().auditLog();
+    if (f == null || size < 0 || !Files.exists(f)) {
+      return;
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+      if (ch.size() > size) {
+        ch.truncate(size);
+        ch.force(false);
+      }
+    } catch (IOException e) {
+      throw new KeyringException("cannot remove the audit records of a commit that lost the race from " + f + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void backoff(int attempt) {
+    long max = Math.min(400, 10L << attempt);
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(max / 2, max + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KeyringException("interrupted while waiting to commit again");
+    }
+  }
+
+  private <T> T attempt(Transaction<T> tx) {
+    Snapshot latest = read();
+    Staged staged = new Staged();
+    T result;
+    try {
+      result = tx.run(latest, staged);
+    } catch (RuntimeException | Error e) {
+      staged.rollback();
+      throw e;
+    }
+    if (staged.metadata == null) {
+      if (!staged.created.isEmpty() || !staged.erased.isEmpty()) {
+        staged.rollback();
+        throw new IllegalStateException("a transaction changed material without setting the metadata");
+      }
+      return result;
+    }
+    commit(latest, staged);
+    return result;
+  }
+
+  /** A commit found the head moved since its read; it was rolled back and may run again. */
+  private static final class LostRaceException extends KeyringException {
+    private static final long serialVersionUID = 1L;
+
+    LostRaceException(String message) {
+      super(message);
     }
   }
 
@@ -246,8 +437,8 @@ public final class TokenKeyBackend implements KeyBackend {
         long now = readGeneration(s);
         if (now != latest.generation()) {
           s.destroyObject(doc);
-          throw new KeyringException("another process changed the keyring on " + describe()
-              + " at the same moment; nothing was changed, try again");
+          throw new LostRaceException("another process changed the keyring on " + describe()
+              + " at the same moment (generation " + latest.generation() + " became " + now + ")");
         }
         if (now == 0) {
           long head = s.createObject(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
@@ -632,10 +823,43 @@ public final class TokenKeyBackend implements KeyBackend {
 
   @Override
   public byte[] auditKey() {
+    byte[] k = deriveAuditKey(false);
+    if (k != null) {
+      return k;
+    }
+    // The first process to need it generates it, under the commit lock: two processes generating
+    // one each would MAC the same log under two keys.
+    try (TokenCommitLock.Held held = commitLock.acquire()) {
+      return deriveAuditKey(true);
+    }
+  }
+
+  /** @return the audit key, or null when the token has no audit MAC key and {@code create} is false */
+  private byte[] deriveAuditKey(boolean create) {
     return call("derive the audit key", s -> {
       Template find = Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY)
           .bytes(CKA.ID, AUDIT_ID.getBytes(StandardCharsets.UTF_8)).build();
       long[] found = s.findObjects(find);
+      if (found.length == 0 && !create) {
+        return null;
+      }
+      if (found.length > 1) {
+        // Left by a race of versions before the lock: every process picks the same one, the
+        // smallest derived key, so all of them MAC the log alike.
+        byte[] min = null;
+        for (long h : found) {
+          byte[] d = s.sign(Mechanism.of(CKM.SHA256_HMAC), h, AUDIT_LABEL);
+          if (min == null || java.util.Arrays.compareUnsigned(d, min) < 0) {
+            if (min != null) {
+              java.util.Arrays.fill(min, (byte) 0);
+            }
+            min = d;
+          } else {
+            java.util.Arrays.fill(d, (byte) 0);
+          }
+        }
+        return min;
+      }
       long key;
       if (found.length == 0) {
         key = s.generateKey(Mechanism.of(CKM.GENERIC_SECRET_KEY_GEN), Template.builder()
@@ -651,10 +875,31 @@ public final class TokenKeyBackend implements KeyBackend {
     });
   }
 
-  /** The token keeps no audit file; the chain head lives in the metadata on the token. */
+  /**
+   * The audit log beside the configuration ({@link Pkcs11Config#auditLog()}); its chain head lives
+   * in the metadata on the token. Empty (kept in memory) for a configuration made in code without
+   * an {@code auditLog}.
+   */
   @Override
   public Optional<Path> auditFile() {
-    return Optional.empty();
+    return Optional.ofNullable(token.config().auditLog());
+  }
+
+  /** Creates the audit log owner-only (0600) before the first append writes to it. */
+  private void createAuditFile() {
+    Path f = token.config().auditLog();
+    if (f == null || Files.exists(f)) {
+      return;
+    }
+    try {
+      Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileAlreadyExistsException e) {
+      // another process created it first
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: the first append creates it
+    } catch (IOException e) {
+      throw new KeyringException("cannot create the audit log " + f + " of " + describe() + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

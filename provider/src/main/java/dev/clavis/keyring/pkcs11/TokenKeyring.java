@@ -79,6 +79,9 @@ public final class TokenKeyring implements Keyring {
     KeyringEngine e;
     try {
       e = KeyringEngine.open(b);
+      for (java.util.Map<String, String> repair : b.drainRepairs()) {
+        e.recordKeyringEvent("repair", repair); // the repair made at open goes into the audit log
+      }
     } catch (RuntimeException ex) {
       b.close();
       throw ex;
