@@ -18,14 +18,10 @@ import java.io.OutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -40,7 +36,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -84,10 +79,12 @@ import javax.crypto.spec.SecretKeySpec;
  * checksum (damaged), the master key's GCM tag (wrong password), the header MAC and the blob's
  * tag (tampered).
  *
- * <p>Writes are atomic and durable: the new file is written aside, forced to disk, renamed over
- * the old one, and the directory is forced. A file lock on {@code <store>.lock} (plus a lock per
- * path inside the JVM) serialises writers across threads and processes. Material is decrypted
- * lazily, record by record, and cached by {@code name#version}.
+ * <p>Writes are atomic and durable, through {@link AtomicFile}: the store's real path is resolved
+ * once (a symlinked store is replaced where it lives), the new file is written aside (0600),
+ * forced to disk, renamed over the old one, and the directory is forced. A file lock on
+ * {@code <real store>.lock} (plus a lock per real path inside the JVM) serialises writers across
+ * threads and processes; the audit log {@code <real store>.audit} sits beside it. Material is
+ * decrypted lazily, record by record, and cached by {@code name#version}.
  */
 public final class FileKeyBackend implements KeyBackend {
 
@@ -101,15 +98,6 @@ public final class FileKeyBackend implements KeyBackend {
   private static final int IV = 12;
   private static final int TAG = 16;
   private static final byte[] BLOB_AAD = "clavis-store/v1/blob".getBytes(StandardCharsets.US_ASCII);
-
-  /**
-   * A test hook called at {@code "after-write"} (new file forced, not yet renamed) and
-   * {@code "after-rename"} (renamed, directory not yet forced). The system property
-   * {@code clavis.store.fault} naming one of these points halts the JVM there.
-   */
-  static volatile Consumer<String> faultHook;
-
-  private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   /** Runs the audit log's sync beside the store's (daemon threads, created on demand). */
   private static final java.util.concurrent.ExecutorService SYNCER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -147,9 +135,9 @@ public final class FileKeyBackend implements KeyBackend {
     }
   }
 
-  private final Path file; // null: in memory
-  private final Path lockFile;
-  private final ReentrantLock jvmLock;
+  private final AtomicFile atomic; // null: in memory
+  private final Path file; // the real path, resolved once; null: in memory
+  private final ReentrantLock memoryLock = new ReentrantLock(); // serialises writers of an in-memory store
   private final byte[] master;
   private final SecretKeySpec metaKey;
   private final SecretKeySpec keyKey;
@@ -158,11 +146,9 @@ public final class FileKeyBackend implements KeyBackend {
   private volatile Image image;
   private volatile boolean closed;
 
-  private FileKeyBackend(Path file, byte[] master, Image image) {
-    this.file = file;
-    this.lockFile = file == null ? null : file.resolveSibling(file.getFileName() + ".lock");
-    this.jvmLock = file == null ? new ReentrantLock()
-        : JVM_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new ReentrantLock());
+  private FileKeyBackend(AtomicFile atomic, byte[] master, Image image) {
+    this.atomic = atomic;
+    this.file = atomic == null ? null : atomic.path();
     this.master = master;
     this.metaKey = aesKey(derive(master, "clavis/v1/metadata"));
     this.keyKey = aesKey(derive(master, "clavis/v1/key-records"));
@@ -269,29 +255,23 @@ public final class FileKeyBackend implements KeyBackend {
   }
 
   private static FileKeyBackend open(Path file, Creator creator, KdfParameters kdfForNew, Unlocker unlocker) {
-    Path f = file.toAbsolutePath().normalize();
-    ReentrantLock jl = JVM_LOCKS.computeIfAbsent(f, p -> new ReentrantLock());
-    if (!Files.exists(f)) {
-      jl.lock();
-      try (FileChannel lc = FileChannel.open(f.resolveSibling(f.getFileName() + ".lock"), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE); FileLock l = lc.lock()) {
-        if (!Files.exists(f)) {
+    AtomicFile af = AtomicFile.of(file, "the key store");
+    Path f = af.path();
+    if (!af.exists()) {
+      try (AtomicFile.Lock l = af.lock()) {
+        if (!af.exists()) {
           Image img = newImage(kdfForNew);
           byte[] m = creator.create(img);
-          FileKeyBackend b = new FileKeyBackend(f, m, img);
+          FileKeyBackend b = new FileKeyBackend(af, m, img);
           b.writeImage(b.assemble(img, 1, new byte[0], List.of()), img);
           return b;
         }
-      } catch (IOException e) {
-        throw new KeyringException("cannot create the key store " + f + ": " + e.getMessage(), e);
-      } finally {
-        jl.unlock();
       }
     }
     byte[] bytes = readFile(f);
     Parsed p = parseHeader(bytes, f.toString());
     byte[] m = unlocker.unlock(p, f.toString());
-    FileKeyBackend b = new FileKeyBackend(f, m, null);
+    FileKeyBackend b = new FileKeyBackend(af, m, null);
     b.image = b.decryptBody(p, bytes, f.toString());
     return b;
   }
@@ -752,17 +732,7 @@ public final class FileKeyBackend implements KeyBackend {
     }
     java.util.concurrent.CompletableFuture<Void> side = beforePublish.isEmpty() ? null
         : java.util.concurrent.CompletableFuture.runAsync(() -> beforePublish.forEach(Runnable::run), SYNCER);
-    Path dir = file.getParent();
-    Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        // fdatasync: the data and the size, which is all a new file needs before the rename
-        ch.force(false);
-      }
+    atomic.replace(bytes, () -> {
       if (side != null) {
         try {
           side.join();
@@ -771,46 +741,13 @@ public final class FileKeyBackend implements KeyBackend {
           throw c instanceof RuntimeException ? (RuntimeException) c : new KeyringException(String.valueOf(c), c);
         }
       }
-      fault("after-write");
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new KeyringException("the file system of " + file + " cannot rename atomically; keep the store on a"
-            + " local file system", e);
-      }
-      fault("after-rename");
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
-      } catch (IOException e) {
-        // some platforms cannot open directories; the rename is still atomic
-      }
-    } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the stray temporary file is removed by the next writer
-      }
-      throw new KeyringException("cannot write the key store " + file + ": " + e.getMessage()
-          + " (the previous version is intact)", e);
-    } catch (RuntimeException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the stray temporary file is removed by the next writer
-      }
-      throw e;
-    }
+    });
     reindex(bytes, img);
   }
 
-  private static void fault(String point) {
-    Consumer<String> h = faultHook;
-    if (h != null) {
-      h.accept(point);
-    }
-    if (point.equals(System.getProperty("clavis.store.fault"))) {
-      Runtime.getRuntime().halt(86);
-    }
+  /** The exclusive hold of the store: its file lock, or a JVM lock for a store kept in memory. */
+  private AtomicFile.Lock exclusive() {
+    return atomic == null ? AtomicFile.Lock.inProcess(memoryLock) : atomic.lock();
   }
 
   /** Points the index of {@code img} at the records inside the newly written bytes. */
@@ -972,9 +909,7 @@ public final class FileKeyBackend implements KeyBackend {
   @Override
   public <T> T transact(Transaction<T> tx) {
     ensureOpen();
-    jvmLock.lock();
-    try (FileChannel lc = file == null ? null : FileChannel.open(lockFile, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock l = lc == null ? null : lc.lock()) {
+    try (AtomicFile.Lock l = exclusive()) {
       Image cur = image;
       if (changedOnDisk(cur)) {
         cur = reload();
@@ -992,10 +927,6 @@ public final class FileKeyBackend implements KeyBackend {
       }
       commit(cur, s);
       return result;
-    } catch (IOException e) {
-      throw new KeyringException("cannot lock the key store " + file + ": " + e.getMessage(), e);
-    } finally {
-      jvmLock.unlock();
     }
   }
 
@@ -1093,7 +1024,7 @@ public final class FileKeyBackend implements KeyBackend {
 
   @Override
   public Optional<Path> auditFile() {
-    return file == null ? Optional.empty() : Optional.of(file.resolveSibling(file.getFileName() + ".audit"));
+    return atomic == null ? Optional.empty() : Optional.of(atomic.sibling(".audit"));
   }
 
   @Override
@@ -1124,9 +1055,7 @@ public final class FileKeyBackend implements KeyBackend {
   public void rekey(char[] password, char[] newPassword, KdfParameters kdf) {
     Objects.requireNonNull(kdf, "kdf");
     ensureOpen();
-    jvmLock.lock();
-    try (FileChannel lc = file == null ? null : FileChannel.open(lockFile, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock l = lc == null ? null : lc.lock()) {
+    try (AtomicFile.Lock l = exclusive()) {
       Image cur = changedOnDisk(image) ? reload() : image;
       if (cur.generation > 0 || file != null) {
         Parsed p = new Parsed();
@@ -1155,10 +1084,6 @@ public final class FileKeyBackend implements KeyBackend {
       }
       next.index = new LinkedHashMap<>(cur.index);
       writeImage(assemble(next, next.generation, next.metadata, records), next);
-    } catch (IOException e) {
-      throw new KeyringException("cannot lock the key store " + file + ": " + e.getMessage(), e);
-    } finally {
-      jvmLock.unlock();
     }
   }
 
@@ -1193,20 +1118,8 @@ public final class FileKeyBackend implements KeyBackend {
    * store's lock, so no live writer's file is touched.
    */
   public void removeStrayTemporaries() {
-    if (file == null) {
-      return;
-    }
-    jvmLock.lock();
-    try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock l = lc.lock();
-        DirectoryStream<Path> ds = Files.newDirectoryStream(file.getParent(), "." + file.getFileName() + ".*.tmp")) {
-      for (Path p : ds) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // harmless: they are never read
-    } finally {
-      jvmLock.unlock();
+    if (atomic != null) {
+      atomic.removeStrayTemporaries();
     }
   }
 
