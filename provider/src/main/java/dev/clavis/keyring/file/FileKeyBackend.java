@@ -57,7 +57,8 @@ import javax.crypto.spec.SecretKeySpec;
  *                             AAD = "clavis-store/v1/blob" | generation)
  *         material: record* (IV (12) | AES-256-GCM(K_key, key bytes, AAD = name "#" version | alg | flags))
  * trailer SHA-256(header | SHA-256(body))
- * index entry = u16 name length | name | u32 version | u8 algorithm | u8 flags | u64 offset | u16 length
+ * index entry = u16 name length | name | u32 version | u8 algorithm code | u8 flags | u64 offset | u16 length
+ * (algorithm code = {@link KeyAlgorithm#code()}, stable across releases, never an ordinal)
  * </pre>
  *
  * <p>Key hierarchy: password → KDF (salt) → K_pw, which GCM-wraps a random 256-bit master key
@@ -496,7 +497,6 @@ public final class FileKeyBackend implements KeyBackend {
       }
       int materialStart = p.headerLength + p.blobLength;
       Map<KeyRef, Entry> index = new LinkedHashMap<>(Math.max(16, count * 4 / 3 + 1));
-      KeyAlgorithm[] algs = KeyAlgorithm.values();
       for (int i = 0; i < count; i++) {
         int nl = in.getShort() & 0xFFFF;
         if (nl > in.remaining()) {
@@ -505,7 +505,10 @@ public final class FileKeyBackend implements KeyBackend {
         String name = new String(blob, in.position(), nl, StandardCharsets.UTF_8);
         in.position(in.position() + nl);
         int version = in.getInt();
-        KeyAlgorithm alg = algs[in.get() & 0xFF];
+        int code = in.get() & 0xFF;
+        KeyAlgorithm alg = KeyAlgorithm.fromCode(code).orElseThrow(() -> new StoreDamagedException(Kind.TAMPERED,
+            where + " holds key " + name + "#" + version + " of an unknown algorithm code " + code + ": it was"
+                + " written by a newer or incompatible Clavis (use that version), or it is damaged"));
         int flags = in.get() & 0xFF;
         long off = in.getLong();
         int len = in.getShort() & 0xFFFF;
@@ -635,7 +638,7 @@ public final class FileKeyBackend implements KeyBackend {
   private static byte[] recordAad(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
     byte[] n = (ref.name() + "#" + ref.version().getAsInt()).getBytes(StandardCharsets.UTF_8);
     byte[] aad = Arrays.copyOf(n, n.length + 2);
-    aad[n.length] = (byte) alg.ordinal();
+    aad[n.length] = (byte) alg.code();
     aad[n.length + 1] = (byte) (exportable ? 1 : 0);
     return aad;
   }
@@ -672,7 +675,7 @@ public final class FileKeyBackend implements KeyBackend {
         bo.writeShort(n.length);
         bo.write(n);
         bo.writeInt(o.ref().version().getAsInt());
-        bo.writeByte(o.algorithm().ordinal());
+        bo.writeByte(o.algorithm().code());
         bo.writeByte(o.exportable() ? 1 : 0);
         bo.writeLong(off);
         bo.writeShort(o.length());
