@@ -2,6 +2,7 @@ package dev.clavis.keyring.file;
 
 import dev.clavis.engine.argon2.Argon2;
 import dev.clavis.engine.argon2.Argon2Type;
+import dev.clavis.keyring.KdfLimits;
 import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
@@ -181,6 +182,7 @@ public final class FileKeyBackend implements KeyBackend {
       throw new IllegalArgumentException("a token-rooted store is created with a TokenRoot, not a password");
     }
     return open(file, img -> {
+      KdfLimits.requireStrongEnough(img.kdf, "cannot create the key store " + file);
       byte[] m = randomBytes(MASTER_LENGTH);
       byte[] pw = deriveFromPassword(password, img.kdf, img.salt);
       try {
@@ -361,11 +363,11 @@ public final class FileKeyBackend implements KeyBackend {
         throw new StoreDamagedException(Kind.DAMAGED, where + " names an unknown KDF (" + kdf + "): the header is damaged");
       }
       // cap before any work: a forged header must not make opening slow or huge
-      if (!p.kdf.limitsOk()) {
-        throw new StoreDamagedException(Kind.KDF_LIMITS, where + " asks for " + p.kdf + ", beyond Clavis's limits"
-            + " (Argon2id m <= " + KdfParameters.MAX_ARGON2_MEMORY_KIB + " KiB, t <= "
-            + KdfParameters.MAX_ARGON2_ITERATIONS + ", p <= " + KdfParameters.MAX_ARGON2_PARALLELISM
-            + "; PBKDF2 <= " + KdfParameters.MAX_PBKDF2_ITERATIONS + "); the header is forged or damaged");
+      Optional<String> excess = KdfLimits.excess(p.kdf);
+      if (excess.isPresent()) {
+        throw new StoreDamagedException(Kind.KDF_LIMITS, where + " asks for more KDF work than allowed: "
+            + excess.get() + "; the header is forged or damaged, or the store was made where the cap is raised"
+            + " (raise it here too)");
       }
       if (!p.kdf.valid()) {
         throw new StoreDamagedException(Kind.DAMAGED, where + " has invalid KDF parameters " + p.kdf
@@ -934,12 +936,17 @@ public final class FileKeyBackend implements KeyBackend {
   }
 
   private void commit(Image cur, Staged s) {
+    commit(cur, s, cur);
+  }
+
+  /** Commits {@code s} over {@code cur}, with the master-key protection (KDF, salt, wrapping) of {@code protection}. */
+  private void commit(Image cur, Staged s, Image protection) {
     Image next = new Image();
     next.generation = cur.generation + 1;
-    next.kdf = cur.kdf;
-    next.salt = cur.salt;
-    next.masterIv = cur.masterIv;
-    next.wrappedMaster = cur.wrappedMaster;
+    next.kdf = protection.kdf;
+    next.salt = protection.salt;
+    next.masterIv = protection.masterIv;
+    next.wrappedMaster = protection.wrappedMaster;
     next.metadata = s.metadata != null ? s.metadata : cur.metadata;
     List<Out> records = new ArrayList<>(cur.index.size() + s.added.size());
     Map<KeyRef, Entry> index = new LinkedHashMap<>(Math.max(16, (cur.index.size() + s.added.size()) * 4 / 3 + 1));
@@ -1054,12 +1061,32 @@ public final class FileKeyBackend implements KeyBackend {
    * @param newPassword the new password, or null to keep it
    * @param kdf the new KDF parameters
    * @throws WrongPasswordException if {@code password} does not open the store
+   * @throws dev.clavis.keyring.WeakKdfException if {@code kdf} differs from the store's and is
+   *     below OWASP's minimums without {@link KdfParameters#allowingWeak()}
    */
   public void rekey(char[] password, char[] newPassword, KdfParameters kdf) {
+    rekey(password, newPassword, kdf, null);
+  }
+
+  /**
+   * As {@link #rekey(char[], char[], KdfParameters)}, committing {@code alongside} (the engine's
+   * audit record of this change) in the same write, so the change and its record are durable
+   * together or not at all.
+   *
+   * @param alongside a transaction run under the store's lock, or null
+   * @return what {@code alongside} returned, or null
+   * @throws WrongPasswordException if {@code password} does not open the store
+   * @throws dev.clavis.keyring.WeakKdfException as above
+   */
+  public <T> T rekey(char[] password, char[] newPassword, KdfParameters kdf, Transaction<T> alongside) {
     Objects.requireNonNull(kdf, "kdf");
     ensureOpen();
     try (AtomicFile.Lock l = exclusive()) {
       Image cur = changedOnDisk(image) ? reload() : image;
+      if (!kdf.equals(cur.kdf)) {
+        // a new setting is a choice and must be strong enough; keeping the store's own is not
+        KdfLimits.requireStrongEnough(kdf, "cannot migrate " + describe() + " from " + cur.kdf);
+      }
       if (cur.generation > 0 || file != null) {
         Parsed p = new Parsed();
         p.kdf = cur.kdf;
@@ -1079,14 +1106,18 @@ public final class FileKeyBackend implements KeyBackend {
       } finally {
         Arrays.fill(pw, (byte) 0);
       }
-      next.metadata = cur.metadata;
-      List<Out> records = new ArrayList<>();
-      for (Map.Entry<KeyRef, Entry> e : cur.index.entrySet()) {
-        Entry x = e.getValue();
-        records.add(new Out(e.getKey(), x.algorithm, x.exportable, x.source, x.offset, x.length));
+      Staged s = new Staged();
+      T result = null;
+      if (alongside != null) {
+        try {
+          result = alongside.run(new Snapshot(cur.generation, cur.metadata), s);
+        } catch (RuntimeException e) {
+          s.addedMaterial.values().forEach(FileMaterial::wipe);
+          throw e;
+        }
       }
-      next.index = new LinkedHashMap<>(cur.index);
-      writeImage(assemble(next, next.generation, next.metadata, records), next);
+      commit(cur, s, next);
+      return result;
     }
   }
 
