@@ -16,6 +16,8 @@ import dev.clavis.keyring.StoreDamagedException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,9 +49,31 @@ class ForgedKdfHeaderAttackTest {
     }
     byte[] b = Files.readAllBytes(f);
     ByteBuffer.wrap(b).put(KDF, (byte) kdf).putInt(T, t).putInt(M, m).putInt(P, p);
+    reseal(b);
     Path out = dir.resolve("forged-" + kdf + "-" + t + "-" + m + "-" + p + ".store");
     Files.write(out, b);
     return out;
+  }
+
+  /**
+   * Recomputes the unkeyed trailer, SHA-256(header | SHA-256(body)), as any forger can: the
+   * forged header then reaches the KDF step instead of failing as accidental damage.
+   */
+  private static void reseal(byte[] b) throws Exception {
+    int saltLength = b[P + 4] & 0xFF;
+    int headerLength = P + 4 + 1 + saltLength + 12 + 48 + 8 + 4 + 8 + 32;
+    MessageDigest d = MessageDigest.getInstance("SHA-256");
+    byte[] body = d.digest(Arrays.copyOfRange(b, headerLength, b.length - 32));
+    d.update(b, 0, headerLength);
+    System.arraycopy(d.digest(body), 0, b, b.length - 32, 32);
+  }
+
+  @Test
+  void resealedForgery_ofAnAllowedSetting_reachesTheKdf_soTheForgeryIsRealistic() throws Exception {
+    // same cost class as the victim, other t: passes every check before the KDF, then the wrong
+    // key does not open the master key's GCM tag: a wrong-password error, not "damaged"
+    Path f = forged(1, 2, 8, 1);
+    assertThrows(dev.clavis.keyring.WrongPasswordException.class, () -> Keyrings.openFile(f, PW));
   }
 
   @ParameterizedTest(name = "kdf {0}: t={1} m={2} p={3}")
