@@ -32,6 +32,8 @@ public final class Keyrings {
    *
    * @throws WrongPasswordException if the password is wrong (the file is untouched)
    * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   * @throws WeakKdfException if the store is to be created with {@code kdfForNew} below OWASP's
+   *     minimums ({@link KdfLimits}) and not {@link KdfParameters#allowingWeak()}; nothing is written
    * @throws KeyringException if it cannot be read or written
    */
   public static Keyring openFile(Path file, char[] password, KdfParameters kdfForNew) {

@@ -45,14 +45,16 @@ class KeyringsTest {
   }
 
   @Test
-  void openFile_newStoreBelowOwaspMinimum_isRefused_andCreatesNothing() {
+  void openFile_newStoreBelowOwaspMinimum_isRefused_andCreatesNothing() throws Exception {
     Path f = dir.resolve("weak.clavis");
     WeakKdfException e = assertThrows(WeakKdfException.class,
         () -> Keyrings.openFile(f, "pw".toCharArray(), KdfParameters.argon2id(1, 64, 1)));
     assertTrue(e.getMessage().contains("OWASP") && e.getMessage().contains("allowingWeak"), e.getMessage());
     assertTrue(!Files.exists(f), "nothing created");
     assertThrows(WeakKdfException.class, () -> Keyrings.openFile(f, "pw".toCharArray(), KdfParameters.pbkdf2(1000)));
-    assertTrue(!Files.exists(f), "nothing created");
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      assertEquals(0, s.count(), "nothing created, not even a lock file");
+    }
   }
 
   @Test

@@ -174,12 +174,19 @@ public final class FileKeyBackend implements KeyBackend {
    *
    * @throws WrongPasswordException if the password does not open it
    * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   * @throws dev.clavis.keyring.WeakKdfException if the store is to be created with settings below
+   *     OWASP's minimums that are not {@link KdfParameters#allowingWeak()}
    * @throws KeyringException if it cannot be read or written
    */
   public static FileKeyBackend open(Path file, char[] password, KdfParameters kdfForNew) {
     Objects.requireNonNull(password, "password");
     if (kdfForNew != null && kdfForNew.algorithm() == KdfParameters.Algorithm.PKCS11_WRAPPED) {
       throw new IllegalArgumentException("a token-rooted store is created with a TokenRoot, not a password");
+    }
+    if (!Files.exists(file)) {
+      // early, so a refused creation leaves no lock file either; checked again under the lock
+      KdfLimits.requireStrongEnough(kdfForNew == null ? KdfParameters.defaults() : kdfForNew,
+          "cannot create the key store " + file);
     }
     return open(file, img -> {
       KdfLimits.requireStrongEnough(img.kdf, "cannot create the key store " + file);
