@@ -1,5 +1,6 @@
 package dev.clavis.cli;
 
+import dev.clavis.keyring.KdfLimits;
 import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The commands that create keys and move their versions through the lifecycle. */
 final class LifecycleCommands {
@@ -50,13 +52,13 @@ final class LifecycleCommands {
    * {@code --allow-weak-kdf} says the weakness is intended (then the settings carry that consent).
    */
   private static KdfParameters strongEnough(Context ctx, KdfParameters kdf, String what) {
+    Optional<String> weak = KdfLimits.weakness(kdf);
     if (ctx.args().flag("--allow-weak-kdf")) {
-      java.util.Optional<String> weak = dev.clavis.keyring.KdfLimits.weakness(kdf);
       weak.ifPresent(w -> ctx.err().println("clavis: warning: " + w + " (allowed by --allow-weak-kdf)"));
       return kdf.allowingWeak();
     }
-    if (dev.clavis.keyring.KdfLimits.weakness(kdf).isPresent()) {
-      throw new CliException(what + ": " + dev.clavis.keyring.KdfLimits.weakness(kdf).get()
+    if (weak.isPresent()) {
+      throw new CliException(what + ": " + weak.get()
           + "; choose stronger settings, or pass --allow-weak-kdf for a test or throw-away store");
     }
     return kdf;
