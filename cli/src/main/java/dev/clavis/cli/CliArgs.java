@@ -20,12 +20,12 @@ final class CliArgs {
   static final Set<String> VALUED = Set.of(
       "--store", "--hsm", "--password-file", "--algorithm", "--rotation-period", "--usage-limit",
       "--lifetime", "--deletion-window", "--reason", "--after", "--seed-hex", "--path", "--aad",
-      "--key-file", "--kdf");
+      "--key-file", "--kdf", "--new-password-file");
 
   /** Options that are flags. */
   static final Set<String> FLAGS = Set.of(
       "--json", "--exportable", "--begin", "--complete", "--abort", "--now", "--verify", "--debug",
-      "--verbose", "--help", "-h", "--allow-compromised", "--keep");
+      "--verbose", "--help", "-h", "--allow-compromised", "--keep", "--allow-weak-kdf");
 
   private final String command;
   private final List<String> positionals;
@@ -63,7 +63,7 @@ final class CliArgs {
           name = a.substring(0, eq);
           value = a.substring(eq + 1);
         }
-        if (name.equals("--password") || name.equals("--pin") || name.equals("-p")) {
+        if (name.equals("--password") || name.equals("--pin") || name.equals("-p") || name.equals("--new-password")) {
           // Never echo the value: it would be the secret itself.
           throw CliException.usage("passwords are never taken on the command line: set CLAVIS_PASSWORD, "
               + "use --password-file FILE, or type it at the prompt");

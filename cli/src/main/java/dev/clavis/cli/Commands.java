@@ -33,10 +33,14 @@ final class Commands {
   private static final Map<String, Entry> TABLE = new LinkedHashMap<>();
 
   static {
-    add("init", "init [--kdf argon2id|argon2id:t=3,m=65536,p=4|pbkdf2|pbkdf2:i=600000]",
-        "create a new, empty encrypted store (asks the password twice at a terminal)", Set.of("--kdf"), LifecycleCommands::init);
-    add("migrate-kdf", "migrate-kdf --kdf SPEC", "re-derive the store's key with another KDF or stronger settings, in place",
-        Set.of("--kdf"), LifecycleCommands::migrateKdf);
+    add("init", "init [--kdf argon2id|argon2id:t=3,m=65536,p=4|pbkdf2|pbkdf2:i=600000] [--allow-weak-kdf]",
+        "create a new, empty encrypted store (asks the password twice at a terminal); settings below OWASP's minimums need --allow-weak-kdf",
+        Set.of("--kdf", "--allow-weak-kdf"), LifecycleCommands::init);
+    add("migrate-kdf", "migrate-kdf --kdf SPEC [--allow-weak-kdf]", "re-derive the store's key with another KDF or stronger settings, in place; audited",
+        Set.of("--kdf", "--allow-weak-kdf"), LifecycleCommands::migrateKdf);
+    add("passwd", "passwd [--new-password-file FILE]",
+        "change the store's password (new one from CLAVIS_NEW_PASSWORD, --new-password-file or a prompt asked twice); audited",
+        Set.of("--new-password-file"), LifecycleCommands::passwd);
     add("create", "create NAME [--algorithm AES-256|AES-128|AES-192|HMAC-SHA256] [--rotation-period 90d] [--usage-limit N] [--lifetime 365d] [--deletion-window 7d] [--exportable]",
         "create a key; version 1 is ACTIVE", POLICY, LifecycleCommands::create);
     add("import", "import NAME --key-file FILE [--algorithm ...] [policy options]",

@@ -1,5 +1,6 @@
 package dev.clavis.cli;
 
+import dev.clavis.keyring.KdfLimits;
 import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The commands that create keys and move their versions through the lifecycle. */
 final class LifecycleCommands {
@@ -21,9 +23,10 @@ final class LifecycleCommands {
   private LifecycleCommands() {}
 
   static int init(Context ctx) {
-    ctx.args().expectPositionals(0, 0, "init [--kdf argon2id|argon2id:t=3,m=65536,p=4|pbkdf2|pbkdf2:i=600000]");
+    ctx.args().expectPositionals(0, 0, "init [--kdf argon2id|argon2id:t=3,m=65536,p=4|pbkdf2|pbkdf2:i=600000] [--allow-weak-kdf]");
     String spec = ctx.args().option("--kdf");
-    KdfParameters kdf = spec == null ? KdfParameters.defaults() : KdfSpecs.parse(spec);
+    KdfParameters kdf = strongEnough(ctx, spec == null ? KdfParameters.defaults() : KdfSpecs.parse(spec),
+        "refusing to create " + ctx.opener().storeFile());
     try (Keyring k = ctx.opener().create(kdf)) {
       ctx.out().println("created store " + ctx.opener().storeFile().toAbsolutePath() + " (" + k.list().size()
           + " keys), " + (ctx.opener().tokenRooted() ? "master key wrapped by a new root key on the token of "
@@ -38,9 +41,34 @@ final class LifecycleCommands {
     if (spec == null) {
       throw CliException.usage("migrate-kdf needs --kdf, e.g. --kdf argon2id or --kdf pbkdf2:i=600000");
     }
-    KdfParameters kdf = KdfSpecs.parse(spec);
+    KdfParameters kdf = strongEnough(ctx, KdfSpecs.parse(spec), "refusing to migrate " + ctx.opener().storeFile());
     ctx.opener().migrateKdf(kdf);
     ctx.out().println("store " + ctx.opener().storeFile() + " now derives its key with " + kdf);
+    return 0;
+  }
+
+  /**
+   * Refuses settings below OWASP's minimums before any password is asked, unless
+   * {@code --allow-weak-kdf} says the weakness is intended (then the settings carry that consent).
+   */
+  private static KdfParameters strongEnough(Context ctx, KdfParameters kdf, String what) {
+    Optional<String> weak = KdfLimits.weakness(kdf);
+    if (ctx.args().flag("--allow-weak-kdf")) {
+      weak.ifPresent(w -> ctx.err().println("clavis: warning: " + w + " (allowed by --allow-weak-kdf)"));
+      return kdf.allowingWeak();
+    }
+    if (weak.isPresent()) {
+      throw new CliException(what + ": " + weak.get()
+          + "; choose stronger settings, or pass --allow-weak-kdf for a test or throw-away store");
+    }
+    return kdf;
+  }
+
+  static int passwd(Context ctx) {
+    ctx.args().expectPositionals(0, 0, "passwd [--new-password-file FILE]");
+    ctx.opener().changePassword();
+    ctx.out().println("changed the password of store " + ctx.opener().storeFile()
+        + "; the old password no longer opens it (backups made before still open with it)");
     return 0;
   }
 

@@ -15,16 +15,22 @@ import java.util.Map;
 /**
  * Where the store password comes from, in this order: {@code --password-file FILE} (its first
  * line), the {@code CLAVIS_PASSWORD} environment variable, or a prompt on the terminal without
- * echo. Never from the command line. Callers wipe the returned array.
+ * echo. Never from the command line. A new password ({@code clavis passwd}) comes the same way
+ * from {@code --new-password-file FILE}, {@code CLAVIS_NEW_PASSWORD} or a prompt asked twice
+ * ({@link #forNew}). Callers wipe the returned array.
  */
 final class Passwords {
 
   /** The environment variable holding the store password. */
   static final String ENV = "CLAVIS_PASSWORD";
+  /** The environment variable holding the new password of {@code clavis passwd}. */
+  static final String ENV_NEW = "CLAVIS_NEW_PASSWORD";
 
   private final String passwordFile;
   private final Map<String, String> env;
   private final String noun;
+  private final String envName;
+  private final String fileOption;
 
   Passwords(String passwordFile, Map<String, String> env) {
     this(passwordFile, env, "password");
@@ -32,9 +38,20 @@ final class Passwords {
 
   /** @param noun what the secret is called in messages: "password", or "PIN" for a token */
   Passwords(String passwordFile, Map<String, String> env, String noun) {
+    this(passwordFile, env, noun, ENV, "--password-file");
+  }
+
+  private Passwords(String passwordFile, Map<String, String> env, String noun, String envName, String fileOption) {
     this.passwordFile = passwordFile;
     this.env = env;
     this.noun = noun;
+    this.envName = envName;
+    this.fileOption = fileOption;
+  }
+
+  /** @return the source of a new password: {@code --new-password-file}, {@code CLAVIS_NEW_PASSWORD}, a prompt */
+  static Passwords forNew(String newPasswordFile, Map<String, String> env) {
+    return new Passwords(newPasswordFile, env, "password", ENV_NEW, "--new-password-file");
   }
 
   /**
@@ -47,16 +64,16 @@ final class Passwords {
     if (passwordFile != null) {
       return fromFile(Path.of(passwordFile));
     }
-    String fromEnv = env.get(ENV);
+    String fromEnv = env.get(envName);
     if (fromEnv != null) {
       if (fromEnv.isEmpty()) {
-        throw new CliException(ENV + " is set but empty");
+        throw new CliException(envName + " is set but empty");
       }
       return fromEnv.toCharArray();
     }
     Console console = System.console();
     if (console == null) {
-      throw new CliException("no " + noun + ": set " + ENV + ", use --password-file FILE, or run in a terminal to be asked");
+      throw new CliException("no " + noun + ": set " + envName + ", use " + fileOption + " FILE, or run in a terminal to be asked");
     }
     char[] first = console.readPassword("%s: ", prompt);
     if (first == null || first.length == 0) {
@@ -67,7 +84,7 @@ final class Passwords {
       try {
         if (second == null || !Arrays.equals(first, second)) {
           Arrays.fill(first, '\0');
-          throw new CliException("the two passwords differ; nothing was created");
+          throw new CliException("the two passwords differ; nothing was changed");
         }
       } finally {
         if (second != null) {

@@ -114,6 +114,47 @@ final class StoreOpener {
     }
   }
 
+  /**
+   * Changes the password of the file store: the current one as for every command, the new one
+   * from {@code --new-password-file}, {@code CLAVIS_NEW_PASSWORD} or a prompt asked twice.
+   */
+  void changePassword() {
+    if (args.option("--hsm") != null) {
+      throw new CliException("passwd works on password-protected file stores; a token's PIN is changed with the"
+          + " token's own tools (e.g. pkcs11-tool --change-pin), and a store rooted in a token has no password");
+    }
+    Path file = storeFile();
+    if (!Files.exists(file)) {
+      throw new CliException("no store at " + file);
+    }
+    if (Keyrings.isTokenRooted(file)) {
+      throw new CliException(file + " is rooted in a PKCS#11 token: it has no password to change");
+    }
+    char[] password = password(file, false);
+    char[] fresh = null;
+    try {
+      fresh = Passwords.forNew(args.option("--new-password-file"), env).read("New password for " + file, true);
+      if (sameSecret(password, fresh)) {
+        throw new CliException("the new password is the current one; nothing was changed");
+      }
+      Keyrings.changePassword(file, password, fresh);
+    } finally {
+      Arrays.fill(password, '\0');
+      if (fresh != null) {
+        Arrays.fill(fresh, '\0');
+      }
+    }
+  }
+
+  /** Compares two passwords in time that depends on their lengths only. */
+  private static boolean sameSecret(char[] a, char[] b) {
+    int diff = a.length ^ b.length;
+    for (int i = 0; i < Math.max(a.length, b.length); i++) {
+      diff |= (i < a.length ? a[i] : 0) ^ (i < b.length ? b[i] : 0);
+    }
+    return diff == 0;
+  }
+
   private Keyring open(Path file, boolean creating, KdfParameters kdfForNew) {
     char[] password = password(file, creating);
     try {

@@ -38,7 +38,7 @@ class MainTest {
 
   /** A store with the lightest Argon2id: these tests exercise the CLI, not the KDF. */
   private void init() {
-    ok("init", "--kdf", "argon2id:t=1,m=8,p=1");
+    ok("init", "--kdf", "argon2id:t=1,m=8,p=1", "--allow-weak-kdf");
   }
 
   private CliProcess.Result ok(String... args) {
@@ -84,7 +84,7 @@ class MainTest {
     CliProcess.Result r = ok("init", "--store", "default.store");
     assertTrue(r.out().contains("Argon2id(t=3, m=65536 KiB, p=4)"), r::toString);
     ok("--store", "default.store", "create", "k");
-    CliProcess.Result m = ok("migrate-kdf", "--kdf", "pbkdf2:i=1000", "--store", "default.store");
+    CliProcess.Result m = ok("migrate-kdf", "--kdf", "pbkdf2:i=1000", "--allow-weak-kdf", "--store", "default.store");
     assertTrue(m.out().contains("PBKDF2-HMAC-SHA256(1000 iterations)"), m::toString);
     assertTrue(ok("list", "--store", "default.store").out().contains("k"));
     assertError(cli().run("migrate-kdf", "--store", "default.store"), CliException.USAGE, "--kdf");

@@ -8,10 +8,17 @@ import java.util.Objects;
  * OWASP's 2023 guidance); or, for a store rooted in an HSM, {@link Algorithm#PKCS11_WRAPPED} (no
  * KDF: a PKCS#11 token key wraps the master key). Immutable.
  *
- * <p>Parameters read from a file are checked against {@link #limitsOk()} before any work is done:
- * Argon2id at most {@value #MAX_ARGON2_MEMORY_KIB} KiB, {@value #MAX_ARGON2_ITERATIONS} passes and
+ * <p>Parameters read from a file are checked against {@link #limitsOk()} before any work is done,
+ * and the factories refuse the same: the cost caps of {@link KdfLimits} (Argon2id t × m, PBKDF2
+ * iterations; system properties {@value KdfLimits#MAX_ARGON2_COST_PROPERTY} and
+ * {@value KdfLimits#MAX_PBKDF2_ITERATIONS_PROPERTY}), within the absolute limits below (Argon2id at
+ * most {@value #MAX_ARGON2_MEMORY_KIB} KiB, {@value #MAX_ARGON2_ITERATIONS} passes and
  * {@value #MAX_ARGON2_PARALLELISM} lanes; PBKDF2 at most {@value #MAX_PBKDF2_ITERATIONS}
- * iterations. A forged header therefore cannot make opening spend minutes or gigabytes.
+ * iterations). A forged header therefore cannot make opening cost more than the strongest store
+ * Clavis creates.
+ *
+ * <p>Settings below OWASP's minimums ({@link KdfLimits}) can be built, but a new store or a
+ * migration refuses them unless they come from {@link #allowingWeak()}.
  */
 public final class KdfParameters {
 
@@ -42,12 +49,32 @@ public final class KdfParameters {
   private final int iterations;
   private final int memoryKiB;
   private final int parallelism;
+  private final boolean weakAllowed;
 
   private KdfParameters(Algorithm algorithm, int iterations, int memoryKiB, int parallelism) {
+    this(algorithm, iterations, memoryKiB, parallelism, false);
+  }
+
+  private KdfParameters(Algorithm algorithm, int iterations, int memoryKiB, int parallelism, boolean weakAllowed) {
     this.algorithm = algorithm;
     this.iterations = iterations;
     this.memoryKiB = memoryKiB;
     this.parallelism = parallelism;
+    this.weakAllowed = weakAllowed;
+  }
+
+  /**
+   * @return the same settings, marked as allowed although they may be below OWASP's minimums: a
+   *     new store or a migration then accepts them (tests, throw-away stores). The mark is the
+   *     caller's consent, not a parameter: it is not stored and {@link #equals} ignores it.
+   */
+  public KdfParameters allowingWeak() {
+    return new KdfParameters(algorithm, iterations, memoryKiB, parallelism, true);
+  }
+
+  /** @return whether these settings came from {@link #allowingWeak()} */
+  public boolean weakAllowed() {
+    return weakAllowed;
   }
 
   /** @return Argon2id with t=3, m=64 MiB, p=4 (the default) */
@@ -56,7 +83,8 @@ public final class KdfParameters {
   }
 
   /**
-   * @throws IllegalArgumentException if t &lt; 1, p &lt; 1, m &lt; 8p (RFC 9106 §3.1) or beyond the limits
+   * @throws IllegalArgumentException if t &lt; 1, p &lt; 1, m &lt; 8p (RFC 9106 §3.1) or beyond the
+   *     cost cap ({@link KdfLimits})
    */
   public static KdfParameters argon2id(int iterations, int memoryKiB, int parallelism) {
     if (iterations < 1 || parallelism < 1 || memoryKiB < 8 * parallelism) {
@@ -76,7 +104,7 @@ public final class KdfParameters {
     return pbkdf2(600_000);
   }
 
-  /** @throws IllegalArgumentException if iterations &lt; 1 or beyond the limit */
+  /** @throws IllegalArgumentException if iterations &lt; 1 or beyond the cap ({@link KdfLimits}) */
   public static KdfParameters pbkdf2(int iterations) {
     if (iterations < 1) {
       throw new IllegalArgumentException("PBKDF2 needs at least 1 iteration, got " + iterations);
@@ -85,8 +113,9 @@ public final class KdfParameters {
   }
 
   private static KdfParameters checked(KdfParameters p) {
-    if (!p.limitsOk()) {
-      throw new IllegalArgumentException("KDF parameters beyond Clavis's limits: " + p);
+    java.util.Optional<String> excess = KdfLimits.excess(p);
+    if (excess.isPresent()) {
+      throw new IllegalArgumentException(excess.get());
     }
     return p;
   }
@@ -109,15 +138,12 @@ public final class KdfParameters {
         : iterations >= 1;
   }
 
-  /** @return whether deriving with these parameters stays within the limits of this class */
+  /**
+   * @return whether deriving with these parameters stays within the cost caps of {@link KdfLimits}
+   *     (see {@link KdfLimits#excess} for why not)
+   */
   public boolean limitsOk() {
-    if (algorithm == Algorithm.PKCS11_WRAPPED) {
-      return true;
-    }
-    return algorithm == Algorithm.ARGON2ID
-        ? iterations <= MAX_ARGON2_ITERATIONS && memoryKiB <= MAX_ARGON2_MEMORY_KIB
-            && parallelism <= MAX_ARGON2_PARALLELISM
-        : iterations <= MAX_PBKDF2_ITERATIONS;
+    return KdfLimits.excess(this).isEmpty();
   }
 
   /** @return the function */

@@ -1,31 +1,54 @@
 package dev.clavis.keyring;
 
-/** What a managed key is for, and its size. */
+/**
+ * What a managed key is for, and its size. Each constant has a stable {@link #code()}, the byte
+ * stores write for it, independent of declaration order.
+ */
 public enum KeyAlgorithm {
   /** AES with a 128-bit key: GCM encryption and key wrap. */
-  AES_128("AES", 128),
+  AES_128(0, "AES", 128),
   /** AES with a 192-bit key. */
-  AES_192("AES", 192),
+  AES_192(1, "AES", 192),
   /** AES with a 256-bit key (the default). */
-  AES_256("AES", 256),
+  AES_256(2, "AES", 256),
   /** HMAC-SHA256 with a 256-bit key. */
-  HMAC_SHA256("HmacSHA256", 256),
+  HMAC_SHA256(3, "HmacSHA256", 256),
   /**
    * An opaque secret of 1 to 1024 bytes ({@link #bits()} is 0): a password from
    * {@code keytool -importpass}, or a key of an algorithm Clavis does not manage. Stored, listed,
    * exported when exportable, never used for an operation, never generated.
    */
-  SECRET("GENERIC", 0);
+  SECRET(4, "GENERIC", 0);
 
   /** The most bytes a {@link #SECRET} may hold. */
   public static final int MAX_SECRET_BYTES = 1024;
 
+  private final int code;
   private final String jcaName;
   private final int bits;
 
-  KeyAlgorithm(String jcaName, int bits) {
+  KeyAlgorithm(int code, String jcaName, int bits) {
+    this.code = code;
     this.jcaName = jcaName;
     this.bits = bits;
+  }
+
+  /**
+   * @return the stable code stores write for this algorithm (0..255; equal to the declaration
+   *     order of the first release, so stores written then read unchanged); never reused
+   */
+  public int code() {
+    return code;
+  }
+
+  /** @return the algorithm whose {@link #code()} is {@code code}, or empty for a code this Clavis does not know */
+  public static java.util.Optional<KeyAlgorithm> fromCode(int code) {
+    for (KeyAlgorithm a : values()) {
+      if (a.code == code) {
+        return java.util.Optional.of(a);
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** @return the JCA algorithm name of the key, {@code AES} or {@code HmacSHA256} */

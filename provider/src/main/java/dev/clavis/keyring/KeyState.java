@@ -12,35 +12,58 @@ package dev.clavis.keyring;
  *   <tr><td>SUSPENDED, REVOKED, COMPROMISED, PENDING_DESTRUCTION, DESTROYED</td><td>no</td><td>no</td></tr>
  * </table>
  *
+ * <p>Each state has a stable {@link #code()}, the byte that stores write for it; it never changes
+ * when constants are added or reordered.
+ *
  * <p>{@code COMPROMISED} data can still be decrypted through an explicit, audited override of the
  * keyring API; no JCA call does it.
  */
 public enum KeyState {
   /** Staged by a two-phase rotation: already decrypts, does not encrypt yet. */
-  PRE_ACTIVE(false, true),
+  PRE_ACTIVE(0, false, true),
   /** The primary version: encrypts and decrypts. */
-  ACTIVE(true, true),
+  ACTIVE(1, true, true),
   /** The old primary during a two-phase rotation: still encrypts until the rotation completes. */
-  ROTATING(true, true),
+  ROTATING(2, true, true),
   /** A former primary: decrypts old data, encrypts nothing new. */
-  DEPRECATED(false, true),
+  DEPRECATED(3, false, true),
   /** A reversible stop: nothing until resumed to the state it was suspended from. */
-  SUSPENDED(false, false),
+  SUSPENDED(4, false, false),
   /** Withdrawn for good, with a reason. */
-  REVOKED(false, false),
+  REVOKED(5, false, false),
   /** Known or suspected to be exposed. */
-  COMPROMISED(false, false),
+  COMPROMISED(6, false, false),
   /** Scheduled for destruction; cancellable until the window ends. */
-  PENDING_DESTRUCTION(false, false),
+  PENDING_DESTRUCTION(7, false, false),
   /** Material erased; metadata kept as a tombstone. */
-  DESTROYED(false, false);
+  DESTROYED(8, false, false);
 
+  private final int code;
   private final boolean protects;
   private final boolean unprotects;
 
-  KeyState(boolean protects, boolean unprotects) {
+  KeyState(int code, boolean protects, boolean unprotects) {
+    this.code = code;
     this.protects = protects;
     this.unprotects = unprotects;
+  }
+
+  /**
+   * @return the stable code stores write for this state (0..254; equal to the declaration order
+   *     of the first release, so stores written then read unchanged); never reused
+   */
+  public int code() {
+    return code;
+  }
+
+  /** @return the state whose {@link #code()} is {@code code}, or empty for a code this Clavis does not know */
+  public static java.util.Optional<KeyState> fromCode(int code) {
+    for (KeyState s : values()) {
+      if (s.code == code) {
+        return java.util.Optional.of(s);
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** @return whether a version in this state may encrypt, wrap or compute a MAC */

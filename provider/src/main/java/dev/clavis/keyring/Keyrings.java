@@ -8,6 +8,8 @@ import dev.clavis.keyring.store.KeyBackend;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /** Opens keyrings on their backends. */
 public final class Keyrings {
@@ -30,6 +32,8 @@ public final class Keyrings {
    *
    * @throws WrongPasswordException if the password is wrong (the file is untouched)
    * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   * @throws WeakKdfException if the store is to be created with {@code kdfForNew} below OWASP's
+   *     minimums ({@link KdfLimits}) and not {@link KdfParameters#allowingWeak()}; nothing is written
    * @throws KeyringException if it cannot be read or written
    */
   public static Keyring openFile(Path file, char[] password, KdfParameters kdfForNew) {
@@ -86,30 +90,47 @@ public final class Keyrings {
 
   /**
    * Upgrades the KDF of a file store in place (and atomically): the master key is re-wrapped under
-   * a key derived with {@code kdf}; records are not re-encrypted.
+   * a key derived with {@code kdf}; records are not re-encrypted. The migration is audited
+   * ({@code migrate-kdf}, with the old and new settings) in the same write.
    *
    * @throws WrongPasswordException if the password is wrong (the file is untouched)
+   * @throws WeakKdfException if {@code kdf} is below OWASP's minimums ({@link KdfLimits}) and not
+   *     {@link KdfParameters#allowingWeak()} (the file is untouched)
+   * @throws IllegalArgumentException if {@code kdf} is beyond the cost cap ({@link KdfLimits})
    */
   public static void migrateKdf(Path file, char[] password, KdfParameters kdf) {
-    FileKeyBackend b = FileKeyBackend.open(file, password, kdf);
-    try {
-      b.rekey(password, null, kdf);
-    } finally {
-      b.close();
+    if (!kdf.limitsOk()) {
+      throw new IllegalArgumentException(KdfLimits.excess(kdf).orElse(kdf.toString()));
     }
+    FileKeyBackend b = FileKeyBackend.open(file, password, kdf);
+    KdfParameters from = b.kdf();
+    auditedRekey(b, "migrate-kdf", Map.of("from", from.toString(), "to", kdf.toString()),
+        tx -> b.rekey(password, null, kdf, tx));
   }
 
   /**
-   * Changes the password of a file store in place, keeping its KDF parameters.
+   * Changes the password of a file store in place, keeping its KDF parameters; audited
+   * ({@code passwd}) in the same write. Neither password is kept; the caller wipes both.
    *
    * @throws WrongPasswordException if the old password is wrong (the file is untouched)
    */
   public static void changePassword(Path file, char[] oldPassword, char[] newPassword) {
     FileKeyBackend b = FileKeyBackend.open(file, oldPassword, null);
+    KdfParameters kdf = b.kdf();
+    auditedRekey(b, "passwd", Map.of("kdf", kdf.toString()), tx -> b.rekey(oldPassword, newPassword, kdf, tx));
+  }
+
+  private static void auditedRekey(FileKeyBackend b, String action, Map<String, String> details,
+      Consumer<KeyBackend.Transaction<Void>> rekey) {
+    KeyringEngine engine;
     try {
-      b.rekey(oldPassword, newPassword, b.kdf());
-    } finally {
+      engine = new KeyringEngine(b, Clock.systemUTC(), Duration.ofMillis(20));
+    } catch (RuntimeException e) {
       b.close();
+      throw e;
+    }
+    try (engine) {
+      engine.recordProtectionChange(action, details, rekey);
     }
   }
 

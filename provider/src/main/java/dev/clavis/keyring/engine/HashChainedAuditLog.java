@@ -3,6 +3,7 @@ package dev.clavis.keyring.engine;
 import dev.clavis.keyring.AuditEvent;
 import dev.clavis.keyring.AuditLog;
 import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.store.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
@@ -100,7 +101,8 @@ final class HashChainedAuditLog implements AuditLog {
     if (file == null) {
       memory.addAll(lines);
     } else {
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+      // created owner-only (0600): the log names keys, states and reasons
+      try (FileChannel ch = OwnerOnlyFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND)) {
         ByteBuffer buf = ByteBuffer.wrap(all.toString().getBytes(StandardCharsets.UTF_8));
         while (buf.hasRemaining()) {

@@ -215,10 +215,33 @@ public final class KeyringEngine implements Keyring {
   }
 
   private <T> T write(Function<Draft, T> op) {
+    return write(op, backend::transact);
+  }
+
+  /**
+   * Records a change the backend makes itself to how the store is protected (a new KDF, a new
+   * password), committed with it in one write: {@code commit} is given the transaction that
+   * appends the audit record (key "", the store itself) and must run it inside that write, as
+   * {@code FileKeyBackend.rekey} does. Details hold settings, never a password.
+   *
+   * @throws KeyringException as the backend's write
+   */
+  public void recordProtectionChange(String action, Map<String, String> details,
+      java.util.function.Consumer<KeyBackend.Transaction<Void>> commit) {
+    this.<Void>write(d -> {
+      d.event(action, "", details);
+      return null;
+    }, tx -> {
+      commit.accept(tx);
+      return null;
+    });
+  }
+
+  private <T> T write(Function<Draft, T> op, Function<KeyBackend.Transaction<T>, T> committer) {
     ensureOpen();
     synchronized (writeLock) {
       State[] next = new State[1];
-      T result = backend.transact((latest, changes) -> {
+      T result = committer.apply((latest, changes) -> {
         State base = latest.generation() == state.generation() ? state : decode(latest);
         Draft d = new Draft(base, changes, now());
         T r = op.apply(d);

@@ -5,6 +5,7 @@ import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.StoreDamagedException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -29,12 +30,15 @@ import java.util.Map;
  *           | instant created, activated, deactivated, expires, destroyAt | u64 reserved | u64 limit | utf reason
  * </pre>
  * Absent values: state byte 0xFF, instant/duration {@code Long.MIN_VALUE} (milliseconds), reason "\0".
+ * States, algorithms and origins are written as their stable {@code code()}, never as ordinals, so
+ * reordering an enum cannot change what a store means; an unknown code is a
+ * {@link StoreDamagedException} naming the field, the code and the key.
  */
 final class MetadataCodec {
 
   static final int FORMAT = 1;
-  private static final KeyState[] STATES = KeyState.values();
-  private static final KeyAlgorithm[] ALGS = KeyAlgorithm.values();
+  /** The byte of an absent (remembered) state. */
+  private static final int NO_STATE = 0xFF;
 
   private MetadataCodec() {}
 
@@ -51,7 +55,7 @@ final class MetadataCodec {
       out.writeInt(keys.size());
       for (KeyRecord k : keys.values()) {
         out.writeUTF(k.name());
-        out.writeByte(k.algorithm().ordinal());
+        out.writeByte(k.algorithm().code());
         KeyPolicy p = k.policy();
         writeDuration(out, p.rotationPeriod().orElse(null));
         out.writeLong(p.usageLimit().orElse(0));
@@ -62,12 +66,12 @@ final class MetadataCodec {
         out.writeByte(k.deleted() ? 1 : 0);
         out.writeInt(k.versions().size());
         for (VersionRecord v : k.versions()) {
-          out.writeByte(v.state().ordinal());
-          out.writeByte(v.remembered() == null ? 0xFF : v.remembered().ordinal());
-          out.writeByte(v.rememberedBeforeDestroy() == null ? 0xFF : v.rememberedBeforeDestroy().ordinal());
-          out.writeByte(v.origin().ordinal());
+          out.writeByte(v.state().code());
+          out.writeByte(v.remembered() == null ? NO_STATE : v.remembered().code());
+          out.writeByte(v.rememberedBeforeDestroy() == null ? NO_STATE : v.rememberedBeforeDestroy().code());
+          out.writeByte(v.origin().code());
           out.writeByte(v.exportable() ? 1 : 0);
-          out.writeByte(v.algorithm().ordinal());
+          out.writeByte(v.algorithm().code());
           writeInstant(out, v.created());
           writeInstant(out, v.activated());
           writeInstant(out, v.deactivated());
@@ -107,7 +111,7 @@ final class MetadataCodec {
       Map<String, KeyRecord> keys = new HashMap<>(Math.max(16, n * 4 / 3 + 1));
       for (int i = 0; i < n; i++) {
         String name = in.readUTF();
-        KeyAlgorithm alg = ALGS[in.readUnsignedByte()];
+        KeyAlgorithm alg = algorithm(in.readUnsignedByte(), name);
         KeyPolicy.Builder pb = KeyPolicy.builder();
         pb.rotationPeriod(readDuration(in));
         pb.usageLimit(in.readLong());
@@ -123,12 +127,15 @@ final class MetadataCodec {
         }
         List<VersionRecord> versions = new ArrayList<>(vc);
         for (int j = 0; j < vc; j++) {
-          KeyState st = STATES[in.readUnsignedByte()];
-          KeyState rem = stateOrNull(in.readUnsignedByte());
-          KeyState remD = stateOrNull(in.readUnsignedByte());
-          KeyVersionInfo.Origin origin = KeyVersionInfo.Origin.values()[in.readUnsignedByte()];
+          String ref = name + "#" + (j + 1);
+          KeyState st = state(in.readUnsignedByte(), "state", ref);
+          KeyState rem = stateOrNull(in.readUnsignedByte(), "remembered state", ref);
+          KeyState remD = stateOrNull(in.readUnsignedByte(), "state before destruction", ref);
+          int oc = in.readUnsignedByte();
+          KeyVersionInfo.Origin origin = KeyVersionInfo.Origin.fromCode(oc)
+              .orElseThrow(() -> unknownCode("origin", oc, ref));
           boolean exp = in.readUnsignedByte() != 0;
-          KeyAlgorithm valg = ALGS[in.readUnsignedByte()];
+          KeyAlgorithm valg = algorithm(in.readUnsignedByte(), ref);
           Instant created = readInstant(in);
           Instant act = readInstant(in);
           Instant deact = readInstant(in);
@@ -152,8 +159,26 @@ final class MetadataCodec {
     }
   }
 
-  private static KeyState stateOrNull(int b) {
-    return b == 0xFF ? null : STATES[b];
+  private static KeyState stateOrNull(int code, String field, String ref) {
+    return code == NO_STATE ? null : state(code, field, ref);
+  }
+
+  private static KeyState state(int code, String field, String ref) {
+    return KeyState.fromCode(code).orElseThrow(() -> unknownCode(field, code, ref));
+  }
+
+  private static KeyAlgorithm algorithm(int code, String ref) {
+    return KeyAlgorithm.fromCode(code).orElseThrow(() -> unknownCode("algorithm", code, ref));
+  }
+
+  /**
+   * The metadata authenticated, so an unknown code comes from a newer writer or one holding the
+   * master key, never from line noise: TAMPERED, as for any authentic but malformed content.
+   */
+  private static StoreDamagedException unknownCode(String field, int code, String ref) {
+    return new StoreDamagedException(StoreDamagedException.Kind.TAMPERED, "the keyring metadata gives key " + ref
+        + " an unknown " + field + " code " + code + ": it was written by a newer or incompatible Clavis"
+        + " (use that version), or it is damaged (restore it from a backup)");
   }
 
   private static void writeInstant(DataOutputStream out, Instant t) throws IOException {

@@ -2,6 +2,7 @@ package dev.clavis.keyring.file;
 
 import dev.clavis.engine.argon2.Argon2;
 import dev.clavis.engine.argon2.Argon2Type;
+import dev.clavis.keyring.KdfLimits;
 import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
@@ -18,14 +19,10 @@ import java.io.OutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -40,7 +37,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -62,7 +58,8 @@ import javax.crypto.spec.SecretKeySpec;
  *                             AAD = "clavis-store/v1/blob" | generation)
  *         material: record* (IV (12) | AES-256-GCM(K_key, key bytes, AAD = name "#" version | alg | flags))
  * trailer SHA-256(header | SHA-256(body))
- * index entry = u16 name length | name | u32 version | u8 algorithm | u8 flags | u64 offset | u16 length
+ * index entry = u16 name length | name | u32 version | u8 algorithm code | u8 flags | u64 offset | u16 length
+ * (algorithm code = {@link KeyAlgorithm#code()}, stable across releases, never an ordinal)
  * </pre>
  *
  * <p>Key hierarchy: password → KDF (salt) → K_pw, which GCM-wraps a random 256-bit master key
@@ -84,10 +81,12 @@ import javax.crypto.spec.SecretKeySpec;
  * checksum (damaged), the master key's GCM tag (wrong password), the header MAC and the blob's
  * tag (tampered).
  *
- * <p>Writes are atomic and durable: the new file is written aside, forced to disk, renamed over
- * the old one, and the directory is forced. A file lock on {@code <store>.lock} (plus a lock per
- * path inside the JVM) serialises writers across threads and processes. Material is decrypted
- * lazily, record by record, and cached by {@code name#version}.
+ * <p>Writes are atomic and durable, through {@link AtomicFile}: the store's real path is resolved
+ * once (a symlinked store is replaced where it lives), the new file is written aside (0600),
+ * forced to disk, renamed over the old one, and the directory is forced. A file lock on
+ * {@code <real store>.lock} (plus a lock per real path inside the JVM) serialises writers across
+ * threads and processes; the audit log {@code <real store>.audit} sits beside it. Material is
+ * decrypted lazily, record by record, and cached by {@code name#version}.
  */
 public final class FileKeyBackend implements KeyBackend {
 
@@ -101,15 +100,6 @@ public final class FileKeyBackend implements KeyBackend {
   private static final int IV = 12;
   private static final int TAG = 16;
   private static final byte[] BLOB_AAD = "clavis-store/v1/blob".getBytes(StandardCharsets.US_ASCII);
-
-  /**
-   * A test hook called at {@code "after-write"} (new file forced, not yet renamed) and
-   * {@code "after-rename"} (renamed, directory not yet forced). The system property
-   * {@code clavis.store.fault} naming one of these points halts the JVM there.
-   */
-  static volatile Consumer<String> faultHook;
-
-  private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
   /** Runs the audit log's sync beside the store's (daemon threads, created on demand). */
   private static final java.util.concurrent.ExecutorService SYNCER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -147,9 +137,9 @@ public final class FileKeyBackend implements KeyBackend {
     }
   }
 
-  private final Path file; // null: in memory
-  private final Path lockFile;
-  private final ReentrantLock jvmLock;
+  private final AtomicFile atomic; // null: in memory
+  private final Path file; // the real path, resolved once; null: in memory
+  private final ReentrantLock memoryLock = new ReentrantLock(); // serialises writers of an in-memory store
   private final byte[] master;
   private final SecretKeySpec metaKey;
   private final SecretKeySpec keyKey;
@@ -158,11 +148,9 @@ public final class FileKeyBackend implements KeyBackend {
   private volatile Image image;
   private volatile boolean closed;
 
-  private FileKeyBackend(Path file, byte[] master, Image image) {
-    this.file = file;
-    this.lockFile = file == null ? null : file.resolveSibling(file.getFileName() + ".lock");
-    this.jvmLock = file == null ? new ReentrantLock()
-        : JVM_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new ReentrantLock());
+  private FileKeyBackend(AtomicFile atomic, byte[] master, Image image) {
+    this.atomic = atomic;
+    this.file = atomic == null ? null : atomic.path();
     this.master = master;
     this.metaKey = aesKey(derive(master, "clavis/v1/metadata"));
     this.keyKey = aesKey(derive(master, "clavis/v1/key-records"));
@@ -186,6 +174,8 @@ public final class FileKeyBackend implements KeyBackend {
    *
    * @throws WrongPasswordException if the password does not open it
    * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   * @throws dev.clavis.keyring.WeakKdfException if the store is to be created with settings below
+   *     OWASP's minimums that are not {@link KdfParameters#allowingWeak()}
    * @throws KeyringException if it cannot be read or written
    */
   public static FileKeyBackend open(Path file, char[] password, KdfParameters kdfForNew) {
@@ -193,7 +183,13 @@ public final class FileKeyBackend implements KeyBackend {
     if (kdfForNew != null && kdfForNew.algorithm() == KdfParameters.Algorithm.PKCS11_WRAPPED) {
       throw new IllegalArgumentException("a token-rooted store is created with a TokenRoot, not a password");
     }
+    if (!Files.exists(file)) {
+      // early, so a refused creation leaves no lock file either; checked again under the lock
+      KdfLimits.requireStrongEnough(kdfForNew == null ? KdfParameters.defaults() : kdfForNew,
+          "cannot create the key store " + file);
+    }
     return open(file, img -> {
+      KdfLimits.requireStrongEnough(img.kdf, "cannot create the key store " + file);
       byte[] m = randomBytes(MASTER_LENGTH);
       byte[] pw = deriveFromPassword(password, img.kdf, img.salt);
       try {
@@ -269,29 +265,23 @@ public final class FileKeyBackend implements KeyBackend {
   }
 
   private static FileKeyBackend open(Path file, Creator creator, KdfParameters kdfForNew, Unlocker unlocker) {
-    Path f = file.toAbsolutePath().normalize();
-    ReentrantLock jl = JVM_LOCKS.computeIfAbsent(f, p -> new ReentrantLock());
-    if (!Files.exists(f)) {
-      jl.lock();
-      try (FileChannel lc = FileChannel.open(f.resolveSibling(f.getFileName() + ".lock"), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE); FileLock l = lc.lock()) {
-        if (!Files.exists(f)) {
+    AtomicFile af = AtomicFile.of(file, "the key store");
+    Path f = af.path();
+    if (!af.exists()) {
+      try (AtomicFile.Lock l = af.lock()) {
+        if (!af.exists()) {
           Image img = newImage(kdfForNew);
           byte[] m = creator.create(img);
-          FileKeyBackend b = new FileKeyBackend(f, m, img);
+          FileKeyBackend b = new FileKeyBackend(af, m, img);
           b.writeImage(b.assemble(img, 1, new byte[0], List.of()), img);
           return b;
         }
-      } catch (IOException e) {
-        throw new KeyringException("cannot create the key store " + f + ": " + e.getMessage(), e);
-      } finally {
-        jl.unlock();
       }
     }
     byte[] bytes = readFile(f);
     Parsed p = parseHeader(bytes, f.toString());
     byte[] m = unlocker.unlock(p, f.toString());
-    FileKeyBackend b = new FileKeyBackend(f, m, null);
+    FileKeyBackend b = new FileKeyBackend(af, m, null);
     b.image = b.decryptBody(p, bytes, f.toString());
     return b;
   }
@@ -380,11 +370,11 @@ public final class FileKeyBackend implements KeyBackend {
         throw new StoreDamagedException(Kind.DAMAGED, where + " names an unknown KDF (" + kdf + "): the header is damaged");
       }
       // cap before any work: a forged header must not make opening slow or huge
-      if (!p.kdf.limitsOk()) {
-        throw new StoreDamagedException(Kind.KDF_LIMITS, where + " asks for " + p.kdf + ", beyond Clavis's limits"
-            + " (Argon2id m <= " + KdfParameters.MAX_ARGON2_MEMORY_KIB + " KiB, t <= "
-            + KdfParameters.MAX_ARGON2_ITERATIONS + ", p <= " + KdfParameters.MAX_ARGON2_PARALLELISM
-            + "; PBKDF2 <= " + KdfParameters.MAX_PBKDF2_ITERATIONS + "); the header is forged or damaged");
+      Optional<String> excess = KdfLimits.excess(p.kdf);
+      if (excess.isPresent()) {
+        throw new StoreDamagedException(Kind.KDF_LIMITS, where + " asks for more KDF work than allowed: "
+            + excess.get() + "; the header is forged or damaged, or the store was made where the cap is raised"
+            + " (raise it here too)");
       }
       if (!p.kdf.valid()) {
         throw new StoreDamagedException(Kind.DAMAGED, where + " has invalid KDF parameters " + p.kdf
@@ -516,7 +506,6 @@ public final class FileKeyBackend implements KeyBackend {
       }
       int materialStart = p.headerLength + p.blobLength;
       Map<KeyRef, Entry> index = new LinkedHashMap<>(Math.max(16, count * 4 / 3 + 1));
-      KeyAlgorithm[] algs = KeyAlgorithm.values();
       for (int i = 0; i < count; i++) {
         int nl = in.getShort() & 0xFFFF;
         if (nl > in.remaining()) {
@@ -525,7 +514,10 @@ public final class FileKeyBackend implements KeyBackend {
         String name = new String(blob, in.position(), nl, StandardCharsets.UTF_8);
         in.position(in.position() + nl);
         int version = in.getInt();
-        KeyAlgorithm alg = algs[in.get() & 0xFF];
+        int code = in.get() & 0xFF;
+        KeyAlgorithm alg = KeyAlgorithm.fromCode(code).orElseThrow(() -> new StoreDamagedException(Kind.TAMPERED,
+            where + " holds key " + name + "#" + version + " of an unknown algorithm code " + code + ": it was"
+                + " written by a newer or incompatible Clavis (use that version), or it is damaged"));
         int flags = in.get() & 0xFF;
         long off = in.getLong();
         int len = in.getShort() & 0xFFFF;
@@ -655,7 +647,7 @@ public final class FileKeyBackend implements KeyBackend {
   private static byte[] recordAad(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
     byte[] n = (ref.name() + "#" + ref.version().getAsInt()).getBytes(StandardCharsets.UTF_8);
     byte[] aad = Arrays.copyOf(n, n.length + 2);
-    aad[n.length] = (byte) alg.ordinal();
+    aad[n.length] = (byte) alg.code();
     aad[n.length + 1] = (byte) (exportable ? 1 : 0);
     return aad;
   }
@@ -692,7 +684,7 @@ public final class FileKeyBackend implements KeyBackend {
         bo.writeShort(n.length);
         bo.write(n);
         bo.writeInt(o.ref().version().getAsInt());
-        bo.writeByte(o.algorithm().ordinal());
+        bo.writeByte(o.algorithm().code());
         bo.writeByte(o.exportable() ? 1 : 0);
         bo.writeLong(off);
         bo.writeShort(o.length());
@@ -752,17 +744,7 @@ public final class FileKeyBackend implements KeyBackend {
     }
     java.util.concurrent.CompletableFuture<Void> side = beforePublish.isEmpty() ? null
         : java.util.concurrent.CompletableFuture.runAsync(() -> beforePublish.forEach(Runnable::run), SYNCER);
-    Path dir = file.getParent();
-    Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        // fdatasync: the data and the size, which is all a new file needs before the rename
-        ch.force(false);
-      }
+    atomic.replace(bytes, () -> {
       if (side != null) {
         try {
           side.join();
@@ -771,46 +753,13 @@ public final class FileKeyBackend implements KeyBackend {
           throw c instanceof RuntimeException ? (RuntimeException) c : new KeyringException(String.valueOf(c), c);
         }
       }
-      fault("after-write");
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new KeyringException("the file system of " + file + " cannot rename atomically; keep the store on a"
-            + " local file system", e);
-      }
-      fault("after-rename");
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
-      } catch (IOException e) {
-        // some platforms cannot open directories; the rename is still atomic
-      }
-    } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the stray temporary file is removed by the next writer
-      }
-      throw new KeyringException("cannot write the key store " + file + ": " + e.getMessage()
-          + " (the previous version is intact)", e);
-    } catch (RuntimeException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the stray temporary file is removed by the next writer
-      }
-      throw e;
-    }
+    });
     reindex(bytes, img);
   }
 
-  private static void fault(String point) {
-    Consumer<String> h = faultHook;
-    if (h != null) {
-      h.accept(point);
-    }
-    if (point.equals(System.getProperty("clavis.store.fault"))) {
-      Runtime.getRuntime().halt(86);
-    }
+  /** The exclusive hold of the store: its file lock, or a JVM lock for a store kept in memory. */
+  private AtomicFile.Lock exclusive() {
+    return atomic == null ? AtomicFile.Lock.inProcess(memoryLock) : atomic.lock();
   }
 
   /** Points the index of {@code img} at the records inside the newly written bytes. */
@@ -972,9 +921,7 @@ public final class FileKeyBackend implements KeyBackend {
   @Override
   public <T> T transact(Transaction<T> tx) {
     ensureOpen();
-    jvmLock.lock();
-    try (FileChannel lc = file == null ? null : FileChannel.open(lockFile, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock l = lc == null ? null : lc.lock()) {
+    try (AtomicFile.Lock l = exclusive()) {
       Image cur = image;
       if (changedOnDisk(cur)) {
         cur = reload();
@@ -992,20 +939,21 @@ public final class FileKeyBackend implements KeyBackend {
       }
       commit(cur, s);
       return result;
-    } catch (IOException e) {
-      throw new KeyringException("cannot lock the key store " + file + ": " + e.getMessage(), e);
-    } finally {
-      jvmLock.unlock();
     }
   }
 
   private void commit(Image cur, Staged s) {
+    commit(cur, s, cur);
+  }
+
+  /** Commits {@code s} over {@code cur}, with the master-key protection (KDF, salt, wrapping) of {@code protection}. */
+  private void commit(Image cur, Staged s, Image protection) {
     Image next = new Image();
     next.generation = cur.generation + 1;
-    next.kdf = cur.kdf;
-    next.salt = cur.salt;
-    next.masterIv = cur.masterIv;
-    next.wrappedMaster = cur.wrappedMaster;
+    next.kdf = protection.kdf;
+    next.salt = protection.salt;
+    next.masterIv = protection.masterIv;
+    next.wrappedMaster = protection.wrappedMaster;
     next.metadata = s.metadata != null ? s.metadata : cur.metadata;
     List<Out> records = new ArrayList<>(cur.index.size() + s.added.size());
     Map<KeyRef, Entry> index = new LinkedHashMap<>(Math.max(16, (cur.index.size() + s.added.size()) * 4 / 3 + 1));
@@ -1093,7 +1041,7 @@ public final class FileKeyBackend implements KeyBackend {
 
   @Override
   public Optional<Path> auditFile() {
-    return file == null ? Optional.empty() : Optional.of(file.resolveSibling(file.getFileName() + ".audit"));
+    return atomic == null ? Optional.empty() : Optional.of(atomic.sibling(".audit"));
   }
 
   @Override
@@ -1120,14 +1068,32 @@ public final class FileKeyBackend implements KeyBackend {
    * @param newPassword the new password, or null to keep it
    * @param kdf the new KDF parameters
    * @throws WrongPasswordException if {@code password} does not open the store
+   * @throws dev.clavis.keyring.WeakKdfException if {@code kdf} differs from the store's and is
+   *     below OWASP's minimums without {@link KdfParameters#allowingWeak()}
    */
   public void rekey(char[] password, char[] newPassword, KdfParameters kdf) {
+    rekey(password, newPassword, kdf, null);
+  }
+
+  /**
+   * As {@link #rekey(char[], char[], KdfParameters)}, committing {@code alongside} (the engine's
+   * audit record of this change) in the same write, so the change and its record are durable
+   * together or not at all.
+   *
+   * @param alongside a transaction run under the store's lock, or null
+   * @return what {@code alongside} returned, or null
+   * @throws WrongPasswordException if {@code password} does not open the store
+   * @throws dev.clavis.keyring.WeakKdfException as above
+   */
+  public <T> T rekey(char[] password, char[] newPassword, KdfParameters kdf, Transaction<T> alongside) {
     Objects.requireNonNull(kdf, "kdf");
     ensureOpen();
-    jvmLock.lock();
-    try (FileChannel lc = file == null ? null : FileChannel.open(lockFile, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock l = lc == null ? null : lc.lock()) {
+    try (AtomicFile.Lock l = exclusive()) {
       Image cur = changedOnDisk(image) ? reload() : image;
+      if (!kdf.equals(cur.kdf)) {
+        // a new setting is a choice and must be strong enough; keeping the store's own is not
+        KdfLimits.requireStrongEnough(kdf, "cannot migrate " + describe() + " from " + cur.kdf);
+      }
       if (cur.generation > 0 || file != null) {
         Parsed p = new Parsed();
         p.kdf = cur.kdf;
@@ -1147,18 +1113,18 @@ public final class FileKeyBackend implements KeyBackend {
       } finally {
         Arrays.fill(pw, (byte) 0);
       }
-      next.metadata = cur.metadata;
-      List<Out> records = new ArrayList<>();
-      for (Map.Entry<KeyRef, Entry> e : cur.index.entrySet()) {
-        Entry x = e.getValue();
-        records.add(new Out(e.getKey(), x.algorithm, x.exportable, x.source, x.offset, x.length));
+      Staged s = new Staged();
+      T result = null;
+      if (alongside != null) {
+        try {
+          result = alongside.run(new Snapshot(cur.generation, cur.metadata), s);
+        } catch (RuntimeException e) {
+          s.addedMaterial.values().forEach(FileMaterial::wipe);
+          throw e;
+        }
       }
-      next.index = new LinkedHashMap<>(cur.index);
-      writeImage(assemble(next, next.generation, next.metadata, records), next);
-    } catch (IOException e) {
-      throw new KeyringException("cannot lock the key store " + file + ": " + e.getMessage(), e);
-    } finally {
-      jvmLock.unlock();
+      commit(cur, s, next);
+      return result;
     }
   }
 
@@ -1193,20 +1159,8 @@ public final class FileKeyBackend implements KeyBackend {
    * store's lock, so no live writer's file is touched.
    */
   public void removeStrayTemporaries() {
-    if (file == null) {
-      return;
-    }
-    jvmLock.lock();
-    try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock l = lc.lock();
-        DirectoryStream<Path> ds = Files.newDirectoryStream(file.getParent(), "." + file.getFileName() + ".*.tmp")) {
-      for (Path p : ds) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // harmless: they are never read
-    } finally {
-      jvmLock.unlock();
+    if (atomic != null) {
+      atomic.removeStrayTemporaries();
     }
   }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileKeyBackendTest {
 
-  static final KdfParameters FAST = KdfParameters.argon2id(1, 64, 1);
+  static final KdfParameters FAST = KdfParameters.argon2id(1, 64, 1).allowingWeak();
   static final char[] PW = "correct horse".toCharArray();
 
   @TempDir Path dir;
@@ -46,7 +46,7 @@ class FileKeyBackendTest {
 
   @AfterEach
   void clearHook() {
-    FileKeyBackend.faultHook = null;
+    AtomicFile.faultHook = null;
   }
 
   private Kind openKind(byte[] content) throws Exception {
@@ -231,7 +231,7 @@ class FileKeyBackendTest {
 
   @Test
   void migrateKdf_toPbkdf2_upgradesInPlace_keysIntact() throws Exception {
-    Keyrings.migrateKdf(store, PW, KdfParameters.pbkdf2(1000));
+    Keyrings.migrateKdf(store, PW, KdfParameters.pbkdf2(1000).allowingWeak());
     try (Keyring k = Keyrings.openFile(store, PW)) {
       assertEquals("x", new String(k.decrypt(envelope, null)));
     }
@@ -260,13 +260,13 @@ class FileKeyBackendTest {
   void crashBetweenWriteAndRename_leavesOldStateIntact() throws Exception {
     byte[] before = Files.readAllBytes(store);
     Keyring k = Keyrings.openFile(store, PW);
-    FileKeyBackend.faultHook = p -> {
+    AtomicFile.faultHook = p -> {
       if (p.equals("after-write")) {
         throw new IllegalStateException("simulated crash at " + p);
       }
     };
     assertThrows(RuntimeException.class, () -> k.rotate("payments", null));
-    FileKeyBackend.faultHook = null;
+    AtomicFile.faultHook = null;
     assertArrayEquals(before, Files.readAllBytes(store));
     k.close();
     try (Keyring again = Keyrings.openFile(store, PW)) {
@@ -277,13 +277,13 @@ class FileKeyBackendTest {
   @Test
   void crashAfterRename_newStateIsThere() throws Exception {
     Keyring k = Keyrings.openFile(store, PW);
-    FileKeyBackend.faultHook = p -> {
+    AtomicFile.faultHook = p -> {
       if (p.equals("after-rename")) {
         throw new IllegalStateException("simulated crash at " + p);
       }
     };
     assertThrows(RuntimeException.class, () -> k.rotate("payments", null));
-    FileKeyBackend.faultHook = null;
+    AtomicFile.faultHook = null;
     try (Keyring again = Keyrings.openFile(store, PW)) {
       assertEquals(2, again.find("payments").orElseThrow().versions().size());
     }
