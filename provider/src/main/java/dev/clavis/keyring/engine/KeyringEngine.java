@@ -287,12 +287,8 @@ public final class KeyringEngine implements Keyring {
     KeyRef ref = KeyRef.of(k.name(), version);
     KeyState from = v.state();
     KeyState remembered = op == Op.CANCEL_DESTRUCTION ? v.rememberedBeforeDestroy() : v.remembered();
-    KeyState to = KeyTransitions.apply(op, ref, from, remembered);
-    if (op == Op.RESUME && (to == KeyState.ACTIVE || to == KeyState.ROTATING) && k.primary() != version) {
-      // the key was rotated while this version was suspended: it comes back as a former primary
-      to = KeyState.DEPRECATED;
-    }
-    VersionRecord nv = v.withState(to, reason);
+    KeyState to = KeyTransitions.apply(op, ref, from, remembered, k.primary() == version);
+    VersionRecord nv = LifecycleNotes.record(op, v, to, reason);
     switch (op) {
       case SUSPEND -> nv = nv.withRemembered(from);
       case RESUME -> nv = nv.withRemembered(null);
@@ -307,6 +303,9 @@ public final class KeyringEngine implements Keyring {
     }
     if (!to.allowsProtect() && from.allowsProtect() && nv.deactivated() == null) {
       nv = nv.withTimes(nv.activated(), d.now, nv.expires(), nv.destroyAt());
+    } else if (to.allowsProtect() && nv.deactivated() != null) {
+      // back to encrypting (resume, cancel-destroy): it is no longer deactivated
+      nv = nv.withTimes(nv.activated(), null, nv.expires(), nv.destroyAt());
     }
     if (to == KeyState.DESTROYED) {
       d.changes.erase(ref);
@@ -360,7 +359,7 @@ public final class KeyringEngine implements Keyring {
     Objects.requireNonNull(policy, "policy");
     KeyRecord created = write(d -> {
       if (d.find(name) != null) {
-        throw new KeyringException("key " + name + " already exists; rotate it, or choose another name");
+        throw new KeyringException(LifecycleNotes.whyNotCreate(d.find(name)));
       }
       VersionRecord v = newVersion(d, null, name, algorithm, policy, KeyState.ACTIVE, KeyVersionInfo.Origin.GENERATED,
           null);
@@ -425,8 +424,7 @@ public final class KeyringEngine implements Keyring {
 
   private KeyRecord rotateInDraft(Draft d, KeyRecord k, byte[] material, String reason, String action) {
     if (k.deleted() && material == null) {
-      throw new IllegalStateException("cannot rotate key " + k.name() + ": it is scheduled for destruction;"
-          + " cancel the destruction first");
+      throw new IllegalStateException(LifecycleNotes.whyNotRotate(k));
     }
     VersionRecord staged = staged(k);
     if (staged != null) {
@@ -473,8 +471,17 @@ public final class KeyringEngine implements Keyring {
 
   @Override
   public KeyVersionInfo beginRotation(String name) {
+    return beginRotation(name, null);
+  }
+
+  @Override
+  public KeyVersionInfo beginRotation(String name, String reason) {
+    String why = reason != null ? reason : "two-phase rotation begun";
     KeyRecord k = write(d -> {
       KeyRecord r = d.get(name);
+      if (r.deleted()) {
+        throw new IllegalStateException(LifecycleNotes.whyNotRotate(r));
+      }
       if (staged(r) != null) {
         throw new IllegalStateException("cannot begin a rotation of key " + name + ": #" + staged(r).version()
             + " is already staged; complete or abort it first");
@@ -483,11 +490,11 @@ public final class KeyringEngine implements Keyring {
       if (old == null) {
         throw new IllegalStateException("cannot begin a rotation of key " + name + ": it has no primary version");
       }
-      r = transition(d, r, old.version(), Op.BEGIN_ROTATION, "two-phase rotation begun", "rotate-begin");
+      r = transition(d, r, old.version(), Op.BEGIN_ROTATION, why, "rotate-begin");
       VersionRecord nv = newVersion(d, r, name, r.algorithm(), r.policy(), KeyState.PRE_ACTIVE,
-          KeyVersionInfo.Origin.GENERATED, null);
+          KeyVersionInfo.Origin.GENERATED, null).withReason(why);
       r = r.withVersion(nv);
-      d.event("stage", name + "#" + nv.version(), Map.of("to", KeyState.PRE_ACTIVE.name()));
+      d.event("stage", name + "#" + nv.version(), Map.of("to", KeyState.PRE_ACTIVE.name(), "reason", why));
       d.put(r);
       return r;
     });
@@ -646,7 +653,7 @@ public final class KeyringEngine implements Keyring {
         }
       }
       if (!any) {
-        throw new IllegalStateException("cannot cancel-destroy key " + name + ": no version is PENDING_DESTRUCTION");
+        throw new IllegalStateException(LifecycleNotes.whyNothingToCancel(r));
       }
       d.put(r.withDeleted(false));
       return null;
@@ -957,7 +964,13 @@ public final class KeyringEngine implements Keyring {
     if (!v.state().allowsUnprotect()) {
       throw refusal(vref, v.state(), "be exported");
     }
-    return material(vref, v.state()).exportRaw();
+    KeyMaterial m = material(vref, v.state());
+    // audited before the material leaves, and without it: a failed audit write exports nothing
+    write(d -> {
+      d.event("export", vref.toString(), Map.of("state", v.state().name(), "algorithm", v.algorithm().name()));
+      return null;
+    });
+    return m.exportRaw();
   }
 
   // ---------------------------------------------------------------- data
