@@ -230,8 +230,8 @@ final class UsageLedger {
       Thread t = new Thread(new ExitGiveBack(new WeakReference<>(this)), "clavis-usage-give-back");
       try {
         Runtime.getRuntime().addShutdownHook(t);
-      } catch (IllegalStateException e) {
-        return; // the JVM is already exiting: the reservations stay counted
+      } catch (IllegalStateException | SecurityException e) {
+        return; // the JVM is already exiting, or hooks are not allowed: the reservations stay counted
       }
       exitHook = t;
       exitHookCleaner = CLEANER.register(this, () -> removeHook(t));
