@@ -88,13 +88,13 @@ class LifecycleMessagesTest {
   }
 
   @Test
-  void destroyedName_everyCommandSaysPlainlyThatTheNameCannotBeReused() {
+  void destroyedName_everyCommandSaysPlainlyThatCreateAndRotateDoNotReuseIt() {
     ok("create", "gone");
     ok("destroy", "gone", "--now");
     for (String[] cmd : new String[][] {{"create", "gone"}, {"rotate", "gone"}, {"rotate", "gone", "--begin"},
         {"cancel-destroy", "gone"}}) {
       String line = errorLine(run(cmd));
-      assertTrue(line.contains("destroyed") && line.contains("cannot be reused") && line.contains("another name"),
+      assertTrue(line.contains("destroyed") && line.contains("do not reuse a destroyed name") && line.contains("another name"),
           String.join(" ", cmd) + ": " + line);
       assertFalse(line.contains("rotate it") || line.contains("cancel the destruction"),
           "no circular advice from " + String.join(" ", cmd) + ": " + line);

@@ -47,9 +47,13 @@ final class LifecycleNotes {
     return false;
   }
 
+  /**
+   * A destroyed key keeps its name as a tombstone. Only an import (material the caller supplies,
+   * as the KeyStore's {@code setEntry} after {@code deleteEntry} does) adds a version under it.
+   */
   private static String tombstone(String name) {
-    return "key " + name + " was destroyed; its name stays taken by the tombstone (so data under the old key can never"
-        + " be mistaken for data under a new one) and cannot be reused: choose another name";
+    return "key " + name + " was destroyed: create and rotate do not reuse a destroyed name, so choose another name"
+        + " (only 'import " + name + " --key-file FILE' adds a version under it, with material you supply)";
   }
 
   /** Why {@code create} refuses an existing name, and what to do instead. */
@@ -76,8 +80,8 @@ final class LifecycleNotes {
   /** Why {@code cancel-destroy} found nothing to cancel. */
   static String whyNothingToCancel(KeyRecord k) {
     if (destroyed(k)) {
-      return "cannot cancel-destroy key " + k.name() + ": it was destroyed already, which cannot be undone; its name"
-          + " stays taken by the tombstone and cannot be reused: choose another name";
+      return "cannot cancel-destroy key " + k.name() + ": it was destroyed already, which cannot be undone; "
+          + tombstone(k.name());
     }
     return "cannot cancel-destroy key " + k.name() + ": no version is PENDING_DESTRUCTION";
   }
