@@ -55,7 +55,10 @@ final class KeyView {
     m.put("deactivated", time(v.deactivated()));
     m.put("expires", time(v.expires()));
     m.put("destroyAt", time(v.destroyAt()));
+    // usageCount keeps its meaning (counted against the limit, never below the truth) = uses + reserved
     m.put("usageCount", v.usageCount());
+    m.put("uses", v.uses());
+    m.put("reserved", v.reserved());
     m.put("usageLimit", v.usageLimit() == 0 ? null : v.usageLimit());
     m.put("reason", v.reason().orElse(null));
     return m;
@@ -88,14 +91,17 @@ final class KeyView {
     out.println("algorithm  " + k.algorithm());
     out.println("primary    " + k.primary().map(v -> k.name() + "#" + v.version()).orElse("none (no version encrypts)"));
     out.println("policy     " + policyText(k.policy()));
-    out.printf("%-8s %-19s %-9s %-10s %-20s %-20s %s%n", "VERSION", "STATE", "ORIGIN", "USES", "CREATED", "EXPIRES", "NOTE");
+    out.printf("%-8s %-19s %-9s %-10s %-9s %-20s %-20s %s%n", "VERSION", "STATE", "ORIGIN", "USES", "RESERVED",
+        "CREATED", "EXPIRES", "NOTE");
     for (KeyVersionInfo v : k.versions()) {
-      String uses = v.usageCount() + (v.usageLimit() > 0 ? "/" + v.usageLimit() : "");
+      // USES is exact; RESERVED is counted against the limit too but not known to be used
+      // (other live processes' blocks, or those of processes that crashed)
+      String uses = v.uses() + (v.usageLimit() > 0 ? "/" + v.usageLimit() : "");
       StringBuilder note = new StringBuilder();
       v.destroyAt().ifPresent(t -> note.append("destroy at ").append(t).append(' '));
       v.reason().ifPresent(r -> note.append("reason: ").append(r));
-      out.printf("%-8s %-19s %-9s %-10s %-20s %-20s %s%n", "#" + v.version(), v.state(), v.origin(), uses,
-          seconds(v.created()), v.expires().map(KeyView::seconds).orElse("-"), note.toString().trim());
+      out.printf("%-8s %-19s %-9s %-10s %-9d %-20s %-20s %s%n", "#" + v.version(), v.state(), v.origin(), uses,
+          v.reserved(), seconds(v.created()), v.expires().map(KeyView::seconds).orElse("-"), note.toString().trim());
     }
   }
 

@@ -106,7 +106,7 @@ final class LifecycleCommands {
     }
     Keyring k = ctx.keyring();
     if (ctx.args().flag("--begin")) {
-      KeyVersionInfo v = k.beginRotation(name);
+      KeyVersionInfo v = k.beginRotation(name, ctx.args().option("--reason"));
       ctx.out().println("began rotation of " + name + ": " + v.ref() + " " + v.state()
           + " (decrypts now; 'clavis rotate " + name + " --complete' makes it encrypt)");
     } else if (ctx.args().flag("--complete")) {
@@ -125,24 +125,27 @@ final class LifecycleCommands {
   static int suspend(Context ctx) {
     ctx.args().expectPositionals(1, 1, "suspend NAME[#V] [--reason TEXT]");
     KeyRef ref = ref(ctx.args().positionals().get(0));
+    List<KeyVersionInfo> before = versions(ctx, ref);
     ctx.keyring().suspend(ref, reason(ctx, "suspended with the CLI"));
-    printStates(ctx, ref, "suspended");
+    printStates(ctx, ref, "suspended", before);
     return 0;
   }
 
   static int resume(Context ctx) {
     ctx.args().expectPositionals(1, 1, "resume NAME[#V]");
     KeyRef ref = ref(ctx.args().positionals().get(0));
+    List<KeyVersionInfo> before = versions(ctx, ref);
     ctx.keyring().resume(ref);
-    printStates(ctx, ref, "resumed");
+    printStates(ctx, ref, "resumed", before);
     return 0;
   }
 
   static int revoke(Context ctx) {
     ctx.args().expectPositionals(1, 1, "revoke NAME[#V] [--reason TEXT]");
     KeyRef ref = ref(ctx.args().positionals().get(0));
+    List<KeyVersionInfo> before = versions(ctx, ref);
     ctx.keyring().revoke(ref, reason(ctx, "revoked with the CLI"));
-    printStates(ctx, ref, "revoked");
+    printStates(ctx, ref, "revoked", before);
     return 0;
   }
 
@@ -152,8 +155,9 @@ final class LifecycleCommands {
     if (ref.version().isEmpty()) {
       throw CliException.usage("compromise marks one version: write NAME#V, e.g. " + ref + "#1");
     }
+    List<KeyVersionInfo> before = versions(ctx, ref);
     ctx.keyring().markCompromised(ref, reason(ctx, "marked compromised with the CLI"));
-    printStates(ctx, ref, "marked compromised");
+    printStates(ctx, ref, "marked compromised", before);
     return 0;
   }
 
@@ -180,21 +184,43 @@ final class LifecycleCommands {
   static int cancelDestroy(Context ctx) {
     ctx.args().expectPositionals(1, 1, "cancel-destroy NAME");
     String name = name(ctx.args().positionals().get(0));
+    List<KeyVersionInfo> before = versions(ctx, KeyRef.of(name));
     ctx.keyring().cancelDestruction(name);
-    printStates(ctx, KeyRef.of(name), "destruction cancelled");
+    printStates(ctx, KeyRef.of(name), "destruction cancelled", before);
     return 0;
   }
 
-  private static void printStates(Context ctx, KeyRef ref, String what) {
+  /** The versions {@code ref} names, as they are now (none if the key is gone). */
+  private static List<KeyVersionInfo> versions(Context ctx, KeyRef ref) {
     KeyInfo k = ctx.keyring().find(ref.name()).orElse(null);
     if (k == null) {
+      return List.of();
+    }
+    return k.versions().stream()
+        .filter(v -> ref.version().isEmpty() || ref.version().getAsInt() == v.version())
+        .toList();
+  }
+
+  /**
+   * Prints the versions the operation changed: a whole-key operation acts on the versions whose
+   * state allows it, and the others (destroyed ones, say) were not touched, so they are not shown.
+   */
+  private static void printStates(Context ctx, KeyRef ref, String what, List<KeyVersionInfo> before) {
+    List<KeyVersionInfo> after = versions(ctx, ref);
+    if (after.isEmpty()) {
       ctx.out().println(what + " " + ref);
       return;
     }
-    for (KeyVersionInfo v : k.versions()) {
-      if (ref.version().isEmpty() || ref.version().getAsInt() == v.version()) {
-        ctx.out().println(what + " " + ref + ": " + v.ref() + " " + v.state());
+    boolean any = false;
+    for (KeyVersionInfo v : after) {
+      KeyVersionInfo was = before.stream().filter(b -> b.version() == v.version()).findFirst().orElse(null);
+      if (ref.version().isPresent() || was == null || was.state() != v.state()) {
+        ctx.out().println(what + " " + ref + ": " + v.ref() + " " + (was == null ? "" : was.state() + " -> ") + v.state());
+        any = true;
       }
+    }
+    if (!any) {
+      ctx.out().println(what + " " + ref + ": no version changed state");
     }
   }
 

@@ -50,6 +50,8 @@ public final class KeyVersionInfo {
   private final Instant expires;
   private final Instant destroyAt;
   private final long usageCount;
+  private final long uses;
+  private final long reserved;
   private final long usageLimit;
   private final String reason;
 
@@ -66,6 +68,8 @@ public final class KeyVersionInfo {
     this.expires = b.expires;
     this.destroyAt = b.destroyAt;
     this.usageCount = b.usageCount;
+    this.uses = b.uses;
+    this.reserved = b.reserved;
     this.usageLimit = b.usageLimit;
     this.reason = b.reason;
   }
@@ -90,6 +94,8 @@ public final class KeyVersionInfo {
     b.expires = expires;
     b.destroyAt = destroyAt;
     b.usageCount = usageCount;
+    b.uses = uses;
+    b.reserved = reserved;
     b.usageLimit = usageLimit;
     b.reason = reason;
     return b;
@@ -112,7 +118,24 @@ public final class KeyVersionInfo {
   public Optional<Instant> expires() { return Optional.ofNullable(expires); }
   /** @return when a scheduled destruction falls due */
   public Optional<Instant> destroyAt() { return Optional.ofNullable(destroyAt); }
+  /**
+   * @return the uses counted against the usage limit: {@link #uses()} plus {@link #reserved()}. It
+   *     never under-counts (it is at least the number of uses that happened); it over-counts by
+   *     the reservations that were not given back. This was the only count before {@code uses}
+   *     and {@code reserved} existed, and keeps that meaning.
+   */
   public long usageCount() { return usageCount; }
+  /**
+   * @return the uses known exactly: those accounted for by processes that gave their unused
+   *     reservations back (at {@code close()} or normal JVM exit), plus this process's own uses
+   */
+  public long uses() { return uses; }
+  /**
+   * @return the uses reserved but not known to be used: blocks held by other live processes, or
+   *     left by processes that crashed or were killed (they stay counted: the count never goes
+   *     below the truth), and counts written by a Clavis that did not tell the two apart
+   */
+  public long reserved() { return reserved; }
   /** @return the usage limit of this version, 0 for none */
   public long usageLimit() { return usageLimit; }
   /** @return the reason given for the last transition, if any */
@@ -121,7 +144,7 @@ public final class KeyVersionInfo {
   @Override
   public String toString() {
     return keyName + "#" + version + " " + state + " " + algorithm + " uses=" + usageCount
-        + (usageLimit > 0 ? "/" + usageLimit : "");
+        + (usageLimit > 0 ? "/" + usageLimit : "") + (reserved > 0 ? " (" + reserved + " reserved)" : "");
   }
 
   /** Builds a {@link KeyVersionInfo}. */
@@ -138,6 +161,8 @@ public final class KeyVersionInfo {
     private Instant expires;
     private Instant destroyAt;
     private long usageCount;
+    private long uses;
+    private long reserved;
     private long usageLimit;
     private String reason;
 
@@ -155,13 +180,29 @@ public final class KeyVersionInfo {
     public Builder expires(Instant v) { this.expires = v; return this; }
     public Builder destroyAt(Instant v) { this.destroyAt = v; return this; }
     public Builder usageCount(long v) { this.usageCount = v; return this; }
+    public Builder uses(long v) { this.uses = v; return this; }
+    public Builder reserved(long v) { this.reserved = v; return this; }
     public Builder usageLimit(long v) { this.usageLimit = v; return this; }
     public Builder reason(String v) { this.reason = v; return this; }
 
-    /** @return the metadata; throws if name, state, algorithm or creation time is missing */
+    /**
+     * @return the metadata
+     * @throws NullPointerException if name, state, algorithm or creation time is missing
+     * @throws IllegalArgumentException if the version is below 1 or the usage counts disagree
+     */
     public KeyVersionInfo build() {
       if (version < 1) {
         throw new IllegalArgumentException("key versions start at 1, got " + version);
+      }
+      if (uses < 0 || reserved < 0 || usageCount < 0) {
+        throw new IllegalArgumentException("usage counts are not negative: uses " + uses + ", reserved " + reserved
+            + ", count " + usageCount);
+      }
+      if (uses == 0 && reserved == 0) {
+        reserved = usageCount; // a builder that knows only the total does not know which part is exact
+      } else if (usageCount != uses + reserved) {
+        throw new IllegalArgumentException("usage count " + usageCount + " is not uses " + uses + " + reserved "
+            + reserved);
       }
       return new KeyVersionInfo(this);
     }

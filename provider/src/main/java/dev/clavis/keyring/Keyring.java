@@ -46,6 +46,16 @@ public interface Keyring extends AutoCloseable {
   /** Two-phase rotation, phase one: new version {@code PRE_ACTIVE} (decrypts), old primary {@code ROTATING} (still encrypts). */
   KeyVersionInfo beginRotation(String name);
 
+  /**
+   * Two-phase rotation, phase one, with the reason recorded on both versions and in the audit log.
+   *
+   * @param reason why the key is rotated, or null for the default note
+   * @throws IllegalStateException if a rotation is staged already, or the key has no primary or is scheduled for destruction
+   */
+  default KeyVersionInfo beginRotation(String name, String reason) {
+    return beginRotation(name);
+  }
+
   /** Two-phase rotation, phase two: the staged version {@code ACTIVE}, the old primary {@code DEPRECATED}. */
   KeyVersionInfo completeRotation(String name);
 

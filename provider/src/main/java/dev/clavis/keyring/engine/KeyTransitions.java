@@ -38,6 +38,10 @@ import java.util.Set;
  * cancel-destroy     PENDING_DESTRUCTION                               (remembered)
  * destroy            every state but DESTROYED                         DESTROYED
  * </pre>
+ *
+ * <p>A version that returns ({@code resume}, {@code cancel-destroy}) to {@code ACTIVE} or {@code
+ * ROTATING} while it is no longer the key's primary (the key was rotated meanwhile) returns as
+ * {@code DEPRECATED}: only the primary encrypts, so two versions never encrypt at once.
  */
 public final class KeyTransitions {
 
@@ -121,6 +125,27 @@ public final class KeyTransitions {
    * @throws IllegalStateException naming key, from-state and to-state if the table has no such row
    */
   public static KeyState apply(Op op, KeyRef ref, KeyState from, KeyState remembered) {
+    return apply(op, ref, from, remembered, true);
+  }
+
+  /**
+   * Computes the state after {@code op}, knowing whether the version is its key's primary.
+   *
+   * @param primary whether the version is the key's primary now: a version that is not and would
+   *     return to {@code ACTIVE} or {@code ROTATING} returns as {@code DEPRECATED}
+   * @return the new state
+   * @throws IllegalStateException naming key, from-state and to-state if the table has no such row
+   */
+  public static KeyState apply(Op op, KeyRef ref, KeyState from, KeyState remembered, boolean primary) {
+    KeyState to = target(op, ref, from, remembered);
+    if (TABLE.get(op).get(from) == REMEMBERED && !primary && (to == ACTIVE || to == ROTATING)) {
+      // the key was rotated while this version was away: it comes back as a former primary
+      return DEPRECATED;
+    }
+    return to;
+  }
+
+  private static KeyState target(Op op, KeyRef ref, KeyState from, KeyState remembered) {
     Map<KeyState, KeyState> row = TABLE.get(op);
     if (!row.containsKey(from)) {
       throw new IllegalStateException("cannot " + op.label() + " key " + ref + ": " + from + " -> " + target(op)

@@ -40,10 +40,11 @@ import javax.crypto.AEADBadTagException;
  * through {@link KeyTransitions}; each change is one backend transaction (exclusive across
  * processes, atomic, durable) that also appends to the audit log.
  *
- * <p><b>Usage counting</b> is durable without a sync per use: a process reserves uses in blocks
- * ({@value #USAGE_BLOCK} at a time, fewer near a limit), persisting "reserved up to N" before it
- * hands any of them out. After a crash the count reads as the reservation: it may over-count by
- * at most a block, never under-count. {@link #close()} gives back what was not used.
+ * <p><b>Usage counting</b> is durable without a sync per use: the {@link UsageLedger} reserves
+ * uses in small blocks that grow only for fast users, persisting the reservation before it hands
+ * any of them out. {@link #close()}, and a shutdown hook at normal JVM exit, give back what was
+ * not used and make the count exact; after a crash the block stays counted as {@code reserved}:
+ * the count may over-count, never under-count.
  *
  * <p><b>Freshness</b>: reads use the last state seen and ask the backend whether another process
  * committed at most every {@code freshness} (default 20 ms); every write works on the latest
@@ -53,8 +54,8 @@ import javax.crypto.AEADBadTagException;
  */
 public final class KeyringEngine implements Keyring {
 
-  /** Uses reserved per durable write. */
-  static final long USAGE_BLOCK = 1024;
+  /** Uses reserved by the first durable write of a process; later blocks grow for fast users. */
+  static final long USAGE_BLOCK = UsageLedger.INITIAL_BLOCK;
 
   /** NIST SP 800-38D §8.3: at most 2^32 invocations of GCM with random IVs under one key. */
   public static final long GCM_INVOCATION_LIMIT = 1L << 32;
@@ -64,35 +65,20 @@ public final class KeyringEngine implements Keyring {
 
   private record State(long generation, Map<String, KeyRecord> keys, long auditSeq, byte[] auditHash) {}
 
-  private static final class Counter {
-    long next;
-    long end;
-    long block = USAGE_BLOCK;
-    long reservedAt;
-
-    synchronized boolean tryTakeLocal(long n) {
-      if (end - next >= n) {
-        next += n;
-        return true;
-      }
-      return false;
-    }
-  }
-
   /** What the last successful protect of a reference resolved to, valid while its key record is unchanged. */
-  private record Hot(KeyRecord rec, KeyRef vref, Counter counter, KeyMaterial material, long notAfter) {}
+  private record Hot(KeyRecord rec, KeyRef vref, UsageLedger.Counter counter, KeyMaterial material, long notAfter) {}
 
   private final ConcurrentHashMap<KeyRef, Hot> hot = new ConcurrentHashMap<>();
 
   /** Blocks grow up to this size while a version is used fast: at most one write a second or so. */
-  static final long MAX_USAGE_BLOCK = 1L << 20;
+  static final long MAX_USAGE_BLOCK = UsageLedger.MAX_BLOCK;
 
   private final KeyBackend backend;
   private final Clock clock;
   private final long freshnessNanos;
   private final SecureRandom random = new SecureRandom();
   private final Object writeLock = new Object();
-  private final ConcurrentHashMap<KeyRef, Counter> counters = new ConcurrentHashMap<>();
+  private final UsageLedger usage = new UsageLedger(this::updateUsage, KeyringEngine::effectiveLimit, System::nanoTime);
   private final HashChainedAuditLog audit;
   private volatile State state;
   private volatile long lastCheck;
@@ -123,11 +109,17 @@ public final class KeyringEngine implements Keyring {
     if (anyDestructionDue(state)) {
       write(d -> null);
     }
+    usage.registerExitHook();
   }
 
   /** @return an engine with the system clock and a 20 ms freshness bound */
   public static KeyringEngine open(KeyBackend backend) {
     return new KeyringEngine(backend, Clock.systemUTC(), Duration.ofMillis(20));
+  }
+
+  /** @return the usage ledger (for tests in this package) */
+  UsageLedger usageLedger() {
+    return usage;
   }
 
   /** @return the backend (for the KeyStore's {@code store()} and tools) */
@@ -318,12 +310,8 @@ public final class KeyringEngine implements Keyring {
     KeyRef ref = KeyRef.of(k.name(), version);
     KeyState from = v.state();
     KeyState remembered = op == Op.CANCEL_DESTRUCTION ? v.rememberedBeforeDestroy() : v.remembered();
-    KeyState to = KeyTransitions.apply(op, ref, from, remembered);
-    if (op == Op.RESUME && (to == KeyState.ACTIVE || to == KeyState.ROTATING) && k.primary() != version) {
-      // the key was rotated while this version was suspended: it comes back as a former primary
-      to = KeyState.DEPRECATED;
-    }
-    VersionRecord nv = v.withState(to, reason);
+    KeyState to = KeyTransitions.apply(op, ref, from, remembered, k.primary() == version);
+    VersionRecord nv = LifecycleNotes.record(op, v, to, reason);
     switch (op) {
       case SUSPEND -> nv = nv.withRemembered(from);
       case RESUME -> nv = nv.withRemembered(null);
@@ -338,6 +326,9 @@ public final class KeyringEngine implements Keyring {
     }
     if (!to.allowsProtect() && from.allowsProtect() && nv.deactivated() == null) {
       nv = nv.withTimes(nv.activated(), d.now, nv.expires(), nv.destroyAt());
+    } else if (to.allowsProtect() && nv.deactivated() != null) {
+      // back to encrypting (resume, cancel-destroy): it is no longer deactivated
+      nv = nv.withTimes(nv.activated(), null, nv.expires(), nv.destroyAt());
     }
     if (to == KeyState.DESTROYED) {
       d.changes.erase(ref);
@@ -368,7 +359,7 @@ public final class KeyringEngine implements Keyring {
     Instant act = st == KeyState.ACTIVE ? d.now : null;
     Instant exp = act == null ? null : policy.versionLifetime().map(act::plus).orElse(null);
     return new VersionRecord(n, st, null, null, alg, origin, exportable, d.now, act, null, exp, null, 0,
-        policy.usageLimit().orElse(0), null);
+        policy.usageLimit().orElse(0), null, 0);
   }
 
   private static void checkMaterial(KeyAlgorithm alg, byte[] material) {
@@ -391,7 +382,7 @@ public final class KeyringEngine implements Keyring {
     Objects.requireNonNull(policy, "policy");
     KeyRecord created = write(d -> {
       if (d.find(name) != null) {
-        throw new KeyringException("key " + name + " already exists; rotate it, or choose another name");
+        throw new KeyringException(LifecycleNotes.whyNotCreate(d.find(name)));
       }
       VersionRecord v = newVersion(d, null, name, algorithm, policy, KeyState.ACTIVE, KeyVersionInfo.Origin.GENERATED,
           null);
@@ -456,8 +447,7 @@ public final class KeyringEngine implements Keyring {
 
   private KeyRecord rotateInDraft(Draft d, KeyRecord k, byte[] material, String reason, String action) {
     if (k.deleted() && material == null) {
-      throw new IllegalStateException("cannot rotate key " + k.name() + ": it is scheduled for destruction;"
-          + " cancel the destruction first");
+      throw new IllegalStateException(LifecycleNotes.whyNotRotate(k));
     }
     VersionRecord staged = staged(k);
     if (staged != null) {
@@ -504,8 +494,17 @@ public final class KeyringEngine implements Keyring {
 
   @Override
   public KeyVersionInfo beginRotation(String name) {
+    return beginRotation(name, null);
+  }
+
+  @Override
+  public KeyVersionInfo beginRotation(String name, String reason) {
+    String why = reason != null ? reason : "two-phase rotation begun";
     KeyRecord k = write(d -> {
       KeyRecord r = d.get(name);
+      if (r.deleted()) {
+        throw new IllegalStateException(LifecycleNotes.whyNotRotate(r));
+      }
       if (staged(r) != null) {
         throw new IllegalStateException("cannot begin a rotation of key " + name + ": #" + staged(r).version()
             + " is already staged; complete or abort it first");
@@ -514,11 +513,11 @@ public final class KeyringEngine implements Keyring {
       if (old == null) {
         throw new IllegalStateException("cannot begin a rotation of key " + name + ": it has no primary version");
       }
-      r = transition(d, r, old.version(), Op.BEGIN_ROTATION, "two-phase rotation begun", "rotate-begin");
+      r = transition(d, r, old.version(), Op.BEGIN_ROTATION, why, "rotate-begin");
       VersionRecord nv = newVersion(d, r, name, r.algorithm(), r.policy(), KeyState.PRE_ACTIVE,
-          KeyVersionInfo.Origin.GENERATED, null);
+          KeyVersionInfo.Origin.GENERATED, null).withReason(why);
       r = r.withVersion(nv);
-      d.event("stage", name + "#" + nv.version(), Map.of("to", KeyState.PRE_ACTIVE.name()));
+      d.event("stage", name + "#" + nv.version(), Map.of("to", KeyState.PRE_ACTIVE.name(), "reason", why));
       d.put(r);
       return r;
     });
@@ -603,7 +602,7 @@ public final class KeyringEngine implements Keyring {
     List<KeyVersionInfo> out = new ArrayList<>();
     for (VersionRecord v : k.versions()) {
       if (ref.version().isEmpty() || ref.version().getAsInt() == v.version()) {
-        out.add(v.toInfo(k.name(), usageNow(k.name(), v)));
+        out.add(v.toInfo(k.name(), usage.view(KeyRef.of(k.name(), v.version()), v)));
       }
     }
     return out;
@@ -677,7 +676,7 @@ public final class KeyringEngine implements Keyring {
         }
       }
       if (!any) {
-        throw new IllegalStateException("cannot cancel-destroy key " + name + ": no version is PENDING_DESTRUCTION");
+        throw new IllegalStateException(LifecycleNotes.whyNothingToCancel(r));
       }
       d.put(r.withDeleted(false));
       return null;
@@ -752,7 +751,7 @@ public final class KeyringEngine implements Keyring {
   private KeyInfo info(KeyRecord k) {
     List<KeyVersionInfo> vs = new ArrayList<>(k.versions().size());
     for (VersionRecord v : k.versions()) {
-      vs.add(v.toInfo(k.name(), usageNow(k.name(), v)));
+      vs.add(v.toInfo(k.name(), usage.view(KeyRef.of(k.name(), v.version()), v)));
     }
     VersionRecord p = k.primaryRecord();
     int primary = p != null && p.state().allowsProtect() ? p.version() : 0;
@@ -761,18 +760,7 @@ public final class KeyringEngine implements Keyring {
 
   private KeyVersionInfo versionInfo(KeyRecord k, int v) {
     VersionRecord r = k.version(v);
-    return r.toInfo(k.name(), usageNow(k.name(), r));
-  }
-
-  /** Reserved uses minus the unused part of this process's block, if it holds the newest block. */
-  private long usageNow(String name, VersionRecord v) {
-    Counter c = counters.get(KeyRef.of(name, v.version()));
-    if (c == null) {
-      return v.usageReserved();
-    }
-    synchronized (c) {
-      return c.end == v.usageReserved() ? c.next : v.usageReserved();
-    }
+    return r.toInfo(k.name(), usage.view(KeyRef.of(k.name(), v), r));
   }
 
   // ---------------------------------------------------------------- uses
@@ -841,7 +829,7 @@ public final class KeyringEngine implements Keyring {
       } else if (ref.version().isEmpty() && k.policy().rotationPeriod().isPresent() && v.activated() != null
           && !now.isBefore(v.activated().plus(k.policy().rotationPeriod().get()))) {
         due = "is older than its rotation period " + k.policy().rotationPeriod().get();
-      } else if (!take(vref, uses, v)) {
+      } else if (!usage.take(vref, uses, v)) {
         long lim = effectiveLimit(v);
         due = lim == GCM_INVOCATION_LIMIT && v.usageLimit() == 0
             ? "reached the GCM limit of 2^32 invocations (NIST SP 800-38D §8.3)"
@@ -852,7 +840,7 @@ public final class KeyringEngine implements Keyring {
         if (ref.version().isEmpty() && k.policy().rotationPeriod().isPresent() && v.activated() != null) {
           notAfter = Math.min(notAfter, v.activated().plus(k.policy().rotationPeriod().get()).toEpochMilli());
         }
-        hot.put(ref, new Hot(k, vref, counters.get(vref), m, notAfter));
+        hot.put(ref, new Hot(k, vref, usage.counter(vref), m, notAfter));
         return new Use(vref, m);
       }
       if (ref.version().isEmpty() && k.policy().autoRotate() && v.state() == KeyState.ACTIVE) {
@@ -876,49 +864,23 @@ public final class KeyringEngine implements Keyring {
     });
   }
 
-  /** Takes uses from this process's reserved block, reserving a new block durably when it runs out. */
-  private boolean take(KeyRef vref, long n, VersionRecord seen) {
-    Counter c = counters.computeIfAbsent(vref, r -> new Counter());
-    synchronized (c) {
-      if (c.end - c.next >= n) {
-        c.next += n;
-        return true;
-      }
-      if (seen.usageReserved() + n > effectiveLimit(seen)) {
-        return false;
-      }
-      // a block used up within a second doubles the next one: fast users write rarely, and a
-      // crash over-counts by at most one block
-      long t = System.nanoTime();
-      c.block = c.reservedAt != 0 && t - c.reservedAt < 1_000_000_000L ? Math.min(MAX_USAGE_BLOCK, c.block * 2)
-          : USAGE_BLOCK;
-      c.reservedAt = t;
-      long want = Math.max(c.block, 16 * n);
-      long[] block = write(d -> {
-        KeyRecord k = d.get(vref.name());
-        VersionRecord v = k.version(vref.version().getAsInt());
-        long lim = effectiveLimit(v);
-        if (v.usageReserved() + n > lim) {
-          return null;
+  /** The ledger's transactions: one engine write over the latest records of the given versions. */
+  private Map<KeyRef, UsageLedger.Change> updateUsage(Iterable<KeyRef> refs,
+      java.util.function.BiFunction<KeyRef, VersionRecord, UsageLedger.Change> change) {
+    return write(d -> {
+      Map<KeyRef, UsageLedger.Change> done = new HashMap<>();
+      for (KeyRef ref : refs) {
+        KeyRecord k = d.find(ref.name());
+        VersionRecord v = k == null ? null : k.version(ref.version().getAsInt());
+        UsageLedger.Change c = v == null ? null : change.apply(ref, v);
+        if (c != null) {
+          d.put(k.withVersion(c.updated()));
+          d.event("use", ref.toString(), c.details());
+          done.put(ref, c);
         }
-        // bulk callers (rewrapDataKeys) reserve for several calls ahead, so a write stays rare;
-        // under an explicit usage limit a process takes at most a quarter of what is left, so
-        // processes sharing the key do not starve each other into rotating it on every use
-        long remaining = lim - v.usageReserved();
-        long cap = v.usageLimit() > 0 ? Math.max(n, remaining / 4) : remaining;
-        long end = v.usageReserved() + Math.min(want, cap);
-        d.put(k.withVersion(v.withUsageReserved(end)));
-        d.event("use", vref.toString(), Map.of("reserved", Long.toString(end),
-            "previouslyReserved", Long.toString(v.usageReserved())));
-        return new long[] {v.usageReserved(), end};
-      });
-      if (block == null) {
-        return false;
       }
-      c.next = block[0] + n;
-      c.end = block[1];
-      return true;
-    }
+      return done;
+    });
   }
 
   private KeyMaterial material(KeyRef vref, KeyState st) {
@@ -1006,7 +968,13 @@ public final class KeyringEngine implements Keyring {
     if (!v.state().allowsUnprotect()) {
       throw refusal(vref, v.state(), "be exported");
     }
-    return material(vref, v.state()).exportRaw();
+    KeyMaterial m = material(vref, v.state());
+    // audited before the material leaves, and without it: a failed audit write exports nothing
+    write(d -> {
+      d.event("export", vref.toString(), Map.of("state", v.state().name(), "algorithm", v.algorithm().name()));
+      return null;
+    });
+    return m.exportRaw();
   }
 
   // ---------------------------------------------------------------- data
@@ -1195,49 +1163,22 @@ public final class KeyringEngine implements Keyring {
     });
   }
 
-  /** Flushes unused usage reservations back, then closes the backend. Idempotent. */
+  /** Gives unused usage reservations back, removes the exit hook, then closes the backend. Idempotent. */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     try {
-      returnUnusedReservations();
+      usage.giveBack();
     } catch (RuntimeException e) {
       // over-counting is the safe direction: the reservation simply stays counted
     } finally {
+      usage.unregisterExitHook();
       closed = true;
       audit.wipe();
       backend.close();
     }
-  }
-
-  private void returnUnusedReservations() {
-    Map<KeyRef, long[]> giveBack = new HashMap<>();
-    counters.forEach((ref, c) -> {
-      synchronized (c) {
-        if (c.next < c.end) {
-          giveBack.put(ref, new long[] {c.next, c.end});
-        }
-      }
-    });
-    if (giveBack.isEmpty()) {
-      return;
-    }
-    write(d -> {
-      giveBack.forEach((ref, b) -> {
-        KeyRecord k = d.find(ref.name());
-        if (k == null) {
-          return;
-        }
-        VersionRecord v = k.version(ref.version().getAsInt());
-        if (v != null && v.usageReserved() == b[1]) {
-          d.put(k.withVersion(v.withUsageReserved(b[0])));
-          d.event("use", ref.toString(), Map.of("used", Long.toString(b[0]), "released", Long.toString(b[1] - b[0])));
-        }
-      });
-      return null;
-    });
   }
 
   /** @return this engine's description (the backend's), for messages */

@@ -23,12 +23,15 @@ import java.util.Map;
  * head, which the backend stores opaquely (encrypted and authenticated in the file store).
  *
  * <pre>
- * u8 format (1) | u64 audit sequence | 32 bytes audit chain hash | u32 key count | key*
+ * u8 format (2) | u64 audit sequence | 32 bytes audit chain hash | u32 key count | key*
  * key     = utf name | u8 algorithm | policy | u32 primary | u8 deleted | u32 version count | version*
  * policy  = duration rotation | u64 usage limit | duration lifetime | duration window | u8 flags
  * version = u8 state | u8 remembered | u8 rememberedBeforeDestroy | u8 origin | u8 exportable
  *           | instant created, activated, deactivated, expires, destroyAt | u64 reserved | u64 limit | utf reason
+ * usage   = u32 count | (utf name | u32 version | u64 settled uses)*       (format 2; after the last key)
  * </pre>
+ * Format 1 (no usage section) is read as every count unsettled: its uses and reservations were
+ * not told apart, so all of it reads as {@code reserved}; the total counted is the same.
  * Absent values: state byte 0xFF, instant/duration {@code Long.MIN_VALUE} (milliseconds), reason "\0".
  * States, algorithms and origins are written as their stable {@code code()}, never as ordinals, so
  * reordering an enum cannot change what a store means; an unknown code is a
@@ -36,7 +39,10 @@ import java.util.Map;
  */
 final class MetadataCodec {
 
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
+
+  /** The format before the usage section: still read. */
+  static final int FORMAT_WITHOUT_USAGE = 1;
   /** The byte of an absent (remembered) state. */
   private static final int NO_STATE = 0xFF;
 
@@ -82,6 +88,7 @@ final class MetadataCodec {
           out.writeUTF(v.reason() == null ? "\0" : v.reason());
         }
       }
+      writeUsage(out, keys);
       out.flush();
       return bos.toByteArray();
     } catch (IOException e) {
@@ -96,7 +103,7 @@ final class MetadataCodec {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(doc));
       int format = in.readUnsignedByte();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != FORMAT_WITHOUT_USAGE) {
         throw new KeyringException("the keyring metadata has format " + format + ", this Clavis reads format "
             + FORMAT + ": use a newer Clavis");
       }
@@ -145,9 +152,12 @@ final class MetadataCodec {
           long limit = in.readLong();
           String reason = in.readUTF();
           versions.add(new VersionRecord(j + 1, st, rem, remD, valg, origin, exp, created, act, deact, expires,
-              destroyAt, reserved, limit, "\0".equals(reason) ? null : reason));
+              destroyAt, reserved, limit, "\0".equals(reason) ? null : reason, 0));
         }
         keys.put(name, new KeyRecord(name, alg, pb.build(), versions, primary, deleted));
+      }
+      if (format >= FORMAT) {
+        readUsage(in, keys, doc.length);
       }
       return new Document(keys, seq, hash);
     } catch (IOException | RuntimeException e) {
@@ -156,6 +166,45 @@ final class MetadataCodec {
       }
       throw new KeyringException("the keyring metadata is malformed although it passed its integrity check;"
           + " it was written by an incompatible program", e);
+    }
+  }
+
+  /** The settled (exact) part of each version's count, for the versions that have one. */
+  private static void writeUsage(DataOutputStream out, Map<String, KeyRecord> keys) throws IOException {
+    int n = 0;
+    for (KeyRecord k : keys.values()) {
+      for (VersionRecord v : k.versions()) {
+        n += v.usesSettled() > 0 ? 1 : 0;
+      }
+    }
+    out.writeInt(n);
+    for (KeyRecord k : keys.values()) {
+      for (VersionRecord v : k.versions()) {
+        if (v.usesSettled() > 0) {
+          out.writeUTF(k.name());
+          out.writeInt(v.version());
+          out.writeLong(v.usesSettled());
+        }
+      }
+    }
+  }
+
+  private static void readUsage(DataInputStream in, Map<String, KeyRecord> keys, int docLength) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > docLength) {
+      throw new IllegalArgumentException("usage count " + n);
+    }
+    for (int i = 0; i < n; i++) {
+      String name = in.readUTF();
+      int version = in.readInt();
+      long settled = in.readLong();
+      KeyRecord k = keys.get(name);
+      VersionRecord v = k == null ? null : k.version(version);
+      if (v == null) {
+        throw new IllegalArgumentException("usage of an unknown version " + name + "#" + version);
+      }
+      // the record's constructor refuses a settled count outside 0..counted
+      keys.put(name, k.withVersion(v.withUsage(v.usageReserved(), settled)));
     }
   }
 

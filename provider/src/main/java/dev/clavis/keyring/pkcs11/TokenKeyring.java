@@ -191,6 +191,11 @@ public final class TokenKeyring implements Keyring {
   }
 
   @Override
+  public KeyVersionInfo beginRotation(String name, String reason) {
+    return changing(() -> engine.beginRotation(name, reason));
+  }
+
+  @Override
   public KeyVersionInfo completeRotation(String name) {
     return changing(() -> engine.completeRotation(name));
   }

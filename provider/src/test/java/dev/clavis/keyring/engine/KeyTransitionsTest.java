@@ -12,6 +12,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -71,5 +72,19 @@ class KeyTransitionsTest {
 
   static Stream<Arguments> rememberingOps() {
     return Stream.of(Arguments.of(Op.RESUME, SUSPENDED), Arguments.of(Op.CANCEL_DESTRUCTION, PENDING_DESTRUCTION));
+  }
+
+  @Test
+  void returningVersion_thatIsNoLongerPrimary_comesBackDeprecated() {
+    KeyRef r = KeyRef.of("k", 1);
+    for (KeyTransitions.Op op : new KeyTransitions.Op[] {KeyTransitions.Op.RESUME, KeyTransitions.Op.CANCEL_DESTRUCTION}) {
+      KeyState from = op == KeyTransitions.Op.RESUME ? KeyState.SUSPENDED : KeyState.PENDING_DESTRUCTION;
+      assertEquals(KeyState.DEPRECATED, KeyTransitions.apply(op, r, from, KeyState.ACTIVE, false), op.label());
+      assertEquals(KeyState.DEPRECATED, KeyTransitions.apply(op, r, from, KeyState.ROTATING, false), op.label());
+      assertEquals(KeyState.ACTIVE, KeyTransitions.apply(op, r, from, KeyState.ACTIVE, true), op.label());
+      assertEquals(KeyState.REVOKED, KeyTransitions.apply(op, r, from, KeyState.REVOKED, false), op.label());
+    }
+    // a fixed target is not remembered: suspend of a non-primary is still SUSPENDED
+    assertEquals(KeyState.SUSPENDED, KeyTransitions.apply(KeyTransitions.Op.SUSPEND, r, KeyState.DEPRECATED, null, false));
   }
 }

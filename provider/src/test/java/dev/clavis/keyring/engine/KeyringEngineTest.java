@@ -404,11 +404,16 @@ class KeyringEngineTest {
     try (Keyring b = Keyrings.openFile(f, "pw".toCharArray())) {
       long n = b.find("k").orElseThrow().latest().usageCount();
       assertTrue(n >= 10, "never under-counts: " + n);
-      assertEquals(KeyringEngine.USAGE_BLOCK, n);
+      // blocks start small and double for a fast user: 8, then 16
+      assertEquals(KeyringEngine.USAGE_BLOCK + 2 * KeyringEngine.USAGE_BLOCK, n);
+      assertEquals(n, b.find("k").orElseThrow().latest().reserved());
+      assertEquals(0, b.find("k").orElseThrow().latest().uses());
     }
     a.close(); // gives back the unused part
     try (Keyring b = Keyrings.openFile(f, "pw".toCharArray())) {
       assertEquals(10, b.find("k").orElseThrow().latest().usageCount());
+      assertEquals(10, b.find("k").orElseThrow().latest().uses());
+      assertEquals(0, b.find("k").orElseThrow().latest().reserved());
     }
   }
 

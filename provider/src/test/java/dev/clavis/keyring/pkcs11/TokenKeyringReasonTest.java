@@ -1,0 +1,25 @@
+package dev.clavis.keyring.pkcs11;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyPolicy;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The token keyring passes a two-phase rotation's reason on, as the file keyring does. */
+class TokenKeyringReasonTest {
+
+  @Test
+  void beginRotation_onTheToken_recordsTheGivenReason() throws Exception {
+    SoftHsm.require();
+    String n = "reason-" + UUID.randomUUID().toString().substring(0, 8);
+    try (TokenKeyring ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+      ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      ring.beginRotation(n, "token ceremony");
+      assertEquals("token ceremony", ring.find(n).orElseThrow().version(1).orElseThrow().reason().orElse(null));
+      assertEquals("token ceremony", ring.find(n).orElseThrow().version(2).orElseThrow().reason().orElse(null));
+      ring.abortRotation(n);
+    }
+  }
+}
