@@ -16,7 +16,7 @@ class MetadataCodecTest {
 
   private static DataOutputStream start(ByteArrayOutputStream bytes) throws Exception {
     DataOutputStream out = new DataOutputStream(bytes);
-    out.writeByte(MetadataCodec.FORMAT);
+    out.writeByte(MetadataCodec.FORMAT_WITHOUT_USAGE); // hand-built: no usage section
     out.writeLong(7);
     out.write(new byte[32]);
     return out;
