@@ -206,6 +206,27 @@ public final class FileKeyBackend implements KeyBackend {
   }
 
   /**
+   * Opens the existing store at {@code file}; never creates one, so a mistyped path is an error
+   * rather than a new, empty store.
+   *
+   * @throws NoSuchStoreException if there is no file at {@code file}
+   * @throws WrongPasswordException if the password does not open it
+   * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   * @throws KeyringException if it cannot be read
+   */
+  public static FileKeyBackend openExisting(Path file, char[] password) {
+    Objects.requireNonNull(password, "password");
+    Path f = file.toAbsolutePath().normalize();
+    if (!Files.exists(f)) {
+      throw new NoSuchStoreException(f);
+    }
+    // the creator runs only if the file vanished after the check above: still no new store
+    return open(f, img -> {
+      throw new NoSuchStoreException(f);
+    }, null, (p, where) -> unlock(p, password, where));
+  }
+
+  /**
    * Opens the token-rooted store at {@code file}, creating it if it does not exist: a new root key
    * is generated on the token and wraps (AES-256-GCM on the token, AAD = the header before the IV)
    * a random master key made in software. The token is used only while opening.
@@ -273,8 +294,9 @@ public final class FileKeyBackend implements KeyBackend {
     ReentrantLock jl = JVM_LOCKS.computeIfAbsent(f, p -> new ReentrantLock());
     if (!Files.exists(f)) {
       jl.lock();
-      try (FileChannel lc = FileChannel.open(f.resolveSibling(f.getFileName() + ".lock"), StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE); FileLock l = lc.lock()) {
+      Path lf = f.resolveSibling(f.getFileName() + ".lock");
+      try (FileChannel lc = FileChannel.open(lf, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock l = ProcessLock.lockFor(lc, lf)) {
         if (!Files.exists(f)) {
           Image img = newImage(kdfForNew);
           byte[] m = creator.create(img);
@@ -974,7 +996,7 @@ public final class FileKeyBackend implements KeyBackend {
     ensureOpen();
     jvmLock.lock();
     try (FileChannel lc = file == null ? null : FileChannel.open(lockFile, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock l = lc == null ? null : lc.lock()) {
+        StandardOpenOption.WRITE); FileLock l = lc == null ? null : ProcessLock.lockFor(lc, lockFile)) {
       Image cur = image;
       if (changedOnDisk(cur)) {
         cur = reload();
@@ -1101,6 +1123,11 @@ public final class FileKeyBackend implements KeyBackend {
     return file == null ? "in-memory key store" : file.toString();
   }
 
+  /** @return the writer lock file beside the store, or empty for an in-memory store */
+  Optional<Path> lockFile() {
+    return Optional.ofNullable(lockFile);
+  }
+
   /** @return the store file, or empty for an in-memory store */
   public Optional<Path> file() {
     return Optional.ofNullable(file);
@@ -1126,7 +1153,7 @@ public final class FileKeyBackend implements KeyBackend {
     ensureOpen();
     jvmLock.lock();
     try (FileChannel lc = file == null ? null : FileChannel.open(lockFile, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock l = lc == null ? null : lc.lock()) {
+        StandardOpenOption.WRITE); FileLock l = lc == null ? null : ProcessLock.lockFor(lc, lockFile)) {
       Image cur = changedOnDisk(image) ? reload() : image;
       if (cur.generation > 0 || file != null) {
         Parsed p = new Parsed();
@@ -1198,7 +1225,7 @@ public final class FileKeyBackend implements KeyBackend {
     }
     jvmLock.lock();
     try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock l = lc.lock();
+        FileLock l = ProcessLock.lockFor(lc, lockFile);
         DirectoryStream<Path> ds = Files.newDirectoryStream(file.getParent(), "." + file.getFileName() + ".*.tmp")) {
       for (Path p : ds) {
         Files.deleteIfExists(p);
