@@ -18,7 +18,6 @@ import java.io.OutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -295,8 +294,7 @@ public final class FileKeyBackend implements KeyBackend {
     if (!Files.exists(f)) {
       jl.lock();
       Path lf = f.resolveSibling(f.getFileName() + ".lock");
-      try (FileChannel lc = FileChannel.open(lf, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock l = ProcessLock.lockFor(lc, lf)) {
+      try (java.io.Closeable l = ProcessLock.acquire(lf)) {
         if (!Files.exists(f)) {
           Image img = newImage(kdfForNew);
           byte[] m = creator.create(img);
@@ -995,8 +993,7 @@ public final class FileKeyBackend implements KeyBackend {
   public <T> T transact(Transaction<T> tx) {
     ensureOpen();
     jvmLock.lock();
-    try (FileChannel lc = file == null ? null : FileChannel.open(lockFile, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock l = lc == null ? null : ProcessLock.lockFor(lc, lockFile)) {
+    try (java.io.Closeable l = file == null ? null : ProcessLock.acquire(lockFile)) {
       Image cur = image;
       if (changedOnDisk(cur)) {
         cur = reload();
@@ -1152,8 +1149,7 @@ public final class FileKeyBackend implements KeyBackend {
     Objects.requireNonNull(kdf, "kdf");
     ensureOpen();
     jvmLock.lock();
-    try (FileChannel lc = file == null ? null : FileChannel.open(lockFile, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE); FileLock l = lc == null ? null : ProcessLock.lockFor(lc, lockFile)) {
+    try (java.io.Closeable l = file == null ? null : ProcessLock.acquire(lockFile)) {
       Image cur = changedOnDisk(image) ? reload() : image;
       if (cur.generation > 0 || file != null) {
         Parsed p = new Parsed();
@@ -1224,8 +1220,7 @@ public final class FileKeyBackend implements KeyBackend {
       return;
     }
     jvmLock.lock();
-    try (FileChannel lc = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock l = ProcessLock.lockFor(lc, lockFile);
+    try (java.io.Closeable l = ProcessLock.acquire(lockFile);
         DirectoryStream<Path> ds = Files.newDirectoryStream(file.getParent(), "." + file.getFileName() + ".*.tmp")) {
       for (Path p : ds) {
         Files.deleteIfExists(p);

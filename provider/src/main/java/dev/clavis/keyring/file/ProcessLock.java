@@ -1,6 +1,7 @@
 package dev.clavis.keyring.file;
 
 import dev.clavis.keyring.KeyringException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -17,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * process that committed in between would be overwritten. So a keytool session takes the lock at
  * its first change and keeps it until the process exits (the operating system releases it then);
  * other processes' writers wait for it. While it is held, {@link FileKeyBackend}'s own
- * transactions in this process do not lock again (a second {@link FileChannel#lock} on the same
- * file in one JVM would throw); threads are still serialised by the backend's per-path lock.
+ * transactions in this process do not lock again, nor open the lock file (see
+ * {@link #acquire}); threads are still serialised by the backend's per-path lock.
  */
 public final class ProcessLock {
 
@@ -90,21 +91,28 @@ public final class ProcessLock {
   }
 
   /**
-   * The lock for one transaction on {@code lockFile}: null (nothing to release) if this process
-   * holds it through {@link #hold}, else a new lock on {@code channel}, waited for.
+   * The lock for one transaction on {@code lockFile}, released by closing it: a no-op if this
+   * process holds the lock through {@link #hold}, else a new channel locked (waited for).
+   *
+   * <p>While a hold is in place, no other channel on the lock file may even be opened and closed:
+   * the locks are POSIX record locks, and closing <i>any</i> descriptor of the file drops every
+   * lock the process has on it. Hence the check and the open happen under the monitor that
+   * {@link #hold} takes.
    */
-  static FileLock lockFor(FileChannel channel, Path lockFile) throws IOException {
-    if (HELD.containsKey(lockFile)) {
-      return null;
+  static Closeable acquire(Path lockFile) throws IOException {
+    FileChannel ch;
+    synchronized (HELD) {
+      if (HELD.containsKey(lockFile)) {
+        return () -> { };
+      }
+      ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
     try {
-      return channel.lock();
-    } catch (OverlappingFileLockException e) {
-      // a hold was taken by another thread of this JVM after the check above
-      if (HELD.containsKey(lockFile)) {
-        return null;
-      }
+      ch.lock();
+    } catch (IOException | RuntimeException e) {
+      ch.close();
       throw e;
     }
+    return ch; // closing the channel releases its lock
   }
 }

@@ -170,6 +170,9 @@ public final class ClavisKeyStore extends SecretKeyStoreSpi {
               + " (keytool -storepass)");
         }
         openLive(config.store(), password, config.create());
+        if (Boolean.getBoolean(KeytoolSession.VERBOSE)) {
+          System.err.println("clavis: key store " + config.store() + " opened live");
+        }
         return;
       }
       if (calledByKeytool()) {

@@ -38,6 +38,12 @@ final class KeytoolSession implements AutoCloseable {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /**
+   * System property: when true ({@code keytool -J-Dclavis.keystore.verbose=true}), a load that
+   * binds to a file says which file and generation on stderr.
+   */
+  static final String VERBOSE = "clavis.keystore.verbose";
+
   private final Path file;
   private final GenerationGuard guard;
   private char[] password;
@@ -71,6 +77,10 @@ final class KeytoolSession implements AutoCloseable {
     } finally {
       Arrays.fill(a, (byte) 0);
       Arrays.fill(b, (byte) 0);
+    }
+    if (Boolean.getBoolean(VERBOSE)) {
+      System.err.println("clavis: key store " + file + " loaded at generation " + loaded
+          + "; changes commit to it directly");
     }
     return new KeytoolSession(file, new GenerationGuard(live, loaded), password.clone());
   }
