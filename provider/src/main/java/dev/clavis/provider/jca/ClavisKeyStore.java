@@ -203,6 +203,13 @@ public final class ClavisKeyStore extends SecretKeyStoreSpi {
       throw e;
     }
     if (origin.isEmpty()) {
+      if (calledByKeytool()) {
+        // keytool would overwrite the file with a copy that knows nothing of other writers
+        detached.close();
+        throw new IOException("Clavis cannot tell which file keytool loaded (no /proc/self/fd here): name it with"
+            + " keytool -J-D" + StreamOrigin.PROPERTY + "=PATH, or use -keystore NONE -providerarg with a store"
+            + " configuration");
+      }
       // the bytes stay: they are the encrypted records, decrypted lazily on first use
       openOver(detached);
       return;

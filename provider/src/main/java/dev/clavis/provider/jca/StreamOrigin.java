@@ -18,14 +18,15 @@ import java.util.Set;
  * stream wrapped around one), never the path. Two ways name the file, tried in order:
  *
  * <ol>
- *   <li>the system property {@value #PROPERTY} ({@code keytool -J-Dclavis.keystore.file=PATH}),
- *       which wins, on any operating system;
  *   <li>on Linux, the files this process has open ({@code /proc/self/fd}): keytool's stream is
  *       still open while {@code load} runs, so exactly one open regular file holds the very bytes
  *       that were read. Reading it again through {@code /proc/self/fd/N} reads the same inode even
  *       if another writer has renamed a new version over the path since; the path is then the
  *       link's target without its {@code " (deleted)"} mark, and the generation check of the
- *       session reports the change.
+ *       session reports the change. This is exact, so it comes first;
+ *   <li>where that finds nothing (no {@code /proc}), the system property {@value #PROPERTY}
+ *       ({@code keytool -J-Dclavis.keystore.file=PATH}); the session then checks that the file
+ *       holds the same store (same master key) before it commits anything to it.
  * </ol>
  *
  * A stream whose bytes no open file holds (a byte array, a network stream) has no origin: it is a
@@ -46,10 +47,19 @@ final class StreamOrigin {
    * @throws IOException if the bytes match several different open files (name one with {@value #PROPERTY})
    */
   static Optional<Path> of(byte[] bytes) throws IOException {
+    Optional<Path> open = openFileHolding(bytes);
+    if (open.isPresent()) {
+      return open;
+    }
     String named = System.getProperty(PROPERTY);
     if (named != null && !named.isBlank()) {
       return Optional.of(Path.of(named).toAbsolutePath().normalize());
     }
+    return Optional.empty();
+  }
+
+  /** The one file open in this process that holds exactly {@code bytes}, on Linux. */
+  private static Optional<Path> openFileHolding(byte[] bytes) throws IOException {
     Path fds = Path.of("/proc/self/fd");
     if (!Files.isDirectory(fds)) {
       return Optional.empty();
@@ -63,8 +73,7 @@ final class StreamOrigin {
       return Optional.empty();
     }
     if (found.size() > 1) {
-      throw new IOException("the key store stream matches several open files " + found + "; name the one to"
-          + " update with -J-D" + PROPERTY + "=PATH");
+      throw new IOException("the key store stream matches several open files " + found + "; close the others");
     }
     return found.stream().findFirst();
   }

@@ -216,4 +216,26 @@ class KeytoolSessionTest {
     created.load(null, PW);
     assertTrue(Files.exists(dir.resolve("new.clavis")));
   }
+
+  @Test
+  void systemPropertyNamesTheFile_whenNoOpenFileHoldsTheBytes_andMustHoldTheSameStore() throws Exception {
+    Path f = storeWithOneKey("k.clavis");
+    Path other = storeWithOneKey("other.clavis");
+    byte[] bytes = Files.readAllBytes(f);
+    System.setProperty(StreamOrigin.PROPERTY, f.toString());
+    try {
+      KeyStore ks = clavis();
+      ks.load(new java.io.ByteArrayInputStream(bytes), PW);
+      ks.setKeyEntry("b", aes(2), null, null);
+      try (Keyring k = live(f, PW)) {
+        assertTrue(k.find("b").isPresent(), "the named file did not get the change");
+      }
+      System.setProperty(StreamOrigin.PROPERTY, other.toString());
+      IOException e = assertThrows(IOException.class,
+          () -> clavis().load(new java.io.ByteArrayInputStream(Files.readAllBytes(f)), PW));
+      assertTrue(e.getMessage().contains("is not the store keytool read"), e.getMessage());
+    } finally {
+      System.clearProperty(StreamOrigin.PROPERTY);
+    }
+  }
 }
