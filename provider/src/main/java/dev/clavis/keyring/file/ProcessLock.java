@@ -8,6 +8,10 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProcessLock {
 
   private static final ConcurrentHashMap<Path, FileLock> HELD = new ConcurrentHashMap<>();
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private ProcessLock() {}
 
@@ -40,7 +45,7 @@ public final class ProcessLock {
         return;
       }
       try {
-        FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel ch = openLockFile(lock);
         try {
           HELD.put(lock, lockWaiting(ch));
         } catch (IOException | RuntimeException e) {
@@ -105,7 +110,7 @@ public final class ProcessLock {
       if (HELD.containsKey(lockFile)) {
         return () -> { };
       }
-      ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      ch = openLockFile(lockFile);
     }
     try {
       ch.lock();
@@ -114,5 +119,15 @@ public final class ProcessLock {
       throw e;
     }
     return ch; // closing the channel releases its lock
+  }
+
+  /** Opens (creating owner-only, where the file system has POSIX modes) the lock file. */
+  private static FileChannel openLockFile(Path lockFile) throws IOException {
+    Set<StandardOpenOption> opts = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      return FileChannel.open(lockFile, opts, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    } catch (UnsupportedOperationException e) {
+      return FileChannel.open(lockFile, opts);
+    }
   }
 }
