@@ -15,7 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Does what keytool does, with a pause where keytool would be slow: {@code load(FileInputStream)},
  * one {@code setKeyEntry}, {@code store} into a byte buffer, then (after a line on stdin) writes
  * the buffer over the file with a {@code FileOutputStream}, exactly as keytool's {@code Main} does.
- * Args: store file, password, alias.
+ * Args: store file, password, alias, and optionally {@code partial}: the rewrite then stops half
+ * way (as a full disk or an exception inside keytool would leave it).
  */
 public final class KeytoolLikeWorker {
 
@@ -35,7 +36,8 @@ public final class KeytoolLikeWorker {
     System.out.flush();
     new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
     try (FileOutputStream out = new FileOutputStream(args[0])) {
-      out.write(bout.toByteArray());
+      byte[] b = bout.toByteArray();
+      out.write(b, 0, args.length > 3 && args[3].equals("partial") ? b.length / 2 : b.length);
     }
     System.out.println("REWRITTEN");
   }

@@ -177,6 +177,18 @@ class KeytoolRaceAttackTest {
   }
 
   @Test
+  void keytoolsRewriteCutShort_theCommittedStoreIsRestoredAtExit() throws Exception {
+    Processes.Running worker = Processes.startJava(dir, Map.of(), KeytoolLikeWorker.class.getName(),
+        dir.resolve("keys.clavis").toString(), PW, "w", "partial").awaitOutput("STORED");
+    assertEquals(0, worker.type("go\n", true).exit(), worker.output());
+    assertTrue(worker.output().contains("the committed store was restored"), worker.output());
+
+    assertTrue(cli("list", "--json").output().contains("\"name\":\"w\""), "keytool's change was lost");
+    assertEquals(1, versionsOf("a"));
+    auditVerifies();
+  }
+
+  @Test
   void liveNonePath_providerargNamesTheStore_genseckeyListAndDelete_audited() throws Exception {
     Files.writeString(dir.resolve("store.conf"), "store = keys.clavis\n");
     String[] none = {"-keystore", "NONE", "-storetype", "Clavis", "-storepass", PW};
