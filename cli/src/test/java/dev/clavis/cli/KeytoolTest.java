@@ -69,6 +69,7 @@ class KeytoolTest {
 
   @Test
   void genseckeyListDelete_onClavisStore() throws Exception {
+    lightStore();
     keytool(null, 0, concat(new String[] {"-genseckey", "-alias", "payments", "-keyalg", "AES", "-keysize", "256", "-keypass", PW},
         clavisStore()));
     keytool(null, 0, concat(new String[] {"-genseckey", "-alias", "tokens", "-keyalg", "HmacSHA256", "-keysize", "256", "-keypass", PW},
@@ -85,6 +86,17 @@ class KeytoolTest {
     list = keytool(null, 0, concat(new String[] {"-list"}, clavisStore()));
     assertTrue(list.contains("payments") && !list.contains("tokens"), list);
     assertFalse(clavisList().contains("\"name\":\"tokens\""));
+    // keytool's changes went to the store's own audit log
+    CliProcess.Result audit = new CliProcess(dir, Map.of("CLAVIS_PASSWORD", PW)).run("audit", "--verify", "--store", "keys.clavis");
+    assertEquals(0, audit.exit, audit::toString);
+  }
+
+  @Test
+  void genseckey_onAMissingStoreFile_isRefused_nothingCreated() throws Exception {
+    String out = keytool(null, 1, concat(new String[] {"-genseckey", "-alias", "payments", "-keyalg", "AES", "-keysize", "256",
+        "-keypass", PW}, clavisStore()));
+    assertTrue(out.contains("clavis init"), out);
+    assertFalse(Files.exists(dir.resolve("keys.clavis")));
   }
 
   /** Creates the Clavis store with the lightest Argon2id, so each keytool run opens it fast. */

@@ -2,6 +2,7 @@ package dev.clavis.provider;
 
 import dev.clavis.keyring.ManagedKey;
 import dev.clavis.provider.jca.ClavisKeyStore;
+import dev.clavis.provider.jca.FileStoreConfig;
 import dev.clavis.provider.jca.ManagedGcmCipher;
 import dev.clavis.provider.jca.ManagedHmac;
 import dev.clavis.provider.jca.SecretKeyGenerator;
@@ -44,10 +45,22 @@ public final class ClavisProvider extends Provider {
   /** The token a configured provider is bound to; null for the default provider. */
   private final transient Pkcs11Config token;
 
+  /** The file store a configured provider's {@code Clavis} key store opens live; null by default. */
+  private final transient FileStoreConfig store;
+
   /** Creates the provider with its software services and the file-store keystore. */
   public ClavisProvider() {
     super(NAME, VERSION, INFO);
     this.token = null;
+    this.store = null;
+    registerServices();
+  }
+
+  /** A provider whose {@code Clavis} key store opens one file store live on {@code load(null, pw)}. */
+  private ClavisProvider(FileStoreConfig store) {
+    super(NAME + "-store", VERSION, INFO + "; key store Clavis bound to " + store.store());
+    this.token = null;
+    this.store = store;
     registerServices();
   }
 
@@ -55,6 +68,7 @@ public final class ClavisProvider extends Provider {
   private ClavisProvider(Pkcs11Config token, String tokenLabel) {
     super(NAME + "-" + token.name(), VERSION, INFO + "; bound to PKCS#11 token '" + tokenLabel + "'");
     this.token = token;
+    this.store = null;
     registerServices();
   }
 
@@ -65,7 +79,12 @@ public final class ClavisProvider extends Provider {
    * never leaves the application running on another provider; the login happens in
    * {@code KeyStore.getInstance("ClavisPKCS11", provider).load(null, pin)}.
    *
-   * @param configPath path of a PKCS#11 configuration file (see the README)
+   * <p>A file with a {@code store = <path>} line instead configures the file store for keytool's
+   * live path ({@link FileStoreConfig}): the new provider, {@code Clavis-store}, has a
+   * {@code Clavis} key store whose {@code load(null, password)} opens that store live and whose
+   * {@code store(null, password)} has nothing left to write.
+   *
+   * @param configPath path of a PKCS#11 or store configuration file (see the README)
    * @return a new provider instance bound to the configured token, named {@code Clavis-<name>}
    * @throws InvalidParameterException if the configuration is unreadable or invalid, or names a
    *     token that is not there; the message names the file and the problem
@@ -75,6 +94,9 @@ public final class ClavisProvider extends Provider {
   public Provider configure(String configPath) {
     if (configPath == null) {
       throw new InvalidParameterException("configure needs the path of a PKCS#11 configuration file");
+    }
+    if (FileStoreConfig.isStoreConfig(Path.of(configPath))) {
+      return new ClavisProvider(FileStoreConfig.parse(Path.of(configPath)));
     }
     Pkcs11Config cfg;
     TokenInfo info;
@@ -133,7 +155,7 @@ public final class ClavisProvider extends Provider {
 
     // --- managed keys: keystores, key generators, lifecycle-enforcing Cipher and Mac ---
     Map<String, String> managedOnly = Map.of("SupportedKeyClasses", ManagedKey.class.getName());
-    t.add("KeyStore", "Clavis", p -> new ClavisKeyStore());
+    t.add("KeyStore", "Clavis", p -> new ClavisKeyStore(store));
     t.add("KeyGenerator", "AES", p -> new SecretKeyGenerator.Aes());
     t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGenerator.HmacSha256());
     t.add("Cipher", "AES/GCM/NoPadding", p -> new ManagedGcmCipher(), List.of(), managedOnly);

@@ -36,4 +36,16 @@ class KeyringParameterTest {
   void toString_hidesThePassword() {
     assertFalse(new KeyringParameter(FILE, "hunter2".toCharArray()).toString().contains("hunter2"));
   }
+
+  @Test
+  void existing_opensOnly_andDiffersFromTheCreatingParameter() {
+    Path f = Path.of("k.clavis");
+    KeyringParameter open = KeyringParameter.existing(f, "pw".toCharArray());
+    KeyringParameter create = new KeyringParameter(f, "pw".toCharArray());
+    assertFalse(open.createsMissing());
+    assertTrue(create.createsMissing());
+    assertNotEquals(open, create);
+    assertEquals(open, KeyringParameter.existing(f, "pw".toCharArray()));
+    assertTrue(open.toString().contains("existing only") && !open.toString().contains("pw,"), open.toString());
+  }
 }

@@ -136,24 +136,22 @@ final class AtomicFile {
    */
   Lock lock() {
     jvmLock.lock();
-    FileChannel ch = null;
     try {
-      ch = OwnerOnlyFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      return new Lock(jvmLock, ch, ch.lock());
+      // through ProcessLock: a keytool session may hold this file's lock for the whole process,
+      // and then no second channel on the lock file may be opened (closing it would drop the hold)
+      return new Lock(jvmLock, ProcessLock.acquire(lockFile));
     } catch (IOException | RuntimeException e) {
-      if (ch != null) {
-        try {
-          ch.close();
-        } catch (IOException ignored) {
-          // the lock was not taken
-        }
-      }
       jvmLock.unlock();
       if (e instanceof KeyringException) {
         throw (KeyringException) e;
       }
       throw new KeyringException("cannot lock " + what + " " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /** @return the lock file beside the real file, {@code <real>.lock} */
+  Path lockPath() {
+    return lockFile;
   }
 
   /**
@@ -243,32 +241,27 @@ final class AtomicFile {
    */
   static final class Lock implements AutoCloseable {
     private final ReentrantLock jvm;
-    private final FileChannel channel;
-    private final FileLock fileLock;
+    private final java.io.Closeable fileLock;
 
-    private Lock(ReentrantLock jvm, FileChannel channel, FileLock fileLock) {
+    private Lock(ReentrantLock jvm, java.io.Closeable fileLock) {
       this.jvm = jvm;
-      this.channel = channel;
       this.fileLock = fileLock;
     }
 
     /** @return a hold of {@code jvm} alone (locked by this call), for a store that has no file */
     static Lock inProcess(ReentrantLock jvm) {
       jvm.lock();
-      return new Lock(jvm, null, null);
+      return new Lock(jvm, null);
     }
 
     @Override
     public void close() {
       try {
         if (fileLock != null) {
-          fileLock.release();
-        }
-        if (channel != null) {
-          channel.close();
+          fileLock.close(); // closing the channel releases its lock
         }
       } catch (IOException e) {
-        // closing the channel releases the lock in any case
+        // the lock goes with the channel regardless
       } finally {
         jvm.unlock();
       }

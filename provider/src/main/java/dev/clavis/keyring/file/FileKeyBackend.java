@@ -202,6 +202,27 @@ public final class FileKeyBackend implements KeyBackend {
   }
 
   /**
+   * Opens the existing store at {@code file}; never creates one, so a mistyped path is an error
+   * rather than a new, empty store.
+   *
+   * @throws NoSuchStoreException if there is no file at {@code file}
+   * @throws WrongPasswordException if the password does not open it
+   * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   * @throws KeyringException if it cannot be read
+   */
+  public static FileKeyBackend openExisting(Path file, char[] password) {
+    Objects.requireNonNull(password, "password");
+    Path f = file.toAbsolutePath().normalize();
+    if (!Files.exists(f)) {
+      throw new NoSuchStoreException(f);
+    }
+    // the creator runs only if the file vanished after the check above: still no new store
+    return open(f, img -> {
+      throw new NoSuchStoreException(f);
+    }, null, (p, where) -> unlock(p, password, where));
+  }
+
+  /**
    * Opens the token-rooted store at {@code file}, creating it if it does not exist: a new root key
    * is generated on the token and wraps (AES-256-GCM on the token, AAD = the header before the IV)
    * a random master key made in software. The token is used only while opening.
@@ -1047,6 +1068,11 @@ public final class FileKeyBackend implements KeyBackend {
   @Override
   public String describe() {
     return file == null ? "in-memory key store" : file.toString();
+  }
+
+  /** @return the writer lock file beside the store, or empty for an in-memory store */
+  Optional<Path> lockFile() {
+    return atomic == null ? Optional.empty() : Optional.of(atomic.lockPath());
   }
 
   /** @return the store file, or empty for an in-memory store */

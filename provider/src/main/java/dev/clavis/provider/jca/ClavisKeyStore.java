@@ -42,8 +42,19 @@ import javax.crypto.SecretKey;
  *
  * <ul>
  *   <li>{@code load(new KeyringParameter(path, pw))} opens the file live: every change is durable
- *       when the call returns. {@code load(stream, pw)} reads a store image into memory and
- *       {@code store(stream, pw)} writes it out (keytool); {@code load(null, null)} starts empty.
+ *       when the call returns ({@link KeyringParameter#existing} never creates a missing store).
+ *   <li>{@code load(stream, pw)} of a stream read from a store file (keytool's
+ *       {@code -keystore FILE}; the file is told by {@link StreamOrigin}) is a
+ *       {@link KeytoolSession}: changes commit to that file at once, under its lock, onto the
+ *       generation loaded only (else they are refused, nothing written), audited in its log;
+ *       {@code store(stream, pw)} then gives the committed file's exact bytes, and the lock is
+ *       kept until the process exits so keytool's rewrite of them races no other writer.
+ *   <li>A provider {@code configure}d with a {@link FileStoreConfig} (keytool's
+ *       {@code -keystore NONE -providerarg store.conf}) opens the named store live on
+ *       {@code load(null, pw)}; {@code store(null, pw)} has nothing left to write.
+ *   <li>Any other stream is a detached image in memory, written out by {@code store(stream, pw)};
+ *       {@code load(null, pw)} on the default provider starts an empty one, except under keytool,
+ *       which would write it with no lock and no audit log: there it is refused.
  *   <li>Aliases are key names; {@code name#N} addresses version N. {@code getKey} returns a
  *       {@link ManagedKey} handle (the password argument is not used: the store has one password).
  *   <li>{@code setKeyEntry}/{@code setEntry} with an AES or HmacSHA256 secret key (any other
@@ -62,13 +73,26 @@ import javax.crypto.SecretKey;
  */
 public final class ClavisKeyStore extends SecretKeyStoreSpi {
 
+  private final FileStoreConfig config;
   private KeyringEngine keyring;
   private FileKeyBackend backend;
+  private KeytoolSession session;
   private boolean live;
+  private char[] livePassword;
 
   /** Creates an unloaded key store. */
   public ClavisKeyStore() {
+    this(null);
+  }
+
+  /**
+   * Creates an unloaded key store that {@code load(null, pw)} opens live on the configured store.
+   *
+   * @param config the store to open, or null for the default behaviour
+   */
+  public ClavisKeyStore(FileStoreConfig config) {
     super("Clavis");
+    this.config = config;
   }
 
   private KeyringEngine ring() {
@@ -95,11 +119,18 @@ public final class ClavisKeyStore extends SecretKeyStoreSpi {
       throw new IOException("the KeyringParameter's password was destroyed");
     }
     close();
+    openLive(kp.getFile(), pw, kp.createsMissing());
+  }
+
+  /** Opens {@code file} live; {@code create} says whether a missing store is made. */
+  private void openLive(java.nio.file.Path file, char[] pw, boolean create) throws IOException {
     try {
-      FileKeyBackend b = FileKeyBackend.open(kp.getFile(), pw, KdfParameters.defaults());
+      FileKeyBackend b = create ? FileKeyBackend.open(file, pw, KdfParameters.defaults())
+          : FileKeyBackend.openExisting(file, pw);
       b.removeStrayTemporaries();
-      openOver(b);
+      openOver(b, b);
       live = true;
+      livePassword = pw.clone();
     } catch (WrongPasswordException e) {
       throw wrongPassword(e);
     } catch (KeyringException e) {
@@ -108,8 +139,13 @@ public final class ClavisKeyStore extends SecretKeyStoreSpi {
   }
 
   private void openOver(FileKeyBackend b) {
+    openOver(b, b);
+  }
+
+  /** Runs the keyring on {@code over}, whose file (or memory) store is {@code b}. */
+  private void openOver(dev.clavis.keyring.store.KeyBackend over, FileKeyBackend b) {
     try {
-      keyring = new KeyringEngine(b, Clock.systemUTC(), Duration.ofMillis(20));
+      keyring = new KeyringEngine(over, Clock.systemUTC(), Duration.ofMillis(20));
       backend = b;
     } catch (RuntimeException e) {
       b.close();
@@ -127,8 +163,23 @@ public final class ClavisKeyStore extends SecretKeyStoreSpi {
   public void engineLoad(InputStream stream, char[] password) throws IOException, NoSuchAlgorithmException,
       CertificateException {
     close();
-    live = false;
     if (stream == null) {
+      if (config != null) {
+        if (password == null) {
+          throw new IOException("the Clavis key store " + config.store() + " is encrypted: give its password"
+              + " (keytool -storepass)");
+        }
+        openLive(config.store(), password, config.create());
+        if (Boolean.getBoolean(KeytoolSession.VERBOSE)) {
+          System.err.println("clavis: key store " + config.store() + " opened live");
+        }
+        return;
+      }
+      if (calledByKeytool()) {
+        throw new IOException("keytool cannot create a Clavis store: it would write the file with no lock and no"
+            + " audit log. Create it first with 'clavis init --store FILE', or use -keystore NONE -providerarg"
+            + " with a store configuration saying create = true");
+      }
       openOver(FileKeyBackend.inMemory(KdfParameters.defaults()));
       return;
     }
@@ -136,14 +187,53 @@ public final class ClavisKeyStore extends SecretKeyStoreSpi {
       throw new IOException("the Clavis key store is encrypted: a password is needed to load it");
     }
     byte[] bytes = stream.readAllBytes();
+    FileKeyBackend detached;
     try {
-      openOver(FileKeyBackend.fromBytes(bytes, password));
+      detached = FileKeyBackend.fromBytes(bytes, password);
     } catch (WrongPasswordException e) {
       throw wrongPassword(e);
     } catch (KeyringException e) {
       throw new IOException(e.getMessage(), e);
     }
-    // the bytes stay: they are the encrypted records, decrypted lazily on first use
+    java.util.Optional<java.nio.file.Path> origin;
+    try {
+      origin = StreamOrigin.of(bytes);
+    } catch (IOException e) {
+      detached.close();
+      throw e;
+    }
+    if (origin.isEmpty()) {
+      if (calledByKeytool()) {
+        // keytool would overwrite the file with a copy that knows nothing of other writers
+        detached.close();
+        throw new IOException("Clavis cannot tell which file keytool loaded (no /proc/self/fd here): name it with"
+            + " keytool -J-D" + StreamOrigin.PROPERTY + "=PATH, or use -keystore NONE -providerarg with a store"
+            + " configuration");
+      }
+      // the bytes stay: they are the encrypted records, decrypted lazily on first use
+      openOver(detached);
+      return;
+    }
+    try {
+      KeytoolSession s = KeytoolSession.bind(origin.get(), detached, password);
+      try {
+        openOver(s.backend(), s.backend().live());
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
+      session = s;
+    } catch (WrongPasswordException e) {
+      throw wrongPassword(e);
+    } catch (KeyringException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** Whether the JDK's keytool is calling (it writes a new store's bytes itself, unlocked). */
+  private static boolean calledByKeytool() {
+    return StackWalker.getInstance().walk(frames -> frames.anyMatch(
+        f -> f.getClassName().startsWith("sun.security.tools.keytool.")));
   }
 
   @Override
@@ -153,7 +243,23 @@ public final class ClavisKeyStore extends SecretKeyStoreSpi {
       throw new IOException("the Clavis key store needs a password to be written");
     }
     ring();
+    if (session != null) {
+      session.storeTo(stream, password);
+      return;
+    }
     try {
+      if (live && stream == null) {
+        // every change is durable; a new password (keytool -storepasswd) re-wraps the master key
+        if (!KeytoolSession.sameChars(livePassword, password)) {
+          backend.rekey(livePassword, password, backend.kdf());
+          Arrays.fill(livePassword, '\0');
+          livePassword = password.clone();
+        }
+        return;
+      }
+      if (stream == null) {
+        throw new IOException("this Clavis key store is a detached image: give store() a stream to write it to");
+      }
       backend.writeTo(stream, password);
     } catch (KeyringException e) {
       throw new IOException(e.getMessage(), e);
@@ -361,6 +467,15 @@ public final class ClavisKeyStore extends SecretKeyStoreSpi {
       keyring = null;
       backend = null;
     }
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+    if (livePassword != null) {
+      Arrays.fill(livePassword, '\0');
+      livePassword = null;
+    }
+    live = false;
   }
 
   static byte[] toBytes(FileKeyBackend b, char[] pw) throws IOException {
