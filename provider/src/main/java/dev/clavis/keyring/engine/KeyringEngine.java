@@ -12,6 +12,7 @@ import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.StoreDamagedException;
 import dev.clavis.keyring.UnknownKeyException;
 import dev.clavis.keyring.engine.KeyTransitions.Op;
 import dev.clavis.keyring.store.KeyBackend;
@@ -94,6 +95,7 @@ public final class KeyringEngine implements Keyring {
   private final Object writeLock = new Object();
   private final ConcurrentHashMap<KeyRef, Counter> counters = new ConcurrentHashMap<>();
   private final HashChainedAuditLog audit;
+  private final Optional<MonotonicAnchor> anchor;
   private volatile State state;
   private volatile long lastCheck;
   private volatile boolean closed;
@@ -112,13 +114,18 @@ public final class KeyringEngine implements Keyring {
     this.state = decode(backend.read());
     byte[] k = backend.auditKey();
     try {
+      this.anchor = MonotonicAnchor.configured(k, backend.describe());
       this.audit = new HashChainedAuditLog(backend.auditFile().orElse(null), k, () -> {
         State s = latest();
-        return new HashChainedAuditLog.Head(s.auditSeq(), s.auditHash(), s.generation());
-      });
+        this.anchor.ifPresent(a -> a.check(s.generation(), s.auditSeq()));
+        return head(s);
+      }, backend.describe());
     } finally {
       Arrays.fill(k, (byte) 0);
     }
+    // the store and its log must belong together before anything is used (RollbackGuard)
+    this.state = crossChecked(state);
+    anchor.ifPresent(a -> a.raise(state.generation(), state.auditSeq()));
     this.lastCheck = System.nanoTime();
     if (anyDestructionDue(state)) {
       write(d -> null);
@@ -162,9 +169,48 @@ public final class KeyringEngine implements Keyring {
     synchronized (writeLock) {
       KeyBackend.Snapshot s = backend.read();
       if (s.generation() != state.generation()) {
-        state = decode(s);
+        state = crossChecked(decode(requireNotOlder(s)));
       }
       return state;
+    }
+  }
+
+  private static HashChainedAuditLog.Head head(State s) {
+    return new HashChainedAuditLog.Head(s.auditSeq(), s.auditHash(), s.generation());
+  }
+
+  /** A running process never goes back to a generation older than one it has seen. */
+  private KeyBackend.Snapshot requireNotOlder(KeyBackend.Snapshot s) {
+    if (s.generation() < state.generation()) {
+      throw new StoreDamagedException(StoreDamagedException.Kind.ROLLED_BACK, "the key store " + backend.describe()
+          + " was replaced by an older copy: this process has seen generation " + state.generation()
+          + " but the store is now at generation " + s.generation() + " (the files were not changed)");
+    }
+    return s;
+  }
+
+  /**
+   * Checks a store state against its audit log and the anchor, if one is configured. The store is
+   * read before the log, and a writer logs before it publishes, so the log can only be ahead; when
+   * it is ahead by more than one transaction, other processes may have committed since the store
+   * was read: the check is repeated on the newer state. A store that does not move on is refused.
+   *
+   * @return the state that passed (it may be newer than {@code s})
+   */
+  private State crossChecked(State s) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        audit.crossCheck(head(s));
+        State ok = s;
+        anchor.ifPresent(a -> a.check(ok.generation(), ok.auditSeq()));
+        return s;
+      } catch (StoreDamagedException e) {
+        KeyBackend.Snapshot now = backend.read();
+        if (now.generation() <= s.generation() || attempt >= 100) {
+          throw e;
+        }
+        s = decode(now);
+      }
     }
   }
 
@@ -219,7 +265,7 @@ public final class KeyringEngine implements Keyring {
     synchronized (writeLock) {
       State[] next = new State[1];
       T result = backend.transact((latest, changes) -> {
-        State base = latest.generation() == state.generation() ? state : decode(latest);
+        State base = latest.generation() == state.generation() ? state : decode(requireNotOlder(latest));
         Draft d = new Draft(base, changes, now());
         T r = op.apply(d);
         executeDueDestructions(d);
@@ -228,7 +274,7 @@ public final class KeyringEngine implements Keyring {
           return r;
         }
         // the audit records are synced while the backend syncs the store, before it is published
-        HashChainedAuditLog.Head head = audit.append(d.events, latest.generation() + 1, false);
+        HashChainedAuditLog.Head head = audit.append(d.events, head(base), latest.generation() + 1, false);
         changes.beforePublish(audit::sync);
         Map<String, KeyRecord> merged = new HashMap<>(base.keys());
         merged.putAll(d.changed);
@@ -238,6 +284,8 @@ public final class KeyringEngine implements Keyring {
       });
       state = next[0];
       lastCheck = System.nanoTime();
+      State committed = state;
+      anchor.ifPresent(a -> a.raise(committed.generation(), committed.auditSeq()));
       return result;
     }
   }
@@ -1189,6 +1237,7 @@ public final class KeyringEngine implements Keyring {
     } finally {
       closed = true;
       audit.wipe();
+      anchor.ifPresent(MonotonicAnchor::wipe);
       backend.close();
     }
   }
