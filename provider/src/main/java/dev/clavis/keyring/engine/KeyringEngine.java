@@ -95,7 +95,8 @@ public final class KeyringEngine implements Keyring {
   private final Object writeLock = new Object();
   private final ConcurrentHashMap<KeyRef, Counter> counters = new ConcurrentHashMap<>();
   private final HashChainedAuditLog audit;
-  private final Optional<MonotonicAnchor> anchor;
+  /** The commit mark beside the log and the operator's anchor, where they exist (MonotonicAnchor). */
+  private final List<MonotonicAnchor> anchors;
   private volatile State state;
   private volatile long lastCheck;
   private volatile boolean closed;
@@ -114,10 +115,13 @@ public final class KeyringEngine implements Keyring {
     this.state = decode(backend.read());
     byte[] k = backend.auditKey();
     try {
-      this.anchor = MonotonicAnchor.configured(k, backend.describe());
+      List<MonotonicAnchor> a = new ArrayList<>();
+      backend.auditFile().ifPresent(f -> a.add(MonotonicAnchor.besideLog(f, k, backend.describe())));
+      MonotonicAnchor.configured(k, backend.describe()).ifPresent(a::add);
+      this.anchors = List.copyOf(a);
       this.audit = new HashChainedAuditLog(backend.auditFile().orElse(null), k, () -> {
         State s = latest();
-        this.anchor.ifPresent(a -> a.check(s.generation(), s.auditSeq()));
+        this.anchors.forEach(m -> m.check(s.generation(), s.auditSeq()));
         return head(s);
       }, backend.describe());
     } finally {
@@ -125,7 +129,7 @@ public final class KeyringEngine implements Keyring {
     }
     // the store and its log must belong together before anything is used (RollbackGuard)
     this.state = crossChecked(state);
-    anchor.ifPresent(a -> a.raise(state.generation(), state.auditSeq()));
+    raiseAnchors(state);
     this.lastCheck = System.nanoTime();
     if (anyDestructionDue(state)) {
       write(d -> null);
@@ -179,6 +183,13 @@ public final class KeyringEngine implements Keyring {
     return new HashChainedAuditLog.Head(s.auditSeq(), s.auditHash(), s.generation());
   }
 
+  /** Raises the commit mark and the anchor to a committed state; they never go down. */
+  private void raiseAnchors(State s) {
+    for (MonotonicAnchor a : anchors) {
+      a.raise(s.generation(), s.auditSeq());
+    }
+  }
+
   /** A running process never goes back to a generation older than one it has seen. */
   private KeyBackend.Snapshot requireNotOlder(KeyBackend.Snapshot s) {
     if (s.generation() < state.generation()) {
@@ -201,8 +212,9 @@ public final class KeyringEngine implements Keyring {
     for (int attempt = 0; ; attempt++) {
       try {
         audit.crossCheck(head(s));
-        State ok = s;
-        anchor.ifPresent(a -> a.check(ok.generation(), ok.auditSeq()));
+        for (MonotonicAnchor a : anchors) {
+          a.check(s.generation(), s.auditSeq());
+        }
         return s;
       } catch (StoreDamagedException e) {
         KeyBackend.Snapshot now = backend.read();
@@ -284,8 +296,7 @@ public final class KeyringEngine implements Keyring {
       });
       state = next[0];
       lastCheck = System.nanoTime();
-      State committed = state;
-      anchor.ifPresent(a -> a.raise(committed.generation(), committed.auditSeq()));
+      raiseAnchors(state);
       return result;
     }
   }
@@ -1237,7 +1248,7 @@ public final class KeyringEngine implements Keyring {
     } finally {
       closed = true;
       audit.wipe();
-      anchor.ifPresent(MonotonicAnchor::wipe);
+      anchors.forEach(MonotonicAnchor::wipe);
       backend.close();
     }
   }

@@ -61,13 +61,22 @@ final class MonotonicAnchor {
   private final String store;
   private final byte[] key;
   private final String id;
+  private final boolean local;
 
   /** A recorded mark. */
   record Mark(long generation, long auditSeq) {}
 
-  MonotonicAnchor(Path file, byte[] auditKey, String store) {
+  /**
+   * @param file the anchor file
+   * @param auditKey the store's audit key (the anchor's MAC key is derived from it)
+   * @param store the store's description, for messages
+   * @param local true for the commit mark kept beside the audit log ({@link #besideLog}), false
+   *     for an anchor the operator placed elsewhere
+   */
+  MonotonicAnchor(Path file, byte[] auditKey, String store, boolean local) {
     this.file = file.toAbsolutePath().normalize();
     this.store = store;
+    this.local = local;
     this.key = hmac(auditKey, "clavis/v1/anchor".getBytes(StandardCharsets.US_ASCII));
     this.id = HEX.formatHex(Arrays.copyOf(hmac(key, "id".getBytes(StandardCharsets.US_ASCII)), 16));
   }
@@ -78,7 +87,23 @@ final class MonotonicAnchor {
     if (p == null || p.isBlank()) {
       return Optional.empty();
     }
-    return Optional.of(new MonotonicAnchor(Path.of(p), auditKey, store));
+    return Optional.of(new MonotonicAnchor(Path.of(p), auditKey, store, false));
+  }
+
+  /**
+   * The commit mark beside the audit log ({@code <log>.head}): the same record, raised after every
+   * commit but not forced to disk (an operating-system crash may lose its last update, which only
+   * makes it lag; an empty or cut file is taken as absent). It tells a store rolled back by
+   * exactly its last write, before any later write, from a crash between the log append and the
+   * store's rename, which otherwise look the same (see {@link RollbackGuard}). It does not help
+   * when the store, its log and this file are restored together: that takes {@link #configured}.
+   */
+  static MonotonicAnchor besideLog(Path auditFile, byte[] auditKey, String store) {
+    return new MonotonicAnchor(auditFile.resolveSibling(auditFile.getFileName() + ".head"), auditKey, store, true);
+  }
+
+  private String what() {
+    return local ? "commit mark" : "anchor";
   }
 
   /** @return the anchor file */
@@ -100,12 +125,15 @@ final class MonotonicAnchor {
       throw new KeyringException("cannot read the anchor " + file + ": " + e.getMessage(), e);
     }
     String[] f = text.split(" ");
+    if (local && (f.length != 6 || !(f[0] + " " + f[1]).equals(MAGIC) || f[5].length() != 64)) {
+      return Optional.empty(); // cut by a crash (it is not forced to disk): it only lags
+    }
     if (f.length != 6 || !(f[0] + " " + f[1]).equals(MAGIC)) {
-      throw new StoreDamagedException(Kind.TAMPERED, "the anchor " + file + " of the key store " + store
+      throw new StoreDamagedException(Kind.TAMPERED, "the " + what() + " " + file + " of the key store " + store
           + " is not a Clavis anchor file (damaged or replaced); it was left as it was");
     }
     if (!f[2].equals(id)) {
-      throw new StoreDamagedException(Kind.ROLLED_BACK, "the anchor " + file + " belongs to another key store, not "
+      throw new StoreDamagedException(Kind.ROLLED_BACK, "the " + what() + " " + file + " belongs to another key store, not "
           + store + " (the anchor or the store was swapped); give each store its own anchor");
     }
     byte[] mac;
@@ -116,13 +144,13 @@ final class MonotonicAnchor {
     }
     String body = MAGIC + " " + f[2] + " " + f[3] + " " + f[4];
     if (!MessageDigest.isEqual(mac, hmac(key, body.getBytes(StandardCharsets.US_ASCII)))) {
-      throw new StoreDamagedException(Kind.TAMPERED, "the anchor " + file + " of the key store " + store
+      throw new StoreDamagedException(Kind.TAMPERED, "the " + what() + " " + file + " of the key store " + store
           + " fails its MAC: it was edited or forged; it was left as it was");
     }
     try {
       return Optional.of(new Mark(Long.parseLong(f[3]), Long.parseLong(f[4])));
     } catch (NumberFormatException e) {
-      throw new StoreDamagedException(Kind.TAMPERED, "the anchor " + file + " is damaged");
+      throw new StoreDamagedException(Kind.TAMPERED, "the " + what() + " " + file + " is damaged");
     }
   }
 
@@ -134,10 +162,11 @@ final class MonotonicAnchor {
   void check(long generation, long auditSeq) {
     Optional<Mark> m = read();
     if (m.isPresent() && (m.get().generation() > generation || m.get().auditSeq() > auditSeq)) {
-      throw new StoreDamagedException(Kind.ROLLED_BACK, "the key store " + store + " is older than its anchor " + file
-          + ": the store is at generation " + generation + " with audit head " + auditSeq + " but the anchor recorded"
-          + " generation " + m.get().generation() + " with audit head " + m.get().auditSeq() + " — the store (and its"
-          + " log) were restored from an older copy (the files were not changed)");
+      throw new StoreDamagedException(Kind.ROLLED_BACK, "the key store " + store + " is older than its " + what() + " "
+          + file + ": the store is at generation " + generation + " with audit head " + auditSeq + " but the " + what()
+          + " recorded generation " + m.get().generation() + " with audit head " + m.get().auditSeq() + " — "
+          + (local ? "the store file was rolled back to an older copy" : "the store (and its log) were restored from"
+          + " an older copy") + " (the files were not changed)");
     }
   }
 
@@ -148,6 +177,18 @@ final class MonotonicAnchor {
    * @throws KeyringException if it cannot be written
    */
   void raise(long generation, long auditSeq) {
+    if (local) {
+      try {
+        Optional<Mark> m = read();
+        if (m.isEmpty() || m.get().generation() < generation || m.get().auditSeq() < auditSeq) {
+          // no lock: writers race only to raise it; one that lowers it by a step weakens, never breaks, the check
+          write(generation, auditSeq, false);
+        }
+      } catch (KeyringException e) {
+        // the commit is done; a mark that could not be raised only lags (a bad one is reported at the next open)
+      }
+      return;
+    }
     ReentrantLock jvm = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
     jvm.lock();
     Path lock = file.resolveSibling(file.getFileName() + ".lock");
@@ -157,8 +198,18 @@ final class MonotonicAnchor {
       if (m.isPresent() && m.get().generation() >= generation && m.get().auditSeq() >= auditSeq) {
         return;
       }
-      long g = Math.max(generation, m.map(Mark::generation).orElse(0L));
-      long s = Math.max(auditSeq, m.map(Mark::auditSeq).orElse(0L));
+      write(Math.max(generation, m.map(Mark::generation).orElse(0L)), Math.max(auditSeq, m.map(Mark::auditSeq).orElse(0L)),
+          true);
+    } catch (IOException e) {
+      throw new KeyringException("cannot write the " + what() + " " + file + ": " + e.getMessage(), e);
+    } finally {
+      jvm.unlock();
+    }
+  }
+
+  /** Replaces the file atomically (a fresh temporary file, 0600, renamed over it). */
+  private void write(long g, long s, boolean force) {
+    try {
       String body = MAGIC + " " + id + " " + g + " " + s;
       String line = body + " " + HEX.formatHex(hmac(key, body.getBytes(StandardCharsets.US_ASCII))) + "\n";
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + Long.toHexString(RANDOM.nextLong()));
@@ -169,18 +220,18 @@ final class MonotonicAnchor {
           while (b.hasRemaining()) {
             ch.write(b);
           }
-          ch.force(true);
+          if (force) {
+            ch.force(true);
+          }
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(tmp);
       }
     } catch (FileAlreadyExistsException e) {
-      throw new KeyringException("cannot write the anchor " + file + ": a temporary file exists", e);
+      throw new KeyringException("cannot write the " + what() + " " + file + ": a temporary file exists", e);
     } catch (IOException e) {
-      throw new KeyringException("cannot write the anchor " + file + ": " + e.getMessage(), e);
-    } finally {
-      jvm.unlock();
+      throw new KeyringException("cannot write the " + what() + " " + file + ": " + e.getMessage(), e);
     }
   }
 
