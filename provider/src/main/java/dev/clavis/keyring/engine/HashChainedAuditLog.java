@@ -36,8 +36,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * An edit breaks m_i; a deletion or reordering breaks the sequence numbers and the chain; a cut
  * tail is caught against the audit head (last sequence number and hash) that the engine keeps in
- * the store's authenticated metadata. Never holds key material: details are states, reasons,
- * counts and times.
+ * the store's authenticated metadata. The store and the log are checked against each other at
+ * every open, reload and append ({@link RollbackGuard}): appends chain from the head the store
+ * recorded, so a wiped or cut log cannot start over, and a torn last line is cut off and recorded
+ * ({@code audit-repair}). Never holds key material: details are states, reasons, counts and times.
  */
 final class HashChainedAuditLog implements AuditLog {
 

@@ -50,7 +50,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class MonotonicAnchor {
 
   /** The system property naming the anchor file. */
-  static final String PROPERTY = "clavis.store.anchor";
+  static final String PROPERTY = dev.clavis.keyring.Keyrings.ANCHOR_PROPERTY;
 
   private static final String MAGIC = "clavis-anchor 1";
   private static final HexFormat HEX = HexFormat.of();
