@@ -133,7 +133,7 @@ class RollbackAttackTest {
       in.write("\n");
       in.flush();
       String refusal = out.readLine();
-      assertTrue(refusal.startsWith("refused ROLLED_BACK") && refusal.contains("older copy"), refusal);
+      assertTrue(refusal.startsWith("refused ROLLED_BACK") && refusal.contains("has seen generation"), refusal);
     } finally {
       assertTrue(p.waitFor(60, TimeUnit.SECONDS) || p.destroyForcibly() == null);
     }
