@@ -104,7 +104,10 @@ final class HashChainedAuditLog implements AuditLog {
     Head head;
     List<Pending> all = events;
     if (file == null) {
-      head = tail();
+      // a keyring loaded from a stream: these records live only in this process, so the store
+      // keeps the head of the log file it belongs to (or none), which a later open checks
+      appendAfter(events, tail(), generation, sync);
+      return storeHead;
     } else {
       RollbackGuard.Verdict v = crossCheck(storeHead);
       head = v.logHead();
