@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -124,9 +123,5 @@ record LogTail(List<String> lines, long completeEnd, long size) {
     } catch (IOException e) {
       throw new KeyringException("cannot repair the audit log " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  static boolean exists(Path file) {
-    return Files.exists(file);
   }
 }
