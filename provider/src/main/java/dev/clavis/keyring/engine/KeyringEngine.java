@@ -296,7 +296,11 @@ public final class KeyringEngine implements Keyring {
       });
       state = next[0];
       lastCheck = System.nanoTime();
-      raiseAnchors(state);
+      try {
+        raiseAnchors(state);
+      } catch (KeyringException e) {
+        throw new KeyringException("the change was committed, but " + e.getMessage(), e);
+      }
       return result;
     }
   }
