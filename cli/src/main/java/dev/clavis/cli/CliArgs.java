@@ -20,7 +20,7 @@ final class CliArgs {
   static final Set<String> VALUED = Set.of(
       "--store", "--hsm", "--password-file", "--algorithm", "--rotation-period", "--usage-limit",
       "--lifetime", "--deletion-window", "--reason", "--after", "--seed-hex", "--path", "--aad",
-      "--key-file", "--kdf", "--new-password-file");
+      "--key-file", "--kdf", "--new-password-file", "--anchor");
 
   /** Options that are flags. */
   static final Set<String> FLAGS = Set.of(

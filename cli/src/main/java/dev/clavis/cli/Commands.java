@@ -25,7 +25,7 @@ final class Commands {
   }
 
   /** Options every command takes. */
-  static final Set<String> GLOBAL = Set.of("--store", "--hsm", "--password-file", "--debug", "--verbose", "--help");
+  static final Set<String> GLOBAL = Set.of("--store", "--hsm", "--anchor", "--password-file", "--debug", "--verbose", "--help");
 
   private static final Set<String> POLICY = Set.of("--algorithm", "--rotation-period", "--usage-limit", "--lifetime",
       "--deletion-window", "--exportable");

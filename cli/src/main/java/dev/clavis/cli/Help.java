@@ -39,6 +39,8 @@ final class Help {
     out.println("  --hsm CONFIG          a PKCS#11 token described by CONFIG instead of a file store;");
     out.println("                        with --store FILE: a file store whose master key is wrapped");
     out.println("                        by a root key on that token (create it with init)");
+    out.println("  --anchor FILE         a high-water mark of the store kept outside it: refuses a store");
+    out.println("                        (with its log) restored from an older copy; created at first use");
     out.println("  --password-file FILE  read the password from the first line of FILE");
     out.println("                        (else $CLAVIS_PASSWORD, else a prompt; never on the command line)");
     out.println("  --verbose             log what the engine does on stderr (never secrets)");

@@ -1,6 +1,7 @@
 package dev.clavis.cli;
 
 import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.Keyrings;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
@@ -70,8 +71,21 @@ public final class Main {
       if (!stray.isEmpty()) {
         throw CliException.usage("option " + stray.first() + " does not apply to '" + entry.name + "' (usage: clavis " + entry.synopsis + ")");
       }
+      String anchor = args.option("--anchor");
+      String before = System.getProperty(Keyrings.ANCHOR_PROPERTY);
+      if (anchor != null) {
+        System.setProperty(Keyrings.ANCHOR_PROPERTY, anchor);
+      }
       try (Context ctx = new Context(args, in, out, err, env)) {
         return entry.command.run(ctx);
+      } finally {
+        if (anchor != null) { // Main.run may run again in this JVM (tests, the demo)
+          if (before == null) {
+            System.clearProperty(Keyrings.ANCHOR_PROPERTY);
+          } else {
+            System.setProperty(Keyrings.ANCHOR_PROPERTY, before);
+          }
+        }
       }
     } catch (Throwable t) {
       return fail(err, t, debug);

@@ -14,6 +14,14 @@ import java.util.function.Consumer;
 /** Opens keyrings on their backends. */
 public final class Keyrings {
 
+  /**
+   * The system property naming an optional anchor file: a MAC'ed high-water mark of the store's
+   * generation and audit head kept outside the store, so that a store restored together with its
+   * audit log from an older copy is refused ({@link StoreDamagedException.Kind#ROLLED_BACK}). Place
+   * it where whoever can restore the store cannot write; it is created at the first open.
+   */
+  public static final String ANCHOR_PROPERTY = "clavis.store.anchor";
+
   private Keyrings() {}
 
   /**

@@ -2,7 +2,7 @@ package dev.clavis.keyring;
 
 /**
  * A key store file could not be opened because of what it holds, not because of the password:
- * {@link #kind()} says which case. The file was not changed.
+ * {@link #kind()} says which case. The file (and its audit log) was not changed.
  */
 public class StoreDamagedException extends KeyringException {
   private static final long serialVersionUID = 1L;
@@ -20,7 +20,14 @@ public class StoreDamagedException extends KeyringException {
     /** The checksums match but the authenticated content does not: a deliberate modification or a swapped or rolled-back record. */
     TAMPERED,
     /** The header asks for KDF work beyond the configured limits (a forged header cannot make opening slow). */
-    KDF_LIMITS
+    KDF_LIMITS,
+    /**
+     * The store and its audit log do not match: the store file is older than its log (rolled
+     * back), the log is older than its store (truncated, deleted, replayed), the two belong to
+     * different stores (swapped), or the store is older than what this process or its monotonic
+     * anchor already saw (restored from a backup).
+     */
+    ROLLED_BACK
   }
 
   private final Kind kind;

@@ -37,8 +37,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * An edit breaks m_i; a deletion or reordering breaks the sequence numbers and the chain; a cut
  * tail is caught against the audit head (last sequence number and hash) that the engine keeps in
- * the store's authenticated metadata. Never holds key material: details are states, reasons,
- * counts and times.
+ * the store's authenticated metadata. The store and the log are checked against each other at
+ * every open, reload and append ({@link RollbackGuard}): appends chain from the head the store
+ * recorded, so a wiped or cut log cannot start over, and a torn last line is cut off and recorded
+ * ({@code audit-repair}). Never holds key material: details are states, reasons, counts and times.
  */
 final class HashChainedAuditLog implements AuditLog {
 
@@ -55,10 +57,18 @@ final class HashChainedAuditLog implements AuditLog {
   private final Path file; // null: kept in memory (a keyring loaded from a stream)
   private final byte[] macKey;
   private final Supplier<Head> expectedHead;
+  private final String storeName;
   private final List<String> memory = new ArrayList<>();
 
-  HashChainedAuditLog(Path file, byte[] macKey, Supplier<Head> expectedHead) {
+  /**
+   * @param file the log file, or null to keep it in memory
+   * @param expectedHead the head (and generation) of the store's latest committed state; may
+   *     itself check the store against this log
+   * @param storeName the store's description, for messages
+   */
+  HashChainedAuditLog(Path file, byte[] macKey, Supplier<Head> expectedHead, String storeName) {
     this.file = file;
+    this.storeName = storeName;
     this.macKey = macKey.clone();
     this.expectedHead = expectedHead;
   }
@@ -70,21 +80,58 @@ final class HashChainedAuditLog implements AuditLog {
    * Appends records after the last record of the log and syncs the file. Called under the store's
    * exclusive lock.
    *
+   * @param storeHead the head the store's latest committed state recorded, and its generation
    * @return the new head
+   * @throws dev.clavis.keyring.StoreDamagedException if the log and the store do not match
    */
-  synchronized Head append(List<Pending> events, long generation) {
-    return append(events, generation, true);
+  synchronized Head append(List<Pending> events, Head storeHead, long generation) {
+    return append(events, storeHead, generation, true);
   }
 
   /**
-   * Appends records; with {@code sync} false the caller must call {@link #sync()} before the
-   * commit they belong to becomes visible.
+   * Appends records after the head of the log, which must match the store's recorded head (see
+   * {@link RollbackGuard}): the chain continues from what the store recorded, never from whatever
+   * the file happens to end with. Records of a transaction that did not commit are marked so
+   * ({@code audit-uncommitted}) and a torn append is cut off ({@code audit-repair}) before the new
+   * records. With {@code sync} false the caller must call {@link #sync()} before the commit they
+   * belong to becomes visible.
+   *
+   * @throws dev.clavis.keyring.StoreDamagedException if the log and the store do not match
    */
-  synchronized Head append(List<Pending> events, long generation, boolean sync) {
+  synchronized Head append(List<Pending> events, Head storeHead, long generation, boolean sync) {
     if (events.isEmpty()) {
-      return tail();
+      return storeHead;
     }
-    Head head = tail();
+    Head head;
+    List<Pending> all = events;
+    if (file == null) {
+      // a keyring loaded from a stream: these records live only in this process, so the store
+      // keeps the head of the log file it belongs to (or none), which a later open checks
+      appendAfter(events, tail(), generation, sync);
+      return storeHead;
+    } else {
+      RollbackGuard.Verdict v = crossCheck(storeHead);
+      head = v.logHead();
+      if (v.needsRepair()) {
+        Instant t = events.get(0).time();
+        all = new ArrayList<>();
+        if (v.tornBytes() > 0) {
+          LogTail.dropTorn(file, v.completeEnd());
+          all.add(new Pending(t, "audit-repair", "-", Map.of("droppedBytes", Long.toString(v.tornBytes()),
+              "after", Long.toString(head.seq()), "cause", "a torn append (crash while writing)")));
+        }
+        if (v.uncommittedFrom() > 0) {
+          all.add(new Pending(t, "audit-uncommitted", "-", Map.of("records", v.uncommittedFrom() + ".." + head.seq(),
+              "generation", Long.toString(v.uncommittedGen()),
+              "cause", "logged, but the store commit did not happen (crash or failed write)")));
+        }
+        all.addAll(events);
+      }
+    }
+    return appendAfter(all, head, generation, sync);
+  }
+
+  private Head appendAfter(List<Pending> events, Head head, long generation, boolean sync) {
     long seq = head.seq();
     byte[] prev = head.hash();
     StringBuilder all = new StringBuilder();
@@ -111,18 +158,50 @@ final class HashChainedAuditLog implements AuditLog {
         if (sync) {
           ch.force(false);
         }
-        cachedSize = ch.size();
-        cachedHead = new Head(seq, prev);
       } catch (IOException e) {
-        cachedSize = -1;
         throw new KeyringException("cannot append to the audit log " + file + ": " + e.getMessage(), e);
       }
     }
     return new Head(seq, prev);
   }
 
-  private long cachedSize = -1;
-  private Head cachedHead;
+  /**
+   * Checks that this log and the store state {@code storeHead} belong together (at open, reload
+   * and before every append). A log kept in memory (a keyring loaded from a stream) has no
+   * history to check.
+   *
+   * @throws dev.clavis.keyring.StoreDamagedException naming the rollback, truncation or swap
+   */
+  synchronized RollbackGuard.Verdict crossCheck(Head storeHead) {
+    if (file == null) {
+      return new RollbackGuard.Verdict(tail(), 0, 0, 0, 0);
+    }
+    LogTail t = LogTail.read(file, storeHead.seq());
+    return RollbackGuard.check(storeName, file.toString(), storeHead.generation(), storeHead.seq(), storeHead.hash(),
+        t, this::authenticate);
+  }
+
+  /** @return the record a line holds if its MAC and format are right, else null */
+  RollbackGuard.Rec authenticate(String line) {
+    int m = line.lastIndexOf(MAC_MEMBER);
+    if (m < 0 || !line.endsWith("\"}") || m + MAC_MEMBER.length() > line.length() - 2) {
+      return null;
+    }
+    String body = line.substring(0, m) + "}";
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    try {
+      byte[] mac = HEX.parseHex(line.substring(m + MAC_MEMBER.length(), line.length() - 2));
+      if (!MessageDigest.isEqual(mac, hmac(b))) {
+        return null;
+      }
+      Map<String, Object> o = Json.parseObject(body);
+      Object g = o.get("gen");
+      return new RollbackGuard.Rec(((Number) o.get("seq")).longValue(), g instanceof Number ? ((Number) g).longValue() : 0,
+          (String) o.get("prev"), sha256(b));
+    } catch (RuntimeException e) { // the file is not trusted
+      return null;
+    }
+  }
 
   /** @return the head as found at the end of the log (not verified); reads only the last line */
   private Head tail() {
@@ -135,9 +214,6 @@ final class HashChainedAuditLog implements AuditLog {
         size = Files.exists(file) ? Files.size(file) : 0;
       } catch (IOException e) {
         throw new KeyringException("cannot read the audit log " + file + ": " + e.getMessage(), e);
-      }
-      if (size == cachedSize && cachedHead != null) {
-        return cachedHead;
       }
       last = lastLine(size);
     }
@@ -195,6 +271,10 @@ final class HashChainedAuditLog implements AuditLog {
     }
   }
 
+  /**
+   * @return the complete records (lines ending in a newline); bytes after the last newline are a
+   *     torn append, never a record
+   */
   private List<String> lines() {
     if (file == null) {
       return new ArrayList<>(memory);
@@ -203,7 +283,12 @@ final class HashChainedAuditLog implements AuditLog {
       return new ArrayList<>();
     }
     try {
-      List<String> l = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+      byte[] all = Files.readAllBytes(file);
+      int end = all.length;
+      while (end > 0 && all[end - 1] != '\n') {
+        end--;
+      }
+      List<String> l = new ArrayList<>(List.of(new String(all, 0, end, StandardCharsets.UTF_8).split("\n")));
       l.removeIf(String::isEmpty);
       return l;
     } catch (IOException e) {
@@ -211,25 +296,13 @@ final class HashChainedAuditLog implements AuditLog {
     }
   }
 
-  /** Every record is appended with its newline in one write, so a missing final newline means a cut. */
-  private void requireNewlineAtEnd() {
-    if (file == null || !Files.exists(file)) {
-      return;
+  /** @return the bytes after the last newline: a torn append (0 if none) */
+  private long tornBytes() {
+    if (file == null) {
+      return 0;
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size == 0) {
-        return;
-      }
-      ByteBuffer last = ByteBuffer.allocate(1);
-      ch.read(last, size - 1);
-      if (last.get(0) != '\n') {
-        throw new KeyringException("the audit log " + file + " is truncated: its last record does not end"
-            + " with a newline (cut or torn write); restore it from a backup");
-      }
-    } catch (IOException e) {
-      throw new KeyringException("cannot read the audit log " + file + ": " + e.getMessage(), e);
-    }
+    LogTail t = LogTail.read(file, Long.MAX_VALUE);
+    return t.tornBytes();
   }
 
   /** Forces appended records to stable storage. */
@@ -276,7 +349,7 @@ final class HashChainedAuditLog implements AuditLog {
   @Override
   public synchronized long verify() {
     List<String> lines = lines();
-    requireNewlineAtEnd();
+    long torn = tornBytes();
     byte[] prev = new byte[32];
     long expected = 1;
     long maxGen = 0;
@@ -331,6 +404,11 @@ final class HashChainedAuditLog implements AuditLog {
       throw new KeyringException("the key store is at generation " + head.generation() + " but audit log record "
           + maxGenSeq + " belongs to generation " + maxGen + ": the store file was rolled back to an older copy");
     }
+    if (count < head.seq() && torn > 0) {
+      throw new KeyringException("the audit log " + file + " is truncated: its last record does not end"
+          + " with a newline (cut or torn write) and the store recorded record " + head.seq() + "; restore it from"
+          + " a backup");
+    }
     if (count < head.seq()) {
       throw new KeyringException("the audit log was truncated: it ends at record " + count + " but the store"
           + " recorded record " + head.seq() + "; records " + (count + 1) + " to " + head.seq() + " are missing");
@@ -342,6 +420,11 @@ final class HashChainedAuditLog implements AuditLog {
         throw new KeyringException("audit log record " + head.seq() + " is not the one the store recorded:"
             + " the log was replaced or rolled back");
       }
+    }
+    if (file != null) {
+      // beyond the recorded head: at most one transaction that did not commit (RollbackGuard)
+      RollbackGuard.check(storeName, file.toString(), head.generation(), head.seq(), head.hash(),
+          new LogTail(lines.subList((int) Math.max(0, head.seq() - 1), lines.size()), 0, torn), this::authenticate);
     }
     return count;
   }

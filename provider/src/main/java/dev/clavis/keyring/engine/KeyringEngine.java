@@ -12,6 +12,7 @@ import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.StoreDamagedException;
 import dev.clavis.keyring.UnknownKeyException;
 import dev.clavis.keyring.engine.KeyTransitions.Op;
 import dev.clavis.keyring.store.KeyBackend;
@@ -80,6 +81,8 @@ public final class KeyringEngine implements Keyring {
   private final Object writeLock = new Object();
   private final UsageLedger usage = new UsageLedger(this::updateUsage, KeyringEngine::effectiveLimit, System::nanoTime);
   private final HashChainedAuditLog audit;
+  /** The commit mark beside the log and the operator's anchor, where they exist (MonotonicAnchor). */
+  private final List<MonotonicAnchor> anchors;
   private volatile State state;
   private volatile long lastCheck;
   private volatile boolean closed;
@@ -98,13 +101,21 @@ public final class KeyringEngine implements Keyring {
     this.state = decode(backend.read());
     byte[] k = backend.auditKey();
     try {
+      List<MonotonicAnchor> a = new ArrayList<>();
+      backend.auditFile().ifPresent(f -> a.add(MonotonicAnchor.besideLog(f, k, backend.describe())));
+      MonotonicAnchor.configured(k, backend.describe()).ifPresent(a::add);
+      this.anchors = List.copyOf(a);
       this.audit = new HashChainedAuditLog(backend.auditFile().orElse(null), k, () -> {
         State s = latest();
-        return new HashChainedAuditLog.Head(s.auditSeq(), s.auditHash(), s.generation());
-      });
+        this.anchors.forEach(m -> m.check(s.generation(), s.auditSeq()));
+        return head(s);
+      }, backend.describe());
     } finally {
       Arrays.fill(k, (byte) 0);
     }
+    // the store and its log must belong together before anything is used (RollbackGuard)
+    this.state = crossChecked(state);
+    raiseAnchors(state);
     this.lastCheck = System.nanoTime();
     if (anyDestructionDue(state)) {
       write(d -> null);
@@ -154,9 +165,56 @@ public final class KeyringEngine implements Keyring {
     synchronized (writeLock) {
       KeyBackend.Snapshot s = backend.read();
       if (s.generation() != state.generation()) {
-        state = decode(s);
+        state = crossChecked(decode(requireNotOlder(s)));
       }
       return state;
+    }
+  }
+
+  private static HashChainedAuditLog.Head head(State s) {
+    return new HashChainedAuditLog.Head(s.auditSeq(), s.auditHash(), s.generation());
+  }
+
+  /** Raises the commit mark and the anchor to a committed state; they never go down. */
+  private void raiseAnchors(State s) {
+    for (MonotonicAnchor a : anchors) {
+      a.raise(s.generation(), s.auditSeq());
+    }
+  }
+
+  /** A running process never goes back to a generation older than one it has seen. */
+  private KeyBackend.Snapshot requireNotOlder(KeyBackend.Snapshot s) {
+    if (s.generation() < state.generation()) {
+      throw new StoreDamagedException(StoreDamagedException.Kind.ROLLED_BACK, "the key store " + backend.describe()
+          + " was replaced by an older copy: this process has seen generation " + state.generation()
+          + " but the store is now at generation " + s.generation() + " (the files were not changed)");
+    }
+    return s;
+  }
+
+  /**
+   * Checks a store state against its audit log and the anchor, if one is configured. The store is
+   * read before the log, and a writer logs before it publishes, so the log can only be ahead; when
+   * it is ahead by more than one transaction, other processes may have committed since the store
+   * was read: the check is repeated on the newer state. A store that does not move on is refused.
+   *
+   * @return the state that passed (it may be newer than {@code s})
+   */
+  private State crossChecked(State s) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        audit.crossCheck(head(s));
+        for (MonotonicAnchor a : anchors) {
+          a.check(s.generation(), s.auditSeq());
+        }
+        return s;
+      } catch (StoreDamagedException e) {
+        KeyBackend.Snapshot now = backend.read();
+        if (now.generation() <= s.generation() || attempt >= 100) {
+          throw e;
+        }
+        s = decode(now);
+      }
     }
   }
 
@@ -234,7 +292,7 @@ public final class KeyringEngine implements Keyring {
     synchronized (writeLock) {
       State[] next = new State[1];
       T result = committer.apply((latest, changes) -> {
-        State base = latest.generation() == state.generation() ? state : decode(latest);
+        State base = latest.generation() == state.generation() ? state : decode(requireNotOlder(latest));
         Draft d = new Draft(base, changes, now());
         T r = op.apply(d);
         executeDueDestructions(d);
@@ -243,7 +301,7 @@ public final class KeyringEngine implements Keyring {
           return r;
         }
         // the audit records are synced while the backend syncs the store, before it is published
-        HashChainedAuditLog.Head head = audit.append(d.events, latest.generation() + 1, false);
+        HashChainedAuditLog.Head head = audit.append(d.events, head(base), latest.generation() + 1, false);
         changes.beforePublish(audit::sync);
         Map<String, KeyRecord> merged = new HashMap<>(base.keys());
         merged.putAll(d.changed);
@@ -253,6 +311,11 @@ public final class KeyringEngine implements Keyring {
       });
       state = next[0];
       lastCheck = System.nanoTime();
+      try {
+        raiseAnchors(state);
+      } catch (KeyringException e) {
+        throw new KeyringException("the change was committed, but " + e.getMessage(), e);
+      }
       return result;
     }
   }
@@ -1177,6 +1240,7 @@ public final class KeyringEngine implements Keyring {
       usage.unregisterExitHook();
       closed = true;
       audit.wipe();
+      anchors.forEach(MonotonicAnchor::wipe);
       backend.close();
     }
   }

