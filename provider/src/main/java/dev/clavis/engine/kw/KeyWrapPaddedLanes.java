@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * block operations per key; here step (j, i) runs for every key of the same semiblock count n in
  * one {@link MultiBlockCipher128#processBlocks} call, the keys being the lanes. The output of each
  * key equals {@link KeyWrapPadded#wrap} of it, and each unwrapped key passes the same constant-time
- * checks ({@link KeyWrapPadded#badAiv}).
+ * checks ({@code KeyWrapPadded.badAiv}).
  *
  * <p>Lanes are held as longs: A of lane k in {@code a[k]}, R[i] of lane k in {@code r[i - 1][k]}, so
  * step i hands {@code a} and {@code r[i - 1]} to the block cipher without copying.
