@@ -1,37 +1,33 @@
 package dev.clavis.pkcs11;
 
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * AES key wrap on a token, made to give RFC 3394 (KW) and RFC 5649 (KWP) output whatever the
- * module's own mechanisms do.
+ * The AES key-wrap mechanisms of a token, checked against RFC 3394 (KW) and RFC 5649 (KWP), and
+ * the raw token calls the RFC computation needs.
  *
  * <p>PKCS#11 v2.40's {@code CKM_AES_KEY_WRAP_PAD} (0x210A) is not RFC 5649 on every module, and
  * v3.0's {@code CKM_AES_KEY_WRAP_KWP} (0x210B) is not offered everywhere. SoftHSM 2.6.1, for one,
  * zero-pads a key whose length is not a multiple of 8 before wrapping, so its output differs from
  * RFC 5649 and unwraps to a longer key. {@link #probe} therefore runs known-answer tests once per
- * token, on a session-only KEK ({@code CKA_TOKEN} false, destroyed at once), and the operations
- * then use a module mechanism only where it passed:
+ * token, on a session-only KEK ({@code CKA_TOKEN} false, destroyed at once), and records which
+ * module mechanism passed for what:
  *
  * <ul>
  *   <li>KW: {@code CKM_AES_KEY_WRAP} if it reproduces RFC 3394 §4.1.
  *   <li>KWP of a length that is a multiple of 8, and KWP unwrap: 0x210B, else 0x210A, if it passed.
- *   <li>KWP of any other length: 0x210B/0x210A if it passed for such lengths too; otherwise, for
- *       bytes the caller holds, RFC 5649 computed with the token's {@code CKM_AES_ECB} under the
- *       KEK (the KEK never leaves the token); for a key held only on the token, a refusal naming
- *       the deviation.
+ *   <li>KWP of any other length: 0x210B/0x210A if it passed for such lengths too.
  * </ul>
+ *
+ * <p>Where no mechanism passed, the provider computes RFC 3394/5649 itself with its one
+ * implementation ({@code dev.clavis.engine.kw}) over the token's {@code CKM_AES_ECB} under the KEK
+ * ({@link #ecb}; the KEK never leaves the token); this binding holds no RFC code. For a key held
+ * only on the token there is no such fallback, and {@link #wrapKwp} refuses naming the deviation.
  */
 public final class TokenKeyWrap {
 
   private static final HexFormat HEX = HexFormat.of();
-  /** RFC 3394 §2.2.3.1 default IV. */
-  private static final byte[] KW_IV = HEX.parseHex("A6A6A6A6A6A6A6A6");
-  /** RFC 5649 §3: the first half of the alternative IV. */
-  private static final byte[] KWP_AIV_PREFIX = HEX.parseHex("A65959A6");
-
   // RFC 3394 §4.1: wrap 128 bits of key data with a 128-bit KEK.
   private static final byte[] KAT_KW_KEK = HEX.parseHex("000102030405060708090A0B0C0D0E0F");
   private static final byte[] KAT_KW_KEY = HEX.parseHex("00112233445566778899AABBCCDDEEFF");
@@ -220,114 +216,11 @@ public final class TokenKeyWrap {
    *     names the deviation
    */
   public byte[] wrapKwp(Session s, long kek, long key, int keyLength) throws Pkcs11Exception {
-    long m = keyLength % 8 == 0 && kwpAligned != 0 ? kwpAligned : kwpUnaligned;
+    long m = kwpMechanismFor(keyLength);
     if (m == 0) {
-      throw refusal("wrap a " + keyLength + "-byte key held on the token");
+      throw kwpRefusal("wrap a " + keyLength + "-byte key held on the token");
     }
     return s.wrapKey(Mechanism.of(m), kek, key);
-  }
-
-  /** RFC 3394 wrap of bytes (key data the caller holds) under a token KEK. */
-  public byte[] encryptKw(Session s, long kek, byte[] data) throws Pkcs11Exception {
-    if (data.length < 16 || data.length % 8 != 0) {
-      throw new IllegalArgumentException("RFC 3394 wraps 16 bytes or more, a multiple of 8; got " + data.length);
-    }
-    if (kw) {
-      return nativeWrap(s, CKM.AES_KEY_WRAP, kek, data);
-    }
-    requireEcb("KW");
-    return w(s, kek, KW_IV, data);
-  }
-
-  /** RFC 3394 unwrap to bytes; @throws WrapIntegrityException if the integrity check fails */
-  public byte[] decryptKw(Session s, long kek, byte[] wrapped) throws Pkcs11Exception, WrapIntegrityException {
-    if (wrapped.length < 24 || wrapped.length % 8 != 0) {
-      throw new WrapIntegrityException();
-    }
-    if (kw) {
-      return nativeUnwrapOrIntegrity(s, CKM.AES_KEY_WRAP, kek, wrapped, false);
-    }
-    requireEcb("KW");
-    return ecbUnwrapKw(s, kek, wrapped);
-  }
-
-  private static byte[] ecbUnwrapKw(Session s, long kek, byte[] wrapped) throws Pkcs11Exception, WrapIntegrityException {
-    byte[] r = unW(s, kek, wrapped);
-    try {
-      // RFC 3394 §2.2.3: the recovered A must equal the default IV.
-      if (!MessageDigest.isEqual(Arrays.copyOf(r, 8), KW_IV)) {
-        throw new WrapIntegrityException();
-      }
-      return Arrays.copyOfRange(r, 8, r.length);
-    } finally {
-      Arrays.fill(r, (byte) 0);
-    }
-  }
-
-  /** RFC 5649 wrap of 1 or more bytes the caller holds, under a token KEK. */
-  public byte[] encryptKwp(Session s, long kek, byte[] data) throws Pkcs11Exception {
-    if (data.length == 0) {
-      throw new IllegalArgumentException("RFC 5649 wraps at least 1 byte");
-    }
-    long m = data.length % 8 == 0 && kwpAligned != 0 ? kwpAligned : kwpUnaligned;
-    if (m != 0) {
-      return nativeWrap(s, m, kek, data);
-    }
-    if (!ecb) {
-      throw refusal("wrap " + data.length + " bytes");
-    }
-    // RFC 5649 §4.1: AIV = A65959A6 || MLI (32-bit big-endian length), zero padding to a multiple of 8.
-    byte[] aiv = aiv(data.length);
-    int padded = (data.length + 7) / 8 * 8;
-    byte[] p = Arrays.copyOf(data, padded);
-    try {
-      if (padded == 8) {
-        // RFC 5649 §4.1: a single 64-bit block is encrypted once with AES in ECB mode.
-        byte[] block = concat(aiv, p);
-        try {
-          return ecbEncrypt(s, kek, block);
-        } finally {
-          Arrays.fill(block, (byte) 0);
-        }
-      }
-      return w(s, kek, aiv, p);
-    } finally {
-      Arrays.fill(p, (byte) 0);
-    }
-  }
-
-  /** RFC 5649 unwrap to bytes; @throws WrapIntegrityException if the integrity check fails */
-  public byte[] decryptKwp(Session s, long kek, byte[] wrapped) throws Pkcs11Exception, WrapIntegrityException {
-    if (wrapped.length < 16 || wrapped.length % 8 != 0) {
-      throw new WrapIntegrityException();
-    }
-    if (kwpUnwrap != 0) {
-      return nativeUnwrapOrIntegrity(s, kwpUnwrap, kek, wrapped, true);
-    }
-    if (!ecb) {
-      throw refusal("unwrap");
-    }
-    return ecbUnwrapKwp(s, kek, wrapped);
-  }
-
-  private static byte[] ecbUnwrapKwp(Session s, long kek, byte[] wrapped) throws Pkcs11Exception, WrapIntegrityException {
-    byte[] r = wrapped.length == 16 ? ecbDecrypt(s, kek, wrapped) : unW(s, kek, wrapped);
-    try {
-      // RFC 5649 §4.2: check the AIV prefix, that MLI fits the length, and that the padding is zero.
-      int n = r.length - 8;
-      long mli = ((r[4] & 0xffL) << 24) | ((r[5] & 0xff) << 16) | ((r[6] & 0xff) << 8) | (r[7] & 0xff);
-      boolean ok = MessageDigest.isEqual(Arrays.copyOf(r, 4), KWP_AIV_PREFIX) && mli > n - 8 && mli <= n;
-      int zeros = 0;
-      for (int i = 8 + (ok ? (int) mli : n); i < r.length; i++) {
-        zeros |= r[i];
-      }
-      if (!ok || zeros != 0) {
-        throw new WrapIntegrityException();
-      }
-      return Arrays.copyOfRange(r, 8, 8 + (int) mli);
-    } finally {
-      Arrays.fill(r, (byte) 0);
-    }
   }
 
   /**
@@ -338,39 +231,106 @@ public final class TokenKeyWrap {
    */
   public long unwrapKwp(Session s, long kek, byte[] wrapped, Template template) throws Pkcs11Exception {
     if (kwpUnwrap == 0) {
-      throw refusal("unwrap a key onto the token");
+      throw kwpRefusal("unwrap a key onto the token");
     }
     return s.unwrapKey(Mechanism.of(kwpUnwrap), kek, wrapped, template);
   }
 
   /**
-   * Unwraps with the module's mechanism. Modules report a failed integrity check differently
-   * (SoftHSM2 says {@code CKR_GENERAL_ERROR}); a vague failure is settled by the RFC computation
-   * on the token's AES-ECB when the KEK allows it.
+   * Tells which module mechanism wraps a KWP plaintext of this length as RFC 5649 says.
+   *
+   * @param length the plaintext length in bytes
+   * @return {@code CKM_AES_KEY_WRAP_KWP} or {@code CKM_AES_KEY_WRAP_PAD}, or 0 if none passed
    */
-  private byte[] nativeUnwrapOrIntegrity(Session s, long mech, long kek, byte[] wrapped, boolean kwp)
+  public long kwpMechanismFor(int length) {
+    return length % 8 == 0 && kwpAligned != 0 ? kwpAligned : kwpUnaligned;
+  }
+
+  /** @return whether the token offers {@code CKM_AES_ECB}, for the provider's RFC computation */
+  public boolean offersEcb() {
+    return ecb;
+  }
+
+  /**
+   * Wraps bytes the caller holds with a module mechanism: they go onto the token as a
+   * session-only extractable carrier object, which is wrapped and destroyed.
+   *
+   * @param mechanism {@code CKM_AES_KEY_WRAP}, {@code CKM_AES_KEY_WRAP_PAD} or {@code _KWP}
+   * @param kek the wrapping key's handle
+   * @param data the key data
+   * @return the module's output
+   * @throws Pkcs11Exception if the token refuses or fails, with its {@code CKR_} code
+   */
+  public byte[] wrapBytes(Session s, long mechanism, long kek, byte[] data) throws Pkcs11Exception {
+    return nativeWrap(s, mechanism, kek, data);
+  }
+
+  /**
+   * Unwraps to bytes with a module mechanism, through a session-only extractable carrier object.
+   * The return values that can only mean a bad wrapped key become a {@link WrapIntegrityException};
+   * a vague failure ({@code CKR_GENERAL_ERROR}, which SoftHSM2 returns for a failed integrity
+   * check) stays a {@link Pkcs11Exception}, for the caller to settle.
+   *
+   * @param mechanism the unwrap mechanism
+   * @param kek the unwrapping key's handle
+   * @param wrapped the wrapped key
+   * @return the key data
+   * @throws WrapIntegrityException if the token says the wrapped key is invalid
+   * @throws Pkcs11Exception on any other failure, with its {@code CKR_} code
+   */
+  public byte[] unwrapBytes(Session s, long mechanism, long kek, byte[] wrapped)
       throws Pkcs11Exception, WrapIntegrityException {
     try {
-      return nativeUnwrapBytes(s, mech, kek, wrapped);
+      return nativeUnwrapBytes(s, mechanism, kek, wrapped);
     } catch (Pkcs11Exception e) {
       long rv = e.returnValue();
       if (rv == CKR.WRAPPED_KEY_INVALID || rv == CKR.ENCRYPTED_DATA_INVALID || rv == CKR.WRAPPED_KEY_LEN_RANGE
           || rv == CKR.DATA_INVALID || rv == CKR.ENCRYPTED_DATA_LEN_RANGE) {
         throw new WrapIntegrityException();
       }
-      if ((rv == CKR.GENERAL_ERROR || rv == CKR.FUNCTION_FAILED) && ecb) {
-        try {
-          return kwp ? ecbUnwrapKwp(s, kek, wrapped) : ecbUnwrapKw(s, kek, wrapped);
-        } catch (Pkcs11Exception ecbFailure) {
-          e.addSuppressed(ecbFailure);
-          throw e;
-        }
-      }
       throw e;
     }
   }
 
-  private Pkcs11Exception refusal(String what) {
+  /**
+   * AES-ECB of whole 16-byte blocks under a token key, in one {@code C_Encrypt} or
+   * {@code C_Decrypt} call however many blocks there are.
+   *
+   * @param encrypt true to encrypt, false to decrypt
+   * @param kek the key's handle; it needs {@code CKA_ENCRYPT} or {@code CKA_DECRYPT}
+   * @param blocks a multiple of 16 bytes
+   * @return the transformed blocks
+   * @throws Pkcs11Exception if the token refuses or fails, with its {@code CKR_} code
+   * @throws IllegalArgumentException if {@code blocks} is not whole blocks
+   */
+  public static byte[] ecb(Session s, boolean encrypt, long kek, byte[] blocks) throws Pkcs11Exception {
+    if (blocks.length == 0 || blocks.length % 16 != 0) {
+      throw new IllegalArgumentException("AES-ECB takes whole 16-byte blocks, got " + blocks.length + " bytes");
+    }
+    Mechanism m = Mechanism.of(CKM.AES_ECB);
+    return encrypt ? s.encrypt(m, kek, blocks) : s.decrypt(m, kek, blocks);
+  }
+
+  /**
+   * Throws unless the token offers {@code CKM_AES_ECB}.
+   *
+   * @param what the mechanism family that needs it, e.g. "KW"
+   * @throws Pkcs11Exception naming the token and what is missing
+   */
+  public void requireEcb(String what) throws Pkcs11Exception {
+    if (!ecb) {
+      throw new Pkcs11Exception("C_EncryptInit", "token '" + token + "' offers no working " + what
+          + " mechanism and no CKM_AES_ECB to compute it with", null);
+    }
+  }
+
+  /**
+   * The refusal when neither a module mechanism nor the token's AES-ECB can give RFC 5649 output.
+   *
+   * @param what the operation refused, e.g. "wrap 20 bytes"
+   * @return the exception to throw, naming the token and what the known-answer tests found
+   */
+  public Pkcs11Exception kwpRefusal(String what) {
     return new Pkcs11Exception("C_WrapKey", "token '" + token + "' cannot " + what + " as RFC 5649 (AES/KWP) requires:"
         + " its CKM_AES_KEY_WRAP_PAD deviates from RFC 5649 for lengths that are not a multiple of 8"
         + " and it offers neither CKM_AES_KEY_WRAP_KWP nor a usable CKM_AES_ECB; Clavis refuses rather than"
@@ -382,90 +342,6 @@ public final class TokenKeyWrap {
       throw new Pkcs11Exception("C_WrapKey", "token '" + token + "' cannot " + op + " a token key with RFC 3394 (AES/KW):"
           + " CKM_AES_KEY_WRAP is missing or failed its known-answer test (" + findings + ")", null);
     }
-  }
-
-  private void requireEcb(String what) throws Pkcs11Exception {
-    if (!ecb) {
-      throw new Pkcs11Exception("C_EncryptInit", "token '" + token + "' offers no working " + what
-          + " mechanism and no CKM_AES_ECB to compute it with", null);
-    }
-  }
-
-  private static byte[] aiv(int length) {
-    return new byte[] {KWP_AIV_PREFIX[0], KWP_AIV_PREFIX[1], KWP_AIV_PREFIX[2], KWP_AIV_PREFIX[3],
-        (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length};
-  }
-
-  /** RFC 3394 §2.2.1, index-based wrapping W, with the token's AES-ECB as the block cipher. */
-  private static byte[] w(Session s, long kek, byte[] iv, byte[] p) throws Pkcs11Exception {
-    int n = p.length / 8;
-    byte[] a = iv.clone();
-    byte[] r = p.clone();
-    byte[] b = new byte[16];
-    try {
-      for (int j = 0; j <= 5; j++) {
-        for (int i = 1; i <= n; i++) {
-          // B = AES(K, A | R[i]); A = MSB(64, B) ^ t where t = (n*j)+i; R[i] = LSB(64, B)
-          System.arraycopy(a, 0, b, 0, 8);
-          System.arraycopy(r, (i - 1) * 8, b, 8, 8);
-          byte[] e = ecbEncrypt(s, kek, b);
-          System.arraycopy(e, 0, a, 0, 8);
-          xorCounter(a, (long) n * j + i);
-          System.arraycopy(e, 8, r, (i - 1) * 8, 8);
-          Arrays.fill(e, (byte) 0);
-        }
-      }
-      return concat(a, r);
-    } finally {
-      Arrays.fill(r, (byte) 0);
-      Arrays.fill(b, (byte) 0);
-    }
-  }
-
-  /** RFC 3394 §2.2.2, index-based unwrapping W⁻¹; returns A | R for the caller to check. */
-  private static byte[] unW(Session s, long kek, byte[] c) throws Pkcs11Exception {
-    int n = c.length / 8 - 1;
-    byte[] a = Arrays.copyOf(c, 8);
-    byte[] r = Arrays.copyOfRange(c, 8, c.length);
-    byte[] b = new byte[16];
-    try {
-      for (int j = 5; j >= 0; j--) {
-        for (int i = n; i >= 1; i--) {
-          // B = AES-1(K, (A ^ t) | R[i]) where t = n*j+i; A = MSB(64, B); R[i] = LSB(64, B)
-          xorCounter(a, (long) n * j + i);
-          System.arraycopy(a, 0, b, 0, 8);
-          System.arraycopy(r, (i - 1) * 8, b, 8, 8);
-          byte[] d = ecbDecrypt(s, kek, b);
-          System.arraycopy(d, 0, a, 0, 8);
-          System.arraycopy(d, 8, r, (i - 1) * 8, 8);
-          Arrays.fill(d, (byte) 0);
-        }
-      }
-      return concat(a, r);
-    } finally {
-      Arrays.fill(r, (byte) 0);
-      Arrays.fill(b, (byte) 0);
-    }
-  }
-
-  private static void xorCounter(byte[] a, long t) {
-    for (int k = 0; k < 8; k++) {
-      a[7 - k] ^= (byte) (t >>> (8 * k));
-    }
-  }
-
-  private static byte[] ecbEncrypt(Session s, long kek, byte[] block) throws Pkcs11Exception {
-    return s.encrypt(Mechanism.of(CKM.AES_ECB), kek, block);
-  }
-
-  private static byte[] ecbDecrypt(Session s, long kek, byte[] block) throws Pkcs11Exception {
-    return s.decrypt(Mechanism.of(CKM.AES_ECB), kek, block);
-  }
-
-  private static byte[] concat(byte[] x, byte[] y) {
-    byte[] out = Arrays.copyOf(x, x.length + y.length);
-    System.arraycopy(y, 0, out, x.length, y.length);
-    return out;
   }
 
   @Override

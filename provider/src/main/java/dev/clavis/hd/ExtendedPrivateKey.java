@@ -16,7 +16,7 @@ import java.util.Objects;
  * {@code ECPrivateKey} (Bouncy Castle and SunEC read {@link #getS()} and {@link #getParams()}).
  *
  * <p>Get one from {@code KeyFactory.getInstance("BIP32", "Clavis")} with a
- * {@link dev.clavis.spec.HDKeySpec}, or directly with {@link #fromSeed}, {@link #fromBase58} and
+ * {@code dev.clavis.spec.HDKeySpec}, or directly with {@link #fromSeed}, {@link #fromBase58} and
  * {@link #derive}. The public key is computed on first use ({@link #getPublicKey()}) and cached,
  * and so is the HMAC state of the chain code: deriving many children of one key costs one
  * HMAC-SHA512 each.

@@ -1,7 +1,6 @@
 package dev.clavis.hd;
 
 import dev.clavis.engine.hd.Bip39;
-import dev.clavis.spec.HDKeySpec;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
@@ -126,19 +125,6 @@ public final class Mnemonic implements Destroyable {
       return Bip39.seed(words, passphrase);
     } finally {
       Arrays.fill(words, '\0');
-    }
-  }
-
-  /**
-   * A key spec for {@code KeyFactory.getInstance("BIP32")}: the seed of this mnemonic and
-   * passphrase, and a path from the master key.
-   */
-  public HDKeySpec toKeySpec(String passphrase, String path) {
-    byte[] seed = toSeed(passphrase);
-    try {
-      return new HDKeySpec(seed, path);
-    } finally {
-      Arrays.fill(seed, (byte) 0);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.clavis.spec;
 
+import dev.clavis.hd.Mnemonic;
 import dev.clavis.hd.Network;
 import java.security.spec.KeySpec;
 import java.util.Arrays;
@@ -53,6 +54,27 @@ public final class HDKeySpec implements KeySpec {
     this.path = Objects.requireNonNull(path, "path");
     this.network = Objects.requireNonNull(network, "network");
     this.extendedKey = null;
+  }
+
+  /**
+   * From the BIP39 seed of a mnemonic and passphrase, for mainnet. The spec lives here rather than
+   * on {@link Mnemonic} so that {@code dev.clavis.hd} does not depend on {@code dev.clavis.spec}
+   * (the key-spec layer sits above the HD key types, as {@code java.security.spec} above nothing).
+   *
+   * @param mnemonic the words; not destroyed
+   * @param passphrase the BIP39 passphrase, {@code ""} for none
+   * @param path from the master key, such as {@code m/84'/0'/0'}
+   * @return the spec; its seed copy is wiped by {@link #clearSeed()}
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the mnemonic was destroyed
+   */
+  public static HDKeySpec fromMnemonic(Mnemonic mnemonic, String passphrase, String path) {
+    byte[] seed = Objects.requireNonNull(mnemonic, "mnemonic").toSeed(passphrase);
+    try {
+      return new HDKeySpec(seed, path);
+    } finally {
+      Arrays.fill(seed, (byte) 0);
+    }
   }
 
   /**

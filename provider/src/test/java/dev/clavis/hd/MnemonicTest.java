@@ -69,12 +69,4 @@ class MnemonicTest {
     assertThrows(IllegalStateException.class, m::phrase);
     assertThrows(IllegalStateException.class, () -> m.toSeed(""));
   }
-
-  @Test
-  void toKeySpec_feedsTheKeyFactory() throws Exception {
-    java.security.KeyFactory kf = java.security.KeyFactory.getInstance("BIP32", new dev.clavis.provider.ClavisProvider());
-    ExtendedPrivateKey k = (ExtendedPrivateKey) kf.generatePrivate(Mnemonic.parse(LEGAL).toKeySpec("TREZOR", "m"));
-    assertEquals("xprv9s21ZrQH143K2gA81bYFHqU68xz1cX2APaSq5tt6MFSLeXnCKV1RVUJt9FWNTbrrryem4ZckN8k4Ls1H6nwdvDTvnV7zEXs2HgPezuVccsq",
-        k.toBase58());
-  }
 }

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.clavis.hd.ExtendedPrivateKey;
+import dev.clavis.hd.Mnemonic;
 import dev.clavis.hd.Network;
+import dev.clavis.provider.ClavisProvider;
+import java.security.KeyFactory;
 import org.junit.jupiter.api.Test;
 
 class HDKeySpecTest {
@@ -43,5 +47,16 @@ class HDKeySpecTest {
     assertThrows(NullPointerException.class, () -> new HDKeySpec((byte[]) null, "m"));
     assertThrows(NullPointerException.class, () -> new HDKeySpec(new byte[16], null));
     assertThrows(NullPointerException.class, () -> new HDKeySpec((String) null, "m"));
+  }
+
+  @Test
+  void fromMnemonic_feedsTheKeyFactory() throws Exception {
+    // A BIP39 vector (Trezor's), passphrase TREZOR: the root xprv.
+    Mnemonic m = Mnemonic.parse("legal winner thank year wave sausage worth useful legal winner thank yellow");
+    KeyFactory kf = KeyFactory.getInstance("BIP32", new ClavisProvider());
+    ExtendedPrivateKey k = (ExtendedPrivateKey) kf.generatePrivate(HDKeySpec.fromMnemonic(m, "TREZOR", "m"));
+    assertEquals("xprv9s21ZrQH143K2gA81bYFHqU68xz1cX2APaSq5tt6MFSLeXnCKV1RVUJt9FWNTbrrryem4ZckN8k4Ls1H6nwdvDTvnV7zEXs2HgPezuVccsq",
+        k.toBase58());
+    assertThrows(NullPointerException.class, () -> HDKeySpec.fromMnemonic(null, "", "m"));
   }
 }

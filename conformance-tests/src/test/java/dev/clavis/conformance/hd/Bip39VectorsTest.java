@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.clavis.hd.ExtendedPrivateKey;
 import dev.clavis.hd.Mnemonic;
 import dev.clavis.provider.ClavisProvider;
+import dev.clavis.spec.HDKeySpec;
 import java.security.KeyFactory;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -41,7 +42,7 @@ class Bip39VectorsTest {
     assertEquals(seed, hex.formatHex(s), id + ": seed");
     assertEquals(xprv, ExtendedPrivateKey.fromSeed(s).toBase58(), id + ": root xprv");
     KeyFactory kf = KeyFactory.getInstance("BIP32", new ClavisProvider());
-    assertEquals(xprv, ((ExtendedPrivateKey) kf.generatePrivate(m.toKeySpec("TREZOR", "m"))).toBase58(), id + ": via KeyFactory");
+    assertEquals(xprv, ((ExtendedPrivateKey) kf.generatePrivate(HDKeySpec.fromMnemonic(m, "TREZOR", "m"))).toBase58(), id + ": via KeyFactory");
   }
 
   @Test

@@ -146,8 +146,24 @@ public final class KeyWrapPadded {
       // RFC 5649 §4.2 step 1, otherwise: the RFC 3394 unwrapping process W⁻¹.
       a = KeyWrap.wInverse(aesInverse, buf, off, n);
     }
+    // The last semiblock of P, P[n], starts at off + 8n (P starts at off + 8).
+    long bad = badAiv(a, aivConstant, n, Semiblocks.get(buf, off + SEMIBLOCK * n));
+    if (bad != 0) {
+      Arrays.fill(buf, off, off + len, (byte) 0);
+      throw new IntegrityCheckException();
+    }
+    return (int) (a & 0xFFFFFFFFL);
+  }
+
+  /**
+   * The three checks of RFC 5649 §3 on the value A recovered by W⁻¹ and the last recovered
+   * semiblock P[n], folded into one word without data-dependent branches, so that neither timing
+   * nor the result tells which check failed. Shared by the single and the multi-lane unwrap.
+   *
+   * @return zero exactly when all three checks pass
+   */
+  static long badAiv(long a, int aivConstant, int n, long lastSemiblock) {
     long mli = a & 0xFFFFFFFFL;
-    // RFC 5649 §3, the three checks, folded into one word without data-dependent branches:
     // 1) MSB(32, A) = A65959A6.
     long bad = (a >>> 32) ^ (aivConstant & 0xFFFFFFFFL);
     // 2) 8 * (n - 1) < LSB(32, A) <= 8 * n. Each difference is negative exactly when the bound is
@@ -155,18 +171,14 @@ public final class KeyWrapPadded {
     bad |= (mli - 8L * (n - 1) - 1) >> 63;
     bad |= (8L * n - mli) >> 63;
     // 3) the b = 8n - MLI rightmost octets of P are zero. Only the last semiblock can hold
-    //    padding; the byte at plaintext index pos is padding exactly when pos >= MLI.
-    int last = off + SEMIBLOCK * n; // the last semiblock of P (P starts at off + 8)
+    //    padding; its byte k (most significant first) is at plaintext index 8(n - 1) + k, and is
+    //    padding exactly when that index is >= MLI.
     for (int k = 0; k < SEMIBLOCK; k++) {
       long pos = 8L * (n - 1) + k;
       long isPadding = (mli - pos - 1) >> 63; // all ones when pos >= mli
-      bad |= buf[last + k] & isPadding;
+      bad |= (lastSemiblock >>> (56 - 8 * k)) & 0xFF & isPadding;
     }
-    if (bad != 0) {
-      Arrays.fill(buf, off, off + len, (byte) 0);
-      throw new IntegrityCheckException();
-    }
-    return (int) mli;
+    return bad;
   }
 
   private static long paddedLength(int length) {

@@ -1,5 +1,9 @@
 package dev.clavis.keyring.file;
 
+import dev.clavis.engine.kw.IntegrityCheckException;
+import dev.clavis.engine.kw.JdkAesBlocks;
+import dev.clavis.engine.kw.KeyWrapPadded;
+import dev.clavis.engine.kw.KeyWrapPaddedLanes;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.store.KeyMaterial;
@@ -10,6 +14,7 @@ import java.security.Security;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -137,26 +142,36 @@ final class FileMaterial implements KeyMaterial {
 
   @Override
   public byte[] wrapKwp(byte[] keyBytes) throws GeneralSecurityException {
-    requireAes();
-    return InterleavedKwp.wrapAll(raw, List.of(keyBytes)).get(0);
+    return wrapKwpAll(List.of(keyBytes)).get(0);
   }
 
   @Override
   public byte[] unwrapKwp(byte[] wrapped) throws GeneralSecurityException {
-    requireAes();
-    return InterleavedKwp.unwrapAll(raw, List.of(wrapped)).get(0);
+    return unwrapKwpAll(List.of(wrapped)).get(0);
   }
 
+  /** RFC 5649 unwrap of every key in one pass of engine/kw's lanes (AES-NI pipelines the keys). */
   @Override
   public List<byte[]> unwrapKwpAll(List<byte[]> wrapped) throws GeneralSecurityException {
     requireAes();
-    return InterleavedKwp.unwrapAll(raw, wrapped);
+    JdkAesBlocks aes = JdkAesBlocks.decryptor(cipher("AES/ECB/NoPadding"));
+    aes.key(new SecretKeySpec(raw, "AES"));
+    try {
+      return KeyWrapPaddedLanes.unwrapAll(aes, KeyWrapPadded.AIV_CONSTANT, wrapped);
+    } catch (IntegrityCheckException e) {
+      throw new AEADBadTagException("wrapped key " + e.index() + " failed its integrity check (RFC 5649 §3)");
+    } catch (IllegalArgumentException e) {
+      throw new AEADBadTagException(e.getMessage());
+    }
   }
 
+  /** RFC 5649 wrap of every key in one pass of engine/kw's lanes. */
   @Override
   public List<byte[]> wrapKwpAll(List<byte[]> keys) throws GeneralSecurityException {
     requireAes();
-    return InterleavedKwp.wrapAll(raw, keys);
+    JdkAesBlocks aes = JdkAesBlocks.encryptor(cipher("AES/ECB/NoPadding"));
+    aes.key(new SecretKeySpec(raw, "AES"));
+    return KeyWrapPaddedLanes.wrapAll(aes, KeyWrapPadded.AIV_CONSTANT, keys);
   }
 
   @Override

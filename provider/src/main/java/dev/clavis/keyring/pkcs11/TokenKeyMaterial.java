@@ -1,5 +1,6 @@
 package dev.clavis.keyring.pkcs11;
 
+import dev.clavis.engine.kw.IntegrityCheckException;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyringException;
@@ -15,13 +16,14 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.ProviderException;
 import java.util.Arrays;
+import java.util.List;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.ShortBufferException;
 
 /**
  * The material of one key version, held on the token as a secret-key object. Every operation is a
  * token mechanism ({@code CKM_AES_GCM}, {@code CKM_SHA256_HMAC}, key wrap through
- * {@link dev.clavis.pkcs11.TokenKeyWrap}); the key value never leaves the token. The object handle
+ * {@link TokenRfcWrap}); the key value never leaves the token. The object handle
  * is re-resolved by {@code CKA_ID} when the module renumbers objects.
  */
 final class TokenKeyMaterial implements KeyMaterial {
@@ -76,7 +78,7 @@ final class TokenKeyMaterial implements KeyMaterial {
   @Override
   public byte[] wrapKwp(byte[] keyBytes) throws GeneralSecurityException {
     requireAes("wrap");
-    return backend.withKey(this, "wrap", (s, h) -> backend.keyWrap().encryptKwp(s, h, keyBytes));
+    return backend.withKey(this, "wrap", (s, h) -> TokenRfcWrap.encryptKwp(backend.keyWrap(), s, h, keyBytes));
   }
 
   @Override
@@ -85,13 +87,38 @@ final class TokenKeyMaterial implements KeyMaterial {
     try {
       return backend.withKey(this, "unwrap", (s, h) -> {
         try {
-          return backend.keyWrap().decryptKwp(s, h, wrapped);
+          return TokenRfcWrap.decryptKwp(backend.keyWrap(), s, h, wrapped);
         } catch (WrapIntegrityException e) {
           throw new IntegrityFailure(e);
         }
       });
     } catch (IntegrityFailure e) {
       throw new AEADBadTagException("key wrap integrity check failed");
+    }
+  }
+
+  /** Many keys in one session; the keys that need the ECB fallback share each C_Encrypt. */
+  @Override
+  public List<byte[]> wrapKwpAll(List<byte[]> keys) throws GeneralSecurityException {
+    requireAes("wrap");
+    return backend.withKey(this, "wrap", (s, h) -> TokenRfcWrap.encryptKwpAll(backend.keyWrap(), s, h, keys));
+  }
+
+  /** Many keys in one session; nothing is returned unless every key passes its check. */
+  @Override
+  public List<byte[]> unwrapKwpAll(List<byte[]> wrapped) throws GeneralSecurityException {
+    requireAes("unwrap");
+    try {
+      return backend.withKey(this, "unwrap", (s, h) -> {
+        try {
+          return TokenRfcWrap.decryptKwpAll(backend.keyWrap(), s, h, wrapped);
+        } catch (IntegrityCheckException e) {
+          throw new IntegrityFailure(e);
+        }
+      });
+    } catch (IntegrityFailure e) {
+      int index = ((IntegrityCheckException) e.getCause()).index();
+      throw new AEADBadTagException("wrapped key " + index + " failed its integrity check (RFC 5649 §3)");
     }
   }
 
