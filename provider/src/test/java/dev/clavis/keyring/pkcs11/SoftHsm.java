@@ -68,6 +68,7 @@ public final class SoftHsm {
       Files.createDirectories(tokens);
       // the audit log of the keyring on the old token (beside configFile()) belongs to no token now
       Files.deleteIfExists(confFile.getParent().resolve("clavis-p11.cfg.audit"));
+      Files.deleteIfExists(confFile.getParent().resolve("clavis-p11.cfg.audit.head")); // the commit mark beside it
       Files.writeString(confFile, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n"
           + "log.level = ERROR\nslots.removable = false\n", StandardCharsets.UTF_8);
       Process p = new ProcessBuilder(List.of("softhsm2-util", "--init-token", "--free", "--label", LABEL,
