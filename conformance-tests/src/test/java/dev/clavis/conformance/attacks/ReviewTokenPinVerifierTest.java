@@ -58,7 +58,7 @@ class ReviewTokenPinVerifierTest {
   }
 
   private static void plant() throws Exception {
-    List<String> out = run(ReviewPublicVerifierPlanter.class, cfg.toString(), ATTACKER_PIN);
+    List<String> out = run(ReviewPublicObjectPlanter.class, cfg.toString(), "verifier", ATTACKER_PIN);
     assertTrue(out.contains("LOGGED IN false") && out.contains("PLANTED"), out.toString());
   }
 
