@@ -194,9 +194,10 @@ final class TokenCommitLock {
       return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (FileAlreadyExistsException e) {
-      return FileChannel.open(file, StandardOpenOption.WRITE);
+      // not through a link (CREATE_NEW never follows one; this open must not either)
+      return FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     } catch (UnsupportedOperationException e) {
-      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     }
   }
 
