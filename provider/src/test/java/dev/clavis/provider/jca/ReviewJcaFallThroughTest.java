@@ -89,4 +89,15 @@ class ReviewJcaFallThroughTest {
         + ", which counts nothing");
     assertTrue(tags <= 3, tags + " tags under a usage limit of 3");
   }
+
+  @Test
+  void managedMac_cannotBeCloned_soAUseCannotBeCopied() throws Exception {
+    ring.create("c", KeyAlgorithm.HMAC_SHA256, KeyPolicy.builder().usageLimit(1).autoRotate(false).build());
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(ring.handle(KeyRef.of("c")));
+    mac.update(new byte[] {1});
+    assertThrows(CloneNotSupportedException.class, mac::clone, "a clone would finish the one counted MAC twice");
+    mac.doFinal();
+    assertThrows(IllegalStateException.class, () -> mac.doFinal(new byte[] {2}), "the usage limit of 1 is spent");
+  }
 }
