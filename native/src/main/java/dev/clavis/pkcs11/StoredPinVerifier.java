@@ -19,8 +19,13 @@ final class StoredPinVerifier {
 
   private StoredPinVerifier() {}
 
+  /**
+   * Private objects only: a public token object can be created by a session that never logged in
+   * (PKCS#11 v2.40 §4.4), so a "verifier" among them could vouch for a PIN its maker chose, or
+   * lock the right PIN out. Only a user who knew the PIN can have made a private one.
+   */
   private static Template find() {
-    return Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
+    return Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true).bool(CKA.PRIVATE, true)
         .bytes(CKA.APPLICATION, APPLICATION.getBytes(StandardCharsets.UTF_8)).build();
   }
 

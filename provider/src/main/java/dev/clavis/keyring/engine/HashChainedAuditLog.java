@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
@@ -148,9 +149,14 @@ final class HashChainedAuditLog implements AuditLog {
     if (file == null) {
       memory.addAll(lines);
     } else {
-      // created owner-only (0600): the log names keys, states and reasons
+      // created owner-only (0600): the log names keys, states and reasons; never through a link,
+      // which whoever may write the directory could point anywhere (O_CREAT would create its target)
+      if (Files.isSymbolicLink(file)) {
+        throw new KeyringException("the audit log " + file + " is a symbolic link; Clavis writes it only as a"
+            + " regular file (someone who may write its directory may have replaced it): nothing was written");
+      }
       try (FileChannel ch = OwnerOnlyFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND)) {
+          StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
         ByteBuffer buf = ByteBuffer.wrap(all.toString().getBytes(StandardCharsets.UTF_8));
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -310,7 +316,7 @@ final class HashChainedAuditLog implements AuditLog {
     if (file == null) {
       return;
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       ch.force(false);
     } catch (IOException e) {
       throw new KeyringException("cannot sync the audit log " + file + ": " + e.getMessage(), e);

@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  *       one file ({@code a/../s}, a link, a relative path) take one lock.</li>
  *   <li><b>Two locks.</b> A {@link ReentrantLock} per real path inside the JVM (a {@link FileLock}
  *       is held per process, and a second {@code lock()} on the same file in one JVM throws), then
- *       an exclusive {@link FileLock} on {@code <real>.lock} beside the file.</li>
+ *       an exclusive {@link FileLock} on {@code <real>.lock} beside the file, never opened through a
+ *       symbolic link (one there is refused by name).</li>
  *   <li><b>Write aside.</b> {@link #replace} writes a temporary file {@code .<name>.<random>.tmp} in
  *       the same directory, forces it, renames it over the file ({@code ATOMIC_MOVE}) and forces
  *       the directory, so a crash leaves either the old or the new file, never a mix.</li>
@@ -137,6 +138,12 @@ final class AtomicFile {
   Lock lock() {
     jvmLock.lock();
     try {
+      // never through a link: whoever may write the directory could point S.lock anywhere, and
+      // O_CREAT would create that file as this user (or open another file for writing)
+      if (Files.isSymbolicLink(lockFile)) {
+        throw new KeyringException("the lock file " + lockFile + " of " + what + " " + path + " is a symbolic link;"
+            + " someone who may write its directory made it: remove it (Clavis makes the lock file itself)");
+      }
       // through ProcessLock: a keytool session may hold this file's lock for the whole process,
       // and then no second channel on the lock file may be opened (closing it would drop the hold)
       return new Lock(jvmLock, ProcessLock.acquire(lockFile));

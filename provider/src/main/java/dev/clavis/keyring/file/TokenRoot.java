@@ -157,7 +157,8 @@ public final class TokenRoot implements AutoCloseable {
   }
 
   private static Template find(byte[] rootId) {
-    return Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true)
+    // private only: a public key with this id would be one planted without the PIN
+    return Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true).bool(CKA.PRIVATE, true)
         .bytes(CKA.ID, label(rootId).getBytes(StandardCharsets.US_ASCII)).build();
   }
 

@@ -9,8 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Set;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -25,8 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The lock directory is, in order: the configuration's {@code lockDir}, the system property
  * {@value #LOCK_DIR_PROPERTY}, else {@code ${java.io.tmpdir}/clavis-locks-${user.name}} (created
- * 0700). Every process that writes to a token must use the same directory: processes of
- * different users sharing a token set a common {@code lockDir}. Across hosts a file lock cannot
+ * 0700; refused when it already exists as a link, owned by another user or writable by others,
+ * since anyone may create that name first). Every process that writes to a token must use the
+ * same directory: processes of different users sharing a token set a common {@code lockDir}. Across hosts a file lock cannot
  * help; a keyring shared by several machines needs a backend with a real compare-and-set.
  *
  * <p>A JVM cannot hold two {@code FileLock}s on one file, so the threads (and the several
@@ -41,9 +47,12 @@ final class TokenCommitLock {
 
   private final Path file;
   private final ReentrantLock local;
+  /** Whether the directory is the per-user default in the shared temporary directory. */
+  private final boolean defaultDir;
 
-  private TokenCommitLock(Path file) {
+  private TokenCommitLock(Path file, boolean defaultDir) {
     this.file = file;
+    this.defaultDir = defaultDir;
     this.local = IN_PROCESS.computeIfAbsent(file, f -> new ReentrantLock());
   }
 
@@ -64,13 +73,15 @@ final class TokenCommitLock {
     }
     String identity = lib + "\n" + info.manufacturer() + "\n" + info.model() + "\n" + info.serialNumber() + "\n"
         + info.label();
-    return new TokenCommitLock(dir.toAbsolutePath().normalize().resolve("token-" + digest(identity) + ".lock"));
+    boolean dflt = configured == null && System.getProperty(LOCK_DIR_PROPERTY) == null;
+    return new TokenCommitLock(dir.toAbsolutePath().normalize().resolve("token-" + digest(identity) + ".lock"), dflt);
   }
 
   /** Creates the lock directory owner-only (0700) when it is missing; only a writer needs it. */
   private void createDirectory() throws IOException {
     Path dir = file.getParent();
-    if (Files.isDirectory(dir)) {
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      checkPrivate(dir);
       return;
     }
     if (dir.getParent() != null) {
@@ -82,6 +93,38 @@ final class TokenCommitLock {
       // another process created it first
     } catch (UnsupportedOperationException e) {
       Files.createDirectories(dir);
+    }
+    checkPrivate(dir);
+  }
+
+  /**
+   * The default directory has a name every local user can predict, in a directory every user may
+   * write ({@code /tmp}): whoever made it first, or may write it, can unlink the lock file under
+   * its holder, so that the next writer locks a new file and two processes commit at once. So it
+   * must be a real directory (not a link), owned by this user, that no one else may write. A
+   * configured {@code lockDir} is the operator's choice (it may be shared by several users on
+   * purpose) and is used as it is.
+   */
+  private void checkPrivate(Path dir) throws IOException {
+    if (!defaultDir || !dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      return;
+    }
+    if (Files.isSymbolicLink(dir)) {
+      throw new IOException("the lock directory " + dir + " is a symbolic link: someone else may have made it;"
+          + " remove it or set 'lockDir'");
+    }
+    PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    UserPrincipal me = dir.getFileSystem().getUserPrincipalLookupService()
+        .lookupPrincipalByName(System.getProperty("user.name"));
+    if (!a.owner().equals(me)) {
+      throw new IOException("the lock directory " + dir + " belongs to " + a.owner().getName() + ", not to "
+          + me.getName() + ": another user may have made it first; remove it or set 'lockDir'");
+    }
+    Set<PosixFilePermission> p = a.permissions();
+    if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IOException("the lock directory " + dir + " is writable by others ("
+          + PosixFilePermissions.toString(p) + "), so its lock file could be swapped under a writer; make it"
+          + " rwx------ or set 'lockDir'");
     }
   }
 
@@ -151,9 +194,10 @@ final class TokenCommitLock {
       return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (FileAlreadyExistsException e) {
-      return FileChannel.open(file, StandardOpenOption.WRITE);
+      // not through a link (CREATE_NEW never follows one; this open must not either)
+      return FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     } catch (UnsupportedOperationException e) {
-      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     }
   }
 

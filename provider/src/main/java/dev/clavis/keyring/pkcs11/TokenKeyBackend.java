@@ -166,8 +166,13 @@ public final class TokenKeyBackend implements KeyBackend {
     }
   }
 
+  /**
+   * Every search of Clavis's objects asks for private ones: Clavis creates them all private, and a
+   * public token object can be created by a session that never logged in (PKCS#11 v2.40 §4.4), so
+   * a public head, metadata document, key version or audit key would be one planted without the PIN.
+   */
   private static Template findData(String application) {
-    return Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
+    return Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true).bool(CKA.PRIVATE, true)
         .bytes(CKA.APPLICATION, application.getBytes(StandardCharsets.UTF_8)).build();
   }
 
@@ -257,7 +262,7 @@ public final class TokenKeyBackend implements KeyBackend {
 
   private static long[] metadataDocs(Session s, long g) throws Pkcs11Exception {
     return s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
-        .bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
+        .bool(CKA.PRIVATE, true).bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
         .string(CKA.LABEL, metadataLabel(g)).build());
   }
 
@@ -465,6 +470,7 @@ public final class TokenKeyBackend implements KeyBackend {
           }
           if (!destroyed) {
             for (long old : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
+                .bool(CKA.PRIVATE, true)
                 .bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
                 .string(CKA.LABEL, metadataLabel(latest.generation())).build())) {
               s.destroyObject(old);
@@ -673,7 +679,8 @@ public final class TokenKeyBackend implements KeyBackend {
       long generation = generation();
       Map<KeyRef, Object[]> found = token.call(s -> {
         Map<KeyRef, Object[]> out = new HashMap<>();
-        for (long h : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true).build())) {
+        for (long h : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true)
+            .bool(CKA.PRIVATE, true).build())) {
           AttributeValues v = s.getAttributes(h, CKA.ID, CKA.SENSITIVE, CKA.ENCRYPT, CKA.WRAP, CKA.DECRYPT,
               CKA.UNWRAP, CKA.SIGN, CKA.VERIFY);
           String id = v.string(CKA.ID).orElse("");
@@ -837,7 +844,7 @@ public final class TokenKeyBackend implements KeyBackend {
   /** @return the audit key, or null when the token has no audit MAC key and {@code create} is false */
   private byte[] deriveAuditKey(boolean create) {
     return call("derive the audit key", s -> {
-      Template find = Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY)
+      Template find = Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.PRIVATE, true)
           .bytes(CKA.ID, AUDIT_ID.getBytes(StandardCharsets.UTF_8)).build();
       long[] found = s.findObjects(find);
       if (found.length == 0 && !create) {
