@@ -14,11 +14,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,15 +46,14 @@ import javax.crypto.Cipher;
  * {@code <real store>.lock} (plus a lock per real path inside the JVM) serialises writers across
  * threads and processes; the audit log {@code <real store>.audit} sits beside it. Material is
  * decrypted lazily, record by record, and cached by {@code name#version}.
+ *
+ * <p>About 500 lines, on purpose: what is left is the store's lifecycle (open or create, reload
+ * after another writer's commit, transact and commit, rekey, stream import and export), whose
+ * parts share the current image and the material cache. The layout is {@link StoreFormat}'s, the
+ * master key's protection a {@link MasterKeyProtector}'s, replacement and locking {@link
+ * AtomicFile}'s, staging {@link StagedChanges}' and the index bookkeeping {@link StoreImage}'s.
  */
 public final class FileKeyBackend implements KeyBackend {
-
-  /** Runs the audit log's sync beside the store's (daemon threads, created on demand). */
-  private static final java.util.concurrent.ExecutorService SYNCER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "clavis-store-sync");
-    t.setDaemon(true);
-    return t;
-  });
 
   private final AtomicFile atomic; // null: in memory
   private final Path file; // the real path, resolved once; null: in memory
@@ -254,18 +250,7 @@ public final class FileKeyBackend implements KeyBackend {
       reindex(bytes, img);
       return;
     }
-    java.util.concurrent.CompletableFuture<Void> side = beforePublish.isEmpty() ? null
-        : java.util.concurrent.CompletableFuture.runAsync(() -> beforePublish.forEach(Runnable::run), SYNCER);
-    atomic.replace(bytes, () -> {
-      if (side != null) {
-        try {
-          side.join();
-        } catch (java.util.concurrent.CompletionException e) {
-          Throwable c = e.getCause();
-          throw c instanceof RuntimeException ? (RuntimeException) c : new KeyringException(String.valueOf(c), c);
-        }
-      }
-    });
+    atomic.replace(bytes, beforePublish);
     reindex(bytes, img);
   }
 
@@ -274,17 +259,9 @@ public final class FileKeyBackend implements KeyBackend {
     return atomic == null ? AtomicFile.Lock.inProcess(memoryLock) : atomic.lock();
   }
 
-  /** Points the index of {@code img} at the records inside the newly written bytes. */
+  /** Points the index of {@code img} at the records inside the newly written bytes, and publishes it. */
   private void reindex(byte[] bytes, StoreImage img) {
-    int materialStart = StoreFormat.parseHeader(bytes, "the key store just written").materialStart();
-    Map<KeyRef, StoreImage.Entry> fresh = new LinkedHashMap<>();
-    int off = 0;
-    for (Map.Entry<KeyRef, StoreImage.Entry> e : img.index.entrySet()) {
-      StoreImage.Entry x = e.getValue();
-      fresh.put(e.getKey(), new StoreImage.Entry(x.algorithm, x.exportable, bytes, materialStart + off, x.length));
-      off += x.length;
-    }
-    img.index = fresh;
+    img.pointInto(bytes, StoreFormat.parseHeader(bytes, "the key store just written").materialStart());
     this.image = img;
   }
 
@@ -391,23 +368,7 @@ public final class FileKeyBackend implements KeyBackend {
     StoreImage next = StoreImage.protectedLike(protection);
     next.generation = cur.generation + 1;
     next.metadata = s.metadata != null ? s.metadata : cur.metadata;
-    List<StoreFormat.Record> records = new ArrayList<>(cur.index.size() + s.added.size());
-    Map<KeyRef, StoreImage.Entry> index = new LinkedHashMap<>(Math.max(16, (cur.index.size() + s.added.size()) * 4 / 3 + 1));
-    for (Map.Entry<KeyRef, StoreImage.Entry> e : cur.index.entrySet()) {
-      if (s.erased.contains(e.getKey()) || s.added.containsKey(e.getKey())) {
-        continue;
-      }
-      StoreImage.Entry x = e.getValue();
-      records.add(new StoreFormat.Record(e.getKey(), x.algorithm, x.exportable, x.source, x.offset, x.length));
-      index.put(e.getKey(), x);
-    }
-    for (Map.Entry<KeyRef, byte[]> e : s.added.entrySet()) {
-      FileMaterial m = s.addedMaterial.get(e.getKey());
-      byte[] rec = e.getValue();
-      records.add(new StoreFormat.Record(e.getKey(), m.algorithm(), exportableOf(m), rec, 0, rec.length));
-      index.put(e.getKey(), new StoreImage.Entry(m.algorithm(), exportableOf(m), rec, 0, rec.length));
-    }
-    next.index = index;
+    List<StoreFormat.Record> records = next.indexChanges(cur, s);
     byte[] bytes = StoreFormat.assemble(next, next.generation, next.metadata, records, keys);
     writeImage(bytes, next, s.beforePublish);
     // only now, with the file durable, do caches change
@@ -418,16 +379,6 @@ public final class FileKeyBackend implements KeyBackend {
       }
     }
     cache.putAll(s.addedMaterial);
-  }
-
-  private static boolean exportableOf(FileMaterial m) {
-    try {
-      byte[] b = m.exportRaw();
-      Arrays.fill(b, (byte) 0);
-      return true;
-    } catch (UnsupportedOperationException e) {
-      return false;
-    }
   }
 
   @Override
@@ -567,12 +518,7 @@ public final class FileKeyBackend implements KeyBackend {
     StoreImage copy = new StoreImage();
     copy.generation = Math.max(1, cur.generation);
     rewrap(copy, PasswordProtector.fresh(kdf()), new PasswordProtector(password, null), keys.master());
-    List<StoreFormat.Record> records = new ArrayList<>();
-    for (Map.Entry<KeyRef, StoreImage.Entry> e : cur.index.entrySet()) {
-      StoreImage.Entry x = e.getValue();
-      records.add(new StoreFormat.Record(e.getKey(), x.algorithm, x.exportable, x.source, x.offset, x.length));
-    }
-    out.write(StoreFormat.assemble(copy, copy.generation, cur.metadata, records, keys));
+    out.write(StoreFormat.assemble(copy, copy.generation, cur.metadata, cur.records(), keys));
     out.flush();
   }
 
