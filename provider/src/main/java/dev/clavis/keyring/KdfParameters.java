@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * How a file store derives its key from the password: Argon2id (RFC 9106; the default t=3,
  * m=64 MiB, p=4) or PBKDF2-HMAC-SHA256 (RFC 8018; 600,000 iterations by default, following
- * OWASP's 2023 guidance); or, for a store rooted in an HSM, {@link Algorithm#PKCS11_WRAPPED} (no
- * KDF: a PKCS#11 token key wraps the master key). Immutable.
+ * OWASP's 2023 guidance). Immutable. A store rooted in an HSM has no KDF at all: its protection is
+ * {@code dev.clavis.keyring.file.MasterKeyProtector.Kind#TOKEN_ROOT}, not a value of this class.
  *
  * <p>Parameters read from a file are checked against {@link #limitsOk()} before any work is done,
  * and the factories refuse the same: the cost caps of {@link KdfLimits} (Argon2id t × m, PBKDF2
@@ -27,13 +27,7 @@ public final class KdfParameters {
     /** Argon2id, RFC 9106, version 0x13. */
     ARGON2ID,
     /** PBKDF2 with HMAC-SHA256, RFC 8018 §5.2. */
-    PBKDF2_HMAC_SHA256,
-    /**
-     * No password KDF: the master key is wrapped (AES-256-GCM) by a non-extractable key on a
-     * PKCS#11 token, and the token's PIN authenticates; see {@link Keyrings#openFile(java.nio.file.Path,
-     * dev.clavis.pkcs11.Pkcs11Config, char[])}.
-     */
-    PKCS11_WRAPPED
+    PBKDF2_HMAC_SHA256
   }
 
   /** Upper bound on Argon2 memory read from a file: 1 GiB. */
@@ -94,11 +88,6 @@ public final class KdfParameters {
     return checked(new KdfParameters(Algorithm.ARGON2ID, iterations, memoryKiB, parallelism));
   }
 
-  /** @return the protection of a store whose master key is wrapped by a PKCS#11 token key */
-  public static KdfParameters pkcs11Wrapped() {
-    return new KdfParameters(Algorithm.PKCS11_WRAPPED, 0, 0, 0);
-  }
-
   /** @return PBKDF2-HMAC-SHA256 with 600,000 iterations */
   public static KdfParameters pbkdf2() {
     return pbkdf2(600_000);
@@ -130,9 +119,6 @@ public final class KdfParameters {
 
   /** @return whether the parameters are well formed */
   public boolean valid() {
-    if (algorithm == Algorithm.PKCS11_WRAPPED) {
-      return iterations == 0 && memoryKiB == 0 && parallelism == 0;
-    }
     return algorithm == Algorithm.ARGON2ID
         ? iterations >= 1 && parallelism >= 1 && memoryKiB >= 8 * parallelism
         : iterations >= 1;
@@ -180,9 +166,6 @@ public final class KdfParameters {
 
   @Override
   public String toString() {
-    if (algorithm == Algorithm.PKCS11_WRAPPED) {
-      return "PKCS#11 token key (no password KDF)";
-    }
     return algorithm == Algorithm.ARGON2ID
         ? "Argon2id(t=" + iterations + ", m=" + memoryKiB + " KiB, p=" + parallelism + ")"
         : "PBKDF2-HMAC-SHA256(" + iterations + " iterations)";

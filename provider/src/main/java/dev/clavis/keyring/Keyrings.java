@@ -2,7 +2,7 @@ package dev.clavis.keyring;
 
 import dev.clavis.keyring.engine.KeyringEngine;
 import dev.clavis.keyring.file.FileKeyBackend;
-import dev.clavis.keyring.file.TokenRoot;
+import dev.clavis.keyring.pkcs11.TokenRootProtector;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.keyring.store.KeyBackend;
 import java.nio.file.Path;
@@ -75,7 +75,7 @@ public final class Keyrings {
    */
   public static Keyring openFile(Path file, Pkcs11Config token, char[] pin) {
     FileKeyBackend b;
-    try (TokenRoot root = TokenRoot.open(token, pin)) {
+    try (TokenRootProtector root = TokenRootProtector.open(token, pin)) {
       b = FileKeyBackend.open(file, root);
     }
     try {

@@ -27,9 +27,8 @@ class KdfLimitsTest {
   }
 
   @Test
-  void weakness_defaultsAndTokenKey_areNotWeak() {
+  void weakness_defaults_areNotWeak() {
     assertEquals(Optional.empty(), KdfLimits.weakness(KdfParameters.defaults()));
-    assertEquals(Optional.empty(), KdfLimits.weakness(KdfParameters.pkcs11Wrapped()));
   }
 
   @Test

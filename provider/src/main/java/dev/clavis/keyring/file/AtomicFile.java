@@ -64,6 +64,14 @@ final class AtomicFile {
   private final ReentrantLock jvmLock;
   private final String what;
 
+  /** Runs the audit log's sync beside the store's (daemon threads, created on demand). */
+  private static final java.util.concurrent.ExecutorService SYNCER =
+      java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "clavis-store-sync");
+        t.setDaemon(true);
+        return t;
+      });
+
   private AtomicFile(Path realPath, String what) {
     this.path = realPath;
     this.lockFile = sibling(".lock");
@@ -199,6 +207,26 @@ final class AtomicFile {
       deleteQuietly(tmp);
       throw e;
     }
+  }
+
+  /**
+   * As {@link #replace(byte[], Runnable)}, running {@code alongside} (the audit log's sync) on
+   * another thread while the new file is written and forced, so the two syncs overlap; both
+   * finish before the rename, and if a step throws, the file is not replaced.
+   */
+  void replace(byte[] bytes, java.util.List<Runnable> alongside) {
+    java.util.concurrent.CompletableFuture<Void> side = alongside.isEmpty() ? null
+        : java.util.concurrent.CompletableFuture.runAsync(() -> alongside.forEach(Runnable::run), SYNCER);
+    replace(bytes, () -> {
+      if (side != null) {
+        try {
+          side.join();
+        } catch (java.util.concurrent.CompletionException e) {
+          Throwable c = e.getCause();
+          throw c instanceof RuntimeException ? (RuntimeException) c : new KeyringException(String.valueOf(c), c);
+        }
+      }
+    });
   }
 
   /**

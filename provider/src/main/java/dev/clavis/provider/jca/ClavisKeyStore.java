@@ -279,7 +279,7 @@ public final class ClavisKeyStore extends SecretKeyStoreSpi {
   @Override
   public boolean engineProbe(InputStream stream) throws IOException {
     byte[] head = stream.readNBytes(8);
-    return Arrays.equals(head, "CLAVISKS".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return FileKeyBackend.startsLikeStore(head);
   }
 
   @Override

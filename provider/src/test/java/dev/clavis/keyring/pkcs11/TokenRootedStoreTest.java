@@ -12,7 +12,7 @@ import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.Keyrings;
-import dev.clavis.keyring.file.TokenRoot;
+
 import dev.clavis.pkcs11.AttributeValues;
 import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKO;
@@ -55,7 +55,7 @@ class TokenRootedStoreTest {
   private static String rootLabel(Path store) throws Exception {
     byte[] b = Files.readAllBytes(store);
     assertEquals(16, b[23] & 0xFF, "root id length");
-    return TokenRoot.label(Arrays.copyOfRange(b, 24, 40));
+    return TokenRootProtector.label(Arrays.copyOfRange(b, 24, 40));
   }
 
   private static long[] rootObjects(String label) throws Exception {

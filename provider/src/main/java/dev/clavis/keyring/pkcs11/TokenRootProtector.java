@@ -1,6 +1,8 @@
-package dev.clavis.keyring.file;
+package dev.clavis.keyring.pkcs11;
 
 import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.file.MasterKeyProtector;
+import dev.clavis.keyring.file.ProtectorParameters;
 import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKK;
 import dev.clavis.pkcs11.CKM;
@@ -14,7 +16,6 @@ import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.Template;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * The root of a token-rooted file store: a non-extractable AES-256 key on a PKCS#11 token
@@ -22,19 +23,21 @@ import java.util.HexFormat;
  * usable only for {@code CKM_AES_GCM} encrypt/decrypt) that wraps the store's master key. Its
  * {@code CKA_LABEL} and {@code CKA_ID} are {@code clavis-root:<32 hex digits>}, the hex digits being
  * the 16-byte root id recorded in the store header. The token is needed only while the store is
- * opened (or created); the PIN authenticates to it and there is no password KDF.
+ * opened (or created); the PIN authenticates to it and there is no password KDF. The master key
+ * is wrapped by {@code CKM_AES_GCM} on the token under that key, so root (token) → master key →
+ * record keys.
  */
-public final class TokenRoot implements AutoCloseable {
+public final class TokenRootProtector implements MasterKeyProtector, AutoCloseable {
 
   /** The prefix of the label and id of a root key on the token. */
-  public static final String PREFIX = "clavis-root:";
+  public static final String PREFIX = ProtectorParameters.TOKEN_ROOT_PREFIX;
   /** Length of the random root id, in bytes. */
   static final int ID_LENGTH = 16;
 
   private final Pkcs11Token token;
   private final String tokenName;
 
-  private TokenRoot(Pkcs11Token token) {
+  private TokenRootProtector(Pkcs11Token token) {
     this.token = token;
     this.tokenName = "token '" + token.info().label() + "' (" + token.config().name() + ")";
   }
@@ -45,9 +48,9 @@ public final class TokenRoot implements AutoCloseable {
    * @param pin wiped before this returns
    * @throws KeyringException naming the problem (library, token label, PIN)
    */
-  public static TokenRoot open(Pkcs11Config config, char[] pin) {
+  public static TokenRootProtector open(Pkcs11Config config, char[] pin) {
     try {
-      return new TokenRoot(Pkcs11Token.open(config, pin));
+      return new TokenRootProtector(Pkcs11Token.open(config, pin));
     } catch (Pkcs11Exception e) {
       if (e.returnValue() == CKR.PIN_INCORRECT) {
         throw new KeyringException("wrong PIN for the token of " + config.name() + ": " + e.getMessage(), e);
@@ -62,7 +65,57 @@ public final class TokenRoot implements AutoCloseable {
 
   /** @return the label (and id) of the root key with this id */
   public static String label(byte[] rootId) {
-    return PREFIX + HexFormat.of().formatHex(rootId);
+    return ProtectorParameters.tokenRootLabel(rootId);
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.TOKEN_ROOT;
+  }
+
+  /**
+   * {@inheritDoc} Generates a new root key on the token.
+   *
+   * @throws KeyringException if the token cannot generate it
+   */
+  @Override
+  public ProtectorParameters newParameters(String store) {
+    return ProtectorParameters.tokenRoot(createKey());
+  }
+
+  /**
+   * {@inheritDoc} AES-256-GCM on the token under the root key.
+   *
+   * @throws KeyringException if the root key vanished or the token fails
+   */
+  @Override
+  public byte[] wrap(ProtectorParameters parameters, byte[] iv, byte[] aad, byte[] master) {
+    return wrap(parameters.id(), iv, aad, master);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws KeyringException if the store is protected by a password, the token has no such root
+   *     key (wrong token, or the key was destroyed) or the key does not open the store
+   */
+  @Override
+  public byte[] unwrap(ProtectorParameters parameters, byte[] iv, byte[] aad, byte[] wrapped, String where) {
+    if (parameters.kind() != Kind.TOKEN_ROOT) {
+      throw new KeyringException(where + " is protected by a password (" + parameters + "), not by a token key:"
+          + " open it without the token (no --hsm)");
+    }
+    return unwrap(parameters.id(), iv, aad, wrapped, where);
+  }
+
+  /**
+   * {@inheritDoc} Destroys the root key that {@link #newParameters} generated.
+   *
+   * @throws KeyringException if the token cannot destroy it
+   */
+  @Override
+  public void abandon(ProtectorParameters parameters) {
+    destroyKey(parameters.id());
   }
 
   /**
@@ -70,7 +123,7 @@ public final class TokenRoot implements AutoCloseable {
    *
    * @return its random 16-byte id
    */
-  byte[] createKey() {
+  private byte[] createKey() {
     byte[] rootId = new byte[ID_LENGTH];
     new java.security.SecureRandom().nextBytes(rootId);
     String label = label(rootId);
@@ -90,7 +143,7 @@ public final class TokenRoot implements AutoCloseable {
   }
 
   /** Destroys the root key with this id (a store that could not be written). */
-  void destroyKey(byte[] rootId) {
+  private void destroyKey(byte[] rootId) {
     try {
       token.call(s -> {
         for (long h : s.findObjects(find(rootId))) {
@@ -105,7 +158,7 @@ public final class TokenRoot implements AutoCloseable {
   }
 
   /** AES-256-GCM encryption of the master key on the token, with {@code aad} bound. */
-  byte[] wrap(byte[] rootId, byte[] iv, byte[] aad, byte[] master) {
+  private byte[] wrap(byte[] rootId, byte[] iv, byte[] aad, byte[] master) {
     try {
       byte[] out = token.call(s -> {
         long h = handle(s, rootId);
@@ -127,7 +180,7 @@ public final class TokenRoot implements AutoCloseable {
    * @throws KeyringException if the token has no such root key (wrong token, or the key was
    *     destroyed) or the key does not open the store
    */
-  byte[] unwrap(byte[] rootId, byte[] iv, byte[] aad, byte[] wrapped, String where) {
+  private byte[] unwrap(byte[] rootId, byte[] iv, byte[] aad, byte[] wrapped, String where) {
     byte[] master;
     try {
       master = token.call(s -> {
@@ -170,6 +223,6 @@ public final class TokenRoot implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "TokenRoot{" + tokenName + "}";
+    return "TokenRootProtector{" + tokenName + "}";
   }
 }
