@@ -31,15 +31,17 @@ final class VerboseLogging {
       CLAVIS.removeHandler(h);
     }
     Handler h = new StreamHandler(err, new OneLine()) {
+      /** Writes the record and flushes, so log lines and the error line keep their order. */
       @Override
       public synchronized void publish(LogRecord record) {
         super.publish(record);
-        flush(); // interleave with the error line in order
+        flush();
       }
 
+      /** Flushes only: stderr belongs to the process, not to this handler. */
       @Override
       public synchronized void close() {
-        flush(); // never close stderr
+        flush();
       }
     };
     h.setLevel(level);
@@ -59,6 +61,7 @@ final class VerboseLogging {
 
   /** {@code clavis: LEVEL logger time message}, one line. */
   private static final class OneLine extends Formatter {
+    /** @return the record as one line, line breaks in its message replaced */
     @Override
     public String format(LogRecord r) {
       return "clavis: " + r.getLevel() + " " + r.getLoggerName() + " "
