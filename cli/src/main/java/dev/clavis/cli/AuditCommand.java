@@ -6,21 +6,30 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code audit}: prints the audit log ({@code --json}: JSON lines), {@code --verify} checks its chain and MACs. */
-final class AuditCommand {
+@Command(name = "audit", description = {"print the audit log (JSON lines with --json) or verify its hash chain and MACs"})
+final class AuditCommand extends CliCommand {
 
-  private AuditCommand() {}
+  @Option(names = "--verify", order = 1, description = {"check the hash chain, the MACs and the anchors; exit 1 if broken"})
+  boolean verify;
 
-  static int run(Context ctx) throws IOException {
-    ctx.args().expectPositionals(0, 0, "audit [--verify] [--json]");
+  @Override
+  int run(Context ctx) throws IOException {
     AuditLog log = ctx.keyring().auditLog();
-    if (ctx.args().flag("--verify")) {
+    if (verify) {
       long n = log.verify();
-      ctx.out().println("audit log verified: " + n + " records, hash chain and MACs intact");
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("verified", true);
+      json.put("records", n);
+      ctx.result("audit log verified: " + n + " records, hash chain and MACs intact", json);
       return 0;
     }
-    if (ctx.args().flag("--json")) {
+    if (ctx.json()) {
       Writer w = new OutputStreamWriter(ctx.out(), StandardCharsets.UTF_8);
       log.exportJsonLines(w);
       w.flush();

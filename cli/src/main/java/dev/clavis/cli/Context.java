@@ -6,12 +6,12 @@ import java.io.PrintStream;
 import java.util.Map;
 
 /**
- * What a command runs with: its arguments, the three standard streams, the environment, and the
- * keyring, opened on first use and closed when the command ends.
+ * What a command runs with: the global options, the three standard streams, the environment, and
+ * the keyring, opened on first use and closed when the command ends.
  */
 final class Context implements AutoCloseable {
 
-  private final CliArgs args;
+  private final GlobalOptions options;
   private final InputStream in;
   private final PrintStream out;
   private final PrintStream err;
@@ -19,28 +19,38 @@ final class Context implements AutoCloseable {
   private final StoreOpener opener;
   private Keyring keyring;
 
-  Context(CliArgs args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-    this.args = args;
+  Context(GlobalOptions options, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
+    this.options = options;
     this.in = in;
     this.out = out;
     this.err = err;
     this.env = env;
-    this.opener = new StoreOpener(args, env);
+    this.opener = new StoreOpener(options, env);
   }
 
-  CliArgs args() { return args; }
+  GlobalOptions options() { return options; }
   InputStream in() { return in; }
   PrintStream out() { return out; }
   PrintStream err() { return err; }
   Map<String, String> env() { return env; }
   StoreOpener opener() { return opener; }
 
+  /** @return whether {@code --json} asks for the result as JSON */
+  boolean json() {
+    return options.json;
+  }
+
   /** @return the keyring of {@code --store}/{@code --hsm}, opened once; it must exist already */
   Keyring keyring() {
     if (keyring == null) {
-      keyring = opener.openExisting();
+      keyring = KeyringLog.wrap(opener.openExisting());
     }
     return keyring;
+  }
+
+  /** Prints the result of a command: {@code json} as one JSON value with {@code --json}, else {@code text}. */
+  void result(String text, Object json) {
+    out.println(options.json ? Json.write(json) : text);
   }
 
   /** Prints a progress or result note on stderr, so stdout stays clean for data. */

@@ -10,39 +10,61 @@ import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: the whole lifecycle in a temporary store, each step explained for a newcomer:
  * create, encrypt, rotate, decrypt old data, rewrap, two-phase rotation, suspend and resume,
  * revoke, destroy, and the audit log's verification. Runs in a few seconds.
  */
-final class DemoCommand {
+@Command(name = "demo", description = {"walk through the lifecycle in a temporary store, explaining each step"})
+final class DemoCommand extends CliCommand {
 
   private static final String KEY = "payments";
+  /** With --keep, the demo's random password is left here (0600), so the kept store can be opened. */
+  static final String PASSWORD_FILE = "demo.password";
 
-  private final PrintStream out;
+  @Option(names = "--keep", order = 1,
+      description = {"keep the demo store (and its password in a file readable by you only) and say how to open it"})
+  boolean keep;
+
+  private PrintStream out;
   private int step;
 
-  private DemoCommand(PrintStream out) {
-    this.out = out;
+  @Override
+  boolean printsJson() {
+    return false;
   }
 
-  static int run(Context ctx) throws IOException {
-    ctx.args().expectPositionals(0, 0, "demo [--keep]");
+  @Override
+  int run(Context ctx) throws IOException {
+    out = ctx.out();
     Path dir = Files.createTempDirectory("clavis-demo-");
+    boolean done = false;
     try {
-      new DemoCommand(ctx.out()).walk(dir);
+      walk(dir);
+      done = true;
     } finally {
-      if (ctx.args().flag("--keep")) {
-        ctx.out().println("(kept the demo store in " + dir + ")");
+      if (keep && done) {
+        Path store = dir.resolve("demo.store").toAbsolutePath();
+        Path pw = dir.resolve(PASSWORD_FILE).toAbsolutePath();
+        out.println();
+        out.println("Kept the demo store in " + dir + ". Open it with:");
+        out.println("  clavis list --store " + store + " --password-file " + pw);
+        out.println("  clavis audit --verify --store " + store + " --password-file " + pw);
+        out.println("(the password file is readable by you only; delete the directory when done)");
       } else {
         deleteTree(dir);
       }
@@ -50,9 +72,12 @@ final class DemoCommand {
     return 0;
   }
 
-  private void walk(Path dir) {
+  private void walk(Path dir) throws IOException {
     Path store = dir.resolve("demo.store");
     char[] password = randomPassword();
+    if (keep) {
+      keepPassword(dir.resolve(PASSWORD_FILE), password);
+    }
     long t0 = System.nanoTime();
     say("A fresh encrypted store",
         "Clavis keeps keys in one encrypted file. The demo makes a throw-away one at",
@@ -164,6 +189,24 @@ final class DemoCommand {
       throw new IllegalStateException("the demo expected a refusal here and got none");
     } catch (KeyringException e) {
       out.println("  refused: " + e.getMessage());
+    }
+  }
+
+  /** Writes the password, created 0600 (where POSIX permissions exist) before a byte goes in. */
+  private static void keepPassword(Path file, char[] password) throws IOException {
+    ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+    byte[] bytes = new byte[encoded.remaining()];
+    encoded.get(bytes);
+    Arrays.fill(encoded.array(), (byte) 0);
+    try {
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(file); // not POSIX: the temporary directory is the user's own
+      }
+      Files.write(file, bytes);
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
     }
   }
 

@@ -5,7 +5,11 @@ import dev.clavis.hd.ExtendedPublicKey;
 import dev.clavis.provider.ClavisProvider;
 import dev.clavis.spec.HDKeySpec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.spec.InvalidKeySpecException;
@@ -13,32 +17,40 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code derive --seed-hex HEX --path PATH}: a BIP32 key through the provider's {@code BIP32}
+ * {@code derive --seed-hex - --path PATH}: a BIP32 key through the provider's {@code BIP32}
  * KeyFactory; prints the path, the {@code xprv}, the {@code xpub} and the compressed public key.
- * {@code --seed-hex -} reads the hex seed from stdin, so it stays out of the process list.
+ * The seed is a secret, so it never comes from the command line: {@code --seed-hex -} reads its hex
+ * digits from stdin, {@code --seed-file FILE} from a file; {@code --seed-hex HEX} is refused (see
+ * {@link ArgvSecrets}).
  */
-final class DeriveCommand {
+@Command(name = "derive", description = {"derive a BIP32 key: prints xprv, xpub and the public key"})
+final class DeriveCommand extends CliCommand {
 
-  private DeriveCommand() {}
+  @Option(names = "--seed-hex", paramLabel = "-", order = 1,
+      description = {"'-': read the seed's hex digits from stdin (a seed itself is refused here: the process list shows it)"})
+  String seedHex;
 
-  static int run(Context ctx) throws IOException, GeneralSecurityException {
-    ctx.args().expectPositionals(0, 0, "derive --seed-hex HEX|- --path m/44'/0'/0'/0/0 [--json]");
-    String seedHex = ctx.args().option("--seed-hex");
-    String path = ctx.args().option("--path");
-    if (seedHex == null || path == null) {
-      throw CliException.usage("derive needs --seed-hex HEX (or - to read it from stdin) and --path, e.g. --path \"m/44'/0'/0'/0/0\"");
+  @Option(names = "--seed-file", paramLabel = "FILE", order = 2, description = {"read the seed's hex digits from FILE"})
+  String seedFile;
+
+  @Option(names = "--path", paramLabel = "PATH", order = 3,
+      description = {"the derivation path, e.g. \"m/44'/0'/0'/0/0\" (' or h or H marks a hardened step)"})
+  String path;
+
+  @Override
+  int run(Context ctx) throws IOException, GeneralSecurityException {
+    if (seedHex != null && !seedHex.equals("-")) {
+      throw CliException.usage(ArgvSecrets.SEED_REFUSED);
     }
-    if (seedHex.equals("-")) {
-      seedHex = new String(ctx.in().readAllBytes(), StandardCharsets.US_ASCII).strip();
+    if ((seedHex == null) == (seedFile == null) || path == null) {
+      throw CliException.usage("derive needs the seed from --seed-hex - (stdin) or --seed-file FILE, and --path,"
+          + " e.g. --path \"m/44'/0'/0'/0/0\"");
     }
-    byte[] seed;
-    try {
-      seed = HexFormat.of().parseHex(seedHex);
-    } catch (IllegalArgumentException e) {
-      throw CliException.usage("--seed-hex takes an even number of hex digits");
-    }
+    byte[] seed = seed(seedFile == null ? ctx.in().readAllBytes() : readFile(Path.of(seedFile)));
     ExtendedPrivateKey xprv;
     try {
       xprv = (ExtendedPrivateKey) KeyFactory.getInstance("BIP32", new ClavisProvider())
@@ -57,7 +69,7 @@ final class DeriveCommand {
       m.put("publicKey", HexFormat.of().formatHex(xpub.getCompressed()));
       m.put("fingerprint", String.format("%08x", xprv.getFingerprint()));
       m.put("depth", xprv.getDepth());
-      if (ctx.args().flag("--json")) {
+      if (ctx.json()) {
         ctx.out().println(Json.write(m));
       } else {
         for (Map.Entry<String, Object> e : m.entrySet()) {
@@ -68,5 +80,30 @@ final class DeriveCommand {
       xprv.destroy();
     }
     return 0;
+  }
+
+  private static byte[] readFile(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new CliException("cannot read the seed file " + file + ": " + Failures.describe(e));
+    }
+  }
+
+  /** Decodes hex digits (surrounding whitespace ignored); wipes the text it was given. */
+  private static byte[] seed(byte[] text) {
+    try {
+      CharBuffer chars = StandardCharsets.US_ASCII.decode(ByteBuffer.wrap(text));
+      try {
+        String hex = chars.toString().strip();
+        return HexFormat.of().parseHex(hex);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("the seed must be an even number of hex digits");
+      } finally {
+        Arrays.fill(chars.array(), '\0');
+      }
+    } finally {
+      Arrays.fill(text, (byte) 0);
+    }
   }
 }

@@ -1,193 +1,218 @@
 package dev.clavis.cli;
 
-import dev.clavis.keyring.KdfLimits;
-import dev.clavis.keyring.KdfParameters;
-import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
-import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.Keyring;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** The commands that create keys and move their versions through the lifecycle. */
+/**
+ * The commands that move versions through the lifecycle: {@code rotate}, {@code suspend},
+ * {@code resume}, {@code revoke}, {@code compromise}, {@code destroy}, {@code cancel-destroy}.
+ * With {@code --json} each prints the versions it created or moved.
+ */
 final class LifecycleCommands {
 
   private LifecycleCommands() {}
 
-  static int init(Context ctx) {
-    ctx.args().expectPositionals(0, 0, "init [--kdf argon2id|argon2id:t=3,m=65536,p=4|pbkdf2|pbkdf2:i=600000] [--allow-weak-kdf]");
-    String spec = ctx.args().option("--kdf");
-    KdfParameters kdf = strongEnough(ctx, spec == null ? KdfParameters.defaults() : KdfSpecs.parse(spec),
-        "refusing to create " + ctx.opener().storeFile());
-    try (Keyring k = ctx.opener().create(kdf)) {
-      ctx.out().println("created store " + ctx.opener().storeFile().toAbsolutePath() + " (" + k.list().size()
-          + " keys), " + (ctx.opener().tokenRooted() ? "master key wrapped by a new root key on the token of "
-          + ctx.args().option("--hsm") : "password KDF " + kdf));
-    }
-    return 0;
-  }
+  /** {@code rotate NAME [--begin | --complete | --abort]}. */
+  @Command(name = "rotate", description = {"new primary version now, or in two phases (--begin stages it,"
+      + " --complete switches, --abort drops it)"})
+  static final class Rotate extends CliCommand {
+    @Parameters(paramLabel = "NAME", description = {"the key"})
+    String name;
 
-  static int migrateKdf(Context ctx) {
-    ctx.args().expectPositionals(0, 0, "migrate-kdf --kdf SPEC");
-    String spec = ctx.args().option("--kdf");
-    if (spec == null) {
-      throw CliException.usage("migrate-kdf needs --kdf, e.g. --kdf argon2id or --kdf pbkdf2:i=600000");
-    }
-    KdfParameters kdf = strongEnough(ctx, KdfSpecs.parse(spec), "refusing to migrate " + ctx.opener().storeFile());
-    ctx.opener().migrateKdf(kdf);
-    ctx.out().println("store " + ctx.opener().storeFile() + " now derives its key with " + kdf);
-    return 0;
-  }
+    @Option(names = "--begin", order = 1, description = {"stage a new version as PRE_ACTIVE: it decrypts, the old primary still encrypts"})
+    boolean begin;
 
-  /**
-   * Refuses settings below OWASP's minimums before any password is asked, unless
-   * {@code --allow-weak-kdf} says the weakness is intended (then the settings carry that consent).
-   */
-  private static KdfParameters strongEnough(Context ctx, KdfParameters kdf, String what) {
-    Optional<String> weak = KdfLimits.weakness(kdf);
-    if (ctx.args().flag("--allow-weak-kdf")) {
-      weak.ifPresent(w -> ctx.err().println("clavis: warning: " + w + " (allowed by --allow-weak-kdf)"));
-      return kdf.allowingWeak();
-    }
-    if (weak.isPresent()) {
-      throw new CliException(what + ": " + weak.get()
-          + "; choose stronger settings, or pass --allow-weak-kdf for a test or throw-away store");
-    }
-    return kdf;
-  }
+    @Option(names = "--complete", order = 2, description = {"make the staged version the primary"})
+    boolean complete;
 
-  static int passwd(Context ctx) {
-    ctx.args().expectPositionals(0, 0, "passwd [--new-password-file FILE]");
-    ctx.opener().changePassword();
-    ctx.out().println("changed the password of store " + ctx.opener().storeFile()
-        + "; the old password no longer opens it (backups made before still open with it)");
-    return 0;
-  }
+    @Option(names = "--abort", order = 3, description = {"drop the staged version"})
+    boolean abort;
 
-  static int create(Context ctx) {
-    ctx.args().expectPositionals(1, 1, "create NAME [--algorithm AES-256] [--rotation-period 90d] [--usage-limit N] [--lifetime 365d] [--exportable]");
-    String name = name(ctx.args().positionals().get(0));
-    KeyInfo k = ctx.keyring().create(name, algorithm(ctx.args().option("--algorithm")), policy(ctx.args()));
-    ctx.out().println("created " + k.name() + "#" + k.latest().version() + " " + k.algorithm() + " " + k.latest().state());
-    return 0;
-  }
+    @Option(names = "--reason", paramLabel = "TEXT", order = 4, description = {"recorded with the change and in the audit log"})
+    String reason;
 
-  static int importKey(Context ctx) throws IOException {
-    ctx.args().expectPositionals(1, 1, "import NAME --key-file FILE [--algorithm AES-256] [policy options]");
-    String name = name(ctx.args().positionals().get(0));
-    String file = ctx.args().option("--key-file");
-    if (file == null) {
-      throw CliException.usage("import needs --key-file FILE holding the raw key bytes");
-    }
-    byte[] material = Files.readAllBytes(Path.of(file));
-    try {
-      KeyInfo k = ctx.keyring().importKey(name, algorithm(ctx.args().option("--algorithm")), material, policy(ctx.args()));
-      ctx.out().println("imported " + k.name() + "#" + k.latest().version() + " " + k.algorithm() + " " + k.latest().state());
-    } finally {
-      Arrays.fill(material, (byte) 0);
-    }
-    return 0;
-  }
-
-  static int rotate(Context ctx) {
-    ctx.args().expectPositionals(1, 1, "rotate NAME [--begin | --complete | --abort] [--reason TEXT]");
-    String name = name(ctx.args().positionals().get(0));
-    int phases = (ctx.args().flag("--begin") ? 1 : 0) + (ctx.args().flag("--complete") ? 1 : 0) + (ctx.args().flag("--abort") ? 1 : 0);
-    if (phases > 1) {
-      throw CliException.usage("rotate takes at most one of --begin, --complete, --abort");
-    }
-    Keyring k = ctx.keyring();
-    if (ctx.args().flag("--begin")) {
-      KeyVersionInfo v = k.beginRotation(name, ctx.args().option("--reason"));
-      ctx.out().println("began rotation of " + name + ": " + v.ref() + " " + v.state()
-          + " (decrypts now; 'clavis rotate " + name + " --complete' makes it encrypt)");
-    } else if (ctx.args().flag("--complete")) {
-      KeyVersionInfo v = k.completeRotation(name);
-      ctx.out().println("completed rotation of " + name + ": " + v.ref() + " " + v.state());
-    } else if (ctx.args().flag("--abort")) {
-      k.abortRotation(name);
-      ctx.out().println("aborted rotation of " + name + "; " + primaryText(k, name));
-    } else {
-      KeyVersionInfo v = k.rotate(name, reason(ctx, "rotated with the CLI"));
-      ctx.out().println("rotated " + name + ": " + v.ref() + " " + v.state());
-    }
-    return 0;
-  }
-
-  static int suspend(Context ctx) {
-    ctx.args().expectPositionals(1, 1, "suspend NAME[#V] [--reason TEXT]");
-    KeyRef ref = ref(ctx.args().positionals().get(0));
-    List<KeyVersionInfo> before = versions(ctx, ref);
-    ctx.keyring().suspend(ref, reason(ctx, "suspended with the CLI"));
-    printStates(ctx, ref, "suspended", before);
-    return 0;
-  }
-
-  static int resume(Context ctx) {
-    ctx.args().expectPositionals(1, 1, "resume NAME[#V]");
-    KeyRef ref = ref(ctx.args().positionals().get(0));
-    List<KeyVersionInfo> before = versions(ctx, ref);
-    ctx.keyring().resume(ref);
-    printStates(ctx, ref, "resumed", before);
-    return 0;
-  }
-
-  static int revoke(Context ctx) {
-    ctx.args().expectPositionals(1, 1, "revoke NAME[#V] [--reason TEXT]");
-    KeyRef ref = ref(ctx.args().positionals().get(0));
-    List<KeyVersionInfo> before = versions(ctx, ref);
-    ctx.keyring().revoke(ref, reason(ctx, "revoked with the CLI"));
-    printStates(ctx, ref, "revoked", before);
-    return 0;
-  }
-
-  static int compromise(Context ctx) {
-    ctx.args().expectPositionals(1, 1, "compromise NAME#V [--reason TEXT]");
-    KeyRef ref = ref(ctx.args().positionals().get(0));
-    if (ref.version().isEmpty()) {
-      throw CliException.usage("compromise marks one version: write NAME#V, e.g. " + ref + "#1");
-    }
-    List<KeyVersionInfo> before = versions(ctx, ref);
-    ctx.keyring().markCompromised(ref, reason(ctx, "marked compromised with the CLI"));
-    printStates(ctx, ref, "marked compromised", before);
-    return 0;
-  }
-
-  static int destroy(Context ctx) {
-    ctx.args().expectPositionals(1, 1, "destroy NAME[#V] [--after 7d | --now]");
-    KeyRef ref = ref(ctx.args().positionals().get(0));
-    String after = ctx.args().option("--after");
-    if (after != null && ctx.args().flag("--now")) {
-      throw CliException.usage("destroy takes --after DURATION or --now, not both");
-    }
-    if (ctx.args().flag("--now")) {
-      ctx.keyring().destroyNow(ref);
-      ctx.out().println("destroyed " + ref + ": material erased, metadata kept as a tombstone");
-    } else {
-      List<KeyVersionInfo> scheduled = ctx.keyring().scheduleDestruction(ref, after == null ? null : Durations.parse("--after", after));
-      for (KeyVersionInfo v : scheduled) {
-        ctx.out().println("scheduled " + v.ref() + " " + v.state() + v.destroyAt().map(t -> " destroy at " + t).orElse(""));
+    @Override
+    int run(Context ctx) {
+      String n = name(name);
+      if ((begin ? 1 : 0) + (complete ? 1 : 0) + (abort ? 1 : 0) > 1) {
+        throw CliException.usage("rotate takes at most one of --begin, --complete, --abort");
       }
-      ctx.out().println("cancel with 'clavis cancel-destroy " + ref.name() + "' until then");
+      Keyring k = ctx.keyring();
+      if (begin) {
+        KeyVersionInfo v = k.beginRotation(n, reason);
+        ctx.result("began rotation of " + n + ": " + v.ref() + " " + v.state()
+            + " (decrypts now; 'clavis rotate " + n + " --complete' makes it encrypt)", version(v));
+      } else if (complete) {
+        KeyVersionInfo v = k.completeRotation(n);
+        ctx.result("completed rotation of " + n + ": " + v.ref() + " " + v.state(), version(v));
+      } else if (abort) {
+        k.abortRotation(n);
+        KeyVersionInfo primary = k.find(n).flatMap(KeyInfo::primary).orElse(null);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", n);
+        json.put("aborted", true);
+        json.put("primary", primary == null ? null : version(primary));
+        ctx.result("aborted rotation of " + n + "; "
+            + (primary == null ? "no primary" : "primary is " + primary.ref() + " " + primary.state()), json);
+      } else {
+        KeyVersionInfo v = k.rotate(n, reason == null ? "rotated with the CLI" : reason);
+        ctx.result("rotated " + n + ": " + v.ref() + " " + v.state(), version(v));
+      }
+      return 0;
     }
-    return 0;
   }
 
-  static int cancelDestroy(Context ctx) {
-    ctx.args().expectPositionals(1, 1, "cancel-destroy NAME");
-    String name = name(ctx.args().positionals().get(0));
-    List<KeyVersionInfo> before = versions(ctx, KeyRef.of(name));
-    ctx.keyring().cancelDestruction(name);
-    printStates(ctx, KeyRef.of(name), "destruction cancelled", before);
-    return 0;
+  /** What suspend, resume, revoke and compromise share: a reference, a reason, the printed changes. */
+  abstract static class StateChange extends CliCommand {
+    @Parameters(paramLabel = "NAME[#V]", description = {"the key (every version whose state allows it) or one version"})
+    String target;
+
+    /** Applies the change. */
+    abstract void apply(Keyring k, KeyRef ref);
+
+    /** @return the past tense the output uses, e.g. "suspended" */
+    abstract String done();
+
+    /** Checks the reference before the store is opened. */
+    void check(KeyRef ref) {}
+
+    @Override
+    final int run(Context ctx) {
+      KeyRef ref = ref(target);
+      check(ref);
+      List<KeyVersionInfo> before = versions(ctx, ref);
+      apply(ctx.keyring(), ref);
+      printChanges(ctx, ref, done(), before);
+      return 0;
+    }
+  }
+
+  /** The optional {@code --reason TEXT} of a state change. */
+  abstract static class ReasonedChange extends StateChange {
+    @Option(names = "--reason", paramLabel = "TEXT", order = 1, description = {"recorded with the change and in the audit log"})
+    String reason;
+
+    String reason(String dflt) {
+      return reason == null ? dflt : reason;
+    }
+  }
+
+  /** {@code suspend NAME[#V]}. */
+  @Command(name = "suspend", description = {"stop a version (or the key) reversibly"})
+  static final class Suspend extends ReasonedChange {
+    @Override void apply(Keyring k, KeyRef ref) { k.suspend(ref, reason("suspended with the CLI")); }
+    @Override String done() { return "suspended"; }
+  }
+
+  /** {@code resume NAME[#V]}. */
+  @Command(name = "resume", description = {"undo a suspension"})
+  static final class Resume extends StateChange {
+    @Override void apply(Keyring k, KeyRef ref) { k.resume(ref); }
+    @Override String done() { return "resumed"; }
+  }
+
+  /** {@code revoke NAME[#V]}. */
+  @Command(name = "revoke", description = {"withdraw a version (or the key) for good"})
+  static final class Revoke extends ReasonedChange {
+    @Override void apply(Keyring k, KeyRef ref) { k.revoke(ref, reason("revoked with the CLI")); }
+    @Override String done() { return "revoked"; }
+  }
+
+  /** {@code compromise NAME#V}. */
+  @Command(name = "compromise", description = {"mark a version compromised: it decrypts only with decrypt --allow-compromised"})
+  static final class Compromise extends ReasonedChange {
+    @Override
+    void check(KeyRef ref) {
+      if (ref.version().isEmpty()) {
+        throw CliException.usage("compromise marks one version: write NAME#V, e.g. " + ref + "#1");
+      }
+    }
+
+    @Override void apply(Keyring k, KeyRef ref) { k.markCompromised(ref, reason("marked compromised with the CLI")); }
+    @Override String done() { return "marked compromised"; }
+  }
+
+  /** {@code destroy NAME[#V] [--after D | --now]}. */
+  @Command(name = "destroy", description = {"schedule destruction after the window (or --after), or erase the material --now"})
+  static final class Destroy extends CliCommand {
+    @Parameters(paramLabel = "NAME[#V]", description = {"the key or one version"})
+    String target;
+
+    @Option(names = "--after", paramLabel = "DURATION", converter = Durations.Converter.class, order = 1,
+        description = {"destroy after this long instead of the key's deletion window, e.g. 7d"})
+    Duration after;
+
+    @Option(names = "--now", order = 2, description = {"erase the material now; the metadata stays as a tombstone"})
+    boolean now;
+
+    @Override
+    int run(Context ctx) {
+      KeyRef ref = ref(target);
+      if (after != null && now) {
+        throw CliException.usage("destroy takes --after DURATION or --now, not both");
+      }
+      if (now) {
+        List<KeyVersionInfo> before = versions(ctx, ref);
+        ctx.keyring().destroyNow(ref);
+        if (ctx.json()) {
+          printChanges(ctx, ref, "destroyed", before);
+        } else {
+          ctx.out().println("destroyed " + ref + ": material erased, metadata kept as a tombstone");
+        }
+      } else {
+        List<KeyVersionInfo> scheduled = ctx.keyring().scheduleDestruction(ref, after);
+        if (ctx.json()) {
+          List<Object> arr = new ArrayList<>();
+          for (KeyVersionInfo v : scheduled) {
+            Map<String, Object> m = version(v);
+            m.put("destroyAt", v.destroyAt().map(Object::toString).orElse(null));
+            arr.add(m);
+          }
+          ctx.out().println(Json.write(arr));
+        } else {
+          for (KeyVersionInfo v : scheduled) {
+            ctx.out().println("scheduled " + v.ref() + " " + v.state() + v.destroyAt().map(t -> " destroy at " + t).orElse(""));
+          }
+          ctx.out().println("cancel with 'clavis cancel-destroy " + ref.name() + "' until then");
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** {@code cancel-destroy NAME}. */
+  @Command(name = "cancel-destroy", description = {"cancel a scheduled destruction"})
+  static final class CancelDestroy extends CliCommand {
+    @Parameters(paramLabel = "NAME", description = {"the key"})
+    String name;
+
+    @Override
+    int run(Context ctx) {
+      String n = name(name);
+      List<KeyVersionInfo> before = versions(ctx, KeyRef.of(n));
+      ctx.keyring().cancelDestruction(n);
+      printChanges(ctx, KeyRef.of(n), "destruction cancelled", before);
+      return 0;
+    }
+  }
+
+  /** @return the JSON object of a version: name, version, state */
+  static Map<String, Object> version(KeyVersionInfo v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", v.keyName());
+    m.put("version", v.version());
+    m.put("state", v.state().name());
+    return m;
   }
 
   /** The versions {@code ref} names, as they are now (none if the key is gone). */
@@ -204,33 +229,30 @@ final class LifecycleCommands {
   /**
    * Prints the versions the operation changed: a whole-key operation acts on the versions whose
    * state allows it, and the others (destroyed ones, say) were not touched, so they are not shown.
+   * With {@code --json}: an array of {@code {"name","version","state","previous"}}.
    */
-  private static void printStates(Context ctx, KeyRef ref, String what, List<KeyVersionInfo> before) {
+  private static void printChanges(Context ctx, KeyRef ref, String what, List<KeyVersionInfo> before) {
     List<KeyVersionInfo> after = versions(ctx, ref);
-    if (after.isEmpty()) {
-      ctx.out().println(what + " " + ref);
-      return;
-    }
-    boolean any = false;
+    List<String> lines = new ArrayList<>();
+    List<Object> json = new ArrayList<>();
     for (KeyVersionInfo v : after) {
       KeyVersionInfo was = before.stream().filter(b -> b.version() == v.version()).findFirst().orElse(null);
       if (ref.version().isPresent() || was == null || was.state() != v.state()) {
-        ctx.out().println(what + " " + ref + ": " + v.ref() + " " + (was == null ? "" : was.state() + " -> ") + v.state());
-        any = true;
+        lines.add(what + " " + ref + ": " + v.ref() + " " + (was == null ? "" : was.state() + " -> ") + v.state());
+        Map<String, Object> m = version(v);
+        m.put("previous", was == null ? null : was.state().name());
+        json.add(m);
       }
     }
-    if (!any) {
+    if (ctx.json()) {
+      ctx.out().println(Json.write(json));
+    } else if (after.isEmpty()) {
+      ctx.out().println(what + " " + ref);
+    } else if (lines.isEmpty()) {
       ctx.out().println(what + " " + ref + ": no version changed state");
+    } else {
+      lines.forEach(ctx.out()::println);
     }
-  }
-
-  private static String primaryText(Keyring k, String name) {
-    return k.find(name).flatMap(KeyInfo::primary).map(v -> "primary is " + v.ref() + " " + v.state()).orElse("no primary");
-  }
-
-  private static String reason(Context ctx, String dflt) {
-    String r = ctx.args().option("--reason");
-    return r == null ? dflt : r;
   }
 
   /** Parses {@code NAME} or {@code NAME#V}; a malformed one is a usage error. */
@@ -249,51 +271,5 @@ final class LifecycleCommands {
       throw CliException.usage("this command works on a whole key: write " + ref.name() + ", without #" + ref.version().getAsInt());
     }
     return ref.name();
-  }
-
-  /** Reads {@code --algorithm}: AES-128, AES-192, AES-256 (default) or HMAC-SHA256, in any case and punctuation. */
-  static KeyAlgorithm algorithm(String text) {
-    if (text == null) {
-      return KeyAlgorithm.AES_256;
-    }
-    String t = text.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
-    for (KeyAlgorithm a : KeyAlgorithm.values()) {
-      if (a.name().replace("_", "").equals(t)) {
-        return a;
-      }
-    }
-    if (t.equals("AES")) {
-      return KeyAlgorithm.AES_256;
-    }
-    throw CliException.usage("unknown algorithm '" + text + "'; use AES-128, AES-192, AES-256, HMAC-SHA256 or (for import) SECRET");
-  }
-
-  /** Builds the policy from {@code --rotation-period --usage-limit --lifetime --deletion-window --exportable}. */
-  static KeyPolicy policy(CliArgs a) {
-    KeyPolicy.Builder b = KeyPolicy.builder();
-    try {
-      if (a.option("--rotation-period") != null) {
-        b.rotationPeriod(Durations.parse("--rotation-period", a.option("--rotation-period")));
-      }
-      if (a.option("--lifetime") != null) {
-        b.versionLifetime(Durations.parse("--lifetime", a.option("--lifetime")));
-      }
-      if (a.option("--deletion-window") != null) {
-        Duration w = Durations.parse("--deletion-window", a.option("--deletion-window"));
-        b.deletionWindow(w);
-      }
-      if (a.option("--usage-limit") != null) {
-        long n;
-        try {
-          n = Long.parseLong(a.option("--usage-limit"));
-        } catch (NumberFormatException e) {
-          throw CliException.usage("--usage-limit takes a whole number, got '" + a.option("--usage-limit") + "'");
-        }
-        b.usageLimit(n);
-      }
-    } catch (IllegalArgumentException e) {
-      throw CliException.usage(e.getMessage());
-    }
-    return b.exportable(a.flag("--exportable")).build();
   }
 }

@@ -1,21 +1,17 @@
 package dev.clavis.cli;
 
-import dev.clavis.keyring.KeyringException;
-import dev.clavis.keyring.Keyrings;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.Logger;
+import picocli.CommandLine;
 
 /**
- * The {@code clavis} command line: {@code java -jar clavis.jar COMMAND [ARGS] [OPTIONS]}.
+ * The {@code clavis} command line: {@code java -jar clavis.jar COMMAND [ARGS] [OPTIONS]}, parsed
+ * by picocli from the commands' own declarations ({@link ClavisCommand} and its subcommands).
  *
  * <p>Errors are one line on stderr, {@code clavis: error: ...}, with exit code 1 when the command
  * failed and 2 when the command line was wrong; {@code --debug} adds the stack trace.
@@ -38,116 +34,55 @@ public final class Main {
   /**
    * Runs the command line without exiting.
    *
+   * @param argv the arguments
+   * @param in the standard input (data for encrypt/decrypt/rewrap, a seed for derive)
+   * @param out the standard output (results and data)
+   * @param err the standard error (notes, log records and the error line)
+   * @param env the environment ({@code CLAVIS_PASSWORD}, {@code CLAVIS_STORE}...)
    * @return the exit code: 0 success, 1 failure, 2 usage error
    */
   public static int run(String[] argv, InputStream in, PrintStream out, PrintStream err, Map<String, String> env) {
-    boolean debug = false;
-    for (String a : argv) {
-      if (a.equals("--")) {
-        break;
-      }
-      debug |= a.equals("--debug");
-    }
+    boolean debug = flagBeforeEnd(argv, "--debug");
+    boolean verbose = debug || flagBeforeEnd(argv, "--verbose");
     try {
-      CliArgs args = CliArgs.parse(argv);
-      if (args.flag("--verbose") || args.flag("--debug")) {
-        verboseLogging();
+      ArgvSecrets.refuse(argv);
+      if (verbose) {
+        VerboseLogging.enable(err, debug ? Level.ALL : Level.FINE);
       }
-      if (args.command() == null) {
-        Help.print(args.flag("--help") ? out : err);
-        return args.flag("--help") ? 0 : CliException.USAGE;
-      }
-      Commands.Entry entry = Commands.find(args.command());
-      if (entry == null) {
-        throw CliException.usage("unknown command '" + args.command() + "'; 'clavis help' lists the commands");
-      }
-      if (args.flag("--help")) {
-        Help.printOne(out, entry);
-        return 0;
-      }
-      TreeSet<String> stray = new TreeSet<>(args.givenOptions());
-      stray.removeAll(Commands.GLOBAL);
-      stray.removeAll(entry.options);
-      if (!stray.isEmpty()) {
-        throw CliException.usage("option " + stray.first() + " does not apply to '" + entry.name + "' (usage: clavis " + entry.synopsis + ")");
-      }
-      String anchor = args.option("--anchor");
-      String before = System.getProperty(Keyrings.ANCHOR_PROPERTY);
-      if (anchor != null) {
-        System.setProperty(Keyrings.ANCHOR_PROPERTY, anchor);
-      }
-      try (Context ctx = new Context(args, in, out, err, env)) {
-        return entry.command.run(ctx);
-      } finally {
-        if (anchor != null) { // Main.run may run again in this JVM (tests, the demo)
-          if (before == null) {
-            System.clearProperty(Keyrings.ANCHOR_PROPERTY);
-          } else {
-            System.setProperty(Keyrings.ANCHOR_PROPERTY, before);
-          }
-        }
-      }
+      CommandLine cl = commandLine(new ClavisCommand(in, out, err, env), out, err);
+      cl.setParameterExceptionHandler((e, args) -> Failures.report(err, UsageErrors.translate(e), debug));
+      cl.setExecutionExceptionHandler((e, line, parsed) -> Failures.report(err, e, debug));
+      return cl.execute(argv);
     } catch (Throwable t) {
-      return fail(err, t, debug);
+      return Failures.report(err, t, debug);
     } finally {
+      if (verbose) {
+        VerboseLogging.disable();
+      }
       out.flush();
     }
   }
 
-  private static int fail(PrintStream err, Throwable t, boolean debug) {
-    int code = t instanceof CliException ? ((CliException) t).exitCode() : CliException.FAILURE;
-    err.println("clavis: error: " + oneLine(message(t)));
-    if (code == CliException.USAGE) {
-      err.println("clavis: run 'clavis help' for usage");
-    }
-    if (debug) {
-      t.printStackTrace(err);
-    }
-    return code;
+  /** @return the parser for {@code top}, its help written to {@code out} and its errors to {@code err} */
+  static CommandLine commandLine(ClavisCommand top, PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(top);
+    cl.setExpandAtFiles(false); // '@file' is a plain argument, as before (and cannot smuggle secrets past ArgvSecrets)
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setOut(new PrintWriter(new OutputStreamWriter(out, Charset.defaultCharset()), true));
+    cl.setErr(new PrintWriter(new OutputStreamWriter(err, Charset.defaultCharset()), true));
+    return cl;
   }
 
-  /** The message users see: the exception's own (which names key, version and state), or what kind of failure it was. */
-  static String message(Throwable t) {
-    if (t instanceof NoSuchFileException) {
-      return "no such file: " + ((NoSuchFileException) t).getFile();
-    }
-    if (t instanceof AccessDeniedException) {
-      return "permission denied: " + ((AccessDeniedException) t).getFile();
-    }
-    if (t instanceof FileAlreadyExistsException) {
-      return "file exists: " + ((FileAlreadyExistsException) t).getFile();
-    }
-    if (t instanceof OutOfMemoryError) {
-      return "out of memory (run java with a larger -Xmx)";
-    }
-    String m = t.getMessage();
-    if (t instanceof CliException || t instanceof KeyringException
-        || t instanceof IllegalStateException || t instanceof IllegalArgumentException) {
-      if (m != null && !m.isBlank()) {
-        return m;
+  /** A flag's presence before {@code --}: read before parsing, so that parse errors honour it too. */
+  private static boolean flagBeforeEnd(String[] argv, String flag) {
+    for (String a : argv) {
+      if (a.equals("--")) {
+        return false;
+      }
+      if (a.equals(flag)) {
+        return true;
       }
     }
-    String kind = t.getClass().getSimpleName();
-    if (m != null && !m.isBlank()) {
-      return kind + ": " + m;
-    }
-    Throwable c = t.getCause();
-    return c == null ? kind + " (run with --debug for details)" : kind + ": " + message(c);
-  }
-
-  private static String oneLine(String s) {
-    return s.replaceAll("[\\r\\n]+", " ").trim();
-  }
-
-  /** --verbose: every logger of Clavis, the JDK and its providers at its most verbose level, on stderr. */
-  private static void verboseLogging() {
-    Logger root = Logger.getLogger("");
-    for (Handler h : root.getHandlers()) {
-      root.removeHandler(h);
-    }
-    ConsoleHandler h = new ConsoleHandler(); // writes to System.err
-    h.setLevel(Level.ALL);
-    root.addHandler(h);
-    root.setLevel(Level.ALL);
+    return false;
   }
 }

@@ -101,7 +101,7 @@ final class Passwords {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new CliException("cannot read the password file " + file + ": " + e.getClass().getSimpleName());
+      throw new CliException("cannot read the password file " + file + ": " + Failures.describe(e));
     }
     try {
       int end = 0;

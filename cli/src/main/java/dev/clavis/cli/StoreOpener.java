@@ -24,17 +24,19 @@ final class StoreOpener {
   /** The store file used when neither {@code --store} nor {@code $CLAVIS_STORE} says otherwise. */
   static final String DEFAULT_STORE = "clavis.store";
 
-  private final CliArgs args;
+  private static final System.Logger LOG = System.getLogger("dev.clavis.cli");
+
+  private final GlobalOptions options;
   private final Map<String, String> env;
 
-  StoreOpener(CliArgs args, Map<String, String> env) {
-    this.args = args;
+  StoreOpener(GlobalOptions options, Map<String, String> env) {
+    this.options = options;
     this.env = env;
   }
 
   /** @return the store file this command line names */
   Path storeFile() {
-    String s = args.option("--store");
+    String s = options.store;
     if (s == null) {
       s = env.getOrDefault(ENV_STORE, DEFAULT_STORE);
     }
@@ -43,7 +45,7 @@ final class StoreOpener {
 
   /** @return whether the command line names a token-rooted file store ({@code --store F --hsm CONFIG}) */
   boolean tokenRooted() {
-    return args.option("--store") != null && args.option("--hsm") != null;
+    return options.store != null && options.hsm != null;
   }
 
   /** @return the keyring of an existing store or token */
@@ -52,11 +54,11 @@ final class StoreOpener {
       Path file = storeFile();
       if (!Files.exists(file)) {
         throw new CliException("no store at " + file + ": create one rooted in the token with 'clavis init --store "
-            + file + " --hsm " + args.option("--hsm") + "'");
+            + file + " --hsm " + options.hsm + "'");
       }
       return openTokenRooted(file);
     }
-    if (args.option("--hsm") != null) {
+    if (options.hsm != null) {
       return openHsm();
     }
     Path file = storeFile();
@@ -74,14 +76,15 @@ final class StoreOpener {
 
   /**
    * @param kdf the KDF of the new store, or null for the default (Argon2id t=3, m=64 MiB, p=4)
+   * @param kdfGiven whether {@code --kdf} was on the command line (it makes no sense for a token-rooted store)
    * @return the keyring of a store this call creates; refuses to touch an existing file
    */
-  Keyring create(KdfParameters kdf) {
-    if (args.option("--hsm") != null && args.option("--store") == null) {
+  Keyring create(KdfParameters kdf, boolean kdfGiven) {
+    if (options.hsm != null && options.store == null) {
       throw new CliException("init works on file stores; a PKCS#11 token is initialised with its own tools (softhsm2-util,"
           + " pkcs11-tool); for a file store rooted in the token use 'clavis init --store FILE --hsm CONFIG'");
     }
-    if (tokenRooted() && args.option("--kdf") != null) {
+    if (tokenRooted() && kdfGiven) {
       throw CliException.usage("--kdf does not apply to a store rooted in a token (--hsm): it has no password");
     }
     Path file = storeFile();
@@ -99,7 +102,7 @@ final class StoreOpener {
     if (tokenRooted()) {
       throw new CliException("migrate-kdf works on password-protected stores; a store rooted in a token has no password KDF");
     }
-    if (args.option("--hsm") != null) {
+    if (options.hsm != null) {
       throw new CliException("migrate-kdf works on file stores; a token has no password KDF");
     }
     Path file = storeFile();
@@ -117,9 +120,11 @@ final class StoreOpener {
   /**
    * Changes the password of the file store: the current one as for every command, the new one
    * from {@code --new-password-file}, {@code CLAVIS_NEW_PASSWORD} or a prompt asked twice.
+   *
+   * @param newPasswordFile the file of {@code --new-password-file}, or null
    */
-  void changePassword() {
-    if (args.option("--hsm") != null) {
+  void changePassword(String newPasswordFile) {
+    if (options.hsm != null) {
       throw new CliException("passwd works on password-protected file stores; a token's PIN is changed with the"
           + " token's own tools (e.g. pkcs11-tool --change-pin), and a store rooted in a token has no password");
     }
@@ -133,7 +138,7 @@ final class StoreOpener {
     char[] password = password(file, false);
     char[] fresh = null;
     try {
-      fresh = Passwords.forNew(args.option("--new-password-file"), env).read("New password for " + file, true);
+      fresh = Passwords.forNew(newPasswordFile, env).read("New password for " + file, true);
       if (sameSecret(password, fresh)) {
         throw new CliException("the new password is the current one; nothing was changed");
       }
@@ -158,6 +163,8 @@ final class StoreOpener {
   private Keyring open(Path file, boolean creating, KdfParameters kdfForNew) {
     char[] password = password(file, creating);
     try {
+      LOG.log(System.Logger.Level.DEBUG, () -> (creating ? "creating file store " : "opening file store ") + file.toAbsolutePath()
+          + (creating ? " with " + kdfForNew : ""));
       return Keyrings.openFile(file, password, kdfForNew);
     } finally {
       Arrays.fill(password, '\0');
@@ -165,7 +172,7 @@ final class StoreOpener {
   }
 
   private char[] password(Path file, boolean creating) {
-    return new Passwords(args.option("--password-file"), env)
+    return new Passwords(options.passwordFile, env)
         .read((creating ? "New password for " : "Password for ") + file, creating);
   }
 
@@ -177,6 +184,7 @@ final class StoreOpener {
     Pkcs11Config cfg = hsmConfig();
     char[] pin = pin(cfg);
     try {
+      LOG.log(System.Logger.Level.DEBUG, () -> "opening PKCS#11 token " + cfg.name() + " of " + options.hsm);
       return TokenKeyring.open(cfg, pin);
     } finally {
       Arrays.fill(pin, '\0');
@@ -188,6 +196,8 @@ final class StoreOpener {
     Pkcs11Config cfg = hsmConfig();
     char[] pin = pin(cfg);
     try {
+      LOG.log(System.Logger.Level.DEBUG, () -> "opening file store " + file.toAbsolutePath() + " rooted in PKCS#11 token "
+          + cfg.name() + " of " + options.hsm);
       return Keyrings.openFile(file, cfg, pin);
     } finally {
       Arrays.fill(pin, '\0');
@@ -195,7 +205,7 @@ final class StoreOpener {
   }
 
   private Pkcs11Config hsmConfig() {
-    Path config = Path.of(args.option("--hsm"));
+    Path config = Path.of(options.hsm);
     Pkcs11Config cfg;
     try {
       cfg = Pkcs11Config.parse(config);
@@ -207,14 +217,14 @@ final class StoreOpener {
 
   private char[] pin(Pkcs11Config cfg) {
     char[] pin;
-    if (args.option("--password-file") == null && cfg.hasPin()) {
+    if (options.passwordFile == null && cfg.hasPin()) {
       try {
         pin = cfg.resolvePin();
       } catch (Pkcs11ConfigException e) {
         throw new CliException(e.getMessage());
       }
     } else {
-      pin = new Passwords(args.option("--password-file"), env, "PIN").read("PIN of token " + cfg.name(), false);
+      pin = new Passwords(options.passwordFile, env, "PIN").read("PIN of token " + cfg.name(), false);
     }
     return pin;
   }

@@ -26,6 +26,18 @@ class DurationsTest {
   }
 
   @Test
+  void parse_years_areThreeHundredSixtyFiveDays() {
+    assertEquals(Duration.ofDays(365), Durations.parse("--lifetime", "1y"));
+    assertEquals(Duration.ofDays(730), Durations.parse("--lifetime", "2Y"));
+  }
+
+  @Test
+  void format_zero_is0s_notPT0S() {
+    assertEquals("0s", Durations.format(Duration.ZERO));
+    assertEquals("0s", Durations.format(Durations.parse("--deletion-window", "0d")));
+  }
+
+  @Test
   void format_roundTrips() {
     for (String s : new String[] {"7d", "12h", "30m", "45s"}) {
       assertEquals(s, Durations.format(Durations.parse("x", s)));

@@ -41,7 +41,7 @@ class LifecycleMessagesTest {
 
   @BeforeEach
   void init() {
-    ok("init", "--kdf", "argon2id:t=1,m=64,p=1", "--allow-weak-kdf");
+    ok("init", "--kdf", "argon2id:t=1,m=64,p=1", "--allow-weak-kdf"); // light on purpose: these tests run the CLI, not the KDF
   }
 
   @Test

@@ -260,7 +260,8 @@ class MainTest {
   @Test
   void derive_bip32Vector1_printsXprvXpubAndPublicKey() {
     // BIP32 test vector 1, chain m/0H/1 (https://github.com/bitcoin/bips/blob/master/bip-0032.mediawiki)
-    CliProcess.Result r = ok("derive", "--seed-hex", "000102030405060708090a0b0c0d0e0f", "--path", "m/0H/1");
+    byte[] seed = "000102030405060708090a0b0c0d0e0f\n".getBytes(StandardCharsets.US_ASCII);
+    CliProcess.Result r = ok(cli(), seed, "derive", "--seed-hex", "-", "--path", "m/0H/1");
     assertTrue(r.out().contains("xprv9wTYmMFdV23N2TdNG573QoEsfRrWKQgWeibmLntzniatZvR9BmLnvSxqu53Kw1UmYPxLgboyZQaXwTCg8MSY3H2EU4pWcQDnRnrVA1xe8fs"), r::toString);
     assertTrue(r.out().contains("xpub6ASuArnXKPbfEwhqN6e3mwBcDTgzisQN1wXN9BJcM47sSikHjJf3UFHKkNAWbWMiGj7Wf5uMash7SyYq527Hqck2AxYysAA7xmALppuCkwQ"), r::toString);
     String pub = java.util.HexFormat.of().formatHex(dev.clavis.hd.ExtendedPublicKey.fromBase58(
@@ -269,8 +270,8 @@ class MainTest {
     CliProcess.Result fromStdin = ok(cli(), "000102030405060708090a0b0c0d0e0f\n".getBytes(StandardCharsets.US_ASCII),
         "derive", "--seed-hex", "-", "--path", "m/0'/1", "--json");
     assertTrue(fromStdin.out().contains("\"xpub\":\"xpub6ASuArnXKPbfEwhqN6e3mwBcDTgzisQN1wXN9BJcM47sSikHjJf3UFHKkNAWbWMiGj7Wf5uMash7SyYq527Hqck2AxYysAA7xmALppuCkwQ\""), fromStdin::toString);
-    assertError(cli().run("derive", "--seed-hex", "0g", "--path", "m/0"), CliException.USAGE, "hex");
-    assertError(cli().run("derive", "--seed-hex", "000102030405060708090a0b0c0d0e0f", "--path", "m/x"), CliException.USAGE, "cannot derive");
+    assertError(cli().run("0g".getBytes(StandardCharsets.US_ASCII), "derive", "--seed-hex", "-", "--path", "m/0"), CliException.USAGE, "hex");
+    assertError(cli().run(seed, "derive", "--seed-hex", "-", "--path", "m/x"), CliException.USAGE, "cannot derive");
   }
 
   /** A fresh SoftHSM2 token for --hsm; fails in CI (CI set) and skips elsewhere without SoftHSM2. */

@@ -1,0 +1,44 @@
+package dev.clavis.cli;
+
+/**
+ * Refuses secrets on the command line before anything parses it, so no message can echo one:
+ * every user of the machine can read a process's arguments ({@code ps}, {@code /proc/PID/cmdline}).
+ * Passwords and PINs come from a file, the environment or a prompt; a BIP32 seed from stdin or a
+ * file.
+ */
+final class ArgvSecrets {
+
+  /** The message for a seed given as an argument. */
+  static final String SEED_REFUSED = "a seed is never taken on the command line: use --seed-hex - to read its hex digits"
+      + " from stdin, or --seed-file FILE";
+
+  private static final String PASSWORD_REFUSED = "passwords are never taken on the command line: set CLAVIS_PASSWORD, "
+      + "use --password-file FILE, or type it at the prompt";
+
+  private ArgvSecrets() {}
+
+  /**
+   * @param argv the arguments as given
+   * @throws CliException a usage error, without the value, for {@code --password}, {@code --pin},
+   *     {@code -p}, {@code --new-password}, or {@code --seed-hex} with anything but {@code -}
+   */
+  static void refuse(String[] argv) {
+    for (int i = 0; i < argv.length; i++) {
+      String a = argv[i];
+      if (a.equals("--")) {
+        return;
+      }
+      int eq = a.startsWith("--") ? a.indexOf('=') : -1;
+      String name = eq > 0 ? a.substring(0, eq) : a;
+      if (name.equals("--password") || name.equals("--pin") || name.equals("-p") || name.equals("--new-password")) {
+        throw CliException.usage(PASSWORD_REFUSED);
+      }
+      if (name.equals("--seed-hex")) {
+        String value = eq > 0 ? a.substring(eq + 1) : i + 1 < argv.length ? argv[i + 1] : null;
+        if (value != null && !value.equals("-")) {
+          throw CliException.usage(SEED_REFUSED);
+        }
+      }
+    }
+  }
+}

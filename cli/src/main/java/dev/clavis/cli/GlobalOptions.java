@@ -1,0 +1,44 @@
+package dev.clavis.cli;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The options every command takes, declared once on the top command and inherited by each
+ * subcommand ({@link ScopeType#INHERIT}), so they may stand before or after the command:
+ * {@code clavis --store s list} and {@code clavis list --store s} set the same field.
+ */
+final class GlobalOptions {
+
+  @Option(names = "--store", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 100,
+      description = {"the encrypted file store (default $CLAVIS_STORE, else ./clavis.store)"})
+  String store;
+
+  @Option(names = "--hsm", paramLabel = "CONFIG", scope = ScopeType.INHERIT, order = 101,
+      description = {"a PKCS#11 token described by CONFIG instead of a file store; with --store FILE: a file store"
+          + " whose master key is wrapped by a root key on that token (create it with init)"})
+  String hsm;
+
+  @Option(names = "--anchor", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 102,
+      description = {"a high-water mark of the store kept outside it: refuses a store (with its log) restored from an"
+          + " older copy; created at first use"})
+  String anchor;
+
+  @Option(names = "--password-file", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 103,
+      description = {"read the password (the PIN with --hsm) from the first line of FILE; else $CLAVIS_PASSWORD,"
+          + " else a prompt; never on the command line"})
+  String passwordFile;
+
+  @Option(names = "--json", scope = ScopeType.INHERIT, order = 104,
+      description = {"print the result as JSON: what list, show, audit and derive print, and the versions a"
+          + " changing command created or moved"})
+  boolean json;
+
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, order = 105,
+      description = {"log what the engine does on stderr (never secrets)"})
+  boolean verbose;
+
+  @Option(names = "--debug", scope = ScopeType.INHERIT, order = 106,
+      description = {"like --verbose, and print the stack trace of an error"})
+  boolean debug;
+}
