@@ -2,8 +2,8 @@ package dev.clavis.cli;
 
 import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.KeyringOptions;
 import dev.clavis.keyring.Keyrings;
-import dev.clavis.keyring.pkcs11.TokenKeyring;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11ConfigException;
 import java.nio.file.Files;
@@ -158,7 +158,8 @@ final class StoreOpener {
   private Keyring open(Path file, boolean creating, KdfParameters kdfForNew) {
     char[] password = password(file, creating);
     try {
-      return Keyrings.openFile(file, password, kdfForNew);
+      KeyringOptions o = KeyringOptions.file(file).password(password);
+      return Keyrings.open(kdfForNew == null ? o : o.kdfForNew(kdfForNew));
     } finally {
       Arrays.fill(password, '\0');
     }
@@ -177,7 +178,7 @@ final class StoreOpener {
     Pkcs11Config cfg = hsmConfig();
     char[] pin = pin(cfg);
     try {
-      return TokenKeyring.open(cfg, pin);
+      return Keyrings.open(KeyringOptions.token(cfg).pin(pin));
     } finally {
       Arrays.fill(pin, '\0');
     }
@@ -188,7 +189,7 @@ final class StoreOpener {
     Pkcs11Config cfg = hsmConfig();
     char[] pin = pin(cfg);
     try {
-      return Keyrings.openFile(file, cfg, pin);
+      return Keyrings.open(KeyringOptions.tokenRootedFile(file, cfg).pin(pin));
     } finally {
       Arrays.fill(pin, '\0');
     }
