@@ -58,7 +58,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <p>Lifecycle states are also written into each key's own usage attributes by
- * {@link #enforce(KeyRef, KeyState)}, so another PKCS#11 client cannot misuse a version.
+ * {@link #enforce(KeyRef, KeyState)}, so another PKCS#11 client cannot misuse a version: the
+ * engine tells this backend every commit ({@link #afterCommit}), its own automatic rotations
+ * included, and the audited override of a {@code COMPROMISED} version lifts the ban for the one
+ * call ({@link #overridingState}). A key imported wrapped (bring your own key) arrives through the
+ * transaction's {@link KeyBackend.Changes#unwrapMaterial} and is unwrapped on the token.
  *
  * <p><b>Transactions</b> are serialised on one host by a {@link TokenCommitLock} (a file lock named
  * after the token, held from the read of the head to its move; PKCS#11 offers no atomic
