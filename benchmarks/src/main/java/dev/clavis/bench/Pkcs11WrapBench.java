@@ -53,7 +53,7 @@ public class Pkcs11WrapBench {
     t = SoftHsmBenchToken.get("ops");
     t.ensureKey("bench-kek", KeyAlgorithm.AES_256);
     if (impl.equals("clavis")) {
-      wrap = t.ring.backend().keyWrap();
+      wrap = ((dev.clavis.keyring.pkcs11.TokenKeyBackend) t.ring.backend()).keyWrap();
       long[] handles = t.rawToken.call(s -> {
         long k = s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).string(CKA.LABEL, "bench-kek#1").build())[0];
         long d = s.generateKey(Mechanism.of(CKM.AES_KEY_GEN), Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY)

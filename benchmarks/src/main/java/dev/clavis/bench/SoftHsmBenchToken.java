@@ -1,10 +1,12 @@
 package dev.clavis.bench;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
-import dev.clavis.keyring.pkcs11.TokenKeyring;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.provider.ClavisProvider;
@@ -44,7 +46,7 @@ public final class SoftHsmBenchToken {
   private static String instanceDir;
 
   final Pkcs11Config config;
-  final TokenKeyring ring;
+  final KeyringEngine ring;
   final Pkcs11Token rawToken;
   final Provider clavis;
   final Provider sun;
@@ -76,7 +78,7 @@ public final class SoftHsmBenchToken {
       }
     }
     config = Pkcs11Config.builder().name("bench").library(LIBRARY).tokenLabel(LABEL).pin(PIN).build();
-    ring = TokenKeyring.open(config, PIN.toCharArray());
+    ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(config).pin(PIN.toCharArray()));
     rawToken = Pkcs11Token.open(config, PIN.toCharArray());
     clavis = new ClavisProvider();
     Path sunCfg = dir.resolve("sunpkcs11.cfg");

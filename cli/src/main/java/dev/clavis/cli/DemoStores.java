@@ -2,6 +2,7 @@ package dev.clavis.cli;
 
 import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.KeyringOptions;
 import dev.clavis.keyring.Keyrings;
 import java.nio.file.Path;
 
@@ -17,7 +18,7 @@ final class DemoStores {
   private DemoStores() {}
 
   static Keyring open(Path file, char[] password) {
-    return Keyrings.openFile(file, password, DEMO_KDF);
+    return Keyrings.open(KeyringOptions.file(file).password(password).kdfForNew(DEMO_KDF));
   }
 
   static String kdfDescription() {

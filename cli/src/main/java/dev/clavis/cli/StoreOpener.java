@@ -2,8 +2,8 @@ package dev.clavis.cli;
 
 import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.KeyringOptions;
 import dev.clavis.keyring.Keyrings;
-import dev.clavis.keyring.pkcs11.TokenKeyring;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11ConfigException;
 import java.nio.file.Files;
@@ -165,7 +165,8 @@ final class StoreOpener {
     try {
       LOG.log(System.Logger.Level.DEBUG, () -> (creating ? "creating file store " : "opening file store ") + file.toAbsolutePath()
           + (creating ? " with " + kdfForNew : ""));
-      return Keyrings.openFile(file, password, kdfForNew);
+      KeyringOptions o = KeyringOptions.file(file).password(password);
+      return Keyrings.open(kdfForNew == null ? o : o.kdfForNew(kdfForNew));
     } finally {
       Arrays.fill(password, '\0');
     }
@@ -185,7 +186,7 @@ final class StoreOpener {
     char[] pin = pin(cfg);
     try {
       LOG.log(System.Logger.Level.DEBUG, () -> "opening PKCS#11 token " + cfg.name() + " of " + options.hsm);
-      return TokenKeyring.open(cfg, pin);
+      return Keyrings.open(KeyringOptions.token(cfg).pin(pin));
     } finally {
       Arrays.fill(pin, '\0');
     }
@@ -198,7 +199,7 @@ final class StoreOpener {
     try {
       LOG.log(System.Logger.Level.DEBUG, () -> "opening file store " + file.toAbsolutePath() + " rooted in PKCS#11 token "
           + cfg.name() + " of " + options.hsm);
-      return Keyrings.openFile(file, cfg, pin);
+      return Keyrings.open(KeyringOptions.tokenRootedFile(file, cfg).pin(pin));
     } finally {
       Arrays.fill(pin, '\0');
     }

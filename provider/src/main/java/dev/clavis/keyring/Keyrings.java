@@ -2,16 +2,27 @@ package dev.clavis.keyring;
 
 import dev.clavis.keyring.engine.KeyringEngine;
 import dev.clavis.keyring.file.FileKeyBackend;
+import dev.clavis.keyring.file.NoSuchStoreException;
+import dev.clavis.keyring.pkcs11.TokenKeyring;
 import dev.clavis.keyring.pkcs11.TokenRootProtector;
 import dev.clavis.pkcs11.Pkcs11Config;
+import dev.clavis.pkcs11.Pkcs11ConfigException;
+import dev.clavis.pkcs11.Pkcs11Exception;
+import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.keyring.store.KeyBackend;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Opens keyrings on their backends. */
+/**
+ * The one way to open a keyring: {@link #open(KeyringOptions)} for a file store, a token or a
+ * token-rooted file store, and {@link #open(KeyBackend)} for any other backend. The
+ * {@code openFile} overloads are older spellings of {@code open}.
+ */
 public final class Keyrings {
 
   /**
@@ -24,14 +35,97 @@ public final class Keyrings {
 
   private Keyrings() {}
 
+  /** How stale the engine's view of the store may be before it asks the backend again. */
+  private static final Duration FRESHNESS = Duration.ofMillis(20);
+
+  /**
+   * Opens the keyring the options describe.
+   *
+   * <ul>
+   *   <li>{@link KeyringOptions#file}: the encrypted file store, created with the options' KDF if
+   *       missing and {@link KeyringOptions#createIfMissing} allows it;
+   *   <li>{@link KeyringOptions#token}: the keyring on the token (loads the module, logs in once,
+   *       indexes the keys and writes every version's state into its attributes);
+   *   <li>{@link KeyringOptions#tokenRootedFile}: the file store whose master key a key on the
+   *       token wraps (see {@link #openFile(Path, Pkcs11Config, char[])}); the token is used only
+   *       while opening.
+   * </ul>
+   *
+   * The password or PIN array is not kept nor wiped; the caller wipes it.
+   *
+   * @return the keyring; closing it releases the store's locks or the token's sessions
+   * @throws IllegalArgumentException if no password or PIN was given
+   * @throws NoSuchStoreException if the file store does not exist and may not be created
+   * @throws WrongPasswordException if the password is wrong (the file is untouched)
+   * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   * @throws WeakKdfException if a new store's KDF is below OWASP's minimums ({@link KdfLimits});
+   *     nothing is written
+   * @throws KeyringException naming any other problem (file access, library, token label, PIN)
+   */
+  public static Keyring open(KeyringOptions options) {
+    char[] secret = options.secret();
+    if (secret == null) {
+      throw new IllegalArgumentException("no " + (options.kind() == KeyringOptions.Kind.FILE ? "password" : "PIN")
+          + " given to open " + options);
+    }
+    switch (options.kind()) {
+      case FILE: {
+        Path file = options.filePath().orElseThrow();
+        FileKeyBackend b = options.createsMissing() ? FileKeyBackend.open(file, secret, options.kdf())
+            : FileKeyBackend.openExisting(file, secret);
+        return engineOver(b, options.clock());
+      }
+      case TOKEN:
+        return TokenKeyring.open(loggedIn(options.tokenConfig().orElseThrow(), secret));
+      case TOKEN_ROOTED_FILE: {
+        Path file = options.filePath().orElseThrow();
+        if (!options.createsMissing() && !Files.exists(file)) {
+          throw new NoSuchStoreException(file.toAbsolutePath().normalize());
+        }
+        FileKeyBackend b;
+        try (TokenRootProtector root = TokenRootProtector.open(options.tokenConfig().orElseThrow(), secret.clone())) {
+          b = FileKeyBackend.open(file, root);
+        }
+        return engineOver(b, options.clock());
+      }
+      default:
+        throw new IllegalStateException("unknown keyring kind " + options.kind());
+    }
+  }
+
+  /** Logs in to the token; a refusal names the problem and keeps the PKCS#11 cause. */
+  private static Pkcs11Token loggedIn(Pkcs11Config config, char[] pin) {
+    char[] copy = pin.clone();
+    try {
+      return Pkcs11Token.open(config, copy);
+    } catch (Pkcs11Exception | Pkcs11ConfigException e) {
+      throw new KeyringException(e.getMessage(), e);
+    } finally {
+      Arrays.fill(copy, '\0');
+    }
+  }
+
+  /** The engine over a file backend, after sweeping the temporaries a crashed writer left. */
+  private static Keyring engineOver(FileKeyBackend b, Clock clock) {
+    try {
+      b.removeStrayTemporaries();
+      return new KeyringEngine(b, clock, FRESHNESS);
+    } catch (RuntimeException e) {
+      b.close();
+      throw e;
+    }
+  }
+
   /**
    * Opens the encrypted file store at {@code file}, creating it (with default KDF parameters) if
    * it does not exist. The password array is not kept; the caller wipes it.
    *
    * @throws KeyringException if the password is wrong, the file is damaged or of another kind
+   * @deprecated use {@link #open(KeyringOptions)} with {@link KeyringOptions#file}
    */
+  @Deprecated
   public static Keyring openFile(Path file, char[] password) {
-    return openFile(file, password, KdfParameters.defaults());
+    return open(KeyringOptions.file(file).password(password));
   }
 
   /**
@@ -43,21 +137,27 @@ public final class Keyrings {
    * @throws WeakKdfException if the store is to be created with {@code kdfForNew} below OWASP's
    *     minimums ({@link KdfLimits}) and not {@link KdfParameters#allowingWeak()}; nothing is written
    * @throws KeyringException if it cannot be read or written
+   * @deprecated use {@link #open(KeyringOptions)} with {@link KeyringOptions#file} and
+   *     {@link KeyringOptions#kdfForNew}
    */
+  @Deprecated
   public static Keyring openFile(Path file, char[] password, KdfParameters kdfForNew) {
-    return openFile(file, password, kdfForNew, Clock.systemUTC());
+    return open(KeyringOptions.file(file).password(password).kdfForNew(kdfOrDefault(kdfForNew)));
   }
 
-  /** As {@link #openFile(Path, char[], KdfParameters)}, with a clock (tests, simulations). */
+  /**
+   * As {@link #openFile(Path, char[], KdfParameters)}, with a clock (tests, simulations).
+   *
+   * @throws KeyringException as {@link #openFile(Path, char[], KdfParameters)}
+   * @deprecated use {@link #open(KeyringOptions)} with {@link KeyringOptions#clock}
+   */
+  @Deprecated
   public static Keyring openFile(Path file, char[] password, KdfParameters kdfForNew, Clock clock) {
-    FileKeyBackend b = FileKeyBackend.open(file, password, kdfForNew);
-    try {
-      b.removeStrayTemporaries();
-      return new KeyringEngine(b, clock, Duration.ofMillis(20));
-    } catch (RuntimeException e) {
-      b.close();
-      throw e;
-    }
+    return open(KeyringOptions.file(file).password(password).kdfForNew(kdfOrDefault(kdfForNew)).clock(clock));
+  }
+
+  private static KdfParameters kdfOrDefault(KdfParameters kdf) {
+    return kdf == null ? KdfParameters.defaults() : kdf;
   }
 
   /**
@@ -72,18 +172,14 @@ public final class Keyrings {
    * @throws KeyringException naming the problem: token or PIN, a store protected by a password,
    *     a token that does not hold the store's root key (wrong token, or the key was destroyed)
    * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
+   * @deprecated use {@link #open(KeyringOptions)} with {@link KeyringOptions#tokenRootedFile}
    */
+  @Deprecated
   public static Keyring openFile(Path file, Pkcs11Config token, char[] pin) {
-    FileKeyBackend b;
-    try (TokenRootProtector root = TokenRootProtector.open(token, pin)) {
-      b = FileKeyBackend.open(file, root);
-    }
     try {
-      b.removeStrayTemporaries();
-      return new KeyringEngine(b, Clock.systemUTC(), Duration.ofMillis(20));
-    } catch (RuntimeException e) {
-      b.close();
-      throw e;
+      return open(KeyringOptions.tokenRootedFile(file, token).pin(pin));
+    } finally {
+      Arrays.fill(pin, '\0');
     }
   }
 

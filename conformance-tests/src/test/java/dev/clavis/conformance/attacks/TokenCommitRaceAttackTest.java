@@ -1,12 +1,14 @@
 package dev.clavis.conformance.attacks;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clavis.conformance.pkcs11.SoftHsm;
 import dev.clavis.keyring.KeyInfo;
 import dev.clavis.keyring.KeyRef;
-import dev.clavis.keyring.pkcs11.TokenKeyring;
 import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.Pkcs11Config;
@@ -91,7 +93,7 @@ class TokenCommitRaceAttackTest {
 
   private static void assertIntact(List<String> acked) throws Exception {
     assertEquals(1, headObjects(), "exactly one keyring head on the token");
-    try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(cfg), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(cfg)).pin(SoftHsm.PIN.toCharArray()))) {
       for (String a : acked) {
         KeyRef ref = KeyRef.parse(a);
         assertTrue(ring.find(ref.name()).isPresent(), "acknowledged key " + a + " exists");
@@ -111,7 +113,7 @@ class TokenCommitRaceAttackTest {
   @Test
   void twoProcesses_creatingAndRotatingAtOnce_loseNoAcknowledgedKey_andLeaveOneHead() throws Exception {
     String p = "race2-" + UUID.randomUUID().toString().substring(0, 6);
-    try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(cfg), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(cfg)).pin(SoftHsm.PIN.toCharArray()))) {
       ring.create(p + "-shared", dev.clavis.keyring.KeyAlgorithm.AES_128, dev.clavis.keyring.KeyPolicy.defaults());
     }
     // one process creates while the other rotates
@@ -124,7 +126,7 @@ class TokenCommitRaceAttackTest {
     assertEquals(10, rotations.size(), "every rotation was acknowledged: " + rotations);
     assertEquals(10, new HashSet<>(rotations).size(), "no version number was acknowledged twice: " + rotations);
     assertIntact(rotations);
-    try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(cfg), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(cfg)).pin(SoftHsm.PIN.toCharArray()))) {
       assertEquals(19, ring.find(p + "-shared").orElseThrow().versions().size());
     }
   }
@@ -147,7 +149,7 @@ class TokenCommitRaceAttackTest {
   void duplicateHead_madeByHand_isRepairedWhenAProcessOpensTheKeyring() throws Exception {
     String n = "dup-" + UUID.randomUUID().toString().substring(0, 6);
     long generation;
-    try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(cfg), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(cfg)).pin(SoftHsm.PIN.toCharArray()))) {
       ring.create(n, dev.clavis.keyring.KeyAlgorithm.AES_128, dev.clavis.keyring.KeyPolicy.defaults());
       generation = ring.backend().generation();
     }
@@ -164,7 +166,7 @@ class TokenCommitRaceAttackTest {
         w.lines().toString());
     assertEquals(1, headObjects(), "the surplus heads were destroyed");
     assertIntact(List.of(n));
-    try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(cfg), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(cfg)).pin(SoftHsm.PIN.toCharArray()))) {
       assertTrue(ring.auditLog().events().stream().anyMatch(e -> e.action().equals("repair")
           && e.details().get("destroyed-generations").equals("[" + (generation - 1) + ", " + (generation + 50) + "]")
           || e.action().equals("repair") && e.details().get("destroyed-generations")

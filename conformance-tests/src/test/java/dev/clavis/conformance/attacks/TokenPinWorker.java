@@ -1,6 +1,8 @@
 package dev.clavis.conformance.attacks;
 
-import dev.clavis.keyring.pkcs11.TokenKeyring;
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import dev.clavis.pkcs11.Pkcs11Config;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -26,7 +28,7 @@ public final class TokenPinWorker {
       ks.load(null, args[3].toCharArray()); // C_Login with the right PIN, by another library
       System.out.println("SUN LOGGED IN");
     }
-    try (TokenKeyring ring = TokenKeyring.open(cfg, args[4].toCharArray())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(cfg).pin(args[4].toCharArray()))) {
       System.out.println("OPENED " + ring.list().size());
     } catch (RuntimeException e) {
       System.out.println("REFUSED " + e.getMessage());

@@ -1,8 +1,10 @@
 package dev.clavis.conformance.attacks;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
-import dev.clavis.keyring.pkcs11.TokenKeyring;
 import dev.clavis.pkcs11.Pkcs11Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,7 @@ public final class TokenRaceWorker {
     Path go = Path.of(args[1]);
     String mode = args[2];
     int failures = 0;
-    try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(cfg), Pkcs11Config.parse(cfg).resolvePin())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(cfg)).pin(Pkcs11Config.parse(cfg).resolvePin()))) {
       if (mode.equals("open")) {
         System.out.println("OPENED generation " + ring.backend().generation() + " keys " + ring.list().size());
         return;

@@ -1,5 +1,8 @@
 package dev.clavis.conformance.pkcs11;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
-import dev.clavis.keyring.pkcs11.TokenKeyring;
 import dev.clavis.pkcs11.CKF;
 import dev.clavis.pkcs11.Pkcs11Module;
 import dev.clavis.pkcs11.Pkcs11Token;
@@ -87,8 +89,7 @@ class Pkcs11FaultsTest {
   @Test
   void sessionsClosedFromAnotherHandleWhileTwoThreadsWork_theyRecover() throws Exception {
     SoftHsm.require();
-    try (TokenKeyring ring = TokenKeyring.open(dev.clavis.pkcs11.Pkcs11Config.parse(SoftHsm.configFile()),
-        SoftHsm.PIN.toCharArray());
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(dev.clavis.pkcs11.Pkcs11Config.parse(SoftHsm.configFile())).pin(SoftHsm.PIN.toCharArray()));
         Pkcs11Token other = Pkcs11Token.open(dev.clavis.pkcs11.Pkcs11Config.parse(SoftHsm.configFile()),
             SoftHsm.PIN.toCharArray())) {
       String n = "fault-" + UUID.randomUUID().toString().substring(0, 8);

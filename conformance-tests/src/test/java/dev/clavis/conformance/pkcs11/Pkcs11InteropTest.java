@@ -1,5 +1,8 @@
 package dev.clavis.conformance.pkcs11;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +16,6 @@ import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.ManagedKey;
-import dev.clavis.keyring.pkcs11.TokenKeyring;
 import dev.clavis.provider.ClavisProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +47,7 @@ import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
  */
 class Pkcs11InteropTest {
 
-  private static TokenKeyring ring;
+  private static KeyringEngine ring;
   private static Provider sun;
   private static KeyStore sunKeyStore;
   private static PKCS11Module iaik;
@@ -54,7 +56,7 @@ class Pkcs11InteropTest {
   @BeforeAll
   static void open() throws Exception {
     SoftHsm.require();
-    ring = TokenKeyring.open(dev.clavis.pkcs11.Pkcs11Config.parse(SoftHsm.configFile()), SoftHsm.PIN.toCharArray());
+    ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(dev.clavis.pkcs11.Pkcs11Config.parse(SoftHsm.configFile())).pin(SoftHsm.PIN.toCharArray()));
     Path sunCfg = SoftHsm.configFile().resolveSibling("sunpkcs11.cfg");
     long slotId = dev.clavis.pkcs11.Pkcs11Token.locate(dev.clavis.pkcs11.Pkcs11Config.parse(SoftHsm.configFile())).slotId();
     // SunPKCS11 selects tokens by slot ID, not label.

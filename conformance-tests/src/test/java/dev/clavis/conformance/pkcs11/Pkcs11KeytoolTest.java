@@ -1,12 +1,14 @@
 package dev.clavis.conformance.pkcs11;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
-import dev.clavis.keyring.pkcs11.TokenKeyring;
 import dev.clavis.pkcs11.Pkcs11Config;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +47,7 @@ class Pkcs11KeytoolTest {
   void keytoolList_withProviderArg_listsTheTokenKeys() throws Exception {
     SoftHsm.require();
     String n = "keytool-" + UUID.randomUUID().toString().substring(0, 8);
-    try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(SoftHsm.configFile()), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(SoftHsm.configFile())).pin(SoftHsm.PIN.toCharArray()))) {
       ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.defaults());
     }
     String[] r = run(keytool(SoftHsm.configFile().toString()));

@@ -120,7 +120,17 @@ public final class KeyringEngine implements Keyring {
     if (anyDestructionDue(state)) {
       write(d -> null);
     }
+    backend.afterCommit(versionStates(state));
     usage.registerExitHook();
+  }
+
+  /** @return the committed version states of {@code s}, as the backend's commit hook reads them */
+  private static KeyBackend.VersionStates versionStates(State s) {
+    return ref -> {
+      KeyRecord k = s.keys().get(ref.name());
+      VersionRecord v = k == null || ref.version().isEmpty() ? null : k.version(ref.version().getAsInt());
+      return v == null ? Optional.empty() : Optional.of(v.state());
+    };
   }
 
   /** @return an engine with the system clock and a 20 ms freshness bound */
@@ -309,12 +319,16 @@ public final class KeyringEngine implements Keyring {
         next[0] = new State(latest.generation() + 1, merged, head.seq(), head.hash());
         return r;
       });
+      boolean committed = next[0] != state && next[0].generation() != state.generation();
       state = next[0];
       lastCheck = System.nanoTime();
       try {
         raiseAnchors(state);
       } catch (KeyringException e) {
         throw new KeyringException("the change was committed, but " + e.getMessage(), e);
+      }
+      if (committed) {
+        backend.afterCommit(versionStates(state)); // e.g. the token's usage attributes follow the states
       }
       return result;
     }
@@ -459,6 +473,30 @@ public final class KeyringEngine implements Keyring {
 
   @Override
   public KeyInfo importKey(String name, KeyAlgorithm algorithm, byte[] material, KeyPolicy policy) {
+    return importKey(name, algorithm, material, policy, backend::transact);
+  }
+
+  /**
+   * Imports a key that arrives wrapped with RFC 5649 under a version of another key of this
+   * keyring (bring your own key); the backend unwraps it ({@code C_UnwrapKey} on a token, so the
+   * key is never in the clear outside it). Creates the key, or rotates it if the name exists.
+   *
+   * @param kek the wrapping version ({@code name#N}), which must allow unwrapping
+   * @throws KeyUsageException if the lifecycle refuses the KEK
+   * @throws KeyringException if the integrity check fails or the backend refuses
+   * @throws UnsupportedOperationException if the backend cannot unwrap on import (the file store)
+   */
+  public KeyInfo importWrapped(String name, KeyAlgorithm algorithm, KeyRef kek, byte[] wrapped, KeyPolicy policy) {
+    KeyMaterial k = unprotect(kek, false).material();
+    byte[] wrappedCopy = wrapped.clone();
+    byte[] placeholder = new byte[algorithm.bits() / 8];
+    // the import's one material call goes to the backend's unwrap, through its own Changes
+    return importKey(name, algorithm, placeholder, policy, tx -> backend.transact((latest, changes) ->
+        tx.run(latest, new UnwrappingChanges(changes, k, wrappedCopy))));
+  }
+
+  private KeyInfo importKey(String name, KeyAlgorithm algorithm, byte[] material, KeyPolicy policy,
+      Function<KeyBackend.Transaction<KeyRecord>, KeyRecord> committer) {
     KeyRef.of(name);
     checkMaterial(algorithm, material);
     byte[] copy = material.clone();
@@ -480,7 +518,7 @@ public final class KeyringEngine implements Keyring {
         k = rotateInDraft(d, k.withDeleted(false), copy, "imported as new primary", "import");
         d.put(k);
         return k;
-      });
+      }, committer);
       return info(r);
     } finally {
       Arrays.fill(copy, (byte) 0);
@@ -1077,6 +1115,14 @@ public final class KeyringEngine implements Keyring {
       throw new KeyringException("this Clavis envelope is truncated");
     }
     Use u = unprotect(h.ref(), allowCompromised);
+    if (allowCompromised) {
+      // a backend that forbids a COMPROMISED version's use itself (the token) lifts that for this call
+      return backend.overridingState(u.version(), () -> open(h, u, envelope, ivEnd, associatedData));
+    }
+    return open(h, u, envelope, ivEnd, associatedData);
+  }
+
+  private static byte[] open(Envelope.Header h, Use u, byte[] envelope, int ivEnd, byte[] associatedData) {
     byte[] iv = Arrays.copyOfRange(envelope, h.headerLength(), ivEnd);
     byte[] out = new byte[envelope.length - ivEnd - Envelope.TAG_LENGTH];
     try {

@@ -58,7 +58,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <p>Lifecycle states are also written into each key's own usage attributes by
- * {@link #enforce(KeyRef, KeyState)}, so another PKCS#11 client cannot misuse a version.
+ * {@link #enforce(KeyRef, KeyState)}, so another PKCS#11 client cannot misuse a version: the
+ * engine tells this backend every commit ({@link #afterCommit}), its own automatic rotations
+ * included, and the audited override of a {@code COMPROMISED} version lifts the ban for the one
+ * call ({@link #overridingState}). A key imported wrapped (bring your own key) arrives through the
+ * transaction's {@link KeyBackend.Changes#unwrapMaterial} and is unwrapped on the token.
  *
  * <p><b>Transactions</b> are serialised on one host by a {@link TokenCommitLock} (a file lock named
  * after the token, held from the read of the head to its move; PKCS#11 offers no atomic
@@ -331,7 +335,6 @@ public final class TokenKeyBackend implements KeyBackend {
     ensureOpen();
     txLock.lock();
     try {
-      PendingUnwrap armed = pending.get();
       for (int attempt = 1; ; attempt++) {
         long auditSize = -1;
         try (TokenCommitLock.Held held = commitLock.acquire()) {
@@ -352,9 +355,6 @@ public final class TokenKeyBackend implements KeyBackend {
             throw new KeyringException("the commit to " + describe() + " lost the race for the keyring head "
                 + attempt + " times: another writer that does not take the commit lock (" + commitLock.file()
                 + "), such as a process on another host, keeps committing; nothing was changed", e);
-          }
-          if (armed != null) {
-            pending.set(armed); // the rolled-back attempt consumed it
           }
           backoff(attempt);
         }
@@ -524,19 +524,21 @@ public final class TokenKeyBackend implements KeyBackend {
 
     @Override
     public void importMaterial(KeyRef version, KeyAlgorithm algorithm, byte[] material, boolean exportable) {
-      PendingUnwrap p = pending.get();
-      if (p != null) {
-        // Bring your own key: the material arrives wrapped and is unwrapped on the token.
-        pending.remove();
-        try {
-          created.add(unwrapImport(version, algorithm, p.kek, p.wrapped));
-        } catch (GeneralSecurityException e) {
-          throw new KeyringException("cannot import " + version + " by unwrapping it on " + describe() + ": "
-              + e.getMessage(), e);
-        }
-        return;
-      }
       created.add(importKey(version, algorithm, material, exportable));
+    }
+
+    /** Bring your own key: the material arrives wrapped and is unwrapped on the token. */
+    @Override
+    public void unwrapMaterial(KeyRef version, KeyAlgorithm algorithm, KeyMaterial kek, byte[] wrapped) {
+      if (!(kek instanceof TokenKeyMaterial)) {
+        throw new KeyringException("the KEK of " + version + " has no material on " + describe());
+      }
+      try {
+        created.add(unwrapImport(version, algorithm, (TokenKeyMaterial) kek, wrapped));
+      } catch (GeneralSecurityException e) {
+        throw new KeyringException("cannot import " + version + " by unwrapping it on " + describe() + ": "
+            + e.getMessage(), e);
+      }
     }
 
     @Override
@@ -558,28 +560,6 @@ public final class TokenKeyBackend implements KeyBackend {
   }
 
   // ---------------------------------------------------------------- material
-
-  /** A wrapped key the next import of this thread unwraps on the token instead of creating it. */
-  private static final class PendingUnwrap {
-    final TokenKeyMaterial kek;
-    final byte[] wrapped;
-
-    PendingUnwrap(TokenKeyMaterial kek, byte[] wrapped) {
-      this.kek = kek;
-      this.wrapped = wrapped.clone();
-    }
-  }
-
-  private final ThreadLocal<PendingUnwrap> pending = new ThreadLocal<>();
-
-  /** Arms (or, with nulls, clears) an unwrap-import for the calling thread's next import. */
-  void pendingUnwrap(TokenKeyMaterial kek, byte[] wrapped) {
-    if (kek == null) {
-      pending.remove();
-    } else {
-      pending.set(new PendingUnwrap(kek, wrapped));
-    }
-  }
 
   /** {@code CKA_ID}: {@code clavis:name#N;ALGORITHM}, so an index can be rebuilt from the token alone. */
   private static byte[] id(KeyRef ref, KeyAlgorithm alg) {
@@ -826,6 +806,43 @@ public final class TokenKeyBackend implements KeyBackend {
     }
   }
 
+  /** The states of the last commit the engine told, for restoring attributes after an override. */
+  private volatile VersionStates committedStates = ref -> Optional.empty();
+
+  /**
+   * Brings every indexed version's usage attributes in line with its committed state, after each
+   * commit of the engine (its own automatic rotations included) and when it opens. Versions whose
+   * attributes already match cost nothing.
+   *
+   * @throws KeyringException if the token refuses to change an attribute
+   */
+  @Override
+  public void afterCommit(VersionStates states) {
+    committedStates = states;
+    for (KeyRef r : indexedVersions()) {
+      states.of(r).ifPresent(st -> enforce(r, st));
+    }
+  }
+
+  /**
+   * A {@code COMPROMISED} version's attributes forbid decryption: they are switched on for the
+   * duration of the audited override use, and back to the committed state after it.
+   *
+   * @throws KeyringException if the token refuses to change the attributes
+   */
+  @Override
+  public <T> T overridingState(KeyRef version, java.util.function.Supplier<T> use) {
+    if (committedStates.of(version).orElse(null) != KeyState.COMPROMISED) {
+      return use.get();
+    }
+    try {
+      enforce(version, KeyState.DEPRECATED);
+      return use.get();
+    } finally {
+      enforce(version, committedStates.of(version).orElse(KeyState.COMPROMISED));
+    }
+  }
+
   // ---------------------------------------------------------------- audit
 
   @Override
@@ -917,6 +934,17 @@ public final class TokenKeyBackend implements KeyBackend {
   @Override
   public void close() {
     closed = true;
+    if (ownsToken) {
+      token.close();
+    }
+  }
+
+  /** Whether {@link #close()} also closes the token's sessions (the keyring opened the token). */
+  private volatile boolean ownsToken;
+
+  /** Makes {@link #close()} close the token too; the keyring factory calls it. */
+  void closeTokenOnClose() {
+    ownsToken = true;
   }
 
   private void ensureOpen() {

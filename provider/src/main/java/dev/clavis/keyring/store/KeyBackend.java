@@ -2,8 +2,10 @@ package dev.clavis.keyring.store;
 
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyState;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where a keyring's metadata and key material live. The lifecycle engine
@@ -75,6 +77,21 @@ public interface KeyBackend extends AutoCloseable {
      */
     void importMaterial(KeyRef version, KeyAlgorithm algorithm, byte[] material, boolean exportable);
 
+    /**
+     * Stores material that arrives wrapped with RFC 5649 under another version's material (bring
+     * your own key), unwrapped inside the backend (on a token: {@code C_UnwrapKey}), so the key
+     * is never in the clear outside it. The default refuses: a backend that holds its material in
+     * memory has no reason to accept a key it would have to unwrap itself.
+     *
+     * @param kek the material of the wrapping version, as {@link KeyBackend#material} gave it
+     * @param wrapped the RFC 5649 output; copied if kept
+     * @throws UnsupportedOperationException if this backend cannot unwrap on import
+     * @throws dev.clavis.keyring.KeyringException if the integrity check fails or the backend refuses
+     */
+    default void unwrapMaterial(KeyRef version, KeyAlgorithm algorithm, KeyMaterial kek, byte[] wrapped) {
+      throw new UnsupportedOperationException("this key store cannot import a wrapped key: import it unwrapped");
+    }
+
     /** Erases the material of a version for good (zeroised in memory, gone from storage). */
     void erase(KeyRef version);
 
@@ -143,6 +160,42 @@ public interface KeyBackend extends AutoCloseable {
 
   /** @return a human description for messages, such as the file path or token label (no secrets) */
   String describe();
+
+  /** The lifecycle state of each version as committed, for backends that enforce states themselves. */
+  @FunctionalInterface
+  interface VersionStates {
+    /**
+     * @param version {@code name#N}
+     * @return its committed state, or empty if there is no such version
+     */
+    Optional<KeyState> of(KeyRef version);
+  }
+
+  /**
+   * Told by the engine after each commit it made over this backend (every lifecycle change,
+   * including the rotations and destructions the engine makes on its own), and once when it
+   * opens. A backend that also enforces states itself, such as the token with its usage
+   * attributes, brings them in line here; the default does nothing.
+   *
+   * @param states the committed states
+   * @throws dev.clavis.keyring.KeyringException if the backend cannot bring itself in line; the
+   *     commit stands
+   */
+  default void afterCommit(VersionStates states) {
+  }
+
+  /**
+   * Runs the audited override use of a {@code COMPROMISED} version (decryption with
+   * {@code allowCompromised}): a backend that forbids the use itself lifts that for the duration of
+   * {@code use} only. The default runs {@code use}.
+   *
+   * @param version the exact version used
+   * @return what {@code use} returns
+   * @throws RuntimeException whatever {@code use} throws, or the backend's failure to lift the ban
+   */
+  default <T> T overridingState(KeyRef version, Supplier<T> use) {
+    return use.get();
+  }
 
   /** Releases locks, wipes material caches. */
   @Override

@@ -81,6 +81,35 @@ class ClavisPkcs11KeyStoreTest {
     assertTrue(!Collections.list(ks.aliases()).contains(name));
   }
 
+  /**
+   * The visibility of a name is the one rule of the managed key store, for both types: a name
+   * whose only version was scheduled for destruction stays listed and contained (only a deleted
+   * name leaves), so {@code aliases()} and {@code containsAlias} never disagree.
+   */
+  @Test
+  void deleteEntry_ofTheOnlyVersion_aliasesAndContainsAliasAgree_onBothKeyStoreTypes() throws Exception {
+    Provider p = new ClavisProvider().configure(SoftHsm.configFile().toString());
+    KeyStore token = KeyStore.getInstance("ClavisPKCS11", p);
+    token.load(null, SoftHsm.PIN.toCharArray());
+    KeyStore file = KeyStore.getInstance("Clavis", new ClavisProvider());
+    file.load(new dev.clavis.spec.KeyringParameter(dir.resolve("agree.clavis"), "pw".toCharArray()));
+    for (KeyStore ks : new KeyStore[] {token, file}) {
+      String name = "one-" + UUID.randomUUID().toString().substring(0, 8);
+      ks.setEntry(name, new KeyStore.SecretKeyEntry(new SecretKeySpec(new byte[32], "AES")), null);
+      ks.deleteEntry(name + "#1");
+      boolean listed = Collections.list(ks.aliases()).contains(name);
+      assertEquals(listed, ks.containsAlias(name), ks.getType() + ": aliases() and containsAlias agree");
+      assertEquals(listed, ks.getKey(name, null) != null, ks.getType() + ": aliases() and getKey agree");
+      assertEquals("PENDING_DESTRUCTION", attribute(ks.getEntry(name + "#1", null), "clavis.status"), ks.getType());
+      ks.deleteEntry(name);
+      assertTrue(!Collections.list(ks.aliases()).contains(name) && !ks.containsAlias(name), ks.getType());
+    }
+  }
+
+  private static String attribute(KeyStore.Entry e, String name) {
+    return e.getAttributes().stream().filter(a -> a.getName().equals(name)).findFirst().orElseThrow().getValue();
+  }
+
   @Test
   void load_nullPassword_usesThePinOfTheFile() throws Exception {
     Provider p = new ClavisProvider().configure(SoftHsm.configFile().toString());

@@ -1,5 +1,8 @@
 package dev.clavis.keyring.pkcs11;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +31,7 @@ class TokenAuditLogTest {
     Path log = cfgFile.resolveSibling(cfgFile.getFileName() + ".audit");
     assertEquals(log, cfg.auditLog());
     String n = "audit-" + UUID.randomUUID().toString().substring(0, 8);
-    try (TokenKeyring ring = TokenKeyring.open(cfg, SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(cfg).pin(SoftHsm.PIN.toCharArray()))) {
       ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.defaults());
       ring.rotate(n, "scheduled");
       ring.revoke(KeyRef.of(n, 1), "retired");
@@ -38,7 +41,7 @@ class TokenAuditLogTest {
     assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
         Files.getPosixFilePermissions(log));
     // another process (here: another open) sees and verifies the same history
-    try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(cfgFile), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(cfgFile)).pin(SoftHsm.PIN.toCharArray()))) {
       long n1 = ring.auditLog().verify();
       ring.suspend(KeyRef.of(n, 2), "incident");
       assertEquals(n1 + 1, ring.auditLog().verify());
@@ -51,7 +54,7 @@ class TokenAuditLogTest {
     Path cfgFile = SoftHsm.configFile();
     String n = "tamper-" + UUID.randomUUID().toString().substring(0, 8);
     Path log = Pkcs11Config.parse(cfgFile).auditLog();
-    try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(cfgFile), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(cfgFile)).pin(SoftHsm.PIN.toCharArray()))) {
       ring.create(n, KeyAlgorithm.AES_128, KeyPolicy.defaults());
       ring.revoke(KeyRef.of(n, 1), "test");
       ring.auditLog().verify();

@@ -1,5 +1,8 @@
 package dev.clavis.keyring.pkcs11;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,17 +51,17 @@ class TokenHeadsTest {
     String n = name("dup");
     try (Pkcs11Token probe = SoftHsm.open()) {
       long generation;
-      try (TokenKeyring ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
         ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.defaults());
         generation = ring.backend().generation();
       }
       forgeHead(probe, generation - 1); // what a lost race of two first commits leaves behind
       assertEquals(2, headCount(probe));
-      try (TokenKeyring ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
         assertTrue(ring.find(n).isPresent(), "the committed key survives the repair");
         assertEquals(generation + 1, ring.backend().generation(), "the head of the highest generation was kept"
             + " (and the audited repair committed once more)");
-        assertEquals(1, ring.backend().headRepairs());
+        assertEquals(1, ((TokenKeyBackend) ring.backend()).headRepairs());
         dev.clavis.keyring.AuditEvent last = null;
         for (dev.clavis.keyring.AuditEvent e : ring.auditLog().events()) {
           last = e;
@@ -79,12 +82,12 @@ class TokenHeadsTest {
     String n = name("forged");
     try (Pkcs11Token probe = SoftHsm.open()) {
       long generation;
-      try (TokenKeyring ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
         ring.create(n, KeyAlgorithm.HMAC_SHA256, KeyPolicy.defaults());
         generation = ring.backend().generation();
       }
       forgeHead(probe, generation + 1000);
-      try (TokenKeyring ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
         assertEquals(generation + 1, ring.backend().generation(), "the real head was kept (plus the audited repair)");
         assertTrue(ring.find(n).isPresent());
       }
@@ -96,7 +99,7 @@ class TokenHeadsTest {
   void duplicateHead_appearingWhileOpen_isRepairedAtTheNextCommit() throws Exception {
     SoftHsm.require();
     try (Pkcs11Token probe = SoftHsm.open();
-        TokenKeyring ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+        KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
       ring.create(name("live"), KeyAlgorithm.AES_128, KeyPolicy.defaults());
       long generation = ring.backend().generation();
       forgeHead(probe, generation - 1);
@@ -114,7 +117,7 @@ class TokenHeadsTest {
   @Test
   void commit_thatLostTheRaceForTheHead_isRunAgainOnTheNewState_insteadOfFailing() throws Exception {
     SoftHsm.require();
-    try (TokenKeyring seed = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine seed = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
       seed.create(name("seed"), KeyAlgorithm.AES_128, KeyPolicy.defaults()); // a valid metadata document
     }
     try (Pkcs11Token ta = SoftHsm.open(); Pkcs11Token tb = SoftHsm.open()) {
@@ -150,7 +153,7 @@ class TokenHeadsTest {
   void commit_thatLostTheRace_leavesNoAuditRecordsOfTheAttempt_inTheLog() throws Exception {
     SoftHsm.require();
     java.nio.file.Path log = java.nio.file.Files.createTempFile("clavis-race", ".audit");
-    try (TokenKeyring seed = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine seed = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
       seed.create(name("seed"), KeyAlgorithm.AES_128, KeyPolicy.defaults());
     }
     dev.clavis.pkcs11.Pkcs11Config cfg = dev.clavis.pkcs11.Pkcs11Config.builder().name("softhsm")

@@ -1,5 +1,8 @@
 package dev.clavis.keyring.pkcs11;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +27,7 @@ class TokenKeyBackendTest {
   void operations_afterCloseAllSessionsUnderLoad_recoverWithRenumberedHandles() throws Exception {
     SoftHsm.require();
     Pkcs11Token token = Pkcs11Token.open(SoftHsm.config(), SoftHsm.PIN.toCharArray());
-    try (TokenKeyring ring = TokenKeyring.open(token)) {
+    try (KeyringEngine ring = TokenKeyring.open(token)) {
       String n = "load-" + UUID.randomUUID().toString().substring(0, 8);
       ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.defaults());
       AtomicBoolean stop = new AtomicBoolean();
@@ -60,8 +63,8 @@ class TokenKeyBackendTest {
   @Test
   void index_findsKeysCreatedByAnotherKeyringAfterItsCommit() throws Exception {
     SoftHsm.require();
-    try (TokenKeyring a = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray());
-        TokenKeyring b = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine a = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()));
+        KeyringEngine b = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
       String n = "idx-" + UUID.randomUUID().toString().substring(0, 8);
       a.create(n, KeyAlgorithm.HMAC_SHA256, KeyPolicy.defaults());
       Thread.sleep(30);

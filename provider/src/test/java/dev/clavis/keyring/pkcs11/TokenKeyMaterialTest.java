@@ -1,5 +1,8 @@
 package dev.clavis.keyring.pkcs11;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,12 +25,12 @@ import org.junit.jupiter.api.Test;
 class TokenKeyMaterialTest {
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static TokenKeyring ring;
+  private static KeyringEngine ring;
 
   @BeforeAll
   static void open() throws Exception {
     SoftHsm.require();
-    ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray());
+    ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()));
   }
 
   @AfterAll
@@ -43,7 +46,7 @@ class TokenKeyMaterialTest {
     byte[] kek = new byte[32];
     RANDOM.nextBytes(kek);
     ring.importKey(name, KeyAlgorithm.AES_256, kek, KeyPolicy.defaults());
-    TokenKeyMaterial m = ring.backend().tokenMaterial(KeyRef.of(name, 1)).orElseThrow();
+    TokenKeyMaterial m = ((TokenKeyBackend) ring.backend()).tokenMaterial(KeyRef.of(name, 1)).orElseThrow();
     List<byte[]> keys = new ArrayList<>();
     for (int len = 1; len <= 64; len++) {
       byte[] k = new byte[len];

@@ -1,5 +1,8 @@
 package dev.clavis.keyring.pkcs11;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.clavis.keyring.KeyAlgorithm;
@@ -14,7 +17,7 @@ class TokenKeyringReasonTest {
   void beginRotation_onTheToken_recordsTheGivenReason() throws Exception {
     SoftHsm.require();
     String n = "reason-" + UUID.randomUUID().toString().substring(0, 8);
-    try (TokenKeyring ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
       ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.defaults());
       ring.beginRotation(n, "token ceremony");
       assertEquals("token ceremony", ring.find(n).orElseThrow().version(1).orElseThrow().reason().orElse(null));

@@ -1,5 +1,8 @@
 package dev.clavis.keyring.pkcs11;
 
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.engine.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,13 +40,13 @@ import org.junit.jupiter.api.Test;
 
 class TokenKeyringTest {
 
-  private static TokenKeyring ring;
+  private static KeyringEngine ring;
   private static Pkcs11Token probe; // a second, independent view of the token
 
   @BeforeAll
   static void open() throws Exception {
     SoftHsm.require();
-    ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray());
+    ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()));
     probe = Pkcs11Token.open(SoftHsm.config(), SoftHsm.PIN.toCharArray());
   }
 
@@ -156,7 +159,7 @@ class TokenKeyringTest {
     String n = name("shared");
     ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.defaults());
     byte[] env = ring.encrypt(n, new byte[] {9}, null);
-    try (TokenKeyring other = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+    try (KeyringEngine other = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
       assertTrue(other.find(n).isPresent());
       assertArrayEquals(new byte[] {9}, other.decrypt(env, null));
       other.rotate(n, "from the other side");
@@ -197,7 +200,7 @@ class TokenKeyringTest {
     byte[] kek = new byte[32];
     new SecureRandom().nextBytes(kek);
     ring.importKey(n, KeyAlgorithm.AES_256, kek, KeyPolicy.defaults());
-    TokenKeyMaterial m = ring.backend().tokenMaterial(KeyRef.of(n, 1)).orElseThrow();
+    TokenKeyMaterial m = ((TokenKeyBackend) ring.backend()).tokenMaterial(KeyRef.of(n, 1)).orElseThrow();
     for (int len : new int[] {7, 20, 32}) {
       byte[] dek = new byte[len];
       new SecureRandom().nextBytes(dek);
@@ -231,7 +234,7 @@ class TokenKeyringTest {
     // The token key is the imported one: the JDK decrypts what the token encrypted.
     byte[] env = ring.encrypt(n, new byte[] {4, 2}, null);
     assertArrayEquals(new byte[] {4, 2}, ring.decrypt(env, null));
-    TokenKeyMaterial m = ring.backend().tokenMaterial(KeyRef.of(n, 1)).orElseThrow();
+    TokenKeyMaterial m = ((TokenKeyBackend) ring.backend()).tokenMaterial(KeyRef.of(n, 1)).orElseThrow();
     var op = m.startGcm(true, new byte[12], 128);
     byte[] out = new byte[18];
     int len = op.doFinal(new byte[] {1, 1}, 0, 2, out, 0);
@@ -259,7 +262,7 @@ class TokenKeyringTest {
 
   @Test
   void keyWrapProbe_recordsTheSoftHsmDeviation() {
-    String f = ring.backend().keyWrap().findings();
+    String f = ((TokenKeyBackend) ring.backend()).keyWrap().findings();
     assertTrue(f.contains("CKM_AES_KEY_WRAP_PAD"), f);
   }
 }

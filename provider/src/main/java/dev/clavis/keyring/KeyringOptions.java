@@ -1,0 +1,187 @@
+package dev.clavis.keyring;
+
+import dev.clavis.pkcs11.Pkcs11Config;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@link Keyrings#open(KeyringOptions)} opens, and how: an immutable value, each setter
+ * returning a new one.
+ *
+ * <ul>
+ *   <li>{@link #file(Path)} with {@link #password(char[])}: the encrypted file store;
+ *   <li>{@link #token(Pkcs11Config)} with {@link #pin(char[])}: the keys on a PKCS#11 token;
+ *   <li>{@link #tokenRootedFile(Path, Pkcs11Config)} with {@link #pin(char[])}: a file store
+ *       whose master key is wrapped by a key on the token.
+ * </ul>
+ *
+ * A file store is created when missing unless {@link #createIfMissing(boolean)} says not to
+ * (tools that must not turn a mistyped path into a new empty store say {@code false}). The
+ * password and PIN arrays are referenced, not copied: the caller wipes them after the open;
+ * {@link #toString()} never shows them.
+ */
+public final class KeyringOptions {
+
+  /** Which kind of keyring the options open. */
+  public enum Kind {
+    /** An encrypted file store protected by a password. */
+    FILE,
+    /** The keys on a PKCS#11 token. */
+    TOKEN,
+    /** A file store whose master key is wrapped by a key on a PKCS#11 token. */
+    TOKEN_ROOTED_FILE
+  }
+
+  private final Kind kind;
+  private final Path file;
+  private final Pkcs11Config token;
+  private final char[] secret;
+  private final boolean createIfMissing;
+  private final KdfParameters kdfForNew;
+  private final Clock clock;
+
+  private KeyringOptions(Kind kind, Path file, Pkcs11Config token, char[] secret, boolean createIfMissing,
+      KdfParameters kdfForNew, Clock clock) {
+    this.kind = kind;
+    this.file = file;
+    this.token = token;
+    this.secret = secret;
+    this.createIfMissing = createIfMissing;
+    this.kdfForNew = kdfForNew;
+    this.clock = clock;
+  }
+
+  /**
+   * @param file the store file
+   * @return options for the password-protected file store at {@code file}
+   * @throws NullPointerException if {@code file} is null
+   */
+  public static KeyringOptions file(Path file) {
+    return new KeyringOptions(Kind.FILE, Objects.requireNonNull(file, "file"), null, null, true,
+        KdfParameters.defaults(), Clock.systemUTC());
+  }
+
+  /**
+   * @param config the token's configuration
+   * @return options for the keyring on the token
+   * @throws NullPointerException if {@code config} is null
+   */
+  public static KeyringOptions token(Pkcs11Config config) {
+    return new KeyringOptions(Kind.TOKEN, null, Objects.requireNonNull(config, "config"), null, false, null,
+        Clock.systemUTC());
+  }
+
+  /**
+   * @param file the store file
+   * @param config the token holding the store's root key
+   * @return options for the token-rooted file store at {@code file}
+   * @throws NullPointerException if an argument is null
+   */
+  public static KeyringOptions tokenRootedFile(Path file, Pkcs11Config config) {
+    return new KeyringOptions(Kind.TOKEN_ROOTED_FILE, Objects.requireNonNull(file, "file"),
+        Objects.requireNonNull(config, "config"), null, true, null, Clock.systemUTC());
+  }
+
+  /**
+   * @param password the file store's password (referenced, not copied)
+   * @return these options with the password
+   * @throws IllegalStateException if these options open a token (give a {@link #pin(char[])})
+   */
+  public KeyringOptions password(char[] password) {
+    if (kind != Kind.FILE) {
+      throw new IllegalStateException("a " + kind + " keyring is opened with a PIN, not a password");
+    }
+    return new KeyringOptions(kind, file, token, Objects.requireNonNull(password, "password"), createIfMissing,
+        kdfForNew, clock);
+  }
+
+  /**
+   * @param pin the token's PIN (referenced, not copied)
+   * @return these options with the PIN
+   * @throws IllegalStateException if these options open a password-protected file store
+   */
+  public KeyringOptions pin(char[] pin) {
+    if (kind == Kind.FILE) {
+      throw new IllegalStateException("a file store is opened with a password, not a PIN");
+    }
+    return new KeyringOptions(kind, file, token, Objects.requireNonNull(pin, "pin"), createIfMissing, kdfForNew,
+        clock);
+  }
+
+  /**
+   * @param create whether a missing file store is created (the default) or refused
+   * @return these options with that choice
+   * @throws IllegalStateException if these options open a token (nothing is created there)
+   */
+  public KeyringOptions createIfMissing(boolean create) {
+    if (kind == Kind.TOKEN) {
+      throw new IllegalStateException("a token keyring is never created by opening it");
+    }
+    return new KeyringOptions(kind, file, token, secret, create, kdfForNew, clock);
+  }
+
+  /**
+   * @param kdf the KDF a file store created by this open gets (an existing store keeps its own)
+   * @return these options with that KDF
+   * @throws IllegalStateException if these options do not open a password-protected file store
+   */
+  public KeyringOptions kdfForNew(KdfParameters kdf) {
+    if (kind != Kind.FILE) {
+      throw new IllegalStateException("only a password-protected file store has a KDF");
+    }
+    return new KeyringOptions(kind, file, token, secret, createIfMissing, Objects.requireNonNull(kdf, "kdf"), clock);
+  }
+
+  /**
+   * @param clock the time source of the keyring (tests, simulations)
+   * @return these options with that clock
+   */
+  public KeyringOptions clock(Clock clock) {
+    return new KeyringOptions(kind, file, token, secret, createIfMissing, kdfForNew,
+        Objects.requireNonNull(clock, "clock"));
+  }
+
+  /** @return which kind of keyring these options open */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** @return the store file, for the file kinds */
+  public Optional<Path> filePath() {
+    return Optional.ofNullable(file);
+  }
+
+  /** @return the token configuration, for the token kinds */
+  public Optional<Pkcs11Config> tokenConfig() {
+    return Optional.ofNullable(token);
+  }
+
+  /** @return the password or PIN as given (not a copy), or null if none was given */
+  char[] secret() {
+    return secret;
+  }
+
+  /** @return whether a missing file store is created */
+  public boolean createsMissing() {
+    return createIfMissing;
+  }
+
+  /** @return the KDF of a new password-protected store, or null for the other kinds */
+  KdfParameters kdf() {
+    return kdfForNew;
+  }
+
+  /** @return the keyring's clock */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** @return the kind and where, never the password or PIN */
+  @Override
+  public String toString() {
+    return "KeyringOptions{" + kind + (file != null ? " " + file : "") + (token != null ? " " + token.name() : "")
+        + (createIfMissing ? ", create if missing" : "") + "}";
+  }
+}
