@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clavis.conformance.pkcs11.SoftHsm;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
-import dev.clavis.keyring.pkcs11.TokenKeyring;
+import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.KeyringOptions;
+import dev.clavis.keyring.Keyrings;
 import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.Pkcs11Config;
@@ -59,7 +61,7 @@ class ReviewTokenPublicObjectTest {
   @Test
   void publicKeyPlantedWithoutThePin_underAVersionsId_isNotUsedToEncrypt() throws Exception {
     String name = "review-sub-" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-    try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(cfg), SoftHsm.PIN.toCharArray())) {
+    try (Keyring ring = Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(cfg)).pin(SoftHsm.PIN.toCharArray()))) {
       ring.create(name, KeyAlgorithm.AES_256, KeyPolicy.defaults());
     }
     byte[] known = new byte[32];
@@ -73,7 +75,7 @@ class ReviewTokenPublicObjectTest {
     try {
       byte[] pt = "attack at dawn".getBytes(StandardCharsets.UTF_8);
       byte[] env;
-      try (TokenKeyring ring = TokenKeyring.open(Pkcs11Config.parse(cfg), SoftHsm.PIN.toCharArray())) {
+      try (Keyring ring = Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(cfg)).pin(SoftHsm.PIN.toCharArray()))) {
         env = ring.encrypt(name, pt, null);
       }
       // the envelope: header (magic, name, version, IV), then GCM output; the header is the AAD
