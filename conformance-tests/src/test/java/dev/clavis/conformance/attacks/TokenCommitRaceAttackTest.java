@@ -3,7 +3,6 @@ package dev.clavis.conformance.attacks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clavis.conformance.pkcs11.SoftHsm;
 import dev.clavis.keyring.KeyInfo;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.pkcs11.TokenKeyring;
@@ -12,6 +11,7 @@ import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.Template;
+import dev.clavis.testkit.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

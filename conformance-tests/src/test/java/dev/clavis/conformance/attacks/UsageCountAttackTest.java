@@ -9,6 +9,7 @@ import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.TestStores;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UsageCountAttackTest {
 
   private static final String PASSWORD = "usage-attack-pw-41c7";
-  private static final KdfParameters FAST_KDF = KdfParameters.argon2id(1, 64, 1).allowingWeak();
+  private static final KdfParameters FAST_KDF = TestStores.FAST_KDF;
 
   private static Path newStore(Path dir, KeyPolicy policy) {
     Path f = dir.resolve("usage.clavis");

@@ -15,6 +15,7 @@ import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.ManagedKey;
 import dev.clavis.keyring.pkcs11.TokenKeyring;
 import dev.clavis.provider.ClavisProvider;
+import dev.clavis.testkit.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

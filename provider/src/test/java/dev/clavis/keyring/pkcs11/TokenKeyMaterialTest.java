@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
+import dev.clavis.testkit.SoftHsm;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,7 @@ class TokenKeyMaterialTest {
   @BeforeAll
   static void open() throws Exception {
     SoftHsm.require();
-    ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray());
+    ring = TokenKeyring.open(SoftHsmTokens.config(), SoftHsm.PIN.toCharArray());
   }
 
   @AfterAll

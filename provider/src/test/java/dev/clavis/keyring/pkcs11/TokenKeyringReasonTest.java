@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
+import dev.clavis.testkit.SoftHsm;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,7 @@ class TokenKeyringReasonTest {
   void beginRotation_onTheToken_recordsTheGivenReason() throws Exception {
     SoftHsm.require();
     String n = "reason-" + UUID.randomUUID().toString().substring(0, 8);
-    try (TokenKeyring ring = TokenKeyring.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+    try (TokenKeyring ring = TokenKeyring.open(SoftHsmTokens.config(), SoftHsm.PIN.toCharArray())) {
       ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.defaults());
       ring.beginRotation(n, "token ceremony");
       assertEquals("token ceremony", ring.find(n).orElseThrow().version(1).orElseThrow().reason().orElse(null));

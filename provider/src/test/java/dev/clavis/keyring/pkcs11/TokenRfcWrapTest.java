@@ -14,6 +14,7 @@ import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.Pkcs11Exception;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.Session;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
 import dev.clavis.pkcs11.Template;
 import dev.clavis.pkcs11.TokenKeyWrap;
 import dev.clavis.pkcs11.WrapIntegrityException;
@@ -42,7 +43,7 @@ class TokenRfcWrapTest {
 
   @BeforeAll
   static void open() throws Exception {
-    token = SoftHsm.open();
+    token = SoftHsmTokens.open();
     mechanisms = TokenKeyWrap.probe(token);
   }
 
