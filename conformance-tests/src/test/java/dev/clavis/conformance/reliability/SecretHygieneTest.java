@@ -13,6 +13,7 @@ import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.ManagedKey;
 import dev.clavis.keyring.TestStores;
+import dev.clavis.testkit.ChildJvm;
 import dev.clavis.testkit.SoftHsm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

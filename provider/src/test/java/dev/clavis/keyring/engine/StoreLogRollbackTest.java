@@ -13,6 +13,7 @@ import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.StoreDamagedException;
 import dev.clavis.keyring.StoreDamagedException.Kind;
+import dev.clavis.keyring.TestStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreLogRollbackTest {
 
   static final char[] PW = "pw".toCharArray();
-  static final KdfParameters FAST = KdfParameters.argon2id(1, 64, 1);
+  static final KdfParameters FAST = TestStores.FAST_KDF;
 
   @TempDir Path dir;
   Path store;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clavis.pkcs11.Pkcs11Token;
-import dev.clavis.pkcs11.testing.SoftHsmTokens;
 import dev.clavis.pkcs11.TokenInfo;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
 import dev.clavis.testkit.SoftHsm;
 import java.nio.file.Files;
 import java.nio.file.Path;

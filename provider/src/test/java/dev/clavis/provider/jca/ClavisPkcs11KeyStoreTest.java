@@ -1,4 +1,4 @@
-package dev.clavis.keyring.pkcs11;
+package dev.clavis.provider.jca;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
