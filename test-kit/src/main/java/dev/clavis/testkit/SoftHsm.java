@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Assumptions;
  * file under {@code target/}; the first test to ask writes that file, pointing {@code tokendir} at a
  * fresh directory beside it, and initializes token {@value #LABEL} with {@code softhsm2-util}
  * before any module is loaded (SoftHSM2 reads its configuration in {@code C_Initialize}, so one
- * JVM sees one token directory for its whole life). Re-creating it deletes the audit log of the
- * keyring that lived on the old token.
+ * JVM sees one token directory for its whole life). Re-creating it deletes the audit log (and its
+ * commit mark) of the keyring that lived on the old token.
  *
  * <p><b>A token of a test class's own</b> ({@link #freshToken}): a configuration and token
  * directory in a temporary directory, for child processes (the CLI, a second JVM) that get
@@ -137,8 +137,13 @@ public final class SoftHsm {
         }
       }
       Files.createDirectories(tokens);
-      // the audit log of the keyring on the old token (beside configFile()) belongs to no token now
-      Files.deleteIfExists(confFile.getParent().resolve(CONFIG_FILE + ".audit"));
+      // the audit log of the keyring on the old token (beside configFile()) and its commit mark
+      // belong to no token now: a later run would find them and call the new token swapped
+      try (Stream<Path> s = Files.list(confFile.getParent())) {
+        for (Path p : s.filter(f -> f.getFileName().toString().startsWith(CONFIG_FILE + ".audit")).toArray(Path[]::new)) {
+          Files.delete(p);
+        }
+      }
     } catch (IOException e) {
       return "cannot prepare " + tokens + ": " + e.getMessage();
     }
