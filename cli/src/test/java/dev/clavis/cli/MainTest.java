@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clavis.testkit.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -276,32 +277,7 @@ class MainTest {
 
   /** A fresh SoftHSM2 token for --hsm; fails in CI (CI set) and skips elsewhere without SoftHSM2. */
   private Map<String, String> softHsmToken() throws Exception {
-    Path conf = dir.resolve("softhsm2.conf");
-    Path tokens = Files.createDirectories(dir.resolve("tokens"));
-    Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n");
-    String problem = null;
-    try {
-      ProcessBuilder pb = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", "clavis-cli",
-          "--so-pin", "12345678", "--pin", "123456").redirectErrorStream(true);
-      pb.environment().put("SOFTHSM2_CONF", conf.toString());
-      Process p = pb.start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        problem = "softhsm2-util --init-token failed: " + out.strip();
-      }
-    } catch (java.io.IOException e) {
-      problem = "cannot run softhsm2-util: " + e.getMessage();
-    }
-    if (problem == null && !Files.exists(Path.of("/usr/lib/softhsm/libsofthsm2.so"))) {
-      problem = "no /usr/lib/softhsm/libsofthsm2.so";
-    }
-    if (problem != null) {
-      if (System.getenv("CI") != null) {
-        throw new AssertionError("SoftHSM2 is required in CI: " + problem + " (run scripts/install-test-deps.sh)");
-      }
-      System.err.println("MainTest: skipping the --hsm test: " + problem);
-      org.junit.jupiter.api.Assumptions.abort(problem);
-    }
+    Path conf = SoftHsm.freshToken(dir, "clavis-cli", "12345678", "123456").conf();
     Files.writeString(dir.resolve("token.cfg"), "name = softhsm\nlibrary = /usr/lib/softhsm/libsofthsm2.so\n"
         + "tokenLabel = clavis-cli\npin = env:CLAVIS_PIN\n");
     return Map.of("SOFTHSM2_CONF", conf.toString(), "CLAVIS_PIN", "123456");

@@ -3,6 +3,8 @@ package dev.clavis.pkcs11;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
+import dev.clavis.testkit.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +16,7 @@ class FinalizeAtExitTest {
 
   /** The child JVM: opens the token, keeps two threads busy, and exits under them. */
   public static void main(String[] args) throws Exception {
-    Pkcs11Token t = Pkcs11Token.open(SoftHsm.config(), SoftHsm.PIN.toCharArray());
+    Pkcs11Token t = Pkcs11Token.open(SoftHsmTokens.config(), SoftHsm.PIN.toCharArray());
     if (!t.module().ownsInitialization()) {
       System.out.println("not owner");
       System.exit(3);

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clavis.pkcs11.raw.Cryptoki;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
+import dev.clavis.testkit.SoftHsm;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -70,16 +72,16 @@ class SessionPoolTest {
 
   @Test
   void toString_neverShowsThePin() throws Exception {
-    try (Pkcs11Token t = SoftHsm.open()) {
+    try (Pkcs11Token t = SoftHsmTokens.open()) {
       assertFalse(t.sessions().toString().contains(SoftHsm.PIN), t.sessions().toString());
       assertTrue(t.sessions().toString().contains("pin=***"));
-      assertFalse(SoftHsm.config().toString().contains(SoftHsm.PIN), SoftHsm.config().toString());
+      assertFalse(SoftHsmTokens.config().toString().contains(SoftHsm.PIN), SoftHsmTokens.config().toString());
     }
   }
 
   @Test
   void call_closeAllSessionsWhileTwoThreadsWork_bothRecover() throws Exception {
-    try (Pkcs11Token t = SoftHsm.open()) {
+    try (Pkcs11Token t = SoftHsmTokens.open()) {
       long key = t.call(s -> s.generateKey(Mechanism.of(CKM.AES_KEY_GEN), Template.builder()
           .ulong(CKA.CLASS, CKO.SECRET_KEY).ulong(CKA.KEY_TYPE, CKK.AES).ulong(CKA.VALUE_LEN, 32)
           .bool(CKA.TOKEN, false).bool(CKA.ENCRYPT, true).bool(CKA.DECRYPT, true).build()));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -24,7 +25,7 @@ class SessionTest {
 
   @BeforeAll
   static void open() throws Exception {
-    token = SoftHsm.open();
+    token = SoftHsmTokens.open();
   }
 
   @AfterAll

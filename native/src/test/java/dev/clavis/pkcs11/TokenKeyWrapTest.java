@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
 import java.security.SecureRandom;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
@@ -22,7 +23,7 @@ class TokenKeyWrapTest {
 
   @BeforeAll
   static void open() throws Exception {
-    token = SoftHsm.open();
+    token = SoftHsmTokens.open();
     wrap = TokenKeyWrap.probe(token);
   }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class KeyringsTest {
 
-  static final KdfParameters FAST = KdfParameters.argon2id(1, 64, 1).allowingWeak();
+  static final KdfParameters FAST = TestStores.FAST_KDF;
 
   @TempDir Path dir;
 

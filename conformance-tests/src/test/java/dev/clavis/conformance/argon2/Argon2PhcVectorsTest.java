@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.clavis.engine.argon2.Argon2;
+import dev.clavis.testkit.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class Argon2PhcVectorsTest {
 
-  private static final Map<String, Object> ROOT = Json.resource("/vectors/argon2/argon2-phc.json");
+  private static final Map<String, Object> ROOT = Json.object(Json.resource("/vectors/argon2/argon2-phc.json"));
 
   /** 1 GiB of Argon2 memory plus headroom for everything else in the test JVM. */
   private static final long LARGE_RAM_HEAP = 1280L * 1024 * 1024;

@@ -8,6 +8,7 @@ import static dev.clavis.conformance.argon2.Argon2Vectors.integer;
 import static dev.clavis.conformance.argon2.Argon2Vectors.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.clavis.testkit.Json;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Argon2Rfc9106Test {
 
   static Stream<Arguments> cases() {
-    Map<String, Object> root = Json.resource("/vectors/argon2/argon2-rfc9106.json");
+    Map<String, Object> root = Json.object(Json.resource("/vectors/argon2/argon2-rfc9106.json"));
     return Argon2Vectors.list(root, "cases").stream().map(c -> Arguments.of(string(c, "name"), c));
   }
 

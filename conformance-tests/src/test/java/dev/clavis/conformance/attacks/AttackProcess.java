@@ -1,5 +1,6 @@
 package dev.clavis.conformance.attacks;
 
+import dev.clavis.testkit.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,15 +32,7 @@ final class AttackProcess {
   static ProcessBuilder builder(Path workDir, Map<String, String> env, List<String> jvmOptions, String main,
       String... args) {
     List<String> cmd = new ArrayList<>(List.of("sh", "-c", "umask 022; exec \"$0\" \"$@\""));
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-Xshare:auto");
-    cmd.add("-Xmx256m");
-    cmd.addAll(jvmOptions);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(main);
-    cmd.addAll(Arrays.asList(args));
+    cmd.addAll(ChildJvm.command(jvmOptions, main, args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
     pb.environment().remove("CLAVIS_PASSWORD");
     pb.environment().remove("CLAVIS_STORE");

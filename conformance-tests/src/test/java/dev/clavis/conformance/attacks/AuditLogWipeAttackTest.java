@@ -3,12 +3,12 @@ package dev.clavis.conformance.attacks;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.clavis.conformance.attacks.RollbackProcesses.Result;
-import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.TestStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ class AuditLogWipeAttackTest {
   void history() throws Exception {
     store = dir.resolve("w.store");
     log = dir.resolve("w.store.audit");
-    try (Keyring k = Keyrings.openFile(store, PW.toCharArray(), KdfParameters.argon2id(1, 64, 1).allowingWeak())) {
+    try (Keyring k = Keyrings.openFile(store, PW.toCharArray(), TestStores.FAST_KDF)) {
       k.create("pay", KeyAlgorithm.AES_256, KeyPolicy.defaults());
       k.rotate("pay", "r");
       k.revoke(KeyRef.of("pay", 1), "leaked");
@@ -84,7 +84,7 @@ class AuditLogWipeAttackTest {
   @Test
   void logsSwappedBetweenTwoStores_areRefused() throws Exception {
     Path other = dir.resolve("o.store");
-    try (Keyring k = Keyrings.openFile(other, PW.toCharArray(), KdfParameters.argon2id(1, 64, 1).allowingWeak())) {
+    try (Keyring k = Keyrings.openFile(other, PW.toCharArray(), TestStores.FAST_KDF)) {
       for (int i = 0; i < 5; i++) {
         k.create("k" + i, KeyAlgorithm.AES_256, KeyPolicy.defaults());
       }

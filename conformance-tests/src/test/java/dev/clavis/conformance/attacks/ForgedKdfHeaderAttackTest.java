@@ -13,12 +13,13 @@ import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.StoreDamagedException;
+import dev.clavis.keyring.TestStores;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +46,7 @@ class ForgedKdfHeaderAttackTest {
   private Path forged(int kdf, int t, int m, int p) throws Exception {
     Path f = dir.resolve("victim.store");
     if (!Files.exists(f)) {
-      Keyrings.openFile(f, PW, KdfParameters.argon2id(1, 8, 1).allowingWeak()).close();
+      Keyrings.openFile(f, PW, TestStores.LIGHTEST_KDF).close();
     }
     byte[] b = Files.readAllBytes(f);
     ByteBuffer.wrap(b).put(KDF, (byte) kdf).putInt(T, t).putInt(M, m).putInt(P, p);

@@ -1,12 +1,9 @@
 package dev.clavis.conformance.attacks;
 
+import dev.clavis.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -23,16 +20,7 @@ final class GcmLimitChildJvm {
   private GcmLimitChildJvm() {}
 
   static Process start(Class<?> main, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-Xshare:auto");
-    cmd.add("-Xmx256m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(main.getName());
-    cmd.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
+    ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(main.getName(), args));
     pb.environment().putAll(Map.of("CLAVIS_PASSWORD", PASSWORD));
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     try {

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.TestStores;
 import dev.clavis.provider.ClavisProvider;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ class IvReuseAttackTest {
   @BeforeEach
   void key() {
     store = dir.resolve("iv.store");
-    ring = Keyrings.openFile(store, GcmLimitChildJvm.PASSWORD.toCharArray(), KdfParameters.argon2id(1, 8, 1).allowingWeak());
+    ring = Keyrings.openFile(store, GcmLimitChildJvm.PASSWORD.toCharArray(), TestStores.LIGHTEST_KDF);
     ring.create("pay", KeyAlgorithm.AES_256, KeyPolicy.defaults());
   }
 
@@ -228,7 +228,7 @@ class IvReuseAttackTest {
       }
     }
     assertEquals(2 * n, ledger.size());
-    ring = Keyrings.openFile(store, GcmLimitChildJvm.PASSWORD.toCharArray(), KdfParameters.argon2id(1, 8, 1).allowingWeak());
+    ring = Keyrings.openFile(store, GcmLimitChildJvm.PASSWORD.toCharArray(), TestStores.LIGHTEST_KDF);
     long count = ring.find("pay").orElseThrow().version(1).orElseThrow().usageCount();
     assertFalse(count < 2L * n, "the invocation count must not under-count: " + count);
   }

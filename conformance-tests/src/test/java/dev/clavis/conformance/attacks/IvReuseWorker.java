@@ -1,10 +1,10 @@
 package dev.clavis.conformance.attacks;
 
-import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.TestStores;
 import dev.clavis.provider.ClavisProvider;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -31,7 +31,7 @@ public final class IvReuseWorker {
     Provider clavis = new ClavisProvider();
     StringBuilder out = new StringBuilder();
     try (Keyring ring = Keyrings.openFile(store, GcmLimitChildJvm.PASSWORD.toCharArray(),
-        KdfParameters.argon2id(1, 8, 1).allowingWeak())) {
+        TestStores.LIGHTEST_KDF)) {
       ManagedKey h = ring.handle(KeyRef.of(name));
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding", clavis);
       try {

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.TestStores;
 import dev.clavis.provider.ClavisProvider;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -47,7 +47,7 @@ class PerOperationLimitAttackTest {
   @BeforeEach
   void open() {
     store = dir.resolve("ops.store");
-    ring = Keyrings.openFile(store, GcmLimitChildJvm.PASSWORD.toCharArray(), KdfParameters.argon2id(1, 8, 1).allowingWeak());
+    ring = Keyrings.openFile(store, GcmLimitChildJvm.PASSWORD.toCharArray(), TestStores.LIGHTEST_KDF);
   }
 
   @AfterEach

@@ -2,6 +2,7 @@ package dev.clavis.conformance.attacks;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clavis.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -84,10 +85,6 @@ final class Processes {
     }
   }
 
-  private static String javaHomeBin(String tool) {
-    return Path.of(System.getProperty("java.home"), "bin", tool).toString();
-  }
-
   private static Running start(Path dir, Map<String, String> env, List<String> cmd) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().remove("CLAVIS_PASSWORD");
@@ -98,11 +95,11 @@ final class Processes {
   /** keytool with the Clavis provider (the test class path as {@code -providerpath}). */
   static Running keytool(Path dir, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(javaHomeBin("keytool"));
+    cmd.add(ChildJvm.jdkTool("keytool"));
     cmd.addAll(Arrays.asList(args));
     int i = cmd.indexOf("-providerarg");
     // -providerarg must follow -providerclass: insert the provider options before it
-    List<String> provider = List.of("-providerpath", System.getProperty("java.class.path"), "-providerclass",
+    List<String> provider = List.of("-providerpath", ChildJvm.testClassPath(), "-providerclass",
         "dev.clavis.provider.ClavisProvider");
     if (i >= 0) {
       cmd.addAll(i, provider);
@@ -127,9 +124,6 @@ final class Processes {
 
   /** A class of the test class path in a child JVM. */
   static Running startJava(Path dir, Map<String, String> env, String mainClass, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(javaHomeBin("java"), "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
-    cmd.addAll(Arrays.asList(args));
-    return start(dir, env, cmd);
+    return start(dir, env, ChildJvm.command(mainClass, args));
   }
 }

@@ -1,9 +1,10 @@
 package dev.clavis.conformance.attacks;
 
+import dev.clavis.testkit.SoftHsm;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clavis.conformance.pkcs11.SoftHsm;
 import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.Pkcs11Config;

@@ -1,10 +1,11 @@
 package dev.clavis.conformance.attacks;
 
+import dev.clavis.testkit.SoftHsm;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clavis.conformance.pkcs11.SoftHsm;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.Keyring;

@@ -3,12 +3,12 @@ package dev.clavis.conformance.attacks;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.clavis.conformance.attacks.RollbackProcesses.Result;
-import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.TestStores;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.Writer;
@@ -44,7 +44,7 @@ class RollbackAttackTest {
     store = dir.resolve("a.store");
     log = dir.resolve("a.store.audit");
     mark = dir.resolve("a.store.audit.head");
-    try (Keyring k = Keyrings.openFile(store, PW.toCharArray(), KdfParameters.argon2id(1, 64, 1).allowingWeak())) {
+    try (Keyring k = Keyrings.openFile(store, PW.toCharArray(), TestStores.FAST_KDF)) {
       k.create("pay", KeyAlgorithm.AES_256, KeyPolicy.defaults());
     }
     copies.add(files());

@@ -1,11 +1,9 @@
 package dev.clavis.conformance.attacks;
 
+import dev.clavis.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,17 +25,7 @@ final class RollbackProcesses {
   private RollbackProcesses() {}
 
   static ProcessBuilder builder(Class<?> main, Map<String, String> env, List<String> jvmArgs, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-Xshare:auto");
-    cmd.add("-Xmx256m");
-    cmd.addAll(jvmArgs);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(main.getName());
-    cmd.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
+    ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(jvmArgs, main.getName(), args));
     pb.environment().remove("CLAVIS_PASSWORD");
     pb.environment().remove("CLAVIS_STORE");
     pb.environment().putAll(env);

@@ -5,6 +5,7 @@ import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.TestStores;
 import java.nio.file.Path;
 
 /**
@@ -16,7 +17,7 @@ public final class StorePathWriter {
 
   static final String PASSWORD = "attack-pw-0b7e";
   /** Tiny on purpose: the attack is on paths and locks, not the KDF. */
-  static final KdfParameters FAST = KdfParameters.argon2id(1, 8, 1).allowingWeak();
+  static final KdfParameters FAST = TestStores.LIGHTEST_KDF;
 
   private StorePathWriter() {}
 

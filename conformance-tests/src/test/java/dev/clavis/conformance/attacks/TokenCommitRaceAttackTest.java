@@ -6,7 +6,6 @@ import dev.clavis.keyring.engine.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clavis.conformance.pkcs11.SoftHsm;
 import dev.clavis.keyring.KeyInfo;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.pkcs11.CKA;
@@ -14,6 +13,7 @@ import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.Template;
+import dev.clavis.testkit.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

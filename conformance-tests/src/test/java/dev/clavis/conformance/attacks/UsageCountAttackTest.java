@@ -9,6 +9,8 @@ import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.TestStores;
+import dev.clavis.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UsageCountAttackTest {
 
   private static final String PASSWORD = "usage-attack-pw-41c7";
-  private static final KdfParameters FAST_KDF = KdfParameters.argon2id(1, 64, 1).allowingWeak();
+  private static final KdfParameters FAST_KDF = TestStores.FAST_KDF;
 
   private static Path newStore(Path dir, KeyPolicy policy) {
     Path f = dir.resolve("usage.clavis");
@@ -46,19 +48,8 @@ class UsageCountAttackTest {
   }
 
   private static ProcessBuilder java(String main, String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-Xshare:auto");
-    cmd.add("-Xmx256m");
-    if (Runtime.version().feature() >= 22) {
-      cmd.add("--enable-native-access=ALL-UNNAMED");
-    }
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(main);
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
+    List<String> options = Runtime.version().feature() >= 22 ? List.of("--enable-native-access=ALL-UNNAMED") : List.of();
+    ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(options, main, args));
     pb.environment().put("CLAVIS_PASSWORD", PASSWORD);
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     return pb;

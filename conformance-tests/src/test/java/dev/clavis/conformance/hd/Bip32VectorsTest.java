@@ -9,6 +9,7 @@ import dev.clavis.hd.ExtendedPrivateKey;
 import dev.clavis.hd.ExtendedPublicKey;
 import dev.clavis.provider.ClavisProvider;
 import dev.clavis.spec.HDKeySpec;
+import dev.clavis.testkit.Json;
 import java.security.KeyFactory;
 import java.security.spec.InvalidKeySpecException;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Bip32VectorsTest {
 
   private static final List<Object> VECTORS =
-      Json.arr(Json.obj(Json.resource("/vectors/hd/bip32.json")).get("vectors"));
+      Json.array(Json.object(Json.resource("/vectors/hd/bip32.json")).get("vectors"));
 
   private static KeyFactory factory() throws Exception {
     return KeyFactory.getInstance("BIP32", new ClavisProvider());
@@ -34,12 +35,12 @@ class Bip32VectorsTest {
   static Stream<Arguments> derivations() {
     List<Arguments> out = new ArrayList<>();
     for (Object v : VECTORS) {
-      Map<String, Object> vec = Json.obj(v);
+      Map<String, Object> vec = Json.object(v);
       if (!vec.containsKey("chains")) {
         continue;
       }
-      for (Object c : Json.arr(vec.get("chains"))) {
-        Map<String, Object> chain = Json.obj(c);
+      for (Object c : Json.array(vec.get("chains"))) {
+        Map<String, Object> chain = Json.object(c);
         out.add(Arguments.of("vector " + vec.get("vector") + " " + chain.get("path"), vec.get("seed"),
             chain.get("path"), chain.get("path_bip32_h"), chain.get("xprv"), chain.get("xpub")));
       }
@@ -50,11 +51,11 @@ class Bip32VectorsTest {
   static Stream<Arguments> invalidKeys() {
     List<Arguments> out = new ArrayList<>();
     for (Object v : VECTORS) {
-      Map<String, Object> vec = Json.obj(v);
+      Map<String, Object> vec = Json.object(v);
       if (vec.containsKey("invalid_keys")) {
         int i = 0;
-        for (Object k : Json.arr(vec.get("invalid_keys"))) {
-          Map<String, Object> key = Json.obj(k);
+        for (Object k : Json.array(vec.get("invalid_keys"))) {
+          Map<String, Object> key = Json.object(k);
           out.add(Arguments.of("vector 5 #" + (++i) + ": " + key.get("reason"), key.get("key"), key.get("reason")));
         }
       }

@@ -7,6 +7,7 @@ import dev.clavis.hd.ExtendedPrivateKey;
 import dev.clavis.hd.Mnemonic;
 import dev.clavis.provider.ClavisProvider;
 import dev.clavis.spec.HDKeySpec;
+import dev.clavis.testkit.Json;
 import java.security.KeyFactory;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -23,8 +24,8 @@ class Bip39VectorsTest {
   static Stream<Arguments> english() {
     List<Arguments> out = new ArrayList<>();
     int i = 0;
-    for (Object c : Json.arr(Json.obj(Json.resource("/vectors/hd/bip39-vectors.json")).get("english"))) {
-      List<Object> v = Json.arr(c);
+    for (Object c : Json.array(Json.object(Json.resource("/vectors/hd/bip39-vectors.json")).get("english"))) {
+      List<Object> v = Json.array(c);
       out.add(Arguments.of("english #" + (i++), v.get(0), v.get(1), v.get(2), v.get(3)));
     }
     return out.stream();

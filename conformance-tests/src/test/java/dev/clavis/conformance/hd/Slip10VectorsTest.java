@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.clavis.hd.ExtendedPrivateKey;
 import dev.clavis.provider.ClavisProvider;
 import dev.clavis.spec.HDKeySpec;
+import dev.clavis.testkit.Json;
 import java.security.KeyFactory;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -20,13 +21,13 @@ class Slip10VectorsTest {
 
   static Stream<Arguments> secp256k1() {
     List<Arguments> out = new ArrayList<>();
-    for (Object v : Json.arr(Json.obj(Json.resource("/vectors/hd/slip10.json")).get("vectors"))) {
-      Map<String, Object> vec = Json.obj(v);
+    for (Object v : Json.array(Json.object(Json.resource("/vectors/hd/slip10.json")).get("vectors"))) {
+      Map<String, Object> vec = Json.object(v);
       if (!"secp256k1".equals(vec.get("curve"))) {
         continue;
       }
-      for (Object c : Json.arr(vec.get("chains"))) {
-        Map<String, Object> ch = Json.obj(c);
+      for (Object c : Json.array(vec.get("chains"))) {
+        Map<String, Object> ch = Json.object(c);
         out.add(Arguments.of(vec.get("name") + " " + ch.get("path"), vec.get("seed"), ch.get("path"),
             ch.get("fingerprint"), ch.get("chain_code"), ch.get("private"), ch.get("public")));
       }

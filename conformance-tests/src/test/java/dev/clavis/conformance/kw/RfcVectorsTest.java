@@ -4,6 +4,7 @@ import static dev.clavis.conformance.kw.KwProviders.hex;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.clavis.testkit.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,9 @@ class RfcVectorsTest {
     List<Arguments> all = new ArrayList<>();
     for (String file : new String[] {"rfc3394.json", "rfc5649.json"}) {
       boolean padded = file.startsWith("rfc5649");
-      List<Object> cases = MiniJson.array(MiniJson.object(MiniJson.parse(KwProviders.resource(file))).get("cases"));
+      List<Object> cases = Json.array(Json.object(Json.parse(KwProviders.resource(file))).get("cases"));
       for (Object o : cases) {
-        Map<String, Object> c = MiniJson.object(o);
+        Map<String, Object> c = Json.object(o);
         String id = file + " §" + c.get("section") + " " + c.get("title");
         for (KwProviders p : KwProviders.values()) {
           for (KwOps op : KwOps.values()) {

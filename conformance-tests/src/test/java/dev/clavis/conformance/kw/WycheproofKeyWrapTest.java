@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.clavis.testkit.Json;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,12 +49,12 @@ class WycheproofKeyWrapTest {
   }
 
   static List<Case> load(String file) {
-    Map<String, Object> root = MiniJson.object(MiniJson.parse(KwProviders.resource("wycheproof/" + file)));
+    Map<String, Object> root = Json.object(Json.parse(KwProviders.resource("wycheproof/" + file)));
     List<Case> cases = new ArrayList<>();
-    for (Object g : MiniJson.array(root.get("testGroups"))) {
-      for (Object t : MiniJson.array(MiniJson.object(g).get("tests"))) {
-        Map<String, Object> m = MiniJson.object(t);
-        cases.add(new Case(file, (Long) m.get("tcId"), (String) m.get("result"), MiniJson.array(m.get("flags")),
+    for (Object g : Json.array(root.get("testGroups"))) {
+      for (Object t : Json.array(Json.object(g).get("tests"))) {
+        Map<String, Object> m = Json.object(t);
+        cases.add(new Case(file, (Long) m.get("tcId"), (String) m.get("result"), Json.array(m.get("flags")),
             (String) m.get("key"), (String) m.get("msg"), (String) m.get("ct")));
       }
     }

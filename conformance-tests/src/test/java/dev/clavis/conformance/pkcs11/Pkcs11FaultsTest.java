@@ -16,6 +16,7 @@ import dev.clavis.pkcs11.Pkcs11Module;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.TokenInfo;
 import dev.clavis.provider.ClavisProvider;
+import dev.clavis.testkit.SoftHsm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

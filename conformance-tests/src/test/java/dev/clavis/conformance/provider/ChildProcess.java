@@ -1,9 +1,8 @@
 package dev.clavis.conformance.provider;
 
+import dev.clavis.testkit.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +20,12 @@ final class ChildProcess {
 
   /** The JDK binary {@code name} of the running JVM ({@code java}, {@code keytool}). */
   static String jdkTool(String name) {
-    Path bin = Paths.get(System.getProperty("java.home"), "bin", name);
-    return bin.toString();
+    return ChildJvm.jdkTool(name);
   }
 
   /** The test JVM's class path: the provider's classes or jar and its dependencies. */
   static String testClassPath() {
-    return System.getProperty("java.class.path");
+    return ChildJvm.testClassPath();
   }
 
   static ChildProcess run(List<String> command) throws IOException, InterruptedException {

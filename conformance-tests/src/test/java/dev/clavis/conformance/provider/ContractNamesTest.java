@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import dev.clavis.conformance.pkcs11.SoftHsm;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.provider.ClavisProvider;
+import dev.clavis.testkit.SoftHsm;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.Provider;

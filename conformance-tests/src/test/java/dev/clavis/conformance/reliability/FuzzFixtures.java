@@ -3,6 +3,7 @@ package dev.clavis.conformance.reliability;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.TestStores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -9,6 +9,7 @@ import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.TestStores;
 import dev.clavis.provider.ClavisProvider;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -12,10 +12,13 @@ import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.ManagedKey;
-import java.io.NotSerializableException;
-import java.io.ObjectOutputStream;
+import dev.clavis.keyring.TestStores;
+import dev.clavis.testkit.ChildJvm;
+import dev.clavis.testkit.SoftHsm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -245,29 +248,7 @@ class SecretHygieneTest {
   void cliOnToken_atMostVerbose_printsNoPin() throws Exception {
     String pin = "pin-7Q4z-91xK";
     String wrongPin = "pin-wrong-3Jd8";
-    Path conf = dir.resolve("softhsm2.conf");
-    Path tokens = Files.createDirectories(dir.resolve("tokens"));
-    Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\n");
-    String problem = null;
-    try {
-      ProcessBuilder pb = new ProcessBuilder("softhsm2-util", "--init-token", "--free", "--label", "hygiene",
-          "--so-pin", "so-pin-12345", "--pin", pin).redirectErrorStream(true);
-      pb.environment().put("SOFTHSM2_CONF", conf.toString());
-      Process p = pb.start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        problem = "softhsm2-util --init-token failed: " + out.strip();
-      }
-    } catch (IOException e) {
-      problem = "cannot run softhsm2-util: " + e.getMessage();
-    }
-    if (problem != null) {
-      if (System.getenv("CI") != null) {
-        throw new AssertionError("SoftHSM2 is required in CI: " + problem);
-      }
-      System.err.println("SKIPPED: SecretHygieneTest on a token: " + problem);
-      org.junit.jupiter.api.Assumptions.abort(problem);
-    }
+    Path conf = SoftHsm.freshToken(dir, "hygiene", "so-pin-12345", pin).conf();
     Files.writeString(dir.resolve("token.cfg"), "name = softhsm\nlibrary = /usr/lib/softhsm/libsofthsm2.so\n"
         + "tokenLabel = hygiene\npin = env:CLAVIS_PIN\n");
     Map<String, String> env = Map.of("SOFTHSM2_CONF", conf.toString(), "CLAVIS_PIN", pin);

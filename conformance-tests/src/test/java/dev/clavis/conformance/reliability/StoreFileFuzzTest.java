@@ -3,6 +3,7 @@ package dev.clavis.conformance.reliability;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.TestStores;
 import dev.clavis.provider.ClavisProvider;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

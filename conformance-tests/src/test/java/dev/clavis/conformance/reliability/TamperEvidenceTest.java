@@ -10,6 +10,7 @@ import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.StoreDamagedException;
+import dev.clavis.keyring.TestStores;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

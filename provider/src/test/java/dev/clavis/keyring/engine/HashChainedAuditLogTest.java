@@ -2,13 +2,13 @@ package dev.clavis.keyring.engine;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.TestStores;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ class HashChainedAuditLogTest {
   void fill() {
     store = dir.resolve("s.clavis");
     log = dir.resolve("s.clavis.audit");
-    try (Keyring k = Keyrings.openFile(store, PW, KdfParameters.argon2id(1, 64, 1).allowingWeak())) {
+    try (Keyring k = Keyrings.openFile(store, PW, TestStores.FAST_KDF)) {
       k.create("a", KeyAlgorithm.AES_256, KeyPolicy.defaults());
       k.rotate("a", "r1");
       k.suspend(KeyRef.of("a", 2), "s");

@@ -16,8 +16,10 @@ import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.TestStores;
 import dev.clavis.keyring.UnknownKeyException;
 import dev.clavis.keyring.file.FileKeyBackend;
+import dev.clavis.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class KeyringEngineTest {
 
-  static final KdfParameters FAST = KdfParameters.argon2id(1, 64, 1).allowingWeak();
+  static final KdfParameters FAST = TestStores.FAST_KDF;
   static final byte[] PT = "attack at dawn".getBytes(StandardCharsets.UTF_8);
 
   MutableClock clock;

@@ -11,6 +11,7 @@ import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.file.FileKeyBackend;
+import dev.clavis.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;

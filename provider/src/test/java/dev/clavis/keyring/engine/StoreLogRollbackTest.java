@@ -13,6 +13,7 @@ import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.StoreDamagedException;
 import dev.clavis.keyring.StoreDamagedException.Kind;
+import dev.clavis.keyring.TestStores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

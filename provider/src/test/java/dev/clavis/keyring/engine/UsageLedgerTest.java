@@ -10,6 +10,7 @@ import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.TestStores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.WeakReference;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class UsageLedgerTest {
 
-  static final KdfParameters FAST = KdfParameters.argon2id(1, 64, 1).allowingWeak();
+  static final KdfParameters FAST = TestStores.FAST_KDF;
   static final byte[] PT = "attack at dawn".getBytes(StandardCharsets.UTF_8);
   static final KeyRef V1 = KeyRef.of("k", 1);
 

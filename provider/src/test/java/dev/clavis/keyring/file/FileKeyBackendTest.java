@@ -11,6 +11,7 @@ import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.StoreDamagedException;
 import dev.clavis.keyring.StoreDamagedException.Kind;
+import dev.clavis.keyring.TestStores;
 import dev.clavis.keyring.WrongPasswordException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FileKeyBackendTest {
 
-  static final KdfParameters FAST = KdfParameters.argon2id(1, 64, 1).allowingWeak();
+  static final KdfParameters FAST = TestStores.FAST_KDF;
   static final char[] PW = "correct horse".toCharArray();
 
   @TempDir Path dir;

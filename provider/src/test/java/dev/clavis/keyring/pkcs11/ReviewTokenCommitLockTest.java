@@ -1,5 +1,7 @@
 package dev.clavis.keyring.pkcs11;
 
+import dev.clavis.testkit.SoftHsm;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +34,7 @@ class ReviewTokenCommitLockTest {
   private String savedTmpdir;
 
   private static TokenInfo info() throws Exception {
-    try (Pkcs11Token t = SoftHsm.open()) {
+    try (Pkcs11Token t = SoftHsmTokens.open()) {
       return t.info();
     }
   }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.TokenInfo;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
+import dev.clavis.testkit.SoftHsm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,7 +23,7 @@ class TokenCommitLockTest {
   Path dir;
 
   private static TokenInfo info() throws Exception {
-    try (Pkcs11Token t = SoftHsm.open()) {
+    try (Pkcs11Token t = SoftHsmTokens.open()) {
       return t.info();
     }
   }

@@ -14,6 +14,8 @@ import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.Template;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
+import dev.clavis.testkit.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -49,15 +51,15 @@ class TokenHeadsTest {
   void duplicateHead_ofAnOlderGeneration_isRepairedAtOpen_andTheKeyringOpens() throws Exception {
     SoftHsm.require();
     String n = name("dup");
-    try (Pkcs11Token probe = SoftHsm.open()) {
+    try (Pkcs11Token probe = SoftHsmTokens.open()) {
       long generation;
-      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
+      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config()).pin(SoftHsm.PIN.toCharArray()))) {
         ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.defaults());
         generation = ring.backend().generation();
       }
       forgeHead(probe, generation - 1); // what a lost race of two first commits leaves behind
       assertEquals(2, headCount(probe));
-      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
+      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config()).pin(SoftHsm.PIN.toCharArray()))) {
         assertTrue(ring.find(n).isPresent(), "the committed key survives the repair");
         assertEquals(generation + 1, ring.backend().generation(), "the head of the highest generation was kept"
             + " (and the audited repair committed once more)");
@@ -80,14 +82,14 @@ class TokenHeadsTest {
   void duplicateHead_namingAGenerationWithoutMetadata_loses_evenWithAHigherNumber() throws Exception {
     SoftHsm.require();
     String n = name("forged");
-    try (Pkcs11Token probe = SoftHsm.open()) {
+    try (Pkcs11Token probe = SoftHsmTokens.open()) {
       long generation;
-      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
+      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config()).pin(SoftHsm.PIN.toCharArray()))) {
         ring.create(n, KeyAlgorithm.HMAC_SHA256, KeyPolicy.defaults());
         generation = ring.backend().generation();
       }
       forgeHead(probe, generation + 1000);
-      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
+      try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config()).pin(SoftHsm.PIN.toCharArray()))) {
         assertEquals(generation + 1, ring.backend().generation(), "the real head was kept (plus the audited repair)");
         assertTrue(ring.find(n).isPresent());
       }
@@ -98,8 +100,8 @@ class TokenHeadsTest {
   @Test
   void duplicateHead_appearingWhileOpen_isRepairedAtTheNextCommit() throws Exception {
     SoftHsm.require();
-    try (Pkcs11Token probe = SoftHsm.open();
-        KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
+    try (Pkcs11Token probe = SoftHsmTokens.open();
+        KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config()).pin(SoftHsm.PIN.toCharArray()))) {
       ring.create(name("live"), KeyAlgorithm.AES_128, KeyPolicy.defaults());
       long generation = ring.backend().generation();
       forgeHead(probe, generation - 1);
@@ -117,10 +119,10 @@ class TokenHeadsTest {
   @Test
   void commit_thatLostTheRaceForTheHead_isRunAgainOnTheNewState_insteadOfFailing() throws Exception {
     SoftHsm.require();
-    try (KeyringEngine seed = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
+    try (KeyringEngine seed = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config()).pin(SoftHsm.PIN.toCharArray()))) {
       seed.create(name("seed"), KeyAlgorithm.AES_128, KeyPolicy.defaults()); // a valid metadata document
     }
-    try (Pkcs11Token ta = SoftHsm.open(); Pkcs11Token tb = SoftHsm.open()) {
+    try (Pkcs11Token ta = SoftHsmTokens.open(); Pkcs11Token tb = SoftHsmTokens.open()) {
       TokenKeyBackend a = TokenKeyBackend.open(ta);
       TokenKeyBackend b = TokenKeyBackend.open(tb);
       long start = a.generation();
@@ -153,12 +155,12 @@ class TokenHeadsTest {
   void commit_thatLostTheRace_leavesNoAuditRecordsOfTheAttempt_inTheLog() throws Exception {
     SoftHsm.require();
     java.nio.file.Path log = java.nio.file.Files.createTempFile("clavis-race", ".audit");
-    try (KeyringEngine seed = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
+    try (KeyringEngine seed = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config()).pin(SoftHsm.PIN.toCharArray()))) {
       seed.create(name("seed"), KeyAlgorithm.AES_128, KeyPolicy.defaults());
     }
     dev.clavis.pkcs11.Pkcs11Config cfg = dev.clavis.pkcs11.Pkcs11Config.builder().name("softhsm")
         .library(SoftHsm.LIBRARY).tokenLabel(SoftHsm.LABEL).auditLog(log).build();
-    try (Pkcs11Token ta = Pkcs11Token.open(cfg, SoftHsm.PIN.toCharArray()); Pkcs11Token tb = SoftHsm.open()) {
+    try (Pkcs11Token ta = Pkcs11Token.open(cfg, SoftHsm.PIN.toCharArray()); Pkcs11Token tb = SoftHsmTokens.open()) {
       TokenKeyBackend a = TokenKeyBackend.open(ta);
       TokenKeyBackend b = TokenKeyBackend.open(tb);
       java.nio.file.Files.writeString(log, "earlier\n");

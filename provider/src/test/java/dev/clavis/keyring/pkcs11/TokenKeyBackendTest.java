@@ -11,6 +11,8 @@ import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.pkcs11.Pkcs11Token;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
+import dev.clavis.testkit.SoftHsm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -26,7 +28,7 @@ class TokenKeyBackendTest {
   @Test
   void operations_afterCloseAllSessionsUnderLoad_recoverWithRenumberedHandles() throws Exception {
     SoftHsm.require();
-    Pkcs11Token token = Pkcs11Token.open(SoftHsm.config(), SoftHsm.PIN.toCharArray());
+    Pkcs11Token token = Pkcs11Token.open(SoftHsmTokens.config(), SoftHsm.PIN.toCharArray());
     try (KeyringEngine ring = TokenKeyring.open(token)) {
       String n = "load-" + UUID.randomUUID().toString().substring(0, 8);
       ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.defaults());
@@ -63,8 +65,8 @@ class TokenKeyBackendTest {
   @Test
   void index_findsKeysCreatedByAnotherKeyringAfterItsCommit() throws Exception {
     SoftHsm.require();
-    try (KeyringEngine a = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()));
-        KeyringEngine b = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
+    try (KeyringEngine a = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config()).pin(SoftHsm.PIN.toCharArray()));
+        KeyringEngine b = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config()).pin(SoftHsm.PIN.toCharArray()))) {
       String n = "idx-" + UUID.randomUUID().toString().substring(0, 8);
       a.create(n, KeyAlgorithm.HMAC_SHA256, KeyPolicy.defaults());
       Thread.sleep(30);

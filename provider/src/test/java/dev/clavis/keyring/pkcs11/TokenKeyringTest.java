@@ -25,7 +25,9 @@ import dev.clavis.pkcs11.Mechanism;
 import dev.clavis.pkcs11.Pkcs11Exception;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.Template;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
 import dev.clavis.provider.ClavisProvider;
+import dev.clavis.testkit.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -46,8 +48,8 @@ class TokenKeyringTest {
   @BeforeAll
   static void open() throws Exception {
     SoftHsm.require();
-    ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()));
-    probe = Pkcs11Token.open(SoftHsm.config(), SoftHsm.PIN.toCharArray());
+    ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config()).pin(SoftHsm.PIN.toCharArray()));
+    probe = Pkcs11Token.open(SoftHsmTokens.config(), SoftHsm.PIN.toCharArray());
   }
 
   @AfterAll
@@ -159,7 +161,7 @@ class TokenKeyringTest {
     String n = name("shared");
     ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.defaults());
     byte[] env = ring.encrypt(n, new byte[] {9}, null);
-    try (KeyringEngine other = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config()).pin(SoftHsm.PIN.toCharArray()))) {
+    try (KeyringEngine other = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config()).pin(SoftHsm.PIN.toCharArray()))) {
       assertTrue(other.find(n).isPresent());
       assertArrayEquals(new byte[] {9}, other.decrypt(env, null));
       other.rotate(n, "from the other side");

@@ -17,6 +17,7 @@ import dev.clavis.pkcs11.Session;
 import dev.clavis.pkcs11.Template;
 import dev.clavis.pkcs11.TokenKeyWrap;
 import dev.clavis.pkcs11.WrapIntegrityException;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +43,7 @@ class TokenRfcWrapTest {
 
   @BeforeAll
   static void open() throws Exception {
-    token = SoftHsm.open();
+    token = SoftHsmTokens.open();
     mechanisms = TokenKeyWrap.probe(token);
   }
 

@@ -6,18 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.Keyrings;
 
+import dev.clavis.keyring.TestStores;
 import dev.clavis.pkcs11.AttributeValues;
 import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.Template;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
+import dev.clavis.testkit.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +39,7 @@ class TokenRootedStoreTest {
 
   @BeforeAll
   static void open() throws Exception {
-    probe = SoftHsm.open();
+    probe = SoftHsmTokens.open();
   }
 
   @AfterAll
@@ -67,7 +69,7 @@ class TokenRootedStoreTest {
   void openFile_tokenRooted_createReopenEncryptDecrypt() throws Exception {
     Path store = dir.resolve("rooted.clavis");
     byte[] envelope;
-    try (Keyring k = Keyrings.openFile(store, SoftHsm.config(), pin())) {
+    try (Keyring k = Keyrings.openFile(store, SoftHsmTokens.config(), pin())) {
       k.create("payments", KeyAlgorithm.AES_256, KeyPolicy.defaults());
       k.create("reports", KeyAlgorithm.AES_128, KeyPolicy.defaults());
       envelope = k.encrypt("payments", "card 4111".getBytes(StandardCharsets.UTF_8), AAD);
@@ -75,7 +77,7 @@ class TokenRootedStoreTest {
     byte[] file = Files.readAllBytes(store);
     assertEquals(3, file[10], "header kdf byte: 3 = PKCS#11 token key");
     assertTrue(Keyrings.isTokenRooted(store));
-    try (Keyring k = Keyrings.openFile(store, SoftHsm.config(), pin())) {
+    try (Keyring k = Keyrings.openFile(store, SoftHsmTokens.config(), pin())) {
       assertEquals(2, k.list().size());
       assertArrayEquals("card 4111".getBytes(StandardCharsets.UTF_8), k.decrypt(envelope, AAD));
       k.rotate("payments", "test");
@@ -87,7 +89,7 @@ class TokenRootedStoreTest {
   @Test
   void create_rootKey_isSensitiveUnextractableTokenKey() throws Exception {
     Path store = dir.resolve("attrs.clavis");
-    Keyrings.openFile(store, SoftHsm.config(), pin()).close();
+    Keyrings.openFile(store, SoftHsmTokens.config(), pin()).close();
     String label = rootLabel(store);
     assertTrue(label.startsWith("clavis-root:"));
     long[] h = rootObjects(label);
@@ -106,7 +108,7 @@ class TokenRootedStoreTest {
   @Test
   void open_rootKeyDestroyed_failsNamingTheKey() throws Exception {
     Path store = dir.resolve("orphan.clavis");
-    try (Keyring k = Keyrings.openFile(store, SoftHsm.config(), pin())) {
+    try (Keyring k = Keyrings.openFile(store, SoftHsmTokens.config(), pin())) {
       k.create("payments", KeyAlgorithm.AES_256, KeyPolicy.defaults());
     }
     String label = rootLabel(store);
@@ -118,7 +120,7 @@ class TokenRootedStoreTest {
       });
     }
     assertEquals(0, rootObjects(label).length);
-    KeyringException e = assertThrows(KeyringException.class, () -> Keyrings.openFile(store, SoftHsm.config(), pin()));
+    KeyringException e = assertThrows(KeyringException.class, () -> Keyrings.openFile(store, SoftHsmTokens.config(), pin()));
     assertTrue(e.getMessage().contains(label) && e.getMessage().contains("does not hold"), e.getMessage());
     assertArrayEquals(before, Files.readAllBytes(store), "the file must be left untouched");
     // without the token key there is no other way in: the store has no password
@@ -129,31 +131,31 @@ class TokenRootedStoreTest {
   @Test
   void open_wrongPin_failsNamingPin() throws Exception {
     Path store = dir.resolve("pin.clavis");
-    Keyrings.openFile(store, SoftHsm.config(), pin()).close();
+    Keyrings.openFile(store, SoftHsmTokens.config(), pin()).close();
     byte[] before = Files.readAllBytes(store);
     KeyringException e = assertThrows(KeyringException.class,
-        () -> Keyrings.openFile(store, SoftHsm.config(), "0000".toCharArray()));
+        () -> Keyrings.openFile(store, SoftHsmTokens.config(), "0000".toCharArray()));
     assertTrue(e.getMessage().contains("PIN"), e.getMessage());
     assertFalse(e.getMessage().contains("0000"));
     assertArrayEquals(before, Files.readAllBytes(store));
     // and the right PIN still opens it (the failed attempt did not lock the token)
-    Keyrings.openFile(store, SoftHsm.config(), pin()).close();
+    Keyrings.openFile(store, SoftHsmTokens.config(), pin()).close();
   }
 
   @Test
   void open_wrongPin_createsNothing() {
     Path store = dir.resolve("never.clavis");
-    assertThrows(KeyringException.class, () -> Keyrings.openFile(store, SoftHsm.config(), "0000".toCharArray()));
+    assertThrows(KeyringException.class, () -> Keyrings.openFile(store, SoftHsmTokens.config(), "0000".toCharArray()));
     assertFalse(Files.exists(store));
   }
 
   @Test
   void open_tokenRootedWithPassword_failsNamingTheToken() throws Exception {
     Path store = dir.resolve("rooted.clavis");
-    Keyrings.openFile(store, SoftHsm.config(), pin()).close();
+    Keyrings.openFile(store, SoftHsmTokens.config(), pin()).close();
     String label = rootLabel(store);
     KeyringException e = assertThrows(KeyringException.class,
-        () -> Keyrings.openFile(store, "some password".toCharArray(), KdfParameters.argon2id(1, 64, 1).allowingWeak()));
+        () -> Keyrings.openFile(store, "some password".toCharArray(), TestStores.FAST_KDF));
     assertTrue(e.getMessage().contains(label) && e.getMessage().contains("--hsm"), e.getMessage());
     assertThrows(KeyringException.class, () -> Keyrings.changePassword(store, "a".toCharArray(), "b".toCharArray()));
     assertEquals(label, rootLabel(store), "the store was not changed");
@@ -162,9 +164,9 @@ class TokenRootedStoreTest {
   @Test
   void open_passwordStoreWithToken_failsNamingPassword() throws Exception {
     Path store = dir.resolve("pw.clavis");
-    Keyrings.openFile(store, "pw".toCharArray(), KdfParameters.argon2id(1, 64, 1).allowingWeak()).close();
+    Keyrings.openFile(store, "pw".toCharArray(), TestStores.FAST_KDF).close();
     byte[] before = Files.readAllBytes(store);
-    KeyringException e = assertThrows(KeyringException.class, () -> Keyrings.openFile(store, SoftHsm.config(), pin()));
+    KeyringException e = assertThrows(KeyringException.class, () -> Keyrings.openFile(store, SoftHsmTokens.config(), pin()));
     assertTrue(e.getMessage().contains("protected by a password"), e.getMessage());
     assertArrayEquals(before, Files.readAllBytes(store));
     assertFalse(Keyrings.isTokenRooted(store));
@@ -176,10 +178,10 @@ class TokenRootedStoreTest {
   @Test
   void open_rootIdChangedInHeader_fails() throws Exception {
     Path store = dir.resolve("forged.clavis");
-    Keyrings.openFile(store, SoftHsm.config(), pin()).close();
+    Keyrings.openFile(store, SoftHsmTokens.config(), pin()).close();
     byte[] b = Files.readAllBytes(store);
     b[30] ^= 1; // inside the root id; the unkeyed trailer catches it first
     Files.write(store, b);
-    assertThrows(dev.clavis.keyring.StoreDamagedException.class, () -> Keyrings.openFile(store, SoftHsm.config(), pin()));
+    assertThrows(dev.clavis.keyring.StoreDamagedException.class, () -> Keyrings.openFile(store, SoftHsmTokens.config(), pin()));
   }
 }

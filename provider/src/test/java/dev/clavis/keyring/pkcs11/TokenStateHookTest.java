@@ -1,5 +1,7 @@
 package dev.clavis.keyring.pkcs11;
 
+import dev.clavis.testkit.SoftHsm;
+import dev.clavis.pkcs11.testing.SoftHsmTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,9 +35,9 @@ class TokenStateHookTest {
   void automaticRotation_duringEncrypt_takesEncryptFromTheOldVersionOnTheToken_beforeEncryptReturns() throws Exception {
     SoftHsm.require();
     String n = "auto-" + UUID.randomUUID().toString().substring(0, 8);
-    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsm.config())
+    try (KeyringEngine ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(SoftHsmTokens.config())
             .pin(SoftHsm.PIN.toCharArray()));
-        Pkcs11Token probe = Pkcs11Token.open(SoftHsm.config(), SoftHsm.PIN.toCharArray())) {
+        Pkcs11Token probe = Pkcs11Token.open(SoftHsmTokens.config(), SoftHsm.PIN.toCharArray())) {
       ring.create(n, KeyAlgorithm.AES_256, KeyPolicy.builder().usageLimit(2).build());
       ring.encrypt(n, new byte[] {1}, null);
       ring.encrypt(n, new byte[] {2}, null);

@@ -1,4 +1,4 @@
-package dev.clavis.keyring.pkcs11;
+package dev.clavis.provider.jca;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clavis.keyring.ManagedKey;
 import dev.clavis.provider.ClavisProvider;
 import dev.clavis.spec.Pkcs11Parameter;
+import dev.clavis.testkit.SoftHsm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

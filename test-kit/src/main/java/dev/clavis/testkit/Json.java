@@ -1,26 +1,57 @@
-package dev.clavis.conformance.kw;
+package dev.clavis.testkit;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON reader for the vector files: objects become {@code Map}, arrays
- * {@code List}, strings {@code String}, numbers {@code Long} or {@code Double}, plus booleans and
- * null. Enough for Wycheproof and the RFC files; no dependency on a JSON library.
+ * The one JSON reader of the test vectors (Wycheproof, RFC, BIP/SLIP, Argon2 files): strict, and
+ * small enough that the tests need no JSON library. Objects become {@code Map} (in file order),
+ * arrays {@code List}, strings {@code String}, integers {@code Long}, other numbers
+ * {@code Double}, plus {@code Boolean} and null. Malformed input, duplicate keys and trailing
+ * characters are {@link IllegalArgumentException}s naming the offset.
  */
-final class MiniJson {
+public final class Json {
 
   private final String s;
   private int i;
 
-  private MiniJson(String s) {
+  private Json(String s) {
     this.s = s;
   }
 
-  static Object parse(String text) {
-    MiniJson p = new MiniJson(text);
+  /**
+   * Parses a class-path resource.
+   *
+   * @param name an absolute resource name ({@code /vectors/...})
+   * @return the value
+   * @throws IllegalStateException if there is no such resource
+   * @throws UncheckedIOException if it cannot be read
+   * @throws IllegalArgumentException if it is not JSON
+   */
+  public static Object resource(String name) {
+    try (InputStream in = Json.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing test resource " + name);
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + name, e);
+    }
+  }
+
+  /**
+   * @param text a JSON text
+   * @return its value
+   * @throws IllegalArgumentException if it is not one JSON value
+   */
+  public static Object parse(String text) {
+    Json p = new Json(text);
     p.ws();
     Object v = p.value();
     p.ws();
@@ -30,13 +61,23 @@ final class MiniJson {
     return v;
   }
 
+  /**
+   * @param o a parsed value
+   * @return it as an object
+   * @throws ClassCastException if it is not one
+   */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> object(Object o) {
+  public static Map<String, Object> object(Object o) {
     return (Map<String, Object>) o;
   }
 
+  /**
+   * @param o a parsed value
+   * @return it as an array
+   * @throws ClassCastException if it is not one
+   */
   @SuppressWarnings("unchecked")
-  static List<Object> array(Object o) {
+  public static List<Object> array(Object o) {
     return (List<Object>) o;
   }
 
@@ -75,7 +116,7 @@ final class MiniJson {
       ws();
       String k = str();
       ws();
-      if (s.charAt(i++) != ':') {
+      if (next() != ':') {
         throw error("':' expected");
       }
       ws();
@@ -83,7 +124,7 @@ final class MiniJson {
         throw error("duplicate key " + k);
       }
       ws();
-      char c = s.charAt(i++);
+      char c = next();
       if (c == '}') {
         return m;
       }
@@ -105,7 +146,7 @@ final class MiniJson {
       ws();
       l.add(value());
       ws();
-      char c = s.charAt(i++);
+      char c = next();
       if (c == ']') {
         return l;
       }
@@ -116,12 +157,12 @@ final class MiniJson {
   }
 
   private String str() {
-    if (s.charAt(i++) != '"') {
+    if (next() != '"') {
       throw error("string expected");
     }
     StringBuilder b = new StringBuilder();
     while (true) {
-      char c = s.charAt(i++);
+      char c = next();
       if (c == '"') {
         return b.toString();
       }
@@ -129,7 +170,7 @@ final class MiniJson {
         b.append(c);
         continue;
       }
-      char e = s.charAt(i++);
+      char e = next();
       switch (e) {
         case '"': case '\\': case '/': b.append(e); break;
         case 'b': b.append('\b'); break;
@@ -138,6 +179,9 @@ final class MiniJson {
         case 'r': b.append('\r'); break;
         case 't': b.append('\t'); break;
         case 'u':
+          if (i + 4 > s.length()) {
+            throw error("truncated \\u escape");
+          }
           b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
           i += 4;
           break;
@@ -164,6 +208,12 @@ final class MiniJson {
       throw error(word + " expected");
     }
     i += word.length();
+  }
+
+  private char next() {
+    char c = peek();
+    i++;
+    return c;
   }
 
   private char peek() {
