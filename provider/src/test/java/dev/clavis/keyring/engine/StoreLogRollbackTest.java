@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreLogRollbackTest {
 
   static final char[] PW = "pw".toCharArray();
-  static final KdfParameters FAST = KdfParameters.argon2id(1, 64, 1);
+  static final KdfParameters FAST = KdfParameters.argon2id(1, 64, 1).allowingWeak();
 
   @TempDir Path dir;
   Path store;
