@@ -56,15 +56,15 @@ final class AuditTrail {
   }
 
   /**
-   * Appends a transaction's events after the store's head without syncing: call {@link #sync()}
-   * before the commit becomes visible.
+   * Appends a transaction's events after the store's head; with {@code sync} false, call {@link
+   * #sync()} before the commit becomes visible.
    *
    * @return the new head
    * @throws dev.clavis.keyring.StoreDamagedException if the log and the store do not match
    */
   HashChainedAuditLog.Head append(List<HashChainedAuditLog.Pending> events, HashChainedAuditLog.Head store,
-      long generation) {
-    return log.append(events, store, generation, false);
+      long generation, boolean sync) {
+    return log.append(events, store, generation, sync);
   }
 
   /** Makes the appended records durable. */

@@ -34,9 +34,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The lifecycle engine: every rule of managed keys over any {@link KeyBackend}. State changes go
- * through {@link KeyTransitions}; each change is one backend transaction (exclusive across
- * processes, atomic, durable) that also appends to the audit log.
+ * The lifecycle engine: every rule of managed keys over any {@link KeyBackend}, as transactions.
+ * The rules themselves are the pure {@link Lifecycle} core (state changes through {@link
+ * KeyTransitions}); this class runs each change as one backend transaction (exclusive across
+ * processes, atomic, durable) that also appends the core's events to the audit log ({@link
+ * AuditTrail}). Envelopes and data keys are {@link EnvelopeService}'s, usage counting the {@link
+ * UsageLedger}'s.
+ *
+ * <p>Why this class is over 400 lines: it is the one place that holds the cached committed state
+ * and the write lock, so the freshness polling, the transaction ({@code write}), the protect hot
+ * path and the thin {@link Keyring} methods that run a {@link Lifecycle} function inside a
+ * transaction all live here; each of those methods is a few lines, the rules are elsewhere.
  *
  * <p><b>Usage counting</b> is durable without a sync per use: the {@link UsageLedger} reserves
  * uses in small blocks that grow only for fast users, persisting the reservation before it hands
@@ -99,7 +107,7 @@ public final class KeyringEngine implements Keyring {
     this.audit = new AuditTrail(backend, () -> head(latest()));
     // the store and its log must belong together before anything is used (RollbackGuard)
     this.state = crossChecked(state);
-    audit.raise(state.generation(), state.auditSeq());
+    raiseAnchors(state);
     this.lastCheck = System.nanoTime();
     if (Lifecycle.anyDestructionDue(state.keys().values(), clock.instant())) {
       write(d -> null);
@@ -162,6 +170,11 @@ public final class KeyringEngine implements Keyring {
     return new HashChainedAuditLog.Head(s.auditSeq(), s.auditHash(), s.generation());
   }
 
+  /** Raises the commit mark and the anchor to a committed state; they never go down. */
+  private void raiseAnchors(State s) {
+    audit.raise(s.generation(), s.auditSeq());
+  }
+
   /** A running process never goes back to a generation older than one it has seen. */
   private KeyBackend.Snapshot requireNotOlder(KeyBackend.Snapshot s) {
     if (s.generation() < state.generation()) {
@@ -202,7 +215,7 @@ public final class KeyringEngine implements Keyring {
   }
 
   /** The changes of one transaction over a base state. */
-  private static final class Draft {
+  private final class Draft {
     final State base;
     final KeyBackend.Changes changes;
     final Instant now;
@@ -298,7 +311,7 @@ public final class KeyringEngine implements Keyring {
           return r;
         }
         // the audit records are synced while the backend syncs the store, before it is published
-        HashChainedAuditLog.Head head = audit.append(d.events, head(base), latest.generation() + 1);
+        HashChainedAuditLog.Head head = audit.append(d.events, head(base), latest.generation() + 1, false);
         changes.beforePublish(audit::sync);
         Map<String, KeyRecord> merged = new HashMap<>(base.keys());
         merged.putAll(d.changed);
@@ -309,7 +322,7 @@ public final class KeyringEngine implements Keyring {
       state = next[0];
       lastCheck = System.nanoTime();
       try {
-        audit.raise(state.generation(), state.auditSeq());
+        raiseAnchors(state);
       } catch (KeyringException e) {
         throw new KeyringException("the change was committed, but " + e.getMessage(), e);
       }
@@ -317,7 +330,7 @@ public final class KeyringEngine implements Keyring {
     }
   }
 
-  private static void executeDueDestructions(Draft d) {
+  private void executeDueDestructions(Draft d) {
     List<String> names = new ArrayList<>();
     for (KeyRecord k : d.base.keys().values()) {
       if (Lifecycle.destructionDue(k, d.now)) {
@@ -347,6 +360,12 @@ public final class KeyringEngine implements Keyring {
 
   // ---------------------------------------------------------------- lifecycle (rules: Lifecycle)
 
+  /**
+   * Creates the key with a generated active version 1 ({@link Lifecycle#create}).
+   *
+   * @throws KeyringException if the name is taken (saying what to do instead) or the write fails
+   * @throws IllegalArgumentException for an invalid name, or SECRET (which is imported, never generated)
+   */
   @Override
   public KeyInfo create(String name, KeyAlgorithm algorithm, KeyPolicy policy) {
     KeyRef.of(name);
@@ -355,6 +374,13 @@ public final class KeyringEngine implements Keyring {
     return info(write(d -> d.apply(Lifecycle.create(d.find(name), name, algorithm, policy, d.now))));
   }
 
+  /**
+   * Imports material as a new key or the new primary of an existing one ({@link Lifecycle#importVersion}).
+   *
+   * @throws IllegalArgumentException for an invalid name, a wrong material length or another algorithm
+   * @throws IllegalStateException if a two-phase rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public KeyInfo importKey(String name, KeyAlgorithm algorithm, byte[] material, KeyPolicy policy) {
     KeyRef.of(name);
@@ -367,6 +393,12 @@ public final class KeyringEngine implements Keyring {
     }
   }
 
+  /**
+   * Imports new keys in one write; all or nothing.
+   *
+   * @throws KeyringException if a name exists already (nothing is imported) or the write fails
+   * @throws IllegalArgumentException for an invalid name or a wrong material length
+   */
   @Override
   public void importKeys(Map<String, byte[]> materials, KeyAlgorithm algorithm, KeyPolicy policy) {
     for (Map.Entry<String, byte[]> e : materials.entrySet()) {
@@ -382,29 +414,64 @@ public final class KeyringEngine implements Keyring {
     });
   }
 
+  /**
+   * One-shot rotation ({@link Lifecycle#rotate}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if the key is doomed or destroyed, or a two-phase rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public KeyVersionInfo rotate(String name, String reason) {
     KeyRecord k = write(d -> d.apply(Lifecycle.rotate(d.get(name), null, reason, "rotate", d.now)));
     return versionInfo(k, k.primary());
   }
 
+  /**
+   * Two-phase rotation, phase one, with the default note.
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException as {@link #beginRotation(String, String)}
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public KeyVersionInfo beginRotation(String name) {
     return beginRotation(name, null);
   }
 
+  /**
+   * Two-phase rotation, phase one ({@link Lifecycle#beginRotation}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if a version is staged already, or the key has no primary or is doomed
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public KeyVersionInfo beginRotation(String name, String reason) {
     KeyRecord k = write(d -> d.apply(Lifecycle.beginRotation(d.get(name), reason, d.now)));
     return versionInfo(k, k.versions().size());
   }
 
+  /**
+   * Two-phase rotation, phase two ({@link Lifecycle#completeRotation}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if no rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public KeyVersionInfo completeRotation(String name) {
     KeyRecord k = write(d -> d.apply(Lifecycle.completeRotation(d.get(name), d.now)));
     return versionInfo(k, k.primary());
   }
 
+  /**
+   * Abandons a two-phase rotation ({@link Lifecycle#abortRotation}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if no rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void abortRotation(String name) {
     write(d -> d.apply(Lifecycle.abortRotation(d.get(name), d.now)));
@@ -426,26 +493,62 @@ public final class KeyringEngine implements Keyring {
     return out;
   }
 
+  /**
+   * Suspends a version, or every version that allows it.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it (for a name: for no version)
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void suspend(KeyRef ref, String reason) {
     applyToRef(ref, Op.SUSPEND, reason, "suspend");
   }
 
+  /**
+   * Returns suspended versions to their remembered states (a former primary as DEPRECATED).
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if no such version is suspended
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void resume(KeyRef ref) {
     applyToRef(ref, Op.RESUME, null, "resume");
   }
 
+  /**
+   * Revokes a version, or every version that allows it.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void revoke(KeyRef ref, String reason) {
     applyToRef(ref, Op.REVOKE, reason, "revoke");
   }
 
+  /**
+   * Marks a version, or every version that allows it, compromised.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void markCompromised(KeyRef ref, String reason) {
     applyToRef(ref, Op.COMPROMISE, reason, "compromise");
   }
 
+  /**
+   * Schedules destruction ({@link Lifecycle#scheduleDestruction}).
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if {@code after} is negative
+   * @throws IllegalStateException if the version is pending destruction or destroyed already
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public List<KeyVersionInfo> scheduleDestruction(KeyRef ref, Duration after) {
     Lifecycle.requireDelay(after);
@@ -453,16 +556,34 @@ public final class KeyringEngine implements Keyring {
     return infos(k, ref);
   }
 
+  /**
+   * Cancels the key's scheduled destructions ({@link Lifecycle#cancelDestruction}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if nothing is pending destruction (or it was destroyed already)
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void cancelDestruction(String name) {
     write(d -> d.apply(Lifecycle.cancelDestruction(d.get(name), d.now)));
   }
 
+  /**
+   * Destroys a version, or the whole key, now ({@link Lifecycle#destroy}).
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the version is destroyed already
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void destroyNow(KeyRef ref) {
     write(d -> d.apply(Lifecycle.destroy(d.get(ref.name()), ref, d.now)));
   }
 
+  /**
+   * @return the listed keys, by name
+   * @throws KeyringException if the keyring is closed or the store cannot be read
+   */
   @Override
   public List<KeyInfo> list() {
     State s = current();
@@ -500,6 +621,10 @@ public final class KeyringEngine implements Keyring {
     return ref.version().isPresent() ? k.version(ref.version().getAsInt()) != null : !k.deleted();
   }
 
+  /**
+   * @return the key, including one scheduled for destruction
+   * @throws KeyringException if the keyring is closed or the store cannot be read
+   */
   @Override
   public Optional<KeyInfo> find(String name) {
     KeyRecord k = current().keys().get(name);
@@ -649,6 +774,10 @@ public final class KeyringEngine implements Keyring {
 
   // ---------------------------------------------------------------- handles
 
+  /**
+   * @return a JCA handle for {@code ref}
+   * @throws UnknownKeyException if the key or version does not exist
+   */
   @Override
   public ManagedKey handle(KeyRef ref) {
     KeyRecord k = key(current(), ref.name());
@@ -658,6 +787,13 @@ public final class KeyringEngine implements Keyring {
     return new ManagedKey(this, ref, k.algorithm(), k.policy().exportable());
   }
 
+  /**
+   * Exports an exportable version's material, audited first ({@link Lifecycle#export}).
+   *
+   * @throws KeyUsageException if it is not exportable, has no primary, or its state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public byte[] exportKey(KeyRef ref) {
     KeyRecord k = key(current(), ref.name());
@@ -674,36 +810,86 @@ public final class KeyringEngine implements Keyring {
 
   // ---------------------------------------------------------------- data (EnvelopeService)
 
+  /**
+   * Encrypts into an envelope ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key does not exist
+   * @throws KeyringException if the backend fails
+   */
   @Override
   public byte[] encrypt(String name, byte[] plaintext, byte[] associatedData) {
     return envelopes.encrypt(name, plaintext, associatedData);
   }
 
+  /**
+   * Decrypts an envelope ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the version's state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
   @Override
   public byte[] decrypt(byte[] envelope, byte[] associatedData) {
     return envelopes.decrypt(envelope, associatedData, false);
   }
 
+  /**
+   * Decrypts an envelope, with the audited override for a COMPROMISED version ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the version's state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
   @Override
   public byte[] decrypt(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
     return envelopes.decrypt(envelope, associatedData, allowCompromised);
   }
 
+  /**
+   * Re-encrypts an envelope under the current primary ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
   @Override
   public byte[] rewrap(byte[] envelope, byte[] associatedData) {
     return envelopes.rewrap(envelope, associatedData);
   }
 
+  /**
+   * A fresh data key wrapped under the KEK's primary ({@link EnvelopeService}).
+   *
+   * @throws IllegalArgumentException for a size other than 128, 192 or 256 bits, or a KEK that is not AES
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key does not exist
+   * @throws KeyringException if the backend fails
+   */
   @Override
   public DataKey generateDataKey(String kekName, int bits) {
     return envelopes.generateDataKey(kekName, bits);
   }
 
+  /**
+   * Unwraps a data key ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the version's state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the wrapped key is malformed or fails its integrity check
+   */
   @Override
   public byte[] unwrapDataKey(byte[] wrappedDataKey) {
     return envelopes.unwrapDataKey(wrappedDataKey);
   }
 
+  /**
+   * Rewraps data keys under their KEKs' primaries, all or nothing ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if a wrapped key fails its integrity check (nothing is rewrapped)
+   */
   @Override
   public List<byte[]> rewrapDataKeys(List<byte[]> wrappedDataKeys) {
     return envelopes.rewrapDataKeys(wrappedDataKeys);
@@ -711,6 +897,7 @@ public final class KeyringEngine implements Keyring {
 
   // ---------------------------------------------------------------- audit and close
 
+  /** @return the hash-chained audit log of this keyring */
   @Override
   public AuditLog auditLog() {
     return audit.log();
