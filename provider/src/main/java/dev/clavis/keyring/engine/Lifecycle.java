@@ -531,7 +531,8 @@ final class Lifecycle {
   }
 
   /**
-   * @return the version {@code ref} names: exact
+   * @param ref an exact version
+   * @return its record
    * @throws UnknownKeyException if it does not exist
    */
   static VersionRecord version(KeyRecord k, KeyRef ref) {
