@@ -41,7 +41,7 @@ class LifecycleMessagesTest {
 
   @BeforeEach
   void init() {
-    ok("init", "--kdf", "argon2id:t=1,m=64,p=1");
+    ok("init", "--kdf", "argon2id:t=1,m=64,p=1", "--allow-weak-kdf");
   }
 
   @Test
