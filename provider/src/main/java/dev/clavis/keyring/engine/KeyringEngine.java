@@ -35,8 +35,8 @@ import java.util.function.Function;
 
 /**
  * The lifecycle engine: every rule of managed keys over any {@link KeyBackend}, as transactions.
- * The rules themselves are the pure {@link Lifecycle} core (state changes through {@link
- * KeyTransitions}); this class runs each change as one backend transaction (exclusive across
+ * The rules themselves are the pure core: {@link Lifecycle} (state changes, through {@link
+ * KeyTransitions}) and {@link Permissions} (whether a use is allowed now); this class runs each change as one backend transaction (exclusive across
  * processes, atomic, durable) that also appends the core's events to the audit log ({@link
  * AuditTrail}). Envelopes and data keys are {@link EnvelopeService}'s, usage counting the {@link
  * UsageLedger}'s.
@@ -64,7 +64,7 @@ public final class KeyringEngine implements Keyring {
   static final long USAGE_BLOCK = UsageLedger.INITIAL_BLOCK;
 
   /** NIST SP 800-38D §8.3: at most 2^32 invocations of GCM with random IVs under one key. */
-  public static final long GCM_INVOCATION_LIMIT = Lifecycle.GCM_INVOCATION_LIMIT;
+  public static final long GCM_INVOCATION_LIMIT = Permissions.GCM_INVOCATION_LIMIT;
 
   /** A permission to use one version's material, granted after the lifecycle checks. */
   public record Use(KeyRef version, KeyMaterial material) {}
@@ -83,7 +83,7 @@ public final class KeyringEngine implements Keyring {
   private final Clock clock;
   private final long freshnessNanos;
   private final Object writeLock = new Object();
-  private final UsageLedger usage = new UsageLedger(this::updateUsage, Lifecycle::effectiveLimit, System::nanoTime);
+  private final UsageLedger usage = new UsageLedger(this::updateUsage, Permissions::effectiveLimit, System::nanoTime);
   private final AuditTrail audit;
   private final EnvelopeService envelopes = new EnvelopeService(this);
   private volatile State state;
@@ -674,19 +674,19 @@ public final class KeyringEngine implements Keyring {
       if (h != null && h.rec == k && clock.millis() < h.notAfter && h.counter.tryTakeLocal(uses)) {
         return new Use(h.vref, h.material);
       }
-      Lifecycle.ProtectCheck c = Lifecycle.protect(k, ref, clock.instant());
+      Permissions.ProtectCheck c = Permissions.protect(k, ref, clock.instant());
       VersionRecord v = c.record();
       KeyRef vref = c.version();
       String due = c.due();
       if (due == null && !usage.take(vref, uses, v)) {
-        due = Lifecycle.usageDue(v);
+        due = Permissions.usageDue(v);
       }
       if (due == null) {
         KeyMaterial m = material(vref, v.state());
         hot.put(ref, new Hot(k, vref, usage.counter(vref), m, c.notAfterMillis()));
         return new Use(vref, m);
       }
-      if (Lifecycle.rotatesAutomatically(k, ref, v)) {
+      if (Permissions.rotatesAutomatically(k, ref, v)) {
         int from = v.version();
         String why = due;
         write(d -> {
@@ -695,7 +695,7 @@ public final class KeyringEngine implements Keyring {
         });
         continue;
       }
-      throw Lifecycle.dueRefusal(vref, v, due);
+      throw Permissions.dueRefusal(vref, v, due);
     }
     throw new KeyringException("key " + ref + " kept rotating under this encryption; try again");
   }
@@ -732,7 +732,7 @@ public final class KeyringEngine implements Keyring {
    * @throws UnknownKeyException if the key or version does not exist
    */
   public Use unprotect(KeyRef exact, boolean allowCompromised) {
-    Lifecycle.UnprotectCheck c = Lifecycle.unprotect(key(current(), exact.name()), exact, allowCompromised);
+    Permissions.UnprotectCheck c = Permissions.unprotect(key(current(), exact.name()), exact, allowCompromised);
     if (c.audit() != null) {
       write(d -> {
         d.event(c.audit());
@@ -755,11 +755,11 @@ public final class KeyringEngine implements Keyring {
     }
     KeyRecord k = key(current(), ref.name());
     List<Use> out = new ArrayList<>();
-    for (KeyRef vr : Lifecycle.decryptable(k)) {
+    for (KeyRef vr : Permissions.decryptable(k)) {
       backend.material(vr).ifPresent(m -> out.add(new Use(vr, m)));
     }
     if (out.isEmpty()) {
-      throw Lifecycle.noneDecrypts(k);
+      throw Permissions.noneDecrypts(k);
     }
     return out;
   }
@@ -782,13 +782,13 @@ public final class KeyringEngine implements Keyring {
   public ManagedKey handle(KeyRef ref) {
     KeyRecord k = key(current(), ref.name());
     if (ref.version().isPresent()) {
-      Lifecycle.version(k, ref);
+      Permissions.version(k, ref);
     }
     return new ManagedKey(this, ref, k.algorithm(), k.policy().exportable());
   }
 
   /**
-   * Exports an exportable version's material, audited first ({@link Lifecycle#export}).
+   * Exports an exportable version's material, audited first ({@link Permissions#export}).
    *
    * @throws KeyUsageException if it is not exportable, has no primary, or its state refuses
    * @throws UnknownKeyException if the key or version does not exist
@@ -797,12 +797,12 @@ public final class KeyringEngine implements Keyring {
   @Override
   public byte[] exportKey(KeyRef ref) {
     KeyRecord k = key(current(), ref.name());
-    VersionRecord v = Lifecycle.export(k, ref);
+    VersionRecord v = Permissions.export(k, ref);
     KeyRef vref = KeyRef.of(k.name(), v.version());
     KeyMaterial m = material(vref, v.state());
     // audited before the material leaves, and without it: a failed audit write exports nothing
     write(d -> {
-      d.event(Lifecycle.exported(vref, v));
+      d.event(Permissions.exported(vref, v));
       return null;
     });
     return m.exportRaw();

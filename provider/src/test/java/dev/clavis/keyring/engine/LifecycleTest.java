@@ -22,9 +22,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lifecycle core without any backend, clock or file: each case builds an immutable key record,
- * applies one operation at a given instant and checks the new record, its audit events and the
- * material changes it asks for.
+ * The lifecycle core ({@link Lifecycle}, {@link Permissions}) without any backend, clock or file:
+ * each case builds an immutable key record, applies one operation at a given instant and checks
+ * the new record, its audit events and the material changes it asks for.
  */
 class LifecycleTest {
 
@@ -198,14 +198,14 @@ class LifecycleTest {
     KeyRecord revoked = Lifecycle.apply(created(), V1, Op.REVOKE, "rotated out", "revoke", T0).record();
     assertEquals(KeyState.REVOKED, revoked.version(1).state());
     assertThrows(IllegalStateException.class, () -> Lifecycle.apply(revoked, V1, Op.RESUME, null, "resume", T0));
-    assertThrows(KeyUsageException.class, () -> Lifecycle.protect(revoked, NAME, T0));
+    assertThrows(KeyUsageException.class, () -> Permissions.protect(revoked, NAME, T0));
 
     KeyRecord compromised = Lifecycle.apply(created(), V1, Op.COMPROMISE, "leak", "compromise", T0).record();
-    assertThrows(KeyUsageException.class, () -> Lifecycle.unprotect(compromised, V1, false));
-    Lifecycle.UnprotectCheck c = Lifecycle.unprotect(compromised, V1, true);
+    assertThrows(KeyUsageException.class, () -> Permissions.unprotect(compromised, V1, false));
+    Permissions.UnprotectCheck c = Permissions.unprotect(compromised, V1, true);
     assertNotNull(c.audit());
     assertEquals("decrypt-compromised", c.audit().action());
-    assertNull(Lifecycle.unprotect(created(), V1, false).audit());
+    assertNull(Permissions.unprotect(created(), V1, false).audit());
   }
 
   // ---------------------------------------------------------------- destruction
@@ -284,42 +284,42 @@ class LifecycleTest {
   @Test
   void protect_isDueByAge_onlyForTheName_andNotBeforeTheRotationPeriod() {
     KeyRecord k = created(KeyPolicy.builder().rotationPeriod(Duration.ofDays(90)).autoRotate(true).build());
-    Lifecycle.ProtectCheck early = Lifecycle.protect(k, NAME, at(Duration.ofDays(89)));
+    Permissions.ProtectCheck early = Permissions.protect(k, NAME, at(Duration.ofDays(89)));
     assertNull(early.due());
     assertEquals(V1, early.version());
     assertEquals(at(Duration.ofDays(90)).toEpochMilli(), early.notAfterMillis());
 
-    Lifecycle.ProtectCheck late = Lifecycle.protect(k, NAME, at(Duration.ofDays(90)));
+    Permissions.ProtectCheck late = Permissions.protect(k, NAME, at(Duration.ofDays(90)));
     assertNotNull(late.due());
     assertTrue(late.due().contains("rotation period"), late.due());
-    assertTrue(Lifecycle.rotatesAutomatically(k, NAME, late.record()));
+    assertTrue(Permissions.rotatesAutomatically(k, NAME, late.record()));
     // an exact version is not rotated by age: it names what the caller wants
-    assertNull(Lifecycle.protect(k, V1, at(Duration.ofDays(90))).due());
-    assertFalse(Lifecycle.rotatesAutomatically(k, V1, late.record()));
+    assertNull(Permissions.protect(k, V1, at(Duration.ofDays(90))).due());
+    assertFalse(Permissions.rotatesAutomatically(k, V1, late.record()));
   }
 
   @Test
   void protect_isDueByExpiry_andWithoutAutoRotateIsRefusedNamingTheReason() {
     KeyRecord k = created(KeyPolicy.builder().versionLifetime(Duration.ofDays(30)).autoRotate(false).build());
-    assertNull(Lifecycle.protect(k, NAME, at(Duration.ofDays(29))).due());
-    Lifecycle.ProtectCheck c = Lifecycle.protect(k, NAME, at(Duration.ofDays(30)));
+    assertNull(Permissions.protect(k, NAME, at(Duration.ofDays(29))).due());
+    Permissions.ProtectCheck c = Permissions.protect(k, NAME, at(Duration.ofDays(30)));
     assertTrue(c.due().startsWith("expired at"), c.due());
-    assertFalse(Lifecycle.rotatesAutomatically(k, NAME, c.record()));
-    KeyUsageException e = Lifecycle.dueRefusal(c.version(), c.record(), c.due());
+    assertFalse(Permissions.rotatesAutomatically(k, NAME, c.record()));
+    KeyUsageException e = Permissions.dueRefusal(c.version(), c.record(), c.due());
     assertTrue(e.getMessage().contains("expired at") && e.getMessage().contains("rotate the key"), e.getMessage());
   }
 
   @Test
   void protect_isDueByUsage_atItsOwnLimit_orTheGcmLimit() {
     KeyRecord limited = created(KeyPolicy.builder().usageLimit(1000).build());
-    assertEquals(1000, Lifecycle.effectiveLimit(limited.version(1)));
-    assertEquals("reached its usage limit of 1000", Lifecycle.usageDue(limited.version(1)));
+    assertEquals(1000, Permissions.effectiveLimit(limited.version(1)));
+    assertEquals("reached its usage limit of 1000", Permissions.usageDue(limited.version(1)));
     VersionRecord unlimited = created().version(1);
-    assertEquals(Lifecycle.GCM_INVOCATION_LIMIT, Lifecycle.effectiveLimit(unlimited));
-    assertTrue(Lifecycle.usageDue(unlimited).contains("GCM limit"));
+    assertEquals(Permissions.GCM_INVOCATION_LIMIT, Permissions.effectiveLimit(unlimited));
+    assertTrue(Permissions.usageDue(unlimited).contains("GCM limit"));
     // the GCM bound holds even when the policy allows more
     VersionRecord high = unlimited.toBuilder().usageLimit(1L << 40).build();
-    assertEquals(Lifecycle.GCM_INVOCATION_LIMIT, Lifecycle.effectiveLimit(high));
+    assertEquals(Permissions.GCM_INVOCATION_LIMIT, Permissions.effectiveLimit(high));
   }
 
   @Test
@@ -337,30 +337,30 @@ class LifecycleTest {
   @Test
   void protect_refusesSuspendedVersions_sayingUntilResumed_andDoomedKeysByName() {
     KeyRecord suspended = Lifecycle.apply(created(), V1, Op.SUSPEND, null, "suspend", T0).record();
-    KeyUsageException e = assertThrows(KeyUsageException.class, () -> Lifecycle.protect(suspended, NAME, T0));
+    KeyUsageException e = assertThrows(KeyUsageException.class, () -> Permissions.protect(suspended, NAME, T0));
     assertTrue(e.getMessage().endsWith("until it is resumed"), e.getMessage());
     KeyRecord doomed = Lifecycle.scheduleDestruction(created(), NAME, null, T0).record();
-    assertThrows(KeyUsageException.class, () -> Lifecycle.protect(doomed, NAME, T0));
-    assertThrows(UnknownKeyException.class, () -> Lifecycle.protect(created(), KeyRef.of("k", 2), T0));
+    assertThrows(KeyUsageException.class, () -> Permissions.protect(doomed, NAME, T0));
+    assertThrows(UnknownKeyException.class, () -> Permissions.protect(created(), KeyRef.of("k", 2), T0));
   }
 
   @Test
   void decryptable_listsVersionsThatMayDecrypt_newestFirst() {
     KeyRecord k = Lifecycle.rotate(created(), null, null, "rotate", T0).record();
-    assertEquals(List.of(V2, V1), Lifecycle.decryptable(k));
+    assertEquals(List.of(V2, V1), Permissions.decryptable(k));
     KeyRecord revoked = Lifecycle.apply(k, NAME, Op.REVOKE, null, "revoke", T0).record();
-    assertTrue(Lifecycle.decryptable(revoked).isEmpty());
-    assertEquals(V2, Lifecycle.noneDecrypts(revoked).ref());
+    assertTrue(Permissions.decryptable(revoked).isEmpty());
+    assertEquals(V2, Permissions.noneDecrypts(revoked).ref());
   }
 
   @Test
   void export_requiresAnExportableVersionThatMayDecrypt() {
-    assertThrows(KeyUsageException.class, () -> Lifecycle.export(created(), NAME));
+    assertThrows(KeyUsageException.class, () -> Permissions.export(created(), NAME));
     KeyRecord exp = created(KeyPolicy.builder().exportable(true).build());
-    assertEquals(1, Lifecycle.export(exp, NAME).version());
-    assertEquals("export", Lifecycle.exported(V1, exp.version(1)).action());
+    assertEquals(1, Permissions.export(exp, NAME).version());
+    assertEquals("export", Permissions.exported(V1, exp.version(1)).action());
     KeyRecord compromised = Lifecycle.apply(exp, V1, Op.COMPROMISE, null, "compromise", T0).record();
-    assertThrows(KeyUsageException.class, () -> Lifecycle.export(compromised, V1));
+    assertThrows(KeyUsageException.class, () -> Permissions.export(compromised, V1));
   }
 
   // ---------------------------------------------------------------- builders
