@@ -17,8 +17,6 @@ import dev.clavis.keyring.UnknownKeyException;
 import dev.clavis.keyring.engine.KeyTransitions.Op;
 import dev.clavis.keyring.store.KeyBackend;
 import dev.clavis.keyring.store.KeyMaterial;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,12 +32,19 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import javax.crypto.AEADBadTagException;
 
 /**
- * The lifecycle engine: every rule of managed keys over any {@link KeyBackend}. State changes go
- * through {@link KeyTransitions}; each change is one backend transaction (exclusive across
- * processes, atomic, durable) that also appends to the audit log.
+ * The lifecycle engine: every rule of managed keys over any {@link KeyBackend}, as transactions.
+ * The rules themselves are the pure core: {@link Lifecycle} (state changes, through {@link
+ * KeyTransitions}) and {@link Permissions} (whether a use is allowed now); this class runs each change as one backend transaction (exclusive across
+ * processes, atomic, durable) that also appends the core's events to the audit log ({@link
+ * AuditTrail}). Envelopes and data keys are {@link EnvelopeService}'s, usage counting the {@link
+ * UsageLedger}'s.
+ *
+ * <p>Why this class is over 400 lines: it is the one place that holds the cached committed state
+ * and the write lock, so the freshness polling, the transaction ({@code write}), the protect hot
+ * path and the thin {@link Keyring} methods that run a {@link Lifecycle} function inside a
+ * transaction all live here; each of those methods is a few lines, the rules are elsewhere.
  *
  * <p><b>Usage counting</b> is durable without a sync per use: the {@link UsageLedger} reserves
  * uses in small blocks that grow only for fast users, persisting the reservation before it hands
@@ -59,7 +64,7 @@ public final class KeyringEngine implements Keyring {
   static final long USAGE_BLOCK = UsageLedger.INITIAL_BLOCK;
 
   /** NIST SP 800-38D §8.3: at most 2^32 invocations of GCM with random IVs under one key. */
-  public static final long GCM_INVOCATION_LIMIT = 1L << 32;
+  public static final long GCM_INVOCATION_LIMIT = Permissions.GCM_INVOCATION_LIMIT;
 
   /** A permission to use one version's material, granted after the lifecycle checks. */
   public record Use(KeyRef version, KeyMaterial material) {}
@@ -77,12 +82,10 @@ public final class KeyringEngine implements Keyring {
   private final KeyBackend backend;
   private final Clock clock;
   private final long freshnessNanos;
-  private final SecureRandom random = new SecureRandom();
   private final Object writeLock = new Object();
-  private final UsageLedger usage = new UsageLedger(this::updateUsage, KeyringEngine::effectiveLimit, System::nanoTime);
-  private final HashChainedAuditLog audit;
-  /** The commit mark beside the log and the operator's anchor, where they exist (MonotonicAnchor). */
-  private final List<MonotonicAnchor> anchors;
+  private final UsageLedger usage = new UsageLedger(this::updateUsage, Permissions::effectiveLimit, System::nanoTime);
+  private final AuditTrail audit;
+  private final EnvelopeService envelopes = new EnvelopeService(this);
   private volatile State state;
   private volatile long lastCheck;
   private volatile boolean closed;
@@ -93,31 +96,20 @@ public final class KeyringEngine implements Keyring {
    * @param backend where metadata and material live; closed by {@link #close()}
    * @param clock the time source (tests inject one)
    * @param freshness how stale a read may be before the backend is asked for a newer state
+   * @throws StoreDamagedException if the store and its audit log or anchor do not belong together
+   * @throws KeyringException if the backend cannot be read
    */
   public KeyringEngine(KeyBackend backend, Clock clock, Duration freshness) {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.freshnessNanos = freshness.toNanos();
     this.state = decode(backend.read());
-    byte[] k = backend.auditKey();
-    try {
-      List<MonotonicAnchor> a = new ArrayList<>();
-      backend.auditFile().ifPresent(f -> a.add(MonotonicAnchor.besideLog(f, k, backend.describe())));
-      MonotonicAnchor.configured(k, backend.describe()).ifPresent(a::add);
-      this.anchors = List.copyOf(a);
-      this.audit = new HashChainedAuditLog(backend.auditFile().orElse(null), k, () -> {
-        State s = latest();
-        this.anchors.forEach(m -> m.check(s.generation(), s.auditSeq()));
-        return head(s);
-      }, backend.describe());
-    } finally {
-      Arrays.fill(k, (byte) 0);
-    }
+    this.audit = new AuditTrail(backend, () -> head(latest()));
     // the store and its log must belong together before anything is used (RollbackGuard)
     this.state = crossChecked(state);
     raiseAnchors(state);
     this.lastCheck = System.nanoTime();
-    if (anyDestructionDue(state)) {
+    if (Lifecycle.anyDestructionDue(state.keys().values(), clock.instant())) {
       write(d -> null);
     }
     backend.afterCommit(versionStates(state));
@@ -133,7 +125,10 @@ public final class KeyringEngine implements Keyring {
     };
   }
 
-  /** @return an engine with the system clock and a 20 ms freshness bound */
+  /**
+   * @return an engine with the system clock and a 20 ms freshness bound
+   * @throws KeyringException as {@link #KeyringEngine(KeyBackend, Clock, Duration)}
+   */
   public static KeyringEngine open(KeyBackend backend) {
     return new KeyringEngine(backend, Clock.systemUTC(), Duration.ofMillis(20));
   }
@@ -187,9 +182,7 @@ public final class KeyringEngine implements Keyring {
 
   /** Raises the commit mark and the anchor to a committed state; they never go down. */
   private void raiseAnchors(State s) {
-    for (MonotonicAnchor a : anchors) {
-      a.raise(s.generation(), s.auditSeq());
-    }
+    audit.raise(s.generation(), s.auditSeq());
   }
 
   /** A running process never goes back to a generation older than one it has seen. */
@@ -214,9 +207,6 @@ public final class KeyringEngine implements Keyring {
     for (int attempt = 0; ; attempt++) {
       try {
         audit.crossCheck(head(s));
-        for (MonotonicAnchor a : anchors) {
-          a.check(s.generation(), s.auditSeq());
-        }
         return s;
       } catch (StoreDamagedException e) {
         KeyBackend.Snapshot now = backend.read();
@@ -267,6 +257,26 @@ public final class KeyringEngine implements Keyring {
 
     void event(String action, String key, Map<String, String> details) {
       events.add(new HashChainedAuditLog.Pending(now, action, key, details));
+    }
+
+    /** Stages what the lifecycle core decided: material changes, the record, its events. */
+    KeyRecord apply(Lifecycle.Result r) {
+      for (Lifecycle.MaterialChange m : r.material()) {
+        if (m instanceof Lifecycle.Generate g) {
+          changes.generate(g.ref(), g.algorithm(), g.exportable());
+        } else if (m instanceof Lifecycle.Import i) {
+          changes.importMaterial(i.ref(), i.algorithm(), i.material(), i.exportable());
+        } else if (m instanceof Lifecycle.Erase e) {
+          changes.erase(e.ref());
+        }
+      }
+      put(r.record());
+      r.events().forEach(this::event);
+      return r.record();
+    }
+
+    void event(Lifecycle.Event e) {
+      event(e.action(), e.key(), e.details());
     }
 
     boolean dirty() {
@@ -334,109 +344,21 @@ public final class KeyringEngine implements Keyring {
     }
   }
 
-  private boolean anyDestructionDue(State s) {
-    Instant now = clock.instant();
-    for (KeyRecord k : s.keys().values()) {
-      for (VersionRecord v : k.versions()) {
-        if (v.state() == KeyState.PENDING_DESTRUCTION && v.destroyAt() != null && !v.destroyAt().isAfter(now)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   private void executeDueDestructions(Draft d) {
     List<String> names = new ArrayList<>();
     for (KeyRecord k : d.base.keys().values()) {
-      if (hasDue(k, d.now)) {
+      if (Lifecycle.destructionDue(k, d.now)) {
         names.add(k.name());
       }
     }
     for (KeyRecord k : d.changed.values()) {
-      if (hasDue(k, d.now) && !names.contains(k.name())) {
+      if (Lifecycle.destructionDue(k, d.now) && !names.contains(k.name())) {
         names.add(k.name());
       }
     }
     for (String n : names) {
-      KeyRecord k = d.get(n);
-      for (VersionRecord v : k.versions()) {
-        if (v.state() == KeyState.PENDING_DESTRUCTION && v.destroyAt() != null && !v.destroyAt().isAfter(d.now)) {
-          k = transition(d, k, v.version(), Op.DESTROY, "scheduled destruction fell due", "destroy");
-        }
-      }
-      d.put(k);
+      d.apply(Lifecycle.executeDueDestructions(d.get(n), d.now));
     }
-  }
-
-  private static boolean hasDue(KeyRecord k, Instant now) {
-    for (VersionRecord v : k.versions()) {
-      if (v.state() == KeyState.PENDING_DESTRUCTION && v.destroyAt() != null && !v.destroyAt().isAfter(now)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Applies one row of the state machine to one version, records the remembered states, erases
-   * material on destruction and logs the event. Returns the updated key record (not yet put).
-   */
-  private KeyRecord transition(Draft d, KeyRecord k, int version, Op op, String reason, String action) {
-    VersionRecord v = k.version(version);
-    KeyRef ref = KeyRef.of(k.name(), version);
-    KeyState from = v.state();
-    KeyState remembered = op == Op.CANCEL_DESTRUCTION ? v.rememberedBeforeDestroy() : v.remembered();
-    KeyState to = KeyTransitions.apply(op, ref, from, remembered, k.primary() == version);
-    VersionRecord nv = LifecycleNotes.record(op, v, to, reason);
-    switch (op) {
-      case SUSPEND -> nv = nv.withRemembered(from);
-      case RESUME -> nv = nv.withRemembered(null);
-      case SCHEDULE_DESTRUCTION -> nv = nv.withRememberedBeforeDestroy(from);
-      case CANCEL_DESTRUCTION -> nv = nv.withRememberedBeforeDestroy(null)
-          .withTimes(nv.activated(), nv.deactivated(), nv.expires(), null);
-      default -> { }
-    }
-    if (to == KeyState.ACTIVE && nv.activated() == null) {
-      Instant exp = k.policy().versionLifetime().map(d.now::plus).orElse(null);
-      nv = nv.withTimes(d.now, null, exp, nv.destroyAt());
-    }
-    if (!to.allowsProtect() && from.allowsProtect() && nv.deactivated() == null) {
-      nv = nv.withTimes(nv.activated(), d.now, nv.expires(), nv.destroyAt());
-    } else if (to.allowsProtect() && nv.deactivated() != null) {
-      // back to encrypting (resume, cancel-destroy): it is no longer deactivated
-      nv = nv.withTimes(nv.activated(), null, nv.expires(), nv.destroyAt());
-    }
-    if (to == KeyState.DESTROYED) {
-      d.changes.erase(ref);
-    }
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("from", from.name());
-    details.put("to", to.name());
-    if (reason != null) {
-      details.put("reason", reason);
-    }
-    d.event(action, ref.toString(), details);
-    return k.withVersion(nv);
-  }
-
-  private VersionRecord newVersion(Draft d, KeyRecord k, String name, KeyAlgorithm alg, KeyPolicy policy,
-      KeyState st, KeyVersionInfo.Origin origin, byte[] material) {
-    int n = k == null ? 1 : k.nextVersion();
-    KeyRef ref = KeyRef.of(name, n);
-    boolean exportable = policy.exportable();
-    if (material == null) {
-      if (alg == KeyAlgorithm.SECRET) {
-        throw new IllegalArgumentException("Clavis does not generate SECRET material: import it");
-      }
-      d.changes.generate(ref, alg, exportable);
-    } else {
-      d.changes.importMaterial(ref, alg, material, exportable);
-    }
-    Instant act = st == KeyState.ACTIVE ? d.now : null;
-    Instant exp = act == null ? null : policy.versionLifetime().map(act::plus).orElse(null);
-    return new VersionRecord(n, st, null, null, alg, origin, exportable, d.now, act, null, exp, null, 0,
-        policy.usageLimit().orElse(0), null, 0);
   }
 
   private static void checkMaterial(KeyAlgorithm alg, byte[] material) {
@@ -450,27 +372,29 @@ public final class KeyringEngine implements Keyring {
     }
   }
 
-  // ---------------------------------------------------------------- lifecycle
+  // ---------------------------------------------------------------- lifecycle (rules: Lifecycle)
 
+  /**
+   * Creates the key with a generated active version 1 ({@link Lifecycle#create}).
+   *
+   * @throws KeyringException if the name is taken (saying what to do instead) or the write fails
+   * @throws IllegalArgumentException for an invalid name, or SECRET (which is imported, never generated)
+   */
   @Override
   public KeyInfo create(String name, KeyAlgorithm algorithm, KeyPolicy policy) {
     KeyRef.of(name);
     Objects.requireNonNull(algorithm, "algorithm");
     Objects.requireNonNull(policy, "policy");
-    KeyRecord created = write(d -> {
-      if (d.find(name) != null) {
-        throw new KeyringException(LifecycleNotes.whyNotCreate(d.find(name)));
-      }
-      VersionRecord v = newVersion(d, null, name, algorithm, policy, KeyState.ACTIVE, KeyVersionInfo.Origin.GENERATED,
-          null);
-      KeyRecord k = new KeyRecord(name, algorithm, policy, List.of(v), 1, false);
-      d.put(k);
-      d.event("create", name + "#1", Map.of("algorithm", algorithm.name(), "origin", "GENERATED"));
-      return k;
-    });
-    return info(created);
+    return info(write(d -> d.apply(Lifecycle.create(d.find(name), name, algorithm, policy, d.now))));
   }
 
+  /**
+   * Imports material as a new key or the new primary of an existing one ({@link Lifecycle#importVersion}).
+   *
+   * @throws IllegalArgumentException for an invalid name, a wrong material length or another algorithm
+   * @throws IllegalStateException if a two-phase rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public KeyInfo importKey(String name, KeyAlgorithm algorithm, byte[] material, KeyPolicy policy) {
     return importKey(name, algorithm, material, policy, backend::transact);
@@ -501,30 +425,19 @@ public final class KeyringEngine implements Keyring {
     checkMaterial(algorithm, material);
     byte[] copy = material.clone();
     try {
-      KeyRecord r = write(d -> {
-        KeyRecord k = d.find(name);
-        if (k == null) {
-          VersionRecord v = newVersion(d, null, name, algorithm, policy, KeyState.ACTIVE,
-              KeyVersionInfo.Origin.IMPORTED, copy);
-          k = new KeyRecord(name, algorithm, policy, List.of(v), 1, false);
-          d.put(k);
-          d.event("import", name + "#1", Map.of("algorithm", algorithm.name(), "origin", "IMPORTED"));
-          return k;
-        }
-        if (k.algorithm() != algorithm) {
-          throw new IllegalArgumentException("key " + name + " is " + k.algorithm() + ", cannot import "
-              + algorithm + " material as its new version");
-        }
-        k = rotateInDraft(d, k.withDeleted(false), copy, "imported as new primary", "import");
-        d.put(k);
-        return k;
-      }, committer);
-      return info(r);
+      return info(write(d -> d.apply(Lifecycle.importVersion(d.find(name), name, algorithm, copy, policy, d.now)),
+          committer));
     } finally {
       Arrays.fill(copy, (byte) 0);
     }
   }
 
+  /**
+   * Imports new keys in one write; all or nothing.
+   *
+   * @throws KeyringException if a name exists already (nothing is imported) or the write fails
+   * @throws IllegalArgumentException for an invalid name or a wrong material length
+   */
   @Override
   public void importKeys(Map<String, byte[]> materials, KeyAlgorithm algorithm, KeyPolicy policy) {
     for (Map.Entry<String, byte[]> e : materials.entrySet()) {
@@ -534,168 +447,78 @@ public final class KeyringEngine implements Keyring {
     write(d -> {
       for (Map.Entry<String, byte[]> e : materials.entrySet()) {
         String name = e.getKey();
-        if (d.find(name) != null) {
-          throw new KeyringException("key " + name + " already exists; nothing was imported");
-        }
-        VersionRecord v = newVersion(d, null, name, algorithm, policy, KeyState.ACTIVE,
-            KeyVersionInfo.Origin.IMPORTED, e.getValue());
-        d.put(new KeyRecord(name, algorithm, policy, List.of(v), 1, false));
-        d.event("import", name + "#1", Map.of("algorithm", algorithm.name(), "origin", "IMPORTED"));
+        d.apply(Lifecycle.importNew(d.find(name), name, algorithm, e.getValue(), policy, d.now));
       }
       return null;
     });
   }
 
-  private KeyRecord rotateInDraft(Draft d, KeyRecord k, byte[] material, String reason, String action) {
-    if (k.deleted() && material == null) {
-      throw new IllegalStateException(LifecycleNotes.whyNotRotate(k));
-    }
-    VersionRecord staged = staged(k);
-    if (staged != null) {
-      throw new IllegalStateException("cannot rotate key " + k.name() + ": a two-phase rotation to #"
-          + staged.version() + " is in progress; complete or abort it first");
-    }
-    VersionRecord nv = newVersion(d, k, k.name(), k.algorithm(), k.policy(), KeyState.ACTIVE,
-        material == null ? KeyVersionInfo.Origin.GENERATED : KeyVersionInfo.Origin.IMPORTED, material);
-    KeyRecord out = k.withVersion(nv);
-    VersionRecord old = k.primaryRecord();
-    if (old != null && KeyTransitions.allowed(Op.DEPRECATE, old.state())) {
-      out = transition(d, out, old.version(), Op.DEPRECATE, "rotated to #" + nv.version(), "deprecate");
-    }
-    out = out.withPrimary(nv.version());
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("from", old == null ? "none" : "#" + old.version());
-    details.put("to", "#" + nv.version());
-    if (reason != null) {
-      details.put("reason", reason);
-    }
-    d.event(action, k.name() + "#" + nv.version(), details);
-    return out;
-  }
-
-  private static VersionRecord staged(KeyRecord k) {
-    for (int i = k.versions().size() - 1; i >= 0; i--) {
-      VersionRecord v = k.versions().get(i);
-      if (v.state() == KeyState.PRE_ACTIVE) {
-        return v;
-      }
-    }
-    return null;
-  }
-
+  /**
+   * One-shot rotation ({@link Lifecycle#rotate}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if the key is doomed or destroyed, or a two-phase rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public KeyVersionInfo rotate(String name, String reason) {
-    KeyRecord k = write(d -> {
-      KeyRecord r = rotateInDraft(d, d.get(name), null, reason, "rotate");
-      d.put(r);
-      return r;
-    });
+    KeyRecord k = write(d -> d.apply(Lifecycle.rotate(d.get(name), null, reason, "rotate", d.now)));
     return versionInfo(k, k.primary());
   }
 
+  /**
+   * Two-phase rotation, phase one, with the default note.
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException as {@link #beginRotation(String, String)}
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public KeyVersionInfo beginRotation(String name) {
     return beginRotation(name, null);
   }
 
+  /**
+   * Two-phase rotation, phase one ({@link Lifecycle#beginRotation}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if a version is staged already, or the key has no primary or is doomed
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public KeyVersionInfo beginRotation(String name, String reason) {
-    String why = reason != null ? reason : "two-phase rotation begun";
-    KeyRecord k = write(d -> {
-      KeyRecord r = d.get(name);
-      if (r.deleted()) {
-        throw new IllegalStateException(LifecycleNotes.whyNotRotate(r));
-      }
-      if (staged(r) != null) {
-        throw new IllegalStateException("cannot begin a rotation of key " + name + ": #" + staged(r).version()
-            + " is already staged; complete or abort it first");
-      }
-      VersionRecord old = r.primaryRecord();
-      if (old == null) {
-        throw new IllegalStateException("cannot begin a rotation of key " + name + ": it has no primary version");
-      }
-      r = transition(d, r, old.version(), Op.BEGIN_ROTATION, why, "rotate-begin");
-      VersionRecord nv = newVersion(d, r, name, r.algorithm(), r.policy(), KeyState.PRE_ACTIVE,
-          KeyVersionInfo.Origin.GENERATED, null).withReason(why);
-      r = r.withVersion(nv);
-      d.event("stage", name + "#" + nv.version(), Map.of("to", KeyState.PRE_ACTIVE.name(), "reason", why));
-      d.put(r);
-      return r;
-    });
+    KeyRecord k = write(d -> d.apply(Lifecycle.beginRotation(d.get(name), reason, d.now)));
     return versionInfo(k, k.versions().size());
   }
 
+  /**
+   * Two-phase rotation, phase two ({@link Lifecycle#completeRotation}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if no rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public KeyVersionInfo completeRotation(String name) {
-    KeyRecord k = write(d -> {
-      KeyRecord r = d.get(name);
-      VersionRecord st = staged(r);
-      if (st == null) {
-        throw new IllegalStateException("cannot complete a rotation of key " + name + ": no rotation is in progress");
-      }
-      r = transition(d, r, st.version(), Op.ACTIVATE, "two-phase rotation completed", "rotate-complete");
-      VersionRecord old = r.primaryRecord();
-      if (old != null && KeyTransitions.allowed(Op.DEPRECATE, old.state())) {
-        r = transition(d, r, old.version(), Op.DEPRECATE, "rotated to #" + st.version(), "deprecate");
-      }
-      r = r.withPrimary(st.version());
-      d.put(r);
-      return r;
-    });
+    KeyRecord k = write(d -> d.apply(Lifecycle.completeRotation(d.get(name), d.now)));
     return versionInfo(k, k.primary());
   }
 
+  /**
+   * Abandons a two-phase rotation ({@link Lifecycle#abortRotation}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if no rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void abortRotation(String name) {
-    write(d -> {
-      KeyRecord r = d.get(name);
-      VersionRecord st = staged(r);
-      if (st == null) {
-        throw new IllegalStateException("cannot abort a rotation of key " + name + ": no rotation is in progress");
-      }
-      r = transition(d, r, st.version(), Op.DISCARD_STAGED, "two-phase rotation aborted", "rotate-abort");
-      VersionRecord old = r.primaryRecord();
-      if (old != null && old.state() == KeyState.ROTATING) {
-        r = transition(d, r, old.version(), Op.ABORT_ROTATION, "two-phase rotation aborted", "rotate-abort");
-      }
-      d.put(r);
-      return null;
-    });
+    write(d -> d.apply(Lifecycle.abortRotation(d.get(name), d.now)));
   }
 
   /** Applies {@code op} to one version, or to every version of the key the table allows it for. */
-  private List<KeyVersionInfo> applyToRef(KeyRef ref, Op op, String reason, String action,
-      java.util.function.UnaryOperator<VersionRecord> extra) {
-    KeyRecord k = write(d -> {
-      KeyRecord r = d.get(ref.name());
-      List<Integer> targets = new ArrayList<>();
-      if (ref.version().isPresent()) {
-        int v = ref.version().getAsInt();
-        if (r.version(v) == null) {
-          throw new UnknownKeyException(ref);
-        }
-        targets.add(v);
-      } else {
-        for (VersionRecord v : r.versions()) {
-          if (KeyTransitions.allowed(op, v.state())) {
-            targets.add(v.version());
-          }
-        }
-        if (targets.isEmpty()) {
-          throw new IllegalStateException("cannot " + op.label() + " key " + ref.name() + ": no version is in a state"
-              + " that allows it (allowed from " + KeyTransitions.sources(op) + ")");
-        }
-      }
-      for (int v : targets) {
-        r = transition(d, r, v, op, reason, action);
-        if (extra != null) {
-          r = r.withVersion(extra.apply(r.version(v)));
-        }
-      }
-      d.put(r);
-      return r;
-    });
-    return infos(k, ref);
+  private void applyToRef(KeyRef ref, Op op, String reason, String action) {
+    write(d -> d.apply(Lifecycle.apply(d.get(ref.name()), ref, op, reason, action, d.now)));
   }
 
   /** The versions {@code ref} names (all of them for a bare name), as seen now. */
@@ -709,103 +532,97 @@ public final class KeyringEngine implements Keyring {
     return out;
   }
 
+  /**
+   * Suspends a version, or every version that allows it.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it (for a name: for no version)
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void suspend(KeyRef ref, String reason) {
-    applyToRef(ref, Op.SUSPEND, reason, "suspend", null);
+    applyToRef(ref, Op.SUSPEND, reason, "suspend");
   }
 
+  /**
+   * Returns suspended versions to their remembered states (a former primary as DEPRECATED).
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if no such version is suspended
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void resume(KeyRef ref) {
-    applyToRef(ref, Op.RESUME, null, "resume", null);
+    applyToRef(ref, Op.RESUME, null, "resume");
   }
 
+  /**
+   * Revokes a version, or every version that allows it.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void revoke(KeyRef ref, String reason) {
-    applyToRef(ref, Op.REVOKE, reason, "revoke", null);
+    applyToRef(ref, Op.REVOKE, reason, "revoke");
   }
 
+  /**
+   * Marks a version, or every version that allows it, compromised.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void markCompromised(KeyRef ref, String reason) {
-    applyToRef(ref, Op.COMPROMISE, reason, "compromise", null);
+    applyToRef(ref, Op.COMPROMISE, reason, "compromise");
   }
 
+  /**
+   * Schedules destruction ({@link Lifecycle#scheduleDestruction}).
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if {@code after} is negative
+   * @throws IllegalStateException if the version is pending destruction or destroyed already
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public List<KeyVersionInfo> scheduleDestruction(KeyRef ref, Duration after) {
-    if (after != null && after.isNegative()) {
-      throw new IllegalArgumentException("a destruction delay must not be negative, got " + after);
-    }
-    KeyRecord k = write(d -> {
-      KeyRecord r = d.get(ref.name());
-      Duration window = after != null ? after : r.policy().deletionWindow();
-      Instant at = d.now.plus(window);
-      List<Integer> targets = new ArrayList<>();
-      if (ref.version().isPresent()) {
-        if (r.version(ref.version().getAsInt()) == null) {
-          throw new UnknownKeyException(ref);
-        }
-        targets.add(ref.version().getAsInt());
-      } else {
-        for (VersionRecord v : r.versions()) {
-          if (KeyTransitions.allowed(Op.SCHEDULE_DESTRUCTION, v.state())) {
-            targets.add(v.version());
-          }
-        }
-      }
-      for (int v : targets) {
-        r = transition(d, r, v, Op.SCHEDULE_DESTRUCTION, "destruction scheduled for " + at, "schedule-destroy");
-        VersionRecord vr = r.version(v);
-        r = r.withVersion(vr.withTimes(vr.activated(), vr.deactivated(), vr.expires(), at));
-      }
-      if (ref.version().isEmpty()) {
-        r = r.withDeleted(true);
-      }
-      d.put(r);
-      return r;
-    });
+    Lifecycle.requireDelay(after);
+    KeyRecord k = write(d -> d.apply(Lifecycle.scheduleDestruction(d.get(ref.name()), ref, after, d.now)));
     return infos(k, ref);
   }
 
+  /**
+   * Cancels the key's scheduled destructions ({@link Lifecycle#cancelDestruction}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if nothing is pending destruction (or it was destroyed already)
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void cancelDestruction(String name) {
-    write(d -> {
-      KeyRecord r = d.get(name);
-      boolean any = false;
-      for (VersionRecord v : r.versions()) {
-        if (v.state() == KeyState.PENDING_DESTRUCTION) {
-          r = transition(d, r, v.version(), Op.CANCEL_DESTRUCTION, "destruction cancelled", "cancel-destroy");
-          any = true;
-        }
-      }
-      if (!any) {
-        throw new IllegalStateException(LifecycleNotes.whyNothingToCancel(r));
-      }
-      d.put(r.withDeleted(false));
-      return null;
-    });
+    write(d -> d.apply(Lifecycle.cancelDestruction(d.get(name), d.now)));
   }
 
+  /**
+   * Destroys a version, or the whole key, now ({@link Lifecycle#destroy}).
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the version is destroyed already
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public void destroyNow(KeyRef ref) {
-    write(d -> {
-      KeyRecord r = d.get(ref.name());
-      if (ref.version().isPresent()) {
-        if (r.version(ref.version().getAsInt()) == null) {
-          throw new UnknownKeyException(ref);
-        }
-        r = transition(d, r, ref.version().getAsInt(), Op.DESTROY, "destroyed on request", "destroy");
-      } else {
-        for (VersionRecord v : r.versions()) {
-          if (KeyTransitions.allowed(Op.DESTROY, v.state())) {
-            r = transition(d, r, v.version(), Op.DESTROY, "destroyed on request", "destroy");
-          }
-        }
-        r = r.withDeleted(true);
-      }
-      d.put(r);
-      return null;
-    });
+    write(d -> d.apply(Lifecycle.destroy(d.get(ref.name()), ref, d.now)));
   }
 
+  /**
+   * @return the listed keys, by name
+   * @throws KeyringException if the keyring is closed or the store cannot be read
+   */
   @Override
   public List<KeyInfo> list() {
     State s = current();
@@ -843,6 +660,10 @@ public final class KeyringEngine implements Keyring {
     return ref.version().isPresent() ? k.version(ref.version().getAsInt()) != null : !k.deleted();
   }
 
+  /**
+   * @return the key, including one scheduled for destruction
+   * @throws KeyringException if the keyring is closed or the store cannot be read
+   */
   @Override
   public Optional<KeyInfo> find(String name) {
     KeyRecord k = current().keys().get(name);
@@ -874,24 +695,6 @@ public final class KeyringEngine implements Keyring {
     return k;
   }
 
-  private static VersionRecord version(KeyRecord k, KeyRef ref) {
-    VersionRecord v = k.version(ref.version().getAsInt());
-    if (v == null) {
-      throw new UnknownKeyException(ref);
-    }
-    return v;
-  }
-
-  private static long effectiveLimit(VersionRecord v) {
-    long gcm = v.algorithm().isAes() ? GCM_INVOCATION_LIMIT : Long.MAX_VALUE;
-    return v.usageLimit() > 0 ? Math.min(v.usageLimit(), gcm) : gcm;
-  }
-
-  private static KeyUsageException refusal(KeyRef ref, KeyState st, String what) {
-    return new KeyUsageException(ref, st, "key " + ref + " is " + st + ": it may not " + what
-        + (st == KeyState.SUSPENDED ? " until it is resumed" : ""));
-  }
-
   /**
    * Grants {@code uses} protect operations (encrypt, wrap, MAC) with the version {@code ref}
    * resolves to: the primary for a name, rotating it first when it is due and the policy allows
@@ -910,59 +713,30 @@ public final class KeyringEngine implements Keyring {
       if (h != null && h.rec == k && clock.millis() < h.notAfter && h.counter.tryTakeLocal(uses)) {
         return new Use(h.vref, h.material);
       }
-      if (k.deleted() && ref.version().isEmpty()) {
-        throw new KeyUsageException(KeyRef.of(k.name(), k.versions().size()), k.latestState(),
-            "key " + ref.name() + " is scheduled for destruction or destroyed: it may not encrypt");
+      Permissions.ProtectCheck c = Permissions.protect(k, ref, clock.instant());
+      VersionRecord v = c.record();
+      KeyRef vref = c.version();
+      String due = c.due();
+      if (due == null && !usage.take(vref, uses, v)) {
+        due = Permissions.usageDue(v);
       }
-      VersionRecord v = ref.version().isPresent() ? version(k, ref) : k.primaryRecord();
-      if (v == null) {
-        VersionRecord last = k.versions().get(k.versions().size() - 1);
-        throw refusal(KeyRef.of(k.name(), last.version()), last.state(), "encrypt (the key has no primary version)");
-      }
-      KeyRef vref = KeyRef.of(k.name(), v.version());
-      if (!v.state().allowsProtect()) {
-        throw refusal(vref, v.state(), "encrypt, wrap or sign");
-      }
-      Instant now = clock.instant();
-      String due = null;
-      if (v.expires() != null && !now.isBefore(v.expires())) {
-        due = "expired at " + v.expires();
-      } else if (ref.version().isEmpty() && k.policy().rotationPeriod().isPresent() && v.activated() != null
-          && !now.isBefore(v.activated().plus(k.policy().rotationPeriod().get()))) {
-        due = "is older than its rotation period " + k.policy().rotationPeriod().get();
-      } else if (!usage.take(vref, uses, v)) {
-        long lim = effectiveLimit(v);
-        due = lim == GCM_INVOCATION_LIMIT && v.usageLimit() == 0
-            ? "reached the GCM limit of 2^32 invocations (NIST SP 800-38D §8.3)"
-            : "reached its usage limit of " + lim;
-      } else {
+      if (due == null) {
         KeyMaterial m = material(vref, v.state());
-        long notAfter = v.expires() == null ? Long.MAX_VALUE : v.expires().toEpochMilli();
-        if (ref.version().isEmpty() && k.policy().rotationPeriod().isPresent() && v.activated() != null) {
-          notAfter = Math.min(notAfter, v.activated().plus(k.policy().rotationPeriod().get()).toEpochMilli());
-        }
-        hot.put(ref, new Hot(k, vref, usage.counter(vref), m, notAfter));
+        hot.put(ref, new Hot(k, vref, usage.counter(vref), m, c.notAfterMillis()));
         return new Use(vref, m);
       }
-      if (ref.version().isEmpty() && k.policy().autoRotate() && v.state() == KeyState.ACTIVE) {
-        autoRotate(k.name(), v.version(), due);
+      if (Permissions.rotatesAutomatically(k, ref, v)) {
+        int from = v.version();
+        String why = due;
+        write(d -> {
+          Lifecycle.Result r = Lifecycle.autoRotate(d.get(k.name()), from, why, d.now);
+          return r == null ? null : d.apply(r);
+        });
         continue;
       }
-      throw new KeyUsageException(vref, v.state(), "key " + vref + " is " + v.state() + " but " + due
-          + ": it may not encrypt; rotate the key");
+      throw Permissions.dueRefusal(vref, v, due);
     }
     throw new KeyringException("key " + ref + " kept rotating under this encryption; try again");
-  }
-
-  private void autoRotate(String name, int fromVersion, String why) {
-    write(d -> {
-      KeyRecord k = d.get(name);
-      if (k.primary() != fromVersion) {
-        return null; // another thread or process rotated it already
-      }
-      d.put(rotateInDraft(d, k, null, "primary #" + fromVersion + " " + why, "auto-rotate"));
-      return null;
-    });
   }
 
   /** The ledger's transactions: one engine write over the latest records of the given versions. */
@@ -994,23 +768,17 @@ public final class KeyringEngine implements Keyring {
    *
    * @param allowCompromised the explicit override for a {@code COMPROMISED} version; such a use is audited
    * @throws KeyUsageException naming key, version and state when the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
    */
   public Use unprotect(KeyRef exact, boolean allowCompromised) {
-    State s = current();
-    KeyRecord k = key(s, exact.name());
-    VersionRecord v = version(k, exact);
-    if (v.state().allowsUnprotect()) {
-      return new Use(exact, material(exact, v.state()));
-    }
-    if (v.state() == KeyState.COMPROMISED && allowCompromised) {
+    Permissions.UnprotectCheck c = Permissions.unprotect(key(current(), exact.name()), exact, allowCompromised);
+    if (c.audit() != null) {
       write(d -> {
-        d.event("decrypt-compromised", exact.toString(), Map.of("state", v.state().name(),
-            "reason", "explicit override"));
+        d.event(c.audit());
         return null;
       });
-      return new Use(exact, material(exact, v.state()));
     }
-    throw refusal(exact, v.state(), "decrypt, unwrap or verify");
+    return new Use(exact, material(exact, c.record().state()));
   }
 
   /**
@@ -1018,6 +786,7 @@ public final class KeyringEngine implements Keyring {
    * still decrypt, newest first (GCM output names no version, so a name-level handle tries them).
    *
    * @throws KeyUsageException naming the primary (or newest) version and its state when none may decrypt
+   * @throws UnknownKeyException if the key or version does not exist
    */
   public List<Use> unprotectCandidates(KeyRef ref) {
     if (ref.version().isPresent()) {
@@ -1025,237 +794,152 @@ public final class KeyringEngine implements Keyring {
     }
     KeyRecord k = key(current(), ref.name());
     List<Use> out = new ArrayList<>();
-    for (int i = k.versions().size() - 1; i >= 0; i--) {
-      VersionRecord v = k.versions().get(i);
-      if (v.state().allowsUnprotect()) {
-        KeyRef vr = KeyRef.of(k.name(), v.version());
-        backend.material(vr).ifPresent(m -> out.add(new Use(vr, m)));
-      }
+    for (KeyRef vr : Permissions.decryptable(k)) {
+      backend.material(vr).ifPresent(m -> out.add(new Use(vr, m)));
     }
     if (out.isEmpty()) {
-      VersionRecord p = k.primaryRecord() != null ? k.primaryRecord() : k.versions().get(k.versions().size() - 1);
-      throw refusal(KeyRef.of(k.name(), p.version()), p.state(), "decrypt, unwrap or verify");
+      throw Permissions.noneDecrypts(k);
     }
     return out;
   }
 
-  /** @return the key's algorithm; throws {@link UnknownKeyException} */
+  /**
+   * @return the key's algorithm
+   * @throws UnknownKeyException if there is no such key
+   */
   public KeyAlgorithm algorithmOf(String name) {
     return key(current(), name).algorithm();
   }
 
   // ---------------------------------------------------------------- handles
 
+  /**
+   * @return a JCA handle for {@code ref}
+   * @throws UnknownKeyException if the key or version does not exist
+   */
   @Override
   public ManagedKey handle(KeyRef ref) {
     KeyRecord k = key(current(), ref.name());
     if (ref.version().isPresent()) {
-      version(k, ref);
+      Permissions.version(k, ref);
     }
     return new ManagedKey(this, ref, k.algorithm(), k.policy().exportable());
   }
 
+  /**
+   * Exports an exportable version's material, audited first ({@link Permissions#export}).
+   *
+   * @throws KeyUsageException if it is not exportable, has no primary, or its state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the backend's write fails
+   */
   @Override
   public byte[] exportKey(KeyRef ref) {
     KeyRecord k = key(current(), ref.name());
-    VersionRecord v = ref.version().isPresent() ? version(k, ref) : k.primaryRecord();
-    if (v == null) {
-      throw new KeyUsageException(ref, k.latestState(), "key " + ref + " has no primary version to export");
-    }
+    VersionRecord v = Permissions.export(k, ref);
     KeyRef vref = KeyRef.of(k.name(), v.version());
-    if (!v.exportable()) {
-      throw new KeyUsageException(vref, v.state(), "key " + vref + " was not created exportable");
-    }
-    if (!v.state().allowsUnprotect()) {
-      throw refusal(vref, v.state(), "be exported");
-    }
     KeyMaterial m = material(vref, v.state());
     // audited before the material leaves, and without it: a failed audit write exports nothing
     write(d -> {
-      d.event("export", vref.toString(), Map.of("state", v.state().name(), "algorithm", v.algorithm().name()));
+      d.event(Permissions.exported(vref, v));
       return null;
     });
     return m.exportRaw();
   }
 
-  // ---------------------------------------------------------------- data
+  // ---------------------------------------------------------------- data (EnvelopeService)
 
+  /**
+   * Encrypts into an envelope ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key does not exist
+   * @throws KeyringException if the backend fails
+   */
   @Override
   public byte[] encrypt(String name, byte[] plaintext, byte[] associatedData) {
-    Use u = protect(KeyRef.of(name), 1);
-    try {
-      // the IV comes with the operation from the one IV source (never reused: see GcmIvSource)
-      GcmIvSource.Encryption enc = GcmIvSource.start(u.material(), 128);
-      byte[] iv = enc.iv();
-      byte[] head = Envelope.header(Envelope.ENVELOPE_MAGIC, u.version(), Envelope.IV_LENGTH);
-      System.arraycopy(iv, 0, head, head.length - Envelope.IV_LENGTH, Envelope.IV_LENGTH);
-      byte[] out = Arrays.copyOf(head, head.length + plaintext.length + Envelope.TAG_LENGTH);
-      KeyMaterial.AeadOperation op = enc.operation();
-      op.updateAad(head, 0, head.length);
-      if (associatedData != null) {
-        op.updateAad(associatedData, 0, associatedData.length);
-      }
-      op.doFinal(plaintext, 0, plaintext.length, out, head.length);
-      return out;
-    } catch (GeneralSecurityException e) {
-      throw new KeyringException("encryption under " + u.version() + " failed in the backend", e);
-    }
+    return envelopes.encrypt(name, plaintext, associatedData);
   }
 
+  /**
+   * Decrypts an envelope ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the version's state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
   @Override
   public byte[] decrypt(byte[] envelope, byte[] associatedData) {
-    return decrypt(envelope, associatedData, false);
+    return envelopes.decrypt(envelope, associatedData, false);
   }
 
+  /**
+   * Decrypts an envelope, with the audited override for a COMPROMISED version ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the version's state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
   @Override
   public byte[] decrypt(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
-    Envelope.Header h = Envelope.parse(envelope, Envelope.ENVELOPE_MAGIC, "envelope");
-    int ivEnd = h.headerLength() + Envelope.IV_LENGTH;
-    if (envelope.length < ivEnd + Envelope.TAG_LENGTH) {
-      throw new KeyringException("this Clavis envelope is truncated");
-    }
-    Use u = unprotect(h.ref(), allowCompromised);
-    if (allowCompromised) {
-      // a backend that forbids a COMPROMISED version's use itself (the token) lifts that for this call
-      return backend.overridingState(u.version(), () -> open(h, u, envelope, ivEnd, associatedData));
-    }
-    return open(h, u, envelope, ivEnd, associatedData);
+    return envelopes.decrypt(envelope, associatedData, allowCompromised);
   }
 
-  private static byte[] open(Envelope.Header h, Use u, byte[] envelope, int ivEnd, byte[] associatedData) {
-    byte[] iv = Arrays.copyOfRange(envelope, h.headerLength(), ivEnd);
-    byte[] out = new byte[envelope.length - ivEnd - Envelope.TAG_LENGTH];
-    try {
-      KeyMaterial.AeadOperation op = u.material().startGcm(false, iv, 128);
-      op.updateAad(envelope, 0, ivEnd);
-      if (associatedData != null) {
-        op.updateAad(associatedData, 0, associatedData.length);
-      }
-      op.doFinal(envelope, ivEnd, envelope.length - ivEnd, out, 0);
-      return out;
-    } catch (AEADBadTagException e) {
-      throw new KeyringException("the envelope under " + h.ref() + " failed its integrity check: it was altered,"
-          + " or the associated data differs");
-    } catch (GeneralSecurityException e) {
-      throw new KeyringException("decryption under " + h.ref() + " failed in the backend", e);
-    }
-  }
-
+  /**
+   * Re-encrypts an envelope under the current primary ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
   @Override
   public byte[] rewrap(byte[] envelope, byte[] associatedData) {
-    Envelope.Header h = Envelope.parse(envelope, Envelope.ENVELOPE_MAGIC, "envelope");
-    byte[] pt = decrypt(envelope, associatedData);
-    try {
-      return encrypt(h.ref().name(), pt, associatedData);
-    } finally {
-      Arrays.fill(pt, (byte) 0);
-    }
+    return envelopes.rewrap(envelope, associatedData);
   }
 
+  /**
+   * A fresh data key wrapped under the KEK's primary ({@link EnvelopeService}).
+   *
+   * @throws IllegalArgumentException for a size other than 128, 192 or 256 bits, or a KEK that is not AES
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key does not exist
+   * @throws KeyringException if the backend fails
+   */
   @Override
   public DataKey generateDataKey(String kekName, int bits) {
-    if (bits != 128 && bits != 192 && bits != 256) {
-      throw new IllegalArgumentException("data keys are 128, 192 or 256 bits, got " + bits);
-    }
-    if (!algorithmOf(kekName).isAes()) {
-      throw new IllegalArgumentException("key " + kekName + " is " + algorithmOf(kekName) + " and cannot wrap data keys");
-    }
-    Use u = protect(KeyRef.of(kekName), 1);
-    byte[] dek = new byte[bits / 8];
-    random.nextBytes(dek);
-    try {
-      byte[] w = u.material().wrapKwp(dek);
-      byte[] head = Envelope.header(Envelope.WRAPPED_MAGIC, u.version(), w.length);
-      System.arraycopy(w, 0, head, head.length - w.length, w.length);
-      return new DataKey(dek, head, u.version());
-    } catch (GeneralSecurityException e) {
-      throw new KeyringException("wrapping a data key under " + u.version() + " failed in the backend", e);
-    } finally {
-      Arrays.fill(dek, (byte) 0);
-    }
+    return envelopes.generateDataKey(kekName, bits);
   }
 
+  /**
+   * Unwraps a data key ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the version's state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the wrapped key is malformed or fails its integrity check
+   */
   @Override
   public byte[] unwrapDataKey(byte[] wrappedDataKey) {
-    Envelope.Header h = Envelope.parse(wrappedDataKey, Envelope.WRAPPED_MAGIC, "wrapped data key");
-    Use u = unprotect(h.ref(), false);
-    try {
-      return u.material().unwrapKwp(Arrays.copyOfRange(wrappedDataKey, h.headerLength(), wrappedDataKey.length));
-    } catch (GeneralSecurityException e) {
-      throw new KeyringException("the wrapped data key under " + h.ref() + " failed its integrity check");
-    }
+    return envelopes.unwrapDataKey(wrappedDataKey);
   }
 
+  /**
+   * Rewraps data keys under their KEKs' primaries, all or nothing ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if a wrapped key fails its integrity check (nothing is rewrapped)
+   */
   @Override
   public List<byte[]> rewrapDataKeys(List<byte[]> wrappedDataKeys) {
-    int n = wrappedDataKeys.size();
-    Envelope.Header[] heads = new Envelope.Header[n];
-    Map<KeyRef, List<Integer>> byVersion = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      heads[i] = Envelope.parse(wrappedDataKeys.get(i), Envelope.WRAPPED_MAGIC, "wrapped data key");
-      byVersion.computeIfAbsent(heads[i].ref(), r -> new ArrayList<>()).add(i);
-    }
-    byte[][] deks = new byte[n][];
-    byte[][] out = new byte[n][];
-    try {
-      for (Map.Entry<KeyRef, List<Integer>> e : byVersion.entrySet()) {
-        Use u = unprotect(e.getKey(), false);
-        List<byte[]> payloads = new ArrayList<>(e.getValue().size());
-        for (int i : e.getValue()) {
-          byte[] w = wrappedDataKeys.get(i);
-          payloads.add(Arrays.copyOfRange(w, heads[i].headerLength(), w.length));
-        }
-        List<byte[]> plain;
-        try {
-          plain = u.material().unwrapKwpAll(payloads);
-        } catch (GeneralSecurityException ex) {
-          throw new KeyringException("a wrapped data key under " + e.getKey() + " failed its integrity check ("
-              + ex.getMessage() + "); nothing was rewrapped");
-        }
-        for (int j = 0; j < plain.size(); j++) {
-          deks[e.getValue().get(j)] = plain.get(j);
-        }
-      }
-      Map<String, List<Integer>> byName = new LinkedHashMap<>();
-      for (int i = 0; i < n; i++) {
-        byName.computeIfAbsent(heads[i].ref().name(), x -> new ArrayList<>()).add(i);
-      }
-      for (Map.Entry<String, List<Integer>> e : byName.entrySet()) {
-        Use u = protect(KeyRef.of(e.getKey()), e.getValue().size());
-        List<byte[]> keys = new ArrayList<>(e.getValue().size());
-        for (int i : e.getValue()) {
-          keys.add(deks[i]);
-        }
-        List<byte[]> wrapped;
-        try {
-          wrapped = u.material().wrapKwpAll(keys);
-        } catch (GeneralSecurityException ex) {
-          throw new KeyringException("wrapping data keys under " + u.version() + " failed in the backend", ex);
-        }
-        int hl = Envelope.headerLength(u.version());
-        byte[] proto = Envelope.header(Envelope.WRAPPED_MAGIC, u.version(), 0);
-        for (int j = 0; j < wrapped.size(); j++) {
-          byte[] w = wrapped.get(j);
-          byte[] o = Arrays.copyOf(proto, hl + w.length);
-          System.arraycopy(w, 0, o, hl, w.length);
-          out[e.getValue().get(j)] = o;
-        }
-      }
-      return Arrays.asList(out);
-    } finally {
-      for (byte[] d : deks) {
-        if (d != null) {
-          Arrays.fill(d, (byte) 0);
-        }
-      }
-    }
+    return envelopes.rewrapDataKeys(wrappedDataKeys);
   }
 
   // ---------------------------------------------------------------- audit and close
 
+  /** @return the hash-chained audit log of this keyring */
   @Override
   public AuditLog auditLog() {
-    return audit;
+    return audit.log();
   }
 
   /**
@@ -1286,7 +970,6 @@ public final class KeyringEngine implements Keyring {
       usage.unregisterExitHook();
       closed = true;
       audit.wipe();
-      anchors.forEach(MonotonicAnchor::wipe);
       backend.close();
     }
   }

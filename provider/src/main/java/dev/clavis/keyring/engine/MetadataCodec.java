@@ -151,10 +151,13 @@ final class MetadataCodec {
           long reserved = in.readLong();
           long limit = in.readLong();
           String reason = in.readUTF();
-          versions.add(new VersionRecord(j + 1, st, rem, remD, valg, origin, exp, created, act, deact, expires,
-              destroyAt, reserved, limit, "\0".equals(reason) ? null : reason, 0));
+          versions.add(VersionRecord.builder().version(j + 1).state(st).remembered(rem).rememberedBeforeDestroy(remD)
+              .algorithm(valg).origin(origin).exportable(exp).created(created).activated(act).deactivated(deact)
+              .expires(expires).destroyAt(destroyAt).usageReserved(reserved).usageLimit(limit)
+              .reason("\0".equals(reason) ? null : reason).build());
         }
-        keys.put(name, new KeyRecord(name, alg, pb.build(), versions, primary, deleted));
+        keys.put(name, KeyRecord.builder().name(name).algorithm(alg).policy(pb.build()).versions(versions)
+            .primary(primary).deleted(deleted).build());
       }
       if (format >= FORMAT) {
         readUsage(in, keys, doc.length);

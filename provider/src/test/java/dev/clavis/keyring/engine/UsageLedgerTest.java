@@ -36,8 +36,9 @@ class UsageLedgerTest {
     int writes;
 
     OneVersion(long limit) {
-      v = new VersionRecord(1, KeyState.ACTIVE, null, null, KeyAlgorithm.AES_256,
-          KeyVersionInfo.Origin.GENERATED, false, Instant.EPOCH, Instant.EPOCH, null, null, null, 0, limit, null, 0);
+      v = VersionRecord.builder().version(1).state(KeyState.ACTIVE).algorithm(KeyAlgorithm.AES_256)
+          .origin(KeyVersionInfo.Origin.GENERATED).created(Instant.EPOCH).activated(Instant.EPOCH).usageLimit(limit)
+          .build();
     }
 
     @Override
@@ -209,7 +210,8 @@ class UsageLedgerTest {
   @Test
   void usage_settledCount_survivesTheMetadataCodec_andAForgedOneIsRefused() {
     VersionRecord v = new OneVersion(0).v.withUsage(12, 5);
-    KeyRecord k = new KeyRecord("k", KeyAlgorithm.AES_256, KeyPolicy.defaults(), java.util.List.of(v), 1, false);
+    KeyRecord k = KeyRecord.builder().name("k").algorithm(KeyAlgorithm.AES_256).policy(KeyPolicy.defaults())
+        .versions(java.util.List.of(v)).primary(1).build();
     byte[] doc = MetadataCodec.encode(Map.of("k", k), 0, new byte[32]);
     VersionRecord back = MetadataCodec.decode(doc).keys().get("k").version(1);
     assertEquals(12, back.usageReserved());
