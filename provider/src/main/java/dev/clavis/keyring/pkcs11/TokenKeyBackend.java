@@ -337,6 +337,7 @@ public final class TokenKeyBackend implements KeyBackend {
     try {
       for (int attempt = 1; ; attempt++) {
         long auditSize = -1;
+        long epoch = token.sessions().epoch();
         try (TokenCommitLock.Held held = commitLock.acquire()) {
           // Under the lock: a fresh search of the heads (not the cached handle), repairing surplus ones.
           call("check the keyring head", s -> resolveHeads(s, true));
@@ -348,6 +349,16 @@ public final class TokenKeyBackend implements KeyBackend {
             // (every appender holds this lock), so the retry's records follow the last real one.
             truncateAudit(auditSize);
             throw e;
+          } catch (KeyringException e) {
+            // Sessions lost in the middle of the commit (C_CloseAllSessions from another handle, a
+            // token reset): the module may answer CKR_GENERAL_ERROR rather than a session error.
+            // Nothing was committed, so it is run again on fresh sessions, like a lost race.
+            if (!(e.getCause() instanceof Pkcs11Exception) || token.sessions().epoch() == epoch
+                || attempt >= MAX_ATTEMPTS) {
+              throw e;
+            }
+            truncateAudit(auditSize);
+            throw new LostRaceException("the token's sessions were lost during the commit");
           }
         } catch (LostRaceException e) {
           lostRaces.incrementAndGet();
