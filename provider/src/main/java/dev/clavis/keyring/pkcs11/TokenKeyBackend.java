@@ -1,40 +1,24 @@
 package dev.clavis.keyring.pkcs11;
 
-import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
-import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.store.KeyBackend;
 import dev.clavis.keyring.store.KeyMaterial;
-import dev.clavis.pkcs11.AttributeValues;
-import dev.clavis.pkcs11.CKA;
-import dev.clavis.pkcs11.CKK;
-import dev.clavis.pkcs11.CKM;
-import dev.clavis.pkcs11.CKO;
-import dev.clavis.pkcs11.CKR;
-import dev.clavis.pkcs11.Mechanism;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11Exception;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.Session;
-import dev.clavis.pkcs11.Template;
+import dev.clavis.pkcs11.SessionPool;
 import dev.clavis.pkcs11.TokenKeyWrap;
-import java.nio.charset.StandardCharsets;
-import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * A keyring backend on a PKCS#11 token: metadata and material both live on the token, so every
@@ -58,7 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <p>Lifecycle states are also written into each key's own usage attributes by
- * {@link #enforce(KeyRef, KeyState)}, so another PKCS#11 client cannot misuse a version: the
+ * {@link TokenStateAttributes#enforce}, so another PKCS#11 client cannot misuse a version: the
  * engine tells this backend every commit ({@link #afterCommit}), its own automatic rotations
  * included, and the audited override of a {@code COMPROMISED} version lifts the ban for the one
  * call ({@link #overridingState}). A key imported wrapped (bring your own key) arrives through the
@@ -78,45 +62,43 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The <b>audit log</b> is a file: {@link Pkcs11Config#auditLog()} (by default beside the
  * configuration file), chained and MAC'ed with {@link #auditKey()} like the file store's.
+ *
+ * <p>This class is the {@link KeyBackend} and runs the commit loop (lock, attempt, retry); the
+ * parts live beside it: {@link TokenHeads} (head and metadata objects, duplicate-head repair),
+ * {@link TokenObjectIndex} (key objects by version, handle re-resolution), {@link TokenStagedChanges}
+ * (a transaction's key objects), {@link TokenStateAttributes} (usage attributes in line with states),
+ * {@link TokenAuditKey} and {@link TokenAuditFile}.
  */
 public final class TokenKeyBackend implements KeyBackend {
 
-  static final String APP_HEAD = "dev.clavis.keyring.head";
-  static final String APP_METADATA = "dev.clavis.keyring.metadata";
-  static final String AUDIT_ID = "clavis:audit-mac";
-  private static final String ID_PREFIX = "clavis:";
-  private static final byte[] AUDIT_LABEL = "clavis audit log MAC key v1".getBytes(StandardCharsets.UTF_8);
+  static final String APP_HEAD = TokenHeads.APP_HEAD;
+  static final String APP_METADATA = TokenHeads.APP_METADATA;
+  static final String AUDIT_ID = TokenAuditKey.AUDIT_ID;
 
   /** How often a transaction that lost the race for the head is run again before it is refused. */
   static final int MAX_ATTEMPTS = 6;
 
-  private static final System.Logger LOG = System.getLogger("dev.clavis.keyring.pkcs11");
-
-  /** Usage bits written to a key's attributes. */
-  static final int USE_PROTECT = 1;
-  static final int USE_UNPROTECT = 2;
-
   private final Pkcs11Token token;
   private final TokenKeyWrap keyWrap;
   private final ReentrantLock txLock = new ReentrantLock();
-  private final ConcurrentHashMap<KeyRef, TokenKeyMaterial> index = new ConcurrentHashMap<>();
-  private final Object indexLock = new Object();
-  private volatile long indexEpoch = -1;
-  private volatile long indexGeneration = -1;
-  private volatile long headHandle = -1;
-  private volatile long headEpoch = -1;
-  private volatile Snapshot cached = new Snapshot(0, new byte[0]);
-  /** The metadata object of {@link #cached}: {generation, handle, epoch}, to skip a search at commit. */
-  private volatile long[] cachedDoc = {-1, -1, -1};
-  private volatile boolean closed;
   private final TokenCommitLock commitLock;
-  private final AtomicInteger headRepairs = new AtomicInteger();
+  private final TokenHeads heads;
+  private final TokenObjectIndex index;
+  private final TokenStateAttributes states;
+  private final TokenAuditFile auditFile;
   private final AtomicInteger lostRaces = new AtomicInteger();
+  private volatile boolean closed;
+  /** Whether {@link #close()} also closes the token's sessions (the keyring opened the token). */
+  private volatile boolean ownsToken;
 
   private TokenKeyBackend(Pkcs11Token token, TokenKeyWrap keyWrap) {
     this.token = token;
     this.keyWrap = keyWrap;
     this.commitLock = TokenCommitLock.of(token.config().lockDir(), token.config().library(), token.info());
+    this.heads = new TokenHeads(this);
+    this.index = new TokenObjectIndex(this, this::generation);
+    this.states = new TokenStateAttributes(this, index);
+    this.auditFile = new TokenAuditFile(token.config().auditLog(), describe());
   }
 
   /**
@@ -128,13 +110,13 @@ public final class TokenKeyBackend implements KeyBackend {
   public static TokenKeyBackend open(Pkcs11Token token) {
     try {
       TokenKeyBackend b = new TokenKeyBackend(token, TokenKeyWrap.probe(token));
-      if (b.call("count the keyring heads", s -> s.findObjects(findData(APP_HEAD)).length) > 1) {
+      if (b.call("count the keyring heads", b.heads::count) > 1) {
         try (TokenCommitLock.Held held = b.commitLock.acquire()) {
-          b.call("repair the keyring heads", s -> b.resolveHeads(s, true));
+          b.call("repair the keyring heads", s -> b.heads.resolveHeads(s, true));
         }
       }
-      b.createAuditFile();
-      b.rescan();
+      b.auditFile.create();
+      b.index.rescan();
       return b;
     } catch (Pkcs11Exception e) {
       throw new KeyringException("cannot open the keyring on " + token + ": " + e.getMessage(), e);
@@ -151,141 +133,14 @@ public final class TokenKeyBackend implements KeyBackend {
     return keyWrap;
   }
 
-  // ---------------------------------------------------------------- head and metadata
-
-  private static String headLabel(long generation) {
-    return "clavis keyring generation " + generation;
-  }
-
-  private static String metadataLabel(long generation) {
-    return "clavis keyring metadata " + generation;
-  }
-
-  private static long parseGeneration(String label) {
-    int sp = label == null ? -1 : label.lastIndexOf(' ');
-    try {
-      return sp < 0 ? -1 : Long.parseLong(label.substring(sp + 1));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  /**
-   * Every search of Clavis's objects asks for private ones: Clavis creates them all private, and a
-   * public token object can be created by a session that never logged in (PKCS#11 v2.40 §4.4), so
-   * a public head, metadata document, key version or audit key would be one planted without the PIN.
-   */
-  private static Template findData(String application) {
-    return Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true).bool(CKA.PRIVATE, true)
-        .bytes(CKA.APPLICATION, application.getBytes(StandardCharsets.UTF_8)).build();
-  }
-
-  /** The committed generation, from the head's label; 0 when the token holds no keyring yet. */
-  private long readGeneration(Session s) throws Pkcs11Exception {
-    long h = headHandle;
-    if (h >= 0 && headEpoch == token.sessions().epoch()) {
-      try {
-        long g = parseGeneration(s.getString(h, CKA.LABEL));
-        if (g >= 0) {
-          return g;
-        }
-      } catch (Pkcs11Exception e) {
-        if (!e.isHandleStale()) {
-          throw e;
-        }
-      }
-    }
-    return resolveHeads(s, false);
-  }
-
-  /**
-   * Searches the head objects. More than one (a race with a writer that did not take the lock) is
-   * resolved to the head of the highest generation whose metadata document is on the token
-   * exactly once; with {@code repair} (only under the commit lock) the others are destroyed.
-   *
-   * @return the committed generation, 0 when there is no head
-   * @throws KeyringException if the head (or every one of several heads) is damaged
-   */
-  private long resolveHeads(Session s, boolean repair) throws Pkcs11Exception {
-    long epoch = token.sessions().epoch();
-    long[] heads = s.findObjects(findData(APP_HEAD));
-    if (heads.length == 0) {
-      headHandle = -1;
-      return 0;
-    }
-    if (heads.length == 1) {
-      long g = parseGeneration(s.getString(heads[0], CKA.LABEL));
-      if (g < 0) {
-        throw new KeyringException("the keyring head on " + describe() + " has a damaged label");
-      }
-      headHandle = heads[0];
-      headEpoch = epoch;
-      return g;
-    }
-    long best = -1;
-    long bestGeneration = -1;
-    long[] generations = new long[heads.length];
-    for (int i = 0; i < heads.length; i++) {
-      long g = parseGeneration(s.getString(heads[i], CKA.LABEL));
-      generations[i] = g;
-      // A head counts only if it names a generation whose document is there, once: a forged or
-      // half-written head cannot win by naming a higher number.
-      if (g > bestGeneration && g > 0 && metadataDocs(s, g).length == 1) {
-        best = heads[i];
-        bestGeneration = g;
-      }
-    }
-    if (best < 0) {
-      throw new KeyringException(describe() + " holds " + heads.length + " keyring heads (" + APP_HEAD
-          + ") and none names a metadata document that is on the token exactly once; the keyring cannot be"
-          + " repaired automatically");
-    }
-    if (repair) {
-      for (int i = 0; i < heads.length; i++) {
-        if (heads[i] != best) {
-          s.destroyObject(heads[i]);
-        }
-      }
-      headRepairs.incrementAndGet();
-      List<Long> destroyed = new ArrayList<>();
-      for (int i = 0; i < heads.length; i++) {
-        if (heads[i] != best) {
-          destroyed.add(generations[i]);
-        }
-      }
-      repairs.add(Map.of("what", "surplus keyring heads destroyed", "heads", Integer.toString(heads.length),
-          "kept-generation", Long.toString(bestGeneration), "destroyed-generations", destroyed.toString()));
-      LOG.log(System.Logger.Level.WARNING, "repaired " + describe() + ": it held " + heads.length
-          + " keyring heads; kept the one of generation " + bestGeneration + ", destroyed the others (generations "
-          + java.util.Arrays.toString(generations) + ")");
-    }
-    headHandle = best;
-    headEpoch = epoch;
-    return bestGeneration;
-  }
-
-  private static long[] metadataDocs(Session s, long g) throws Pkcs11Exception {
-    return s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
-        .bool(CKA.PRIVATE, true).bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
-        .string(CKA.LABEL, metadataLabel(g)).build());
-  }
-
-  private final java.util.concurrent.ConcurrentLinkedQueue<Map<String, String>> repairs =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
-
   /** @return the repairs made since the last call, as audit details (what, heads, generations), and forgets them */
   List<Map<String, String>> drainRepairs() {
-    List<Map<String, String>> out = new ArrayList<>();
-    Map<String, String> r;
-    while ((r = repairs.poll()) != null) {
-      out.add(r);
-    }
-    return out;
+    return heads.drainRepairs();
   }
 
   /** @return how often this backend destroyed surplus heads (tests, monitoring) */
   int headRepairs() {
-    return headRepairs.get();
+    return heads.headRepairs();
   }
 
   /** @return how often a commit of this backend lost the race for the head and was run again */
@@ -298,38 +153,34 @@ public final class TokenKeyBackend implements KeyBackend {
     return commitLock.file();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws KeyringException if the token fails or its head is damaged
+   */
   @Override
   public long generation() {
-    return call("read the keyring generation", this::readGeneration);
+    return call("read the keyring generation", heads::readGeneration);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws KeyringException if the token fails or the metadata document is missing or duplicated
+   */
   @Override
   public Snapshot read() {
-    return call("read the keyring", s -> {
-      long g = readGeneration(s);
-      Snapshot c = cached;
-      if (c.generation() == g) {
-        return c;
-      }
-      Snapshot fresh = g == 0 ? new Snapshot(0, new byte[0]) : new Snapshot(g, readMetadata(s, g));
-      cached = fresh;
-      return fresh;
-    });
-  }
-
-  private byte[] readMetadata(Session s, long g) throws Pkcs11Exception {
-    long[] docs = metadataDocs(s, g);
-    if (docs.length != 1) {
-      throw new KeyringException("the keyring metadata of generation " + g + " is " + (docs.length == 0
-          ? "missing" : "duplicated") + " on " + describe() + "; the token was changed outside Clavis");
-    }
-    cachedDoc = new long[] {g, docs[0], token.sessions().epoch()};
-    return s.getAttributes(docs[0], CKA.VALUE).bytes(CKA.VALUE)
-        .orElseThrow(() -> new KeyringException("the keyring metadata on " + describe() + " cannot be read"));
+    return call("read the keyring", heads::read);
   }
 
   // ---------------------------------------------------------------- transactions
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws KeyringException if the token fails, or the commit lost the race for the head
+   *     {@value #MAX_ATTEMPTS} times
+   */
   @Override
   public <T> T transact(Transaction<T> tx) {
     ensureOpen();
@@ -340,14 +191,14 @@ public final class TokenKeyBackend implements KeyBackend {
         long epoch = token.sessions().epoch();
         try (TokenCommitLock.Held held = commitLock.acquire()) {
           // Under the lock: a fresh search of the heads (not the cached handle), repairing surplus ones.
-          call("check the keyring head", s -> resolveHeads(s, true));
-          auditSize = auditSize();
+          call("check the keyring head", s -> heads.resolveHeads(s, true));
+          auditSize = auditFile.size();
           try {
             return attempt(tx);
           } catch (LostRaceException e) {
             // The attempt's audit records describe a commit that did not happen: cut them off
             // (every appender holds this lock), so the retry's records follow the last real one.
-            truncateAudit(auditSize);
+            auditFile.truncate(auditSize);
             throw e;
           } catch (KeyringException e) {
             // Sessions lost in the middle of the commit (C_CloseAllSessions from another handle, a
@@ -357,7 +208,7 @@ public final class TokenKeyBackend implements KeyBackend {
                 || attempt >= MAX_ATTEMPTS) {
               throw e;
             }
-            truncateAudit(auditSize);
+            auditFile.truncate(auditSize);
             throw new LostRaceException("the token's sessions were lost during the commit");
           }
         } catch (LostRaceException e) {
@@ -375,32 +226,6 @@ public final class TokenKeyBackend implements KeyBackend {
     }
   }
 
-  /** @return the audit log's size (0 when it does not exist yet), -1 when it is kept in memory */
-  private long auditSize() {
-    Path f = token.config().auditLog();
-    try {
-      return f == null ? -1 : Files.exists(f) ? Files.size(f) : 0;
-    } catch (IOException e) {
-      throw new KeyringException("cannot read the audit log " + f + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void truncateAudit(long size) {
-    Path f = token.config().auditLog();
-    if (f == null || size < 0 || !Files.exists(f)) {
-      return;
-    }
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
-      if (ch.size() > size) {
-        ch.truncate(size);
-        ch.force(false);
-      }
-    } catch (IOException e) {
-      throw new KeyringException("cannot remove the audit records of a commit that lost the race from " + f + ": "
-          + e.getMessage(), e);
-    }
-  }
-
   private static void backoff(int attempt) {
     long max = Math.min(400, 10L << attempt);
     try {
@@ -413,7 +238,7 @@ public final class TokenKeyBackend implements KeyBackend {
 
   private <T> T attempt(Transaction<T> tx) {
     Snapshot latest = read();
-    Staged staged = new Staged();
+    TokenStagedChanges staged = new TokenStagedChanges(this, index);
     T result;
     try {
       result = tx.run(latest, staged);
@@ -432,315 +257,37 @@ public final class TokenKeyBackend implements KeyBackend {
     return result;
   }
 
-  /** A commit found the head moved since its read; it was rolled back and may run again. */
-  private static final class LostRaceException extends KeyringException {
-    private static final long serialVersionUID = 1L;
-
-    LostRaceException(String message) {
-      super(message);
-    }
-  }
-
-  private void commit(Snapshot latest, Staged staged) {
+  private void commit(Snapshot latest, TokenStagedChanges staged) {
     long next = latest.generation() + 1;
     try {
       call("commit the keyring", s -> {
-        long doc = s.createObject(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
-            .bool(CKA.PRIVATE, true).bool(CKA.MODIFIABLE, true)
-            .bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
-            .string(CKA.LABEL, metadataLabel(next)).bytes(CKA.VALUE, staged.metadata).build());
-        // Optimistic check: nobody committed since we read (PKCS#11 has no compare-and-set).
-        long now = readGeneration(s);
-        if (now != latest.generation()) {
-          s.destroyObject(doc);
-          throw new LostRaceException("another process changed the keyring on " + describe()
-              + " at the same moment (generation " + latest.generation() + " became " + now + ")");
-        }
-        if (now == 0) {
-          long head = s.createObject(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
-              .bool(CKA.PRIVATE, true).bool(CKA.MODIFIABLE, true)
-              .bytes(CKA.APPLICATION, APP_HEAD.getBytes(StandardCharsets.UTF_8))
-              .string(CKA.LABEL, headLabel(next)).bytes(CKA.VALUE, "Clavis keyring head".getBytes(StandardCharsets.UTF_8))
-              .build());
-          headHandle = head;
-          headEpoch = token.sessions().epoch();
-        } else {
-          // The commit point: the head names the new generation.
-          s.setAttributes(headHandle, Template.builder().string(CKA.LABEL, headLabel(next)).build());
-          long[] known = cachedDoc;
-          boolean destroyed = false;
-          if (known[0] == latest.generation() && known[2] == token.sessions().epoch()) {
-            try {
-              s.destroyObject(known[1]);
-              destroyed = true;
-            } catch (Pkcs11Exception e) {
-              if (!e.isHandleStale()) {
-                throw e;
-              }
-            }
-          }
-          if (!destroyed) {
-            for (long old : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.DATA).bool(CKA.TOKEN, true)
-                .bool(CKA.PRIVATE, true)
-                .bytes(CKA.APPLICATION, APP_METADATA.getBytes(StandardCharsets.UTF_8))
-                .string(CKA.LABEL, metadataLabel(latest.generation())).build())) {
-              s.destroyObject(old);
-            }
-          }
-        }
-        cachedDoc = new long[] {next, doc, token.sessions().epoch()};
+        heads.publish(s, latest.generation(), staged.metadata);
         return null;
       });
     } catch (RuntimeException e) {
       staged.rollback();
       throw e;
     }
-    cached = new Snapshot(next, staged.metadata);
-    if (indexGeneration == latest.generation()) {
-      indexGeneration = next; // the index already holds everything this commit changed
-    }
-    for (TokenKeyMaterial m : staged.created) {
-      index.put(m.ref(), m);
-    }
-    for (KeyRef ref : staged.erased) {
-      TokenKeyMaterial m = index.remove(ref);
-      if (m != null) {
-        destroyQuietly(m);
-      }
-    }
-  }
-
-  private void destroyQuietly(TokenKeyMaterial m) {
-    try {
-      withKey(m, "destroy", (s, h) -> {
-        s.destroyObject(h);
-        return null;
-      });
-    } catch (GeneralSecurityException | KeyringException e) {
-      // Already gone (another process erased it) or the token refuses: the metadata is committed
-      // as DESTROYED either way, and the next open retries through the orphan sweep.
-    }
-  }
-
-  /** The changes of one transaction: objects are created at once and destroyed again on rollback. */
-  private final class Staged implements Changes {
-    final List<TokenKeyMaterial> created = new ArrayList<>();
-    final List<KeyRef> erased = new ArrayList<>();
-    byte[] metadata;
-
-    @Override
-    public void generate(KeyRef version, KeyAlgorithm algorithm, boolean exportable) {
-      created.add(generateKey(version, algorithm, exportable));
-    }
-
-    @Override
-    public void importMaterial(KeyRef version, KeyAlgorithm algorithm, byte[] material, boolean exportable) {
-      created.add(importKey(version, algorithm, material, exportable));
-    }
-
-    /** Bring your own key: the material arrives wrapped and is unwrapped on the token. */
-    @Override
-    public void unwrapMaterial(KeyRef version, KeyAlgorithm algorithm, KeyMaterial kek, byte[] wrapped) {
-      if (!(kek instanceof TokenKeyMaterial)) {
-        throw new KeyringException("the KEK of " + version + " has no material on " + describe());
-      }
-      try {
-        created.add(unwrapImport(version, algorithm, (TokenKeyMaterial) kek, wrapped));
-      } catch (GeneralSecurityException e) {
-        throw new KeyringException("cannot import " + version + " by unwrapping it on " + describe() + ": "
-            + e.getMessage(), e);
-      }
-    }
-
-    @Override
-    public void erase(KeyRef version) {
-      erased.add(version);
-    }
-
-    @Override
-    public void setMetadata(byte[] metadata) {
-      this.metadata = metadata.clone();
-    }
-
-    void rollback() {
-      for (TokenKeyMaterial m : created) {
-        destroyQuietly(m);
-      }
-      created.clear();
-    }
+    heads.committed(next, staged.metadata);
+    index.committed(latest.generation(), next, staged.created, staged.erased);
   }
 
   // ---------------------------------------------------------------- material
 
-  /** {@code CKA_ID}: {@code clavis:name#N;ALGORITHM}, so an index can be rebuilt from the token alone. */
-  private static byte[] id(KeyRef ref, KeyAlgorithm alg) {
-    return (ID_PREFIX + ref + ";" + alg.name()).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static Template.Builder keyTemplate(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
-    boolean aes = alg.isAes();
-    boolean hmac = alg == KeyAlgorithm.HMAC_SHA256;
-    // An opaque SECRET is stored only: no mechanism may use it.
-    return Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY)
-        .ulong(CKA.KEY_TYPE, aes ? CKK.AES : CKK.GENERIC_SECRET)
-        .bool(CKA.TOKEN, true).bool(CKA.PRIVATE, true).bool(CKA.MODIFIABLE, true)
-        .bool(CKA.SENSITIVE, !exportable).bool(CKA.EXTRACTABLE, exportable)
-        .string(CKA.LABEL, ref.toString()).bytes(CKA.ID, id(ref, alg))
-        .bool(CKA.ENCRYPT, aes).bool(CKA.DECRYPT, aes).bool(CKA.WRAP, aes).bool(CKA.UNWRAP, aes)
-        .bool(CKA.SIGN, hmac).bool(CKA.VERIFY, hmac).bool(CKA.DERIVE, false);
-  }
-
-  private TokenKeyMaterial generateKey(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
-    boolean hmac = alg == KeyAlgorithm.HMAC_SHA256;
-    Template t = keyTemplate(ref, alg, exportable).ulong(CKA.VALUE_LEN, alg.bits() / 8).build();
-    long h = call("generate " + ref, s -> s.generateKey(
-        Mechanism.of(hmac ? CKM.GENERIC_SECRET_KEY_GEN : CKM.AES_KEY_GEN), t));
-    return new TokenKeyMaterial(this, ref, alg, exportable, h, token.sessions().epoch());
-  }
-
-  private TokenKeyMaterial importKey(KeyRef ref, KeyAlgorithm alg, byte[] material, boolean exportable) {
-    if (!alg.acceptsLength(material.length)) {
-      throw new IllegalArgumentException(alg == KeyAlgorithm.SECRET
-          ? "a SECRET is 1 to " + KeyAlgorithm.MAX_SECRET_BYTES + " bytes, got " + material.length
-          : "an " + alg + " key is " + alg.bits() / 8 + " bytes, got " + material.length);
-    }
-    Template t = keyTemplate(ref, alg, exportable).bytes(CKA.VALUE, material).build();
-    try {
-      long h = call("import " + ref, s -> s.createObject(t));
-      return new TokenKeyMaterial(this, ref, alg, exportable, h, token.sessions().epoch());
-    } finally {
-      t.wipe();
-    }
-  }
-
   /**
-   * Imports a key wrapped with RFC 5649 under another version's material (bring your own key):
-   * {@code C_UnwrapKey} on the token, so the key is never in the clear outside the token.
+   * {@inheritDoc}
    *
-   * @return the new material; staged by the caller's transaction
+   * @throws KeyringException if the keyring was closed or the token fails to index its keys
    */
-  TokenKeyMaterial unwrapImport(KeyRef ref, KeyAlgorithm alg, TokenKeyMaterial kek, byte[] wrapped) throws GeneralSecurityException {
-    // RFC 5649 §4.1: the output is the padded key plus 8 bytes; AES and HMAC key sizes are
-    // multiples of 8, so the length pins the key size (SoftHSM2 leaves CKA_VALUE_LEN at 0 after
-    // C_UnwrapKey, and refuses it in the template, so it cannot be checked on the token).
-    if (wrapped.length != alg.bits() / 8 + 8) {
-      throw new IllegalArgumentException("a wrapped " + alg + " key is " + (alg.bits() / 8 + 8) + " bytes, got "
-          + wrapped.length);
-    }
-    Template t = keyTemplate(ref, alg, false).build();
-    long h = withKey(kek, "unwrap", (s, k) -> {
-      long key = keyWrap.unwrapKwp(s, k, wrapped, t);
-      long len = s.getAttributes(key, CKA.VALUE_LEN).ulong(CKA.VALUE_LEN).orElse(0L);
-      if (len != 0 && len * 8 != alg.bits()) {
-        s.destroyObject(key);
-        throw new IllegalArgumentException("the unwrapped key is " + len + " bytes, an " + alg + " key is "
-            + alg.bits() / 8);
-      }
-      return key;
-    });
-    return new TokenKeyMaterial(this, ref, alg, false, h, token.sessions().epoch());
-  }
-
   @Override
   public Optional<KeyMaterial> material(KeyRef version) {
     ensureOpen();
-    TokenKeyMaterial m = index.get(version);
-    if (m == null && (indexEpoch != token.sessions().epoch() || indexGeneration != generation())) {
-      // Renumbered handles, or another process committed material this index has not seen.
-      rescanQuietly();
-      m = index.get(version);
-    }
-    return Optional.ofNullable(m);
+    return Optional.ofNullable(index.lookup(version));
   }
 
   /** @return the material of a version if the token holds it, for the keyring's enforcement */
   Optional<TokenKeyMaterial> tokenMaterial(KeyRef version) {
     return Optional.ofNullable(index.get(version));
-  }
-
-  /** @return every version that has material on the token, as indexed */
-  List<KeyRef> indexedVersions() {
-    return new ArrayList<>(index.keySet());
-  }
-
-  /** Reads every Clavis key object on the token into the index (handles change across logins on some modules). */
-  void rescan() throws Pkcs11Exception {
-    synchronized (indexLock) {
-      long epoch = token.sessions().epoch();
-      long generation = generation();
-      Map<KeyRef, Object[]> found = token.call(s -> {
-        Map<KeyRef, Object[]> out = new HashMap<>();
-        for (long h : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true)
-            .bool(CKA.PRIVATE, true).build())) {
-          AttributeValues v = s.getAttributes(h, CKA.ID, CKA.SENSITIVE, CKA.ENCRYPT, CKA.WRAP, CKA.DECRYPT,
-              CKA.UNWRAP, CKA.SIGN, CKA.VERIFY);
-          String id = v.string(CKA.ID).orElse("");
-          int semi = id.lastIndexOf(';');
-          if (!id.startsWith(ID_PREFIX) || semi < 0) {
-            continue;
-          }
-          KeyRef ref;
-          KeyAlgorithm alg;
-          try {
-            ref = KeyRef.parse(id.substring(ID_PREFIX.length(), semi));
-            alg = KeyAlgorithm.valueOf(id.substring(semi + 1));
-          } catch (IllegalArgumentException e) {
-            continue; // not one of ours after all
-          }
-          if (ref.version().isEmpty()) {
-            continue;
-          }
-          out.put(ref, new Object[] {h, alg, v.bool(CKA.SENSITIVE).orElse(true), usageOf(v, alg)});
-        }
-        if (!s.isLoggedIn()) {
-          // The login was lost during the search (sessions closed elsewhere): private objects were
-          // invisible, so this result is incomplete. Reported as a lost login, the pool logs in
-          // again and repeats the scan.
-          throw new Pkcs11Exception("C_FindObjects", CKR.USER_NOT_LOGGED_IN, CKR.name(CKR.USER_NOT_LOGGED_IN));
-        }
-        return out;
-      });
-      index.keySet().retainAll(found.keySet());
-      found.forEach((ref, x) -> {
-        TokenKeyMaterial m = index.get(ref);
-        if (m == null) {
-          m = new TokenKeyMaterial(this, ref, (KeyAlgorithm) x[1], !(Boolean) x[2], (Long) x[0], epoch);
-          index.put(ref, m);
-        } else {
-          m.handle = (Long) x[0];
-          m.epoch = epoch;
-        }
-        m.usage = (Integer) x[3];
-      });
-      indexEpoch = epoch;
-      indexGeneration = generation;
-    }
-  }
-
-  /**
-   * The usage bits a key's attributes grant now, so {@link #enforce} writes only what differs;
-   * -1 when the attributes are in no combination Clavis sets (another client changed them).
-   */
-  private static int usageOf(AttributeValues v, KeyAlgorithm alg) {
-    if (alg == KeyAlgorithm.HMAC_SHA256) {
-      boolean sign = v.bool(CKA.SIGN).orElse(false);
-      boolean verify = v.bool(CKA.VERIFY).orElse(false);
-      return (sign ? USE_PROTECT : 0) | (verify ? USE_UNPROTECT : 0);
-    }
-    boolean enc = v.bool(CKA.ENCRYPT).orElse(false);
-    boolean dec = v.bool(CKA.DECRYPT).orElse(false);
-    if (enc != v.bool(CKA.WRAP).orElse(false) || dec != v.bool(CKA.UNWRAP).orElse(false)) {
-      return -1;
-    }
-    return (enc ? USE_PROTECT : 0) | (dec ? USE_UNPROTECT : 0);
-  }
-
-  private void rescanQuietly() {
-    try {
-      rescan();
-    } catch (Pkcs11Exception e) {
-      throw new KeyringException("cannot index the keys on " + describe() + ": " + e.getMessage(), e);
-    }
   }
 
   /** An operation on one key object. */
@@ -754,71 +301,12 @@ public final class TokenKeyBackend implements KeyBackend {
    * recovered by the pool; a stale handle (renumbered after a lost login) is re-resolved once.
    *
    * @throws GeneralSecurityException the token's refusal or failure, with its {@code CKR_} name
+   * @throws KeyringException if the keyring was closed
    */
   <T> T withKey(TokenKeyMaterial m, String what, KeyCall<T> op) throws GeneralSecurityException {
     ensureOpen();
-    for (int attempt = 0; ; attempt++) {
-      if (m.epoch != token.sessions().epoch()) {
-        rescanQuietly();
-      }
-      long h = m.handle;
-      try {
-        return token.call(s -> op.apply(s, h));
-      } catch (Pkcs11Exception e) {
-        // Handles may be renumbered more than once while sessions keep being closed elsewhere.
-        if (e.isHandleStale() && attempt < 3) {
-          rescanQuietly();
-          if (!index.containsKey(m.ref())) {
-            throw new TokenKeyMaterial.TokenOperationException("the material of " + m.ref()
-                + " is no longer on " + describe() + " (destroyed by another process?)", e);
-          }
-          continue;
-        }
-        if (e.returnValue() == CKR.KEY_FUNCTION_NOT_PERMITTED) {
-          throw new TokenKeyMaterial.TokenRefusedException("the token refused to " + what + " with " + m.ref()
-              + ": its attributes forbid it (" + e.returnValueName() + "); the version's lifecycle state does not allow this use", e);
-        }
-        throw new TokenKeyMaterial.TokenOperationException("the token failed to " + what + " with " + m.ref()
-            + ": " + e.getMessage(), e);
-      }
-    }
+    return index.withKey(m, what, op);
   }
-
-  /**
-   * Writes a version's lifecycle state into its own attributes (PKCS#11 v2.40 §4.7.2): a version
-   * that may not encrypt gets {@code CKA_ENCRYPT}, {@code CKA_WRAP} (HMAC: {@code CKA_SIGN})
-   * false; one that may not decrypt also {@code CKA_DECRYPT}, {@code CKA_UNWRAP}
-   * ({@code CKA_VERIFY}) false. A suspended version is switched back on when it resumes.
-   */
-  void enforce(KeyRef version, KeyState state) {
-    TokenKeyMaterial m = index.get(version);
-    if (m == null || m.algorithm() == KeyAlgorithm.SECRET) {
-      return; // a SECRET has no usage attributes to switch
-    }
-    int want = (state.allowsProtect() ? USE_PROTECT : 0) | (state.allowsUnprotect() ? USE_UNPROTECT : 0);
-    if (m.usage == want) {
-      return;
-    }
-    boolean protect = state.allowsProtect();
-    boolean unprotect = state.allowsUnprotect();
-    Template t = m.algorithm() == KeyAlgorithm.HMAC_SHA256
-        ? Template.builder().bool(CKA.SIGN, protect).bool(CKA.VERIFY, unprotect).build()
-        : Template.builder().bool(CKA.ENCRYPT, protect).bool(CKA.WRAP, protect)
-            .bool(CKA.DECRYPT, unprotect).bool(CKA.UNWRAP, unprotect).build();
-    try {
-      withKey(m, "set the usage attributes", (s, h) -> {
-        s.setAttributes(h, t);
-        return null;
-      });
-      m.usage = want;
-    } catch (GeneralSecurityException e) {
-      throw new KeyringException("cannot write the state " + state + " of " + version + " into its attributes on "
-          + describe() + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The states of the last commit the engine told, for restoring attributes after an override. */
-  private volatile VersionStates committedStates = ref -> Optional.empty();
 
   /**
    * Brings every indexed version's usage attributes in line with its committed state, after each
@@ -829,10 +317,7 @@ public final class TokenKeyBackend implements KeyBackend {
    */
   @Override
   public void afterCommit(VersionStates states) {
-    committedStates = states;
-    for (KeyRef r : indexedVersions()) {
-      states.of(r).ifPresent(st -> enforce(r, st));
-    }
+    this.states.afterCommit(states);
   }
 
   /**
@@ -842,72 +327,28 @@ public final class TokenKeyBackend implements KeyBackend {
    * @throws KeyringException if the token refuses to change the attributes
    */
   @Override
-  public <T> T overridingState(KeyRef version, java.util.function.Supplier<T> use) {
-    if (committedStates.of(version).orElse(null) != KeyState.COMPROMISED) {
-      return use.get();
-    }
-    try {
-      enforce(version, KeyState.DEPRECATED);
-      return use.get();
-    } finally {
-      enforce(version, committedStates.of(version).orElse(KeyState.COMPROMISED));
-    }
+  public <T> T overridingState(KeyRef version, Supplier<T> use) {
+    return states.overridingState(version, use);
   }
 
   // ---------------------------------------------------------------- audit
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws KeyringException if the token fails to find, generate or use the audit MAC key
+   */
   @Override
   public byte[] auditKey() {
-    byte[] k = deriveAuditKey(false);
+    byte[] k = call("derive the audit key", s -> TokenAuditKey.derive(s, false));
     if (k != null) {
       return k;
     }
     // The first process to need it generates it, under the commit lock: two processes generating
     // one each would MAC the same log under two keys.
     try (TokenCommitLock.Held held = commitLock.acquire()) {
-      return deriveAuditKey(true);
+      return call("derive the audit key", s -> TokenAuditKey.derive(s, true));
     }
-  }
-
-  /** @return the audit key, or null when the token has no audit MAC key and {@code create} is false */
-  private byte[] deriveAuditKey(boolean create) {
-    return call("derive the audit key", s -> {
-      Template find = Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.PRIVATE, true)
-          .bytes(CKA.ID, AUDIT_ID.getBytes(StandardCharsets.UTF_8)).build();
-      long[] found = s.findObjects(find);
-      if (found.length == 0 && !create) {
-        return null;
-      }
-      if (found.length > 1) {
-        // Left by a race of versions before the lock: every process picks the same one, the
-        // smallest derived key, so all of them MAC the log alike.
-        byte[] min = null;
-        for (long h : found) {
-          byte[] d = s.sign(Mechanism.of(CKM.SHA256_HMAC), h, AUDIT_LABEL);
-          if (min == null || java.util.Arrays.compareUnsigned(d, min) < 0) {
-            if (min != null) {
-              java.util.Arrays.fill(min, (byte) 0);
-            }
-            min = d;
-          } else {
-            java.util.Arrays.fill(d, (byte) 0);
-          }
-        }
-        return min;
-      }
-      long key;
-      if (found.length == 0) {
-        key = s.generateKey(Mechanism.of(CKM.GENERIC_SECRET_KEY_GEN), Template.builder()
-            .ulong(CKA.CLASS, CKO.SECRET_KEY).ulong(CKA.KEY_TYPE, CKK.GENERIC_SECRET).ulong(CKA.VALUE_LEN, 32)
-            .bool(CKA.TOKEN, true).bool(CKA.PRIVATE, true).bool(CKA.SENSITIVE, true).bool(CKA.EXTRACTABLE, false)
-            .bool(CKA.SIGN, true).bool(CKA.VERIFY, false).bool(CKA.ENCRYPT, false).bool(CKA.DECRYPT, false)
-            .string(CKA.LABEL, "clavis audit MAC key").bytes(CKA.ID, AUDIT_ID.getBytes(StandardCharsets.UTF_8))
-            .build());
-      } else {
-        key = found[0];
-      }
-      return s.sign(Mechanism.of(CKM.SHA256_HMAC), key, AUDIT_LABEL);
-    });
   }
 
   /**
@@ -918,23 +359,6 @@ public final class TokenKeyBackend implements KeyBackend {
   @Override
   public Optional<Path> auditFile() {
     return Optional.ofNullable(token.config().auditLog());
-  }
-
-  /** Creates the audit log owner-only (0600) before the first append writes to it. */
-  private void createAuditFile() {
-    Path f = token.config().auditLog();
-    if (f == null || Files.exists(f)) {
-      return;
-    }
-    try {
-      Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (FileAlreadyExistsException e) {
-      // another process created it first
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: the first append creates it
-    } catch (IOException e) {
-      throw new KeyringException("cannot create the audit log " + f + " of " + describe() + ": " + e.getMessage(), e);
-    }
   }
 
   @Override
@@ -950,9 +374,6 @@ public final class TokenKeyBackend implements KeyBackend {
     }
   }
 
-  /** Whether {@link #close()} also closes the token's sessions (the keyring opened the token). */
-  private volatile boolean ownsToken;
-
   /** Makes {@link #close()} close the token too; the keyring factory calls it. */
   void closeTokenOnClose() {
     ownsToken = true;
@@ -965,7 +386,7 @@ public final class TokenKeyBackend implements KeyBackend {
   }
 
   /** A session call whose failure becomes a {@link KeyringException} naming what failed. */
-  private <T> T call(String what, dev.clavis.pkcs11.SessionPool.SessionCall<T> c) {
+  <T> T call(String what, SessionPool.SessionCall<T> c) {
     try {
       return token.call(c);
     } catch (Pkcs11Exception e) {

@@ -34,7 +34,7 @@ final class TokenKeyMaterial implements KeyMaterial {
   private final boolean exportable;
   volatile long handle;
   volatile long epoch;
-  /** The usage attributes last written to the token ({@link TokenKeyBackend#USE_*} bits), -1 unknown. */
+  /** The usage attributes last written to the token ({@link TokenStateAttributes#USE_PROTECT} bits), -1 unknown. */
   volatile int usage = -1;
 
   TokenKeyMaterial(TokenKeyBackend backend, KeyRef ref, KeyAlgorithm algorithm, boolean exportable, long handle, long epoch) {

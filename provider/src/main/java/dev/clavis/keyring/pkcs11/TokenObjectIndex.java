@@ -1,0 +1,204 @@
+package dev.clavis.keyring.pkcs11;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyringException;
+import dev.clavis.pkcs11.AttributeValues;
+import dev.clavis.pkcs11.CKA;
+import dev.clavis.pkcs11.CKO;
+import dev.clavis.pkcs11.CKR;
+import dev.clavis.pkcs11.Pkcs11Exception;
+import dev.clavis.pkcs11.Pkcs11Token;
+import dev.clavis.pkcs11.Template;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The index of key-version objects on the token: version to material (object handle and the
+ * session epoch it belongs to), rebuilt from the objects' {@code CKA_ID} ({@code clavis:name#N;ALGORITHM},
+ * a format this class alone reads and writes) when handles are renumbered or another process
+ * committed material; and the calls with a key's current handle that re-resolve stale ones.
+ */
+final class TokenObjectIndex {
+
+  private static final String ID_PREFIX = "clavis:";
+
+  private final TokenKeyBackend backend;
+  private final Pkcs11Token token;
+  private final LongSupplier generation;
+  private final ConcurrentHashMap<KeyRef, TokenKeyMaterial> index = new ConcurrentHashMap<>();
+  private final Object indexLock = new Object();
+  private volatile long indexEpoch = -1;
+  private volatile long indexGeneration = -1;
+
+  /** @param generation the committed generation, read from the token */
+  TokenObjectIndex(TokenKeyBackend backend, LongSupplier generation) {
+    this.backend = backend;
+    this.token = backend.token();
+    this.generation = generation;
+  }
+
+  /** {@code CKA_ID}: {@code clavis:name#N;ALGORITHM}, so an index can be rebuilt from the token alone. */
+  static byte[] id(KeyRef ref, KeyAlgorithm alg) {
+    return (ID_PREFIX + ref + ";" + alg.name()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** @return the indexed material of a version, without a rescan */
+  TokenKeyMaterial get(KeyRef version) {
+    return index.get(version);
+  }
+
+  /** @return every version that has material on the token, as indexed */
+  List<KeyRef> versions() {
+    return new ArrayList<>(index.keySet());
+  }
+
+  /**
+   * @return the material of a version, rescanning first when it is not indexed and the index may
+   *     be behind (renumbered handles, or another process committed material); null if absent
+   * @throws KeyringException if the rescan fails
+   */
+  TokenKeyMaterial lookup(KeyRef version) {
+    TokenKeyMaterial m = index.get(version);
+    if (m == null && (indexEpoch != token.sessions().epoch() || indexGeneration != generation.getAsLong())) {
+      // Renumbered handles, or another process committed material this index has not seen.
+      rescanQuietly();
+      m = index.get(version);
+    }
+    return m;
+  }
+
+  /** Reads every Clavis key object on the token into the index (handles change across logins on some modules). */
+  void rescan() throws Pkcs11Exception {
+    synchronized (indexLock) {
+      long epoch = token.sessions().epoch();
+      long generation = this.generation.getAsLong();
+      Map<KeyRef, Object[]> found = token.call(s -> {
+        Map<KeyRef, Object[]> out = new HashMap<>();
+        for (long h : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true)
+            .bool(CKA.PRIVATE, true).build())) {
+          AttributeValues v = s.getAttributes(h, CKA.ID, CKA.SENSITIVE, CKA.ENCRYPT, CKA.WRAP, CKA.DECRYPT,
+              CKA.UNWRAP, CKA.SIGN, CKA.VERIFY);
+          String id = v.string(CKA.ID).orElse("");
+          int semi = id.lastIndexOf(';');
+          if (!id.startsWith(ID_PREFIX) || semi < 0) {
+            continue;
+          }
+          KeyRef ref;
+          KeyAlgorithm alg;
+          try {
+            ref = KeyRef.parse(id.substring(ID_PREFIX.length(), semi));
+            alg = KeyAlgorithm.valueOf(id.substring(semi + 1));
+          } catch (IllegalArgumentException e) {
+            continue; // not one of ours after all
+          }
+          if (ref.version().isEmpty()) {
+            continue;
+          }
+          out.put(ref, new Object[] {h, alg, v.bool(CKA.SENSITIVE).orElse(true), TokenStateAttributes.usageOf(v, alg)});
+        }
+        if (!s.isLoggedIn()) {
+          // The login was lost during the search (sessions closed elsewhere): private objects were
+          // invisible, so this result is incomplete. Reported as a lost login, the pool logs in
+          // again and repeats the scan.
+          throw new Pkcs11Exception("C_FindObjects", CKR.USER_NOT_LOGGED_IN, CKR.name(CKR.USER_NOT_LOGGED_IN));
+        }
+        return out;
+      });
+      index.keySet().retainAll(found.keySet());
+      found.forEach((ref, x) -> {
+        TokenKeyMaterial m = index.get(ref);
+        if (m == null) {
+          m = new TokenKeyMaterial(backend, ref, (KeyAlgorithm) x[1], !(Boolean) x[2], (Long) x[0], epoch);
+          index.put(ref, m);
+        } else {
+          m.handle = (Long) x[0];
+          m.epoch = epoch;
+        }
+        m.usage = (Integer) x[3];
+      });
+      indexEpoch = epoch;
+      indexGeneration = generation;
+    }
+  }
+
+  private void rescanQuietly() {
+    try {
+      rescan();
+    } catch (Pkcs11Exception e) {
+      throw new KeyringException("cannot index the keys on " + backend.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Takes in what a commit from generation {@code latest} to {@code next} changed: its new
+   * material is indexed, its erased versions leave the index and their objects are destroyed.
+   */
+  void committed(long latest, long next, List<TokenKeyMaterial> created, List<KeyRef> erased) {
+    if (indexGeneration == latest) {
+      indexGeneration = next; // the index already holds everything this commit changed
+    }
+    for (TokenKeyMaterial m : created) {
+      index.put(m.ref(), m);
+    }
+    for (KeyRef ref : erased) {
+      TokenKeyMaterial m = index.remove(ref);
+      if (m != null) {
+        destroyQuietly(m);
+      }
+    }
+  }
+
+  /** Destroys a key object; a failure is left to the orphan sweep of the next open. */
+  void destroyQuietly(TokenKeyMaterial m) {
+    try {
+      backend.withKey(m, "destroy", (s, h) -> {
+        s.destroyObject(h);
+        return null;
+      });
+    } catch (GeneralSecurityException | KeyringException e) {
+      // Already gone (another process erased it) or the token refuses: the metadata is committed
+      // as DESTROYED either way, and the next open retries through the orphan sweep.
+    }
+  }
+
+  /**
+   * Runs an operation with a key's current handle on a pooled session. Lost sessions are
+   * recovered by the pool; a stale handle (renumbered after a lost login) is re-resolved once.
+   *
+   * @throws GeneralSecurityException the token's refusal or failure, with its {@code CKR_} name
+   */
+  <T> T withKey(TokenKeyMaterial m, String what, TokenKeyBackend.KeyCall<T> op) throws GeneralSecurityException {
+    for (int attempt = 0; ; attempt++) {
+      if (m.epoch != token.sessions().epoch()) {
+        rescanQuietly();
+      }
+      long h = m.handle;
+      try {
+        return token.call(s -> op.apply(s, h));
+      } catch (Pkcs11Exception e) {
+        // Handles may be renumbered more than once while sessions keep being closed elsewhere.
+        if (e.isHandleStale() && attempt < 3) {
+          rescanQuietly();
+          if (!index.containsKey(m.ref())) {
+            throw new TokenKeyMaterial.TokenOperationException("the material of " + m.ref()
+                + " is no longer on " + backend.describe() + " (destroyed by another process?)", e);
+          }
+          continue;
+        }
+        if (e.returnValue() == CKR.KEY_FUNCTION_NOT_PERMITTED) {
+          throw new TokenKeyMaterial.TokenRefusedException("the token refused to " + what + " with " + m.ref()
+              + ": its attributes forbid it (" + e.returnValueName() + "); the version's lifecycle state does not allow this use", e);
+        }
+        throw new TokenKeyMaterial.TokenOperationException("the token failed to " + what + " with " + m.ref()
+            + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.clavis.keyring.pkcs11;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.store.KeyBackend;
+import dev.clavis.keyring.store.KeyMaterial;
+import dev.clavis.pkcs11.CKA;
+import dev.clavis.pkcs11.CKK;
+import dev.clavis.pkcs11.CKM;
+import dev.clavis.pkcs11.CKO;
+import dev.clavis.pkcs11.Mechanism;
+import dev.clavis.pkcs11.Template;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The changes of one token transaction. Key objects are created on the token at once (generated,
+ * imported, or unwrapped there for bring your own key) and destroyed again on rollback; erased
+ * versions and the new metadata wait for the commit. It alone knows the template of a key-version
+ * object.
+ */
+final class TokenStagedChanges implements KeyBackend.Changes {
+
+  final List<TokenKeyMaterial> created = new ArrayList<>();
+  final List<KeyRef> erased = new ArrayList<>();
+  byte[] metadata;
+  private final TokenKeyBackend backend;
+  private final TokenObjectIndex index;
+
+  TokenStagedChanges(TokenKeyBackend backend, TokenObjectIndex index) {
+    this.backend = backend;
+    this.index = index;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws KeyringException if the token fails to generate the key
+   */
+  @Override
+  public void generate(KeyRef version, KeyAlgorithm algorithm, boolean exportable) {
+    created.add(generateKey(version, algorithm, exportable));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if the material's length does not fit {@code algorithm}
+   * @throws KeyringException if the token fails to create the object
+   */
+  @Override
+  public void importMaterial(KeyRef version, KeyAlgorithm algorithm, byte[] material, boolean exportable) {
+    created.add(importKey(version, algorithm, material, exportable));
+  }
+
+  /**
+   * Bring your own key: the material arrives wrapped and is unwrapped on the token.
+   *
+   * @throws KeyringException if the KEK has no material on this token or the token fails to unwrap
+   * @throws IllegalArgumentException if the wrapped length does not fit {@code algorithm}
+   */
+  @Override
+  public void unwrapMaterial(KeyRef version, KeyAlgorithm algorithm, KeyMaterial kek, byte[] wrapped) {
+    if (!(kek instanceof TokenKeyMaterial)) {
+      throw new KeyringException("the KEK of " + version + " has no material on " + backend.describe());
+    }
+    try {
+      created.add(unwrapImport(version, algorithm, (TokenKeyMaterial) kek, wrapped));
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot import " + version + " by unwrapping it on " + backend.describe() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void erase(KeyRef version) {
+    erased.add(version);
+  }
+
+  @Override
+  public void setMetadata(byte[] metadata) {
+    this.metadata = metadata.clone();
+  }
+
+  /** Destroys the key objects this transaction created. */
+  void rollback() {
+    for (TokenKeyMaterial m : created) {
+      index.destroyQuietly(m);
+    }
+    created.clear();
+  }
+
+  private static Template.Builder keyTemplate(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
+    boolean aes = alg.isAes();
+    boolean hmac = alg == KeyAlgorithm.HMAC_SHA256;
+    // An opaque SECRET is stored only: no mechanism may use it.
+    return Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY)
+        .ulong(CKA.KEY_TYPE, aes ? CKK.AES : CKK.GENERIC_SECRET)
+        .bool(CKA.TOKEN, true).bool(CKA.PRIVATE, true).bool(CKA.MODIFIABLE, true)
+        .bool(CKA.SENSITIVE, !exportable).bool(CKA.EXTRACTABLE, exportable)
+        .string(CKA.LABEL, ref.toString()).bytes(CKA.ID, TokenObjectIndex.id(ref, alg))
+        .bool(CKA.ENCRYPT, aes).bool(CKA.DECRYPT, aes).bool(CKA.WRAP, aes).bool(CKA.UNWRAP, aes)
+        .bool(CKA.SIGN, hmac).bool(CKA.VERIFY, hmac).bool(CKA.DERIVE, false);
+  }
+
+  private TokenKeyMaterial generateKey(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
+    boolean hmac = alg == KeyAlgorithm.HMAC_SHA256;
+    Template t = keyTemplate(ref, alg, exportable).ulong(CKA.VALUE_LEN, alg.bits() / 8).build();
+    long h = backend.call("generate " + ref, s -> s.generateKey(
+        Mechanism.of(hmac ? CKM.GENERIC_SECRET_KEY_GEN : CKM.AES_KEY_GEN), t));
+    return new TokenKeyMaterial(backend, ref, alg, exportable, h, backend.token().sessions().epoch());
+  }
+
+  private TokenKeyMaterial importKey(KeyRef ref, KeyAlgorithm alg, byte[] material, boolean exportable) {
+    if (!alg.acceptsLength(material.length)) {
+      throw new IllegalArgumentException(alg == KeyAlgorithm.SECRET
+          ? "a SECRET is 1 to " + KeyAlgorithm.MAX_SECRET_BYTES + " bytes, got " + material.length
+          : "an " + alg + " key is " + alg.bits() / 8 + " bytes, got " + material.length);
+    }
+    Template t = keyTemplate(ref, alg, exportable).bytes(CKA.VALUE, material).build();
+    try {
+      long h = backend.call("import " + ref, s -> s.createObject(t));
+      return new TokenKeyMaterial(backend, ref, alg, exportable, h, backend.token().sessions().epoch());
+    } finally {
+      t.wipe();
+    }
+  }
+
+  /**
+   * Imports a key wrapped with RFC 5649 under another version's material (bring your own key):
+   * {@code C_UnwrapKey} on the token, so the key is never in the clear outside the token.
+   *
+   * @return the new material; staged by the caller's transaction
+   */
+  private TokenKeyMaterial unwrapImport(KeyRef ref, KeyAlgorithm alg, TokenKeyMaterial kek, byte[] wrapped)
+      throws GeneralSecurityException {
+    // RFC 5649 §4.1: the output is the padded key plus 8 bytes; AES and HMAC key sizes are
+    // multiples of 8, so the length pins the key size (SoftHSM2 leaves CKA_VALUE_LEN at 0 after
+    // C_UnwrapKey, and refuses it in the template, so it cannot be checked on the token).
+    if (wrapped.length != alg.bits() / 8 + 8) {
+      throw new IllegalArgumentException("a wrapped " + alg + " key is " + (alg.bits() / 8 + 8) + " bytes, got "
+          + wrapped.length);
+    }
+    Template t = keyTemplate(ref, alg, false).build();
+    long h = backend.withKey(kek, "unwrap", (s, k) -> {
+      long key = backend.keyWrap().unwrapKwp(s, k, wrapped, t);
+      long len = s.getAttributes(key, CKA.VALUE_LEN).ulong(CKA.VALUE_LEN).orElse(0L);
+      if (len != 0 && len * 8 != alg.bits()) {
+        s.destroyObject(key);
+        throw new IllegalArgumentException("the unwrapped key is " + len + " bytes, an " + alg + " key is "
+            + alg.bits() / 8);
+      }
+      return key;
+    });
+    return new TokenKeyMaterial(backend, ref, alg, false, h, backend.token().sessions().epoch());
+  }
+}
