@@ -22,6 +22,12 @@ import java.util.function.Consumer;
  * The one way to open a keyring: {@link #open(KeyringOptions)} for a file store, a token or a
  * token-rooted file store, and {@link #open(KeyBackend)} for any other backend. The
  * {@code openFile} overloads are older spellings of {@code open}.
+ *
+ * <p>The factory is the one class of this API package that refers to the implementations
+ * ({@code keyring.engine}, {@code keyring.file}, {@code keyring.pkcs11}), which in turn implement
+ * this package's types: the only package cycle of the provider, kept on purpose so that the entry
+ * point sits beside the {@link Keyring} it returns ({@code PackageDependenciesTest} holds every
+ * other class of the package to the API and the rest of the graph to no cycle).
  */
 public final class Keyrings {
 
