@@ -15,6 +15,11 @@ import java.util.Map;
  * One Cryptoki session (PKCS#11 v2.40 §5.6). Not thread-safe: one thread at a time, as the
  * standard requires; borrow sessions from a {@link SessionPool} to work from several threads.
  * {@link #close()} calls {@code C_CloseSession}.
+ *
+ * <p>Why this class is over 400 lines: it is one thin method per Cryptoki function a session offers
+ * (objects, attributes, encrypt, decrypt, sign, verify, wrap, random), each a few lines over the
+ * same reused native buffers; splitting by function family would give the buffers several
+ * owners.
  */
 public final class Session implements AutoCloseable {
 

@@ -21,6 +21,12 @@ public interface AuditLog {
    */
   long verify();
 
-  /** Writes the events as JSON lines, one object a line. */
+  /**
+   * Writes the events as JSON lines, one object a line.
+   *
+   * @param out where the lines go; not closed
+   * @throws IOException if writing to {@code out} fails
+   * @throws KeyringException if the log cannot be read
+   */
   void exportJsonLines(Writer out) throws IOException;
 }

@@ -14,7 +14,13 @@ public final class DataKey implements Destroyable {
   private final KeyRef kek;
   private volatile boolean destroyed;
 
-  /** @param key copied in; @param wrapped the self-describing wrapped form; @param kek the wrapping version */
+  /**
+   * A data key and its wrapped form.
+   *
+   * @param key the plaintext key; copied in
+   * @param wrapped the self-describing wrapped form; copied in
+   * @param kek the wrapping version
+   */
   public DataKey(byte[] key, byte[] wrapped, KeyRef kek) {
     this.key = key.clone();
     this.wrapped = wrapped.clone();

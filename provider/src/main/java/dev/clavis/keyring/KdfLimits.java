@@ -73,6 +73,7 @@ public final class KdfLimits {
   }
 
   /**
+   * @param p the parameters to check
    * @return why {@code p} asks for more work than the caps allow (naming the parameters, the cap
    *     and its property), or empty if it does not
    */
@@ -105,7 +106,12 @@ public final class KdfLimits {
     }
   }
 
-  /** @return why {@code p} is below OWASP's minimums (what the minimum is), or empty if it is not */
+  /**
+   * Whether parameters are below OWASP's minimums.
+   *
+   * @param p the parameters to check
+   * @return why {@code p} is below OWASP's minimums (what the minimum is), or empty if it is not
+   */
   public static Optional<String> weakness(KdfParameters p) {
     switch (p.algorithm()) {
       case ARGON2ID: {
@@ -131,6 +137,7 @@ public final class KdfLimits {
   /**
    * Refuses settings below the floor unless they were explicitly allowed.
    *
+   * @param p the parameters to check
    * @param what what is being done, e.g. {@code "cannot create the key store /x"}
    * @throws WeakKdfException naming the minimum and how to allow weak settings
    */

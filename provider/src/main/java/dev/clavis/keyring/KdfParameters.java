@@ -77,6 +77,12 @@ public final class KdfParameters {
   }
 
   /**
+   * Argon2id parameters (RFC 9106).
+   *
+   * @param iterations t, the number of passes
+   * @param memoryKiB m, the memory in KiB
+   * @param parallelism p, the number of lanes
+   * @return the validated parameters
    * @throws IllegalArgumentException if t &lt; 1, p &lt; 1, m &lt; 8p (RFC 9106 §3.1) or beyond the
    *     cost cap ({@link KdfLimits})
    */
@@ -93,7 +99,13 @@ public final class KdfParameters {
     return pbkdf2(600_000);
   }
 
-  /** @throws IllegalArgumentException if iterations &lt; 1 or beyond the cap ({@link KdfLimits}) */
+  /**
+   * PBKDF2-HMAC-SHA256 parameters (RFC 8018).
+   *
+   * @param iterations the iteration count
+   * @return the validated parameters
+   * @throws IllegalArgumentException if iterations &lt; 1 or beyond the cap ({@link KdfLimits})
+   */
   public static KdfParameters pbkdf2(int iterations) {
     if (iterations < 1) {
       throw new IllegalArgumentException("PBKDF2 needs at least 1 iteration, got " + iterations);
@@ -112,6 +124,13 @@ public final class KdfParameters {
   /**
    * Builds parameters read from a file, without validation beyond the type; callers check
    * {@link #limitsOk()} and {@link #valid()} before deriving.
+   *
+   * @param algorithm the KDF
+   * @param iterations t, or PBKDF2's iteration count
+   * @param memoryKiB m in KiB (0 for PBKDF2)
+   * @param parallelism p (0 for PBKDF2)
+   * @return the parameters as read
+   * @throws NullPointerException if {@code algorithm} is null
    */
   public static KdfParameters unchecked(Algorithm algorithm, int iterations, int memoryKiB, int parallelism) {
     return new KdfParameters(Objects.requireNonNull(algorithm), iterations, memoryKiB, parallelism);

@@ -41,7 +41,12 @@ public enum KeyAlgorithm {
     return code;
   }
 
-  /** @return the algorithm whose {@link #code()} is {@code code}, or empty for a code this Clavis does not know */
+  /**
+   * The algorithm a store's code names.
+   *
+   * @param code a code read from a store
+   * @return the algorithm whose {@link #code()} is {@code code}, or empty for a code this Clavis does not know
+   */
   public static java.util.Optional<KeyAlgorithm> fromCode(int code) {
     for (KeyAlgorithm a : values()) {
       if (a.code == code) {
@@ -61,7 +66,12 @@ public enum KeyAlgorithm {
     return jcaName.equals("AES");
   }
 
-  /** @return whether material of {@code length} bytes fits this algorithm */
+  /**
+   * Whether material of a length fits this algorithm.
+   *
+   * @param length the material's length in bytes
+   * @return whether material of {@code length} bytes fits this algorithm
+   */
   public boolean acceptsLength(int length) {
     return bits == 0 ? length >= 1 && length <= MAX_SECRET_BYTES : length * 8 == bits;
   }

@@ -14,7 +14,14 @@ public final class KeyInfo {
   private final int primaryVersion; // 0 = none (every version stopped)
 
   /**
+   * A key as the keyring reports it.
+   *
+   * @param name the key's name
+   * @param algorithm what its material is for
+   * @param policy its policy
+   * @param versions every version, oldest first; copied
    * @param primaryVersion the version that encrypts now, or 0 if none does
+   * @throws NullPointerException if name, algorithm, policy or versions is null
    */
   public KeyInfo(String name, KeyAlgorithm algorithm, KeyPolicy policy, List<KeyVersionInfo> versions, int primaryVersion) {
     this.name = Objects.requireNonNull(name, "name");
@@ -24,8 +31,11 @@ public final class KeyInfo {
     this.primaryVersion = primaryVersion;
   }
 
+  /** @return the key's name */
   public String name() { return name; }
+  /** @return what the key's material is for */
   public KeyAlgorithm algorithm() { return algorithm; }
+  /** @return the key's policy */
   public KeyPolicy policy() { return policy; }
   /** @return every version, oldest first, destroyed ones included as tombstones */
   public List<KeyVersionInfo> versions() { return versions; }
@@ -35,7 +45,12 @@ public final class KeyInfo {
     return primaryVersion == 0 ? Optional.empty() : version(primaryVersion);
   }
 
-  /** @return the given version, if it exists */
+  /**
+   * One version of the key.
+   *
+   * @param v the version number
+   * @return the given version, if it exists
+   */
   public Optional<KeyVersionInfo> version(int v) {
     return versions.stream().filter(x -> x.version() == v).findFirst();
   }

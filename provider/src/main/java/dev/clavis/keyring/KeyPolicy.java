@@ -122,13 +122,25 @@ public final class KeyPolicy {
 
     private Builder() {}
 
-    /** Rotate the primary automatically once it is this old; null for never. */
+    /**
+     * Rotate the primary automatically once it is this old; null for never.
+     *
+     * @param period a positive duration, or null
+     * @return this builder
+     * @throws IllegalArgumentException if the period is zero or negative
+     */
     public Builder rotationPeriod(Duration period) {
       this.rotationPeriod = positiveOrNull(period, "rotation period");
       return this;
     }
 
-    /** Uses allowed per version; 0 for no limit. */
+    /**
+     * Uses allowed per version; 0 for no limit.
+     *
+     * @param limit 0 or positive
+     * @return this builder
+     * @throws IllegalArgumentException if the limit is negative
+     */
     public Builder usageLimit(long limit) {
       if (limit < 0) {
         throw new IllegalArgumentException("usage limit must be 0 (none) or positive, got " + limit);
@@ -137,13 +149,26 @@ public final class KeyPolicy {
       return this;
     }
 
-    /** Each version stops encrypting this long after activation; null for never. */
+    /**
+     * Each version stops encrypting this long after activation; null for never.
+     *
+     * @param lifetime a positive duration, or null
+     * @return this builder
+     * @throws IllegalArgumentException if the lifetime is zero or negative
+     */
     public Builder versionLifetime(Duration lifetime) {
       this.versionLifetime = positiveOrNull(lifetime, "version lifetime");
       return this;
     }
 
-    /** How long a scheduled destruction stays cancellable (may be zero). */
+    /**
+     * How long a scheduled destruction stays cancellable (may be zero).
+     *
+     * @param window zero or positive
+     * @return this builder
+     * @throws NullPointerException if the window is null
+     * @throws IllegalArgumentException if the window is negative
+     */
     public Builder deletionWindow(Duration window) {
       Objects.requireNonNull(window, "deletion window");
       if (window.isNegative()) {
@@ -153,13 +178,23 @@ public final class KeyPolicy {
       return this;
     }
 
-    /** Whether handles expose their material through {@code getEncoded()}. */
+    /**
+     * Whether handles expose their material through {@code getEncoded()}.
+     *
+     * @param exportable true to allow export
+     * @return this builder
+     */
     public Builder exportable(boolean exportable) {
       this.exportable = exportable;
       return this;
     }
 
-    /** Whether a due primary rotates automatically before the next encryption (default true) or refuses. */
+    /**
+     * Whether a due primary rotates automatically before the next encryption (default true) or refuses.
+     *
+     * @param autoRotate false to refuse encryption under a due primary instead
+     * @return this builder
+     */
     public Builder autoRotate(boolean autoRotate) {
       this.autoRotate = autoRotate;
       return this;

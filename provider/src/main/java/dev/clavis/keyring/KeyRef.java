@@ -24,6 +24,8 @@ public final class KeyRef {
   /**
    * Parses {@code name} or {@code name#N}.
    *
+   * @param text the reference
+   * @return the parsed reference
    * @throws IllegalArgumentException if the name has characters other than letters, digits and
    *     {@code . _ : / -}, is longer than 128, or the version is not a positive integer
    */
@@ -43,12 +45,25 @@ public final class KeyRef {
     return of(text.substring(0, hash), version);
   }
 
-  /** @return a reference to the key as a whole */
+  /**
+   * A reference to the key as a whole.
+   *
+   * @param name the key's name
+   * @return the reference
+   * @throws IllegalArgumentException if the name is not valid (see {@link #parse})
+   */
   public static KeyRef of(String name) {
     return new KeyRef(checkName(name), 0);
   }
 
-  /** @return a reference to one version of the key */
+  /**
+   * A reference to one version of the key.
+   *
+   * @param name the key's name
+   * @param version the version, from 1
+   * @return the reference
+   * @throws IllegalArgumentException if the name is not valid (see {@link #parse}) or the version is below 1
+   */
   public static KeyRef of(String name, int version) {
     if (version < 1) {
       throw new IllegalArgumentException("key versions start at 1, got " + version);

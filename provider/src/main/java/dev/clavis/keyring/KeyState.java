@@ -56,7 +56,12 @@ public enum KeyState {
     return code;
   }
 
-  /** @return the state whose {@link #code()} is {@code code}, or empty for a code this Clavis does not know */
+  /**
+   * The state a store's code names.
+   *
+   * @param code a code read from a store
+   * @return the state whose {@link #code()} is {@code code}, or empty for a code this Clavis does not know
+   */
   public static java.util.Optional<KeyState> fromCode(int code) {
     for (KeyState s : values()) {
       if (s.code == code) {

@@ -7,9 +7,16 @@ package dev.clavis.keyring;
 public class KeyUsageException extends KeyringException {
   private static final long serialVersionUID = 1L;
 
+  /** The version that refused. */
   private final KeyRef ref;
+  /** Its state at the refusal. */
   private final KeyState state;
 
+  /**
+   * @param ref the version that refused
+   * @param state its state
+   * @param message naming the key, the version and the state
+   */
   public KeyUsageException(KeyRef ref, KeyState state, String message) {
     super(message);
     this.ref = ref;

@@ -27,7 +27,12 @@ public final class KeyVersionInfo {
       return code;
     }
 
-    /** @return the origin whose {@link #code()} is {@code code}, or empty for a code this Clavis does not know */
+    /**
+     * The origin a store's code names.
+     *
+     * @param code a code read from a store
+     * @return the origin whose {@link #code()} is {@code code}, or empty for a code this Clavis does not know
+     */
     public static Optional<Origin> fromCode(int code) {
       for (Origin o : values()) {
         if (o.code == code) {
@@ -106,15 +111,25 @@ public final class KeyVersionInfo {
     return KeyRef.of(keyName, version);
   }
 
+  /** @return the key's name */
   public String keyName() { return keyName; }
+  /** @return the version number, from 1 */
   public int version() { return version; }
+  /** @return the lifecycle state */
   public KeyState state() { return state; }
+  /** @return what the material is for */
   public KeyAlgorithm algorithm() { return algorithm; }
+  /** @return how the material came to be */
   public Origin origin() { return origin; }
+  /** @return whether the material may be exported */
   public boolean exportable() { return exportable; }
+  /** @return when the version was created */
   public Instant created() { return created; }
+  /** @return when it became active, if it did */
   public Optional<Instant> activated() { return Optional.ofNullable(activated); }
+  /** @return when it stopped encrypting, if it did */
   public Optional<Instant> deactivated() { return Optional.ofNullable(deactivated); }
+  /** @return when it stops encrypting by its lifetime, if set */
   public Optional<Instant> expires() { return Optional.ofNullable(expires); }
   /** @return when a scheduled destruction falls due */
   public Optional<Instant> destroyAt() { return Optional.ofNullable(destroyAt); }
@@ -168,21 +183,85 @@ public final class KeyVersionInfo {
 
     private Builder() {}
 
+    /**
+     * @param v the key's name
+     * @return this builder
+     */
     public Builder keyName(String v) { this.keyName = v; return this; }
+    /**
+     * @param v the version number
+     * @return this builder
+     */
     public Builder version(int v) { this.version = v; return this; }
+    /**
+     * @param v the lifecycle state
+     * @return this builder
+     */
     public Builder state(KeyState v) { this.state = v; return this; }
+    /**
+     * @param v the algorithm
+     * @return this builder
+     */
     public Builder algorithm(KeyAlgorithm v) { this.algorithm = v; return this; }
+    /**
+     * @param v the origin
+     * @return this builder
+     */
     public Builder origin(Origin v) { this.origin = v; return this; }
+    /**
+     * @param v whether the material may be exported
+     * @return this builder
+     */
     public Builder exportable(boolean v) { this.exportable = v; return this; }
+    /**
+     * @param v the creation time
+     * @return this builder
+     */
     public Builder created(Instant v) { this.created = v; return this; }
+    /**
+     * @param v the activation time, or null
+     * @return this builder
+     */
     public Builder activated(Instant v) { this.activated = v; return this; }
+    /**
+     * @param v the deactivation time, or null
+     * @return this builder
+     */
     public Builder deactivated(Instant v) { this.deactivated = v; return this; }
+    /**
+     * @param v the expiry, or null
+     * @return this builder
+     */
     public Builder expires(Instant v) { this.expires = v; return this; }
+    /**
+     * @param v when a scheduled destruction falls due, or null
+     * @return this builder
+     */
     public Builder destroyAt(Instant v) { this.destroyAt = v; return this; }
+    /**
+     * @param v the uses counted so far
+     * @return this builder
+     */
     public Builder usageCount(long v) { this.usageCount = v; return this; }
+    /**
+     * @param v the uses spent
+     * @return this builder
+     */
     public Builder uses(long v) { this.uses = v; return this; }
+    /**
+     * @param v the uses reserved but not yet spent
+     * @return this builder
+     */
     public Builder reserved(long v) { this.reserved = v; return this; }
+    /**
+     * @param v the usage limit, 0 for none
+     * @return this builder
+     */
     public Builder usageLimit(long v) { this.usageLimit = v; return this; }
+    /**
+     * @param v the version's note, or null
+     * @return this builder
+     */
     public Builder reason(String v) { this.reason = v; return this; }
 
     /**

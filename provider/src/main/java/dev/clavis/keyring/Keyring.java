@@ -18,12 +18,30 @@ public interface Keyring extends AutoCloseable {
 
   // ---- lifecycle ----
 
-  /** Creates key {@code name} with a generated version 1, {@code ACTIVE}. */
+  /**
+   * Creates key {@code name} with a generated version 1, {@code ACTIVE}.
+   *
+   * @param name the new key's name
+   * @param algorithm what the material is for
+   * @param policy the key's policy
+   * @return the created key
+   * @throws IllegalArgumentException for an invalid name, or an algorithm that is imported, never generated
+   * @throws KeyringException if the name is taken, or the backend's write fails
+   */
   KeyInfo create(String name, KeyAlgorithm algorithm, KeyPolicy policy);
 
   /**
    * Imports caller-supplied material (bring your own key) as a new key, or as a new primary
    * version of an existing one (a rotation). The array is copied; the caller wipes it.
+   *
+   * @param name the key's name
+   * @param algorithm what the material is for (that of the existing key for a rotation)
+   * @param material the raw key bytes, of the algorithm's length
+   * @param policy the policy of a new key
+   * @return the key as it is now
+   * @throws IllegalArgumentException for an invalid name, a wrong material length or another algorithm
+   * @throws IllegalStateException if a two-phase rotation of the key is in progress
+   * @throws KeyringException if the backend's write fails
    */
   KeyInfo importKey(String name, KeyAlgorithm algorithm, byte[] material, KeyPolicy policy);
 
@@ -32,7 +50,10 @@ public interface Keyring extends AutoCloseable {
    * another key store). Arrays are copied; the caller wipes them.
    *
    * @param materials key name to raw material, all of {@code algorithm}
-   * @throws KeyringException if a name exists already (nothing is imported then)
+   * @param algorithm what the materials are for
+   * @param policy the policy of every new key
+   * @throws IllegalArgumentException for an invalid name or a wrong material length
+   * @throws KeyringException if a name exists already (nothing is imported then), or the backend's write fails
    */
   default void importKeys(java.util.Map<String, byte[]> materials, KeyAlgorithm algorithm, KeyPolicy policy) {
     for (java.util.Map.Entry<String, byte[]> e : materials.entrySet()) {
@@ -40,58 +61,156 @@ public interface Keyring extends AutoCloseable {
     }
   }
 
-  /** One-shot rotation: a new generated version becomes the primary {@code ACTIVE}; the old one {@code DEPRECATED}. */
+  /**
+   * One-shot rotation: a new generated version becomes the primary {@code ACTIVE}; the old one {@code DEPRECATED}.
+   *
+   * @param name the key to rotate
+   * @param reason why, recorded on the versions and in the audit log; null for the default note
+   * @return the new primary version
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if the key is scheduled for destruction or destroyed, or a two-phase rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
   KeyVersionInfo rotate(String name, String reason);
 
-  /** Two-phase rotation, phase one: new version {@code PRE_ACTIVE} (decrypts), old primary {@code ROTATING} (still encrypts). */
+  /**
+   * Two-phase rotation, phase one: new version {@code PRE_ACTIVE} (decrypts), old primary {@code ROTATING} (still encrypts).
+   *
+   * @param name the key to rotate
+   * @return the staged version
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if a rotation is staged already, or the key has no primary or is scheduled for destruction
+   * @throws KeyringException if the backend's write fails
+   */
   KeyVersionInfo beginRotation(String name);
 
   /**
    * Two-phase rotation, phase one, with the reason recorded on both versions and in the audit log.
    *
+   * @param name the key to rotate
    * @param reason why the key is rotated, or null for the default note
+   * @return the staged version
+   * @throws UnknownKeyException if the key does not exist
    * @throws IllegalStateException if a rotation is staged already, or the key has no primary or is scheduled for destruction
+   * @throws KeyringException if the backend's write fails
    */
   default KeyVersionInfo beginRotation(String name, String reason) {
     return beginRotation(name);
   }
 
-  /** Two-phase rotation, phase two: the staged version {@code ACTIVE}, the old primary {@code DEPRECATED}. */
+  /**
+   * Two-phase rotation, phase two: the staged version {@code ACTIVE}, the old primary {@code DEPRECATED}.
+   *
+   * @param name the key being rotated
+   * @return the new primary version
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if no rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
   KeyVersionInfo completeRotation(String name);
 
-  /** Abandons a two-phase rotation: the staged version is destroyed, the old primary {@code ACTIVE} again. */
+  /**
+   * Abandons a two-phase rotation: the staged version is destroyed, the old primary {@code ACTIVE} again.
+   *
+   * @param name the key being rotated
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if no rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
   void abortRotation(String name);
 
-  /** Suspends a version (or every live version of the key): a reversible stop. */
+  /**
+   * Suspends a version (or every live version of the key): a reversible stop.
+   *
+   * @param ref a version ({@code name#N}) or a whole key ({@code name})
+   * @param reason why, recorded on the version and in the audit log
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it (for a name: for no version)
+   * @throws KeyringException if the backend's write fails
+   */
   void suspend(KeyRef ref, String reason);
 
-  /** Returns suspended versions to the state they were suspended from. */
+  /**
+   * Returns suspended versions to the state they were suspended from.
+   *
+   * @param ref a version ({@code name#N}) or a whole key ({@code name})
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if no such version is suspended
+   * @throws KeyringException if the backend's write fails
+   */
   void resume(KeyRef ref);
 
-  /** Revokes a version (or every live version of the key) for good. */
+  /**
+   * Revokes a version (or every live version of the key) for good.
+   *
+   * @param ref a version ({@code name#N}) or a whole key ({@code name})
+   * @param reason why, recorded on the version and in the audit log
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it
+   * @throws KeyringException if the backend's write fails
+   */
   void revoke(KeyRef ref, String reason);
 
-  /** Marks one version compromised: nothing decrypts under it except through the audited override. */
+  /**
+   * Marks one version compromised: nothing decrypts under it except through the audited override.
+   *
+   * @param ref a version ({@code name#N}) or a whole key ({@code name})
+   * @param reason why, recorded on the version and in the audit log
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it
+   * @throws KeyringException if the backend's write fails
+   */
   void markCompromised(KeyRef ref, String reason);
 
   /**
    * Schedules destruction of a version (or the whole key) after {@code after}, or after the
    * policy's deletion window when null. A whole key leaves {@link #list()} at once.
    *
+   * @param ref a version ({@code name#N}) or a whole key ({@code name})
+   * @param after the delay before the material is erased, or null for the policy's deletion window
    * @return the versions as scheduled
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if {@code after} is negative
+   * @throws IllegalStateException if the version is pending destruction or destroyed already
+   * @throws KeyringException if the backend's write fails
    */
   List<KeyVersionInfo> scheduleDestruction(KeyRef ref, Duration after);
 
-  /** Cancels a scheduled destruction of the key: its versions return to their earlier states. */
+  /**
+   * Cancels a scheduled destruction of the key: its versions return to their earlier states.
+   *
+   * @param name the key
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if nothing is pending destruction (or it was destroyed already)
+   * @throws KeyringException if the backend's write fails
+   */
   void cancelDestruction(String name);
 
-  /** Erases the material of a version (or the whole key) now; metadata stays as a tombstone. */
+  /**
+   * Erases the material of a version (or the whole key) now; metadata stays as a tombstone.
+   *
+   * @param ref a version ({@code name#N}) or a whole key ({@code name})
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the version is destroyed already
+   * @throws KeyringException if the backend's write fails
+   */
   void destroyNow(KeyRef ref);
 
-  /** @return the keys that are not scheduled for destruction, by name */
+  /**
+   * The keys that are not scheduled for destruction.
+   *
+   * @return the keys, by name
+   * @throws KeyringException if the keyring is closed or the store cannot be read
+   */
   List<KeyInfo> list();
 
-  /** @return the key with this name, including one scheduled for destruction */
+  /**
+   * The key with this name, including one scheduled for destruction.
+   *
+   * @param name the key's name
+   * @return the key, or empty if there is none
+   * @throws KeyringException if the keyring is closed or the store cannot be read
+   */
   Optional<KeyInfo> find(String name);
 
   // ---- data under managed keys ----
@@ -99,28 +218,88 @@ public interface Keyring extends AutoCloseable {
   /**
    * Encrypts under the key's primary version (rotating first when its policy says it is due) and
    * returns a self-describing envelope naming key and version.
+   *
+   * @param name the key
+   * @param plaintext the data to encrypt
+   * @param associatedData authenticated with the data, not encrypted; may be null
+   * @return the envelope
+   * @throws UnknownKeyException if the key does not exist
+   * @throws KeyUsageException if the lifecycle refuses (naming key, version and state)
+   * @throws KeyringException if the backend fails
    */
   byte[] encrypt(String name, byte[] plaintext, byte[] associatedData);
 
-  /** Decrypts an envelope made by {@link #encrypt} under any version that may still decrypt. */
+  /**
+   * Decrypts an envelope made by {@link #encrypt} under any version that may still decrypt.
+   *
+   * @param envelope an envelope made by {@link #encrypt}
+   * @param associatedData the associated data it was made with; may be null
+   * @return the plaintext
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the version's state refuses
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
   byte[] decrypt(byte[] envelope, byte[] associatedData);
 
   /**
    * Decrypts, allowing a {@code COMPROMISED} version when {@code allowCompromised} is true; such a
    * use is audited.
+   *
+   * @param envelope an envelope made by {@link #encrypt}
+   * @param associatedData the associated data it was made with; may be null
+   * @param allowCompromised the explicit, audited override for a {@code COMPROMISED} version
+   * @return the plaintext
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the version's state refuses
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
    */
   byte[] decrypt(byte[] envelope, byte[] associatedData, boolean allowCompromised);
 
-  /** Re-encrypts an envelope under the current primary without handing out the plaintext. */
+  /**
+   * Re-encrypts an envelope under the current primary without handing out the plaintext.
+   *
+   * @param envelope an envelope made by {@link #encrypt}
+   * @param associatedData the associated data it was made with; may be null
+   * @return the new envelope
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
   byte[] rewrap(byte[] envelope, byte[] associatedData);
 
-  /** A fresh DEK of {@code bits} bits, and the DEK wrapped with KWP under the KEK's primary. */
+  /**
+   * A fresh DEK of {@code bits} bits, and the DEK wrapped with KWP under the KEK's primary.
+   *
+   * @param kekName the key-encryption key, an AES key
+   * @param bits 128, 192 or 256
+   * @return the DEK and its wrapped form; the caller wipes the DEK
+   * @throws IllegalArgumentException for another size, or a KEK that is not AES
+   * @throws UnknownKeyException if the key does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the backend fails
+   */
   DataKey generateDataKey(String kekName, int bits);
 
-  /** Unwraps a DEK made by {@link #generateDataKey}; the caller wipes the result. */
+  /**
+   * Unwraps a DEK made by {@link #generateDataKey}; the caller wipes the result.
+   *
+   * @param wrappedDataKey the wrapped form {@link DataKey} carried
+   * @return the DEK
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the version's state refuses
+   * @throws KeyringException if the wrapped key is malformed or fails its integrity check
+   */
   byte[] unwrapDataKey(byte[] wrappedDataKey);
 
-  /** Re-wraps DEKs under the KEK's current primary, in bulk (after a KEK rotation). */
+  /**
+   * Re-wraps DEKs under the KEK's current primary, in bulk (after a KEK rotation).
+   *
+   * @param wrappedDataKeys wrapped forms made by {@link #generateDataKey}
+   * @return the new wrapped forms, in the same order
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if a wrapped key fails its integrity check (nothing is rewrapped)
+   */
   List<byte[]> rewrapDataKeys(List<byte[]> wrappedDataKeys);
 
   // ---- handles ----
@@ -130,7 +309,10 @@ public interface Keyring extends AutoCloseable {
    * resolves to the primary when encrypting and to every version that may decrypt when decrypting;
    * for {@code name#N} to that version only.
    *
+   * @param ref a key ({@code name}) or one version ({@code name#N})
+   * @return the handle
    * @throws UnknownKeyException if the key or version does not exist
+   * @throws UnsupportedOperationException if this keyring issues no handles
    */
   default ManagedKey handle(KeyRef ref) {
     throw new UnsupportedOperationException("this keyring issues no handles");
@@ -139,6 +321,9 @@ public interface Keyring extends AutoCloseable {
   /**
    * Hands out a copy of the material of an exportable key's version (the primary for a name).
    *
+   * @param ref a key ({@code name}) or one version ({@code name#N})
+   * @return a copy of the raw material; the caller wipes it
+   * @throws UnsupportedOperationException if this keyring exports no material
    * @throws KeyUsageException if the key is not exportable or the version is destroyed
    * @throws UnknownKeyException if the key or version does not exist
    */
@@ -149,7 +334,12 @@ public interface Keyring extends AutoCloseable {
   /**
    * Re-encrypts envelopes under the current primary of their keys, in bulk.
    *
+   * @param envelopes envelopes made by {@link #encrypt}
+   * @param associatedData the associated data they were all made with; may be null
    * @return the new envelopes in the same order
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
    */
   default List<byte[]> rewrapAll(List<byte[]> envelopes, byte[] associatedData) {
     List<byte[]> out = new java.util.ArrayList<>(envelopes.size());
@@ -161,10 +351,18 @@ public interface Keyring extends AutoCloseable {
 
   // ---- audit ----
 
-  /** @return the audit log of this keyring */
+  /**
+   * The audit log of this keyring.
+   *
+   * @return the audit log
+   */
   AuditLog auditLog();
 
-  /** Flushes and releases the backend; handles obtained from it stop working. */
+  /**
+   * Flushes and releases the backend; handles obtained from it stop working. Uses reserved but
+   * not spent are given back if the store can be written; if not, they stay counted (the safe
+   * direction) and close still releases the backend.
+   */
   @Override
   void close();
 }

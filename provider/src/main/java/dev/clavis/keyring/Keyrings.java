@@ -22,6 +22,12 @@ import java.util.function.Consumer;
  * The one way to open a keyring: {@link #open(KeyringOptions)} for a file store, a token or a
  * token-rooted file store, and {@link #open(KeyBackend)} for any other backend. The
  * {@code openFile} overloads are older spellings of {@code open}.
+ *
+ * <p>The factory is the one class of this API package that refers to the implementations
+ * ({@code keyring.engine}, {@code keyring.file}, {@code keyring.pkcs11}), which in turn implement
+ * this package's types: the only package cycle of the provider, kept on purpose so that the entry
+ * point sits beside the {@link Keyring} it returns ({@code PackageDependenciesTest} holds every
+ * other class of the package to the API and the rest of the graph to no cycle).
  */
 public final class Keyrings {
 
@@ -53,6 +59,7 @@ public final class Keyrings {
    *
    * The password or PIN array is not kept nor wiped; the caller wipes it.
    *
+   * @param options where the keyring is and how to unlock it
    * @return the keyring; closing it releases the store's locks or the token's sessions
    * @throws IllegalArgumentException if no password or PIN was given
    * @throws NoSuchStoreException if the file store does not exist and may not be created
@@ -120,6 +127,9 @@ public final class Keyrings {
    * Opens the encrypted file store at {@code file}, creating it (with default KDF parameters) if
    * it does not exist. The password array is not kept; the caller wipes it.
    *
+   * @param file the store file
+   * @param password the password; not kept, the caller wipes it
+   * @return the keyring
    * @throws KeyringException if the password is wrong, the file is damaged or of another kind
    * @deprecated use {@link #open(KeyringOptions)} with {@link KeyringOptions#file}
    */
@@ -132,6 +142,10 @@ public final class Keyrings {
    * Opens the encrypted file store at {@code file}, creating it with {@code kdfForNew} if it does
    * not exist (an existing store keeps its own parameters; see {@link #migrateKdf}).
    *
+   * @param file the store file
+   * @param password the password; not kept, the caller wipes it
+   * @param kdfForNew the KDF of a store created now
+   * @return the keyring
    * @throws WrongPasswordException if the password is wrong (the file is untouched)
    * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
    * @throws WeakKdfException if the store is to be created with {@code kdfForNew} below OWASP's
@@ -148,6 +162,11 @@ public final class Keyrings {
   /**
    * As {@link #openFile(Path, char[], KdfParameters)}, with a clock (tests, simulations).
    *
+   * @param file the store file
+   * @param password the password; not kept, the caller wipes it
+   * @param kdfForNew the KDF of a store created now
+   * @param clock the time source of the lifecycle
+   * @return the keyring
    * @throws KeyringException as {@link #openFile(Path, char[], KdfParameters)}
    * @deprecated use {@link #open(KeyringOptions)} with {@link KeyringOptions#clock}
    */
@@ -168,7 +187,10 @@ public final class Keyrings {
    * token when the store is opened; the token is used only while opening. Root (token) → KEK
    * (master key) → DEKs (the store's keys).
    *
+   * @param file the store file
+   * @param token the PKCS#11 library, slot or label that holds the root key
    * @param pin the token's PIN; wiped before this returns
+   * @return the keyring
    * @throws KeyringException naming the problem: token or PIN, a store protected by a password,
    *     a token that does not hold the store's root key (wrong token, or the key was destroyed)
    * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
@@ -184,6 +206,9 @@ public final class Keyrings {
   }
 
   /**
+   * Whether a store file is rooted on a token.
+   *
+   * @param file the store file
    * @return whether {@code file} looks like a token-rooted store (its header names a PKCS#11 root
    *     key, not a password KDF), so a caller can ask for the token instead of a password; reads
    *     only the first bytes and verifies nothing
@@ -197,10 +222,14 @@ public final class Keyrings {
    * a key derived with {@code kdf}; records are not re-encrypted. The migration is audited
    * ({@code migrate-kdf}, with the old and new settings) in the same write.
    *
+   * @param file the store file
+   * @param password the password; not kept, the caller wipes it
+   * @param kdf the new KDF and its parameters
    * @throws WrongPasswordException if the password is wrong (the file is untouched)
    * @throws WeakKdfException if {@code kdf} is below OWASP's minimums ({@link KdfLimits}) and not
    *     {@link KdfParameters#allowingWeak()} (the file is untouched)
    * @throws IllegalArgumentException if {@code kdf} is beyond the cost cap ({@link KdfLimits})
+   * @throws KeyringException if the store cannot be read or written
    */
   public static void migrateKdf(Path file, char[] password, KdfParameters kdf) {
     if (!kdf.limitsOk()) {
@@ -216,7 +245,11 @@ public final class Keyrings {
    * Changes the password of a file store in place, keeping its KDF parameters; audited
    * ({@code passwd}) in the same write. Neither password is kept; the caller wipes both.
    *
+   * @param file the store file
+   * @param oldPassword the current password
+   * @param newPassword the new password
    * @throws WrongPasswordException if the old password is wrong (the file is untouched)
+   * @throws KeyringException if the store cannot be read or written
    */
   public static void changePassword(Path file, char[] oldPassword, char[] newPassword) {
     FileKeyBackend b = FileKeyBackend.open(file, oldPassword, null);
@@ -242,6 +275,9 @@ public final class Keyrings {
    * Opens a keyring over any backend (the PKCS#11 token uses this).
    *
    * @param backend closed when the keyring is closed
+   * @return the keyring
+   * @throws StoreDamagedException if the store and its audit log or anchor do not belong together
+   * @throws KeyringException if the backend cannot be read
    */
   public static Keyring open(KeyBackend backend) {
     return KeyringEngine.open(backend);

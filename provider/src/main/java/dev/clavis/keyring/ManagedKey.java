@@ -24,10 +24,15 @@ public final class ManagedKey implements SecretKey, Destroyable {
 
   private static final long serialVersionUID = 1L;
 
+  /** The keyring that resolves the handle; never serialized (handles are not serializable at all). */
   private final transient Keyring keyring;
+  /** The key or version the handle names. */
   private final KeyRef ref;
+  /** The key's algorithm. */
   private final KeyAlgorithm algorithm;
+  /** Whether {@code getEncoded()} may hand out the material. */
   private final boolean exportable;
+  /** Set by {@code destroy()}; the handle then resolves nothing. */
   private volatile boolean destroyed;
 
   /**
@@ -113,10 +118,22 @@ public final class ManagedKey implements SecretKey, Destroyable {
     return "ManagedKey{" + ref + ", " + algorithm + (exportable ? ", exportable" : "") + (destroyed ? ", destroyed" : "") + "}";
   }
 
+  /**
+   * Refuses serialization: a handle is only meaningful with its open keyring.
+   *
+   * @param out unused
+   * @throws IOException always, a {@link NotSerializableException}
+   */
   private void writeObject(ObjectOutputStream out) throws IOException {
     throw new NotSerializableException("managed key handles are not serializable; store the name " + ref);
   }
 
+  /**
+   * Refuses deserialization.
+   *
+   * @param in unused
+   * @throws IOException always, a {@link NotSerializableException}
+   */
   private void readObject(ObjectInputStream in) throws IOException {
     throw new NotSerializableException("managed key handles are not serializable");
   }

@@ -30,6 +30,7 @@ public class StoreDamagedException extends KeyringException {
     ROLLED_BACK
   }
 
+  /** Which damage was found. */
   private final Kind kind;
 
   /**

@@ -1,11 +1,11 @@
 package dev.clavis.provider;
 
 import dev.clavis.keyring.ManagedKey;
-import dev.clavis.provider.jca.ClavisKeyStore;
+import dev.clavis.provider.jca.ClavisKeyStoreSpi;
 import dev.clavis.provider.jca.FileStoreConfig;
-import dev.clavis.provider.jca.ManagedGcmCipher;
-import dev.clavis.provider.jca.ManagedHmac;
-import dev.clavis.provider.jca.SecretKeyGenerator;
+import dev.clavis.provider.jca.ManagedGcmCipherSpi;
+import dev.clavis.provider.jca.ManagedHmacSpi;
+import dev.clavis.provider.jca.SecretKeyGeneratorSpi;
 import dev.clavis.provider.jca.Bip32KeyFactorySpi;
 import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
 import dev.clavis.provider.jca.AesBlockCache;
@@ -15,7 +15,7 @@ import dev.clavis.pkcs11.Pkcs11ConfigException;
 import dev.clavis.pkcs11.Pkcs11Exception;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.TokenInfo;
-import dev.clavis.provider.jca.ClavisPkcs11KeyStore;
+import dev.clavis.provider.jca.ClavisPkcs11KeyStoreSpi;
 import java.nio.file.Path;
 import java.security.InvalidParameterException;
 import java.security.Provider;
@@ -155,14 +155,14 @@ public final class ClavisProvider extends Provider {
 
     // --- managed keys: keystores, key generators, lifecycle-enforcing Cipher and Mac ---
     Map<String, String> managedOnly = Map.of("SupportedKeyClasses", ManagedKey.class.getName());
-    t.add("KeyStore", "Clavis", p -> new ClavisKeyStore(store));
-    t.add("KeyGenerator", "AES", p -> new SecretKeyGenerator.Aes());
-    t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGenerator.HmacSha256());
-    t.add("Cipher", "AES/GCM/NoPadding", p -> new ManagedGcmCipher(), List.of(), managedOnly);
-    t.add("Mac", "HmacSHA256", p -> new ManagedHmac(), List.of(), managedOnly);
+    t.add("KeyStore", "Clavis", p -> new ClavisKeyStoreSpi(store));
+    t.add("KeyGenerator", "AES", p -> new SecretKeyGeneratorSpi.Aes());
+    t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGeneratorSpi.HmacSha256());
+    t.add("Cipher", "AES/GCM/NoPadding", p -> new ManagedGcmCipherSpi(), List.of(), managedOnly);
+    t.add("Mac", "HmacSHA256", p -> new ManagedHmacSpi(), List.of(), managedOnly);
 
     // --- PKCS#11 token keystore (bound to the token on a configure()d provider) ---
-    t.add("KeyStore", "ClavisPKCS11", p -> new ClavisPkcs11KeyStore(token));
+    t.add("KeyStore", "ClavisPKCS11", p -> new ClavisPkcs11KeyStoreSpi(token));
 
     t.registerAll();
   }

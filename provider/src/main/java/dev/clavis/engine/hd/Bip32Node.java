@@ -11,6 +11,11 @@ import java.util.Arrays;
  * chain code. A walk over many children of one node therefore pays, per child, one HMAC (two
  * SHA-512 compressions) and a scalar addition; the child's public key is computed only if asked
  * for. Caches are written racily but idempotently, so instances are safe to share between threads.
+ *
+ * <p>Why this class is over 400 lines: it is BIP32's node, and BIP32 defines derivation (CKDpriv,
+ * CKDpub), neutering and the 78-byte serialization over the same fields; the caches above are shared
+ * by all of them. The curve arithmetic is {@link Secp256k1}'s and {@link Fe}'s, and about half the
+ * lines are documentation of what each step of the standard requires.
  */
 public final class Bip32Node {
 

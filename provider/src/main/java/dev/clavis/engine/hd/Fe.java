@@ -12,6 +12,11 @@ package dev.clavis.engine.hd;
  *
  * <p>Every operation except {@link #sqrt}'s final check runs without data-dependent branches or
  * memory accesses (constant time). Output arrays may alias inputs.
+ *
+ * <p>Why this class is over 400 lines: it is the whole base field (multiplication, squaring,
+ * reduction, inversion, square root, normalization) on one limb representation whose bounds every
+ * operation relies on; the limb invariants must be read in one place, as in libsecp256k1's
+ * {@code field_5x52}.
  */
 public final class Fe {
 

@@ -22,6 +22,11 @@ import java.math.BigInteger;
  * ({@link #mulGVar}, {@link #tweakAddVar}) the entry is indexed and the inversion is the JDK's
  * variable-time {@link BigInteger#modInverse}.
  * Even scalars are handled as n - k with the result negated, so the recoding always sees an odd k.
+ *
+ * <p>Why this class is over 400 lines: the group law, the fixed-base table and its recoding, and the
+ * constant-time and variable-time multiplications are one construction whose correctness arguments
+ * refer to each other (the exceptional cases excluded by the recoding, the last window's complete
+ * formula); split, a reader would lose that reasoning. The field is {@link Fe}'s.
  */
 public final class Secp256k1 {
 

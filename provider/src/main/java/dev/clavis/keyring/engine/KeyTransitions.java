@@ -105,12 +105,23 @@ public final class KeyTransitions {
     TABLE.put(op, Collections.unmodifiableMap(m));
   }
 
-  /** @return whether {@code op} may start from {@code from} */
+  /**
+   * Whether the table has a row for an operation from a state.
+   *
+   * @param op the operation
+   * @param from the version's current state
+   * @return whether {@code op} may start from {@code from}
+   */
   public static boolean allowed(Op op, KeyState from) {
     return TABLE.get(op).containsKey(from);
   }
 
-  /** @return the states {@code op} may start from */
+  /**
+   * The states an operation may start from.
+   *
+   * @param op the operation
+   * @return the states {@code op} may start from
+   */
   public static Set<KeyState> sources(Op op) {
     return TABLE.get(op).keySet();
   }
@@ -118,6 +129,7 @@ public final class KeyTransitions {
   /**
    * Computes the state after {@code op}.
    *
+   * @param op the operation
    * @param ref the version, for the message
    * @param from its current state
    * @param remembered the state remembered by suspend or schedule-destroy (used by resume and cancel-destroy)
@@ -131,6 +143,10 @@ public final class KeyTransitions {
   /**
    * Computes the state after {@code op}, knowing whether the version is its key's primary.
    *
+   * @param op the operation
+   * @param ref the version, for the message
+   * @param from its current state
+   * @param remembered the state remembered by suspend or schedule-destroy (used by resume and cancel-destroy)
    * @param primary whether the version is the key's primary now: a version that is not and would
    *     return to {@code ACTIVE} or {@code ROTATING} returns as {@code DEPRECATED}
    * @return the new state

@@ -126,6 +126,9 @@ public final class KeyringEngine implements Keyring {
   }
 
   /**
+   * Opens an engine over a backend with the defaults.
+   *
+   * @param backend where metadata and material live; closed by {@link #close()}
    * @return an engine with the system clock and a 20 ms freshness bound
    * @throws KeyringException as {@link #KeyringEngine(KeyBackend, Clock, Duration)}
    */
@@ -294,6 +297,9 @@ public final class KeyringEngine implements Keyring {
    * appends the audit record (key "", the store itself) and must run it inside that write, as
    * {@code FileKeyBackend.rekey} does. Details hold settings, never a password.
    *
+   * @param action the audit action, e.g. {@code migrate-kdf}
+   * @param details the old and new settings, never a password
+   * @param commit runs the given audit transaction inside the backend's own write
    * @throws KeyringException as the backend's write
    */
   public void recordProtectionChange(String action, Map<String, String> details,
@@ -405,7 +411,12 @@ public final class KeyringEngine implements Keyring {
    * keyring (bring your own key); the backend unwraps it ({@code C_UnwrapKey} on a token, so the
    * key is never in the clear outside it). Creates the key, or rotates it if the name exists.
    *
+   * @param name the key to create or rotate
+   * @param algorithm what the material is for
    * @param kek the wrapping version ({@code name#N}), which must allow unwrapping
+   * @param wrapped the RFC 5649 output
+   * @param policy the policy of a new key
+   * @return the key as it is now
    * @throws KeyUsageException if the lifecycle refuses the KEK
    * @throws KeyringException if the integrity check fails or the backend refuses
    * @throws UnsupportedOperationException if the backend cannot unwrap on import (the file store)
@@ -649,6 +660,9 @@ public final class KeyringEngine implements Keyring {
   }
 
   /**
+   * Whether a reference names something that exists.
+   *
+   * @param ref a key or a version
    * @return whether {@code ref} names a listed key (not scheduled for destruction as a whole), or
    *     an existing version of any key; cheap, for the KeyStore's alias checks
    */
@@ -700,6 +714,9 @@ public final class KeyringEngine implements Keyring {
    * resolves to: the primary for a name, rotating it first when it is due and the policy allows
    * (audited as {@code auto-rotate}), or the exact version.
    *
+   * @param ref a key or a version
+   * @param uses how many operations the caller will perform
+   * @return the version granted and its material
    * @throws KeyUsageException naming key, version and state when the lifecycle refuses
    * @throws UnknownKeyException if the key or version does not exist
    */
@@ -766,6 +783,8 @@ public final class KeyringEngine implements Keyring {
   /**
    * Grants decryption (decrypt, unwrap, verify) with an exact version.
    *
+   * @param exact the version ({@code name#N})
+   * @return the version and its material
    * @param allowCompromised the explicit override for a {@code COMPROMISED} version; such a use is audited
    * @throws KeyUsageException naming key, version and state when the lifecycle refuses
    * @throws UnknownKeyException if the key or version does not exist
@@ -785,6 +804,8 @@ public final class KeyringEngine implements Keyring {
    * The versions a handle may decrypt with: the exact one, or for a name every version that may
    * still decrypt, newest first (GCM output names no version, so a name-level handle tries them).
    *
+   * @param ref a key or a version
+   * @return the versions with their material, newest first
    * @throws KeyUsageException naming the primary (or newest) version and its state when none may decrypt
    * @throws UnknownKeyException if the key or version does not exist
    */
@@ -804,6 +825,9 @@ public final class KeyringEngine implements Keyring {
   }
 
   /**
+   * The algorithm of a key.
+   *
+   * @param name the key's name
    * @return the key's algorithm
    * @throws UnknownKeyException if there is no such key
    */
@@ -946,6 +970,7 @@ public final class KeyringEngine implements Keyring {
    * Records an event about the keyring itself rather than a key (key {@code "-"}), such as a
    * repair its backend made, in one commit.
    *
+   * @param action the audit action
    * @param details facts only, never key material or secrets
    * @throws KeyringException if the commit fails
    */

@@ -75,6 +75,10 @@ public final class FileKeyBackend implements KeyBackend {
   /**
    * Opens the store at {@code file}, creating it with {@code kdfForNew} if it does not exist.
    *
+   * @param file the store file
+   * @param password the password; not kept, the caller wipes it
+   * @param kdfForNew the KDF of a store created now
+   * @return the open store
    * @throws WrongPasswordException if the password does not open it
    * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
    * @throws dev.clavis.keyring.WeakKdfException if the store is to be created with settings below
@@ -94,6 +98,9 @@ public final class FileKeyBackend implements KeyBackend {
    * Opens the existing store at {@code file}; never creates one, so a mistyped path is an error
    * rather than a new, empty store.
    *
+   * @param file the store file
+   * @param password the password; not kept, the caller wipes it
+   * @return the open store
    * @throws NoSuchStoreException if there is no file at {@code file}
    * @throws WrongPasswordException if the password does not open it
    * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
@@ -115,6 +122,9 @@ public final class FileKeyBackend implements KeyBackend {
    * on the token) and wraps a random master key made in software. A token is used only while
    * opening.
    *
+   * @param file the store file
+   * @param protector what protects the master key (a password or a token root)
+   * @return the open store
    * @throws WrongPasswordException if a password does not open it
    * @throws KeyringException if the store has another kind of protection, or the protector cannot
    *     open it (a token lacking its root key: wrong token, or destroyed)
@@ -125,6 +135,9 @@ public final class FileKeyBackend implements KeyBackend {
   }
 
   /**
+   * Whether a file starts like a token-rooted store.
+   *
+   * @param file the store file
    * @return whether {@code file} starts like a token-rooted store; false if it cannot be read or is
    *     of another kind. Reads only the first bytes; verifies nothing.
    */
@@ -132,7 +145,12 @@ public final class FileKeyBackend implements KeyBackend {
     return StoreFormat.startsTokenRooted(file);
   }
 
-  /** @return whether {@code head} (the first bytes of a file) starts with the store's magic */
+  /**
+   * Whether bytes start like a store.
+   *
+   * @param head the first bytes of a file
+   * @return whether {@code head} starts with the store's magic
+   */
   public static boolean startsLikeStore(byte[] head) {
     return StoreFormat.hasMagic(head);
   }
@@ -200,6 +218,9 @@ public final class FileKeyBackend implements KeyBackend {
   /**
    * Opens a store image read from a stream (KeyStore.load), kept in memory.
    *
+   * @param bytes the store image
+   * @param password the password; not kept, the caller wipes it
+   * @return the store, in memory
    * @throws WrongPasswordException if the password does not open it
    * @throws StoreDamagedException if the bytes are not a store, truncated, damaged or tampered with
    */
@@ -212,7 +233,12 @@ public final class FileKeyBackend implements KeyBackend {
     return b;
   }
 
-  /** A new, empty store kept in memory until written out with {@link #writeTo}. */
+  /**
+   * A new, empty store kept in memory until written out with {@link #writeTo}.
+   *
+   * @param kdf the KDF it will be written with
+   * @return the store, in memory
+   */
   public static FileKeyBackend inMemory(KdfParameters kdf) {
     StoreImage img = new StoreImage();
     img.generation = 0;
@@ -468,6 +494,10 @@ public final class FileKeyBackend implements KeyBackend {
    * audit record of this change) in the same write, so the change and its record are durable
    * together or not at all.
    *
+   * @param <T> what {@code alongside} returns
+   * @param password the current password
+   * @param newPassword the new password, or null to keep it
+   * @param kdf the new KDF parameters
    * @param alongside a transaction run under the store's lock, or null
    * @return what {@code alongside} returned, or null
    * @throws WrongPasswordException if {@code password} does not open the store
@@ -509,6 +539,8 @@ public final class FileKeyBackend implements KeyBackend {
    * Writes the store to a stream under {@code password}, with fresh salt and the current KDF
    * parameters (KeyStore.store). The master key and records are unchanged.
    *
+   * @param out where the store is written; not closed
+   * @param password the password to protect it with
    * @throws IOException if {@code out} fails
    * @throws KeyringException if the store is token-rooted (it has no password KDF)
    */

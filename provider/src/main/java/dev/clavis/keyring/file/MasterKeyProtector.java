@@ -35,6 +35,10 @@ public interface MasterKeyProtector {
   /**
    * Wraps {@code master} (AES-256-GCM under {@code iv}, with {@code aad} bound).
    *
+   * @param parameters the protector's parameters, as recorded in the header
+   * @param iv the 12-byte GCM IV recorded in the header
+   * @param aad the header before the IV, bound as associated data
+   * @param master the 32-byte master key; not kept
    * @return the ciphertext and tag (32 + 16 bytes)
    * @throws dev.clavis.keyring.KeyringException if it cannot be wrapped
    */
@@ -43,6 +47,10 @@ public interface MasterKeyProtector {
   /**
    * Recovers the master key of a store whose header holds {@code parameters}.
    *
+   * @param parameters the protector's parameters, as recorded in the header
+   * @param iv the 12-byte GCM IV recorded in the header
+   * @param aad the header before the IV, bound as associated data
+   * @param wrapped the ciphertext and tag from the header
    * @param where the store, for messages
    * @return the master key (the caller wipes it)
    * @throws dev.clavis.keyring.WrongPasswordException if a password does not open it
@@ -55,6 +63,7 @@ public interface MasterKeyProtector {
    * Undoes {@link #newParameters} for a store that could not be created (a root key on the
    * token is destroyed); nothing for a password.
    *
+   * @param parameters what {@link #newParameters} returned
    * @throws dev.clavis.keyring.KeyringException if it cannot be undone
    */
   default void abandon(ProtectorParameters parameters) {

@@ -31,6 +31,7 @@ public final class ProcessLock {
    * Takes the writer lock of {@code backend}'s store file for this process, waiting while another
    * process holds it; does nothing if this process holds it already.
    *
+   * @param backend the store whose lock is taken
    * @throws KeyringException if the backend is in memory or the lock file cannot be opened
    */
   public static void hold(FileKeyBackend backend) {
@@ -69,12 +70,21 @@ public final class ProcessLock {
     }
   }
 
-  /** @return whether this process holds the lock of {@code backend}'s store */
+  /**
+   * Whether this process holds a store's lock.
+   *
+   * @param backend the store
+   * @return whether this process holds the lock of {@code backend}'s store
+   */
   public static boolean isHeld(FileKeyBackend backend) {
     return backend.lockFile().map(HELD::containsKey).orElse(false);
   }
 
-  /** Releases a lock taken by {@link #hold}, if held. */
+  /**
+   * Releases a lock taken by {@link #hold}, if held.
+   *
+   * @param backend the store whose lock is released
+   */
   public static void release(FileKeyBackend backend) {
     backend.lockFile().ifPresent(lock -> {
       synchronized (HELD) {

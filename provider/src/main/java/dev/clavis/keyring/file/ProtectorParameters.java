@@ -26,6 +26,10 @@ public final class ProtectorParameters {
   }
 
   /**
+   * The parameters of a password-protected store.
+   *
+   * @param kdf the KDF and its parameters
+   * @param salt the KDF's salt
    * @return a password's parameters
    * @throws NullPointerException if an argument is null
    */
@@ -34,6 +38,9 @@ public final class ProtectorParameters {
   }
 
   /**
+   * The parameters of a store whose master key a token root wraps.
+   *
+   * @param rootId the 16-byte id of the root key on the token
    * @return a token root's parameters
    * @throws NullPointerException if {@code rootId} is null
    */
@@ -41,7 +48,12 @@ public final class ProtectorParameters {
     return new ProtectorParameters(Kind.TOKEN_ROOT, null, rootId);
   }
 
-  /** @return the label (and {@code CKA_ID}) of the token root key with this id */
+  /**
+   * The label of a token root key.
+   *
+   * @param rootId the root key's id
+   * @return the label (and {@code CKA_ID}) of the token root key with this id
+   */
   public static String tokenRootLabel(byte[] rootId) {
     return TOKEN_ROOT_PREFIX + HexFormat.of().formatHex(rootId);
   }

@@ -67,6 +67,8 @@ public interface KeyBackend extends AutoCloseable {
     /**
      * Creates fresh random material for a version (on a token: {@code C_GenerateKey}).
      *
+     * @param version the version, {@code name#N}
+     * @param algorithm the algorithm and size of the material
      * @param exportable whether {@link KeyMaterial#exportRaw()} may hand it out later
      */
     void generate(KeyRef version, KeyAlgorithm algorithm, boolean exportable);
@@ -74,6 +76,11 @@ public interface KeyBackend extends AutoCloseable {
     /**
      * Stores caller-supplied material for a version (on a token: {@code C_UnwrapKey} or
      * {@code C_CreateObject}). The array is copied.
+     *
+     * @param version the version, {@code name#N}
+     * @param algorithm the algorithm and size of the material
+     * @param material the raw key bytes; copied
+     * @param exportable whether {@link KeyMaterial#exportRaw()} may hand it out later
      */
     void importMaterial(KeyRef version, KeyAlgorithm algorithm, byte[] material, boolean exportable);
 
@@ -83,6 +90,8 @@ public interface KeyBackend extends AutoCloseable {
      * is never in the clear outside it. The default refuses: a backend that holds its material in
      * memory has no reason to accept a key it would have to unwrap itself.
      *
+     * @param version the version, {@code name#N}
+     * @param algorithm the algorithm and size of the material
      * @param kek the material of the wrapping version, as {@link KeyBackend#material} gave it
      * @param wrapped the RFC 5649 output; copied if kept
      * @throws UnsupportedOperationException if this backend cannot unwrap on import
@@ -92,16 +101,27 @@ public interface KeyBackend extends AutoCloseable {
       throw new UnsupportedOperationException("this key store cannot import a wrapped key: import it unwrapped");
     }
 
-    /** Erases the material of a version for good (zeroised in memory, gone from storage). */
+    /**
+     * Erases the material of a version for good (zeroised in memory, gone from storage).
+     *
+     * @param version the version, {@code name#N}
+     */
     void erase(KeyRef version);
 
-    /** Replaces the metadata document; must be called once per transaction that changes anything. */
+    /**
+     * Replaces the metadata document; must be called once per transaction that changes anything.
+     *
+     * @param metadata the engine's serialized metadata; copied or stored before the commit
+     */
     void setMetadata(byte[] metadata);
 
     /**
      * Registers work that must be durable before the commit becomes visible (the engine syncs its
      * audit log this way). A backend may run it concurrently with its own sync, and must not
      * publish the commit if it throws. The default runs it at once.
+     *
+     * @param durableStep the work to make durable first
+     * @throws RuntimeException whatever {@code durableStep} throws; the commit is not published
      */
     default void beforePublish(Runnable durableStep) {
       durableStep.run();
@@ -134,6 +154,8 @@ public interface KeyBackend extends AutoCloseable {
   /**
    * Runs {@code tx} exclusively and commits what it staged atomically and durably.
    *
+   * @param <T> the result type
+   * @param tx the changes, run against the latest committed state
    * @return the transaction's result
    * @throws dev.clavis.keyring.KeyringException if storage fails; nothing was committed
    * @throws RuntimeException whatever {@code tx} throws; nothing was committed
@@ -189,7 +211,9 @@ public interface KeyBackend extends AutoCloseable {
    * {@code allowCompromised}): a backend that forbids the use itself lifts that for the duration of
    * {@code use} only. The default runs {@code use}.
    *
+   * @param <T> the result type
    * @param version the exact version used
+   * @param use the audited use
    * @return what {@code use} returns
    * @throws RuntimeException whatever {@code use} throws, or the backend's failure to lift the ban
    */

@@ -118,15 +118,31 @@ public interface KeyMaterial {
 
   /** One AEAD operation, used like {@link javax.crypto.Cipher} between {@code init} and {@code doFinal}. */
   interface AeadOperation {
-    /** Adds associated data; only before the first {@link #update}. */
+    /**
+     * Adds associated data; only before the first {@link #update}.
+     *
+     * @param aad the buffer holding the associated data
+     * @param offset where it starts
+     * @param length how many bytes
+     */
     void updateAad(byte[] aad, int offset, int length);
 
-    /** @return the output size an {@link #update} or {@link #doFinal} of {@code inputLength} more bytes may need */
+    /**
+     * The output size an {@link #update} or {@link #doFinal} of {@code inputLength} more bytes may need.
+     *
+     * @param inputLength bytes of input still to come
+     * @return the output buffer size to provide
+     */
     int outputSize(int inputLength);
 
     /**
      * Processes more input.
      *
+     * @param in the input buffer
+     * @param offset where the input starts
+     * @param length how many bytes
+     * @param out the output buffer
+     * @param outOffset where output is written
      * @return bytes written to {@code out} at {@code outOffset}
      * @throws GeneralSecurityException if the output buffer is too small or the backend fails
      */
@@ -135,6 +151,11 @@ public interface KeyMaterial {
     /**
      * Ends the operation; for decryption checks the tag and releases nothing before it passed.
      *
+     * @param in the last input (for decryption ending with the tag)
+     * @param offset where the input starts
+     * @param length how many bytes
+     * @param out the output buffer
+     * @param outOffset where output is written
      * @return bytes written to {@code out} at {@code outOffset}
      * @throws javax.crypto.AEADBadTagException if the tag does not verify
      * @throws GeneralSecurityException if the output buffer is too small or the backend fails
@@ -144,7 +165,13 @@ public interface KeyMaterial {
 
   /** One MAC computation. */
   interface MacOperation {
-    /** Adds input. */
+    /**
+     * Adds input.
+     *
+     * @param in the input buffer
+     * @param offset where the input starts
+     * @param length how many bytes
+     */
     void update(byte[] in, int offset, int length);
 
     /** @return the tag; the operation is reset and may be reused */

@@ -30,6 +30,9 @@ public final class OwnerOnlyFiles {
   /**
    * As {@link FileChannel#open(Path, OpenOption...)}, creating the file 0600 on POSIX file systems.
    *
+   * @param file the file to open
+   * @param options as for {@link FileChannel#open(Path, OpenOption...)}
+   * @return the open channel
    * @throws IOException as {@link FileChannel#open(Path, Set, FileAttribute[])}
    */
   public static FileChannel open(Path file, OpenOption... options) throws IOException {
@@ -40,7 +43,12 @@ public final class OwnerOnlyFiles {
     return FileChannel.open(file, opts);
   }
 
-  /** @return whether {@code file}'s file system has POSIX permissions */
+  /**
+   * Whether a file's file system has POSIX permissions.
+   *
+   * @param file any path on the file system
+   * @return whether {@code file}'s file system has POSIX permissions
+   */
   public static boolean isPosix(Path file) {
     return file.getFileSystem().supportedFileAttributeViews().contains("posix");
   }

@@ -54,6 +54,14 @@ import javax.crypto.spec.SecretKeySpec;
  *       KEK wraps and unwraps nothing more; on such a refusal the Cipher wipes its copy of the
  *       KEK bytes at once.
  * </ul>
+ *
+ * <p>Why this class is over 400 lines: it is one JCA {@code CipherSpi} with four modes (wrap, unwrap,
+ * encrypt, decrypt), each with its {@code engine*} overloads over one per-init state (IV, KEK copy,
+ * the thread's keyed AES, the managed KEK's per-operation check, the buffered input), plus the eight
+ * fixed-size subclasses the OID names need. The algorithms are {@link KeyWrap}'s and
+ * {@link KeyWrapPadded}'s, the managed KEK's counting {@link PerOperationUse}'s and the AES key
+ * schedules {@link AesBlockCache}'s; what is left shares that state, and a split would pass it
+ * around. A candidate for a later split: the KEK binding (KEK copy, token, slot, re-keying).
  */
 public abstract class KeyWrapCipherSpi extends CipherSpi {
 

@@ -27,8 +27,8 @@ import java.util.Set;
 import javax.crypto.SecretKey;
 
 /**
- * The one key store over a managed keyring; {@code Clavis} ({@link ClavisKeyStore}, the file
- * store) and {@code ClavisPKCS11} ({@link ClavisPkcs11KeyStore}, a token) differ only in their
+ * The one key store over a managed keyring; {@code Clavis} ({@link ClavisKeyStoreSpi}, the file
+ * store) and {@code ClavisPKCS11} ({@link ClavisPkcs11KeyStoreSpi}, a token) differ only in their
  * {@link KeyringOpener}.
  *
  * <ul>

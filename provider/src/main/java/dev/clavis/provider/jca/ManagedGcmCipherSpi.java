@@ -51,8 +51,13 @@ import javax.crypto.spec.SecretKeySpec;
  * and tries the versions that may decrypt, newest first; the first whose tag verifies wins. A
  * {@code name#N} handle decrypts with that version only. When none verifies, the
  * {@code AEADBadTagException} names the versions not tried because of their state.
+ *
+ * <p>Why this class is over 400 lines: it is one JCA {@code CipherSpi}, whose contract is a fixed set
+ * of about twenty {@code engine*} methods over one per-init state (mode, version, IV, buffered
+ * input); the IV source ({@link GcmIvSource}) and the per-operation lifecycle checks are separate
+ * classes already, and most of the rest is the documentation of those methods.
  */
-public final class ManagedGcmCipher extends CipherSpi {
+public final class ManagedGcmCipherSpi extends CipherSpi {
 
   private int mode;
   private ManagedKey key;
@@ -68,7 +73,7 @@ public final class ManagedGcmCipher extends CipherSpi {
   private boolean reinitRequired;
 
   /** Creates an uninitialised cipher. */
-  public ManagedGcmCipher() {}
+  public ManagedGcmCipherSpi() {}
 
   /**
    * Accepts GCM only.

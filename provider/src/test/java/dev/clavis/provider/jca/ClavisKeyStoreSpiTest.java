@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClavisKeyStoreTest {
+class ClavisKeyStoreSpiTest {
 
   static final char[] PW = "store password".toCharArray();
   @TempDir Path dir;
@@ -100,7 +100,7 @@ class ClavisKeyStoreTest {
     assertFalse(ks.containsAlias("gone"));
     assertNull(ks.getKey("gone", null));
     assertEquals(0, ks.size());
-    ClavisKeyStore spi = new ClavisKeyStore();
+    ClavisKeyStoreSpi spi = new ClavisKeyStoreSpi();
     spi.engineLoad(new KeyringParameter(dir.resolve("d.clavis"), PW));
     assertEquals("PENDING_DESTRUCTION", spi.keyring().find("gone").orElseThrow().latest().state().name());
     spi.keyring().cancelDestruction("gone");
@@ -188,8 +188,8 @@ class ClavisKeyStoreTest {
     Path f = dir.resolve("p.clavis");
     KeyStore ks = clavis();
     ks.load(new KeyringParameter(f, PW));
-    assertTrue(new ClavisKeyStore().engineProbe(Files.newInputStream(f)));
-    assertFalse(new ClavisKeyStore().engineProbe(new ByteArrayInputStream(new byte[] {0x30, 0x01})));
+    assertTrue(new ClavisKeyStoreSpi().engineProbe(Files.newInputStream(f)));
+    assertFalse(new ClavisKeyStoreSpi().engineProbe(new ByteArrayInputStream(new byte[] {0x30, 0x01})));
   }
 
   @Test

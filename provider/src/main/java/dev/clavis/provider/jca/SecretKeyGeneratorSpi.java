@@ -15,13 +15,13 @@ import javax.crypto.spec.SecretKeySpec;
  * ordinary {@code RAW} secret keys, as {@code keytool -genseckey} expects; the Clavis KeyStore
  * turns them into managed keys when they are stored.
  */
-public abstract class SecretKeyGenerator extends KeyGeneratorSpi {
+public abstract class SecretKeyGeneratorSpi extends KeyGeneratorSpi {
 
   private final String algorithm;
   private int bits = 256;
   private SecureRandom random;
 
-  SecretKeyGenerator(String algorithm) {
+  SecretKeyGeneratorSpi(String algorithm) {
     this.algorithm = algorithm;
   }
 
@@ -56,7 +56,7 @@ public abstract class SecretKeyGenerator extends KeyGeneratorSpi {
   }
 
   /** AES keys. */
-  public static final class Aes extends SecretKeyGenerator {
+  public static final class Aes extends SecretKeyGeneratorSpi {
     /** Creates the generator (256 bits unless initialised). */
     public Aes() {
       super("AES");
@@ -71,7 +71,7 @@ public abstract class SecretKeyGenerator extends KeyGeneratorSpi {
   }
 
   /** HMAC-SHA256 keys. */
-  public static final class HmacSha256 extends SecretKeyGenerator {
+  public static final class HmacSha256 extends SecretKeyGeneratorSpi {
     /** Creates the generator (256 bits unless initialised). */
     public HmacSha256() {
       super("HmacSHA256");

@@ -13,10 +13,10 @@ import java.util.Optional;
  * A wrong PIN is an {@link java.io.IOException} caused by an
  * {@link java.security.UnrecoverableKeyException}, after exactly one {@code C_Login}.
  */
-public final class ClavisPkcs11KeyStore extends ManagedKeyStoreSpi {
+public final class ClavisPkcs11KeyStoreSpi extends ManagedKeyStoreSpi {
 
   /** @param bound the configuration of the provider, or null for the default provider */
-  public ClavisPkcs11KeyStore(Pkcs11Config bound) {
+  public ClavisPkcs11KeyStoreSpi(Pkcs11Config bound) {
     super("ClavisPKCS11", new TokenKeyringOpener(bound));
   }
 

@@ -13,10 +13,10 @@ import dev.clavis.keyring.Keyring;
  * {@link java.security.KeyStore#load(java.io.InputStream, char[])} documents; the file is left
  * untouched.
  */
-public final class ClavisKeyStore extends ManagedKeyStoreSpi {
+public final class ClavisKeyStoreSpi extends ManagedKeyStoreSpi {
 
   /** Creates an unloaded key store. */
-  public ClavisKeyStore() {
+  public ClavisKeyStoreSpi() {
     this(null);
   }
 
@@ -25,7 +25,7 @@ public final class ClavisKeyStore extends ManagedKeyStoreSpi {
    *
    * @param config the store to open, or null for the default behaviour
    */
-  public ClavisKeyStore(FileStoreConfig config) {
+  public ClavisKeyStoreSpi(FileStoreConfig config) {
     super("Clavis", new FileKeyringOpener(config));
   }
 

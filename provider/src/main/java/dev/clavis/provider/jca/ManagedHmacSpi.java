@@ -26,7 +26,7 @@ import javax.crypto.MacSpi;
  * {@link IllegalStateException} (the only exception {@code Mac.update}/{@code doFinal} may throw)
  * caused by the {@link InvalidKeyException} naming key, version and state.
  */
-public final class ManagedHmac extends MacSpi {
+public final class ManagedHmacSpi extends MacSpi {
 
   private PerOperationUse uses;
   private KeyringEngine.Use use;
@@ -35,7 +35,7 @@ public final class ManagedHmac extends MacSpi {
   private boolean started;
 
   /** Creates an uninitialised MAC. */
-  public ManagedHmac() {}
+  public ManagedHmacSpi() {}
 
   /** @return 32, the HMAC-SHA256 tag length */
   @Override
