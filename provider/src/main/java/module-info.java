@@ -5,7 +5,7 @@ module dev.clavis.provider {
 
   exports dev.clavis.provider;
   exports dev.clavis.keyring;
-  exports dev.clavis.keyring.store;
+  exports dev.clavis.keyring.spi;
   exports dev.clavis.hd;
   exports dev.clavis.spec;
   exports dev.clavis.keyring.pkcs11;

@@ -4,7 +4,7 @@ import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.keyring.file.FileKeyBackend;
 import java.security.SecureRandom;
 import java.time.Clock;

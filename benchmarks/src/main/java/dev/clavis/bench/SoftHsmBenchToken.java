@@ -2,7 +2,7 @@ package dev.clavis.bench;
 
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.KeyringOptions;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import dev.clavis.keyring.KeyAlgorithm;

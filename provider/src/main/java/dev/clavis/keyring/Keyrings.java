@@ -1,6 +1,6 @@
 package dev.clavis.keyring;
 
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.keyring.file.FileKeyBackend;
 import dev.clavis.keyring.file.NoSuchStoreException;
 import dev.clavis.keyring.pkcs11.TokenKeyring;
@@ -9,7 +9,7 @@ import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11ConfigException;
 import dev.clavis.pkcs11.Pkcs11Exception;
 import dev.clavis.pkcs11.Pkcs11Token;
-import dev.clavis.keyring.store.KeyBackend;
+import dev.clavis.keyring.spi.KeyBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * {@code openFile} overloads are older spellings of {@code open}.
  *
  * <p>The factory is the one class of this API package that refers to the implementations
- * ({@code keyring.engine}, {@code keyring.file}, {@code keyring.pkcs11}), which in turn implement
+ * ({@code keyring.lifecycle}, {@code keyring.file}, {@code keyring.pkcs11}), which in turn implement
  * this package's types: the only package cycle of the provider, kept on purpose so that the entry
  * point sits beside the {@link Keyring} it returns ({@code PackageDependenciesTest} holds every
  * other class of the package to the API and the rest of the graph to no cycle).

@@ -85,7 +85,7 @@ class KeyringOptionsTest {
     Path f = dir.resolve("k.clavis");
     try (Keyring k = Keyrings.open(KeyringOptions.file(f).password("pw".toCharArray()).kdfForNew(FAST))) {
       k.create("kek", KeyAlgorithm.AES_256, KeyPolicy.defaults());
-      dev.clavis.keyring.engine.KeyringEngine e = (dev.clavis.keyring.engine.KeyringEngine) k;
+      dev.clavis.keyring.lifecycle.KeyringEngine e = (dev.clavis.keyring.lifecycle.KeyringEngine) k;
       long before = e.backend().generation();
       assertThrows(UnsupportedOperationException.class, () -> e.importWrapped("byok", KeyAlgorithm.AES_256,
           KeyRef.of("kek", 1), new byte[40], KeyPolicy.defaults()));

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li>{@code engine.*} (algorithms: key wrap, Argon2, secp256k1/BIP-32) depend on no other Clavis package;
  *   <li>{@code hd} and {@code spec} (public HD and parameter types) on the engines only, {@code spec} on {@code hd};
- *   <li>{@code keyring} (the public keyring API) and {@code keyring.store} (the storage SPI, over the public
+ *   <li>{@code keyring} (the public keyring API) and {@code keyring.spi} (the storage SPI, over the public
  *       types only);
- *   <li>{@code keyring.engine} (the lifecycle over a backend), {@code keyring.file}, then {@code keyring.pkcs11};
+ *   <li>{@code keyring.lifecycle} (the lifecycle over a backend), {@code keyring.file}, then {@code keyring.pkcs11};
  *   <li>{@code provider.jca} and {@code provider} on top, depended on by nothing below.
  * </ul>
  *
@@ -55,14 +55,14 @@ class PackageDependenciesTest {
 
   @Test
   void keyringStore_dependsOnlyOnThePublicTypesOfKeyring() {
-    assertNoReference(in("dev.clavis.keyring.store"),
-        ref -> !packageOf(ref).equals("dev.clavis.keyring.store")
+    assertNoReference(in("dev.clavis.keyring.spi"),
+        ref -> !packageOf(ref).equals("dev.clavis.keyring.spi")
             && !(packageOf(ref).equals(KEYRING) && isPublic(ref)));
   }
 
   @Test
   void keyringEngine_dependsOnNeitherTheFileStoreNorTheTokenNorTheProvider() {
-    assertNoReference(in("dev.clavis.keyring.engine"), ref -> packageOf(ref).equals("dev.clavis.keyring.file")
+    assertNoReference(in("dev.clavis.keyring.lifecycle"), ref -> packageOf(ref).equals("dev.clavis.keyring.file")
         || packageOf(ref).equals("dev.clavis.keyring.pkcs11") || packageOf(ref).startsWith("dev.clavis.pkcs11")
         || packageOf(ref).startsWith("dev.clavis.provider"));
   }

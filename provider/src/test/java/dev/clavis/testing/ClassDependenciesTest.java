@@ -24,7 +24,7 @@ class ClassDependenciesTest {
   void of_readsTypesFromCodeAndSignatures_butNotStringLiterals() {
     Map<String, Set<String>> c = ClassDependencies.of(ClassDependencies.classesRoot(Keyrings.class), "dev.clavis");
     // Keyrings constructs a KeyringEngine in code; Bip39 names "/dev/clavis/hd/english.txt" only as a resource.
-    assertTrue(c.get("dev.clavis.keyring.Keyrings").contains("dev.clavis.keyring.engine.KeyringEngine"),
+    assertTrue(c.get("dev.clavis.keyring.Keyrings").contains("dev.clavis.keyring.lifecycle.KeyringEngine"),
         String.valueOf(c.get("dev.clavis.keyring.Keyrings")));
     assertTrue(c.get("dev.clavis.engine.hd.Bip39").stream().noneMatch(r -> r.startsWith("dev.clavis.hd.")),
         String.valueOf(c.get("dev.clavis.engine.hd.Bip39")));

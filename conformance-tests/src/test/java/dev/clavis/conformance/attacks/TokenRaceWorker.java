@@ -2,7 +2,7 @@ package dev.clavis.conformance.attacks;
 
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.KeyringOptions;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.pkcs11.Pkcs11Config;

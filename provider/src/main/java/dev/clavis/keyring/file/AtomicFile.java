@@ -1,7 +1,7 @@
 package dev.clavis.keyring.file;
 
 import dev.clavis.keyring.KeyringException;
-import dev.clavis.keyring.store.OwnerOnlyFiles;
+import dev.clavis.keyring.spi.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -6,7 +6,7 @@ import dev.clavis.engine.kw.KeyWrapPadded;
 import dev.clavis.engine.kw.KeyWrapPaddedLanes;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
-import dev.clavis.keyring.store.KeyMaterial;
+import dev.clavis.keyring.spi.KeyMaterial;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.Provider;

@@ -128,7 +128,7 @@ public final class ProcessLock {
 
   /** Opens (creating owner-only, where the file system has POSIX modes) the lock file. */
   private static FileChannel openLockFile(Path lockFile) throws IOException {
-    return dev.clavis.keyring.store.OwnerOnlyFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+    return dev.clavis.keyring.spi.OwnerOnlyFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         java.nio.file.LinkOption.NOFOLLOW_LINKS); // never through a link (see AtomicFile.lock)
   }
 }

@@ -2,7 +2,7 @@ package dev.clavis.keyring.file;
 
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
-import dev.clavis.keyring.store.KeyBackend;
+import dev.clavis.keyring.spi.KeyBackend;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

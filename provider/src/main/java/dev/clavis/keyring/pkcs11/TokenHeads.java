@@ -1,7 +1,7 @@
 package dev.clavis.keyring.pkcs11;
 
 import dev.clavis.keyring.KeyringException;
-import dev.clavis.keyring.store.KeyBackend.Snapshot;
+import dev.clavis.keyring.spi.KeyBackend.Snapshot;
 import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.Pkcs11Exception;

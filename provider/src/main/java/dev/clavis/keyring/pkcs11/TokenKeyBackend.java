@@ -2,8 +2,8 @@ package dev.clavis.keyring.pkcs11;
 
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyringException;
-import dev.clavis.keyring.store.KeyBackend;
-import dev.clavis.keyring.store.KeyMaterial;
+import dev.clavis.keyring.spi.KeyBackend;
+import dev.clavis.keyring.spi.KeyMaterial;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11Exception;
 import dev.clavis.pkcs11.Pkcs11Token;

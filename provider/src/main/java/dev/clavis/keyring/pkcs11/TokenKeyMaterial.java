@@ -4,7 +4,7 @@ import dev.clavis.engine.kw.IntegrityCheckException;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyringException;
-import dev.clavis.keyring.store.KeyMaterial;
+import dev.clavis.keyring.spi.KeyMaterial;
 import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKM;
 import dev.clavis.pkcs11.CKR;

@@ -3,7 +3,7 @@ package dev.clavis.keyring.pkcs11;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.KeyringOptions;
 import dev.clavis.keyring.Keyrings;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11Token;
 import java.util.Map;

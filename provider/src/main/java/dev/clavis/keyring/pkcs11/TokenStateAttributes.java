@@ -4,7 +4,7 @@ import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyringException;
-import dev.clavis.keyring.store.KeyBackend.VersionStates;
+import dev.clavis.keyring.spi.KeyBackend.VersionStates;
 import dev.clavis.pkcs11.AttributeValues;
 import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.Template;

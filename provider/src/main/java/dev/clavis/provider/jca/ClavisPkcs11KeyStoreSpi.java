@@ -1,6 +1,6 @@
 package dev.clavis.provider.jca;
 
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.pkcs11.Pkcs11Config;
 import java.util.Optional;
 

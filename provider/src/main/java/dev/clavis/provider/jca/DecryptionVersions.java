@@ -5,7 +5,7 @@ import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyUsageException;
 import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.KeyringException;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import java.security.InvalidKeyException;
 import java.util.List;
 import java.util.StringJoiner;

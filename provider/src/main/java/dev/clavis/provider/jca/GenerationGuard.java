@@ -4,8 +4,8 @@ import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.file.FileKeyBackend;
 import dev.clavis.keyring.file.ProcessLock;
-import dev.clavis.keyring.store.KeyBackend;
-import dev.clavis.keyring.store.KeyMaterial;
+import dev.clavis.keyring.spi.KeyBackend;
+import dev.clavis.keyring.spi.KeyMaterial;
 import java.nio.file.Path;
 import java.util.Optional;
 

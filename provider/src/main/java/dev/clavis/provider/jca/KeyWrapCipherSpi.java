@@ -1,7 +1,7 @@
 package dev.clavis.provider.jca;
 
 import dev.clavis.keyring.ManagedKey;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 
 import dev.clavis.engine.kw.BlockCipher128;
 import dev.clavis.engine.kw.IntegrityCheckException;

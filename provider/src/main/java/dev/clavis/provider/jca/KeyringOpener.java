@@ -1,6 +1,6 @@
 package dev.clavis.provider.jca;
 
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,9 +1,9 @@
 package dev.clavis.provider.jca;
 
 import dev.clavis.keyring.ManagedKey;
-import dev.clavis.keyring.engine.GcmIvSource;
-import dev.clavis.keyring.engine.KeyringEngine;
-import dev.clavis.keyring.store.KeyMaterial;
+import dev.clavis.keyring.lifecycle.GcmIvSource;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
+import dev.clavis.keyring.spi.KeyMaterial;
 import java.io.ByteArrayOutputStream;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;

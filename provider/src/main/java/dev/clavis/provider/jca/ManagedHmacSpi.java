@@ -2,8 +2,8 @@ package dev.clavis.provider.jca;
 
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.ManagedKey;
-import dev.clavis.keyring.engine.KeyringEngine;
-import dev.clavis.keyring.store.KeyMaterial;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
+import dev.clavis.keyring.spi.KeyMaterial;
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;

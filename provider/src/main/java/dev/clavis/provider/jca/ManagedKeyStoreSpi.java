@@ -8,7 +8,7 @@ import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.ManagedKey;
 import dev.clavis.keyring.UnknownKeyException;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,7 +2,7 @@ package dev.clavis.provider.jca;
 
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.ManagedKey;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import java.security.InvalidKeyException;
 import java.security.Key;
 

@@ -3,7 +3,7 @@ package dev.clavis.provider.jca;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.KeyringOptions;
 import dev.clavis.keyring.Keyrings;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.pkcs11.CKR;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11ConfigException;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.clavis.keyring.KeyringException;
-import dev.clavis.keyring.store.OwnerOnlyFiles;
+import dev.clavis.keyring.spi.OwnerOnlyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

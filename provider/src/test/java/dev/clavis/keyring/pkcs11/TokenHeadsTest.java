@@ -2,14 +2,14 @@ package dev.clavis.keyring.pkcs11;
 
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.KeyringOptions;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
-import dev.clavis.keyring.store.KeyBackend;
+import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.Pkcs11Token;

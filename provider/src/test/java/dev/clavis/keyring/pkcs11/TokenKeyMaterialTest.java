@@ -2,7 +2,7 @@ package dev.clavis.keyring.pkcs11;
 
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.KeyringOptions;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -10,7 +10,7 @@ import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyringOptions;
 import dev.clavis.keyring.Keyrings;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.pkcs11.AttributeValues;
 import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKO;

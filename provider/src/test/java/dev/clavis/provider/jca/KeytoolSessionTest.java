@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clavis.keyring.AuditEvent;
 import dev.clavis.keyring.Keyring;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.keyring.file.FileKeyBackend;
 import dev.clavis.provider.ClavisProvider;
 import dev.clavis.spec.KeyringParameter;

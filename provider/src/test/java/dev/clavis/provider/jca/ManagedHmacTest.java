@@ -6,7 +6,7 @@ import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
-import dev.clavis.keyring.engine.KeyringEngine;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.keyring.file.FileKeyBackend;
 import dev.clavis.provider.ClavisProvider;
 import java.security.InvalidKeyException;

@@ -1,0 +1,1008 @@
+package dev.clavis.keyring.lifecycle;
+
+import dev.clavis.keyring.AuditLog;
+import dev.clavis.keyring.DataKey;
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyInfo;
+import dev.clavis.keyring.KeyPolicy;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyState;
+import dev.clavis.keyring.KeyUsageException;
+import dev.clavis.keyring.KeyVersionInfo;
+import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.StoreDamagedException;
+import dev.clavis.keyring.UnknownKeyException;
+import dev.clavis.keyring.lifecycle.KeyTransitions.Op;
+import dev.clavis.keyring.spi.KeyBackend;
+import dev.clavis.keyring.spi.KeyMaterial;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The lifecycle engine: every rule of managed keys over any {@link KeyBackend}, as transactions.
+ * The rules themselves are the pure core: {@link Lifecycle} (state changes, through {@link
+ * KeyTransitions}) and {@link Permissions} (whether a use is allowed now); this class runs each change as one backend transaction (exclusive across
+ * processes, atomic, durable) that also appends the core's events to the audit log ({@link
+ * AuditTrail}). Envelopes and data keys are {@link EnvelopeService}'s, usage counting the {@link
+ * UsageLedger}'s.
+ *
+ * <p>Why this class is over 400 lines: it is the one place that holds the cached committed state
+ * and the write lock, so the freshness polling, the transaction ({@code write}), the protect hot
+ * path and the thin {@link Keyring} methods that run a {@link Lifecycle} function inside a
+ * transaction all live here; each of those methods is a few lines, the rules are elsewhere.
+ *
+ * <p><b>Usage counting</b> is durable without a sync per use: the {@link UsageLedger} reserves
+ * uses in small blocks that grow only for fast users, persisting the reservation before it hands
+ * any of them out. {@link #close()}, and a shutdown hook at normal JVM exit, give back what was
+ * not used and make the count exact; after a crash the block stays counted as {@code reserved}:
+ * the count may over-count, never under-count.
+ *
+ * <p><b>Freshness</b>: reads use the last state seen and ask the backend whether another process
+ * committed at most every {@code freshness} (default 20 ms); every write works on the latest
+ * committed state under the backend's lock.
+ *
+ * <p>Thread-safe: readers see an immutable snapshot; writers serialise on one lock.
+ */
+public final class KeyringEngine implements Keyring {
+
+  /** Uses reserved by the first durable write of a process; later blocks grow for fast users. */
+  static final long USAGE_BLOCK = UsageLedger.INITIAL_BLOCK;
+
+  /** NIST SP 800-38D §8.3: at most 2^32 invocations of GCM with random IVs under one key. */
+  public static final long GCM_INVOCATION_LIMIT = Permissions.GCM_INVOCATION_LIMIT;
+
+  /** A permission to use one version's material, granted after the lifecycle checks. */
+  public record Use(KeyRef version, KeyMaterial material) {}
+
+  private record State(long generation, Map<String, KeyRecord> keys, long auditSeq, byte[] auditHash) {}
+
+  /** What the last successful protect of a reference resolved to, valid while its key record is unchanged. */
+  private record Hot(KeyRecord rec, KeyRef vref, UsageLedger.Counter counter, KeyMaterial material, long notAfter) {}
+
+  private final ConcurrentHashMap<KeyRef, Hot> hot = new ConcurrentHashMap<>();
+
+  /** Blocks grow up to this size while a version is used fast: at most one write a second or so. */
+  static final long MAX_USAGE_BLOCK = UsageLedger.MAX_BLOCK;
+
+  private final KeyBackend backend;
+  private final Clock clock;
+  private final long freshnessNanos;
+  private final Object writeLock = new Object();
+  private final UsageLedger usage = new UsageLedger(this::updateUsage, Permissions::effectiveLimit, System::nanoTime);
+  private final AuditTrail audit;
+  private final EnvelopeService envelopes = new EnvelopeService(this);
+  private volatile State state;
+  private volatile long lastCheck;
+  private volatile boolean closed;
+
+  /**
+   * Opens the engine over a backend and executes destructions that fell due.
+   *
+   * @param backend where metadata and material live; closed by {@link #close()}
+   * @param clock the time source (tests inject one)
+   * @param freshness how stale a read may be before the backend is asked for a newer state
+   * @throws StoreDamagedException if the store and its audit log or anchor do not belong together
+   * @throws KeyringException if the backend cannot be read
+   */
+  public KeyringEngine(KeyBackend backend, Clock clock, Duration freshness) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.freshnessNanos = freshness.toNanos();
+    this.state = decode(backend.read());
+    this.audit = new AuditTrail(backend, () -> head(latest()));
+    // the store and its log must belong together before anything is used (RollbackGuard)
+    this.state = crossChecked(state);
+    raiseAnchors(state);
+    this.lastCheck = System.nanoTime();
+    if (Lifecycle.anyDestructionDue(state.keys().values(), clock.instant())) {
+      write(d -> null);
+    }
+    backend.afterCommit(versionStates(state));
+    usage.registerExitHook();
+  }
+
+  /** @return the committed version states of {@code s}, as the backend's commit hook reads them */
+  private static KeyBackend.VersionStates versionStates(State s) {
+    return ref -> {
+      KeyRecord k = s.keys().get(ref.name());
+      VersionRecord v = k == null || ref.version().isEmpty() ? null : k.version(ref.version().getAsInt());
+      return v == null ? Optional.empty() : Optional.of(v.state());
+    };
+  }
+
+  /**
+   * Opens an engine over a backend with the defaults.
+   *
+   * @param backend where metadata and material live; closed by {@link #close()}
+   * @return an engine with the system clock and a 20 ms freshness bound
+   * @throws KeyringException as {@link #KeyringEngine(KeyBackend, Clock, Duration)}
+   */
+  public static KeyringEngine open(KeyBackend backend) {
+    return new KeyringEngine(backend, Clock.systemUTC(), Duration.ofMillis(20));
+  }
+
+  /** @return the usage ledger (for tests in this package) */
+  UsageLedger usageLedger() {
+    return usage;
+  }
+
+  /** @return the backend (for the KeyStore's {@code store()} and tools) */
+  public KeyBackend backend() {
+    return backend;
+  }
+
+  // ---------------------------------------------------------------- state and transactions
+
+  private static State decode(KeyBackend.Snapshot s) {
+    MetadataCodec.Document d = MetadataCodec.decode(s.metadata());
+    return new State(s.generation(), d.keys(), d.auditSeq(), d.auditHash());
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private State current() {
+    ensureOpen();
+    long t = System.nanoTime();
+    if (t - lastCheck >= freshnessNanos) {
+      lastCheck = t;
+      if (backend.generation() != state.generation()) {
+        return latest();
+      }
+    }
+    return state;
+  }
+
+  private State latest() {
+    synchronized (writeLock) {
+      KeyBackend.Snapshot s = backend.read();
+      if (s.generation() != state.generation()) {
+        state = crossChecked(decode(requireNotOlder(s)));
+      }
+      return state;
+    }
+  }
+
+  private static HashChainedAuditLog.Head head(State s) {
+    return new HashChainedAuditLog.Head(s.auditSeq(), s.auditHash(), s.generation());
+  }
+
+  /** Raises the commit mark and the anchor to a committed state; they never go down. */
+  private void raiseAnchors(State s) {
+    audit.raise(s.generation(), s.auditSeq());
+  }
+
+  /** A running process never goes back to a generation older than one it has seen. */
+  private KeyBackend.Snapshot requireNotOlder(KeyBackend.Snapshot s) {
+    if (s.generation() < state.generation()) {
+      throw new StoreDamagedException(StoreDamagedException.Kind.ROLLED_BACK, "the key store " + backend.describe()
+          + " was replaced by an older copy: this process has seen generation " + state.generation()
+          + " but the store is now at generation " + s.generation() + " (the files were not changed)");
+    }
+    return s;
+  }
+
+  /**
+   * Checks a store state against its audit log and the anchor, if one is configured. The store is
+   * read before the log, and a writer logs before it publishes, so the log can only be ahead; when
+   * it is ahead by more than one transaction, other processes may have committed since the store
+   * was read: the check is repeated on the newer state. A store that does not move on is refused.
+   *
+   * @return the state that passed (it may be newer than {@code s})
+   */
+  private State crossChecked(State s) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        audit.crossCheck(head(s));
+        return s;
+      } catch (StoreDamagedException e) {
+        KeyBackend.Snapshot now = backend.read();
+        if (now.generation() <= s.generation() || attempt >= 100) {
+          throw e;
+        }
+        s = decode(now);
+      }
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new KeyringException("this keyring was closed; open it again");
+    }
+  }
+
+  /** The changes of one transaction over a base state. */
+  private final class Draft {
+    final State base;
+    final KeyBackend.Changes changes;
+    final Instant now;
+    final Map<String, KeyRecord> changed = new LinkedHashMap<>();
+    final List<HashChainedAuditLog.Pending> events = new ArrayList<>();
+
+    Draft(State base, KeyBackend.Changes changes, Instant now) {
+      this.base = base;
+      this.changes = changes;
+      this.now = now;
+    }
+
+    KeyRecord find(String name) {
+      KeyRecord k = changed.get(name);
+      return k != null ? k : base.keys().get(name);
+    }
+
+    KeyRecord get(String name) {
+      KeyRecord k = find(name);
+      if (k == null) {
+        throw new UnknownKeyException(KeyRef.of(name));
+      }
+      return k;
+    }
+
+    void put(KeyRecord k) {
+      changed.put(k.name(), k);
+    }
+
+    void event(String action, String key, Map<String, String> details) {
+      events.add(new HashChainedAuditLog.Pending(now, action, key, details));
+    }
+
+    /** Stages what the lifecycle core decided: material changes, the record, its events. */
+    KeyRecord apply(Lifecycle.Result r) {
+      for (Lifecycle.MaterialChange m : r.material()) {
+        if (m instanceof Lifecycle.Generate g) {
+          changes.generate(g.ref(), g.algorithm(), g.exportable());
+        } else if (m instanceof Lifecycle.Import i) {
+          changes.importMaterial(i.ref(), i.algorithm(), i.material(), i.exportable());
+        } else if (m instanceof Lifecycle.Erase e) {
+          changes.erase(e.ref());
+        }
+      }
+      put(r.record());
+      r.events().forEach(this::event);
+      return r.record();
+    }
+
+    void event(Lifecycle.Event e) {
+      event(e.action(), e.key(), e.details());
+    }
+
+    boolean dirty() {
+      return !changed.isEmpty() || !events.isEmpty();
+    }
+  }
+
+  private <T> T write(Function<Draft, T> op) {
+    return write(op, backend::transact);
+  }
+
+  /**
+   * Records a change the backend makes itself to how the store is protected (a new KDF, a new
+   * password), committed with it in one write: {@code commit} is given the transaction that
+   * appends the audit record (key "", the store itself) and must run it inside that write, as
+   * {@code FileKeyBackend.rekey} does. Details hold settings, never a password.
+   *
+   * @param action the audit action, e.g. {@code migrate-kdf}
+   * @param details the old and new settings, never a password
+   * @param commit runs the given audit transaction inside the backend's own write
+   * @throws KeyringException as the backend's write
+   */
+  public void recordProtectionChange(String action, Map<String, String> details,
+      java.util.function.Consumer<KeyBackend.Transaction<Void>> commit) {
+    this.<Void>write(d -> {
+      d.event(action, "", details);
+      return null;
+    }, tx -> {
+      commit.accept(tx);
+      return null;
+    });
+  }
+
+  private <T> T write(Function<Draft, T> op, Function<KeyBackend.Transaction<T>, T> committer) {
+    ensureOpen();
+    synchronized (writeLock) {
+      State[] next = new State[1];
+      T result = committer.apply((latest, changes) -> {
+        State base = latest.generation() == state.generation() ? state : decode(requireNotOlder(latest));
+        Draft d = new Draft(base, changes, now());
+        T r = op.apply(d);
+        executeDueDestructions(d);
+        if (!d.dirty()) {
+          next[0] = base;
+          return r;
+        }
+        // the audit records are synced while the backend syncs the store, before it is published
+        HashChainedAuditLog.Head head = audit.append(d.events, head(base), latest.generation() + 1, false);
+        changes.beforePublish(audit::sync);
+        Map<String, KeyRecord> merged = new HashMap<>(base.keys());
+        merged.putAll(d.changed);
+        changes.setMetadata(MetadataCodec.encode(merged, head.seq(), head.hash()));
+        next[0] = new State(latest.generation() + 1, merged, head.seq(), head.hash());
+        return r;
+      });
+      boolean committed = next[0] != state && next[0].generation() != state.generation();
+      state = next[0];
+      lastCheck = System.nanoTime();
+      try {
+        raiseAnchors(state);
+      } catch (KeyringException e) {
+        throw new KeyringException("the change was committed, but " + e.getMessage(), e);
+      }
+      if (committed) {
+        backend.afterCommit(versionStates(state)); // e.g. the token's usage attributes follow the states
+      }
+      return result;
+    }
+  }
+
+  private void executeDueDestructions(Draft d) {
+    List<String> names = new ArrayList<>();
+    for (KeyRecord k : d.base.keys().values()) {
+      if (Lifecycle.destructionDue(k, d.now)) {
+        names.add(k.name());
+      }
+    }
+    for (KeyRecord k : d.changed.values()) {
+      if (Lifecycle.destructionDue(k, d.now) && !names.contains(k.name())) {
+        names.add(k.name());
+      }
+    }
+    for (String n : names) {
+      d.apply(Lifecycle.executeDueDestructions(d.get(n), d.now));
+    }
+  }
+
+  private static void checkMaterial(KeyAlgorithm alg, byte[] material) {
+    if (alg == KeyAlgorithm.SECRET && !alg.acceptsLength(material.length)) {
+      throw new IllegalArgumentException("a SECRET is 1 to " + KeyAlgorithm.MAX_SECRET_BYTES + " bytes, got "
+          + material.length);
+    }
+    if (!alg.acceptsLength(material.length)) {
+      throw new IllegalArgumentException("an " + alg + " key is " + alg.bits() / 8 + " bytes, got "
+          + material.length + " bytes");
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle (rules: Lifecycle)
+
+  /**
+   * Creates the key with a generated active version 1 ({@link Lifecycle#create}).
+   *
+   * @throws KeyringException if the name is taken (saying what to do instead) or the write fails
+   * @throws IllegalArgumentException for an invalid name, or SECRET (which is imported, never generated)
+   */
+  @Override
+  public KeyInfo create(String name, KeyAlgorithm algorithm, KeyPolicy policy) {
+    KeyRef.of(name);
+    Objects.requireNonNull(algorithm, "algorithm");
+    Objects.requireNonNull(policy, "policy");
+    return info(write(d -> d.apply(Lifecycle.create(d.find(name), name, algorithm, policy, d.now))));
+  }
+
+  /**
+   * Imports material as a new key or the new primary of an existing one ({@link Lifecycle#importVersion}).
+   *
+   * @throws IllegalArgumentException for an invalid name, a wrong material length or another algorithm
+   * @throws IllegalStateException if a two-phase rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public KeyInfo importKey(String name, KeyAlgorithm algorithm, byte[] material, KeyPolicy policy) {
+    return importKey(name, algorithm, material, policy, backend::transact);
+  }
+
+  /**
+   * Imports a key that arrives wrapped with RFC 5649 under a version of another key of this
+   * keyring (bring your own key); the backend unwraps it ({@code C_UnwrapKey} on a token, so the
+   * key is never in the clear outside it). Creates the key, or rotates it if the name exists.
+   *
+   * @param name the key to create or rotate
+   * @param algorithm what the material is for
+   * @param kek the wrapping version ({@code name#N}), which must allow unwrapping
+   * @param wrapped the RFC 5649 output
+   * @param policy the policy of a new key
+   * @return the key as it is now
+   * @throws KeyUsageException if the lifecycle refuses the KEK
+   * @throws KeyringException if the integrity check fails or the backend refuses
+   * @throws UnsupportedOperationException if the backend cannot unwrap on import (the file store)
+   */
+  public KeyInfo importWrapped(String name, KeyAlgorithm algorithm, KeyRef kek, byte[] wrapped, KeyPolicy policy) {
+    KeyMaterial k = unprotect(kek, false).material();
+    byte[] wrappedCopy = wrapped.clone();
+    byte[] placeholder = new byte[algorithm.bits() / 8];
+    // the import's one material call goes to the backend's unwrap, through its own Changes
+    return importKey(name, algorithm, placeholder, policy, tx -> backend.transact((latest, changes) ->
+        tx.run(latest, new UnwrappingChanges(changes, k, wrappedCopy))));
+  }
+
+  private KeyInfo importKey(String name, KeyAlgorithm algorithm, byte[] material, KeyPolicy policy,
+      Function<KeyBackend.Transaction<KeyRecord>, KeyRecord> committer) {
+    KeyRef.of(name);
+    checkMaterial(algorithm, material);
+    byte[] copy = material.clone();
+    try {
+      return info(write(d -> d.apply(Lifecycle.importVersion(d.find(name), name, algorithm, copy, policy, d.now)),
+          committer));
+    } finally {
+      Arrays.fill(copy, (byte) 0);
+    }
+  }
+
+  /**
+   * Imports new keys in one write; all or nothing.
+   *
+   * @throws KeyringException if a name exists already (nothing is imported) or the write fails
+   * @throws IllegalArgumentException for an invalid name or a wrong material length
+   */
+  @Override
+  public void importKeys(Map<String, byte[]> materials, KeyAlgorithm algorithm, KeyPolicy policy) {
+    for (Map.Entry<String, byte[]> e : materials.entrySet()) {
+      KeyRef.of(e.getKey());
+      checkMaterial(algorithm, e.getValue());
+    }
+    write(d -> {
+      for (Map.Entry<String, byte[]> e : materials.entrySet()) {
+        String name = e.getKey();
+        d.apply(Lifecycle.importNew(d.find(name), name, algorithm, e.getValue(), policy, d.now));
+      }
+      return null;
+    });
+  }
+
+  /**
+   * One-shot rotation ({@link Lifecycle#rotate}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if the key is doomed or destroyed, or a two-phase rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public KeyVersionInfo rotate(String name, String reason) {
+    KeyRecord k = write(d -> d.apply(Lifecycle.rotate(d.get(name), null, reason, "rotate", d.now)));
+    return versionInfo(k, k.primary());
+  }
+
+  /**
+   * Two-phase rotation, phase one, with the default note.
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException as {@link #beginRotation(String, String)}
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public KeyVersionInfo beginRotation(String name) {
+    return beginRotation(name, null);
+  }
+
+  /**
+   * Two-phase rotation, phase one ({@link Lifecycle#beginRotation}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if a version is staged already, or the key has no primary or is doomed
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public KeyVersionInfo beginRotation(String name, String reason) {
+    KeyRecord k = write(d -> d.apply(Lifecycle.beginRotation(d.get(name), reason, d.now)));
+    return versionInfo(k, k.versions().size());
+  }
+
+  /**
+   * Two-phase rotation, phase two ({@link Lifecycle#completeRotation}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if no rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public KeyVersionInfo completeRotation(String name) {
+    KeyRecord k = write(d -> d.apply(Lifecycle.completeRotation(d.get(name), d.now)));
+    return versionInfo(k, k.primary());
+  }
+
+  /**
+   * Abandons a two-phase rotation ({@link Lifecycle#abortRotation}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if no rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void abortRotation(String name) {
+    write(d -> d.apply(Lifecycle.abortRotation(d.get(name), d.now)));
+  }
+
+  /** Applies {@code op} to one version, or to every version of the key the table allows it for. */
+  private void applyToRef(KeyRef ref, Op op, String reason, String action) {
+    write(d -> d.apply(Lifecycle.apply(d.get(ref.name()), ref, op, reason, action, d.now)));
+  }
+
+  /** The versions {@code ref} names (all of them for a bare name), as seen now. */
+  private List<KeyVersionInfo> infos(KeyRecord k, KeyRef ref) {
+    List<KeyVersionInfo> out = new ArrayList<>();
+    for (VersionRecord v : k.versions()) {
+      if (ref.version().isEmpty() || ref.version().getAsInt() == v.version()) {
+        out.add(v.toInfo(k.name(), usage.view(KeyRef.of(k.name(), v.version()), v)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Suspends a version, or every version that allows it.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it (for a name: for no version)
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void suspend(KeyRef ref, String reason) {
+    applyToRef(ref, Op.SUSPEND, reason, "suspend");
+  }
+
+  /**
+   * Returns suspended versions to their remembered states (a former primary as DEPRECATED).
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if no such version is suspended
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void resume(KeyRef ref) {
+    applyToRef(ref, Op.RESUME, null, "resume");
+  }
+
+  /**
+   * Revokes a version, or every version that allows it.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void revoke(KeyRef ref, String reason) {
+    applyToRef(ref, Op.REVOKE, reason, "revoke");
+  }
+
+  /**
+   * Marks a version, or every version that allows it, compromised.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the state machine does not allow it
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void markCompromised(KeyRef ref, String reason) {
+    applyToRef(ref, Op.COMPROMISE, reason, "compromise");
+  }
+
+  /**
+   * Schedules destruction ({@link Lifecycle#scheduleDestruction}).
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if {@code after} is negative
+   * @throws IllegalStateException if the version is pending destruction or destroyed already
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public List<KeyVersionInfo> scheduleDestruction(KeyRef ref, Duration after) {
+    Lifecycle.requireDelay(after);
+    KeyRecord k = write(d -> d.apply(Lifecycle.scheduleDestruction(d.get(ref.name()), ref, after, d.now)));
+    return infos(k, ref);
+  }
+
+  /**
+   * Cancels the key's scheduled destructions ({@link Lifecycle#cancelDestruction}).
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if nothing is pending destruction (or it was destroyed already)
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void cancelDestruction(String name) {
+    write(d -> d.apply(Lifecycle.cancelDestruction(d.get(name), d.now)));
+  }
+
+  /**
+   * Destroys a version, or the whole key, now ({@link Lifecycle#destroy}).
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if the version is destroyed already
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void destroyNow(KeyRef ref) {
+    write(d -> d.apply(Lifecycle.destroy(d.get(ref.name()), ref, d.now)));
+  }
+
+  /**
+   * @return the listed keys, by name
+   * @throws KeyringException if the keyring is closed or the store cannot be read
+   */
+  @Override
+  public List<KeyInfo> list() {
+    State s = current();
+    List<KeyInfo> out = new ArrayList<>();
+    for (KeyRecord k : s.keys().values()) {
+      if (!k.deleted()) {
+        out.add(info(k));
+      }
+    }
+    out.sort(Comparator.comparing(KeyInfo::name));
+    return out;
+  }
+
+  /** @return the names of the keys {@link #list()} would show, sorted, without building their infos */
+  public List<String> names() {
+    List<String> out = new ArrayList<>();
+    for (KeyRecord k : current().keys().values()) {
+      if (!k.deleted()) {
+        out.add(k.name());
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /**
+   * Whether a reference names something that exists.
+   *
+   * @param ref a key or a version
+   * @return whether {@code ref} names a listed key (not scheduled for destruction as a whole), or
+   *     an existing version of any key; cheap, for the KeyStore's alias checks
+   */
+  public boolean exists(KeyRef ref) {
+    KeyRecord k = current().keys().get(ref.name());
+    if (k == null) {
+      return false;
+    }
+    return ref.version().isPresent() ? k.version(ref.version().getAsInt()) != null : !k.deleted();
+  }
+
+  /**
+   * @return the key, including one scheduled for destruction
+   * @throws KeyringException if the keyring is closed or the store cannot be read
+   */
+  @Override
+  public Optional<KeyInfo> find(String name) {
+    KeyRecord k = current().keys().get(name);
+    return k == null ? Optional.empty() : Optional.of(info(k));
+  }
+
+  private KeyInfo info(KeyRecord k) {
+    List<KeyVersionInfo> vs = new ArrayList<>(k.versions().size());
+    for (VersionRecord v : k.versions()) {
+      vs.add(v.toInfo(k.name(), usage.view(KeyRef.of(k.name(), v.version()), v)));
+    }
+    VersionRecord p = k.primaryRecord();
+    int primary = p != null && p.state().allowsProtect() ? p.version() : 0;
+    return new KeyInfo(k.name(), k.algorithm(), k.policy(), vs, primary);
+  }
+
+  private KeyVersionInfo versionInfo(KeyRecord k, int v) {
+    VersionRecord r = k.version(v);
+    return r.toInfo(k.name(), usage.view(KeyRef.of(k.name(), v), r));
+  }
+
+  // ---------------------------------------------------------------- uses
+
+  private static KeyRecord key(State s, String name) {
+    KeyRecord k = s.keys().get(name);
+    if (k == null) {
+      throw new UnknownKeyException(KeyRef.of(name));
+    }
+    return k;
+  }
+
+  /**
+   * Grants {@code uses} protect operations (encrypt, wrap, MAC) with the version {@code ref}
+   * resolves to: the primary for a name, rotating it first when it is due and the policy allows
+   * (audited as {@code auto-rotate}), or the exact version.
+   *
+   * @param ref a key or a version
+   * @param uses how many operations the caller will perform
+   * @return the version granted and its material
+   * @throws KeyUsageException naming key, version and state when the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   */
+  public Use protect(KeyRef ref, long uses) {
+    for (int attempt = 0; attempt < 8; attempt++) {
+      State s = current();
+      KeyRecord k = key(s, ref.name());
+      // fast path: the same immutable record as last time (so the same state), not yet due, and
+      // uses left in this process's reserved block
+      Hot h = hot.get(ref);
+      if (h != null && h.rec == k && clock.millis() < h.notAfter && h.counter.tryTakeLocal(uses)) {
+        return new Use(h.vref, h.material);
+      }
+      Permissions.ProtectCheck c = Permissions.protect(k, ref, clock.instant());
+      VersionRecord v = c.record();
+      KeyRef vref = c.version();
+      String due = c.due();
+      if (due == null && !usage.take(vref, uses, v)) {
+        due = Permissions.usageDue(v);
+      }
+      if (due == null) {
+        KeyMaterial m = material(vref, v.state());
+        hot.put(ref, new Hot(k, vref, usage.counter(vref), m, c.notAfterMillis()));
+        return new Use(vref, m);
+      }
+      if (Permissions.rotatesAutomatically(k, ref, v)) {
+        int from = v.version();
+        String why = due;
+        write(d -> {
+          Lifecycle.Result r = Lifecycle.autoRotate(d.get(k.name()), from, why, d.now);
+          return r == null ? null : d.apply(r);
+        });
+        continue;
+      }
+      throw Permissions.dueRefusal(vref, v, due);
+    }
+    throw new KeyringException("key " + ref + " kept rotating under this encryption; try again");
+  }
+
+  /** The ledger's transactions: one engine write over the latest records of the given versions. */
+  private Map<KeyRef, UsageLedger.Change> updateUsage(Iterable<KeyRef> refs,
+      java.util.function.BiFunction<KeyRef, VersionRecord, UsageLedger.Change> change) {
+    return write(d -> {
+      Map<KeyRef, UsageLedger.Change> done = new HashMap<>();
+      for (KeyRef ref : refs) {
+        KeyRecord k = d.find(ref.name());
+        VersionRecord v = k == null ? null : k.version(ref.version().getAsInt());
+        UsageLedger.Change c = v == null ? null : change.apply(ref, v);
+        if (c != null) {
+          d.put(k.withVersion(c.updated()));
+          d.event("use", ref.toString(), c.details());
+          done.put(ref, c);
+        }
+      }
+      return done;
+    });
+  }
+
+  private KeyMaterial material(KeyRef vref, KeyState st) {
+    return backend.material(vref).orElseThrow(() -> new KeyUsageException(vref, st,
+        "key " + vref + " is " + st + " and has no material left"));
+  }
+
+  /**
+   * Grants decryption (decrypt, unwrap, verify) with an exact version.
+   *
+   * @param exact the version ({@code name#N})
+   * @return the version and its material
+   * @param allowCompromised the explicit override for a {@code COMPROMISED} version; such a use is audited
+   * @throws KeyUsageException naming key, version and state when the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   */
+  public Use unprotect(KeyRef exact, boolean allowCompromised) {
+    Permissions.UnprotectCheck c = Permissions.unprotect(key(current(), exact.name()), exact, allowCompromised);
+    if (c.audit() != null) {
+      write(d -> {
+        d.event(c.audit());
+        return null;
+      });
+    }
+    return new Use(exact, material(exact, c.record().state()));
+  }
+
+  /**
+   * The versions a handle may decrypt with: the exact one, or for a name every version that may
+   * still decrypt, newest first (GCM output names no version, so a name-level handle tries them).
+   *
+   * @param ref a key or a version
+   * @return the versions with their material, newest first
+   * @throws KeyUsageException naming the primary (or newest) version and its state when none may decrypt
+   * @throws UnknownKeyException if the key or version does not exist
+   */
+  public List<Use> unprotectCandidates(KeyRef ref) {
+    if (ref.version().isPresent()) {
+      return List.of(unprotect(ref, false));
+    }
+    KeyRecord k = key(current(), ref.name());
+    List<Use> out = new ArrayList<>();
+    for (KeyRef vr : Permissions.decryptable(k)) {
+      backend.material(vr).ifPresent(m -> out.add(new Use(vr, m)));
+    }
+    if (out.isEmpty()) {
+      throw Permissions.noneDecrypts(k);
+    }
+    return out;
+  }
+
+  /**
+   * The algorithm of a key.
+   *
+   * @param name the key's name
+   * @return the key's algorithm
+   * @throws UnknownKeyException if there is no such key
+   */
+  public KeyAlgorithm algorithmOf(String name) {
+    return key(current(), name).algorithm();
+  }
+
+  // ---------------------------------------------------------------- handles
+
+  /**
+   * @return a JCA handle for {@code ref}
+   * @throws UnknownKeyException if the key or version does not exist
+   */
+  @Override
+  public ManagedKey handle(KeyRef ref) {
+    KeyRecord k = key(current(), ref.name());
+    if (ref.version().isPresent()) {
+      Permissions.version(k, ref);
+    }
+    return new ManagedKey(this, ref, k.algorithm(), k.policy().exportable());
+  }
+
+  /**
+   * Exports an exportable version's material, audited first ({@link Permissions#export}).
+   *
+   * @throws KeyUsageException if it is not exportable, has no primary, or its state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public byte[] exportKey(KeyRef ref) {
+    KeyRecord k = key(current(), ref.name());
+    VersionRecord v = Permissions.export(k, ref);
+    KeyRef vref = KeyRef.of(k.name(), v.version());
+    KeyMaterial m = material(vref, v.state());
+    // audited before the material leaves, and without it: a failed audit write exports nothing
+    write(d -> {
+      d.event(Permissions.exported(vref, v));
+      return null;
+    });
+    return m.exportRaw();
+  }
+
+  // ---------------------------------------------------------------- data (EnvelopeService)
+
+  /**
+   * Encrypts into an envelope ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key does not exist
+   * @throws KeyringException if the backend fails
+   */
+  @Override
+  public byte[] encrypt(String name, byte[] plaintext, byte[] associatedData) {
+    return envelopes.encrypt(name, plaintext, associatedData);
+  }
+
+  /**
+   * Decrypts an envelope ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the version's state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
+  @Override
+  public byte[] decrypt(byte[] envelope, byte[] associatedData) {
+    return envelopes.decrypt(envelope, associatedData, false);
+  }
+
+  /**
+   * Decrypts an envelope, with the audited override for a COMPROMISED version ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the version's state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
+  @Override
+  public byte[] decrypt(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
+    return envelopes.decrypt(envelope, associatedData, allowCompromised);
+  }
+
+  /**
+   * Re-encrypts an envelope under the current primary ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
+  @Override
+  public byte[] rewrap(byte[] envelope, byte[] associatedData) {
+    return envelopes.rewrap(envelope, associatedData);
+  }
+
+  /**
+   * A fresh data key wrapped under the KEK's primary ({@link EnvelopeService}).
+   *
+   * @throws IllegalArgumentException for a size other than 128, 192 or 256 bits, or a KEK that is not AES
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key does not exist
+   * @throws KeyringException if the backend fails
+   */
+  @Override
+  public DataKey generateDataKey(String kekName, int bits) {
+    return envelopes.generateDataKey(kekName, bits);
+  }
+
+  /**
+   * Unwraps a data key ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the version's state refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the wrapped key is malformed or fails its integrity check
+   */
+  @Override
+  public byte[] unwrapDataKey(byte[] wrappedDataKey) {
+    return envelopes.unwrapDataKey(wrappedDataKey);
+  }
+
+  /**
+   * Rewraps data keys under their KEKs' primaries, all or nothing ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if a wrapped key fails its integrity check (nothing is rewrapped)
+   */
+  @Override
+  public List<byte[]> rewrapDataKeys(List<byte[]> wrappedDataKeys) {
+    return envelopes.rewrapDataKeys(wrappedDataKeys);
+  }
+
+  // ---------------------------------------------------------------- audit and close
+
+  /** @return the hash-chained audit log of this keyring */
+  @Override
+  public AuditLog auditLog() {
+    return audit.log();
+  }
+
+  /**
+   * Records an event about the keyring itself rather than a key (key {@code "-"}), such as a
+   * repair its backend made, in one commit.
+   *
+   * @param action the audit action
+   * @param details facts only, never key material or secrets
+   * @throws KeyringException if the commit fails
+   */
+  public void recordKeyringEvent(String action, Map<String, String> details) {
+    write(d -> {
+      d.event(action, "-", details);
+      return null;
+    });
+  }
+
+  /** Gives unused usage reservations back, removes the exit hook, then closes the backend. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      usage.giveBack();
+    } catch (RuntimeException e) {
+      // over-counting is the safe direction: the reservation simply stays counted
+    } finally {
+      usage.unregisterExitHook();
+      closed = true;
+      audit.wipe();
+      backend.close();
+    }
+  }
+
+  /** @return this engine's description (the backend's), for messages */
+  @Override
+  public String toString() {
+    return "KeyringEngine{" + backend.describe() + "}";
+  }
+
+}

@@ -1,0 +1,288 @@
+package dev.clavis.keyring.lifecycle;
+
+import dev.clavis.keyring.KeyRef;
+import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
+
+/**
+ * Usage accounting: the reservation ledger of one open keyring. A use is counted durably without
+ * a durable write per use: the process reserves a block of uses ("counted" goes up by the block)
+ * before it hands any of them out, and gives the unused part back later ({@link #giveBack()}: at
+ * {@code close()}, and at normal JVM exit through a shutdown hook). Giving back moves the uses made
+ * into the exact count ({@link VersionRecord#usesSettled()}) and subtracts only the unused part;
+ * since each process subtracts its own unused part, processes may give back in any order.
+ *
+ * <p>Never under-counts: a process that dies without giving back (SIGKILL, power loss, {@code
+ * halt}) leaves its whole block counted, as {@code reserved}. To keep that over-count small,
+ * blocks start at {@value #INITIAL_BLOCK} uses and double only while a process uses them up
+ * within {@value #FAST_NANOS} ns each, up to {@value #MAX_BLOCK} and, under an explicit usage
+ * limit, to a quarter of what is left of it (so processes sharing a key do not starve each other).
+ *
+ * <p>Thread-safe. The ledger keeps no key material.
+ */
+final class UsageLedger {
+
+  /** The first block a process reserves for a version: a short-lived process over-counts by at most this when killed. */
+  static final long INITIAL_BLOCK = 8;
+
+  /** Blocks grow up to this size while a version is used fast: at most one write a second or so. */
+  static final long MAX_BLOCK = 1L << 20;
+
+  /** A block used up within this time doubles the next one. */
+  static final long FAST_NANOS = 1_000_000_000L;
+
+  /** What one transaction changes in one version: the new record and the details of its {@code use} audit event. */
+  record Change(VersionRecord updated, Map<String, String> details) {}
+
+  /**
+   * Runs the ledger's durable changes: one backend transaction that, for each reference, reads the
+   * latest committed record of the version (skipping versions that no longer exist), applies the
+   * function, and stores and audits (as {@code use}) each non-null change.
+   */
+  interface Transactor {
+    /** @return the changes applied, by version */
+    Map<KeyRef, Change> update(Iterable<KeyRef> versions, BiFunction<KeyRef, VersionRecord, Change> change);
+  }
+
+  /** How a version's usage reads in this process. */
+  record View(long uses, long reserved) {}
+
+  /** This process's reservation of one version: {@code held} uses reserved durably, {@code used} of them handed out. */
+  static final class Counter {
+    private long held;
+    private long used;
+    private long block = INITIAL_BLOCK;
+    private long reservedAt;
+
+    /** Takes {@code n} uses from the reservation this process holds, without a durable write. */
+    synchronized boolean tryTakeLocal(long n) {
+      if (held - used >= n) {
+        used += n;
+        return true;
+      }
+      return false;
+    }
+
+    synchronized long held() {
+      return held;
+    }
+
+    synchronized long used() {
+      return used;
+    }
+
+    synchronized long block() {
+      return block;
+    }
+  }
+
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private final ConcurrentHashMap<KeyRef, Counter> counters = new ConcurrentHashMap<>();
+  private final Transactor tx;
+  private final ToLongFunction<VersionRecord> limitOf;
+  private final LongSupplier nanoTime;
+  private final Object hookLock = new Object();
+  private Thread exitHook;
+  private Cleaner.Cleanable exitHookCleaner;
+
+  /**
+   * @param tx runs the durable changes (the engine's transactions)
+   * @param limitOf the effective limit of a version (its usage limit, or the algorithm's)
+   * @param nanoTime the monotonic time source that decides whether a block was used fast
+   */
+  UsageLedger(Transactor tx, ToLongFunction<VersionRecord> limitOf, LongSupplier nanoTime) {
+    this.tx = Objects.requireNonNull(tx, "tx");
+    this.limitOf = Objects.requireNonNull(limitOf, "limitOf");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+  }
+
+  /** @return this process's counter of {@code vref}, created empty on first use */
+  Counter counter(KeyRef vref) {
+    return counters.computeIfAbsent(vref, r -> new Counter());
+  }
+
+  /**
+   * Takes {@code n} uses of the version {@code vref}: from this process's reservation, or by
+   * reserving a new block durably first.
+   *
+   * @param seen the version's record as last seen, for a cheap refusal at the limit
+   * @return false if the uses would exceed the version's limit (nothing is counted then)
+   */
+  boolean take(KeyRef vref, long n, VersionRecord seen) {
+    Counter c = counter(vref);
+    synchronized (c) {
+      if (c.held - c.used >= n) {
+        c.used += n;
+        return true;
+      }
+      // what this process still holds unused is part of the new block's need: it is not lost
+      long need = n - (c.held - c.used);
+      if (seen.usageReserved() + need > limitOf.applyAsLong(seen)) {
+        return false;
+      }
+      long t = nanoTime.getAsLong();
+      c.block = c.reservedAt != 0 && t - c.reservedAt < FAST_NANOS ? Math.min(MAX_BLOCK, c.block * 2) : INITIAL_BLOCK;
+      c.reservedAt = t;
+      // bulk callers (rewrapDataKeys) reserve for several calls ahead, so a write stays rare
+      long want = Math.max(c.block, n == 1 ? 1 : 16 * n);
+      long[] granted = new long[1];
+      Map<KeyRef, Change> done = tx.update(java.util.List.of(vref), (ref, v) -> {
+        long lim = limitOf.applyAsLong(v);
+        if (v.usageReserved() + need > lim) {
+          return null;
+        }
+        // under an explicit usage limit a process takes at most a quarter of what is left, so
+        // processes sharing the key do not starve each other into rotating it on every use
+        long remaining = lim - v.usageReserved();
+        long cap = v.usageLimit() > 0 ? Math.max(need, remaining / 4) : remaining;
+        long grant = Math.max(need, Math.min(want, cap));
+        long counted = v.usageReserved() + grant;
+        granted[0] = grant;
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("reserved", Long.toString(counted));
+        details.put("previouslyReserved", Long.toString(v.usageReserved()));
+        return new Change(v.withUsage(counted, v.usesSettled()), details);
+      });
+      Change ch = done.get(vref);
+      if (ch == null) {
+        return false;
+      }
+      c.held += granted[0];
+      c.used += n;
+      return true;
+    }
+  }
+
+  /**
+   * How a version reads in this process: the exact uses (settled plus this process's own) and the
+   * reservations of others (this process's unused part is known unused, so it is not shown).
+   */
+  View view(KeyRef vref, VersionRecord v) {
+    Counter c = counters.get(vref);
+    long held = 0;
+    long used = 0;
+    if (c != null) {
+      synchronized (c) {
+        held = c.held;
+        used = c.used;
+      }
+    }
+    if (held > v.outstanding()) {
+      // the record does not carry this process's reservation (a state older than it): show the record
+      return new View(v.usesSettled(), v.outstanding());
+    }
+    return new View(v.usesSettled() + used, v.outstanding() - held);
+  }
+
+  /**
+   * Gives back what this process reserved and did not use, and settles what it used, in one
+   * durable write. A failure leaves the reservations counted (the safe direction) and is thrown.
+   */
+  void giveBack() {
+    Map<KeyRef, long[]> back = new HashMap<>();
+    counters.forEach((ref, c) -> {
+      synchronized (c) {
+        if (c.held > 0) {
+          back.put(ref, new long[] {c.held, c.used});
+          // detached before the write: a use racing the give-back reserves a new block instead
+          c.held = 0;
+          c.used = 0;
+        }
+      }
+    });
+    if (back.isEmpty()) {
+      return;
+    }
+    tx.update(back.keySet(), (ref, v) -> {
+      long held = back.get(ref)[0];
+      long used = back.get(ref)[1];
+      long settled = Math.min(v.usesSettled() + used, v.usageReserved());
+      // never below what is settled: a record that does not carry this reservation keeps its count
+      long counted = Math.max(settled, v.usageReserved() - (held - used));
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("used", Long.toString(used));
+      details.put("released", Long.toString(v.usageReserved() - counted));
+      details.put("uses", Long.toString(settled));
+      details.put("reserved", Long.toString(counted - settled));
+      return new Change(v.withUsage(counted, settled), details);
+    });
+  }
+
+  /**
+   * Registers the give-back at normal JVM exit, once. The hook holds this ledger weakly, so an
+   * engine that is dropped without {@code close()} is still collected (its reservations then
+   * stay counted); a cleaner removes the hook of a collected ledger.
+   */
+  void registerExitHook() {
+    synchronized (hookLock) {
+      if (exitHook != null) {
+        return;
+      }
+      Thread t = new Thread(new ExitGiveBack(new WeakReference<>(this)), "clavis-usage-give-back");
+      try {
+        Runtime.getRuntime().addShutdownHook(t);
+      } catch (IllegalStateException | SecurityException e) {
+        return; // the JVM is already exiting, or hooks are not allowed: the reservations stay counted
+      }
+      exitHook = t;
+      exitHookCleaner = CLEANER.register(this, () -> removeHook(t));
+    }
+  }
+
+  /** Removes the exit hook (at {@code close()}, after the give-back). */
+  void unregisterExitHook() {
+    synchronized (hookLock) {
+      if (exitHook != null) {
+        exitHookCleaner.clean();
+        exitHook = null;
+        exitHookCleaner = null;
+      }
+    }
+  }
+
+  /** @return whether an exit hook is registered (for tests) */
+  boolean exitHookRegistered() {
+    synchronized (hookLock) {
+      return exitHook != null;
+    }
+  }
+
+  private static void removeHook(Thread t) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(t);
+    } catch (IllegalStateException e) {
+      // the JVM is exiting and runs the hook, which finds its ledger closed or gone
+    }
+  }
+
+  /** The shutdown hook's body; static so it keeps no strong reference to the ledger. */
+  private static final class ExitGiveBack implements Runnable {
+    private final WeakReference<UsageLedger> ledger;
+
+    ExitGiveBack(WeakReference<UsageLedger> ledger) {
+      this.ledger = ledger;
+    }
+
+    @Override
+    public void run() {
+      UsageLedger l = ledger.get();
+      if (l == null) {
+        return;
+      }
+      try {
+        l.giveBack();
+      } catch (RuntimeException e) {
+        // over-counting is the safe direction: the reservations simply stay counted
+      }
+    }
+  }
+}
