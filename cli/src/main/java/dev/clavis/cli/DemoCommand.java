@@ -1,5 +1,6 @@
 package dev.clavis.cli;
 
+import dev.clavis.keyring.spi.OwnerOnlyFiles;
 import dev.clavis.keyring.AuditEvent;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
@@ -15,7 +16,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -199,12 +199,13 @@ final class DemoCommand extends CliCommand {
     encoded.get(bytes);
     Arrays.fill(encoded.array(), (byte) 0);
     try {
-      try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(file); // not POSIX: the temporary directory is the user's own
+      try (java.nio.channels.FileChannel ch = OwnerOnlyFiles.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
       }
-      Files.write(file, bytes);
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }

@@ -1,5 +1,6 @@
 package dev.clavis.keyring.lifecycle;
 
+import dev.clavis.keyring.spi.OwnerOnlyFiles;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.StoreDamagedException;
 import dev.clavis.keyring.StoreDamagedException.Kind;
@@ -14,8 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -192,7 +191,7 @@ final class MonotonicAnchor {
     ReentrantLock jvm = JVM_LOCKS.computeIfAbsent(file, f -> new ReentrantLock());
     jvm.lock();
     Path lock = file.resolveSibling(file.getFileName() + ".lock");
-    try (FileChannel lc = FileChannel.open(lock, createOptions(), ownerOnly(lock));
+    try (FileChannel lc = OwnerOnlyFiles.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock l = lc.lock()) {
       Optional<Mark> m = read();
       if (m.isPresent() && m.get().generation() >= generation && m.get().auditSeq() >= auditSeq) {
@@ -214,8 +213,7 @@ final class MonotonicAnchor {
       String line = body + " " + HEX.formatHex(hmac(key, body.getBytes(StandardCharsets.US_ASCII))) + "\n";
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp" + Long.toHexString(RANDOM.nextLong()));
       try {
-        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE), ownerOnly(tmp))) {
+        try (FileChannel ch = OwnerOnlyFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           ByteBuffer b = ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII));
           while (b.hasRemaining()) {
             ch.write(b);
@@ -232,27 +230,6 @@ final class MonotonicAnchor {
       throw new KeyringException("cannot write the " + what() + " " + file + ": a temporary file exists", e);
     } catch (IOException e) {
       throw new KeyringException("cannot write the " + what() + " " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static java.util.Set<StandardOpenOption> createOptions() {
-    return java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-  }
-
-  /** Owner-only permissions from the first byte where the file system has POSIX permissions. */
-  private static FileAttribute<?>[] ownerOnly(Path p) {
-    Path dir = p.toAbsolutePath().getParent();
-    if (dir != null && supportsPosix(dir)) {
-      return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
-    }
-    return new FileAttribute<?>[0];
-  }
-
-  private static boolean supportsPosix(Path dir) {
-    try {
-      return Files.getFileStore(dir).supportsFileAttributeView("posix");
-    } catch (IOException e) {
-      return false;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.clavis.keyring.pkcs11;
 
+import dev.clavis.keyring.spi.OwnerOnlyFiles;
 import dev.clavis.keyring.KeyringException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -7,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The token keyring's audit log file ({@code Pkcs11Config#auditLog()}, null when the log is kept
@@ -39,11 +39,9 @@ final class TokenAuditFile {
       return;
     }
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      OwnerOnlyFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
     } catch (FileAlreadyExistsException e) {
       // another process created it first
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: the first append creates it
     } catch (IOException e) {
       throw new KeyringException("cannot create the audit log " + file + " of " + owner + ": " + e.getMessage(), e);
     }

@@ -1,5 +1,6 @@
 package dev.clavis.keyring.pkcs11;
 
+import dev.clavis.keyring.spi.OwnerOnlyFiles;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.pkcs11.TokenInfo;
 import java.io.IOException;
@@ -191,13 +192,10 @@ final class TokenCommitLock {
 
   private FileChannel open() throws IOException {
     try {
-      return FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      return OwnerOnlyFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } catch (FileAlreadyExistsException e) {
       // not through a link (CREATE_NEW never follows one; this open must not either)
       return FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-    } catch (UnsupportedOperationException e) {
-      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.clavis.provider.jca;
 
+import dev.clavis.keyring.spi.OwnerOnlyFiles;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.file.FileKeyBackend;
 import dev.clavis.keyring.file.ProcessLock;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -137,8 +137,7 @@ final class KeytoolSession implements AutoCloseable {
     }
     Path tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
     try {
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = OwnerOnlyFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(committed);
         while (buf.hasRemaining()) {
           ch.write(buf);
