@@ -79,6 +79,17 @@ public final class Session implements AutoCloseable {
     try {
       pin.write(0, pinUtf8, 0, pinUtf8.length);
       long rv = Ulong.unsigned(ck.C_Login(handle, Ulong.of(userType), pin, Ulong.of(pinUtf8.length)));
+      // SoftHSM answers CKR_GENERAL_ERROR when another process rewrites the token's files while it
+      // reads them; the PIN was not judged, so a short retry is safe (a wrong PIN is never retried)
+      for (int retry = 0; rv == CKR.GENERAL_ERROR && retry < 5; retry++) {
+        try {
+          Thread.sleep(20L << retry);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        rv = Ulong.unsigned(ck.C_Login(handle, Ulong.of(userType), pin, Ulong.of(pinUtf8.length)));
+      }
       if (rv == CKR.PIN_INCORRECT) {
         throw new Pkcs11Exception("C_Login", rv, CKR.name(rv),
             "the PIN is wrong; Clavis tried once and will not retry (check the 'pin' setting or the password given to load)");
