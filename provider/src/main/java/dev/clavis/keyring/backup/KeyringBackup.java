@@ -1,6 +1,7 @@
 package dev.clavis.keyring.backup;
 
 import dev.clavis.engine.shamir.Shamir;
+import dev.clavis.keyring.KdfLimits;
 import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
@@ -117,9 +118,13 @@ public final class KeyringBackup {
     if (kdf.algorithm() != KdfParameters.Algorithm.ARGON2ID || !kdf.valid()) {
       throw new IllegalArgumentException("shares are sealed with Argon2id; got " + kdf);
     }
-    if (!kdf.limitsOk() && !kdf.weakAllowed()) {
-      throw new IllegalArgumentException(kdf + " is below OWASP's minimums for a custodian passphrase; allow it"
-          + " explicitly for a test");
+    if (!kdf.limitsOk()) {
+      throw new IllegalArgumentException(KdfLimits.excess(kdf).orElse(kdf + " costs more than this Clavis opens"));
+    }
+    Optional<String> weak = KdfLimits.weakness(kdf);
+    if (weak.isPresent() && !kdf.weakAllowed()) {
+      throw new IllegalArgumentException("sealing custodian shares: " + weak.get() + "; allow it explicitly only for a"
+          + " test");
     }
     if (!(keyring instanceof KeyringEngine)) {
       throw new BackupException(BackupException.Kind.UNSUPPORTED, "this keyring is not one Clavis opened itself");
