@@ -31,10 +31,12 @@ final class AuditExport {
     }
     sb.append("}}");
     out.write(sb.toString());
+    long written = 0;
     for (String line : lines.split("\n")) {
-      if (line.isEmpty()) {
-        continue;
+      if (line.isEmpty() || (error == null && written == records)) {
+        continue; // a verified export ends at the last verified record
       }
+      written++;
       out.write(",\n");
       if (error == null) {
         out.write(line); // a verified record is one JSON object: embedded as written, so its hash can be recomputed

@@ -42,8 +42,6 @@ public interface AuditLog {
    * @throws KeyringException if the log cannot be read
    */
   default boolean exportJsonArray(Writer out) throws IOException {
-    java.io.StringWriter lines = new java.io.StringWriter();
-    exportJsonLines(lines);
     String error = null;
     long n = 0;
     try {
@@ -51,6 +49,10 @@ public interface AuditLog {
     } catch (KeyringException e) {
       error = e.getMessage();
     }
+    // read after verifying: records appended meanwhile (by another process) are left out, so the
+    // export holds exactly the records the verification speaks of
+    java.io.StringWriter lines = new java.io.StringWriter();
+    exportJsonLines(lines);
     AuditExport.write(out, lines.toString(), n, error);
     return error == null;
   }
