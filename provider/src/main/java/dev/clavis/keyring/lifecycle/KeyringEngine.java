@@ -121,7 +121,8 @@ public final class KeyringEngine implements Keyring {
    */
   public KeyringEngine(KeyBackend backend, Clock clock, Duration freshness, AuditOptions auditOptions) {
     this.auditOptions = Objects.requireNonNull(auditOptions, "auditOptions");
-    this.tally = new UsageTally(auditOptions.usagePeriod().toNanos(), System::nanoTime, clock.instant());
+    this.tally = new UsageTally(auditOptions.usagePeriod().toNanos(), System::nanoTime,
+        clock.instant().truncatedTo(ChronoUnit.MILLIS));
     this.usage = new UsageLedger(this::updateUsage, this::settleUsage, Permissions::effectiveLimit, System::nanoTime,
         tally::pending);
     this.backend = Objects.requireNonNull(backend, "backend");
