@@ -30,7 +30,8 @@ final class ArgvSecrets {
       }
       int eq = a.startsWith("--") ? a.indexOf('=') : -1;
       String name = eq > 0 ? a.substring(0, eq) : a;
-      if (name.equals("--password") || name.equals("--pin") || name.equals("-p") || name.equals("--new-password")) {
+      if (name.equals("--password") || name.equals("--pin") || name.equals("-p") || name.equals("--new-password")
+          || name.equals("--passphrase")) {
         throw CliException.usage(PASSWORD_REFUSED);
       }
       if (name.equals("--seed-hex")) {

@@ -37,7 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
         LifecycleCommands.Revoke.class, LifecycleCommands.Compromise.class, LifecycleCommands.Destroy.class,
         LifecycleCommands.CancelDestroy.class,
         DataCommands.Encrypt.class, DataCommands.Decrypt.class, DataCommands.Rewrap.class,
-        AuditCommand.class, DeriveCommand.class, DemoCommand.class,
+        AuditCommand.class, RecoveryCommands.Backup.class, RecoveryCommands.Restore.class,
+        DeriveCommand.class, DemoCommand.class,
         HelpCommand.class})
 final class ClavisCommand implements Callable<Integer> {
 

@@ -34,6 +34,15 @@ final class GlobalOptions {
           + " changing command created or moved"})
   boolean json;
 
+  @Option(names = "--actor", paramLabel = "NAME", scope = ScopeType.INHERIT, order = 107,
+      description = {"who the audit records name as acting (default $CLAVIS_ACTOR, else the operating-system user);"
+          + " a claim, recorded as given"})
+  String actor;
+
+  @Option(names = "--audit-decrypts", scope = ScopeType.INHERIT, order = 108,
+      description = {"record every decryption in the audit log (a durable write each), not only the periodic counts"})
+  boolean auditDecrypts;
+
   @Option(names = "--verbose", scope = ScopeType.INHERIT, order = 105,
       description = {"log what the engine does on stderr (never secrets)"})
   boolean verbose;

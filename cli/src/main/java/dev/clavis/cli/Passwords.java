@@ -54,6 +54,18 @@ final class Passwords {
     return new Passwords(newPasswordFile, env, "password", ENV_NEW, "--new-password-file");
   }
 
+  /** The environment variable prefix of custodian passphrases: {@code CLAVIS_SHARE_PASSPHRASE_3} for share 3. */
+  static final String ENV_SHARE = "CLAVIS_SHARE_PASSPHRASE_";
+
+  /**
+   * @param file the custodian's passphrase file from {@code --passphrase-files}, or null
+   * @param share the share's number
+   * @return the source of a custodian's passphrase: that file, {@code CLAVIS_SHARE_PASSPHRASE_<share>}, a prompt
+   */
+  static Passwords forShare(String file, Map<String, String> env, int share) {
+    return new Passwords(file, env, "passphrase for share " + share, ENV_SHARE + share, "--passphrase-files");
+  }
+
   /**
    * @param prompt what the terminal prompt says
    * @param confirm whether a prompted password is asked twice (when a store is created)

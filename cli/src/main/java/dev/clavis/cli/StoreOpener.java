@@ -1,5 +1,6 @@
 package dev.clavis.cli;
 
+import dev.clavis.keyring.AuditOptions;
 import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringOptions;
@@ -166,9 +167,26 @@ final class StoreOpener {
       LOG.log(System.Logger.Level.DEBUG, () -> (creating ? "creating file store " : "opening file store ") + file.toAbsolutePath()
           + (creating ? " with " + kdfForNew : ""));
       KeyringOptions o = KeyringOptions.file(file).password(password);
-      return Keyrings.open(kdfForNew == null ? o : o.kdfForNew(kdfForNew));
+      return Keyrings.open((kdfForNew == null ? o : o.kdfForNew(kdfForNew)).audit(audit()));
     } finally {
       Arrays.fill(password, '\0');
+    }
+  }
+
+  /** The environment variable naming the audit actor when {@code --actor} does not. */
+  static final String ENV_ACTOR = "CLAVIS_ACTOR";
+
+  /** @return the audit settings of {@code --actor} (or {@code $CLAVIS_ACTOR}) and {@code --audit-decrypts} */
+  AuditOptions audit() {
+    AuditOptions a = AuditOptions.defaults().auditDecrypts(options.auditDecrypts);
+    String actor = options.actor != null ? options.actor : env.get(ENV_ACTOR);
+    if (actor == null) {
+      return a;
+    }
+    try {
+      return a.actor(actor);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--actor: " + e.getMessage());
     }
   }
 
@@ -186,7 +204,7 @@ final class StoreOpener {
     char[] pin = pin(cfg);
     try {
       LOG.log(System.Logger.Level.DEBUG, () -> "opening PKCS#11 token " + cfg.name() + " of " + options.hsm);
-      return Keyrings.open(KeyringOptions.token(cfg).pin(pin));
+      return Keyrings.open(KeyringOptions.token(cfg).pin(pin).audit(audit()));
     } finally {
       Arrays.fill(pin, '\0');
     }
@@ -199,7 +217,7 @@ final class StoreOpener {
     try {
       LOG.log(System.Logger.Level.DEBUG, () -> "opening file store " + file.toAbsolutePath() + " rooted in PKCS#11 token "
           + cfg.name() + " of " + options.hsm);
-      return Keyrings.open(KeyringOptions.tokenRootedFile(file, cfg).pin(pin));
+      return Keyrings.open(KeyringOptions.tokenRootedFile(file, cfg).pin(pin).audit(audit()));
     } finally {
       Arrays.fill(pin, '\0');
     }

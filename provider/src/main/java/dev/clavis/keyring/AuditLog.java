@@ -29,4 +29,31 @@ public interface AuditLog {
    * @throws KeyringException if the log cannot be read
    */
   void exportJsonLines(Writer out) throws IOException;
+
+  /**
+   * Writes the whole log as one JSON array, for an auditor: first an object with the verification
+   * result ({@code {"clavisAuditExport":1,"verification":{"verified":true,"records":N}}}, or
+   * {@code "verified":false} with the {@code "error"}), then every record exactly as the log holds
+   * it (see {@code docs/audit.md}). A log that fails verification is exported all the same.
+   *
+   * @param out where the array goes; not closed
+   * @return whether the log verified
+   * @throws IOException if writing to {@code out} fails
+   * @throws KeyringException if the log cannot be read
+   */
+  default boolean exportJsonArray(Writer out) throws IOException {
+    String error = null;
+    long n = 0;
+    try {
+      n = verify();
+    } catch (KeyringException e) {
+      error = e.getMessage();
+    }
+    // read after verifying: records appended meanwhile (by another process) are left out, so the
+    // export holds exactly the records the verification speaks of
+    java.io.StringWriter lines = new java.io.StringWriter();
+    exportJsonLines(lines);
+    AuditExport.write(out, lines.toString(), n, error);
+    return error == null;
+  }
 }

@@ -41,9 +41,16 @@ public final class KeyringOptions {
   private final boolean createIfMissing;
   private final KdfParameters kdfForNew;
   private final Clock clock;
+  private final AuditOptions audit;
 
   private KeyringOptions(Kind kind, Path file, Pkcs11Config token, char[] secret, boolean createIfMissing,
       KdfParameters kdfForNew, Clock clock) {
+    this(kind, file, token, secret, createIfMissing, kdfForNew, clock, AuditOptions.defaults());
+  }
+
+  private KeyringOptions(Kind kind, Path file, Pkcs11Config token, char[] secret, boolean createIfMissing,
+      KdfParameters kdfForNew, Clock clock, AuditOptions audit) {
+    this.audit = audit;
     this.kind = kind;
     this.file = file;
     this.token = token;
@@ -94,7 +101,7 @@ public final class KeyringOptions {
       throw new IllegalStateException("a " + kind + " keyring is opened with a PIN, not a password");
     }
     return new KeyringOptions(kind, file, token, Objects.requireNonNull(password, "password"), createIfMissing,
-        kdfForNew, clock);
+        kdfForNew, clock, audit);
   }
 
   /**
@@ -107,7 +114,7 @@ public final class KeyringOptions {
       throw new IllegalStateException("a file store is opened with a password, not a PIN");
     }
     return new KeyringOptions(kind, file, token, Objects.requireNonNull(pin, "pin"), createIfMissing, kdfForNew,
-        clock);
+        clock, audit);
   }
 
   /**
@@ -119,7 +126,7 @@ public final class KeyringOptions {
     if (kind == Kind.TOKEN) {
       throw new IllegalStateException("a token keyring is never created by opening it");
     }
-    return new KeyringOptions(kind, file, token, secret, create, kdfForNew, clock);
+    return new KeyringOptions(kind, file, token, secret, create, kdfForNew, clock, audit);
   }
 
   /**
@@ -131,7 +138,8 @@ public final class KeyringOptions {
     if (kind != Kind.FILE) {
       throw new IllegalStateException("only a password-protected file store has a KDF");
     }
-    return new KeyringOptions(kind, file, token, secret, createIfMissing, Objects.requireNonNull(kdf, "kdf"), clock);
+    return new KeyringOptions(kind, file, token, secret, createIfMissing, Objects.requireNonNull(kdf, "kdf"), clock,
+        audit);
   }
 
   /**
@@ -140,7 +148,39 @@ public final class KeyringOptions {
    */
   public KeyringOptions clock(Clock clock) {
     return new KeyringOptions(kind, file, token, secret, createIfMissing, kdfForNew,
-        Objects.requireNonNull(clock, "clock"));
+        Objects.requireNonNull(clock, "clock"), audit);
+  }
+
+  /**
+   * @param audit what the keyring's audit log records beyond lifecycle changes (actor, usage period, decryptions)
+   * @return these options with those audit settings
+   */
+  public KeyringOptions audit(AuditOptions audit) {
+    return new KeyringOptions(kind, file, token, secret, createIfMissing, kdfForNew, clock,
+        Objects.requireNonNull(audit, "audit"));
+  }
+
+  /**
+   * @param principal who every audit record of this keyring names as its actor when the thread runs as
+   *     no one ({@link AuditActor}); the default is the operating-system user
+   * @return these options with that actor
+   * @throws IllegalArgumentException as {@link AuditActor#requireValid(String)}
+   */
+  public KeyringOptions actor(String principal) {
+    return audit(audit.actor(principal));
+  }
+
+  /**
+   * @param on whether every decryption gets its own audit record (a durable write per decryption)
+   * @return these options with that choice
+   */
+  public KeyringOptions auditDecrypts(boolean on) {
+    return audit(audit.auditDecrypts(on));
+  }
+
+  /** @return the audit settings */
+  public AuditOptions auditOptions() {
+    return audit;
   }
 
   /** @return which kind of keyring these options open */

@@ -80,10 +80,10 @@ public final class Keyrings {
         Path file = options.filePath().orElseThrow();
         FileKeyBackend b = options.createsMissing() ? FileKeyBackend.open(file, secret, options.kdf())
             : FileKeyBackend.openExisting(file, secret);
-        return engineOver(b, options.clock());
+        return engineOver(b, options);
       }
       case TOKEN:
-        return TokenKeyring.open(loggedIn(options.tokenConfig().orElseThrow(), secret));
+        return TokenKeyring.open(loggedIn(options.tokenConfig().orElseThrow(), secret), options.auditOptions());
       case TOKEN_ROOTED_FILE: {
         Path file = options.filePath().orElseThrow();
         if (!options.createsMissing() && !Files.exists(file)) {
@@ -93,7 +93,7 @@ public final class Keyrings {
         try (TokenRootProtector root = TokenRootProtector.open(options.tokenConfig().orElseThrow(), secret.clone())) {
           b = FileKeyBackend.open(file, root);
         }
-        return engineOver(b, options.clock());
+        return engineOver(b, options);
       }
       default:
         throw new IllegalStateException("unknown keyring kind " + options.kind());
@@ -113,10 +113,10 @@ public final class Keyrings {
   }
 
   /** The engine over a file backend, after sweeping the temporaries a crashed writer left. */
-  private static Keyring engineOver(FileKeyBackend b, Clock clock) {
+  private static Keyring engineOver(FileKeyBackend b, KeyringOptions options) {
     try {
       b.removeStrayTemporaries();
-      return new KeyringEngine(b, clock, FRESHNESS);
+      return new KeyringEngine(b, options.clock(), FRESHNESS, options.auditOptions());
     } catch (RuntimeException e) {
       b.close();
       throw e;

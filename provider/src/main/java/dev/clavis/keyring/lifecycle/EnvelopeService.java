@@ -65,11 +65,27 @@ final class EnvelopeService {
       throw new KeyringException("this Clavis envelope is truncated");
     }
     Use u = engine.unprotect(h.ref(), allowCompromised);
-    if (allowCompromised) {
-      // a backend that forbids a COMPROMISED version's use itself (the token) lifts that for this call
-      return engine.backend().overridingState(u.version(), () -> open(h, u, envelope, ivEnd, associatedData));
+    byte[] plain = allowCompromised
+        // a backend that forbids a COMPROMISED version's use itself (the token) lifts that for this call
+        ? engine.backend().overridingState(u.version(), () -> open(h, u, envelope, ivEnd, associatedData))
+        : open(h, u, envelope, ivEnd, associatedData);
+    return released(u.version(), plain, null);
+  }
+
+  /**
+   * Counts (and with {@code --audit-decrypts} records) a decryption before its plaintext leaves:
+   * a failed audit write releases nothing.
+   *
+   * @param context the encryption context bound to the ciphertext, or null
+   */
+  private byte[] released(KeyRef version, byte[] plain, Map<String, String> context) {
+    try {
+      engine.recordDecryption(version, context);
+      return plain;
+    } catch (RuntimeException e) {
+      Arrays.fill(plain, (byte) 0);
+      throw e;
     }
-    return open(h, u, envelope, ivEnd, associatedData);
   }
 
   private static byte[] open(Envelope.Header h, Use u, byte[] envelope, int ivEnd, byte[] associatedData) {
@@ -140,7 +156,8 @@ final class EnvelopeService {
     Envelope.Header h = Envelope.parse(wrappedDataKey, Envelope.WRAPPED_MAGIC, "wrapped data key");
     Use u = engine.unprotect(h.ref(), false);
     try {
-      return u.material().unwrapKwp(Arrays.copyOfRange(wrappedDataKey, h.headerLength(), wrappedDataKey.length));
+      return released(u.version(), u.material().unwrapKwp(Arrays.copyOfRange(wrappedDataKey, h.headerLength(),
+          wrappedDataKey.length)), null);
     } catch (GeneralSecurityException e) {
       throw new KeyringException("the wrapped data key under " + h.ref() + " failed its integrity check");
     }
@@ -181,6 +198,8 @@ final class EnvelopeService {
         for (int j = 0; j < plain.size(); j++) {
           deks[e.getValue().get(j)] = plain.get(j);
         }
+        // counted only: the data keys never leave Clavis here, so no per-decryption record
+        engine.countDecryptions(e.getKey(), plain.size());
       }
       Map<String, List<Integer>> byName = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {

@@ -30,13 +30,17 @@ import javax.crypto.spec.SecretKeySpec;
  * The audit log: one JSON object a line, hash-chained and MAC'ed.
  *
  * <pre>
- * {"seq":7,"time":"2026-11-22T07:00:00Z","action":"rotate","key":"payments#2","details":{...},"prev":"&lt;h6&gt;","mac":"&lt;m7&gt;"}
+ * {"seq":7,"v":2,"gen":5,"time":"2026-11-22T07:00:00Z","actor":"alice","action":"rotate","key":"payments#2","details":{...},"prev":"&lt;h6&gt;","mac":"&lt;m7&gt;"}
  * body_i = the line without its ,"mac":"..." member
  * h_i    = SHA-256(body_i)            (body_i holds h_{i-1} as "prev"; h_0 = 32 zero bytes)
  * m_i    = HMAC-SHA256(K_audit, body_i)
  * </pre>
  *
- * An edit breaks m_i; a deletion or reordering breaks the sequence numbers and the chain; a cut
+ * Format 2 (this writer) adds {@code v} and {@code actor}; format-1 records (without them) keep
+ * verifying, since the chain is over each record's bytes as written. The format is documented for
+ * independent verifiers in {@code docs/audit.md}.
+ *
+ * <p>An edit breaks m_i; a deletion or reordering breaks the sequence numbers and the chain; a cut
  * tail is caught against the audit head (last sequence number and hash) that the engine keeps in
  * the store's authenticated metadata. The store and the log are checked against each other at
  * every open, reload and append ({@link RollbackGuard}): appends chain from the head the store
@@ -79,8 +83,16 @@ final class HashChainedAuditLog implements AuditLog {
     this.expectedHead = expectedHead;
   }
 
-  /** A record before it is chained. */
-  record Pending(Instant time, String action, String key, Map<String, String> details) {}
+  /** The record format this class writes: 2 adds {@code v} and {@code actor} to format 1's members. */
+  static final int FORMAT = 2;
+
+  /** A record before it is chained; {@code actor} names who acted ({@link dev.clavis.keyring.AuditActor}). */
+  record Pending(Instant time, String actor, String action, String key, Map<String, String> details) {
+    /** A record the keyring writes on its own (a repair): the process's user acted. */
+    Pending(Instant time, String action, String key, Map<String, String> details) {
+      this(time, dev.clavis.keyring.AuditActor.processUser(), action, key, details);
+    }
+  }
 
   /**
    * Appends records after the last record of the log and syncs the file. Called under the store's
@@ -144,7 +156,7 @@ final class HashChainedAuditLog implements AuditLog {
     List<String> lines = new ArrayList<>();
     for (Pending p : events) {
       seq++;
-      String body = body(seq, generation, p.time(), p.action(), p.key(), p.details(), prev);
+      String body = body(seq, generation, p.time(), p.actor(), p.action(), p.key(), p.details(), prev);
       byte[] b = body.getBytes(StandardCharsets.UTF_8);
       prev = sha256(b);
       String line = body.substring(0, body.length() - 1) + MAC_MEMBER + HEX.formatHex(hmac(b)) + "\"}";
@@ -353,8 +365,9 @@ final class HashChainedAuditLog implements AuditLog {
     if (details instanceof Map) {
       ((Map<String, Object>) details).forEach((k, v) -> d.put(k, String.valueOf(v)));
     }
+    Object actor = o.get("actor"); // absent from format-1 records
     return new AuditEvent(((Number) o.get("seq")).longValue(), Instant.parse((String) o.get("time")),
-        (String) o.get("action"), (String) o.get("key"), d);
+        (String) o.get("action"), (String) o.get("key"), d, actor instanceof String ? (String) actor : "");
   }
 
   @Override
@@ -455,11 +468,15 @@ final class HashChainedAuditLog implements AuditLog {
     out.flush();
   }
 
-  private static String body(long seq, long generation, Instant time, String action, String key, Map<String, String> details,
-      byte[] prev) {
-    StringBuilder sb = new StringBuilder(160);
-    sb.append("{\"seq\":").append(seq).append(",\"gen\":").append(generation).append(",\"time\":");
+  /** Format 2 (docs/audit.md): members in this order; format 1 lacked {@code v} and {@code actor}. */
+  private static String body(long seq, long generation, Instant time, String actor, String action, String key,
+      Map<String, String> details, byte[] prev) {
+    StringBuilder sb = new StringBuilder(180);
+    sb.append("{\"seq\":").append(seq).append(",\"v\":").append(FORMAT).append(",\"gen\":").append(generation)
+        .append(",\"time\":");
     Json.quote(sb, time.toString());
+    sb.append(",\"actor\":");
+    Json.quote(sb, actor);
     sb.append(",\"action\":");
     Json.quote(sb, action);
     sb.append(",\"key\":");

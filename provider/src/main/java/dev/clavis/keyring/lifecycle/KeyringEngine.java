@@ -1,6 +1,8 @@
 package dev.clavis.keyring.lifecycle;
 
+import dev.clavis.keyring.AuditActor;
 import dev.clavis.keyring.AuditLog;
+import dev.clavis.keyring.AuditOptions;
 import dev.clavis.keyring.DataKey;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
@@ -72,7 +74,8 @@ public final class KeyringEngine implements Keyring {
   private record State(long generation, Map<String, KeyRecord> keys, long auditSeq, byte[] auditHash) {}
 
   /** What the last successful protect of a reference resolved to, valid while its key record is unchanged. */
-  private record Hot(KeyRecord rec, KeyRef vref, UsageLedger.Counter counter, KeyMaterial material, long notAfter) {}
+  private record Hot(KeyRecord rec, KeyRef vref, UsageLedger.Counter counter, KeyMaterial material, long notAfter,
+      java.util.concurrent.atomic.LongAdder tally) {}
 
   private final ConcurrentHashMap<KeyRef, Hot> hot = new ConcurrentHashMap<>();
 
@@ -83,7 +86,10 @@ public final class KeyringEngine implements Keyring {
   private final Clock clock;
   private final long freshnessNanos;
   private final Object writeLock = new Object();
-  private final UsageLedger usage = new UsageLedger(this::updateUsage, Permissions::effectiveLimit, System::nanoTime);
+  private final AuditOptions auditOptions;
+  private final UsageTally tally;
+  // the ledger's give-back also writes the counted uses (UsageTally): one write at close
+  private final UsageLedger usage;
   private final AuditTrail audit;
   private final EnvelopeService envelopes = new EnvelopeService(this);
   private volatile State state;
@@ -100,6 +106,25 @@ public final class KeyringEngine implements Keyring {
    * @throws KeyringException if the backend cannot be read
    */
   public KeyringEngine(KeyBackend backend, Clock clock, Duration freshness) {
+    this(backend, clock, freshness, AuditOptions.defaults());
+  }
+
+  /**
+   * Opens the engine over a backend with audit settings, and executes destructions that fell due.
+   *
+   * @param backend where metadata and material live; closed by {@link #close()}
+   * @param clock the time source (tests inject one)
+   * @param freshness how stale a read may be before the backend is asked for a newer state
+   * @param auditOptions the actor, the usage period and whether every decryption is recorded
+   * @throws StoreDamagedException if the store and its audit log or anchor do not belong together
+   * @throws KeyringException if the backend cannot be read
+   */
+  public KeyringEngine(KeyBackend backend, Clock clock, Duration freshness, AuditOptions auditOptions) {
+    this.auditOptions = Objects.requireNonNull(auditOptions, "auditOptions");
+    this.tally = new UsageTally(auditOptions.usagePeriod().toNanos(), System::nanoTime,
+        clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    this.usage = new UsageLedger(this::updateUsage, this::settleUsage, Permissions::effectiveLimit, System::nanoTime,
+        tally::pending);
     this.backend = Objects.requireNonNull(backend, "backend");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.freshnessNanos = freshness.toNanos();
@@ -133,7 +158,19 @@ public final class KeyringEngine implements Keyring {
    * @throws KeyringException as {@link #KeyringEngine(KeyBackend, Clock, Duration)}
    */
   public static KeyringEngine open(KeyBackend backend) {
-    return new KeyringEngine(backend, Clock.systemUTC(), Duration.ofMillis(20));
+    return open(backend, AuditOptions.defaults());
+  }
+
+  /**
+   * Opens an engine over a backend with the defaults and these audit settings.
+   *
+   * @param backend where metadata and material live; closed by {@link #close()}
+   * @param auditOptions the actor, the usage period and whether every decryption is recorded
+   * @return an engine with the system clock and a 20 ms freshness bound
+   * @throws KeyringException as {@link #KeyringEngine(KeyBackend, Clock, Duration)}
+   */
+  public static KeyringEngine open(KeyBackend backend, AuditOptions auditOptions) {
+    return new KeyringEngine(backend, Clock.systemUTC(), Duration.ofMillis(20), auditOptions);
   }
 
   /** @return the usage ledger (for tests in this package) */
@@ -234,6 +271,8 @@ public final class KeyringEngine implements Keyring {
     final Instant now;
     final Map<String, KeyRecord> changed = new LinkedHashMap<>();
     final List<HashChainedAuditLog.Pending> events = new ArrayList<>();
+    /** Whether this write must also record the counted uses (the ledger settles, or close). */
+    boolean flushUsage;
 
     Draft(State base, KeyBackend.Changes changes, Instant now) {
       this.base = base;
@@ -259,7 +298,7 @@ public final class KeyringEngine implements Keyring {
     }
 
     void event(String action, String key, Map<String, String> details) {
-      events.add(new HashChainedAuditLog.Pending(now, action, key, details));
+      events.add(new HashChainedAuditLog.Pending(now, auditOptions.actorNow(), action, key, details));
     }
 
     /** Stages what the lifecycle core decided: material changes, the record, its events. */
@@ -317,11 +356,20 @@ public final class KeyringEngine implements Keyring {
     ensureOpen();
     synchronized (writeLock) {
       State[] next = new State[1];
+      UsageTally.Snapshot[] recorded = new UsageTally.Snapshot[1];
+      Instant[] at = new Instant[1];
       T result = committer.apply((latest, changes) -> {
         State base = latest.generation() == state.generation() ? state : decode(requireNotOlder(latest));
         Draft d = new Draft(base, changes, now());
         T r = op.apply(d);
         executeDueDestructions(d);
+        // the counted uses ride on a write that happens anyway once their period is over (no write per use)
+        recorded[0] = d.flushUsage || (d.dirty() && tally.due())
+            ? tally.snapshot(d.now, auditOptions.actor().orElse(AuditActor.processUser())) : null;
+        at[0] = d.now;
+        if (recorded[0] != null) {
+          d.events.addAll(recorded[0].events);
+        }
         if (!d.dirty()) {
           next[0] = base;
           return r;
@@ -337,6 +385,9 @@ public final class KeyringEngine implements Keyring {
       });
       boolean committed = next[0] != state && next[0].generation() != state.generation();
       state = next[0];
+      if (committed && recorded[0] != null) {
+        tally.settle(recorded[0], at[0]);
+      }
       lastCheck = System.nanoTime();
       try {
         raiseAnchors(state);
@@ -728,6 +779,7 @@ public final class KeyringEngine implements Keyring {
       // uses left in this process's reserved block
       Hot h = hot.get(ref);
       if (h != null && h.rec == k && clock.millis() < h.notAfter && h.counter.tryTakeLocal(uses)) {
+        h.tally.add(uses);
         return new Use(h.vref, h.material);
       }
       Permissions.ProtectCheck c = Permissions.protect(k, ref, clock.instant());
@@ -739,7 +791,9 @@ public final class KeyringEngine implements Keyring {
       }
       if (due == null) {
         KeyMaterial m = material(vref, v.state());
-        hot.put(ref, new Hot(k, vref, usage.counter(vref), m, c.notAfterMillis()));
+        java.util.concurrent.atomic.LongAdder counted = tally.counters(vref)[UsageTally.Kind.protect(k.algorithm()).ordinal()];
+        hot.put(ref, new Hot(k, vref, usage.counter(vref), m, c.notAfterMillis(), counted));
+        counted.add(uses);
         return new Use(vref, m);
       }
       if (Permissions.rotatesAutomatically(k, ref, v)) {
@@ -759,7 +813,19 @@ public final class KeyringEngine implements Keyring {
   /** The ledger's transactions: one engine write over the latest records of the given versions. */
   private Map<KeyRef, UsageLedger.Change> updateUsage(Iterable<KeyRef> refs,
       java.util.function.BiFunction<KeyRef, VersionRecord, UsageLedger.Change> change) {
+    return usageWrite(refs, change, false);
+  }
+
+  /** The ledger's give-back: its write also records the counted uses (and happens for them alone). */
+  private Map<KeyRef, UsageLedger.Change> settleUsage(Iterable<KeyRef> refs,
+      java.util.function.BiFunction<KeyRef, VersionRecord, UsageLedger.Change> change) {
+    return usageWrite(refs, change, true);
+  }
+
+  private Map<KeyRef, UsageLedger.Change> usageWrite(Iterable<KeyRef> refs,
+      java.util.function.BiFunction<KeyRef, VersionRecord, UsageLedger.Change> change, boolean flush) {
     return write(d -> {
+      d.flushUsage = flush;
       Map<KeyRef, UsageLedger.Change> done = new HashMap<>();
       for (KeyRef ref : refs) {
         KeyRecord k = d.find(ref.name());
@@ -779,6 +845,59 @@ public final class KeyringEngine implements Keyring {
     return backend.material(vref).orElseThrow(() -> new KeyUsageException(vref, st,
         "key " + vref + " is " + st + " and has no material left"));
   }
+
+  /**
+   * Counts one decryption (decrypt, unwrap, verify) that succeeded with {@code version}, for its
+   * periodic {@code usage} record; with {@link AuditOptions#auditDecrypts} it is also recorded on
+   * its own ({@code decrypt}, with the encryption context), durably, before this returns: the
+   * caller returns the plaintext only after this returned.
+   *
+   * @param version the exact version that decrypted ({@code name#N})
+   * @param context the encryption context the caller gave (bound to the ciphertext), or null or empty if none
+   * @throws KeyringException if the record cannot be written (the caller must then withhold the plaintext)
+   * @throws UnknownKeyException if the key does not exist
+   */
+  public void recordDecryption(KeyRef version, Map<String, String> context) {
+    KeyRecord k = key(current(), version.name());
+    tally.add(version, UsageTally.Kind.unprotect(k.algorithm()), 1);
+    if (auditOptions.auditsDecrypts()) {
+      Map<String, String> details = new LinkedHashMap<>();
+      if (context != null) {
+        new java.util.TreeMap<>(context).forEach((ck, cv) -> details.put("context." + ck, cv));
+      }
+      write(d -> {
+        d.event("decrypt", version.toString(), details);
+        return null;
+      });
+    } else if (tally.due()) {
+      flushUsage(); // a process that only decrypts writes its counts once a period
+    }
+  }
+
+  /**
+   * Writes the uses counted so far as {@code usage} records now, in one write (nothing if none).
+   *
+   * @throws KeyringException if the write fails (the counts stay for a later write)
+   */
+  public void flushUsage() {
+    if (tally.pending()) {
+      write(d -> {
+        d.flushUsage = true;
+        return null;
+      });
+    }
+  }
+
+  /** Counts {@code n} decryptions that release nothing (a bulk rewrap), for the periodic record only. */
+  void countDecryptions(KeyRef version, long n) {
+    tally.add(version, UsageTally.Kind.unprotect(key(current(), version.name()).algorithm()), n);
+  }
+
+  /** @return the uses counted and not yet written, by kind (tests) */
+  Map<UsageTally.Kind, Long> unwrittenUsage(KeyRef version) {
+    return tally.unwritten(version);
+  }
+
 
   /**
    * Grants decryption (decrypt, unwrap, verify) with an exact version.

@@ -88,6 +88,8 @@ final class UsageLedger {
 
   private final ConcurrentHashMap<KeyRef, Counter> counters = new ConcurrentHashMap<>();
   private final Transactor tx;
+  private final Transactor settleTx;
+  private final java.util.function.BooleanSupplier otherPending;
   private final ToLongFunction<VersionRecord> limitOf;
   private final LongSupplier nanoTime;
   private final Object hookLock = new Object();
@@ -100,6 +102,21 @@ final class UsageLedger {
    * @param nanoTime the monotonic time source that decides whether a block was used fast
    */
   UsageLedger(Transactor tx, ToLongFunction<VersionRecord> limitOf, LongSupplier nanoTime) {
+    this(tx, tx, limitOf, nanoTime, () -> false);
+  }
+
+  /**
+   * @param tx runs the durable changes of reservations
+   * @param settleTx runs the give-back's change (the engine also records the counted uses in it)
+   * @param limitOf the effective limit of a version (its usage limit, or the algorithm's)
+   * @param nanoTime the monotonic time source that decides whether a block was used fast
+   * @param otherPending whether something else waits for the give-back's write (uses counted for
+   *     the audit log): then it is written even when no reservation is held
+   */
+  UsageLedger(Transactor tx, Transactor settleTx, ToLongFunction<VersionRecord> limitOf, LongSupplier nanoTime,
+      java.util.function.BooleanSupplier otherPending) {
+    this.settleTx = Objects.requireNonNull(settleTx, "settleTx");
+    this.otherPending = Objects.requireNonNull(otherPending, "otherPending");
     this.tx = Objects.requireNonNull(tx, "tx");
     this.limitOf = Objects.requireNonNull(limitOf, "limitOf");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
@@ -199,10 +216,10 @@ final class UsageLedger {
         }
       }
     });
-    if (back.isEmpty()) {
+    if (back.isEmpty() && !otherPending.getAsBoolean()) {
       return;
     }
-    tx.update(back.keySet(), (ref, v) -> {
+    settleTx.update(back.keySet(), (ref, v) -> {
       long held = back.get(ref)[0];
       long used = back.get(ref)[1];
       long settled = Math.min(v.usesSettled() + used, v.usageReserved());

@@ -51,6 +51,18 @@ public final class TokenKeyring {
    * @throws KeyringException if the token fails
    */
   public static KeyringEngine open(Pkcs11Token token) {
+    return open(token, dev.clavis.keyring.AuditOptions.defaults());
+  }
+
+  /**
+   * Opens the keyring on a token that is already open and logged in, with audit settings.
+   *
+   * @param token closed when the keyring is closed
+   * @param audit the actor, usage period and decryption records of the keyring
+   * @return the keyring
+   * @throws KeyringException if the token fails
+   */
+  public static KeyringEngine open(Pkcs11Token token, dev.clavis.keyring.AuditOptions audit) {
     TokenKeyBackend b;
     try {
       b = TokenKeyBackend.open(token);
@@ -60,7 +72,7 @@ public final class TokenKeyring {
     }
     b.closeTokenOnClose();
     try {
-      KeyringEngine e = KeyringEngine.open(b);
+      KeyringEngine e = KeyringEngine.open(b, audit);
       for (Map<String, String> repair : b.drainRepairs()) {
         e.recordKeyringEvent("repair", repair); // the repair made at open goes into the audit log
       }

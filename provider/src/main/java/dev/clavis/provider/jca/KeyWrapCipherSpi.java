@@ -499,6 +499,24 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     managedUse = u;
   }
 
+  /**
+   * Counts (and with {@code --audit-decrypts} records) an unwrap under a managed KEK before its
+   * result is handed out; if the record cannot be written the output written so far is wiped.
+   */
+  private void releasedManaged(byte[] output, int off, int n) {
+    if (managedUses == null) {
+      return;
+    }
+    try {
+      managedUses.released(managedUse);
+    } catch (IllegalStateException e) {
+      if (output != null) {
+        Arrays.fill(output, off, off + n, (byte) 0);
+      }
+      throw e;
+    }
+  }
+
   // ---------------------------------------------------------------- bytes: update, doFinal
 
   /**
@@ -606,7 +624,9 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
       }
       if (decrypting) {
         checkCiphertextLength(srcLen);
-        return unwrapInto(src, srcOff, srcLen, output, outOff);
+        int n = unwrapInto(src, srcOff, srcLen, output, outOff);
+        releasedManaged(output, outOff, n);
+        return n;
       }
       checkPlaintextLength(srcLen);
       wrapInto(src, srcOff, srcLen, output, outOff);
@@ -681,6 +701,7 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
       int n = padded
           ? KeyWrapPadded.unwrapInPlace(aes, kwpAiv, work, 0, work.length)
           : KeyWrap.unwrapInPlace(aes, kwIv, work, 0, work.length);
+      releasedManaged(null, 0, 0);
       return rebuild(work, SEMIBLOCK, n, wrappedKeyAlgorithm, wrappedKeyType);
     } catch (IntegrityCheckException e) {
       throw new InvalidKeyException(

@@ -434,6 +434,7 @@ public final class ManagedGcmCipherSpi extends CipherSpi {
           KeyMaterial.AeadOperation d = u.material().startGcm(false, iv, tagBits);
           d.updateAad(a, 0, a.length);
           int n = d.doFinal(ct, 0, ct.length, tmp, 0);
+          PerOperationUse.released(engine, u); // counted (and audited, if asked) before the plaintext leaves
           System.arraycopy(tmp, 0, output, outOffset, n);
           return n;
         } catch (AEADBadTagException e) {

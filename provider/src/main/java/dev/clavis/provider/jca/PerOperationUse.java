@@ -103,6 +103,25 @@ final class PerOperationUse {
     return take(use.version(), 0);
   }
 
+  /**
+   * Counts (and with {@code --audit-decrypts} records) a decryption that succeeded with {@code
+   * use}'s version, before its output is handed out ({@link KeyringEngine#recordDecryption}).
+   *
+   * @throws IllegalStateException if the audit record cannot be written: nothing may be released then
+   */
+  static void released(KeyringEngine engine, KeyringEngine.Use use) {
+    try {
+      engine.recordDecryption(use.version(), null);
+    } catch (KeyringException e) {
+      throw new IllegalStateException("the decryption under " + use.version() + " was not released: " + e.getMessage(), e);
+    }
+  }
+
+  /** @see #released(KeyringEngine, KeyringEngine.Use) */
+  void released(KeyringEngine.Use use) {
+    released(engine, use);
+  }
+
   /** Marks the prepaid use spent: the next operation counts its own. */
   void spend() {
     prepaid = false;
