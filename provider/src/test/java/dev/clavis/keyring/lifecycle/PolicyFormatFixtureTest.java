@@ -3,6 +3,7 @@ package dev.clavis.keyring.lifecycle;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.clavis.keyring.KeyInfo;
+import dev.clavis.keyring.KeyMetadata;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.Keyring;
@@ -57,6 +58,34 @@ class PolicyFormatFixtureTest {
       assertEquals(KeyState.DESTROYED, k.find("gone").orElseThrow().latest().state());
       byte[] env = Files.readAllBytes(dir.resolve("format2.store.envelope"));
       assertEquals("format2-plaintext", new String(k.decrypt(env, null), StandardCharsets.UTF_8));
+      assertTrue(k.auditLog().verify() > 0);
+      // format 2 knew none of the new fields: each reads at its default
+      assertEquals(0, p.minDecryptionVersion());
+      assertEquals(0, p.keepVersions());
+      assertTrue(p.decryptWindow().isEmpty());
+      assertFalse(p.deletionProtection());
+      assertEquals(KeyMetadata.empty(), full.metadata());
+      assertEquals(Duration.ofDays(7), k.minimumDeletionWindow());
+    }
+  }
+
+  @Test
+  void format2Store_takesLivePoliciesMetadataAndSettings_andKeepsThemAcrossReopen() throws Exception {
+    try (Keyring k = Keyrings.openFile(store, PW)) {
+      k.updatePolicy("plain", k.find("plain").orElseThrow().policy().toBuilder().keepVersions(2)
+          .deletionProtection(true).decryptWindow(Duration.ofDays(90)).build(), false);
+      k.updateMetadata("plain", KeyMetadata.builder().purpose("tokens").tag("team", "core").build());
+      k.setMinimumDeletionWindow(Duration.ofDays(14), false);
+    }
+    try (Keyring k = Keyrings.openFile(store, PW)) {
+      KeyInfo plain = k.find("plain").orElseThrow();
+      assertEquals(2, plain.policy().keepVersions());
+      assertTrue(plain.policy().deletionProtection());
+      assertEquals(Duration.ofDays(90), plain.policy().decryptWindow().orElseThrow());
+      assertEquals("tokens", plain.metadata().purpose().orElseThrow());
+      assertEquals("core", plain.metadata().tags().get("team"));
+      assertEquals(Duration.ofDays(14), k.minimumDeletionWindow());
+      assertEquals(Duration.ofDays(30), k.find("full").orElseThrow().policy().deletionWindow());
       assertTrue(k.auditLog().verify() > 0);
     }
   }
