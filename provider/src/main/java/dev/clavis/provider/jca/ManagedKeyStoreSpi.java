@@ -327,7 +327,7 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
     }
     try {
       ring().scheduleDestruction(ref, null);
-    } catch (KeyringException | IllegalStateException e) {
+    } catch (KeyringException | IllegalStateException | IllegalArgumentException e) { // guards: DeletionGuard
       throw new KeyStoreException(e.getMessage(), e);
     }
   }
