@@ -360,7 +360,7 @@ public final class KeyringEngine implements Keyring {
   /** keep-versions follows every change of a key, rotations included ({@link RetentionPolicy}). */
   private static void enforceRetention(Draft d) {
     for (KeyRecord k : List.copyOf(d.changed.values())) {
-      Lifecycle.Result r = RetentionPolicy.enforce(d.get(k.name()), d.now);
+      Lifecycle.Result r = RetentionPolicy.enforce(d.get(k.name()), d.settings, d.now);
       if (r != null) {
         d.apply(r);
       }

@@ -3,6 +3,7 @@ package dev.clavis.keyring.lifecycle;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.lifecycle.KeyTransitions.Op;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,8 +21,12 @@ final class RetentionPolicy {
 
   private RetentionPolicy() {}
 
-  /** @return the schedules {@code keep-versions} asks for, or null when it asks for none */
-  static Lifecycle.Result enforce(KeyRecord k, Instant now) {
+  /**
+   * @param store the store's settings: a key window below the store's minimum (kept by a store
+   *     older than the minimum) is raised to it, as for any destruction that is not forced
+   * @return the schedules {@code keep-versions} asks for, or null when it asks for none
+   */
+  static Lifecycle.Result enforce(KeyRecord k, StoreSettings store, Instant now) {
     int keep = k.policy().keepVersions();
     if (keep == 0 || k.deleted()) {
       return null;
@@ -43,17 +48,19 @@ final class RetentionPolicy {
     if (beyond.isEmpty()) {
       return null;
     }
+    Duration window = k.policy().deletionWindow().compareTo(store.minimumDeletionWindow()) < 0
+        ? store.minimumDeletionWindow() : k.policy().deletionWindow();
     KeyRecord rec = k;
     List<Lifecycle.Event> events = new ArrayList<>();
     for (int v : beyond) {
-      Lifecycle.Result r = Lifecycle.scheduleDestruction(rec, KeyRef.of(k.name(), v), null, now);
+      Lifecycle.Result r = Lifecycle.scheduleDestruction(rec, KeyRef.of(k.name(), v), window, now);
       rec = r.record();
       events.addAll(r.events());
     }
     Map<String, String> details = new LinkedHashMap<>();
     details.put("keepVersions", Integer.toString(keep));
     details.put("scheduled", beyond.stream().map(v -> "#" + v).reduce((a, b) -> a + "," + b).orElse(""));
-    details.put("destroyAt", now.plus(k.policy().deletionWindow()).toString());
+    details.put("destroyAt", now.plus(window).toString());
     events.add(new Lifecycle.Event("retention", k.name(), details));
     return new Lifecycle.Result(rec, events, List.of());
   }

@@ -54,6 +54,16 @@ class RetentionPolicyTest {
   }
 
   @Test
+  void keepVersions_neverSchedulesSoonerThanTheStoreMinimum() {
+    ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults()); // a 7-day window
+    ring.setMinimumDeletionWindow(Duration.ofDays(30), false);
+    ring.rotate("k", null);
+    ring.updatePolicy("k", KeyPolicy.builder().keepVersions(1).build(), false);
+    assertEquals(Instant.parse("2026-01-31T00:00:00Z"),
+        ring.find("k").orElseThrow().version(1).orElseThrow().destroyAt().orElseThrow());
+  }
+
+  @Test
   void keepVersionsSetOnALiveKey_appliesAtOnce() {
     ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
     for (int i = 0; i < 4; i++) {
