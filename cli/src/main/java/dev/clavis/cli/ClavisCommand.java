@@ -36,6 +36,7 @@ import picocli.CommandLine.Model.CommandSpec;
         LifecycleCommands.Rotate.class, LifecycleCommands.Suspend.class, LifecycleCommands.Resume.class,
         LifecycleCommands.Revoke.class, LifecycleCommands.Compromise.class, LifecycleCommands.Destroy.class,
         LifecycleCommands.CancelDestroy.class,
+        PolicyCommands.Policy.class, PolicyCommands.Label.class, PolicyCommands.StorePolicy.class,
         DataCommands.Encrypt.class, DataCommands.Decrypt.class, DataCommands.Rewrap.class,
         AuditCommand.class, RecoveryCommands.Backup.class, RecoveryCommands.Restore.class,
         DeriveCommand.class, DemoCommand.class,

@@ -4,8 +4,12 @@ import dev.clavis.keyring.KeyInfo;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.UnknownKeyException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code list} and {@code show}: what is in the store, as text or JSON. */
@@ -13,20 +17,29 @@ final class InspectCommands {
 
   private InspectCommands() {}
 
-  /** {@code list}. */
-  @Command(name = "list", description = {"list the keys (JSON: an array, one object per key with its versions)"})
+  /** {@code list [--all]}. */
+  @Command(name = "list", description = {"list the keys (JSON: an array, one object per key with its versions);"
+      + " keys with a version pending destruction are marked with the date"})
   static final class ListKeys extends CliCommand {
+    @Option(names = "--all", description = {"also the keys scheduled for destruction and the destroyed ones, with their state"})
+    boolean all;
+
     @Override
     int run(Context ctx) {
-      List<KeyInfo> keys = ctx.keyring().list();
+      List<KeyInfo> live = ctx.keyring().list();
+      Set<String> listed = new HashSet<>();
+      live.forEach(k -> listed.add(k.name()));
+      List<KeyInfo> keys = all ? ctx.keyring().listAll() : live;
       if (ctx.json()) {
         List<Object> arr = new ArrayList<>();
         for (KeyInfo k : keys) {
-          arr.add(KeyView.json(k));
+          Map<String, Object> m = KeyView.json(k);
+          m.put("state", KeyView.keyState(k, listed.contains(k.name())));
+          arr.add(m);
         }
         ctx.out().println(Json.write(arr));
       } else {
-        KeyView.table(ctx.out(), keys);
+        KeyView.table(ctx.out(), keys, listed);
       }
       return 0;
     }

@@ -2,12 +2,15 @@ package dev.clavis.cli;
 
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
+import dev.clavis.keyring.KeyMetadata;
 import dev.clavis.keyring.KeyPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +50,18 @@ final class KeyCommands {
     @Option(names = "--exportable", order = 15, description = {"the material may leave Clavis (getEncoded() returns it)"})
     boolean exportable;
 
+    @Option(names = "--keep-versions", paramLabel = "N", order = 16,
+        description = {"keep the newest N versions that decrypt; older ones are scheduled for destruction"})
+    Integer keepVersions;
+
+    @Option(names = "--decrypt-window", paramLabel = "DURATION", converter = Durations.Converter.class, order = 17,
+        description = {"versions deactivated longer ago than this stop decrypting, e.g. 90d"})
+    Duration decryptWindow;
+
+    @Option(names = "--protect", order = 18, description = {"deletion protection on: destroy is refused until"
+        + " 'clavis policy NAME --deletion-protection off'"})
+    boolean protect;
+
     /** @return the policy these options describe */
     KeyPolicy policy() {
       KeyPolicy.Builder b = KeyPolicy.builder();
@@ -63,10 +78,16 @@ final class KeyCommands {
         if (usageLimit != null) {
           b.usageLimit(usageLimit);
         }
+        if (keepVersions != null) {
+          b.keepVersions(keepVersions);
+        }
+        if (decryptWindow != null) {
+          b.decryptWindow(decryptWindow);
+        }
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
-      return b.exportable(exportable).build();
+      return b.exportable(exportable).deletionProtection(protect).build();
     }
   }
 
@@ -107,9 +128,31 @@ final class KeyCommands {
 
     @Mixin PolicyOptions policy;
 
+    @Option(names = "--purpose", paramLabel = "TEXT", order = 1, description = {"what the key is for"})
+    String purpose;
+
+    @Option(names = "--description", paramLabel = "TEXT", order = 2, description = {"free text about the key"})
+    String description;
+
+    @Option(names = "--tag", paramLabel = "K=V", order = 3, description = {"a tag (repeatable)"})
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--replace", order = 4, description = {"reuse the name of a destroyed key (its versions stay as"
+        + " tombstones; the new key's versions follow them)"})
+    boolean replace;
+
     @Override
     int run(Context ctx) {
-      KeyInfo k = ctx.keyring().create(LifecycleCommands.name(name), policy.algorithm, policy.policy());
+      String n = LifecycleCommands.name(name);
+      KeyMetadata.Builder mb = KeyMetadata.builder().source("cli");
+      try {
+        mb.purpose(purpose).description(description);
+        PolicyCommands.applyTags(mb, tags);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(e.getMessage());
+      }
+      KeyInfo k = replace ? ctx.keyring().replaceDestroyed(n, policy.algorithm, policy.policy(), mb.build())
+          : ctx.keyring().create(n, policy.algorithm, policy.policy(), mb.build());
       ctx.result("created " + k.name() + "#" + k.latest().version() + " " + k.algorithm() + " " + k.latest().state(), created(k));
       return 0;
     }

@@ -1,7 +1,9 @@
 package dev.clavis.cli;
 
 import dev.clavis.keyring.KeyInfo;
+import dev.clavis.keyring.KeyMetadata;
 import dev.clavis.keyring.KeyPolicy;
+import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyVersionInfo;
 import java.io.PrintStream;
 import java.time.Instant;
@@ -22,7 +24,13 @@ final class KeyView {
     m.put("name", k.name());
     m.put("algorithm", k.algorithm().name());
     m.put("primary", k.primary().map(KeyVersionInfo::version).orElse(null));
+    m.put("purpose", k.metadata().purpose().orElse(null));
+    m.put("description", k.metadata().description().orElse(null));
+    m.put("tags", new LinkedHashMap<>(k.metadata().tags()));
+    m.put("source", k.metadata().source().orElse(null));
     m.put("policy", json(k.policy()));
+    m.put("nextRotation", time(k.nextRotation()));
+    m.put("pendingDestruction", time(pendingDestruction(k)));
     List<Object> versions = new ArrayList<>();
     for (KeyVersionInfo v : k.versions()) {
       versions.add(json(v));
@@ -39,7 +47,38 @@ final class KeyView {
     m.put("versionLifetime", p.versionLifetime().map(Durations::format).orElse(null));
     m.put("deletionWindow", Durations.format(p.deletionWindow()));
     m.put("exportable", p.exportable());
+    m.put("autoRotate", p.autoRotate());
+    m.put("minDecryptionVersion", p.minDecryptionVersion() == 0 ? null : p.minDecryptionVersion());
+    m.put("keepVersions", p.keepVersions() == 0 ? null : p.keepVersions());
+    m.put("decryptWindow", p.decryptWindow().map(Durations::format).orElse(null));
+    m.put("deletionProtection", p.deletionProtection());
     return m;
+  }
+
+  /** @return the JSON object of a key's labels: purpose, description, tags */
+  static Map<String, Object> metadata(KeyMetadata md) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("purpose", md.purpose().orElse(null));
+    m.put("description", md.description().orElse(null));
+    m.put("tags", new LinkedHashMap<>(md.tags()));
+    return m;
+  }
+
+  /** @return the earliest scheduled destruction of a version of {@code k}, if one is pending */
+  static Optional<Instant> pendingDestruction(KeyInfo k) {
+    return k.versions().stream().filter(v -> v.state() == KeyState.PENDING_DESTRUCTION)
+        .flatMap(v -> v.destroyAt().stream()).min(Instant::compareTo);
+  }
+
+  /**
+   * @return the state of a whole key: DESTROYED (every version), PENDING_DESTRUCTION (listed by
+   *     {@code list --all} only: scheduled as a whole), else LIVE
+   */
+  static String keyState(KeyInfo k, boolean listed) {
+    if (k.versions().stream().allMatch(v -> v.state() == KeyState.DESTROYED)) {
+      return "DESTROYED";
+    }
+    return listed ? "LIVE" : "PENDING_DESTRUCTION";
   }
 
   /** @return the JSON object of a version */
@@ -68,8 +107,12 @@ final class KeyView {
     return t.map(Instant::toString).orElse(null);
   }
 
-  /** Prints one line per key: name, algorithm, primary version, number of versions, policy. */
-  static void table(PrintStream out, List<KeyInfo> keys) {
+  /**
+   * Prints one line per key: name, algorithm, primary version, number of versions, policy, and a
+   * mark for a key with a version pending destruction (the date) or, from {@code list --all}, one
+   * that is not live.
+   */
+  static void table(PrintStream out, List<KeyInfo> keys, java.util.Set<String> listed) {
     if (keys.isEmpty()) {
       out.println("(no keys; create one with 'clavis create NAME')");
       return;
@@ -80,8 +123,12 @@ final class KeyView {
     }
     out.printf("%-" + w + "s  %-11s  %-8s  %-8s  %s%n", "NAME", "ALGORITHM", "PRIMARY", "VERSIONS", "POLICY");
     for (KeyInfo k : keys) {
-      out.printf("%-" + w + "s  %-11s  %-8s  %-8d  %s%n", k.name(), k.algorithm(),
-          k.primary().map(v -> "#" + v.version()).orElse("none"), k.versions().size(), policyText(k.policy()));
+      String state = keyState(k, listed.contains(k.name()));
+      String mark = state.equals("DESTROYED") ? "  [DESTROYED]"
+          : pendingDestruction(k).map(t -> "  [" + (state.equals("LIVE") ? "pending destruction " : "PENDING_DESTRUCTION ")
+              + "at " + seconds(t) + "]").orElse("");
+      out.printf("%-" + w + "s  %-11s  %-8s  %-8d  %s%s%n", k.name(), k.algorithm(),
+          k.primary().map(v -> "#" + v.version()).orElse("none"), k.versions().size(), policyText(k.policy()), mark);
     }
   }
 
@@ -91,6 +138,12 @@ final class KeyView {
     out.println("algorithm  " + k.algorithm());
     out.println("primary    " + k.primary().map(v -> k.name() + "#" + v.version()).orElse("none (no version encrypts)"));
     out.println("policy     " + policyText(k.policy()));
+    k.nextRotation().ifPresent(t -> out.println("next rotation " + seconds(t)));
+    k.metadata().purpose().ifPresent(t -> out.println("purpose    " + t));
+    k.metadata().description().ifPresent(t -> out.println("description " + t));
+    if (!k.metadata().tags().isEmpty()) {
+      out.println("tags       " + k.metadata().tags());
+    }
     out.printf("%-8s %-19s %-9s %-10s %-9s %-20s %-20s %s%n", "VERSION", "STATE", "ORIGIN", "USES", "RESERVED",
         "CREATED", "EXPIRES", "NOTE");
     for (KeyVersionInfo v : k.versions()) {
@@ -117,6 +170,16 @@ final class KeyView {
     parts.add("deletion window " + Durations.format(p.deletionWindow()));
     if (p.exportable()) {
       parts.add("exportable");
+    }
+    if (p.minDecryptionVersion() > 0) {
+      parts.add("decrypts from #" + p.minDecryptionVersion());
+    }
+    if (p.keepVersions() > 0) {
+      parts.add("keeps " + p.keepVersions() + " versions");
+    }
+    p.decryptWindow().ifPresent(d -> parts.add("decrypts " + Durations.format(d) + " after deactivation"));
+    if (p.deletionProtection()) {
+      parts.add("deletion protection");
     }
     return String.join(", ", parts);
   }

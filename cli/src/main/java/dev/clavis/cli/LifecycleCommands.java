@@ -22,12 +22,16 @@ final class LifecycleCommands {
 
   private LifecycleCommands() {}
 
-  /** {@code rotate NAME [--begin | --complete | --abort]}. */
+  /** {@code rotate NAME [--begin | --complete | --abort]} or {@code rotate --due}. */
   @Command(name = "rotate", description = {"new primary version now, or in two phases (--begin stages it,"
-      + " --complete switches, --abort drops it)"})
+      + " --complete switches, --abort drops it); --due rotates every key whose rotation period has passed"})
   static final class Rotate extends CliCommand {
-    @Parameters(paramLabel = "NAME", description = {"the key"})
+    @Parameters(paramLabel = "NAME", arity = "0..1", description = {"the key (not with --due)"})
     String name;
+
+    @Option(names = "--due", order = 0, description = {"rotate every key whose primary is older than its rotation"
+        + " period or expired, printing each (for cron or a systemd timer)"})
+    boolean due;
 
     @Option(names = "--begin", order = 1, description = {"stage a new version as PRE_ACTIVE: it decrypts, the old primary still encrypts"})
     boolean begin;
@@ -43,6 +47,12 @@ final class LifecycleCommands {
 
     @Override
     int run(Context ctx) {
+      if (due) {
+        return rotateDue(ctx);
+      }
+      if (name == null) {
+        throw CliException.usage("rotate needs NAME, or --due for every key that is due");
+      }
       String n = name(name);
       if ((begin ? 1 : 0) + (complete ? 1 : 0) + (abort ? 1 : 0) > 1) {
         throw CliException.usage("rotate takes at most one of --begin, --complete, --abort");
@@ -67,6 +77,23 @@ final class LifecycleCommands {
       } else {
         KeyVersionInfo v = k.rotate(n, reason == null ? "rotated with the CLI" : reason);
         ctx.result("rotated " + n + ": " + v.ref() + " " + v.state(), version(v));
+      }
+      return 0;
+    }
+
+    private int rotateDue(Context ctx) {
+      if (name != null || begin || complete || abort || reason != null) {
+        throw CliException.usage("rotate --due takes no NAME, --begin, --complete, --abort or --reason");
+      }
+      List<KeyVersionInfo> rotated = ctx.keyring().rotateDue();
+      if (ctx.json()) {
+        List<Object> arr = new ArrayList<>();
+        rotated.forEach(v -> arr.add(version(v)));
+        ctx.out().println(Json.write(arr));
+      } else if (rotated.isEmpty()) {
+        ctx.out().println("no key is due for rotation");
+      } else {
+        rotated.forEach(v -> ctx.out().println("rotated " + v.keyName() + ": " + v.ref() + " " + v.state()));
       }
       return 0;
     }
@@ -155,6 +182,10 @@ final class LifecycleCommands {
     @Option(names = "--now", order = 2, description = {"erase the material now; the metadata stays as a tombstone"})
     boolean now;
 
+    @Option(names = "--force", order = 3, description = {"allow --after below the store's minimum deletion window,"
+        + " or --now of a version that may still encrypt (audited); deletion protection is never overridden"})
+    boolean force;
+
     @Override
     int run(Context ctx) {
       KeyRef ref = ref(target);
@@ -163,14 +194,14 @@ final class LifecycleCommands {
       }
       if (now) {
         List<KeyVersionInfo> before = versions(ctx, ref);
-        ctx.keyring().destroyNow(ref);
+        ctx.keyring().destroyNow(ref, force);
         if (ctx.json()) {
           printChanges(ctx, ref, "destroyed", before);
         } else {
           ctx.out().println("destroyed " + ref + ": material erased, metadata kept as a tombstone");
         }
       } else {
-        List<KeyVersionInfo> scheduled = ctx.keyring().scheduleDestruction(ref, after);
+        List<KeyVersionInfo> scheduled = ctx.keyring().scheduleDestruction(ref, after, force);
         if (ctx.json()) {
           List<Object> arr = new ArrayList<>();
           for (KeyVersionInfo v : scheduled) {

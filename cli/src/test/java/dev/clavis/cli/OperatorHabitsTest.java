@@ -69,7 +69,8 @@ class OperatorHabitsTest {
         json("revoke", "k#2", "--store", store, "--json"));
     assertEquals("[{\"name\":\"k\",\"version\":2,\"state\":\"DESTROYED\",\"previous\":\"REVOKED\"}]",
         json("destroy", "k#2", "--now", "--store", store, "--json"));
-    String scheduled = json("destroy", "k", "--after", "1d", "--store", store, "--json");
+    // a day is below the store's 7-day minimum deletion window: only forced
+    String scheduled = json("destroy", "k", "--after", "1d", "--force", "--store", store, "--json");
     assertTrue(scheduled.contains("\"state\":\"PENDING_DESTRUCTION\"") && scheduled.contains("\"destroyAt\":\"20"), scheduled);
     assertTrue(json("cancel-destroy", "k", "--store", store, "--json").contains("\"previous\":\"PENDING_DESTRUCTION\""));
     Files.write(dir.resolve("k.bin"), new byte[32]);
@@ -84,6 +85,8 @@ class OperatorHabitsTest {
 
   @Test
   void durations_acceptYears_andZeroPrintsAs0s() {
+    // a zero deletion window needs a store whose minimum allows it
+    ok("store-policy", "--min-deletion-window", "0s", "--force", "--store", store);
     ok("create", "k", "--lifetime", "1y", "--rotation-period", "2y", "--deletion-window", "0s", "--store", store);
     String show = ok("show", "k", "--json", "--store", store).out();
     assertTrue(show.contains("\"versionLifetime\":\"365d\"") && show.contains("\"rotationPeriod\":\"730d\""), show);

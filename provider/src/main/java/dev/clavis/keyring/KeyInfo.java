@@ -1,5 +1,6 @@
 package dev.clavis.keyring;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,6 +13,7 @@ public final class KeyInfo {
   private final KeyPolicy policy;
   private final List<KeyVersionInfo> versions;
   private final int primaryVersion; // 0 = none (every version stopped)
+  private final KeyMetadata metadata;
 
   /**
    * A key as the keyring reports it.
@@ -24,6 +26,23 @@ public final class KeyInfo {
    * @throws NullPointerException if name, algorithm, policy or versions is null
    */
   public KeyInfo(String name, KeyAlgorithm algorithm, KeyPolicy policy, List<KeyVersionInfo> versions, int primaryVersion) {
+    this(name, algorithm, policy, versions, primaryVersion, KeyMetadata.empty());
+  }
+
+  /**
+   * A key as the keyring reports it, with its metadata.
+   *
+   * @param name the key's name
+   * @param algorithm what its material is for
+   * @param policy its policy
+   * @param versions every version, oldest first; copied
+   * @param primaryVersion the version that encrypts now, or 0 if none does
+   * @param metadata its purpose, description, tags and creation source
+   * @throws NullPointerException if any argument is null
+   */
+  public KeyInfo(String name, KeyAlgorithm algorithm, KeyPolicy policy, List<KeyVersionInfo> versions, int primaryVersion,
+      KeyMetadata metadata) {
+    this.metadata = Objects.requireNonNull(metadata, "metadata");
     this.name = Objects.requireNonNull(name, "name");
     this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -37,6 +56,29 @@ public final class KeyInfo {
   public KeyAlgorithm algorithm() { return algorithm; }
   /** @return the key's policy */
   public KeyPolicy policy() { return policy; }
+  /** @return the key's purpose, description, tags and creation source */
+  public KeyMetadata metadata() { return metadata; }
+
+  /**
+   * When the primary falls due for rotation by time: its activation plus the rotation period, or
+   * its expiry if that comes first. {@code Keyring.rotateDue()} rotates it from then on; the next
+   * encryption rotates it too when the policy rotates automatically.
+   *
+   * @return the instant, or empty when there is no primary or neither a rotation period nor a lifetime
+   */
+  public Optional<Instant> nextRotation() {
+    KeyVersionInfo p = primary().orElse(null);
+    if (p == null) {
+      return Optional.empty();
+    }
+    Instant byAge = policy.rotationPeriod().flatMap(d -> p.activated().map(a -> a.plus(d))).orElse(null);
+    Instant byExpiry = p.expires().orElse(null);
+    if (byAge == null || (byExpiry != null && byExpiry.isBefore(byAge))) {
+      return Optional.ofNullable(byExpiry);
+    }
+    return Optional.of(byAge);
+  }
+
   /** @return every version, oldest first, destroyed ones included as tombstones */
   public List<KeyVersionInfo> versions() { return versions; }
 

@@ -7,7 +7,10 @@ import java.util.OptionalLong;
 
 /**
  * How a key's versions age: rotation period, usage limit and expiry per version, the deletion
- * window, and whether material may be exported. Immutable; build with {@link #builder()}.
+ * window, and whether material may be exported; and how old versions retire: the decryption floor
+ * ({@code minDecryptionVersion}), the number of decrypting versions kept ({@code keepVersions}),
+ * the decrypt window after deactivation, and deletion protection. Immutable; build with
+ * {@link #builder()}. A live key's policy is changed with {@link Keyring#updatePolicy}.
  */
 public final class KeyPolicy {
 
@@ -20,6 +23,10 @@ public final class KeyPolicy {
   private final Duration deletionWindow;
   private final boolean exportable;
   private final boolean autoRotate;
+  private final int minDecryptionVersion;
+  private final int keepVersions;
+  private final Duration decryptWindow;
+  private final boolean deletionProtection;
 
   private KeyPolicy(Builder b) {
     this.rotationPeriod = b.rotationPeriod;
@@ -28,6 +35,10 @@ public final class KeyPolicy {
     this.deletionWindow = b.deletionWindow;
     this.exportable = b.exportable;
     this.autoRotate = b.autoRotate;
+    this.minDecryptionVersion = b.minDecryptionVersion;
+    this.keepVersions = b.keepVersions;
+    this.decryptWindow = b.decryptWindow;
+    this.deletionProtection = b.deletionProtection;
   }
 
   /** @return a policy with no automatic rotation, no limits, a 7-day deletion window, not exportable */
@@ -49,6 +60,10 @@ public final class KeyPolicy {
     b.deletionWindow = deletionWindow;
     b.exportable = exportable;
     b.autoRotate = autoRotate;
+    b.minDecryptionVersion = minDecryptionVersion;
+    b.keepVersions = keepVersions;
+    b.decryptWindow = decryptWindow;
+    b.deletionProtection = deletionProtection;
     return b;
   }
 
@@ -86,6 +101,32 @@ public final class KeyPolicy {
     return autoRotate;
   }
 
+  /**
+   * @return the oldest version that may decrypt (0: no floor); versions below it are refused for
+   *     decryption whatever their state
+   */
+  public int minDecryptionVersion() {
+    return minDecryptionVersion;
+  }
+
+  /**
+   * @return how many versions that can decrypt are kept, newest first (0: all); older ones are
+   *     scheduled for destruction with the deletion window
+   */
+  public int keepVersions() {
+    return keepVersions;
+  }
+
+  /** @return how long after its deactivation a version still decrypts; empty for as long as its state allows */
+  public Optional<Duration> decryptWindow() {
+    return Optional.ofNullable(decryptWindow);
+  }
+
+  /** @return whether destroying the key or its versions (now or scheduled) is refused */
+  public boolean deletionProtection() {
+    return deletionProtection;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof KeyPolicy)) {
@@ -97,18 +138,25 @@ public final class KeyPolicy {
         && Objects.equals(versionLifetime, p.versionLifetime)
         && deletionWindow.equals(p.deletionWindow)
         && exportable == p.exportable
-        && autoRotate == p.autoRotate;
+        && autoRotate == p.autoRotate
+        && minDecryptionVersion == p.minDecryptionVersion
+        && keepVersions == p.keepVersions
+        && Objects.equals(decryptWindow, p.decryptWindow)
+        && deletionProtection == p.deletionProtection;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(rotationPeriod, usageLimit, versionLifetime, deletionWindow, exportable, autoRotate);
+    return Objects.hash(rotationPeriod, usageLimit, versionLifetime, deletionWindow, exportable, autoRotate,
+        minDecryptionVersion, keepVersions, decryptWindow, deletionProtection);
   }
 
   @Override
   public String toString() {
     return "KeyPolicy{rotationPeriod=" + rotationPeriod + ", usageLimit=" + (usageLimit == 0 ? "none" : usageLimit)
-        + ", versionLifetime=" + versionLifetime + ", deletionWindow=" + deletionWindow + ", exportable=" + exportable + ", autoRotate=" + autoRotate + "}";
+        + ", versionLifetime=" + versionLifetime + ", deletionWindow=" + deletionWindow + ", exportable=" + exportable + ", autoRotate=" + autoRotate
+        + ", minDecryptionVersion=" + minDecryptionVersion + ", keepVersions=" + keepVersions
+        + ", decryptWindow=" + decryptWindow + ", deletionProtection=" + deletionProtection + "}";
   }
 
   /** Builds a {@link KeyPolicy}; every setter validates its argument. */
@@ -119,8 +167,66 @@ public final class KeyPolicy {
     private Duration deletionWindow = DEFAULT_DELETION_WINDOW;
     private boolean exportable;
     private boolean autoRotate = true;
+    private int minDecryptionVersion;
+    private int keepVersions;
+    private Duration decryptWindow;
+    private boolean deletionProtection;
 
     private Builder() {}
+
+    /**
+     * The oldest version that may decrypt; 0 for no floor.
+     *
+     * @param version 0 or a version number
+     * @return this builder
+     * @throws IllegalArgumentException if the version is negative
+     */
+    public Builder minDecryptionVersion(int version) {
+      if (version < 0) {
+        throw new IllegalArgumentException("minimum decryption version must be 0 (none) or a version number, got "
+            + version);
+      }
+      this.minDecryptionVersion = version;
+      return this;
+    }
+
+    /**
+     * How many decrypting versions to keep, newest first; 0 to keep all.
+     *
+     * @param n 0 or positive
+     * @return this builder
+     * @throws IllegalArgumentException if n is negative
+     */
+    public Builder keepVersions(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("keep-versions must be 0 (keep all) or positive, got " + n);
+      }
+      this.keepVersions = n;
+      return this;
+    }
+
+    /**
+     * How long after its deactivation a version still decrypts; null for no limit.
+     *
+     * @param window a positive duration, or null
+     * @return this builder
+     * @throws IllegalArgumentException if the window is zero or negative
+     */
+    public Builder decryptWindow(Duration window) {
+      this.decryptWindow = positiveOrNull(window, "decrypt window");
+      return this;
+    }
+
+    /**
+     * Whether destroying the key or its versions is refused until protection is turned off.
+     *
+     * @param on true to protect
+     * @return this builder
+     */
+    public Builder deletionProtection(boolean on) {
+      this.deletionProtection = on;
+      return this;
+    }
 
     /**
      * Rotate the primary automatically once it is this old; null for never.

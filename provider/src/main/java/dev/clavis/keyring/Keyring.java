@@ -365,4 +365,162 @@ public interface Keyring extends AutoCloseable {
    */
   @Override
   void close();
+
+  // ---- governance: live policies, metadata, retention, deletion guards, due rotation ----
+
+  /**
+   * Creates key {@code name} with a generated version 1, {@code ACTIVE}, and its metadata. The
+   * policy's deletion window must be at least the store's {@link #minimumDeletionWindow()}.
+   *
+   * @param name the new key's name
+   * @param algorithm what the material is for
+   * @param policy the key's policy
+   * @param metadata its purpose, description, tags and creation source
+   * @return the created key
+   * @throws IllegalArgumentException for an invalid name, SECRET, or a deletion window below the store's minimum
+   * @throws KeyringException if the name is taken, or the backend's write fails
+   * @throws UnsupportedOperationException if this keyring keeps no metadata
+   */
+  default KeyInfo create(String name, KeyAlgorithm algorithm, KeyPolicy policy, KeyMetadata metadata) {
+    throw new UnsupportedOperationException("this keyring keeps no key metadata");
+  }
+
+  /**
+   * Creates a new key under the name of a destroyed key (the explicit reuse that {@code create}
+   * refuses): the destroyed versions stay as tombstones and the new version numbers follow them.
+   *
+   * @param name the destroyed key's name (or a free name)
+   * @param algorithm what the material is for
+   * @param policy the new key's policy
+   * @param metadata its purpose, description, tags and creation source
+   * @return the new key
+   * @throws KeyringException if the name belongs to a key that was not destroyed, or the write fails
+   * @throws IllegalArgumentException for an invalid name, SECRET, or a deletion window below the store's minimum
+   * @throws UnsupportedOperationException if this keyring does not support it
+   */
+  default KeyInfo replaceDestroyed(String name, KeyAlgorithm algorithm, KeyPolicy policy, KeyMetadata metadata) {
+    throw new UnsupportedOperationException("this keyring does not reuse destroyed names");
+  }
+
+  /**
+   * Changes the policy of an existing key, audited with the old and new value of each field.
+   * Exportability only goes off; the deletion window stays at or above the store's minimum; the
+   * minimum decryption version stays at or below the primary, and raising it needs {@code force}.
+   * Usage limit and lifetime apply at once to the versions that may encrypt; {@code keepVersions}
+   * schedules the destruction of older versions at once.
+   *
+   * @param name the key
+   * @param policy the whole new policy (start from {@code find(name).get().policy().toBuilder()})
+   * @param force allow raising the minimum decryption version
+   * @return the key as it is now
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if it was destroyed, or the floor is raised without {@code force}
+   * @throws IllegalArgumentException for a change the rules above refuse
+   * @throws KeyringException if the backend's write fails
+   * @throws UnsupportedOperationException if this keyring does not support it
+   */
+  default KeyInfo updatePolicy(String name, KeyPolicy policy, boolean force) {
+    throw new UnsupportedOperationException("this keyring does not change policies");
+  }
+
+  /**
+   * Replaces the purpose, description and tags of a key, audited; the creation source stays.
+   *
+   * @param name the key
+   * @param metadata the new metadata
+   * @return the key as it is now
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if it was destroyed
+   * @throws KeyringException if the backend's write fails
+   * @throws UnsupportedOperationException if this keyring keeps no metadata
+   */
+  default KeyInfo updateMetadata(String name, KeyMetadata metadata) {
+    throw new UnsupportedOperationException("this keyring keeps no key metadata");
+  }
+
+  /**
+   * {@link #scheduleDestruction(KeyRef, Duration)}, which refuses a window below the store's
+   * minimum; with {@code force} such a window is allowed (and audited). Deletion protection is
+   * never overridden.
+   *
+   * @param ref a version ({@code name#N}) or a whole key ({@code name})
+   * @param after the delay, or null for the policy's deletion window
+   * @param force allow a window below the store's minimum
+   * @return the versions as scheduled
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if {@code after} is negative, or below the minimum without {@code force}
+   * @throws IllegalStateException if deletion protection is on, or the state machine refuses
+   * @throws KeyringException if the backend's write fails
+   */
+  default List<KeyVersionInfo> scheduleDestruction(KeyRef ref, Duration after, boolean force) {
+    if (force) {
+      throw new UnsupportedOperationException("this keyring does not force destructions");
+    }
+    return scheduleDestruction(ref, after);
+  }
+
+  /**
+   * {@link #destroyNow(KeyRef)}, which refuses a version that may still encrypt; with {@code force}
+   * it destroys that too (audited). Deletion protection is never overridden.
+   *
+   * @param ref a version ({@code name#N}) or a whole key ({@code name})
+   * @param force allow destroying a version that may still encrypt
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if deletion protection is on, a version may encrypt without
+   *     {@code force}, or the version is destroyed already
+   * @throws KeyringException if the backend's write fails
+   */
+  default void destroyNow(KeyRef ref, boolean force) {
+    if (force) {
+      throw new UnsupportedOperationException("this keyring does not force destructions");
+    }
+    destroyNow(ref);
+  }
+
+  /**
+   * Every key, including those scheduled for destruction or destroyed as a whole.
+   *
+   * @return the keys, by name
+   * @throws KeyringException if the keyring is closed or the store cannot be read
+   */
+  default List<KeyInfo> listAll() {
+    return list();
+  }
+
+  /**
+   * Rotates every key whose primary is due by its rotation period or its expiry (for a schedule,
+   * instead of waiting for the next encryption). Keys scheduled for destruction or in a two-phase
+   * rotation are left alone.
+   *
+   * @return the new primary versions, by key name; empty when none was due
+   * @throws KeyringException if the backend's write fails
+   * @throws UnsupportedOperationException if this keyring does not support it
+   */
+  default List<KeyVersionInfo> rotateDue() {
+    throw new UnsupportedOperationException("this keyring does not rotate due keys");
+  }
+
+  /**
+   * The shortest deletion window of this store (7 days unless changed): a destruction scheduled
+   * sooner, or a key policy with a shorter window, is refused unless forced.
+   *
+   * @return the store's minimum deletion window
+   */
+  default Duration minimumDeletionWindow() {
+    return KeyPolicy.DEFAULT_DELETION_WINDOW;
+  }
+
+  /**
+   * Sets the store's minimum deletion window, audited; lowering it needs {@code force}.
+   *
+   * @param window zero or positive
+   * @param force allow lowering it
+   * @throws IllegalArgumentException if the window is negative
+   * @throws IllegalStateException if it lowers the minimum without {@code force}
+   * @throws KeyringException if the backend's write fails
+   * @throws UnsupportedOperationException if this keyring has no store settings
+   */
+  default void setMinimumDeletionWindow(Duration window, boolean force) {
+    throw new UnsupportedOperationException("this keyring has no store settings");
+  }
 }

@@ -1,21 +1,23 @@
 package dev.clavis.keyring.lifecycle;
 
 import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyMetadata;
 import dev.clavis.keyring.KeyPolicy;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The engine's persisted metadata of one named key: its policy, its versions oldest first, the
- * primary version number (0 for none) and whether the whole key was scheduled for deletion
- * (which takes it out of the listing at once). Immutable; build with {@link #builder()} or copy with
+ * primary version number (0 for none), whether the whole key was scheduled for deletion
+ * (which takes it out of the listing at once), and its operators' metadata. Immutable; build with {@link #builder()} or copy with
  * {@link #toBuilder()}.
  */
 record KeyRecord(String name, KeyAlgorithm algorithm, KeyPolicy policy, List<VersionRecord> versions, int primary,
-    boolean deleted) {
+    boolean deleted, KeyMetadata metadata) {
 
   KeyRecord {
     versions = List.copyOf(versions);
+    metadata = metadata == null ? KeyMetadata.empty() : metadata;
   }
 
   VersionRecord version(int v) {
@@ -68,6 +70,10 @@ record KeyRecord(String name, KeyAlgorithm algorithm, KeyPolicy policy, List<Ver
     return toBuilder().policy(p).build();
   }
 
+  KeyRecord withMetadata(KeyMetadata m) {
+    return toBuilder().metadata(m).build();
+  }
+
   /** Builds a {@link KeyRecord}. */
   static final class Builder {
     private String name;
@@ -76,6 +82,7 @@ record KeyRecord(String name, KeyAlgorithm algorithm, KeyPolicy policy, List<Ver
     private List<VersionRecord> versions = List.of();
     private int primary;
     private boolean deleted;
+    private KeyMetadata metadata = KeyMetadata.empty();
 
     private Builder() {}
 
@@ -86,6 +93,7 @@ record KeyRecord(String name, KeyAlgorithm algorithm, KeyPolicy policy, List<Ver
       versions = r.versions;
       primary = r.primary;
       deleted = r.deleted;
+      metadata = r.metadata;
     }
 
     Builder name(String n) {
@@ -118,9 +126,14 @@ record KeyRecord(String name, KeyAlgorithm algorithm, KeyPolicy policy, List<Ver
       return this;
     }
 
+    Builder metadata(KeyMetadata m) {
+      metadata = m;
+      return this;
+    }
+
     /** @return the record (the version list copied) */
     KeyRecord build() {
-      return new KeyRecord(name, algorithm, policy, versions, primary, deleted);
+      return new KeyRecord(name, algorithm, policy, versions, primary, deleted, metadata);
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.clavis.keyring.AuditOptions;
 import dev.clavis.keyring.DataKey;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
+import dev.clavis.keyring.KeyMetadata;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyState;
@@ -71,7 +72,8 @@ public final class KeyringEngine implements Keyring {
   /** A permission to use one version's material, granted after the lifecycle checks. */
   public record Use(KeyRef version, KeyMaterial material) {}
 
-  private record State(long generation, Map<String, KeyRecord> keys, long auditSeq, byte[] auditHash) {}
+  private record State(long generation, Map<String, KeyRecord> keys, StoreSettings settings, long auditSeq,
+      byte[] auditHash) {}
 
   /** What the last successful protect of a reference resolved to, valid while its key record is unchanged. */
   private record Hot(KeyRecord rec, KeyRef vref, UsageLedger.Counter counter, KeyMaterial material, long notAfter,
@@ -187,7 +189,7 @@ public final class KeyringEngine implements Keyring {
 
   private static State decode(KeyBackend.Snapshot s) {
     MetadataCodec.Document d = MetadataCodec.decode(s.metadata());
-    return new State(s.generation(), d.keys(), d.auditSeq(), d.auditHash());
+    return new State(s.generation(), d.keys(), d.settings(), d.auditSeq(), d.auditHash());
   }
 
   private Instant now() {
@@ -273,9 +275,11 @@ public final class KeyringEngine implements Keyring {
     final List<HashChainedAuditLog.Pending> events = new ArrayList<>();
     /** Whether this write must also record the counted uses (the ledger settles, or close). */
     boolean flushUsage;
+    StoreSettings settings;
 
     Draft(State base, KeyBackend.Changes changes, Instant now) {
       this.base = base;
+      this.settings = base.settings();
       this.changes = changes;
       this.now = now;
     }
@@ -318,7 +322,9 @@ public final class KeyringEngine implements Keyring {
     }
 
     void event(Lifecycle.Event e) {
-      event(e.action(), e.key(), e.details());
+      if (e != null) {
+        event(e.action(), e.key(), e.details());
+      }
     }
 
     boolean dirty() {
@@ -362,6 +368,7 @@ public final class KeyringEngine implements Keyring {
         State base = latest.generation() == state.generation() ? state : decode(requireNotOlder(latest));
         Draft d = new Draft(base, changes, now());
         T r = op.apply(d);
+        enforceRetention(d);
         executeDueDestructions(d);
         // the counted uses ride on a write that happens anyway once their period is over (no write per use)
         recorded[0] = d.flushUsage || (d.dirty() && tally.due())
@@ -379,8 +386,8 @@ public final class KeyringEngine implements Keyring {
         changes.beforePublish(audit::sync);
         Map<String, KeyRecord> merged = new HashMap<>(base.keys());
         merged.putAll(d.changed);
-        changes.setMetadata(MetadataCodec.encode(merged, head.seq(), head.hash()));
-        next[0] = new State(latest.generation() + 1, merged, head.seq(), head.hash());
+        changes.setMetadata(MetadataCodec.encode(merged, d.settings, head.seq(), head.hash()));
+        next[0] = new State(latest.generation() + 1, merged, d.settings, head.seq(), head.hash());
         return r;
       });
       boolean committed = next[0] != state && next[0].generation() != state.generation();
@@ -398,6 +405,16 @@ public final class KeyringEngine implements Keyring {
         backend.afterCommit(versionStates(state)); // e.g. the token's usage attributes follow the states
       }
       return result;
+    }
+  }
+
+  /** keep-versions follows every change of a key, rotations included ({@link RetentionPolicy}). */
+  private static void enforceRetention(Draft d) {
+    for (KeyRecord k : List.copyOf(d.changed.values())) {
+      Lifecycle.Result r = RetentionPolicy.enforce(d.get(k.name()), d.settings, d.now);
+      if (r != null) {
+        d.apply(r);
+      }
     }
   }
 
@@ -442,7 +459,7 @@ public final class KeyringEngine implements Keyring {
     KeyRef.of(name);
     Objects.requireNonNull(algorithm, "algorithm");
     Objects.requireNonNull(policy, "policy");
-    return info(write(d -> d.apply(Lifecycle.create(d.find(name), name, algorithm, policy, d.now))));
+    return create(name, algorithm, policy, KeyMetadata.builder().source("api").build());
   }
 
   /**
@@ -652,9 +669,7 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public List<KeyVersionInfo> scheduleDestruction(KeyRef ref, Duration after) {
-    Lifecycle.requireDelay(after);
-    KeyRecord k = write(d -> d.apply(Lifecycle.scheduleDestruction(d.get(ref.name()), ref, after, d.now)));
-    return infos(k, ref);
+    return scheduleDestruction(ref, after, false);
   }
 
   /**
@@ -678,7 +693,7 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public void destroyNow(KeyRef ref) {
-    write(d -> d.apply(Lifecycle.destroy(d.get(ref.name()), ref, d.now)));
+    destroyNow(ref, false);
   }
 
   /**
@@ -742,7 +757,7 @@ public final class KeyringEngine implements Keyring {
     }
     VersionRecord p = k.primaryRecord();
     int primary = p != null && p.state().allowsProtect() ? p.version() : 0;
-    return new KeyInfo(k.name(), k.algorithm(), k.policy(), vs, primary);
+    return new KeyInfo(k.name(), k.algorithm(), k.policy(), vs, primary, k.metadata());
   }
 
   private KeyVersionInfo versionInfo(KeyRecord k, int v) {
@@ -909,7 +924,8 @@ public final class KeyringEngine implements Keyring {
    * @throws UnknownKeyException if the key or version does not exist
    */
   public Use unprotect(KeyRef exact, boolean allowCompromised) {
-    Permissions.UnprotectCheck c = Permissions.unprotect(key(current(), exact.name()), exact, allowCompromised);
+    Permissions.UnprotectCheck c = Permissions.unprotect(key(current(), exact.name()), exact, allowCompromised,
+        clock.instant());
     if (c.audit() != null) {
       write(d -> {
         d.event(c.audit());
@@ -934,7 +950,7 @@ public final class KeyringEngine implements Keyring {
     }
     KeyRecord k = key(current(), ref.name());
     List<Use> out = new ArrayList<>();
-    for (KeyRef vr : Permissions.decryptable(k)) {
+    for (KeyRef vr : Permissions.decryptable(k, clock.instant())) {
       backend.material(vr).ifPresent(m -> out.add(new Use(vr, m)));
     }
     if (out.isEmpty()) {
@@ -1101,6 +1117,194 @@ public final class KeyringEngine implements Keyring {
   }
 
   /** Gives unused usage reservations back, removes the exit hook, then closes the backend. Idempotent. */
+  // ---------------------------------------------------------------- governance (rules: PolicyChange,
+  // DeletionGuard, RetentionPolicy, DecryptionFloor, DueRotation, NameReuse)
+
+  /**
+   * Creates the key with its metadata ({@link Lifecycle#create}); its deletion window must meet the store's minimum.
+   *
+   * @throws KeyringException if the name is taken (saying what to do instead) or the write fails
+   * @throws IllegalArgumentException for an invalid name, SECRET, or a deletion window below the store's minimum
+   */
+  @Override
+  public KeyInfo create(String name, KeyAlgorithm algorithm, KeyPolicy policy, KeyMetadata metadata) {
+    KeyRef.of(name);
+    Objects.requireNonNull(algorithm, "algorithm");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(metadata, "metadata");
+    return info(write(d -> {
+      DeletionGuard.checkPolicyWindow(name, policy, d.settings);
+      Lifecycle.Result r = Lifecycle.create(d.find(name), name, algorithm, policy, d.now);
+      return d.apply(new Lifecycle.Result(r.record().withMetadata(metadata), r.events(), r.material()));
+    }));
+  }
+
+  /**
+   * Creates a key under the name of a destroyed one ({@link NameReuse}).
+   *
+   * @throws KeyringException if the name belongs to a key that was not destroyed, or the write fails
+   * @throws IllegalArgumentException for an invalid name, SECRET, or a deletion window below the store's minimum
+   */
+  @Override
+  public KeyInfo replaceDestroyed(String name, KeyAlgorithm algorithm, KeyPolicy policy, KeyMetadata metadata) {
+    KeyRef.of(name);
+    Objects.requireNonNull(algorithm, "algorithm");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(metadata, "metadata");
+    return info(write(d -> {
+      DeletionGuard.checkPolicyWindow(name, policy, d.settings);
+      return d.apply(NameReuse.replace(d.find(name), name, algorithm, policy, metadata, d.now));
+    }));
+  }
+
+  /**
+   * Changes the policy of a live key ({@link PolicyChange#update}), audited with old and new values.
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if it was destroyed, or the decryption floor is raised without {@code force}
+   * @throws IllegalArgumentException for exportability turned on, a deletion window below the
+   *     store's minimum, or a floor above the primary
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public KeyInfo updatePolicy(String name, KeyPolicy policy, boolean force) {
+    Objects.requireNonNull(policy, "policy");
+    return info(write(d -> {
+      KeyRecord k = d.get(name);
+      Lifecycle.Result r = PolicyChange.update(k, policy, force, d.settings, d.now);
+      return r == null ? k : d.apply(r);
+    }));
+  }
+
+  /**
+   * Replaces the purpose, description and tags of a key ({@link PolicyChange#label}); the creation source stays.
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalStateException if it was destroyed
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public KeyInfo updateMetadata(String name, KeyMetadata metadata) {
+    Objects.requireNonNull(metadata, "metadata");
+    return info(write(d -> {
+      KeyRecord k = d.get(name);
+      Lifecycle.Result r = PolicyChange.label(k, metadata, d.now);
+      return r == null ? k : d.apply(r);
+    }));
+  }
+
+  /**
+   * Schedules a destruction past the guards ({@link DeletionGuard#checkSchedule}); a forced short window is audited.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if {@code after} is negative, or below the store's minimum and not forced
+   * @throws IllegalStateException if deletion protection is on, or the state machine refuses
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public List<KeyVersionInfo> scheduleDestruction(KeyRef ref, Duration after, boolean force) {
+    Lifecycle.requireDelay(after);
+    KeyRecord k = write(d -> {
+      KeyRecord r = d.get(ref.name());
+      DeletionGuard.checkSchedule(r, ref, after, d.settings, force);
+      d.event(DeletionGuard.forcedSchedule(r, ref, after, d.settings));
+      return d.apply(Lifecycle.scheduleDestruction(r, ref, after, d.now));
+    });
+    return infos(k, ref);
+  }
+
+  /**
+   * Destroys a version, or the whole key, now, past the guards ({@link DeletionGuard#checkDestroyNow}).
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalStateException if deletion protection is on, a version may still encrypt and
+   *     {@code force} is false, or the version is destroyed already
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void destroyNow(KeyRef ref, boolean force) {
+    write(d -> {
+      KeyRecord r = d.get(ref.name());
+      DeletionGuard.checkDestroyNow(r, ref, force);
+      d.event(DeletionGuard.forcedDestroy(r, ref));
+      return d.apply(Lifecycle.destroy(r, ref, d.now));
+    });
+  }
+
+  /**
+   * @return every key, those scheduled for destruction or destroyed as a whole included, by name
+   * @throws KeyringException if the keyring is closed or the store cannot be read
+   */
+  @Override
+  public List<KeyInfo> listAll() {
+    List<KeyInfo> out = new ArrayList<>();
+    for (KeyRecord k : current().keys().values()) {
+      out.add(info(k));
+    }
+    out.sort(Comparator.comparing(KeyInfo::name));
+    return out;
+  }
+
+  /**
+   * Rotates, in one write, every key whose primary is due by age or expiry ({@link DueRotation}).
+   *
+   * @return the new primary versions, by key name
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public List<KeyVersionInfo> rotateDue() {
+    List<KeyRecord> rotated = write(d -> {
+      List<KeyRecord> done = new ArrayList<>();
+      List<String> names = new ArrayList<>(d.base.keys().keySet());
+      names.sort(null);
+      for (String n : names) {
+        Lifecycle.Result r = DueRotation.rotate(d.get(n), d.now);
+        if (r != null) {
+          done.add(d.apply(r));
+        }
+      }
+      return done;
+    });
+    List<KeyVersionInfo> out = new ArrayList<>();
+    for (KeyRecord k : rotated) {
+      out.add(versionInfo(k, k.primary()));
+    }
+    return out;
+  }
+
+  /** @return the shortest deletion window a destruction is scheduled with unless forced */
+  @Override
+  public Duration minimumDeletionWindow() {
+    return current().settings().minimumDeletionWindow();
+  }
+
+  /**
+   * Sets the store's minimum deletion window, audited ({@code store-policy}, key "") with old and new values.
+   *
+   * @throws IllegalArgumentException if the window is negative
+   * @throws IllegalStateException if it lowers the minimum and {@code force} is false
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void setMinimumDeletionWindow(Duration window, boolean force) {
+    StoreSettings next = new StoreSettings(Objects.requireNonNull(window, "window"));
+    this.<Void>write(d -> {
+      Duration old = d.settings.minimumDeletionWindow();
+      if (old.equals(window)) {
+        return null;
+      }
+      if (window.compareTo(old) < 0 && !force) {
+        throw new IllegalStateException("lowering this store's minimum deletion window from "
+            + DeletionGuard.text(old) + " to " + DeletionGuard.text(window)
+            + " lets destructions be scheduled sooner; force it ('--force')");
+      }
+      d.settings = next;
+      d.event("store-policy", "", Map.of("old.minimumDeletionWindow", old.toString(),
+          "new.minimumDeletionWindow", window.toString()));
+      return null;
+    });
+  }
+
   @Override
   public void close() {
     if (closed) {

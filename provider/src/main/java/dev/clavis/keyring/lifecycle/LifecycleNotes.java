@@ -52,7 +52,8 @@ final class LifecycleNotes {
    * as the KeyStore's {@code setEntry} after {@code deleteEntry} does) adds a version under it.
    */
   private static String tombstone(String name) {
-    return "key " + name + " was destroyed: create and rotate do not reuse a destroyed name, so choose another name"
+    return "key " + name + " was destroyed: create and rotate do not reuse a destroyed name; reuse it explicitly"
+        + " with 'create " + name + " --replace' (a new key after the destroyed versions), or choose another name"
         + " (only 'import " + name + " --key-file FILE' adds a version under it, with material you supply)";
   }
 

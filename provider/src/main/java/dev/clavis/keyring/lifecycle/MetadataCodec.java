@@ -23,13 +23,23 @@ import java.util.Map;
  * head, which the backend stores opaquely (encrypted and authenticated in the file store).
  *
  * <pre>
- * u8 format (2) | u64 audit sequence | 32 bytes audit chain hash | u32 key count | key*
+ * u8 format (3) | u64 audit sequence | 32 bytes audit chain hash | u32 key count | key*
  * key     = utf name | u8 algorithm | policy | u32 primary | u8 deleted | u32 version count | version*
  * policy  = duration rotation | u64 usage limit | duration lifetime | duration window | u8 flags
  * version = u8 state | u8 remembered | u8 rememberedBeforeDestroy | u8 origin | u8 exportable
  *           | instant created, activated, deactivated, expires, destroyAt | u64 reserved | u64 limit | utf reason
  * usage   = u32 count | (utf name | u32 version | u64 settled uses)*       (format 2; after the last key)
+ * ext     = u32 count | (utf name | u32 version | u16 tag | u32 length | length bytes)*   (format 3; last)
  * </pre>
+ * Format 3 adds the extension section: tagged fields of the store (name "", version 0), of a key
+ * (version 0) or of one version, so that a later feature adds a tag, not a format. The tags (see
+ * {@link Extensions}): of the store 1 = minimum deletion window (duration); of a key 1 = retention
+ * (u32 min decryption version | u32 keep versions | duration decrypt window | u8 flags, 1 =
+ * deletion protection), 2 = purpose (utf), 3 = description (utf), 4 = tags (u16 n | (utf k | utf v)*),
+ * 5 = creation source (utf). A field at its default is not written. An unknown tag is refused
+ * naming it (a newer Clavis wrote it), unless its high bit (0x8000) marks it as one an older
+ * reader may drop.
+ * Format 2 (no extension section) reads as every new field at its default.
  * Format 1 (no usage section) is read as every count unsettled: its uses and reservations were
  * not told apart, so all of it reads as {@code reserved}; the total counted is the same.
  * Absent values: state byte 0xFF, instant/duration {@code Long.MIN_VALUE} (milliseconds), reason "\0".
@@ -39,8 +49,10 @@ import java.util.Map;
  */
 final class MetadataCodec {
 
-  static final int FORMAT = 2;
+  static final int FORMAT = 3;
 
+  /** The format before the extension section: still read. */
+  static final int FORMAT_WITHOUT_EXTENSIONS = 2;
   /** The format before the usage section: still read. */
   static final int FORMAT_WITHOUT_USAGE = 1;
   /** The byte of an absent (remembered) state. */
@@ -49,9 +61,13 @@ final class MetadataCodec {
   private MetadataCodec() {}
 
   /** The decoded document. */
-  record Document(Map<String, KeyRecord> keys, long auditSeq, byte[] auditHash) {}
+  record Document(Map<String, KeyRecord> keys, StoreSettings settings, long auditSeq, byte[] auditHash) {}
 
   static byte[] encode(Map<String, KeyRecord> keys, long auditSeq, byte[] auditHash) {
+    return encode(keys, StoreSettings.DEFAULT, auditSeq, auditHash);
+  }
+
+  static byte[] encode(Map<String, KeyRecord> keys, StoreSettings settings, long auditSeq, byte[] auditHash) {
     try {
       ByteArrayOutputStream bos = new ByteArrayOutputStream(64 + keys.size() * 96);
       DataOutputStream out = new DataOutputStream(bos);
@@ -89,6 +105,7 @@ final class MetadataCodec {
         }
       }
       writeUsage(out, keys);
+      Extensions.write(out, keys, settings);
       out.flush();
       return bos.toByteArray();
     } catch (IOException e) {
@@ -98,12 +115,12 @@ final class MetadataCodec {
 
   static Document decode(byte[] doc) {
     if (doc.length == 0) {
-      return new Document(new HashMap<>(), 0, new byte[32]);
+      return new Document(new HashMap<>(), StoreSettings.DEFAULT, 0, new byte[32]);
     }
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(doc));
       int format = in.readUnsignedByte();
-      if (format != FORMAT && format != FORMAT_WITHOUT_USAGE) {
+      if (format != FORMAT && format != FORMAT_WITHOUT_EXTENSIONS && format != FORMAT_WITHOUT_USAGE) {
         throw new KeyringException("the keyring metadata has format " + format + ", this Clavis reads format "
             + FORMAT + ": use a newer Clavis");
       }
@@ -159,10 +176,11 @@ final class MetadataCodec {
         keys.put(name, KeyRecord.builder().name(name).algorithm(alg).policy(pb.build()).versions(versions)
             .primary(primary).deleted(deleted).build());
       }
-      if (format >= FORMAT) {
+      if (format >= FORMAT_WITHOUT_EXTENSIONS) {
         readUsage(in, keys, doc.length);
       }
-      return new Document(keys, seq, hash);
+      StoreSettings settings = format >= FORMAT ? Extensions.read(in, keys, doc.length) : StoreSettings.DEFAULT;
+      return new Document(keys, settings, seq, hash);
     } catch (IOException | RuntimeException e) {
       if (e instanceof KeyringException) {
         throw (KeyringException) e;
@@ -242,11 +260,11 @@ final class MetadataCodec {
     return v == Long.MIN_VALUE ? null : Instant.ofEpochMilli(v);
   }
 
-  private static void writeDuration(DataOutputStream out, Duration d) throws IOException {
+  static void writeDuration(DataOutputStream out, Duration d) throws IOException {
     out.writeLong(d == null ? Long.MIN_VALUE : d.toMillis());
   }
 
-  private static Duration readDuration(DataInputStream in) throws IOException {
+  static Duration readDuration(DataInputStream in) throws IOException {
     long v = in.readLong();
     return v == Long.MIN_VALUE ? null : Duration.ofMillis(v);
   }

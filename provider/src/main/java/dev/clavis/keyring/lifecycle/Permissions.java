@@ -119,12 +119,14 @@ final class Permissions {
    * Decides whether an exact version may decrypt, unwrap or verify.
    *
    * @param allowCompromised the explicit override for a COMPROMISED version, which must be audited
+   * @param now the instant of the check, for the key's decrypt window ({@link DecryptionFloor})
    * @return the version and the audit event the override requires (null when none is needed)
-   * @throws KeyUsageException if its state refuses
+   * @throws KeyUsageException if its state or the key's retention ({@link DecryptionFloor}) refuses
    * @throws UnknownKeyException if the version does not exist
    */
-  static UnprotectCheck unprotect(KeyRecord k, KeyRef exact, boolean allowCompromised) {
+  static UnprotectCheck unprotect(KeyRecord k, KeyRef exact, boolean allowCompromised, Instant now) {
     VersionRecord v = version(k, exact);
+    DecryptionFloor.check(k, v, now);
     if (v.state().allowsUnprotect()) {
       return new UnprotectCheck(v, null);
     }
@@ -135,12 +137,12 @@ final class Permissions {
     throw refusal(exact, v.state(), "decrypt, unwrap or verify");
   }
 
-  /** @return the versions of {@code k} that may still decrypt, newest first */
-  static List<KeyRef> decryptable(KeyRecord k) {
+  /** @return the versions of {@code k} that may still decrypt at {@code now}, newest first */
+  static List<KeyRef> decryptable(KeyRecord k, Instant now) {
     List<KeyRef> out = new ArrayList<>();
     for (int i = k.versions().size() - 1; i >= 0; i--) {
       VersionRecord v = k.versions().get(i);
-      if (v.state().allowsUnprotect()) {
+      if (v.state().allowsUnprotect() && DecryptionFloor.allows(k, v, now)) {
         out.add(KeyRef.of(k.name(), v.version()));
       }
     }

@@ -43,7 +43,8 @@ import javax.crypto.SecretKey;
  *   <li>{@code deleteEntry} schedules destruction after the key's deletion window; the name
  *       leaves {@code aliases()} at once, its versions stay addressable until destroyed.
  *   <li>Entries carry attributes {@code clavis.status}, {@code clavis.version},
- *       {@code clavis.created}, {@code clavis.expires} and {@code clavis.usage}.
+ *       {@code clavis.created}, {@code clavis.expires} and {@code clavis.usage}, and the key's
+ *       metadata ({@code clavis.purpose}, {@code clavis.tag.K}, …: {@link MetadataAttributes}).
  *   <li>Secret keys only: no certificates. Private-key entries (key pairs) are to be added here,
  *       once, in {@link #engineSetKeyEntry(String, Key, char[], Certificate[])} and
  *       {@link #engineGetEntry}.
@@ -197,6 +198,7 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
     s.add(new Attribute("clavis.created", v.created().toString()));
     s.add(new Attribute("clavis.expires", v.expires().map(Object::toString).orElse("never")));
     s.add(new Attribute("clavis.usage", Long.toString(v.usageCount())));
+    s.addAll(MetadataAttributes.of(k.metadata()));
     return s;
   }
 
@@ -325,7 +327,7 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
     }
     try {
       ring().scheduleDestruction(ref, null);
-    } catch (KeyringException | IllegalStateException e) {
+    } catch (KeyringException | IllegalStateException | IllegalArgumentException e) { // guards: DeletionGuard
       throw new KeyStoreException(e.getMessage(), e);
     }
   }

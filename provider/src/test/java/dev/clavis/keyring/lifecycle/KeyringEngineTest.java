@@ -276,7 +276,8 @@ class KeyringEngineTest {
   void scheduledDestruction_executesWhenDueOnNextWrite() {
     ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
     ring.create("other", KeyAlgorithm.AES_256, KeyPolicy.defaults());
-    ring.scheduleDestruction(KeyRef.of("k", 1), Duration.ofHours(1));
+    // an hour is below the store's 7-day minimum: forced, as an operator would have to
+    ring.scheduleDestruction(KeyRef.of("k", 1), Duration.ofHours(1), true);
     clock.advance(Duration.ofHours(2));
     ring.rotate("other", null);
     assertEquals(DESTROYED, state("k", 1));
@@ -303,7 +304,7 @@ class KeyringEngineTest {
   void destroyNow_erasesMaterial_keepsTombstone() {
     ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
     byte[] env = ring.encrypt("k", PT, null);
-    ring.destroyNow(KeyRef.of("k", 1));
+    ring.destroyNow(KeyRef.of("k", 1), true); // the primary may still encrypt: only forced
     assertEquals(DESTROYED, state("k", 1));
     assertTrue(ring.backend().material(KeyRef.of("k", 1)).isEmpty());
     assertThrows(KeyUsageException.class, () -> ring.decrypt(env, null));

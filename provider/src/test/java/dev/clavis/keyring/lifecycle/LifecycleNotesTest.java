@@ -106,7 +106,7 @@ class LifecycleNotesTest {
   @Test
   void destroyedName_adviceIsNotCircular_andNamesWhatWorks() {
     ring.create("gone", KeyAlgorithm.AES_256, KeyPolicy.defaults());
-    ring.destroyNow(KeyRef.of("gone"));
+    ring.destroyNow(KeyRef.of("gone"), true);
     String create = assertThrows(KeyringException.class,
         () -> ring.create("gone", KeyAlgorithm.AES_256, KeyPolicy.defaults())).getMessage();
     String rotate = assertThrows(IllegalStateException.class, () -> ring.rotate("gone", null)).getMessage();

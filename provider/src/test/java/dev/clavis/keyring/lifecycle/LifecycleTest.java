@@ -201,11 +201,11 @@ class LifecycleTest {
     assertThrows(KeyUsageException.class, () -> Permissions.protect(revoked, NAME, T0));
 
     KeyRecord compromised = Lifecycle.apply(created(), V1, Op.COMPROMISE, "leak", "compromise", T0).record();
-    assertThrows(KeyUsageException.class, () -> Permissions.unprotect(compromised, V1, false));
-    Permissions.UnprotectCheck c = Permissions.unprotect(compromised, V1, true);
+    assertThrows(KeyUsageException.class, () -> Permissions.unprotect(compromised, V1, false, T0));
+    Permissions.UnprotectCheck c = Permissions.unprotect(compromised, V1, true, T0);
     assertNotNull(c.audit());
     assertEquals("decrypt-compromised", c.audit().action());
-    assertNull(Permissions.unprotect(created(), V1, false).audit());
+    assertNull(Permissions.unprotect(created(), V1, false, T0).audit());
   }
 
   // ---------------------------------------------------------------- destruction
@@ -347,9 +347,9 @@ class LifecycleTest {
   @Test
   void decryptable_listsVersionsThatMayDecrypt_newestFirst() {
     KeyRecord k = Lifecycle.rotate(created(), null, null, "rotate", T0).record();
-    assertEquals(List.of(V2, V1), Permissions.decryptable(k));
+    assertEquals(List.of(V2, V1), Permissions.decryptable(k, T0));
     KeyRecord revoked = Lifecycle.apply(k, NAME, Op.REVOKE, null, "revoke", T0).record();
-    assertTrue(Permissions.decryptable(revoked).isEmpty());
+    assertTrue(Permissions.decryptable(revoked, T0).isEmpty());
     assertEquals(V2, Permissions.noneDecrypts(revoked).ref());
   }
 

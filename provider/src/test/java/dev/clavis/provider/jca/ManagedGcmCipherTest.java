@@ -285,8 +285,8 @@ class ManagedGcmCipherTest {
       case SUSPENDED -> ring.suspend(v1, "test");
       case REVOKED -> ring.revoke(v1, "test");
       case COMPROMISED -> ring.markCompromised(v1, "test");
-      case PENDING_DESTRUCTION -> ring.scheduleDestruction(v1, Duration.ofDays(1));
-      case DESTROYED -> ring.destroyNow(v1);
+      case PENDING_DESTRUCTION -> ring.scheduleDestruction(v1, Duration.ofDays(1), true); // below the 7-day minimum
+      case DESTROYED -> ring.destroyNow(v1, true); // the primary may still encrypt: only forced
     }
     assertEquals(s, ring.find("t").orElseThrow().version(1).orElseThrow().state());
     return 1;

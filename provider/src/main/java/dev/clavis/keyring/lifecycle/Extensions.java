@@ -1,0 +1,168 @@
+package dev.clavis.keyring.lifecycle;
+
+import dev.clavis.keyring.KeyMetadata;
+import dev.clavis.keyring.KeyPolicy;
+import dev.clavis.keyring.KeyringException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The extension section of metadata format 3 (layout in {@link MetadataCodec}): tagged,
+ * length-prefixed fields of the store, of a key or of a version. Only fields that differ from
+ * their default are written, so a key without retention settings or metadata costs nothing.
+ */
+final class Extensions {
+
+  /** Of the store: the minimum deletion window. */
+  static final int STORE_MIN_DELETION_WINDOW = 1;
+  /** Of a key: decryption floor, versions kept, decrypt window, deletion protection. */
+  static final int KEY_RETENTION = 1;
+  static final int KEY_PURPOSE = 2;
+  static final int KEY_DESCRIPTION = 3;
+  static final int KEY_TAGS = 4;
+  static final int KEY_SOURCE = 5;
+  /** A tag with this bit may be dropped by a reader that does not know it. */
+  static final int IGNORABLE = 0x8000;
+
+  private static final int FLAG_DELETION_PROTECTION = 1;
+
+  private Extensions() {}
+
+  /** One field to write. */
+  private interface Body {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private record Field(String name, int version, int tag, byte[] body) {}
+
+  static void write(DataOutputStream out, Map<String, KeyRecord> keys, StoreSettings settings) throws IOException {
+    java.util.List<Field> fields = new java.util.ArrayList<>();
+    if (!settings.equals(StoreSettings.DEFAULT)) {
+      fields.add(field("", 0, STORE_MIN_DELETION_WINDOW,
+          o -> MetadataCodec.writeDuration(o, settings.minimumDeletionWindow())));
+    }
+    for (KeyRecord k : keys.values()) {
+      KeyPolicy p = k.policy();
+      if (p.minDecryptionVersion() != 0 || p.keepVersions() != 0 || p.decryptWindow().isPresent()
+          || p.deletionProtection()) {
+        fields.add(field(k.name(), 0, KEY_RETENTION, o -> {
+          o.writeInt(p.minDecryptionVersion());
+          o.writeInt(p.keepVersions());
+          MetadataCodec.writeDuration(o, p.decryptWindow().orElse(null));
+          o.writeByte(p.deletionProtection() ? FLAG_DELETION_PROTECTION : 0);
+        }));
+      }
+      KeyMetadata m = k.metadata();
+      if (m.purpose().isPresent()) {
+        fields.add(field(k.name(), 0, KEY_PURPOSE, o -> o.writeUTF(m.purpose().get())));
+      }
+      if (m.description().isPresent()) {
+        fields.add(field(k.name(), 0, KEY_DESCRIPTION, o -> o.writeUTF(m.description().get())));
+      }
+      if (!m.tags().isEmpty()) {
+        fields.add(field(k.name(), 0, KEY_TAGS, o -> {
+          o.writeShort(m.tags().size());
+          for (Map.Entry<String, String> e : m.tags().entrySet()) {
+            o.writeUTF(e.getKey());
+            o.writeUTF(e.getValue());
+          }
+        }));
+      }
+      if (m.source().isPresent()) {
+        fields.add(field(k.name(), 0, KEY_SOURCE, o -> o.writeUTF(m.source().get())));
+      }
+    }
+    out.writeInt(fields.size());
+    for (Field f : fields) {
+      out.writeUTF(f.name());
+      out.writeInt(f.version());
+      out.writeShort(f.tag());
+      out.writeInt(f.body().length);
+      out.write(f.body());
+    }
+  }
+
+  private static Field field(String name, int version, int tag, Body body) throws IOException {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    DataOutputStream o = new DataOutputStream(bos);
+    body.write(o);
+    o.flush();
+    return new Field(name, version, tag, bos.toByteArray());
+  }
+
+  /**
+   * Reads the section into {@code keys} (their policies and metadata) and returns the store's settings.
+   *
+   * @throws KeyringException for a tag this Clavis does not know (naming it)
+   * @throws IllegalArgumentException for a malformed field (the codec reports it as malformed)
+   */
+  static StoreSettings read(DataInputStream in, Map<String, KeyRecord> keys, int docLength) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > docLength) {
+      throw new IllegalArgumentException("extension count " + n);
+    }
+    StoreSettings settings = StoreSettings.DEFAULT;
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      String name = in.readUTF();
+      int version = in.readInt();
+      int tag = in.readUnsignedShort();
+      int len = in.readInt();
+      if (len < 0 || len > docLength) {
+        throw new IllegalArgumentException("extension length " + len);
+      }
+      byte[] body = in.readNBytes(len);
+      if (body.length != len) {
+        throw new IllegalArgumentException("extension cut short");
+      }
+      if (!seen.add(name + "#" + version + "/" + tag)) {
+        throw new IllegalArgumentException("extension " + tag + " twice for " + name + "#" + version);
+      }
+      DataInputStream b = new DataInputStream(new ByteArrayInputStream(body));
+      if (name.isEmpty() && version == 0 && tag == STORE_MIN_DELETION_WINDOW) {
+        settings = new StoreSettings(MetadataCodec.readDuration(b));
+      } else if (!name.isEmpty() && version == 0 && tag >= KEY_RETENTION && tag <= KEY_SOURCE) {
+        KeyRecord k = keys.get(name);
+        if (k == null) {
+          throw new IllegalArgumentException("extension " + tag + " of an unknown key " + name);
+        }
+        keys.put(name, readKeyField(k, tag, b));
+      } else if ((tag & IGNORABLE) == 0) {
+        throw new KeyringException("the keyring metadata holds extension " + tag + " for "
+            + (name.isEmpty() ? "the store" : name + (version == 0 ? "" : "#" + version))
+            + ", which this Clavis does not know: it was written by a newer Clavis; use that version");
+      }
+    }
+    return settings;
+  }
+
+  private static KeyRecord readKeyField(KeyRecord k, int tag, DataInputStream b) throws IOException {
+    KeyMetadata.Builder m = k.metadata().toBuilder();
+    switch (tag) {
+      case KEY_RETENTION -> {
+        int floor = b.readInt();
+        int keep = b.readInt();
+        java.time.Duration window = MetadataCodec.readDuration(b);
+        int flags = b.readUnsignedByte();
+        return k.withPolicy(k.policy().toBuilder().minDecryptionVersion(floor).keepVersions(keep)
+            .decryptWindow(window).deletionProtection((flags & FLAG_DELETION_PROTECTION) != 0).build());
+      }
+      case KEY_PURPOSE -> m.purpose(b.readUTF());
+      case KEY_DESCRIPTION -> m.description(b.readUTF());
+      case KEY_TAGS -> {
+        int n = b.readUnsignedShort();
+        for (int i = 0; i < n; i++) {
+          m.tag(b.readUTF(), b.readUTF());
+        }
+      }
+      default -> m.source(b.readUTF());
+    }
+    return k.withMetadata(m.build());
+  }
+}
