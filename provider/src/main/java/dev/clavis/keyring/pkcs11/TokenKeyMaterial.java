@@ -97,6 +97,53 @@ final class TokenKeyMaterial implements KeyMaterial {
     }
   }
 
+  @Override
+  public byte[] wrapKw(byte[] keyBytes) throws GeneralSecurityException {
+    requireAes("wrap");
+    return backend.withKey(this, "wrap", (s, h) -> TokenRfcWrap.encryptKw(backend.keyWrap(), s, h, keyBytes));
+  }
+
+  @Override
+  public byte[] unwrapKw(byte[] wrapped) throws GeneralSecurityException {
+    requireAes("unwrap");
+    try {
+      return backend.withKey(this, "unwrap", (s, h) -> {
+        try {
+          return TokenRfcWrap.decryptKw(backend.keyWrap(), s, h, wrapped);
+        } catch (WrapIntegrityException e) {
+          throw new IntegrityFailure(e);
+        }
+      });
+    } catch (IntegrityFailure e) {
+      throw new AEADBadTagException("key wrap integrity check failed");
+    }
+  }
+
+  /** {@code C_UnwrapKey} into sensitive session objects ({@link TokenHeldKeys}); null without an unwrap mechanism that passed. */
+  @Override
+  public dev.clavis.keyring.spi.HeldKeys unwrapKwpHeld(List<byte[]> wrapped) throws GeneralSecurityException {
+    requireAes("unwrap");
+    if (backend.keyWrap().kwpMechanismUnwrap() == 0) {
+      return null;
+    }
+    return TokenHeldKeys.unwrap(backend, this, wrapped);
+  }
+
+  @Override
+  public String heldKeysLimitation() {
+    if (backend.keyWrap().kwpMechanismUnwrap() == 0) {
+      return backend.describe() + " offers no key-unwrap mechanism that passed the RFC 5649 known-answer test ("
+          + backend.keyWrap().findings() + "), so the data keys under " + ref
+          + " were unwrapped through the token's AES-ECB into host memory";
+    }
+    return null;
+  }
+
+  /** @return the backend this material belongs to */
+  TokenKeyBackend backend() {
+    return backend;
+  }
+
   /** Many keys in one session; the keys that need the ECB fallback share each C_Encrypt. */
   @Override
   public List<byte[]> wrapKwpAll(List<byte[]> keys) throws GeneralSecurityException {
