@@ -22,20 +22,32 @@ import javax.crypto.AEADBadTagException;
  * Data keys unwrapped onto the token ({@code C_UnwrapKey}) as session objects that are sensitive
  * (their value is never readable) and extractable only by wrapping, then wrapped under another
  * KEK ({@code C_WrapKey}) and destroyed: the on-token rewrap of a KEK rotation, in which a data key
- * never exists in host memory. The only attribute read from a held key is {@code CKA_VALUE_LEN},
- * to choose the mechanism that gives RFC 5649 output for its length ({@link TokenKeyWrap}).
+ * never exists in host memory. The only attribute read from a held key is {@code CKA_VALUE_LEN};
+ * with it, or a trial AES-ECB block where the module does not report it, {@link
+ * TokenKeyWrap#kwpMechanismForHeld} chooses the mechanism that gives RFC 5649 output for the
+ * key's length, or none (then the key is rewrapped in host memory, and the result says so).
  */
 final class TokenHeldKeys implements HeldKeys {
 
-  /** Session-only, sensitive, wrappable: the value stays on the token and goes when closed. */
-  private static final Template HELD = Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY)
-      .ulong(CKA.KEY_TYPE, CKK.GENERIC_SECRET).bool(CKA.TOKEN, false).bool(CKA.PRIVATE, true)
-      .bool(CKA.SENSITIVE, true).bool(CKA.EXTRACTABLE, true).bool(CKA.ENCRYPT, false).bool(CKA.DECRYPT, false)
-      .bool(CKA.SIGN, false).bool(CKA.VERIFY, false).bool(CKA.WRAP, false).bool(CKA.UNWRAP, false).build();
+  /**
+   * Session-only, sensitive, wrappable: the value stays on the token and goes when closed. An AES
+   * key with {@code CKA_ENCRYPT}, for the length trial of {@link TokenKeyWrap#kwpMechanismForHeld}
+   * (data keys are AES keys; a module that refuses the type for another length gets {@link #HELD_GENERIC}).
+   */
+  private static final Template HELD_AES = held(CKK.AES, true);
+  private static final Template HELD_GENERIC = held(CKK.GENERIC_SECRET, false);
+
+  private static Template held(long keyType, boolean encrypt) {
+    return Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).ulong(CKA.KEY_TYPE, keyType)
+        .bool(CKA.TOKEN, false).bool(CKA.PRIVATE, true).bool(CKA.SENSITIVE, true).bool(CKA.EXTRACTABLE, true)
+        .bool(CKA.ENCRYPT, encrypt).bool(CKA.DECRYPT, false).bool(CKA.SIGN, false).bool(CKA.VERIFY, false)
+        .bool(CKA.WRAP, false).bool(CKA.UNWRAP, false).build();
+  }
 
   private final TokenKeyBackend backend;
   private final TokenKeyMaterial source;
   private final long[] objects;
+  /** Each key's RFC 5649 padded length (its output's length less 8); its own length is at most 7 less. */
   private final int[] lengths;
   private String limitation;
   private boolean closed;
@@ -71,7 +83,7 @@ final class TokenHeldKeys implements HeldKeys {
               throw new Pkcs11Exception("C_UnwrapKey", CKR.WRAPPED_KEY_LEN_RANGE, CKR.name(CKR.WRAPPED_KEY_LEN_RANGE));
             }
             try {
-              objects[k] = s.unwrapKey(m, kek, w, HELD);
+              objects[k] = unwrapOne(s, m, kek, w);
             } catch (Pkcs11Exception e) {
               if (isIntegrityFailure(e.returnValue())) {
                 failed[0] = k;
@@ -79,9 +91,7 @@ final class TokenHeldKeys implements HeldKeys {
               throw e;
             }
             made++;
-            lengths[k] = Math.toIntExact(s.getAttributes(objects[k], CKA.VALUE_LEN).ulong(CKA.VALUE_LEN)
-                .orElseThrow(() -> new Pkcs11Exception("C_GetAttributeValue", "the token did not tell the length"
-                    + " of an unwrapped data key", null)));
+            lengths[k] = w.length - 8;
           }
           return null;
         } catch (Pkcs11Exception | RuntimeException e) {
@@ -98,6 +108,18 @@ final class TokenHeldKeys implements HeldKeys {
       throw e;
     }
     return new TokenHeldKeys(backend, source, objects, lengths);
+  }
+
+  private static long unwrapOne(Session s, Mechanism m, long kek, byte[] w) throws Pkcs11Exception {
+    try {
+      return s.unwrapKey(m, kek, w, HELD_AES);
+    } catch (Pkcs11Exception e) {
+      long rv = e.returnValue();
+      if (rv == CKR.TEMPLATE_INCONSISTENT || rv == CKR.KEY_SIZE_RANGE || rv == CKR.ATTRIBUTE_VALUE_INVALID) {
+        return s.unwrapKey(m, kek, w, HELD_GENERIC); // a key of no AES length, on a strict module
+      }
+      throw e;
+    }
   }
 
   private static boolean isIntegrityFailure(long rv) {
@@ -126,7 +148,7 @@ final class TokenHeldKeys implements HeldKeys {
     int[] missing = {0, 0};
     backend.withKey((TokenKeyMaterial) target, "wrap", (s, kek) -> {
       for (int k = 0; k < objects.length; k++) {
-        long m = mechanisms.kwpMechanismFor(lengths[k]);
+        long m = mechanisms.kwpMechanismForHeld(s, objects[k], lengths[k]);
         if (m == 0) {
           missing[0]++;
           missing[1] = lengths[k];
@@ -137,7 +159,7 @@ final class TokenHeldKeys implements HeldKeys {
       return null;
     });
     if (missing[0] > 0) {
-      limitation = missing[0] + " data key(s) (e.g. of " + missing[1] + " bytes) cannot be wrapped on "
+      limitation = missing[0] + " data key(s) (e.g. one padded to " + missing[1] + " bytes) cannot be wrapped on "
           + backend.describe() + " as RFC 5649 requires (" + mechanisms.findings()
           + "); they were rewrapped through the token's AES-ECB, in host memory";
     }
