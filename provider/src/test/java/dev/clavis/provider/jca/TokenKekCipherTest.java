@@ -271,4 +271,50 @@ class TokenKekCipherTest {
     w.wrap(dek);
     assertEquals(before + 3, engine.find(name).orElseThrow().latest().usageCount(), "three wraps, three uses");
   }
+
+  /**
+   * OpenSC's pkcs11-tool, a real process over the same token, lists the KEK's versions: generated
+   * ones (the keyring's own rotation) sensitive, always sensitive and never extractable; an imported
+   * one (known bytes, for the SunJCE comparison) sensitive and not extractable; the Cipher wrapped
+   * with both without their value ever leaving.
+   */
+  @Test
+  void pkcs11Tool_seesTheKekVersionsSensitive_andNeverExtractable() throws Exception {
+    String name = importedKek(KEK_V1);
+    ManagedKey kek = handle(name);
+    KeyringEngine engine = ManagedKeys.engine(kek);
+    engine.rotate(name, "test"); // #2 generated on the token
+    Cipher w = Cipher.getInstance("AES/KWP/NoPadding", p);
+    w.init(Cipher.WRAP_MODE, kek);
+    w.wrap(new SecretKeySpec(bytes(32, 1), "AES"));
+    Process tool = new ProcessBuilder("pkcs11-tool", "--module", SoftHsm.LIBRARY.toString(), "--token-label",
+        SoftHsm.LABEL, "--login", "--pin", SoftHsm.PIN, "--list-objects", "--type", "secrkey")
+        .redirectErrorStream(true).start();
+    String out = new String(tool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, tool.waitFor(), out);
+    String v1 = block(out, name + "#1");
+    String v2 = block(out, name + "#2");
+    assertTrue(access(v2).contains("sensitive") && access(v2).contains("always sensitive")
+        && access(v2).contains("never extractable") && access(v2).contains("local"), v2);
+    assertTrue(access(v1).contains("sensitive") && !access(v1).matches(".*(^|, )extractable.*"), v1);
+  }
+
+  private static String block(String listing, String label) {
+    for (String b : listing.split("(?=Secret Key Object)")) {
+      if (b.contains("label:      " + label + "\n") || b.trim().contains("label:      " + label + "\r")
+          || b.matches("(?s).*label:\\s+" + java.util.regex.Pattern.quote(label) + "\\s*\n.*")) {
+        return b;
+      }
+    }
+    throw new AssertionError("pkcs11-tool lists no secret key labelled " + label + ":\n" + listing);
+  }
+
+  private static String access(String block) {
+    for (String line : block.split("\n")) {
+      if (line.trim().startsWith("Access:")) {
+        return line.trim().substring("Access:".length()).trim();
+      }
+    }
+    throw new AssertionError("no Access line in " + block);
+  }
 }
