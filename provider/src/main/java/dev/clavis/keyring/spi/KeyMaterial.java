@@ -121,6 +121,25 @@ public interface KeyMaterial {
   }
 
   /**
+   * Unwraps an RFC 3394 or RFC 5649 output made under this material into a secret key that stays
+   * in the backend (on a token: a sensitive, non-extractable session object) and returns a handle
+   * with no encoding.
+   *
+   * @param wrapped the wrapped key
+   * @param padded RFC 5649 (KWP) rather than RFC 3394 (KW)
+   * @param algorithm the JCA algorithm of the key, e.g. {@code AES}
+   * @return the handle; its {@code destroy()} removes the key from the backend
+   * @throws GeneralSecurityException ({@link javax.crypto.AEADBadTagException}) if the integrity
+   *     check fails, or if the backend refuses
+   * @throws UnsupportedOperationException if the backend holds no keys of its own
+   */
+  default javax.crypto.SecretKey unwrapToBackend(byte[] wrapped, boolean padded, String algorithm)
+      throws GeneralSecurityException {
+    throw new UnsupportedOperationException("the material of " + ref() + " is in host memory: its backend"
+        + " cannot keep an unwrapped key (UnwrapToTokenSpec needs a KEK on a token)");
+  }
+
+  /**
    * Unwraps RFC 5649 outputs made under this material into keys held inside the backend (a
    * token's session objects, sensitive), so they can be wrapped under another version of the same
    * backend without existing in host memory ({@link HeldKeys#wrapKwpUnder}). Nothing is held

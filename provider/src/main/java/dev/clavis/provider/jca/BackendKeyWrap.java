@@ -62,4 +62,28 @@ final class BackendKeyWrap {
       throw new ProviderException("unwrapping under " + material.ref() + " failed in its backend: " + e.getMessage(), e);
     }
   }
+
+  /**
+   * Unwraps into a key left in the backend ({@link dev.clavis.spec.UnwrapToTokenSpec}).
+   *
+   * @return the handle, with no encoding
+   * @throws InvalidKeyException "integrity check failed" (caused by a {@code BadPaddingException})
+   *     when the check fails, or if the backend refuses or cannot keep keys
+   * @throws ProviderException if the backend fails
+   */
+  static javax.crypto.SecretKey unwrapToBackend(KeyMaterial material, boolean padded, byte[] wrapped,
+      String algorithm) throws InvalidKeyException {
+    try {
+      return material.unwrapToBackend(wrapped, padded, algorithm);
+    } catch (AEADBadTagException e) {
+      throw new InvalidKeyException(IntegrityCheckException.MESSAGE,
+          new javax.crypto.BadPaddingException(IntegrityCheckException.MESSAGE));
+    } catch (InvalidKeyException e) {
+      throw e;
+    } catch (UnsupportedOperationException e) {
+      throw new InvalidKeyException(e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw new ProviderException("unwrapping onto the backend of " + material.ref() + " failed: " + e.getMessage(), e);
+    }
+  }
 }

@@ -2,6 +2,7 @@ package dev.clavis.provider.jca;
 
 import dev.clavis.keyring.ManagedKey;
 import dev.clavis.keyring.lifecycle.KeyringEngine;
+import dev.clavis.spec.UnwrapToTokenSpec;
 
 import dev.clavis.engine.kw.BlockCipher128;
 import dev.clavis.engine.kw.IntegrityCheckException;
@@ -167,6 +168,8 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
    * unwrap is then the backend's own operation ({@link BackendKeyWrap}) and {@link #kek} is null.
    */
   private boolean onBackend;
+  /** Set by an {@link UnwrapToTokenSpec}: unwrap returns a handle to a key left on the token. */
+  private boolean unwrapToBackend;
 
   /** For a managed KEK: its per-operation lifecycle check and count; null for a plain key. */
   private PerOperationUse managedUses;
@@ -307,9 +310,13 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
   @Override
   protected void engineInit(int opmode, Key key, AlgorithmParameterSpec params, SecureRandom random)
       throws InvalidKeyException, InvalidAlgorithmParameterException {
+    if (params instanceof UnwrapToTokenSpec) {
+      init(opmode, key, null, true);
+      return;
+    }
     if (params != null && !(params instanceof IvParameterSpec)) {
       throw new InvalidAlgorithmParameterException(
-          name + " takes only an IvParameterSpec, got " + params.getClass().getName());
+          name + " takes only an IvParameterSpec or an UnwrapToTokenSpec, got " + params.getClass().getName());
     }
     init(opmode, key, params == null ? null : ((IvParameterSpec) params).getIV());
   }
@@ -338,10 +345,25 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
 
   private void init(int mode, Key key, byte[] ivOrNull)
       throws InvalidKeyException, InvalidAlgorithmParameterException {
+    init(mode, key, ivOrNull, false);
+  }
+
+  private void init(int mode, Key key, byte[] ivOrNull, boolean toToken)
+      throws InvalidKeyException, InvalidAlgorithmParameterException {
     byte[] newIv = checkIv(ivOrNull);
     pendingUses = null;
     pendingUse = null;
     byte[] newKek = kekBytes(key, mode);
+    if (toToken && (mode != Cipher.UNWRAP_MODE || newKek != null)) {
+      if (newKek != null) {
+        Arrays.fill(newKek, (byte) 0);
+      }
+      pendingUses = null;
+      pendingUse = null;
+      throw new InvalidAlgorithmParameterException(
+          name + ": an UnwrapToTokenSpec needs UNWRAP_MODE and a KEK held on a token (a managed handle of"
+              + " a ClavisPKCS11 key store)");
+    }
     if (newKek == null && newIv != defaultIv() && !Arrays.equals(newIv, defaultIv())) {
       pendingUses = null;
       pendingUse = null;
@@ -356,6 +378,7 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     opmode = 0;
     kek = newKek;
     onBackend = newKek == null;
+    unwrapToBackend = toToken;
     managedUses = pendingUses;
     managedUse = pendingUse;
     pendingUses = null;
@@ -719,6 +742,13 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
       throw new InvalidKeyException(e.getMessage(), e);
     }
     checkManaged();
+    if (unwrapToBackend) {
+      if (wrappedKeyType != Cipher.SECRET_KEY) {
+        throw new InvalidKeyException(
+            name + ": only a secret key unwraps onto the token (UnwrapToTokenSpec), not type " + wrappedKeyType);
+      }
+      return BackendKeyWrap.unwrapToBackend(managedUse.material(), padded, wrappedKey, wrappedKeyAlgorithm);
+    }
     if (onBackend) {
       byte[] plain = null;
       try {

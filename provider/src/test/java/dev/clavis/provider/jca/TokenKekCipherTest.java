@@ -317,4 +317,72 @@ class TokenKekCipherTest {
     }
     throw new AssertionError("no Access line in " + block);
   }
+
+  private static long[] sessionKeys(dev.clavis.pkcs11.Pkcs11Token probe) throws Exception {
+    dev.clavis.pkcs11.Template t = dev.clavis.pkcs11.Template.builder()
+        .ulong(dev.clavis.pkcs11.CKA.CLASS, dev.clavis.pkcs11.CKO.SECRET_KEY)
+        .bool(dev.clavis.pkcs11.CKA.TOKEN, false).build();
+    long[] h = probe.call(s -> s.findObjects(t));
+    java.util.Arrays.sort(h);
+    return h;
+  }
+
+  /**
+   * UNWRAP_MODE with an UnwrapToTokenSpec: the key lands on the token as a session object that is
+   * sensitive and not extractable; the handle has no encoding; the object computes as the key
+   * (AES-ECB through an independent session equals SunJCE's under the key); destroy removes it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"AES/KW/NoPadding", "AES/KWP/NoPadding"})
+  void unwrapToTokenSpec_leavesTheKeyOnTheToken_sensitiveAndNotExtractable(String alg) throws Exception {
+    ManagedKey kek = handle(importedKek(KEK_V1));
+    byte[] dek = bytes(32, 41);
+    byte[] wrapped = sunJce(alg, Cipher.WRAP_MODE, KEK_V1).wrap(new SecretKeySpec(dek, "AES"));
+    try (dev.clavis.pkcs11.Pkcs11Token probe = dev.clavis.pkcs11.Pkcs11Token.open(
+        dev.clavis.pkcs11.testing.SoftHsmTokens.config(), SoftHsm.PIN.toCharArray())) {
+      long[] before = sessionKeys(probe);
+      Cipher c = Cipher.getInstance(alg, p);
+      c.init(Cipher.UNWRAP_MODE, kek, new dev.clavis.spec.UnwrapToTokenSpec());
+      Key k = c.unwrap(wrapped, "AES", Cipher.SECRET_KEY);
+      assertNull(k.getEncoded(), "the unwrapped key has no encoding: " + k);
+      assertNull(k.getFormat());
+      assertEquals("AES", k.getAlgorithm());
+      long[] after = sessionKeys(probe);
+      long[] added = java.util.Arrays.stream(after).filter(h -> java.util.Arrays.binarySearch(before, h) < 0).toArray();
+      assertEquals(1, added.length, "one new session key on the token");
+      dev.clavis.pkcs11.AttributeValues a = probe.call(s -> s.getAttributes(added[0], dev.clavis.pkcs11.CKA.SENSITIVE,
+          dev.clavis.pkcs11.CKA.EXTRACTABLE, dev.clavis.pkcs11.CKA.TOKEN, dev.clavis.pkcs11.CKA.VALUE));
+      assertEquals(java.util.Optional.of(true), a.bool(dev.clavis.pkcs11.CKA.SENSITIVE), "sensitive");
+      assertEquals(java.util.Optional.of(false), a.bool(dev.clavis.pkcs11.CKA.EXTRACTABLE), "not extractable");
+      assertEquals(java.util.Optional.of(false), a.bool(dev.clavis.pkcs11.CKA.TOKEN), "a session object");
+      assertTrue(a.bytes(dev.clavis.pkcs11.CKA.VALUE).isEmpty(), "its value is not readable");
+      byte[] block = bytes(16, 5);
+      byte[] onToken = probe.call(s -> s.encrypt(dev.clavis.pkcs11.Mechanism.of(dev.clavis.pkcs11.CKM.AES_ECB),
+          added[0], block));
+      Cipher jdk = Cipher.getInstance("AES/ECB/NoPadding", "SunJCE");
+      jdk.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(dek, "AES"));
+      assertArrayEquals(jdk.doFinal(block), onToken, "the token key is the wrapped key");
+      ((javax.security.auth.Destroyable) k).destroy();
+      assertArrayEquals(before, sessionKeys(probe), "destroy removes it from the token");
+
+      byte[] bad = wrapped.clone();
+      bad[9] ^= 1;
+      Cipher c2 = Cipher.getInstance(alg, p);
+      c2.init(Cipher.UNWRAP_MODE, kek, new dev.clavis.spec.UnwrapToTokenSpec());
+      InvalidKeyException e = assertThrows(InvalidKeyException.class, () -> c2.unwrap(bad, "AES", Cipher.SECRET_KEY));
+      assertEquals("integrity check failed", e.getMessage());
+      assertArrayEquals(before, sessionKeys(probe), "a failed unwrap leaves nothing on the token");
+    }
+  }
+
+  @Test
+  void unwrapToTokenSpec_outsideUnwrapModeOrWithAKeyInMemory_isRefused() throws Exception {
+    ManagedKey kek = handle(importedKek(KEK_V1));
+    assertThrows(InvalidAlgorithmParameterException.class, () -> Cipher.getInstance("AES/KWP/NoPadding", p)
+        .init(Cipher.WRAP_MODE, kek, new dev.clavis.spec.UnwrapToTokenSpec()));
+    InvalidAlgorithmParameterException e = assertThrows(InvalidAlgorithmParameterException.class,
+        () -> Cipher.getInstance("AES/KWP/NoPadding", p).init(Cipher.UNWRAP_MODE, new SecretKeySpec(KEK_V1, "AES"),
+            new dev.clavis.spec.UnwrapToTokenSpec()));
+    assertTrue(e.getMessage().contains("token"), e.getMessage());
+  }
 }
