@@ -8,11 +8,8 @@ import dev.clavis.keyring.lifecycle.KeyringEngine.Use;
 import dev.clavis.keyring.spi.KeyMaterial;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.crypto.AEADBadTagException;
 
 /**

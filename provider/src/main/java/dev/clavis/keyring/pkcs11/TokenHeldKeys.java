@@ -13,7 +13,6 @@ import dev.clavis.pkcs11.Session;
 import dev.clavis.pkcs11.Template;
 import dev.clavis.pkcs11.TokenKeyWrap;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.crypto.AEADBadTagException;

@@ -316,7 +316,7 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     }
     if (params != null && !(params instanceof IvParameterSpec)) {
       throw new InvalidAlgorithmParameterException(
-          name + " takes only an IvParameterSpec or an UnwrapToTokenSpec, got " + params.getClass().getName());
+          name + " takes only an IvParameterSpec, got " + params.getClass().getName());
     }
     init(opmode, key, params == null ? null : ((IvParameterSpec) params).getIV());
   }
