@@ -54,6 +54,11 @@ import javax.crypto.spec.SecretKeySpec;
  *       cached-state fast path), so a usage limit of N allows N wraps and a revoked or suspended
  *       KEK wraps and unwraps nothing more; on such a refusal the Cipher wipes its copy of the
  *       KEK bytes at once.
+ *   <li>A managed KEK whose material cannot leave its backend (a token) gives this class no bytes:
+ *       every operation is the backend's ({@link BackendKeyWrap}: on the token, with RFC output
+ *       for every length), after the same per-operation check; only the default initial value is
+ *       accepted then, and an {@link UnwrapToTokenSpec} makes {@code unwrap} leave the key on the
+ *       token (see {@code docs/token-key-wrap.md}).
  * </ul>
  *
  * <p>Why this class is over 400 lines: it is one JCA {@code CipherSpi} with four modes (wrap, unwrap,
