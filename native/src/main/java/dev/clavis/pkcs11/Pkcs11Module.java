@@ -87,7 +87,7 @@ public final class Pkcs11Module {
   private static Pkcs11Module load(Path file) throws Pkcs11Exception {
     NativeLibrary lib;
     try {
-      lib = NativeLibrary.getInstance(file.toString());
+      lib = NativeLibrary.getInstance(file.toString(), openOptions());
     } catch (UnsatisfiedLinkError e) {
       throw new Pkcs11Exception("load", "cannot load PKCS#11 library " + file
           + " (not a shared library for this platform, or a dependency is missing): " + e.getMessage(), e);
@@ -109,6 +109,19 @@ public final class Pkcs11Module {
           + (rv == CKR.GENERAL_ERROR ? " (for SoftHSM2: check SOFTHSM2_CONF and its tokendir)" : ""));
     }
     return new Pkcs11Module(ck, file.toString(), rv == CKR.OK);
+  }
+
+  /**
+   * {@code RTLD_LAZY} without {@code RTLD_GLOBAL} on Linux, as SunPKCS11 and OpenSC open modules:
+   * JNA's default {@code RTLD_GLOBAL} lets this module's {@code C_*} symbols interpose on those of
+   * any module loaded after it, so a wrapping module (OpenSC's pkcs11-spy, a proxy) that loads the
+   * real one calls itself back without end.
+   */
+  private static Map<String, Object> openOptions() {
+    if (!com.sun.jna.Platform.isLinux()) {
+      return Map.of();
+    }
+    return Map.of(com.sun.jna.Library.OPTION_OPEN_FLAGS, 0x1); // RTLD_LAZY | RTLD_LOCAL (0)
   }
 
   private static void finalizeAll() {

@@ -237,6 +237,50 @@ public final class TokenKeyWrap {
   }
 
   /**
+   * Tells which module mechanism wraps a key held on the token ({@code key}, sensitive) as RFC 5649
+   * says, without its value leaving the token. Modules do not always report the length of an
+   * unwrapped secret ({@code CKA_VALUE_LEN} is 0 on SoftHSM 2.6.1), and where the module's
+   * mechanism is RFC 5649 only for lengths that are a multiple of 8 the length decides:
+   *
+   * <ul>
+   *   <li>one mechanism that passed for every length needs no length;
+   *   <li>a credible {@code CKA_VALUE_LEN} (at most 7 below {@code paddedLength}) chooses;
+   *   <li>otherwise, for a padded length of 16, 24 or 32 and a key of type {@code CKK_AES} with
+   *       {@code CKA_ENCRYPT}, a trial {@code CKM_AES_ECB} encryption of one zero block (output
+   *       discarded) succeeds only for an AES key length, and the only one in
+   *       ({@code paddedLength} − 8, {@code paddedLength}] is {@code paddedLength} itself;
+   *   <li>else none: the caller handles the key another way and says so.
+   * </ul>
+   *
+   * @param key the held key, extractable by wrapping
+   * @param paddedLength the length of the RFC 5649 output it was unwrapped from, less 8
+   * @return the mechanism, or 0 when it cannot be told that the module gives RFC 5649 output for this key
+   * @throws Pkcs11Exception if the token fails while reading the length
+   */
+  public long kwpMechanismForHeld(Session s, long key, int paddedLength) throws Pkcs11Exception {
+    if (kwpAligned != 0 && kwpAligned == kwpUnaligned) {
+      return kwpAligned;
+    }
+    long len = s.getAttributes(key, CKA.VALUE_LEN).ulong(CKA.VALUE_LEN).orElse(0L);
+    if (len > paddedLength - 8 && len <= paddedLength) {
+      return kwpMechanismFor((int) len);
+    }
+    if (kwpAligned == 0 || !ecb || (paddedLength != 16 && paddedLength != 24 && paddedLength != 32)) {
+      return 0;
+    }
+    try {
+      byte[] block = s.encrypt(Mechanism.of(CKM.AES_ECB), key, new byte[16]);
+      Arrays.fill(block, (byte) 0);
+      return kwpAligned;
+    } catch (Pkcs11Exception e) {
+      if (e.isSessionLost()) {
+        throw e;
+      }
+      return 0; // not a key of an AES length (CKR_KEY_SIZE_RANGE, or the module's own code for it)
+    }
+  }
+
+  /**
    * Tells which module mechanism wraps a KWP plaintext of this length as RFC 5649 says.
    *
    * @param length the plaintext length in bytes

@@ -523,4 +523,22 @@ public interface Keyring extends AutoCloseable {
   default void setMinimumDeletionWindow(Duration window, boolean force) {
     throw new UnsupportedOperationException("this keyring has no store settings");
   }
+
+  /**
+   * As {@link #rewrapDataKeys}, and says where each data key's plaintext was meanwhile: on a
+   * token it stays on the token ({@code C_UnwrapKey} into a sensitive session object, then
+   * {@code C_WrapKey} under the new KEK); a key that could not (a mechanism missing, or a keyring
+   * whose KEKs are in host memory) is counted and explained in the result, never silently.
+   *
+   * @param wrappedDataKeys wrapped forms made by {@link #generateDataKey}
+   * @return the new wrapped forms and the report
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if a wrapped key fails its integrity check (nothing is rewrapped)
+   */
+  default DataKeyRewrap rewrapDataKeysReport(List<byte[]> wrappedDataKeys) {
+    List<byte[]> out = rewrapDataKeys(wrappedDataKeys);
+    return new DataKeyRewrap(out, out.size(), out.isEmpty() ? List.of()
+        : List.of("this keyring rewraps data keys in host memory"));
+  }
 }

@@ -1,15 +1,14 @@
 package dev.clavis.keyring.lifecycle;
 
 import dev.clavis.keyring.DataKey;
+import dev.clavis.keyring.DataKeyRewrap;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.lifecycle.KeyringEngine.Use;
 import dev.clavis.keyring.spi.KeyMaterial;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.AEADBadTagException;
@@ -164,75 +163,13 @@ final class EnvelopeService {
   }
 
   /**
-   * Unwraps every key grouped by version (one multi-lane unwrap each), then wraps them under each
-   * key's primary (one multi-lane wrap and one usage grant per key). All or nothing.
+   * Rewraps data keys under their KEKs' primaries, all or nothing, inside the backend where it can
+   * ({@link DataKeyRewrapper}).
    *
    * @throws KeyringException if any wrapped key fails its integrity check (nothing is rewrapped)
    * @throws dev.clavis.keyring.KeyUsageException if the lifecycle refuses
    */
-  List<byte[]> rewrapDataKeys(List<byte[]> wrappedDataKeys) {
-    int n = wrappedDataKeys.size();
-    Envelope.Header[] heads = new Envelope.Header[n];
-    Map<KeyRef, List<Integer>> byVersion = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      heads[i] = Envelope.parse(wrappedDataKeys.get(i), Envelope.WRAPPED_MAGIC, "wrapped data key");
-      byVersion.computeIfAbsent(heads[i].ref(), r -> new ArrayList<>()).add(i);
-    }
-    byte[][] deks = new byte[n][];
-    byte[][] out = new byte[n][];
-    try {
-      for (Map.Entry<KeyRef, List<Integer>> e : byVersion.entrySet()) {
-        Use u = engine.unprotect(e.getKey(), false);
-        List<byte[]> payloads = new ArrayList<>(e.getValue().size());
-        for (int i : e.getValue()) {
-          byte[] w = wrappedDataKeys.get(i);
-          payloads.add(Arrays.copyOfRange(w, heads[i].headerLength(), w.length));
-        }
-        List<byte[]> plain;
-        try {
-          plain = u.material().unwrapKwpAll(payloads);
-        } catch (GeneralSecurityException ex) {
-          throw new KeyringException("a wrapped data key under " + e.getKey() + " failed its integrity check ("
-              + ex.getMessage() + "); nothing was rewrapped");
-        }
-        for (int j = 0; j < plain.size(); j++) {
-          deks[e.getValue().get(j)] = plain.get(j);
-        }
-        // counted only: the data keys never leave Clavis here, so no per-decryption record
-        engine.countDecryptions(e.getKey(), plain.size());
-      }
-      Map<String, List<Integer>> byName = new LinkedHashMap<>();
-      for (int i = 0; i < n; i++) {
-        byName.computeIfAbsent(heads[i].ref().name(), x -> new ArrayList<>()).add(i);
-      }
-      for (Map.Entry<String, List<Integer>> e : byName.entrySet()) {
-        Use u = engine.protect(KeyRef.of(e.getKey()), e.getValue().size());
-        List<byte[]> keys = new ArrayList<>(e.getValue().size());
-        for (int i : e.getValue()) {
-          keys.add(deks[i]);
-        }
-        List<byte[]> wrapped;
-        try {
-          wrapped = u.material().wrapKwpAll(keys);
-        } catch (GeneralSecurityException ex) {
-          throw new KeyringException("wrapping data keys under " + u.version() + " failed in the backend", ex);
-        }
-        int hl = Envelope.headerLength(u.version());
-        byte[] proto = Envelope.header(Envelope.WRAPPED_MAGIC, u.version(), 0);
-        for (int j = 0; j < wrapped.size(); j++) {
-          byte[] w = wrapped.get(j);
-          byte[] o = Arrays.copyOf(proto, hl + w.length);
-          System.arraycopy(w, 0, o, hl, w.length);
-          out[e.getValue().get(j)] = o;
-        }
-      }
-      return Arrays.asList(out);
-    } finally {
-      for (byte[] d : deks) {
-        if (d != null) {
-          Arrays.fill(d, (byte) 0);
-        }
-      }
-    }
+  DataKeyRewrap rewrapDataKeys(List<byte[]> wrappedDataKeys) {
+    return new DataKeyRewrapper(engine).rewrap(wrappedDataKeys);
   }
 }

@@ -1090,6 +1090,18 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public List<byte[]> rewrapDataKeys(List<byte[]> wrappedDataKeys) {
+    return envelopes.rewrapDataKeys(wrappedDataKeys).wrappedDataKeys();
+  }
+
+  /**
+   * As {@link #rewrapDataKeys}, on the token where it can ({@link EnvelopeService}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if a wrapped key fails its integrity check (nothing is rewrapped)
+   */
+  @Override
+  public dev.clavis.keyring.DataKeyRewrap rewrapDataKeysReport(List<byte[]> wrappedDataKeys) {
     return envelopes.rewrapDataKeys(wrappedDataKeys);
   }
 

@@ -97,6 +97,91 @@ final class TokenKeyMaterial implements KeyMaterial {
     }
   }
 
+  @Override
+  public byte[] wrapKw(byte[] keyBytes) throws GeneralSecurityException {
+    requireAes("wrap");
+    return backend.withKey(this, "wrap", (s, h) -> TokenRfcWrap.encryptKw(backend.keyWrap(), s, h, keyBytes));
+  }
+
+  @Override
+  public byte[] unwrapKw(byte[] wrapped) throws GeneralSecurityException {
+    requireAes("unwrap");
+    try {
+      return backend.withKey(this, "unwrap", (s, h) -> {
+        try {
+          return TokenRfcWrap.decryptKw(backend.keyWrap(), s, h, wrapped);
+        } catch (WrapIntegrityException e) {
+          throw new IntegrityFailure(e);
+        }
+      });
+    } catch (IntegrityFailure e) {
+      throw new AEADBadTagException("key wrap integrity check failed");
+    }
+  }
+
+  /**
+   * {@code C_UnwrapKey} into a sensitive, non-extractable session object, with the mechanism that
+   * passed its known-answer test; SoftHSM2 reports a failed integrity check as
+   * {@code CKR_GENERAL_ERROR}, which cannot be settled here without the key in host memory, so
+   * it too is an integrity failure.
+   */
+  @Override
+  public javax.crypto.SecretKey unwrapToBackend(byte[] wrapped, boolean padded, String algorithm)
+      throws GeneralSecurityException {
+    requireAes("unwrap");
+    dev.clavis.pkcs11.TokenKeyWrap mechanisms = backend.keyWrap();
+    long mech = padded ? mechanisms.kwpMechanismUnwrap() : mechanisms.nativeKw() ? CKM.AES_KEY_WRAP : 0;
+    if (mech == 0) {
+      throw new InvalidKeyException(backend.describe() + " has no " + (padded ? "RFC 5649" : "RFC 3394")
+          + " unwrap mechanism that passed its known-answer test (" + mechanisms.findings()
+          + "), so it cannot unwrap onto the token");
+    }
+    boolean aes = "AES".equalsIgnoreCase(algorithm);
+    dev.clavis.pkcs11.Template t = dev.clavis.pkcs11.Template.builder()
+        .ulong(CKA.CLASS, dev.clavis.pkcs11.CKO.SECRET_KEY)
+        .ulong(CKA.KEY_TYPE, aes ? dev.clavis.pkcs11.CKK.AES : dev.clavis.pkcs11.CKK.GENERIC_SECRET)
+        .bool(CKA.TOKEN, false).bool(CKA.PRIVATE, true).bool(CKA.SENSITIVE, true).bool(CKA.EXTRACTABLE, false)
+        .bool(CKA.ENCRYPT, aes).bool(CKA.DECRYPT, aes).bool(CKA.SIGN, !aes).bool(CKA.VERIFY, !aes).build();
+    long h;
+    try {
+      h = backend.withKey(this, "unwrap", (s, kek) -> s.unwrapKey(Mechanism.of(mech), kek, wrapped, t));
+    } catch (TokenOperationException e) {
+      long rv = e.pkcs11().returnValue();
+      if (rv == CKR.WRAPPED_KEY_INVALID || rv == CKR.WRAPPED_KEY_LEN_RANGE || rv == CKR.ENCRYPTED_DATA_INVALID
+          || rv == CKR.ENCRYPTED_DATA_LEN_RANGE || rv == CKR.DATA_INVALID || rv == CKR.GENERAL_ERROR
+          || rv == CKR.FUNCTION_FAILED) {
+        throw new AEADBadTagException("key wrap integrity check failed");
+      }
+      throw e;
+    }
+    return new TokenSessionKey(backend, aes ? "AES" : algorithm, ref, h);
+  }
+
+  /** {@code C_UnwrapKey} into sensitive session objects ({@link TokenHeldKeys}); null without an unwrap mechanism that passed. */
+  @Override
+  public dev.clavis.keyring.spi.HeldKeys unwrapKwpHeld(List<byte[]> wrapped) throws GeneralSecurityException {
+    requireAes("unwrap");
+    if (backend.keyWrap().kwpMechanismUnwrap() == 0) {
+      return null;
+    }
+    return TokenHeldKeys.unwrap(backend, this, wrapped);
+  }
+
+  @Override
+  public String heldKeysLimitation() {
+    if (backend.keyWrap().kwpMechanismUnwrap() == 0) {
+      return backend.describe() + " offers no key-unwrap mechanism that passed the RFC 5649 known-answer test ("
+          + backend.keyWrap().findings() + "), so the data keys under " + ref
+          + " were unwrapped through the token's AES-ECB into host memory";
+    }
+    return null;
+  }
+
+  /** @return the backend this material belongs to */
+  TokenKeyBackend backend() {
+    return backend;
+  }
+
   /** Many keys in one session; the keys that need the ECB fallback share each C_Encrypt. */
   @Override
   public List<byte[]> wrapKwpAll(List<byte[]> keys) throws GeneralSecurityException {

@@ -94,6 +94,72 @@ public interface KeyMaterial {
   }
 
   /**
+   * Wraps key bytes with AES Key Wrap (RFC 3394, default initial value) under this material.
+   * Backends whose material is in memory keep the default: the provider computes RFC 3394 itself
+   * over {@link #rawForInProcessCrypto()}.
+   *
+   * @param keyBytes a multiple of 8 bytes, at least 16; not kept
+   * @return the RFC 3394 output, 8 bytes longer than the input
+   * @throws GeneralSecurityException if the backend cannot wrap
+   * @throws UnsupportedOperationException if the backend offers no RFC 3394 operation
+   */
+  default byte[] wrapKw(byte[] keyBytes) throws GeneralSecurityException {
+    throw new UnsupportedOperationException(ref() + ": this backend offers no RFC 3394 operation");
+  }
+
+  /**
+   * Unwraps an RFC 3394 output (default initial value) made under this material.
+   *
+   * @param wrapped the RFC 3394 output
+   * @return the key bytes; the caller wipes them
+   * @throws GeneralSecurityException ({@link javax.crypto.AEADBadTagException}) if the integrity
+   *     check fails, or if the backend cannot unwrap
+   * @throws UnsupportedOperationException if the backend offers no RFC 3394 operation
+   */
+  default byte[] unwrapKw(byte[] wrapped) throws GeneralSecurityException {
+    throw new UnsupportedOperationException(ref() + ": this backend offers no RFC 3394 operation");
+  }
+
+  /**
+   * Unwraps an RFC 3394 or RFC 5649 output made under this material into a secret key that stays
+   * in the backend (on a token: a sensitive, non-extractable session object) and returns a handle
+   * with no encoding.
+   *
+   * @param wrapped the wrapped key
+   * @param padded RFC 5649 (KWP) rather than RFC 3394 (KW)
+   * @param algorithm the JCA algorithm of the key, e.g. {@code AES}
+   * @return the handle; its {@code destroy()} removes the key from the backend
+   * @throws GeneralSecurityException ({@link javax.crypto.AEADBadTagException}) if the integrity
+   *     check fails, or if the backend refuses
+   * @throws UnsupportedOperationException if the backend holds no keys of its own
+   */
+  default javax.crypto.SecretKey unwrapToBackend(byte[] wrapped, boolean padded, String algorithm)
+      throws GeneralSecurityException {
+    throw new UnsupportedOperationException("the material of " + ref() + " is in host memory: its backend"
+        + " cannot keep an unwrapped key (UnwrapToTokenSpec needs a KEK on a token)");
+  }
+
+  /**
+   * Unwraps RFC 5649 outputs made under this material into keys held inside the backend (a
+   * token's session objects, sensitive), so they can be wrapped under another version of the same
+   * backend without existing in host memory ({@link HeldKeys#wrapKwpUnder}). Nothing is held
+   * unless every output passes its integrity check.
+   *
+   * @param wrapped the RFC 5649 outputs
+   * @return the held keys, which the caller closes; null when this backend cannot hold keys
+   *     (its material is in host memory, or it lacks the mechanism), see {@link #heldKeysLimitation()}
+   * @throws GeneralSecurityException naming the index of the first output that failed its check
+   */
+  default HeldKeys unwrapKwpHeld(List<byte[]> wrapped) throws GeneralSecurityException {
+    return null;
+  }
+
+  /** @return why {@link #unwrapKwpHeld} returns null here, for the caller's report */
+  default String heldKeysLimitation() {
+    return "the material of " + ref() + " is held in host memory by its backend, so the data keys pass through it";
+  }
+
+  /**
    * Hands out a copy of the raw material. The engine calls this only for versions created
    * exportable; a backend whose material cannot leave it throws.
    *

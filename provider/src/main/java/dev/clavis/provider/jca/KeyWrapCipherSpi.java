@@ -2,6 +2,7 @@ package dev.clavis.provider.jca;
 
 import dev.clavis.keyring.ManagedKey;
 import dev.clavis.keyring.lifecycle.KeyringEngine;
+import dev.clavis.spec.UnwrapToTokenSpec;
 
 import dev.clavis.engine.kw.BlockCipher128;
 import dev.clavis.engine.kw.IntegrityCheckException;
@@ -53,6 +54,11 @@ import javax.crypto.spec.SecretKeySpec;
  *       cached-state fast path), so a usage limit of N allows N wraps and a revoked or suspended
  *       KEK wraps and unwraps nothing more; on such a refusal the Cipher wipes its copy of the
  *       KEK bytes at once.
+ *   <li>A managed KEK whose material cannot leave its backend (a token) gives this class no bytes:
+ *       every operation is the backend's ({@link BackendKeyWrap}: on the token, with RFC output
+ *       for every length), after the same per-operation check; only the default initial value is
+ *       accepted then, and an {@link UnwrapToTokenSpec} makes {@code unwrap} leave the key on the
+ *       token (see {@code docs/token-key-wrap.md}).
  * </ul>
  *
  * <p>Why this class is over 400 lines: it is one JCA {@code CipherSpi} with four modes (wrap, unwrap,
@@ -161,6 +167,14 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
   private AesBlockCache.Slot slot;
   /** A private AES block function, made only if the shared one was lost. */
   private JdkAesBlock own;
+
+  /**
+   * True when the managed KEK's material cannot leave its backend (a token): every wrap and
+   * unwrap is then the backend's own operation ({@link BackendKeyWrap}) and {@link #kek} is null.
+   */
+  private boolean onBackend;
+  /** Set by an {@link UnwrapToTokenSpec}: unwrap returns a handle to a key left on the token. */
+  private boolean unwrapToBackend;
 
   /** For a managed KEK: its per-operation lifecycle check and count; null for a plain key. */
   private PerOperationUse managedUses;
@@ -301,6 +315,10 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
   @Override
   protected void engineInit(int opmode, Key key, AlgorithmParameterSpec params, SecureRandom random)
       throws InvalidKeyException, InvalidAlgorithmParameterException {
+    if (params instanceof UnwrapToTokenSpec) {
+      init(opmode, key, null, true);
+      return;
+    }
     if (params != null && !(params instanceof IvParameterSpec)) {
       throw new InvalidAlgorithmParameterException(
           name + " takes only an IvParameterSpec, got " + params.getClass().getName());
@@ -332,16 +350,40 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
 
   private void init(int mode, Key key, byte[] ivOrNull)
       throws InvalidKeyException, InvalidAlgorithmParameterException {
+    init(mode, key, ivOrNull, false);
+  }
+
+  private void init(int mode, Key key, byte[] ivOrNull, boolean toToken)
+      throws InvalidKeyException, InvalidAlgorithmParameterException {
     byte[] newIv = checkIv(ivOrNull);
     pendingUses = null;
     pendingUse = null;
     byte[] newKek = kekBytes(key, mode);
+    if (toToken && (mode != Cipher.UNWRAP_MODE || newKek != null)) {
+      if (newKek != null) {
+        Arrays.fill(newKek, (byte) 0);
+      }
+      pendingUses = null;
+      pendingUse = null;
+      throw new InvalidAlgorithmParameterException(
+          name + ": an UnwrapToTokenSpec needs UNWRAP_MODE and a KEK held on a token (a managed handle of"
+              + " a ClavisPKCS11 key store)");
+    }
+    if (newKek == null && newIv != defaultIv() && !Arrays.equals(newIv, defaultIv())) {
+      pendingUses = null;
+      pendingUse = null;
+      throw new InvalidAlgorithmParameterException(
+          name + " with a KEK held on a token takes only the default initial value (the token's"
+              + " mechanisms and the RFC computation over its AES-ECB use RFC 3394 §2.2.3.1's)");
+    }
     // From here on the new state replaces the old one.
     reset();
     wipeKek();
     own = null;
     opmode = 0;
     kek = newKek;
+    onBackend = newKek == null;
+    unwrapToBackend = toToken;
     managedUses = pendingUses;
     managedUse = pendingUse;
     pendingUses = null;
@@ -360,7 +402,7 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     decrypting = mode == Cipher.DECRYPT_MODE || mode == Cipher.UNWRAP_MODE;
     token = new Object();
     // One key schedule per init: the thread's AES is keyed now, not per operation.
-    slot = cache.bind(kek, decrypting, token);
+    slot = onBackend ? null : cache.bind(kek, decrypting, token);
     opmode = mode;
   }
 
@@ -376,7 +418,8 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
    *
    * @param key the KEK passed to init
    * @param opmode the Cipher mode it is for
-   * @return the raw KEK bytes, 16, 24 or 32 of them (the size an OID name fixes, if any)
+   * @return the raw KEK bytes, 16, 24 or 32 of them (the size an OID name fixes, if any); null
+   *     for a managed KEK whose material cannot leave its backend (a token)
    * @throws InvalidKeyException if the key is null, not an AES secret key, has no raw encoding or
    *     has the wrong size
    */
@@ -392,8 +435,12 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
       throw new InvalidKeyException(
           name + " needs an AES KEK, got a key of algorithm " + key.getAlgorithm());
     }
-    byte[] bytes = key instanceof ManagedKey ? managedKek((ManagedKey) key, opmode) : key.getEncoded();
-    return checkedKek(bytes);
+    if (key instanceof ManagedKey) {
+      byte[] bytes = managedKek((ManagedKey) key, opmode);
+      // null: the material stays in its backend, which wraps and unwraps itself
+      return bytes == null ? null : checkedKek(bytes);
+    }
+    return checkedKek(key.getEncoded());
   }
 
   private byte[] managedKek(ManagedKey mk, int opmode) throws InvalidKeyException {
@@ -404,8 +451,19 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     boolean wrapping = opmode == Cipher.WRAP_MODE || opmode == Cipher.ENCRYPT_MODE;
     PerOperationUse u = new PerOperationUse(mk,
         wrapping ? PerOperationUse.Purpose.PROTECT : PerOperationUse.Purpose.UNPROTECT);
+    if (fixedKekBytes != 0 && mk.keyAlgorithm().bits() != fixedKekBytes * 8) {
+      throw new InvalidKeyException(
+          name + " needs a " + fixedKekBytes * 8 + "-bit KEK, " + mk.ref() + " is "
+              + mk.keyAlgorithm().bits() + "-bit (use " + (padded ? "AES/KWP/NoPadding" : "AES/KW/NoPadding")
+              + " for any KEK size)");
+    }
     KeyringEngine.Use first = u.begin();
-    byte[] raw = raw(first);
+    byte[] raw;
+    try {
+      raw = first.material().rawForInProcessCrypto();
+    } catch (UnsupportedOperationException e) {
+      raw = null; // a token KEK: its backend wraps and unwraps
+    }
     pendingUses = u;
     pendingUse = first;
     return raw;
@@ -488,7 +546,7 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
       token = null;
       throw e;
     }
-    if (kek == null || !u.version().equals(managedUse.version())) {
+    if (!onBackend && (kek == null || !u.version().equals(managedUse.version()))) {
       byte[] fresh = checkedKek(raw(u));
       wipeKek();
       kek = fresh;
@@ -629,6 +687,18 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
         return n;
       }
       checkPlaintextLength(srcLen);
+      if (onBackend) {
+        byte[] data = Arrays.copyOfRange(src, srcOff, srcOff + srcLen);
+        try {
+          byte[] w = BackendKeyWrap.wrap(managedUse.material(), padded, data);
+          System.arraycopy(w, 0, output, outOff, w.length);
+          return w.length;
+        } catch (InvalidKeyException e) {
+          throw PerOperationUse.refusedNow(e);
+        } finally {
+          Arrays.fill(data, (byte) 0);
+        }
+      }
       wrapInto(src, srcOff, srcLen, output, outOff);
       return need;
     } catch (IntegrityCheckException e) {
@@ -660,6 +730,9 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
     try {
       checkPlaintextLength(encoded.length);
       checkManaged();
+      if (onBackend) {
+        return BackendKeyWrap.wrap(managedUse.material(), padded, encoded);
+      }
       byte[] out = new byte[engineGetOutputSize(encoded.length)];
       wrapInto(encoded, 0, encoded.length, out, 0);
       return out;
@@ -694,6 +767,27 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
       throw new InvalidKeyException(e.getMessage(), e);
     }
     checkManaged();
+    if (unwrapToBackend) {
+      if (wrappedKeyType != Cipher.SECRET_KEY) {
+        throw new InvalidKeyException(
+            name + ": only a secret key unwraps onto the token (UnwrapToTokenSpec), not type " + wrappedKeyType);
+      }
+      return BackendKeyWrap.unwrapToBackend(managedUse.material(), padded, wrappedKey, wrappedKeyAlgorithm);
+    }
+    if (onBackend) {
+      byte[] plain = null;
+      try {
+        plain = BackendKeyWrap.unwrap(managedUse.material(), padded, wrappedKey);
+        return rebuild(plain, 0, plain.length, wrappedKeyAlgorithm, wrappedKeyType);
+      } catch (IntegrityCheckException e) {
+        throw new InvalidKeyException(
+            IntegrityCheckException.MESSAGE, new BadPaddingException(IntegrityCheckException.MESSAGE));
+      } finally {
+        if (plain != null) {
+          Arrays.fill(plain, (byte) 0);
+        }
+      }
+    }
     // Unwrap in place in a private copy; the key data starts after the integrity semiblock.
     byte[] work = wrappedKey.clone();
     try {
@@ -752,6 +846,18 @@ public abstract class KeyWrapCipherSpi extends CipherSpi {
 
   private int unwrapInto(byte[] in, int inOff, int inLen, byte[] out, int outOff)
       throws IntegrityCheckException {
+    if (onBackend) {
+      byte[] wrapped = Arrays.copyOfRange(in, inOff, inOff + inLen);
+      byte[] plain;
+      try {
+        plain = BackendKeyWrap.unwrap(managedUse.material(), padded, wrapped);
+      } catch (InvalidKeyException e) {
+        throw PerOperationUse.refusedNow(e);
+      }
+      System.arraycopy(plain, 0, out, outOff, plain.length);
+      Arrays.fill(plain, (byte) 0);
+      return plain.length;
+    }
     BlockCipher128 aes = aes();
     return padded
         ? KeyWrapPadded.unwrap(aes, kwpAiv, in, inOff, inLen, out, outOff)
