@@ -305,6 +305,8 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
     try {
       use = uses.recheck(use);
     } catch (InvalidKeyException e) {
+      // the message is dropped; the next one takes a use of its own (for a name: the new primary)
+      uses.spend();
       started = false;
       fed = false;
       op = null;
