@@ -56,6 +56,12 @@ import javax.crypto.SecretKey;
  */
 public class ManagedKeyStoreSpi extends KeyStoreSpi {
 
+  /**
+   * The alias suffix that adds a key pair as the next version of an existing name through tools
+   * that refuse an existing alias ({@code keytool -genkeypair -alias tls#next}).
+   */
+  public static final String NEXT_VERSION = "#next";
+
   private final String typeName;
   private final KeyringOpener opener;
   private KeyringOpener.Opened opened;
@@ -263,6 +269,15 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
    */
   @Override
   public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain) throws KeyStoreException {
+    if (key instanceof PrivateKey && alias != null && alias.endsWith(NEXT_VERSION)) {
+      // keytool -genkeypair refuses an alias that exists: "name#next" names the next version
+      String name = alias.substring(0, alias.length() - NEXT_VERSION.length());
+      if (parse(name) == null || ring().find(name).isEmpty()) {
+        throw new KeyStoreException("no key " + name + " to give a next version (" + alias + "); use the name " + name
+            + " to create it");
+      }
+      alias = name;
+    }
     KeyRef ref = parse(alias);
     if (ref == null) {
       throw new KeyStoreException("invalid alias '" + alias + "': use a key name of letters, digits and . _ : / -");
