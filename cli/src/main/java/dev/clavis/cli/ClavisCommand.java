@@ -37,6 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
         LifecycleCommands.Revoke.class, LifecycleCommands.Compromise.class, LifecycleCommands.Destroy.class,
         LifecycleCommands.CancelDestroy.class,
         DataCommands.Encrypt.class, DataCommands.Decrypt.class, DataCommands.Rewrap.class,
+        PairCommands.Sign.class, PairCommands.Verify.class, PairCommands.ExportCert.class,
         AuditCommand.class, DeriveCommand.class, DemoCommand.class,
         HelpCommand.class})
 final class ClavisCommand implements Callable<Integer> {
