@@ -9,6 +9,7 @@ module dev.clavis.provider {
   exports dev.clavis.hd;
   exports dev.clavis.spec;
   exports dev.clavis.keyring.pkcs11;
+  exports dev.clavis.provider.x509;
 
   provides java.security.Provider with dev.clavis.provider.ClavisProvider;
 }

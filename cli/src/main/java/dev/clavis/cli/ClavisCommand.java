@@ -38,6 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
         LifecycleCommands.CancelDestroy.class,
         PolicyCommands.Policy.class, PolicyCommands.Label.class, PolicyCommands.StorePolicy.class,
         DataCommands.Encrypt.class, DataCommands.Decrypt.class, DataCommands.Rewrap.class,
+        PairCommands.Sign.class, PairCommands.Verify.class, PairCommands.ExportCert.class,
         AuditCommand.class, RecoveryCommands.Backup.class, RecoveryCommands.Restore.class,
         DeriveCommand.class, DemoCommand.class,
         HelpCommand.class})

@@ -55,10 +55,21 @@ final class InspectCommands {
     int run(Context ctx) {
       String n = LifecycleCommands.name(name);
       KeyInfo k = ctx.keyring().find(n).orElseThrow(() -> new UnknownKeyException(KeyRef.of(n)));
+      boolean pair = k.algorithm().kind() != dev.clavis.keyring.KeyAlgorithm.Kind.SECRET_KEY;
       if (ctx.json()) {
-        ctx.out().println(Json.write(KeyView.json(k)));
+        java.util.Map<String, Object> m = KeyView.json(k);
+        if (pair) {
+          m.put("certificates", PairCommands.certificates(ctx.keyring(), k));
+        }
+        ctx.out().println(Json.write(m));
       } else {
         KeyView.details(ctx.out(), k);
+        if (pair) {
+          for (java.util.Map<String, Object> c : PairCommands.certificates(ctx.keyring(), k)) {
+            ctx.out().println("certificate #" + c.get("version") + "  subject " + c.get("subject") + "  issuer "
+                + c.get("issuer") + "  expires " + c.get("notAfter"));
+          }
+        }
       }
       return 0;
     }

@@ -29,8 +29,9 @@ final class KeyCommands {
   /** The algorithm and policy of a new key. */
   static final class PolicyOptions {
     @Option(names = "--algorithm", paramLabel = "ALG", converter = AlgorithmConverter.class, order = 10,
-        description = {"AES-256 (default), AES-128, AES-192 or HMAC-SHA256 (any case and punctuation)"})
-    KeyAlgorithm algorithm = KeyAlgorithm.AES_256;
+        description = {"AES-256 (default), AES-128, AES-192, HMAC-SHA256, or a key pair: EC-P256, EC-P384,"
+            + " RSA-2048, RSA-3072, RSA-4096, Ed25519 (any case and punctuation)"})
+    KeyPairCreation.Choice algorithm = new KeyPairCreation.Choice(KeyAlgorithm.AES_256, 0);
 
     @Option(names = "--rotation-period", paramLabel = "DURATION", converter = Durations.Converter.class, order = 11,
         description = {"rotate after this long, e.g. 90d (s, m, h, d, w, y or ISO-8601 P90D)"})
@@ -92,21 +93,25 @@ final class KeyCommands {
   }
 
   /** Reads {@code --algorithm}: AES-128, AES-192, AES-256 or HMAC-SHA256, in any case and punctuation. */
-  static final class AlgorithmConverter implements ITypeConverter<KeyAlgorithm> {
+  static final class AlgorithmConverter implements ITypeConverter<KeyPairCreation.Choice> {
     /** @throws TypeConversionException naming the algorithms there are */
     @Override
-    public KeyAlgorithm convert(String text) {
+    public KeyPairCreation.Choice convert(String text) {
       String t = text.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
+      if (t.matches("RSA(2048|3072|4096)")) {
+        return new KeyPairCreation.Choice(KeyAlgorithm.RSA, Integer.parseInt(t.substring(3)));
+      }
       for (KeyAlgorithm a : KeyAlgorithm.values()) {
-        if (a.name().replace("_", "").equals(t)) {
-          return a;
+        if (a.name().replace("_", "").equals(t) && a != KeyAlgorithm.RSA && a != KeyAlgorithm.CERTIFICATE) {
+          return new KeyPairCreation.Choice(a, 0);
         }
       }
       if (t.equals("AES")) {
-        return KeyAlgorithm.AES_256;
+        return new KeyPairCreation.Choice(KeyAlgorithm.AES_256, 0);
       }
       throw new TypeConversionException("unknown algorithm '" + text
-          + "'; use AES-128, AES-192, AES-256, HMAC-SHA256 or (for import) SECRET");
+          + "'; use AES-128, AES-192, AES-256, HMAC-SHA256, EC-P256, EC-P384, RSA-2048, RSA-3072, RSA-4096,"
+          + " Ed25519 or (for import) SECRET");
     }
   }
 
@@ -125,6 +130,14 @@ final class KeyCommands {
   static final class Create extends CliCommand {
     @Parameters(paramLabel = "NAME", description = {"the key's name"})
     String name;
+
+    @Option(names = "--subject", paramLabel = "DN", order = 2,
+        description = {"for a key pair: the subject of its self-signed certificate, e.g. \"CN=api.example.com\""})
+    String subject;
+
+    @Option(names = "--validity", paramLabel = "DURATION", converter = Durations.Converter.class, order = 3,
+        description = {"for a key pair: how long its certificate is valid (default 365d)"})
+    Duration validity = Duration.ofDays(365);
 
     @Mixin PolicyOptions policy;
 
@@ -151,8 +164,22 @@ final class KeyCommands {
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
-      KeyInfo k = replace ? ctx.keyring().replaceDestroyed(n, policy.algorithm, policy.policy(), mb.build())
-          : ctx.keyring().create(n, policy.algorithm, policy.policy(), mb.build());
+      KeyInfo k;
+      if (policy.algorithm.algorithm().isKeyPair()) {
+        if (replace) {
+          throw CliException.usage("--replace is for secret keys so far; a destroyed key pair's name cannot be reused yet");
+        }
+        k = KeyPairCreation.create(ctx.keyring(), n, policy.algorithm, subject, validity, policy.policy());
+        if (!mb.build().isEmpty()) {
+          k = ctx.keyring().updateMetadata(n, mb.build());
+        }
+      } else {
+        if (subject != null) {
+          throw CliException.usage("--subject is for key pairs (--algorithm EC-P256, RSA-3072, Ed25519, ...)");
+        }
+        k = replace ? ctx.keyring().replaceDestroyed(n, policy.algorithm.algorithm(), policy.policy(), mb.build())
+            : ctx.keyring().create(n, policy.algorithm.algorithm(), policy.policy(), mb.build());
+      }
       ctx.result("created " + k.name() + "#" + k.latest().version() + " " + k.algorithm() + " " + k.latest().state(), created(k));
       return 0;
     }
@@ -177,7 +204,7 @@ final class KeyCommands {
       }
       byte[] material = Files.readAllBytes(Path.of(keyFile));
       try {
-        KeyInfo k = ctx.keyring().importKey(n, policy.algorithm, material, policy.policy());
+        KeyInfo k = ctx.keyring().importKey(n, policy.algorithm.algorithm(), material, policy.policy());
         ctx.result("imported " + k.name() + "#" + k.latest().version() + " " + k.algorithm() + " " + k.latest().state(), created(k));
       } finally {
         Arrays.fill(material, (byte) 0);

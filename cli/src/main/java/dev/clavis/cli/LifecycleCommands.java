@@ -74,6 +74,10 @@ final class LifecycleCommands {
         json.put("primary", primary == null ? null : version(primary));
         ctx.result("aborted rotation of " + n + "; "
             + (primary == null ? "no primary" : "primary is " + primary.ref() + " " + primary.state()), json);
+      } else if (k.find(n).map(i -> i.algorithm().isKeyPair()).orElse(false)) {
+        KeyVersionInfo v = KeyPairCreation.rotate(k, n).primary().orElseThrow();
+        ctx.result("rotated " + n + ": " + v.ref() + " " + v.state() + " (a new key pair, self-signed like the old)",
+            version(v));
       } else {
         KeyVersionInfo v = k.rotate(n, reason == null ? "rotated with the CLI" : reason);
         ctx.result("rotated " + n + ": " + v.ref() + " " + v.state(), version(v));

@@ -18,19 +18,72 @@ public enum KeyAlgorithm {
    * {@code keytool -importpass}, or a key of an algorithm Clavis does not manage. Stored, listed,
    * exported when exportable, never used for an operation, never generated.
    */
-  SECRET(4, "GENERIC", 0);
+  SECRET(4, "GENERIC", 0),
+  /**
+   * An EC key pair on NIST P-256 (secp256r1) with its certificate chain, stored as a
+   * {@link KeyPairMaterial}; signs {@code SHA256withECDSA}/{@code SHA384withECDSA}.
+   */
+  EC_P256(5, "EC", 256, Kind.KEY_PAIR),
+  /** An EC key pair on NIST P-384 (secp384r1) with its certificate chain. */
+  EC_P384(6, "EC", 384, Kind.KEY_PAIR),
+  /**
+   * An RSA key pair of 2048 to 4096 bits ({@link #bits()} is 0: the size is the material's) with
+   * its certificate chain; signs PKCS#1 v1.5 and PSS.
+   */
+  RSA(7, "RSA", 0, Kind.KEY_PAIR),
+  /** An Ed25519 key pair (RFC 8032) with its certificate chain; the JCA name is {@code EdDSA}. */
+  ED25519(8, "EdDSA", 255, Kind.KEY_PAIR),
+  /**
+   * A trusted certificate (a key store's {@code TrustedCertificateEntry}): the material is the
+   * certificate's DER, public, never used for an operation.
+   */
+  CERTIFICATE(9, "X.509", 0, Kind.CERTIFICATE);
 
   /** The most bytes a {@link #SECRET} may hold. */
   public static final int MAX_SECRET_BYTES = 1024;
 
+  /** The most bytes a key pair with its chain, or a certificate, may hold (a store record is at most 64 KiB). */
+  public static final int MAX_PUBLIC_PART_BYTES = 60_000;
+
+  /** What the material of an algorithm is. */
+  public enum Kind {
+    /** Symmetric key bytes. */
+    SECRET_KEY,
+    /** A private key with its certificate chain ({@link KeyPairMaterial}). */
+    KEY_PAIR,
+    /** A certificate only. */
+    CERTIFICATE
+  }
+
   private final int code;
   private final String jcaName;
   private final int bits;
+  private final Kind kind;
 
   KeyAlgorithm(int code, String jcaName, int bits) {
+    this(code, jcaName, bits, Kind.SECRET_KEY);
+  }
+
+  KeyAlgorithm(int code, String jcaName, int bits, Kind kind) {
     this.code = code;
     this.jcaName = jcaName;
     this.bits = bits;
+    this.kind = kind;
+  }
+
+  /** @return what the material of this algorithm is */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** @return whether this is a key pair with a certificate chain */
+  public boolean isKeyPair() {
+    return kind == Kind.KEY_PAIR;
+  }
+
+  /** @return whether Clavis generates material of this algorithm itself (symmetric keys but {@link #SECRET}) */
+  public boolean isGenerated() {
+    return kind == Kind.SECRET_KEY && this != SECRET;
   }
 
   /**
@@ -56,7 +109,7 @@ public enum KeyAlgorithm {
     return java.util.Optional.empty();
   }
 
-  /** @return the JCA algorithm name of the key, {@code AES} or {@code HmacSHA256} */
+  /** @return the JCA algorithm name of the key: {@code AES}, {@code HmacSHA256}, {@code EC}, {@code RSA}, {@code EdDSA} */
   public String jcaName() {
     return jcaName;
   }
@@ -73,10 +126,13 @@ public enum KeyAlgorithm {
    * @return whether material of {@code length} bytes fits this algorithm
    */
   public boolean acceptsLength(int length) {
+    if (kind != Kind.SECRET_KEY) {
+      return length >= 1 && length <= MAX_PUBLIC_PART_BYTES;
+    }
     return bits == 0 ? length >= 1 && length <= MAX_SECRET_BYTES : length * 8 == bits;
   }
 
-  /** @return the key size in bits, 0 for a {@link #SECRET} of any length */
+  /** @return the key size in bits, 0 for a {@link #SECRET}, an {@link #RSA} key or a {@link #CERTIFICATE} */
   public int bits() {
     return bits;
   }

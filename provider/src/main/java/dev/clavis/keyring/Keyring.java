@@ -541,4 +541,87 @@ public interface Keyring extends AutoCloseable {
     return new DataKeyRewrap(out, out.size(), out.isEmpty() ? List.of()
         : List.of("this keyring rewraps data keys in host memory"));
   }
+
+  // ---- key pairs and certificates (issue 12) ----
+
+  /**
+   * Imports a key pair with its certificate chain as a new key (version 1 {@code ACTIVE}), or as
+   * the new primary of an existing key pair of the same algorithm (a rotation). The caller has
+   * checked that the chain's first certificate is the key's; the material is copied.
+   *
+   * @param name the key's name
+   * @param algorithm {@link KeyAlgorithm#EC_P256}, {@link KeyAlgorithm#EC_P384}, {@link KeyAlgorithm#RSA} or {@link KeyAlgorithm#ED25519}
+   * @param material the private key and its chain
+   * @param policy the policy of a new key
+   * @return the key as it is now
+   * @throws IllegalArgumentException for an invalid name, an algorithm that is no key pair, or another algorithm than the key's
+   * @throws IllegalStateException if a two-phase rotation of the key is in progress
+   * @throws KeyringException if the backend's write fails or cannot hold key pairs
+   */
+  default KeyInfo importKeyPair(String name, KeyAlgorithm algorithm, KeyPairMaterial material, KeyPolicy policy) {
+    if (!algorithm.isKeyPair()) {
+      throw new IllegalArgumentException(algorithm + " is not a key-pair algorithm");
+    }
+    byte[] stored = material.encode();
+    try {
+      return importKey(name, algorithm, stored, policy);
+    } finally {
+      java.util.Arrays.fill(stored, (byte) 0);
+    }
+  }
+
+  /**
+   * The certificates of a version: a key pair's chain (its own certificate first), or the one
+   * certificate of a {@link KeyAlgorithm#CERTIFICATE} entry. Public data: no lifecycle check, but
+   * a destroyed version has none.
+   *
+   * @param ref a key ({@code name}: its primary, or its newest version without one) or one version ({@code name#N})
+   * @return the DER encodings, empty for a secret key or a destroyed version
+   * @throws UnknownKeyException if the key or version does not exist
+   */
+  default List<byte[]> certificates(KeyRef ref) {
+    return List.of();
+  }
+
+  /**
+   * Replaces the certificate chain of one key-pair version (a CA reply to its request), audited;
+   * the private key and the state stay as they are.
+   *
+   * @param version the exact version ({@code name#N})
+   * @param chain the new chain; the caller has checked its first certificate is the version's
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if the key is no key pair or the chain is empty
+   * @throws IllegalStateException if the version is destroyed
+   * @throws UnsupportedOperationException if this keyring cannot change a chain
+   * @throws KeyringException if the backend's write fails
+   */
+  default void replaceCertificates(KeyRef version, List<byte[]> chain) {
+    throw new UnsupportedOperationException("this keyring cannot change certificate chains");
+  }
+
+  /**
+   * A handle to a key pair's private key, for Clavis's {@code Signature}.
+   *
+   * @param ref a key ({@code name}: its primary) or one version ({@code name#N})
+   * @return the handle
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if the key is no key pair
+   * @throws UnsupportedOperationException if this keyring issues no handles
+   */
+  default ManagedPrivateKey privateKeyHandle(KeyRef ref) {
+    throw new UnsupportedOperationException("this keyring issues no handles");
+  }
+
+  /**
+   * A handle to a key pair's public key whose verifications follow the lifecycle.
+   *
+   * @param ref a key ({@code name}: every version that may verify) or one version ({@code name#N})
+   * @return the handle
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if the key is no key pair
+   * @throws UnsupportedOperationException if this keyring issues no handles
+   */
+  default ManagedPublicKey publicKeyHandle(KeyRef ref) {
+    throw new UnsupportedOperationException("this keyring issues no handles");
+  }
 }

@@ -1,10 +1,13 @@
 package dev.clavis.provider;
 
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.ManagedPrivateKey;
+import dev.clavis.keyring.ManagedPublicKey;
 import dev.clavis.provider.jca.ClavisKeyStoreSpi;
 import dev.clavis.provider.jca.FileStoreConfig;
 import dev.clavis.provider.jca.ManagedGcmCipherSpi;
 import dev.clavis.provider.jca.ManagedHmacSpi;
+import dev.clavis.provider.jca.ManagedSignatureSpi;
 import dev.clavis.provider.jca.SecretKeyGeneratorSpi;
 import dev.clavis.provider.jca.Bip32KeyFactorySpi;
 import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
@@ -160,6 +163,22 @@ public final class ClavisProvider extends Provider {
     t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGeneratorSpi.HmacSha256());
     t.add("Cipher", "AES/GCM/NoPadding", p -> new ManagedGcmCipherSpi(), List.of(), managedOnly);
     t.add("Mac", "HmacSHA256", p -> new ManagedHmacSpi(), List.of(), managedOnly);
+
+    // --- managed key pairs: lifecycle-enforcing Signature (issue 12) ---
+    Map<String, String> pairsOnly = Map.of("SupportedKeyClasses",
+        ManagedPrivateKey.class.getName() + "|" + ManagedPublicKey.class.getName());
+    t.add("Signature", "SHA256withECDSA", p -> new ManagedSignatureSpi.Sha256Ecdsa(),
+        List.of("1.2.840.10045.4.3.2", "OID.1.2.840.10045.4.3.2"), pairsOnly);
+    t.add("Signature", "SHA384withECDSA", p -> new ManagedSignatureSpi.Sha384Ecdsa(),
+        List.of("1.2.840.10045.4.3.3", "OID.1.2.840.10045.4.3.3"), pairsOnly);
+    t.add("Signature", "SHA256withRSA", p -> new ManagedSignatureSpi.Sha256Rsa(),
+        List.of("1.2.840.113549.1.1.11", "OID.1.2.840.113549.1.1.11"), pairsOnly);
+    t.add("Signature", "SHA384withRSA", p -> new ManagedSignatureSpi.Sha384Rsa(),
+        List.of("1.2.840.113549.1.1.12", "OID.1.2.840.113549.1.1.12"), pairsOnly);
+    t.add("Signature", "RSASSA-PSS", p -> new ManagedSignatureSpi.RsaPss(),
+        List.of("PSS", "1.2.840.113549.1.1.10", "OID.1.2.840.113549.1.1.10"), pairsOnly);
+    t.add("Signature", "Ed25519", p -> new ManagedSignatureSpi.Ed25519(),
+        List.of("EdDSA", "1.3.101.112", "OID.1.3.101.112"), pairsOnly);
 
     // --- PKCS#11 token keystore (bound to the token on a configure()d provider) ---
     t.add("KeyStore", "ClavisPKCS11", p -> new ClavisPkcs11KeyStoreSpi(token));

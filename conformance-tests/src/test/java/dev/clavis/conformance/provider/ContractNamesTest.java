@@ -45,7 +45,13 @@ class ContractNamesTest {
     "KeyGenerator,     AES",
     "KeyGenerator,     HmacSHA256",
     "Cipher,           AES/GCM/NoPadding",
-    "Mac,              HmacSHA256"
+    "Mac,              HmacSHA256",
+    "Signature,        SHA256withECDSA",
+    "Signature,        SHA384withECDSA",
+    "Signature,        SHA256withRSA",
+    "Signature,        SHA384withRSA",
+    "Signature,        RSASSA-PSS",
+    "Signature,        Ed25519"
   })
   void contractName_resolvesInClavis(String type, String algorithm) throws Exception {
     Provider p = Security.getProvider("Clavis");
@@ -89,6 +95,12 @@ class ContractNamesTest {
         Mac m = Mac.getInstance(algorithm, "Clavis");
         got = m.getProvider();
         name = m.getAlgorithm();
+        break;
+      }
+      case "Signature": {
+        java.security.Signature g = java.security.Signature.getInstance(algorithm, "Clavis");
+        got = g.getProvider();
+        name = g.getAlgorithm();
         break;
       }
       default:

@@ -9,7 +9,14 @@ import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.spi.KeyMaterial;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.spec.AlgorithmParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import dev.clavis.keyring.KeyPairMaterial;
 import java.security.Security;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -37,13 +44,16 @@ final class FileMaterial implements KeyMaterial {
   private final boolean exportable;
   private final byte[] raw;
   private final SecretKeySpec key;
+  /** A key pair's private key, parsed on its first signature; it never leaves this object. */
+  private volatile PrivateKey privateKey;
 
   FileMaterial(KeyRef ref, KeyAlgorithm algorithm, boolean exportable, byte[] raw) {
     this.ref = ref;
     this.algorithm = algorithm;
     this.exportable = exportable;
     this.raw = raw.clone();
-    this.key = new SecretKeySpec(raw, algorithm == KeyAlgorithm.SECRET ? "RAW" : algorithm.jcaName());
+    this.key = algorithm.kind() == KeyAlgorithm.Kind.SECRET_KEY
+        ? new SecretKeySpec(raw, algorithm == KeyAlgorithm.SECRET ? "RAW" : algorithm.jcaName()) : null;
   }
 
   static Cipher cipher(String transformation) throws GeneralSecurityException {
@@ -187,8 +197,63 @@ final class FileMaterial implements KeyMaterial {
     return raw.clone();
   }
 
+  @Override
+  public List<byte[]> certificates() {
+    if (algorithm == KeyAlgorithm.CERTIFICATE) {
+      return List.of(raw.clone());
+    }
+    if (!algorithm.isKeyPair()) {
+      return List.of();
+    }
+    KeyPairMaterial m = KeyPairMaterial.decode(raw);
+    m.wipe();
+    return m.chain();
+  }
+
+  /** Signs with the JDK's own providers (SunEC, SunRsaSign), never with Clavis. */
+  @Override
+  public SignOperation startSign(String jcaAlgorithm, AlgorithmParameterSpec params) throws GeneralSecurityException {
+    if (!algorithm.isKeyPair()) {
+      throw new InvalidKeyException("key " + ref + " is " + algorithm + " and does not sign");
+    }
+    Provider p = JdkKeyPairs.provider(algorithm);
+    Signature s = Signature.getInstance(jcaAlgorithm, p);
+    s.initSign(privateKey(p));
+    if (params != null) {
+      s.setParameter(params);
+    }
+    return new SignOperation() {
+      @Override
+      public void update(byte[] in, int offset, int length) throws SignatureException {
+        s.update(in, offset, length);
+      }
+
+      @Override
+      public byte[] sign() throws SignatureException {
+        return s.sign();
+      }
+    };
+  }
+
+  private PrivateKey privateKey(Provider p) throws GeneralSecurityException {
+    PrivateKey k = privateKey;
+    if (k == null) {
+      KeyPairMaterial m = KeyPairMaterial.decode(raw);
+      byte[] der = m.pkcs8();
+      m.wipe();
+      try {
+        k = KeyFactory.getInstance(JdkKeyPairs.keyFactory(algorithm), p).generatePrivate(new PKCS8EncodedKeySpec(der));
+      } finally {
+        Arrays.fill(der, (byte) 0);
+      }
+      privateKey = k;
+    }
+    return k;
+  }
+
   void wipe() {
     Arrays.fill(raw, (byte) 0);
+    privateKey = null;
   }
 
   @Override

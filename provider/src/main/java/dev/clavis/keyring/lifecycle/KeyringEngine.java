@@ -15,6 +15,8 @@ import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.keyring.ManagedPrivateKey;
+import dev.clavis.keyring.ManagedPublicKey;
 import dev.clavis.keyring.StoreDamagedException;
 import dev.clavis.keyring.UnknownKeyException;
 import dev.clavis.keyring.lifecycle.KeyTransitions.Op;
@@ -1004,6 +1006,71 @@ public final class KeyringEngine implements Keyring {
       return null;
     });
     return m.exportRaw();
+  }
+
+  // ---------------------------------------------------------------- key pairs (KeyPairs)
+
+  /** @return the chain (or certificate) of a version; public, so no lifecycle check */
+  @Override
+  public List<byte[]> certificates(KeyRef ref) {
+    KeyRecord k = key(current(), ref.name());
+    return backend.material(KeyPairs.resolve(k, ref)).map(KeyMaterial::certificates).orElse(List.of());
+  }
+
+  /**
+   * Replaces a key-pair version's chain, audited ({@link KeyPairs#withChain}).
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if the key is no key pair, or the chain is empty
+   * @throws IllegalStateException if the version has no material left
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void replaceCertificates(KeyRef version, List<byte[]> chain) {
+    write(d -> {
+      KeyRecord k = d.get(version.name());
+      VersionRecord v = Permissions.version(k, version);
+      KeyMaterial m = backend.material(version).orElseThrow(() -> new IllegalStateException("key " + version
+          + " is " + v.state() + " and has no material left: its certificate cannot change"));
+      byte[] stored = KeyPairs.withChain(k.algorithm(), version, m, chain);
+      try {
+        d.changes.importMaterial(version, k.algorithm(), stored, v.exportable());
+      } finally {
+        Arrays.fill(stored, (byte) 0);
+      }
+      d.put(k);
+      d.event("certificate", version.toString(), KeyPairs.describe(chain.get(0)));
+      return null;
+    });
+    hot.clear();
+  }
+
+  /**
+   * @return a private-key handle for {@code ref}, carrying the public values of its version now
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if the key is no key pair
+   */
+  @Override
+  public ManagedPrivateKey privateKeyHandle(KeyRef ref) {
+    KeyRecord k = key(current(), ref.name());
+    KeyPairs.requireKeyPair(k.algorithm(), ref);
+    return ManagedPrivateKey.of(this, ref, k.algorithm(), k.policy().exportable(),
+        KeyPairs.publicKey(ref, certificates(ref)));
+  }
+
+  /**
+   * @return a public-key handle for {@code ref}
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if the key is no key pair
+   */
+  @Override
+  public ManagedPublicKey publicKeyHandle(KeyRef ref) {
+    KeyRecord k = key(current(), ref.name());
+    if (ref.version().isPresent()) {
+      Permissions.version(k, ref);
+    }
+    KeyPairs.requireKeyPair(k.algorithm(), ref);
+    return new ManagedPublicKey(this, ref, k.algorithm());
   }
 
   // ---------------------------------------------------------------- data (EnvelopeService)

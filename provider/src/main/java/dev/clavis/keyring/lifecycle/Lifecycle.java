@@ -156,6 +156,11 @@ final class Lifecycle {
       if (alg == KeyAlgorithm.SECRET) {
         throw new IllegalArgumentException("Clavis does not generate SECRET material: import it");
       }
+      if (!alg.isGenerated()) {
+        // a key pair needs its certificate, which the caller makes (keytool -genkeypair, clavis create)
+        throw new IllegalArgumentException("key " + ref + " is " + alg + ": a new version of a key pair is imported"
+            + " with its certificate (keytool -genkeypair, KeyStore.setKeyEntry or clavis create --algorithm)");
+      }
       s.material.add(new Generate(ref, alg, exportable));
     } else {
       s.material.add(new Import(ref, alg, material, exportable));

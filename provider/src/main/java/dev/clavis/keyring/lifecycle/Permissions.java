@@ -106,7 +106,9 @@ final class Permissions {
 
   /** @return whether a due primary named by {@code ref} is rotated automatically rather than refused */
   static boolean rotatesAutomatically(KeyRecord k, KeyRef ref, VersionRecord v) {
-    return ref.version().isEmpty() && k.policy().autoRotate() && v.state() == KeyState.ACTIVE;
+    // a key pair's next version needs a certificate Clavis cannot issue: it is refused, not rotated
+    return ref.version().isEmpty() && k.policy().autoRotate() && v.state() == KeyState.ACTIVE
+        && k.algorithm().isGenerated();
   }
 
   /** @return the refusal of a version that is due and not rotated automatically */

@@ -114,6 +114,10 @@ final class TokenStagedChanges implements KeyBackend.Changes {
   }
 
   private TokenKeyMaterial importKey(KeyRef ref, KeyAlgorithm alg, byte[] material, boolean exportable) {
+    if (alg.kind() != KeyAlgorithm.Kind.SECRET_KEY) {
+      throw new IllegalArgumentException("the PKCS#11 key store holds secret keys only so far, not " + alg
+          + " (" + ref + "): keep key pairs and certificates in a Clavis file store");
+    }
     if (!alg.acceptsLength(material.length)) {
       throw new IllegalArgumentException(alg == KeyAlgorithm.SECRET
           ? "a SECRET is 1 to " + KeyAlgorithm.MAX_SECRET_BYTES + " bytes, got " + material.length

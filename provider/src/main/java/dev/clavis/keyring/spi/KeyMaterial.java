@@ -182,6 +182,48 @@ public interface KeyMaterial {
     throw new UnsupportedOperationException("the material of " + ref() + " cannot leave its backend");
   }
 
+  /**
+   * The certificates held with this material: a key pair's chain (its own certificate first) or
+   * a trusted certificate. Public data.
+   *
+   * @return the DER encodings; empty for a secret key
+   */
+  default List<byte[]> certificates() {
+    return List.of();
+  }
+
+  /**
+   * Starts one signature with a key pair's private key, which stays inside the backend.
+   *
+   * @param jcaAlgorithm the JCA signature name ({@code SHA256withECDSA}, {@code RSASSA-PSS}, {@code Ed25519}, ...)
+   * @param params the signature's parameters ({@code PSSParameterSpec}), or null
+   * @return a fresh operation, reusable after {@link SignOperation#sign()}
+   * @throws GeneralSecurityException if this material does not sign, or not with that algorithm
+   */
+  default SignOperation startSign(String jcaAlgorithm, java.security.spec.AlgorithmParameterSpec params)
+      throws GeneralSecurityException {
+    throw new java.security.InvalidKeyException("key " + ref() + " is " + algorithm() + " and does not sign");
+  }
+
+  /** One signature, used like {@link java.security.Signature} between {@code initSign} and {@code sign}. */
+  interface SignOperation {
+    /**
+     * Adds input.
+     *
+     * @param in the input buffer
+     * @param offset where the input starts
+     * @param length how many bytes
+     * @throws java.security.SignatureException if the backend fails
+     */
+    void update(byte[] in, int offset, int length) throws java.security.SignatureException;
+
+    /**
+     * @return the signature; the operation is reset and may be reused
+     * @throws java.security.SignatureException if the backend fails
+     */
+    byte[] sign() throws java.security.SignatureException;
+  }
+
   /** One AEAD operation, used like {@link javax.crypto.Cipher} between {@code init} and {@code doFinal}. */
   interface AeadOperation {
     /**

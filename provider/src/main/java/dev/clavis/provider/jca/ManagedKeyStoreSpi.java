@@ -16,12 +16,15 @@ import java.security.Key;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.KeyStoreSpi;
+import java.security.PrivateKey;
+import dev.clavis.keyring.ManagedPrivateKey;
 import java.security.cert.Certificate;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
 import java.util.Enumeration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.crypto.SecretKey;
@@ -45,12 +48,20 @@ import javax.crypto.SecretKey;
  *   <li>Entries carry attributes {@code clavis.status}, {@code clavis.version},
  *       {@code clavis.created}, {@code clavis.expires} and {@code clavis.usage}, and the key's
  *       metadata ({@code clavis.purpose}, {@code clavis.tag.K}, …: {@link MetadataAttributes}).
- *   <li>Secret keys only: no certificates. Private-key entries (key pairs) are to be added here,
- *       once, in {@link #engineSetKeyEntry(String, Key, char[], Certificate[])} and
- *       {@link #engineGetEntry}.
+ *   <li>Private-key entries (EC P-256/P-384, RSA 2048-4096, Ed25519, see {@link KeyPairEntries})
+ *       keep a certificate chain per version; {@code getKey} returns a {@link ManagedPrivateKey}.
+ *       Setting this store's own handle with a new chain (keytool's CA reply) replaces the chain of
+ *       the version the reply certifies. Trusted certificate entries are keys of algorithm
+ *       {@link KeyAlgorithm#CERTIFICATE}, versioned like any other.
  * </ul>
  */
 public class ManagedKeyStoreSpi extends KeyStoreSpi {
+
+  /**
+   * The alias suffix that adds a key pair as the next version of an existing name through tools
+   * that refuse an existing alias ({@code keytool -genkeypair -alias tls#next}).
+   */
+  public static final String NEXT_VERSION = "#next";
 
   private final String typeName;
   private final KeyringOpener opener;
@@ -172,8 +183,12 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
       return null;
     }
     try {
-      return ring().handle(ref);
-    } catch (UnknownKeyException e) {
+      KeyAlgorithm alg = ring().algorithmOf(ref.name());
+      if (alg == KeyAlgorithm.CERTIFICATE) {
+        return null; // as PKCS12: a trusted certificate entry has no key
+      }
+      return alg.isKeyPair() ? ring().privateKeyHandle(ref) : ring().handle(ref);
+    } catch (UnknownKeyException | IllegalStateException e) {
       return null;
     }
   }
@@ -184,6 +199,16 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
     Optional<KeyInfo> k = visible(ref);
     if (k.isEmpty()) {
       return null;
+    }
+    KeyAlgorithm alg = k.get().algorithm();
+    if (alg == KeyAlgorithm.CERTIFICATE) {
+      Certificate c = engineGetCertificate(alias);
+      return c == null ? null : new KeyStore.TrustedCertificateEntry(c, attributes(k.get(), ref));
+    }
+    if (alg.isKeyPair()) {
+      Certificate[] chain = engineGetCertificateChain(alias);
+      return chain == null ? null : new KeyStore.PrivateKeyEntry(ring().privateKeyHandle(ref), chain,
+          attributes(k.get(), ref));
     }
     ManagedKey h = ring().handle(ref);
     return new KeyStore.SecretKeyEntry(h, attributes(k.get(), ref));
@@ -246,6 +271,15 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
    */
   @Override
   public void engineSetKeyEntry(String alias, Key key, char[] password, Certificate[] chain) throws KeyStoreException {
+    if (key instanceof PrivateKey && alias != null && alias.endsWith(NEXT_VERSION)) {
+      // keytool -genkeypair refuses an alias that exists: "name#next" names the next version
+      String name = alias.substring(0, alias.length() - NEXT_VERSION.length());
+      if (parse(name) == null || ring().find(name).isEmpty()) {
+        throw new KeyStoreException("no key " + name + " to give a next version (" + alias + "); use the name " + name
+            + " to create it");
+      }
+      alias = name;
+    }
     KeyRef ref = parse(alias);
     if (ref == null) {
       throw new KeyStoreException("invalid alias '" + alias + "': use a key name of letters, digits and . _ : / -");
@@ -254,7 +288,10 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
       throw new KeyStoreException("cannot set version " + ref + " directly: set the name " + ref.name()
           + " to rotate it to a new version");
     }
-    // the key-pair issue adds PrivateKey (with its chain) here
+    if (key instanceof PrivateKey) {
+      setPrivateKey(ref, (PrivateKey) key, chain);
+      return;
+    }
     if (!(key instanceof SecretKey)) {
       throw new KeyStoreException("the " + typeName + " key store holds secret keys only (AES, HmacSHA256), got "
           + (key == null ? "null" : key.getAlgorithm() + " " + key.getClass().getSimpleName()));
@@ -270,6 +307,34 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
       throw new KeyStoreException(e.getMessage(), e);
     } finally {
       Arrays.fill(raw, (byte) 0);
+    }
+  }
+
+  /**
+   * A private key with its chain: a new version (or key), or, for this store's own handle, the
+   * CA reply that replaces the chain of the version whose public key it certifies.
+   */
+  private void setPrivateKey(KeyRef ref, PrivateKey key, Certificate[] chain) throws KeyStoreException {
+    try {
+      if (key instanceof ManagedPrivateKey && ((ManagedPrivateKey) key).keyring() == ring()) {
+        List<byte[]> ders = KeyPairEntries.ders(chain);
+        KeyInfo k = ring().find(ref.name()).orElseThrow(() -> new UnknownKeyException(ref));
+        KeyRef v = KeyPairEntries.versionOf(ring(), k, chain[0].getPublicKey()).orElseThrow(() -> new KeyStoreException(
+            "the certificate " + ((java.security.cert.X509Certificate) chain[0]).getSubjectX500Principal().getName()
+            + " certifies no version of key " + ref.name() + ": a CA reply goes onto the version it was requested for;"
+            + " nothing was stored"));
+        ring().replaceCertificates(v, ders);
+        return;
+      }
+      KeyAlgorithm alg = KeyPairEntries.algorithmOf(key);
+      dev.clavis.keyring.KeyPairMaterial m = KeyPairEntries.material(alg, key, chain);
+      try {
+        ring().importKeyPair(ref.name(), alg, m, KeyPolicy.defaults());
+      } finally {
+        m.wipe();
+      }
+    } catch (KeyringException | IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+      throw new KeyStoreException(e.getMessage(), e);
     }
   }
 
@@ -307,9 +372,18 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
   @Override
   public void engineSetEntry(String alias, KeyStore.Entry entry, KeyStore.ProtectionParameter protParam)
       throws KeyStoreException {
+    if (entry instanceof KeyStore.PrivateKeyEntry) {
+      KeyStore.PrivateKeyEntry pe = (KeyStore.PrivateKeyEntry) entry;
+      engineSetKeyEntry(alias, pe.getPrivateKey(), null, pe.getCertificateChain());
+      return;
+    }
+    if (entry instanceof KeyStore.TrustedCertificateEntry) {
+      engineSetCertificateEntry(alias, ((KeyStore.TrustedCertificateEntry) entry).getTrustedCertificate());
+      return;
+    }
     if (!(entry instanceof KeyStore.SecretKeyEntry)) {
-      throw new KeyStoreException("the " + typeName + " key store holds secret key entries only, got "
-          + (entry == null ? "null" : entry.getClass().getSimpleName()));
+      throw new KeyStoreException("the " + typeName + " key store holds secret key, private key and trusted"
+          + " certificate entries, got " + (entry == null ? "null" : entry.getClass().getSimpleName()));
     }
     engineSetKeyEntry(alias, ((KeyStore.SecretKeyEntry) entry).getSecretKey(), null, null);
   }
@@ -360,41 +434,93 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
     return Date.from(v.created());
   }
 
-  // ---------------------------------------------------------------- no certificates (yet)
+  // ---------------------------------------------------------------- certificates
 
+  /** @return the key's algorithm, or empty if the alias names nothing visible */
+  private Optional<KeyAlgorithm> algorithm(String alias) {
+    return visible(parse(alias)).map(KeyInfo::algorithm);
+  }
+
+  /** @return the chain of the version the alias names (the primary for a name), or null for other entries */
   @Override
   public Certificate[] engineGetCertificateChain(String alias) {
-    return null;
+    if (!algorithm(alias).map(KeyAlgorithm::isKeyPair).orElse(false)) {
+      return null;
+    }
+    List<byte[]> ders = ring().certificates(parse(alias));
+    return ders.isEmpty() ? null : KeyPairEntries.certificates(ders);
   }
 
+  /** @return a key pair's own certificate, or a trusted certificate entry's certificate, or null */
   @Override
   public Certificate engineGetCertificate(String alias) {
-    return null;
+    Optional<KeyAlgorithm> a = algorithm(alias);
+    if (a.isEmpty() || a.get().kind() == KeyAlgorithm.Kind.SECRET_KEY) {
+      return null;
+    }
+    List<byte[]> ders = ring().certificates(parse(alias));
+    return ders.isEmpty() ? null : KeyPairEntries.parse(ders.get(0));
   }
 
-  /** @throws KeyStoreException always: this key store holds secret keys only */
+  /**
+   * Adds a trusted certificate entry, or a new version of one (the old one {@code DEPRECATED}).
+   *
+   * @throws KeyStoreException if the alias is invalid or names a key entry (as PKCS12: a key's own
+   *     certificate is not overwritten), or the certificate is no X.509 one
+   */
   @Override
   public void engineSetCertificateEntry(String alias, Certificate cert) throws KeyStoreException {
-    throw new KeyStoreException("the " + typeName + " key store holds secret keys only, not certificates");
+    KeyRef ref = parse(alias);
+    if (ref == null || ref.version().isPresent()) {
+      throw new KeyStoreException("invalid alias '" + alias + "' for a certificate: use a name without #N");
+    }
+    Optional<KeyAlgorithm> a = algorithm(alias);
+    if (a.isPresent() && a.get() != KeyAlgorithm.CERTIFICATE) {
+      throw new KeyStoreException("cannot overwrite the key entry " + alias + " with a trusted certificate");
+    }
+    byte[] der = KeyPairEntries.ders(new Certificate[] {cert}).get(0);
+    try {
+      ring().importKey(ref.name(), KeyAlgorithm.CERTIFICATE, der, KeyPolicy.defaults());
+    } catch (KeyringException | IllegalArgumentException | IllegalStateException e) {
+      throw new KeyStoreException(e.getMessage(), e);
+    }
   }
 
   @Override
   public boolean engineIsKeyEntry(String alias) {
-    return engineContainsAlias(alias);
+    return engineContainsAlias(alias) && algorithm(alias).map(x -> x != KeyAlgorithm.CERTIFICATE).orElse(true);
   }
 
   @Override
   public boolean engineIsCertificateEntry(String alias) {
-    return false;
+    return engineContainsAlias(alias) && algorithm(alias).map(x -> x == KeyAlgorithm.CERTIFICATE).orElse(false);
   }
 
+  /** @return as PKCS12: the first name whose trusted certificate, or whose own certificate, equals {@code cert} */
   @Override
   public String engineGetCertificateAlias(Certificate cert) {
+    if (cert == null) {
+      return null;
+    }
+    for (String name : ring().names()) {
+      Certificate c = engineGetCertificate(name);
+      if (c != null && c.equals(cert)) {
+        return name;
+      }
+    }
     return null;
   }
 
   @Override
   public boolean engineEntryInstanceOf(String alias, Class<? extends KeyStore.Entry> entryClass) {
-    return entryClass == KeyStore.SecretKeyEntry.class && engineContainsAlias(alias);
+    Optional<KeyAlgorithm> a = engineContainsAlias(alias) ? algorithm(alias) : Optional.empty();
+    if (a.isEmpty()) {
+      return false;
+    }
+    switch (a.get().kind()) {
+      case KEY_PAIR: return entryClass == KeyStore.PrivateKeyEntry.class;
+      case CERTIFICATE: return entryClass == KeyStore.TrustedCertificateEntry.class;
+      default: return entryClass == KeyStore.SecretKeyEntry.class;
+    }
   }
 }

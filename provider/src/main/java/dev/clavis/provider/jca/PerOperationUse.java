@@ -55,6 +55,17 @@ final class PerOperationUse {
     this.purpose = purpose;
   }
 
+  /**
+   * @param engine the keyring the handle came from
+   * @param ref the handle's reference ({@code name} or {@code name#N})
+   * @param purpose what the operations do
+   */
+  PerOperationUse(KeyringEngine engine, KeyRef ref, Purpose purpose) {
+    this.engine = engine;
+    this.ref = ref;
+    this.purpose = purpose;
+  }
+
   /** @return the handle's reference, {@code name} or {@code name#N} */
   KeyRef ref() {
     return ref;

@@ -113,10 +113,10 @@ class MetadataCodecTest {
   @Test
   void decode_unknownAlgorithmCode_isStoreDamaged() throws Exception {
     StoreDamagedException e = assertThrows(StoreDamagedException.class,
-        () -> MetadataCodec.decode(oneVersion(7, 1, 0xFF, 0, 2)));
-    assertTrue(e.getMessage().contains("unknown algorithm code 7"), e.getMessage());
-    e = assertThrows(StoreDamagedException.class, () -> MetadataCodec.decode(oneVersion(2, 1, 0xFF, 0, 5)));
-    assertTrue(e.getMessage().contains("unknown algorithm code 5") && e.getMessage().contains("k#1"), e.getMessage());
+        () -> MetadataCodec.decode(oneVersion(77, 1, 0xFF, 0, 2)));
+    assertTrue(e.getMessage().contains("unknown algorithm code 77"), e.getMessage());
+    e = assertThrows(StoreDamagedException.class, () -> MetadataCodec.decode(oneVersion(2, 1, 0xFF, 0, 55)));
+    assertTrue(e.getMessage().contains("unknown algorithm code 55") && e.getMessage().contains("k#1"), e.getMessage());
   }
 
   @Test

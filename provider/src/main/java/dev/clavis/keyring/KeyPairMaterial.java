@@ -1,0 +1,164 @@
+package dev.clavis.keyring;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The material of one key-pair version: its private key (PKCS#8 DER) and its certificate chain
+ * (X.509 DER, the version's own certificate first). The only owner of this byte format, which a
+ * backend stores as the version's material, encrypted like any other key:
+ *
+ * <pre>
+ * "CKP" | u8 format (1) | u32 pkcs8 length | pkcs8 | u16 certificate count (1..64) | (u32 length | DER)*
+ * </pre>
+ *
+ * <p>The certificates are public; the private key is reachable only through {@link #pkcs8()},
+ * whose caller wipes the copy. {@link #toString()} shows no material.
+ */
+public final class KeyPairMaterial {
+
+  /** The format byte this class writes; readers refuse any other. */
+  public static final int FORMAT = 1;
+  private static final byte[] MAGIC = {'C', 'K', 'P'};
+  private static final int MAX_CHAIN = 64;
+
+  private final byte[] pkcs8;
+  private final List<byte[]> chain;
+
+  private KeyPairMaterial(byte[] pkcs8, List<byte[]> chain) {
+    this.pkcs8 = pkcs8;
+    this.chain = chain;
+  }
+
+  /**
+   * @param pkcs8 the private key's PKCS#8 encoding; copied
+   * @param chain the certificate chain's DER encodings, the key's own certificate first; copied
+   * @return the material
+   * @throws IllegalArgumentException if the key is empty, the chain is empty or longer than 64
+   */
+  public static KeyPairMaterial of(byte[] pkcs8, List<byte[]> chain) {
+    if (pkcs8 == null || pkcs8.length == 0) {
+      throw new IllegalArgumentException("a key pair needs its private key (PKCS#8)");
+    }
+    return new KeyPairMaterial(pkcs8.clone(), copyChain(chain));
+  }
+
+  private static List<byte[]> copyChain(List<byte[]> chain) {
+    if (chain == null || chain.isEmpty() || chain.size() > MAX_CHAIN) {
+      throw new IllegalArgumentException("a key pair needs a certificate chain of 1 to " + MAX_CHAIN
+          + " certificates, its own first; got " + (chain == null ? 0 : chain.size()));
+    }
+    List<byte[]> c = new ArrayList<>(chain.size());
+    for (byte[] der : chain) {
+      if (der == null || der.length == 0) {
+        throw new IllegalArgumentException("an empty certificate in the chain");
+      }
+      c.add(der.clone());
+    }
+    return List.copyOf(c);
+  }
+
+  /**
+   * Reads the stored form.
+   *
+   * @param stored what {@link #encode()} wrote; not kept
+   * @return the material
+   * @throws IllegalArgumentException if the bytes are not this format (naming what is wrong)
+   */
+  public static KeyPairMaterial decode(byte[] stored) {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(stored);
+      byte[] magic = new byte[3];
+      b.get(magic);
+      if (!Arrays.equals(magic, MAGIC)) {
+        throw new IllegalArgumentException("not key-pair material (no CKP header)");
+      }
+      int format = b.get() & 0xff;
+      if (format != FORMAT) {
+        throw new IllegalArgumentException("key-pair material of format " + format + ", this Clavis reads " + FORMAT);
+      }
+      byte[] key = bytes(b);
+      int n = b.getShort() & 0xffff;
+      List<byte[]> chain = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        chain.add(bytes(b));
+      }
+      if (b.hasRemaining()) {
+        throw new IllegalArgumentException("key-pair material has " + b.remaining() + " trailing bytes");
+      }
+      KeyPairMaterial m = of(key, chain);
+      Arrays.fill(key, (byte) 0);
+      return m;
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("key-pair material is truncated");
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    int len = b.getInt();
+    if (len < 0 || len > b.remaining()) {
+      throw new IllegalArgumentException("key-pair material is truncated");
+    }
+    byte[] out = new byte[len];
+    b.get(out);
+    return out;
+  }
+
+  /** @return the stored form; the caller wipes it (it holds the private key) */
+  public byte[] encode() {
+    try {
+      ByteArrayOutputStream bo = new ByteArrayOutputStream(pkcs8.length + 64 + chain.size() * 1024);
+      DataOutputStream o = new DataOutputStream(bo);
+      o.write(MAGIC);
+      o.writeByte(FORMAT);
+      o.writeInt(pkcs8.length);
+      o.write(pkcs8);
+      o.writeShort(chain.size());
+      for (byte[] c : chain) {
+        o.writeInt(c.length);
+        o.write(c);
+      }
+      return bo.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** @return a copy of the private key's PKCS#8 encoding; the caller wipes it */
+  public byte[] pkcs8() {
+    return pkcs8.clone();
+  }
+
+  /** @return copies of the chain's DER encodings, the key's own certificate first */
+  public List<byte[]> chain() {
+    List<byte[]> c = new ArrayList<>(chain.size());
+    chain.forEach(d -> c.add(d.clone()));
+    return c;
+  }
+
+  /**
+   * @param newChain the chain to keep instead (a CA reply); copied
+   * @return the same private key with {@code newChain}
+   * @throws IllegalArgumentException if the chain is empty or too long
+   */
+  public KeyPairMaterial withChain(List<byte[]> newChain) {
+    return new KeyPairMaterial(pkcs8.clone(), copyChain(newChain));
+  }
+
+  /** Zeroes the private key held here. */
+  public void wipe() {
+    Arrays.fill(pkcs8, (byte) 0);
+  }
+
+  /** @return the chain length only */
+  @Override
+  public String toString() {
+    return "KeyPairMaterial{" + chain.size() + " certificate(s)}";
+  }
+}

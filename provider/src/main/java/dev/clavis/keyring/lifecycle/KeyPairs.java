@@ -1,0 +1,81 @@
+package dev.clavis.keyring.lifecycle;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyPairMaterial;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.spi.KeyMaterial;
+import java.io.ByteArrayInputStream;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** The engine's small rules for key pairs and their certificates (no I/O, no lifecycle state). */
+final class KeyPairs {
+
+  private KeyPairs() {}
+
+  /** @return the exact version a reference reads certificates from: itself, the primary, or the newest */
+  static KeyRef resolve(KeyRecord k, KeyRef ref) {
+    if (ref.version().isPresent()) {
+      Permissions.version(k, ref);
+      return ref;
+    }
+    int v = k.primary() != 0 ? k.primary() : k.versions().size();
+    return KeyRef.of(k.name(), v);
+  }
+
+  static void requireKeyPair(KeyAlgorithm a, KeyRef ref) {
+    if (!a.isKeyPair()) {
+      throw new IllegalArgumentException("key " + ref + " is " + a + ", not a key pair");
+    }
+  }
+
+  /**
+   * @return the stored form of {@code m}'s private key with a new chain; the caller wipes it
+   * @throws IllegalArgumentException if the key is no key pair, or the chain is empty
+   * @throws UnsupportedOperationException if the material cannot be read in this process (a token)
+   */
+  static byte[] withChain(KeyAlgorithm a, KeyRef version, KeyMaterial m, List<byte[]> chain) {
+    requireKeyPair(a, version);
+    byte[] old = m.rawForInProcessCrypto();
+    KeyPairMaterial before = KeyPairMaterial.decode(old);
+    Arrays.fill(old, (byte) 0);
+    KeyPairMaterial after = before.withChain(chain);
+    before.wipe();
+    try {
+      return after.encode();
+    } finally {
+      after.wipe();
+    }
+  }
+
+  /** @return audit details of a certificate: subject, issuer, serial, notAfter (public values) */
+  static Map<String, String> describe(byte[] der) {
+    X509Certificate c = parse(KeyRef.of("certificate"), der);
+    return Map.of("subject", c.getSubjectX500Principal().getName(), "issuer", c.getIssuerX500Principal().getName(),
+        "serial", c.getSerialNumber().toString(16), "notAfter", c.getNotAfter().toInstant().toString());
+  }
+
+  /**
+   * @return the public key of the first certificate of a chain
+   * @throws IllegalStateException if the version holds no certificate (destroyed)
+   */
+  static PublicKey publicKey(KeyRef ref, List<byte[]> chain) {
+    if (chain.isEmpty()) {
+      throw new IllegalStateException("key " + ref + " has no certificate left (destroyed)");
+    }
+    return parse(ref, chain.get(0)).getPublicKey();
+  }
+
+  static X509Certificate parse(KeyRef ref, byte[] der) {
+    try {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException("the certificate of " + ref + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+}

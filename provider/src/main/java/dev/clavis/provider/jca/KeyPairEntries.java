@@ -1,0 +1,191 @@
+package dev.clavis.provider.jca;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyInfo;
+import dev.clavis.keyring.KeyPairMaterial;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyVersionInfo;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyStoreException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The key store's rules for private-key entries: which keys Clavis holds (EC P-256 and P-384, RSA
+ * 2048 to 4096 bits, Ed25519), that a chain's first certificate is the key's own (proven by a
+ * signature over a random challenge, not by comparing encodings), and onto which version a CA
+ * reply goes (the one whose public key the reply certifies).
+ */
+final class KeyPairEntries {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** The order of NIST P-256's base point (FIPS 186-4 D.1.2.3). */
+  private static final BigInteger P256_N =
+      new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
+  /** The order of NIST P-384's base point (FIPS 186-4 D.1.2.4). */
+  private static final BigInteger P384_N = new BigInteger(
+      "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973", 16);
+
+  private KeyPairEntries() {}
+
+  /**
+   * @return the Clavis algorithm of a private key
+   * @throws KeyStoreException for another curve, RSA outside 2048..4096 bits, Ed448, or another type
+   */
+  static KeyAlgorithm algorithmOf(PrivateKey key) throws KeyStoreException {
+    if (key instanceof ECPrivateKey) {
+      BigInteger n = ((ECPrivateKey) key).getParams().getOrder();
+      if (n.equals(P256_N)) {
+        return KeyAlgorithm.EC_P256;
+      }
+      if (n.equals(P384_N)) {
+        return KeyAlgorithm.EC_P384;
+      }
+      throw new KeyStoreException("unsupported EC curve (order of " + n.bitLength() + " bits): Clavis holds"
+          + " P-256 (secp256r1) and P-384 (secp384r1) keys; nothing was stored");
+    }
+    if (key instanceof RSAPrivateKey) {
+      int bits = ((RSAPrivateKey) key).getModulus().bitLength();
+      if (bits < 2048 || bits > 4096) {
+        throw new KeyStoreException("RSA keys of " + bits + " bits are refused: Clavis holds RSA keys of 2048 to"
+            + " 4096 bits; nothing was stored");
+      }
+      return KeyAlgorithm.RSA;
+    }
+    if (key instanceof EdECPrivateKey) {
+      String curve = ((EdECPrivateKey) key).getParams().getName();
+      if ("Ed25519".equalsIgnoreCase(curve)) {
+        return KeyAlgorithm.ED25519;
+      }
+      throw new KeyStoreException("unsupported EdDSA curve " + curve + ": Clavis holds Ed25519 keys; nothing was"
+          + " stored");
+    }
+    throw new KeyStoreException("unsupported private key " + (key == null ? "null" : key.getAlgorithm() + " "
+        + key.getClass().getName()) + ": Clavis holds EC (P-256, P-384), RSA (2048-4096) and Ed25519 keys");
+  }
+
+  /**
+   * Checks a private key and its chain and builds the material to store.
+   *
+   * @throws KeyStoreException if the key is unsupported or has no encoding, the chain is missing
+   *     or not X.509, or its first certificate is not the key's
+   */
+  static KeyPairMaterial material(KeyAlgorithm alg, PrivateKey key, Certificate[] chain) throws KeyStoreException {
+    List<byte[]> ders = ders(chain);
+    requireMatches(alg, key, (X509Certificate) chain[0]);
+    byte[] pkcs8 = key.getEncoded();
+    if (pkcs8 == null || !"PKCS#8".equalsIgnoreCase(key.getFormat())) {
+      throw new KeyStoreException("the private key has no PKCS#8 encoding to import (a non-exportable key of"
+          + " another key store or token); nothing was stored");
+    }
+    try {
+      return KeyPairMaterial.of(pkcs8, ders);
+    } catch (IllegalArgumentException e) {
+      throw new KeyStoreException(e.getMessage(), e);
+    } finally {
+      Arrays.fill(pkcs8, (byte) 0);
+    }
+  }
+
+  static List<byte[]> ders(Certificate[] chain) throws KeyStoreException {
+    if (chain == null || chain.length == 0) {
+      throw new KeyStoreException("a private key needs its certificate chain (its own certificate first);"
+          + " nothing was stored");
+    }
+    List<byte[]> out = new ArrayList<>(chain.length);
+    for (Certificate c : chain) {
+      if (!(c instanceof X509Certificate)) {
+        throw new KeyStoreException("only X.509 certificates are held, got " + (c == null ? "null" : c.getType()));
+      }
+      try {
+        out.add(c.getEncoded());
+      } catch (CertificateEncodingException e) {
+        throw new KeyStoreException("a certificate of the chain cannot be encoded: " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  /** Proves that {@code cert} certifies {@code key}: sign a random challenge, verify with the certificate. */
+  private static void requireMatches(KeyAlgorithm alg, PrivateKey key, X509Certificate cert) throws KeyStoreException {
+    byte[] challenge = new byte[32];
+    RANDOM.nextBytes(challenge);
+    String sigAlg = signatureFor(alg);
+    boolean ok;
+    try {
+      Signature s = Signature.getInstance(sigAlg, JdkSigners.provider(alg));
+      s.initSign(key);
+      s.update(challenge);
+      byte[] sig = s.sign();
+      Signature v = Signature.getInstance(sigAlg, JdkSigners.provider(alg));
+      v.initVerify(cert.getPublicKey());
+      v.update(challenge);
+      ok = v.verify(sig);
+    } catch (GeneralSecurityException e) {
+      ok = false;
+    }
+    if (!ok) {
+      throw new KeyStoreException("the first certificate of the chain (" + cert.getSubjectX500Principal().getName()
+          + ") does not match the private key: give the key's own certificate first; nothing was stored");
+    }
+  }
+
+  /** @return the signature this key type is checked with */
+  static String signatureFor(KeyAlgorithm alg) {
+    switch (alg) {
+      case RSA: return "SHA256withRSA";
+      case ED25519: return "Ed25519";
+      default: return "SHA256withECDSA";
+    }
+  }
+
+  /**
+   * The version of a key a certificate (a CA reply) belongs to: the one whose own certificate holds the same public key.
+   *
+   * @return the version, or empty if none does
+   */
+  static Optional<KeyRef> versionOf(KeyringEngine ring, KeyInfo k, PublicKey pub) {
+    for (KeyVersionInfo v : k.versions()) {
+      KeyRef r = KeyRef.of(k.name(), v.version());
+      List<byte[]> chain = ring.certificates(r);
+      if (!chain.isEmpty() && Arrays.equals(parse(chain.get(0)).getPublicKey().getEncoded(), pub.getEncoded())) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** @return the certificates, parsed */
+  static X509Certificate[] certificates(List<byte[]> ders) {
+    X509Certificate[] out = new X509Certificate[ders.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = parse(ders.get(i));
+    }
+    return out;
+  }
+
+  static X509Certificate parse(byte[] der) {
+    try {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+    } catch (CertificateException e) {
+      throw new IllegalStateException("a stored certificate cannot be read: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.clavis.provider.jca;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clavis.provider.ClavisProvider;
+import dev.clavis.testkit.SoftHsm;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.Provider;
+import java.util.Collections;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The token key store holds no key pairs yet (issue 12 leaves them for later): a private-key
+ * entry is refused with an error that says so, and nothing is left on the token.
+ */
+class TokenKeyPairRefusalTest {
+
+  @Test
+  void privateKeyEntry_onTheToken_isRefusedClearly_nothingStored() throws Exception {
+    Provider p = new ClavisProvider().configure(SoftHsm.configFile().toString());
+    KeyStore ks = KeyStore.getInstance("ClavisPKCS11", p);
+    ks.load(null, SoftHsm.PIN.toCharArray());
+    String name = "pair-" + UUID.randomUUID().toString().substring(0, 8);
+    KeyPair kp = KeyPairFixtures.Type.EC_P256.generate();
+    KeyStoreException e = assertThrows(KeyStoreException.class,
+        () -> ks.setKeyEntry(name, kp.getPrivate(), null, KeyPairFixtures.chain(kp, name)));
+    assertTrue(e.getMessage().contains("secret keys only"), e.getMessage());
+    assertFalse(Collections.list(ks.aliases()).contains(name));
+  }
+}
