@@ -70,7 +70,7 @@ final class KeyCommands {
     }
   }
 
-  /** Reads {@code --algorithm}: AES-128, AES-192, AES-256 or HMAC-SHA256, in any case and punctuation. */
+  /** Reads {@code --algorithm}: AES-128, AES-192, AES-256, HMAC-SHA256/384/512, in any case and punctuation. */
   static final class AlgorithmConverter implements ITypeConverter<KeyAlgorithm> {
     /** @throws TypeConversionException naming the algorithms there are */
     @Override
@@ -85,7 +85,7 @@ final class KeyCommands {
         return KeyAlgorithm.AES_256;
       }
       throw new TypeConversionException("unknown algorithm '" + text
-          + "'; use AES-128, AES-192, AES-256, HMAC-SHA256 or (for import) SECRET");
+          + "'; use AES-128, AES-192, AES-256, HMAC-SHA256, HMAC-SHA384, HMAC-SHA512 or (for import) SECRET");
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.clavis.provider;
 
+import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.provider.jca.ManagedBlockModeCipherSpi;
 import dev.clavis.provider.jca.ClavisKeyStoreSpi;
 import dev.clavis.provider.jca.FileStoreConfig;
 import dev.clavis.provider.jca.ManagedGcmCipherSpi;
@@ -160,6 +162,11 @@ public final class ClavisProvider extends Provider {
     t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGeneratorSpi.HmacSha256());
     t.add("Cipher", "AES/GCM/NoPadding", p -> new ManagedGcmCipherSpi(), List.of(), managedOnly);
     t.add("Mac", "HmacSHA256", p -> new ManagedHmacSpi(), List.of(), managedOnly);
+    // keys migrated from PKCS12/JCEKS: their old data and tags (docs/migrated-keys.md)
+    t.add("Cipher", "AES/CBC/PKCS5Padding", p -> new ManagedBlockModeCipherSpi.Cbc(), List.of(), managedOnly);
+    t.add("Cipher", "AES/CTR/NoPadding", p -> new ManagedBlockModeCipherSpi.Ctr(), List.of(), managedOnly);
+    t.add("Mac", "HmacSHA384", p -> new ManagedHmacSpi(KeyAlgorithm.HMAC_SHA384), List.of(), managedOnly);
+    t.add("Mac", "HmacSHA512", p -> new ManagedHmacSpi(KeyAlgorithm.HMAC_SHA512), List.of(), managedOnly);
 
     // --- PKCS#11 token keystore (bound to the token on a configure()d provider) ---
     t.add("KeyStore", "ClavisPKCS11", p -> new ClavisPkcs11KeyStoreSpi(token));

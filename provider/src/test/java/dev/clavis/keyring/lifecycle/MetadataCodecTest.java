@@ -115,8 +115,8 @@ class MetadataCodecTest {
     StoreDamagedException e = assertThrows(StoreDamagedException.class,
         () -> MetadataCodec.decode(oneVersion(7, 1, 0xFF, 0, 2)));
     assertTrue(e.getMessage().contains("unknown algorithm code 7"), e.getMessage());
-    e = assertThrows(StoreDamagedException.class, () -> MetadataCodec.decode(oneVersion(2, 1, 0xFF, 0, 5)));
-    assertTrue(e.getMessage().contains("unknown algorithm code 5") && e.getMessage().contains("k#1"), e.getMessage());
+    e = assertThrows(StoreDamagedException.class, () -> MetadataCodec.decode(oneVersion(2, 1, 0xFF, 0, 9)));
+    assertTrue(e.getMessage().contains("unknown algorithm code 9") && e.getMessage().contains("k#1"), e.getMessage());
   }
 
   @Test
