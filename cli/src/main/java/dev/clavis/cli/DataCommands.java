@@ -85,10 +85,14 @@ final class DataCommands {
   /** {@code rewrap < envelope > envelope}. */
   @Command(name = "rewrap", description = {"re-encrypt an envelope under the current primary"})
   static final class Rewrap extends DataCommand {
+    @Option(names = "--allow-compromised", order = 2, description = {"move data off a COMPROMISED version to the"
+        + " primary in one audited step"})
+    boolean allowCompromised;
+
     @Override
     int run(Context ctx) throws IOException {
       byte[] envelope = ctx.in().readAllBytes();
-      byte[] rewrapped = ctx.keyring().rewrap(envelope, aad());
+      byte[] rewrapped = ctx.keyring().rewrap(envelope, aad(), allowCompromised);
       write(ctx, rewrapped);
       ctx.note("rewrapped from " + Envelopes.describe(envelope) + " to " + Envelopes.describe(rewrapped));
       return 0;

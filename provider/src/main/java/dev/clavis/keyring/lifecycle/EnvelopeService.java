@@ -59,12 +59,17 @@ final class EnvelopeService {
    * @throws dev.clavis.keyring.KeyUsageException if the lifecycle refuses
    */
   byte[] decrypt(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
+    return decrypt(envelope, associatedData, allowCompromised, "decrypt");
+  }
+
+  /** @param purpose what an override of COMPROMISED is for, in its audit record: decrypt or rewrap */
+  private byte[] decrypt(byte[] envelope, byte[] associatedData, boolean allowCompromised, String purpose) {
     Envelope.Header h = Envelope.parse(envelope, Envelope.ENVELOPE_MAGIC, "envelope");
     int ivEnd = h.headerLength() + Envelope.IV_LENGTH;
     if (envelope.length < ivEnd + Envelope.TAG_LENGTH) {
       throw new KeyringException("this Clavis envelope is truncated");
     }
-    Use u = engine.unprotect(h.ref(), allowCompromised);
+    Use u = engine.unprotect(h.ref(), allowCompromised, purpose);
     if (allowCompromised) {
       // a backend that forbids a COMPROMISED version's use itself (the token) lifts that for this call
       return engine.backend().overridingState(u.version(), () -> open(h, u, envelope, ivEnd, associatedData));
@@ -96,8 +101,21 @@ final class EnvelopeService {
    * @throws dev.clavis.keyring.KeyUsageException if the lifecycle refuses
    */
   byte[] rewrap(byte[] envelope, byte[] associatedData) {
+    return rewrap(envelope, associatedData, false);
+  }
+
+  /**
+   * Re-encrypts under the name's primary; with {@code allowCompromised} also an envelope under a
+   * {@code COMPROMISED} version: the rescue of its data in one step, whose override is audited
+   * ({@code rewrap-compromised}) before the version's material is used, and whose plaintext never
+   * leaves this call.
+   *
+   * @throws KeyringException as {@link #decrypt} and {@link #encrypt}
+   * @throws dev.clavis.keyring.KeyUsageException if the lifecycle refuses
+   */
+  byte[] rewrap(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
     Envelope.Header h = Envelope.parse(envelope, Envelope.ENVELOPE_MAGIC, "envelope");
-    byte[] pt = decrypt(envelope, associatedData, false);
+    byte[] pt = decrypt(envelope, associatedData, allowCompromised, "rewrap");
     try {
       return encrypt(h.ref().name(), pt, associatedData);
     } finally {

@@ -790,7 +790,12 @@ public final class KeyringEngine implements Keyring {
    * @throws UnknownKeyException if the key or version does not exist
    */
   public Use unprotect(KeyRef exact, boolean allowCompromised) {
-    Permissions.UnprotectCheck c = Permissions.unprotect(key(current(), exact.name()), exact, allowCompromised);
+    return unprotect(exact, allowCompromised, "decrypt");
+  }
+
+  /** As {@link #unprotect(KeyRef, boolean)}; an override's audit record says what it is for ({@code decrypt}, {@code rewrap}). */
+  Use unprotect(KeyRef exact, boolean allowCompromised, String purpose) {
+    Permissions.UnprotectCheck c = Permissions.unprotect(key(current(), exact.name()), exact, allowCompromised, purpose);
     if (c.audit() != null) {
       write(d -> {
         d.event(c.audit());
@@ -919,6 +924,19 @@ public final class KeyringEngine implements Keyring {
   @Override
   public byte[] rewrap(byte[] envelope, byte[] associatedData) {
     return envelopes.rewrap(envelope, associatedData);
+  }
+
+  /**
+   * Rewraps, moving an envelope off a {@code COMPROMISED} version when {@code allowCompromised}
+   * ({@link EnvelopeService#rewrap(byte[], byte[], boolean)}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
+  @Override
+  public byte[] rewrap(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
+    return envelopes.rewrap(envelope, associatedData, allowCompromised);
   }
 
   /**
