@@ -2,6 +2,7 @@ package dev.clavis.provider;
 
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.ManagedKey;
+import dev.clavis.provider.jca.HkdfSecretKeyFactorySpi;
 import dev.clavis.provider.jca.ManagedBlockModeCipherSpi;
 import dev.clavis.provider.jca.ClavisKeyStoreSpi;
 import dev.clavis.provider.jca.FileStoreConfig;
@@ -151,6 +152,11 @@ public final class ClavisProvider extends Provider {
     t.add("SecretKeyFactory", "Argon2id", p -> new Argon2SecretKeyFactorySpi.Argon2id());
     t.add("SecretKeyFactory", "Argon2i", p -> new Argon2SecretKeyFactorySpi.Argon2i());
     t.add("SecretKeyFactory", "Argon2d", p -> new Argon2SecretKeyFactorySpi.Argon2d());
+
+    // --- HKDF (RFC 5869), also from managed keys; on JDK 25 also KDF services ---
+    t.add("SecretKeyFactory", "HKDF-SHA256", p -> new HkdfSecretKeyFactorySpi.Sha256());
+    t.add("SecretKeyFactory", "HKDF-SHA512", p -> new HkdfSecretKeyFactorySpi.Sha512());
+    KdfServices.addTo(t);
 
     // --- BIP32 hierarchical deterministic keys ---
     t.add("KeyFactory", "BIP32", p -> new Bip32KeyFactorySpi());
