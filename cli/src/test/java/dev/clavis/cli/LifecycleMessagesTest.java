@@ -133,4 +133,14 @@ class LifecycleMessagesTest {
     String audit = ok("audit").out();
     assertTrue(audit.contains("rewrap-compromised") && audit.contains("k#1"), audit);
   }
+
+  @Test
+  void create_legacyEncryptionAndHmacSha512_showInThePolicyAndAlgorithm() {
+    ok("create", "legacy", "--legacy-encryption");
+    ok("create", "tags", "--algorithm", "hmac-sha512");
+    String legacy = ok("show", "legacy", "--json").out();
+    assertTrue(legacy.contains("\"legacyEncryption\":true"), legacy);
+    String tags = ok("show", "tags", "--json").out();
+    assertTrue(tags.contains("HMAC_SHA512") && tags.contains("\"legacyEncryption\":false"), tags);
+  }
 }
