@@ -168,7 +168,7 @@ public final class ClavisProvider extends Provider {
     t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGeneratorSpi.HmacSha256());
     t.add("Cipher", "AES/GCM/NoPadding", p -> new ManagedGcmCipherSpi(), List.of(), managedOnly);
     t.add("Mac", "HmacSHA256", p -> new ManagedHmacSpi(), List.of(), managedOnly);
-    // keys migrated from PKCS12/JCEKS: their old data and tags (docs/migrated-keys.md)
+    // keys migrated from PKCS12/JCEKS: their old data and tags (docs/migrated-keys-and-hkdf.md)
     t.add("Cipher", "AES/CBC/PKCS5Padding", p -> new ManagedBlockModeCipherSpi.Cbc(), List.of(), managedOnly);
     t.add("Cipher", "AES/CTR/NoPadding", p -> new ManagedBlockModeCipherSpi.Ctr(), List.of(), managedOnly);
     t.add("Mac", "HmacSHA384", p -> new ManagedHmacSpi(KeyAlgorithm.HMAC_SHA384), List.of(), managedOnly);
