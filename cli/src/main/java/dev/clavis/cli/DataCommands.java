@@ -165,6 +165,10 @@ final class DataCommands {
   @Command(name = "rewrap", description = {"re-encrypt an envelope under the current primary (a stream's data key",
       "is rewrapped, its segments copied as they are); the context stays"})
   static final class Rewrap extends DataCommand {
+    @Option(names = "--allow-compromised", order = 2, description = {"move data off a COMPROMISED version to the"
+        + " primary in one audited step"})
+    boolean allowCompromised;
+
     @Override
     int run(Context ctx) throws IOException {
       Map<String, String> c = context();
@@ -174,10 +178,14 @@ final class DataCommands {
         head = peek(src);
         withOutput(ctx, o -> {
           if (Envelopes.isStream(head)) {
+            if (allowCompromised) {
+              throw CliException.usage("--allow-compromised applies to whole envelopes, not streams: decrypt the"
+                  + " stream with --allow-compromised and encrypt it again");
+            }
             KeyRef now = ctx.keyring().rewrapStream(src, o, c);
             to[0] = now.toString();
           } else {
-            byte[] rewrapped = ctx.keyring().rewrap(src.readAllBytes(), aad(), c);
+            byte[] rewrapped = ctx.keyring().rewrap(src.readAllBytes(), aad(), c, allowCompromised);
             o.write(rewrapped);
             to[0] = Envelopes.describe(rewrapped);
           }

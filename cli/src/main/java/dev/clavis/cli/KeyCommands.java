@@ -26,7 +26,8 @@ final class KeyCommands {
   /** The algorithm and policy of a new key. */
   static final class PolicyOptions {
     @Option(names = "--algorithm", paramLabel = "ALG", converter = AlgorithmConverter.class, order = 10,
-        description = {"AES-256 (default), AES-128, AES-192 or HMAC-SHA256 (any case and punctuation)"})
+        description = {"AES-256 (default), AES-128, AES-192, HMAC-SHA256, HMAC-SHA384 or HMAC-SHA512 (any case and"
+            + " punctuation)"})
     KeyAlgorithm algorithm = KeyAlgorithm.AES_256;
 
     @Option(names = "--rotation-period", paramLabel = "DURATION", converter = Durations.Converter.class, order = 11,
@@ -47,6 +48,10 @@ final class KeyCommands {
     @Option(names = "--exportable", order = 15, description = {"the material may leave Clavis (getEncoded() returns it)"})
     boolean exportable;
 
+    @Option(names = "--legacy-encryption", order = 16, description = {"AES/CBC/PKCS5Padding and AES/CTR/NoPadding"
+        + " may also encrypt with the key (default: they only decrypt, for data from before a migration)"})
+    boolean legacyEncryption;
+
     /** @return the policy these options describe */
     KeyPolicy policy() {
       KeyPolicy.Builder b = KeyPolicy.builder();
@@ -66,11 +71,11 @@ final class KeyCommands {
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
-      return b.exportable(exportable).build();
+      return b.exportable(exportable).legacyEncryption(legacyEncryption).build();
     }
   }
 
-  /** Reads {@code --algorithm}: AES-128, AES-192, AES-256 or HMAC-SHA256, in any case and punctuation. */
+  /** Reads {@code --algorithm}: AES-128, AES-192, AES-256, HMAC-SHA256/384/512, in any case and punctuation. */
   static final class AlgorithmConverter implements ITypeConverter<KeyAlgorithm> {
     /** @throws TypeConversionException naming the algorithms there are */
     @Override
@@ -85,7 +90,7 @@ final class KeyCommands {
         return KeyAlgorithm.AES_256;
       }
       throw new TypeConversionException("unknown algorithm '" + text
-          + "'; use AES-128, AES-192, AES-256, HMAC-SHA256 or (for import) SECRET");
+          + "'; use AES-128, AES-192, AES-256, HMAC-SHA256, HMAC-SHA384, HMAC-SHA512 or (for import) SECRET");
     }
   }
 

@@ -39,6 +39,7 @@ final class KeyView {
     m.put("versionLifetime", p.versionLifetime().map(Durations::format).orElse(null));
     m.put("deletionWindow", Durations.format(p.deletionWindow()));
     m.put("exportable", p.exportable());
+    m.put("legacyEncryption", p.legacyEncryption());
     return m;
   }
 

@@ -18,7 +18,11 @@ public enum KeyAlgorithm {
    * {@code keytool -importpass}, or a key of an algorithm Clavis does not manage. Stored, listed,
    * exported when exportable, never used for an operation, never generated.
    */
-  SECRET(4, "GENERIC", 0);
+  SECRET(4, "GENERIC", 0),
+  /** HMAC-SHA384 with a 384-bit key: keys migrated from PKCS12/JCEKS (imported, and generated). */
+  HMAC_SHA384(5, "HmacSHA384", 384),
+  /** HMAC-SHA512 with a 512-bit key: keys migrated from PKCS12/JCEKS (imported, and generated). */
+  HMAC_SHA512(6, "HmacSHA512", 512);
 
   /** The most bytes a {@link #SECRET} may hold. */
   public static final int MAX_SECRET_BYTES = 1024;
@@ -56,9 +60,14 @@ public enum KeyAlgorithm {
     return java.util.Optional.empty();
   }
 
-  /** @return the JCA algorithm name of the key, {@code AES} or {@code HmacSHA256} */
+  /** @return the JCA algorithm name of the key, {@code AES}, {@code HmacSHA256}, {@code HmacSHA384}, {@code HmacSHA512} or {@code GENERIC} */
   public String jcaName() {
     return jcaName;
+  }
+
+  /** @return whether this is an HMAC key (HmacSHA256, HmacSHA384, HmacSHA512) */
+  public boolean isHmac() {
+    return jcaName.startsWith("Hmac");
   }
 
   /** @return whether this is an AES key (GCM, key wrap) */

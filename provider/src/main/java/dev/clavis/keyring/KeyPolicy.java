@@ -20,6 +20,7 @@ public final class KeyPolicy {
   private final Duration deletionWindow;
   private final boolean exportable;
   private final boolean autoRotate;
+  private final boolean legacyEncryption;
 
   private KeyPolicy(Builder b) {
     this.rotationPeriod = b.rotationPeriod;
@@ -28,6 +29,7 @@ public final class KeyPolicy {
     this.deletionWindow = b.deletionWindow;
     this.exportable = b.exportable;
     this.autoRotate = b.autoRotate;
+    this.legacyEncryption = b.legacyEncryption;
   }
 
   /** @return a policy with no automatic rotation, no limits, a 7-day deletion window, not exportable */
@@ -49,6 +51,7 @@ public final class KeyPolicy {
     b.deletionWindow = deletionWindow;
     b.exportable = exportable;
     b.autoRotate = autoRotate;
+    b.legacyEncryption = legacyEncryption;
     return b;
   }
 
@@ -86,6 +89,15 @@ public final class KeyPolicy {
     return autoRotate;
   }
 
+  /**
+   * @return whether the unauthenticated legacy modes ({@code AES/CBC/PKCS5Padding},
+   *     {@code AES/CTR/NoPadding}) may encrypt new data with this key. Default false: they only
+   *     decrypt, so data migrated from PKCS12/JCEKS stays readable while new data gets GCM
+   */
+  public boolean legacyEncryption() {
+    return legacyEncryption;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof KeyPolicy)) {
@@ -97,18 +109,20 @@ public final class KeyPolicy {
         && Objects.equals(versionLifetime, p.versionLifetime)
         && deletionWindow.equals(p.deletionWindow)
         && exportable == p.exportable
-        && autoRotate == p.autoRotate;
+        && autoRotate == p.autoRotate
+        && legacyEncryption == p.legacyEncryption;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(rotationPeriod, usageLimit, versionLifetime, deletionWindow, exportable, autoRotate);
+    return Objects.hash(rotationPeriod, usageLimit, versionLifetime, deletionWindow, exportable, autoRotate, legacyEncryption);
   }
 
   @Override
   public String toString() {
     return "KeyPolicy{rotationPeriod=" + rotationPeriod + ", usageLimit=" + (usageLimit == 0 ? "none" : usageLimit)
-        + ", versionLifetime=" + versionLifetime + ", deletionWindow=" + deletionWindow + ", exportable=" + exportable + ", autoRotate=" + autoRotate + "}";
+        + ", versionLifetime=" + versionLifetime + ", deletionWindow=" + deletionWindow + ", exportable=" + exportable + ", autoRotate=" + autoRotate
+        + ", legacyEncryption=" + legacyEncryption + "}";
   }
 
   /** Builds a {@link KeyPolicy}; every setter validates its argument. */
@@ -119,6 +133,7 @@ public final class KeyPolicy {
     private Duration deletionWindow = DEFAULT_DELETION_WINDOW;
     private boolean exportable;
     private boolean autoRotate = true;
+    private boolean legacyEncryption;
 
     private Builder() {}
 
@@ -197,6 +212,19 @@ public final class KeyPolicy {
      */
     public Builder autoRotate(boolean autoRotate) {
       this.autoRotate = autoRotate;
+      return this;
+    }
+
+    /**
+     * Whether managed {@code AES/CBC/PKCS5Padding} and {@code AES/CTR/NoPadding} may encrypt (default
+     * false: decrypt only). Turn it on only for an application that must still write the legacy
+     * format; these modes have no integrity check.
+     *
+     * @param legacyEncryption true to let the legacy modes encrypt
+     * @return this builder
+     */
+    public Builder legacyEncryption(boolean legacyEncryption) {
+      this.legacyEncryption = legacyEncryption;
       return this;
     }
 

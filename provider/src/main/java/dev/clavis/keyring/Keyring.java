@@ -549,4 +549,48 @@ public interface Keyring extends AutoCloseable {
       throw new UnsupportedOperationException("this keyring binds no encryption context");
     }
   }
+
+  /**
+   * Re-encrypts an envelope under the current primary; with {@code allowCompromised} also one made
+   * under a {@code COMPROMISED} version: its data moves to the primary in one step, the override
+   * audited ({@code rewrap-compromised}) before the version is used, the plaintext never handed out.
+   * The default refuses the override (a keyring that cannot audit it).
+   *
+   * @param envelope an envelope made by {@link #encrypt}
+   * @param associatedData the associated data it was made with; may be null
+   * @param allowCompromised the explicit, audited override for a {@code COMPROMISED} version
+   * @return the new envelope
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   * @throws UnsupportedOperationException if {@code allowCompromised} and this keyring has no audited override
+   */
+  default byte[] rewrap(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
+    if (allowCompromised) {
+      throw new UnsupportedOperationException("this keyring cannot rewrap from a COMPROMISED version");
+    }
+    return rewrap(envelope, associatedData);
+  }
+
+  /**
+   * Re-encrypts an envelope bound to a context under the current primary, keeping the context;
+   * with {@code allowCompromised} also one made under a {@code COMPROMISED} version (audited, as
+   * {@link #rewrap(byte[], byte[], boolean)}).
+   *
+   * @param envelope an envelope made by {@link #encrypt}
+   * @param associatedData the associated data it was made with; may be null
+   * @param context the context it was made with; null or empty for none
+   * @param allowCompromised the explicit, audited override for a {@code COMPROMISED} version
+   * @return the new envelope, bound to the same context
+   * @throws EncryptionContextException if the envelope is bound to another context
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   * @throws UnsupportedOperationException if this keyring binds no contexts and one is given
+   */
+  default byte[] rewrap(byte[] envelope, byte[] associatedData, java.util.Map<String, String> context,
+      boolean allowCompromised) {
+    requireNoContext(context);
+    return rewrap(envelope, associatedData, allowCompromised);
+  }
 }

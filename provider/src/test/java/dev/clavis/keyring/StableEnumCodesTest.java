@@ -23,7 +23,8 @@ class StableEnumCodesTest {
       "PRE_ACTIVE", 0, "ACTIVE", 1, "ROTATING", 2, "DEPRECATED", 3, "SUSPENDED", 4, "REVOKED", 5,
       "COMPROMISED", 6, "PENDING_DESTRUCTION", 7, "DESTROYED", 8);
   private static final Map<String, Integer> ALGORITHMS = table(
-      "AES_128", 0, "AES_192", 1, "AES_256", 2, "HMAC_SHA256", 3, "SECRET", 4);
+      "AES_128", 0, "AES_192", 1, "AES_256", 2, "HMAC_SHA256", 3, "SECRET", 4,
+      "HMAC_SHA384", 5, "HMAC_SHA512", 6);
   private static final Map<String, Integer> ORIGINS = table("GENERATED", 0, "IMPORTED", 1);
 
   private static Map<String, Integer> table(Object... nameCode) {
@@ -65,7 +66,7 @@ class StableEnumCodesTest {
   void unknownCodes_readAsEmpty() {
     assertEquals(Optional.empty(), KeyState.fromCode(9));
     assertEquals(Optional.empty(), KeyState.fromCode(0xFF));
-    assertEquals(Optional.empty(), KeyAlgorithm.fromCode(5));
+    assertEquals(Optional.empty(), KeyAlgorithm.fromCode(7));
     assertEquals(Optional.empty(), KeyVersionInfo.Origin.fromCode(2));
   }
 }

@@ -90,12 +90,18 @@ final class EnvelopeService {
    * @throws dev.clavis.keyring.KeyUsageException if the lifecycle refuses
    */
   byte[] decrypt(byte[] envelope, byte[] associatedData, EncryptionContext context, boolean allowCompromised) {
+    return decrypt(envelope, associatedData, context, allowCompromised, "decrypt");
+  }
+
+  /** @param purpose what an override of COMPROMISED is for, in its audit record: decrypt or rewrap */
+  private byte[] decrypt(byte[] envelope, byte[] associatedData, EncryptionContext context,
+      boolean allowCompromised, String purpose) {
     Envelope.Header h = Envelope.parse(envelope, Envelope.ENVELOPE, "envelope");
     checkBinding(h, context, "envelope");
     if (envelope.length < h.payloadOffset() + Envelope.TAG_LENGTH) {
       throw new KeyringException("this Clavis envelope is truncated");
     }
-    Use u = engine.unprotect(h.ref(), allowCompromised);
+    Use u = engine.unprotect(h.ref(), allowCompromised, purpose);
     return withOverride(u, allowCompromised, () -> open(h, u, envelope, associatedData));
   }
 
@@ -131,8 +137,22 @@ final class EnvelopeService {
    * @throws dev.clavis.keyring.KeyUsageException if the lifecycle refuses
    */
   byte[] rewrap(byte[] envelope, byte[] associatedData, EncryptionContext context) {
+    return rewrap(envelope, associatedData, context, false);
+  }
+
+  /**
+   * Re-encrypts under the name's primary, keeping the context; with {@code allowCompromised} also an
+   * envelope under a {@code COMPROMISED} version: the rescue of its data in one step, whose override
+   * is audited ({@code rewrap-compromised}) before the version's material is used, and whose
+   * plaintext never leaves this call.
+   *
+   * @throws EncryptionContextException if the envelope is bound to another context
+   * @throws KeyringException as {@link #decrypt} and {@link #encrypt}
+   * @throws dev.clavis.keyring.KeyUsageException if the lifecycle refuses
+   */
+  byte[] rewrap(byte[] envelope, byte[] associatedData, EncryptionContext context, boolean allowCompromised) {
     Envelope.Header h = Envelope.parse(envelope, Envelope.ENVELOPE, "envelope");
-    byte[] pt = decrypt(envelope, associatedData, context, false);
+    byte[] pt = decrypt(envelope, associatedData, context, allowCompromised, "rewrap");
     try {
       return encrypt(h.ref().name(), pt, associatedData, h.context());
     } finally {

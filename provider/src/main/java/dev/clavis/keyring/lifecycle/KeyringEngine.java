@@ -796,7 +796,12 @@ public final class KeyringEngine implements Keyring {
    * @throws UnknownKeyException if the key or version does not exist
    */
   public Use unprotect(KeyRef exact, boolean allowCompromised) {
-    Permissions.UnprotectCheck c = Permissions.unprotect(key(current(), exact.name()), exact, allowCompromised);
+    return unprotect(exact, allowCompromised, "decrypt");
+  }
+
+  /** As {@link #unprotect(KeyRef, boolean)}; an override's audit record says what it is for ({@code decrypt}, {@code rewrap}). */
+  Use unprotect(KeyRef exact, boolean allowCompromised, String purpose) {
+    Permissions.UnprotectCheck c = Permissions.unprotect(key(current(), exact.name()), exact, allowCompromised, purpose);
     if (c.audit() != null) {
       write(d -> {
         d.event(c.audit());
@@ -928,6 +933,19 @@ public final class KeyringEngine implements Keyring {
   }
 
   /**
+   * Rewraps, moving an envelope off a {@code COMPROMISED} version when {@code allowCompromised}
+   * ({@link EnvelopeService#rewrap(byte[], byte[], EncryptionContext, boolean)}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
+  @Override
+  public byte[] rewrap(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
+    return envelopes.rewrap(envelope, associatedData, EncryptionContext.empty(), allowCompromised);
+  }
+
+  /**
    * A fresh data key wrapped under the KEK's primary ({@link EnvelopeService}).
    *
    * @throws IllegalArgumentException for a size other than 128, 192 or 256 bits, or a KEK that is not AES
@@ -982,6 +1000,12 @@ public final class KeyringEngine implements Keyring {
   @Override
   public byte[] rewrap(byte[] envelope, byte[] associatedData, Map<String, String> context) {
     return envelopes.rewrap(envelope, associatedData, EncryptionContext.of(context));
+  }
+
+  /** @see Keyring#rewrap(byte[], byte[], Map, boolean) */
+  @Override
+  public byte[] rewrap(byte[] envelope, byte[] associatedData, Map<String, String> context, boolean allowCompromised) {
+    return envelopes.rewrap(envelope, associatedData, EncryptionContext.of(context), allowCompromised);
   }
 
   /** @see Keyring#generateDataKey(String, int, Map) */
