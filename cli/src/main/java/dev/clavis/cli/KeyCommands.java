@@ -29,8 +29,8 @@ final class KeyCommands {
   /** The algorithm and policy of a new key. */
   static final class PolicyOptions {
     @Option(names = "--algorithm", paramLabel = "ALG", converter = AlgorithmConverter.class, order = 10,
-        description = {"AES-256 (default), AES-128, AES-192, HMAC-SHA256, or a key pair: EC-P256, EC-P384,"
-            + " RSA-2048, RSA-3072, RSA-4096, Ed25519 (any case and punctuation)"})
+        description = {"AES-256 (default), AES-128, AES-192, HMAC-SHA256, HMAC-SHA384, HMAC-SHA512, or a key pair:"
+            + " EC-P256, EC-P384, RSA-2048, RSA-3072, RSA-4096, Ed25519 (any case and punctuation)"})
     KeyPairCreation.Choice algorithm = new KeyPairCreation.Choice(KeyAlgorithm.AES_256, 0);
 
     @Option(names = "--rotation-period", paramLabel = "DURATION", converter = Durations.Converter.class, order = 11,
@@ -63,6 +63,10 @@ final class KeyCommands {
         + " 'clavis policy NAME --deletion-protection off'"})
     boolean protect;
 
+    @Option(names = "--legacy-encryption", order = 19, description = {"AES/CBC/PKCS5Padding and AES/CTR/NoPadding"
+        + " may also encrypt with the key (default: they only decrypt, for data from before a migration)"})
+    boolean legacyEncryption;
+
     /** @return the policy these options describe */
     KeyPolicy policy() {
       KeyPolicy.Builder b = KeyPolicy.builder();
@@ -88,11 +92,11 @@ final class KeyCommands {
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
-      return b.exportable(exportable).deletionProtection(protect).build();
+      return b.exportable(exportable).deletionProtection(protect).legacyEncryption(legacyEncryption).build();
     }
   }
 
-  /** Reads {@code --algorithm}: AES-128, AES-192, AES-256 or HMAC-SHA256, in any case and punctuation. */
+  /** Reads {@code --algorithm}: AES-128/192/256, HMAC-SHA256/384/512 or a key pair, in any case and punctuation. */
   static final class AlgorithmConverter implements ITypeConverter<KeyPairCreation.Choice> {
     /** @throws TypeConversionException naming the algorithms there are */
     @Override
@@ -110,8 +114,8 @@ final class KeyCommands {
         return new KeyPairCreation.Choice(KeyAlgorithm.AES_256, 0);
       }
       throw new TypeConversionException("unknown algorithm '" + text
-          + "'; use AES-128, AES-192, AES-256, HMAC-SHA256, EC-P256, EC-P384, RSA-2048, RSA-3072, RSA-4096,"
-          + " Ed25519 or (for import) SECRET");
+          + "'; use AES-128, AES-192, AES-256, HMAC-SHA256, HMAC-SHA384, HMAC-SHA512, EC-P256, EC-P384, RSA-2048,"
+          + " RSA-3072, RSA-4096, Ed25519 or (for import) SECRET");
     }
   }
 

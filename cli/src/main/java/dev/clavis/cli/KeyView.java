@@ -52,6 +52,7 @@ final class KeyView {
     m.put("keepVersions", p.keepVersions() == 0 ? null : p.keepVersions());
     m.put("decryptWindow", p.decryptWindow().map(Durations::format).orElse(null));
     m.put("deletionProtection", p.deletionProtection());
+    m.put("legacyEncryption", p.legacyEncryption());
     return m;
   }
 

@@ -147,4 +147,84 @@ class KeytoolTest {
     assertTrue(json.contains("\"name\":\"legacy-p12\"") && json.contains("\"name\":\"legacy-jceks\""), json);
     assertTrue(json.contains("\"origin\":\"IMPORTED\""), json);
   }
+
+  /**
+   * Opens the Clavis store keytool wrote in this JVM, live ({@code KeyringParameter}): each
+   * change (an audited read) commits and lets the lock go, so the CLI can read the log after it.
+   */
+  private java.security.KeyStore openClavis() throws Exception {
+    if (java.security.Security.getProvider("Clavis") == null) {
+      java.security.Security.addProvider(new dev.clavis.provider.ClavisProvider());
+    }
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("Clavis");
+    ks.load(dev.clavis.spec.KeyringParameter.existing(dir.resolve("keys.clavis"), PW.toCharArray()));
+    return ks;
+  }
+
+  @Test
+  void pkcs12AesKeyAndItsCbcData_migratedByKeytool_decryptThroughClavis() throws Exception {
+    lightStore();
+    java.security.SecureRandom rnd = new java.security.SecureRandom();
+    byte[] aes = new byte[32];
+    byte[] hmac = new byte[64];
+    rnd.nextBytes(aes);
+    rnd.nextBytes(hmac);
+    java.security.KeyStore p12 = java.security.KeyStore.getInstance("PKCS12");
+    p12.load(null, null);
+    java.security.KeyStore.PasswordProtection prot = new java.security.KeyStore.PasswordProtection(PW.toCharArray());
+    p12.setEntry("legacy-aes", new java.security.KeyStore.SecretKeyEntry(new javax.crypto.spec.SecretKeySpec(aes, "AES")), prot);
+    p12.setEntry("legacy-mac", new java.security.KeyStore.SecretKeyEntry(
+        new javax.crypto.spec.SecretKeySpec(hmac, "HmacSHA512")), prot);
+    try (OutputStream out = Files.newOutputStream(dir.resolve("old.p12"))) {
+      p12.store(out, PW.toCharArray());
+    }
+    // the application's old data, made with SunJCE before the migration
+    byte[] plaintext = "an old record, encrypted with AES/CBC/PKCS5Padding in 2019".getBytes(StandardCharsets.UTF_8);
+    byte[] iv = new byte[16];
+    rnd.nextBytes(iv);
+    javax.crypto.Cipher sun = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding", "SunJCE");
+    sun.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(aes, "AES"),
+        new javax.crypto.spec.IvParameterSpec(iv));
+    byte[] oldCiphertext = sun.doFinal(plaintext);
+    javax.crypto.Mac sunMac = javax.crypto.Mac.getInstance("HmacSHA512", "SunJCE");
+    sunMac.init(new javax.crypto.spec.SecretKeySpec(hmac, "HmacSHA512"));
+    byte[] oldTag = sunMac.doFinal(plaintext);
+
+    keytool(null, 0, "-importkeystore", "-noprompt",
+        "-srckeystore", "old.p12", "-srcstoretype", "PKCS12", "-srcstorepass", PW,
+        "-destkeystore", "keys.clavis", "-deststoretype", "Clavis", "-deststorepass", PW);
+
+    java.security.KeyStore ks = openClavis();
+    java.security.Key handle = ks.getKey("legacy-aes", PW.toCharArray());
+    assertEquals(null, handle.getEncoded(), "a migrated key stays non-exportable");
+    javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding");
+    c.init(javax.crypto.Cipher.DECRYPT_MODE, handle, new javax.crypto.spec.IvParameterSpec(iv));
+    assertEquals("Clavis", c.getProvider().getName());
+    assertTrue(Arrays.equals(plaintext, c.doFinal(oldCiphertext)), "the old CBC data opens through Clavis");
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA512");
+    mac.init(ks.getKey("legacy-mac", PW.toCharArray()));
+    assertTrue(Arrays.equals(oldTag, mac.doFinal(plaintext)), "the old HmacSHA512 tag verifies through Clavis");
+    // new data under the migrated key goes to GCM: the legacy mode decrypts only by default
+    javax.crypto.Cipher enc = javax.crypto.Cipher.getInstance("AES/CBC/PKCS5Padding", "Clavis");
+    java.security.InvalidKeyException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        java.security.InvalidKeyException.class, () -> enc.init(javax.crypto.Cipher.ENCRYPT_MODE, handle));
+    assertTrue(refused.getMessage().contains("legacy-aes"), refused.getMessage());
+    String json = clavisList();
+    assertTrue(json.contains("HMAC_SHA512"), json);
+  }
+
+  @Test
+  void importpass_password_isReadBack_andTheReadIsAudited() throws Exception {
+    lightStore();
+    keytool("db-password-42\ndb-password-42\n", 0,
+        concat(new String[] {"-importpass", "-alias", "dbpass", "-keypass", PW}, clavisStore()));
+    java.security.KeyStore ks = openClavis();
+    byte[] read = ks.getKey("dbpass", PW.toCharArray()).getEncoded();
+    assertTrue(Arrays.equals("db-password-42".getBytes(StandardCharsets.US_ASCII), read),
+        "the -importpass password reads back");
+    CliProcess.Result audit = new CliProcess(dir, Map.of("CLAVIS_PASSWORD", PW)).run("audit", "--store", "keys.clavis");
+    assertEquals(0, audit.exit, audit::toString);
+    assertTrue(audit.out().contains("export") && audit.out().contains("dbpass#1"), audit.out());
+    assertFalse(audit.out().contains("db-password-42"), "the audit log names the read, never the secret");
+  }
 }

@@ -112,4 +112,35 @@ class LifecycleMessagesTest {
     String show = ok("show", "k").out();
     assertTrue(show.contains("RESERVED"), show);
   }
+
+  @Test
+  void rewrap_fromACompromisedVersion_isRefusedNamingTheOption_thenMovesWithIt_audited() {
+    ok("create", "k");
+    byte[] env = new CliProcess(dir, Map.of("CLAVIS_PASSWORD", PASSWORD))
+        .run("secret rows".getBytes(StandardCharsets.UTF_8), "encrypt", "k").stdout;
+    ok("rotate", "k");
+    ok("compromise", "k#1");
+    CliProcess cli = new CliProcess(dir, Map.of("CLAVIS_PASSWORD", PASSWORD));
+    String line = errorLine(cli.run(env, "rewrap"));
+    assertTrue(line.contains("k#1") && line.contains("COMPROMISED") && line.contains("--allow-compromised"), line);
+
+    CliProcess.Result moved = cli.run(env, "rewrap", "--allow-compromised");
+    assertEquals(0, moved.exit, moved::toString);
+    assertTrue(moved.stderr.contains("k#2"), moved::toString);
+    CliProcess.Result plain = cli.run(moved.stdout, "decrypt");
+    assertEquals(0, plain.exit, plain::toString);
+    assertEquals("secret rows", plain.out());
+    String audit = ok("audit").out();
+    assertTrue(audit.contains("rewrap-compromised") && audit.contains("k#1"), audit);
+  }
+
+  @Test
+  void create_legacyEncryptionAndHmacSha512_showInThePolicyAndAlgorithm() {
+    ok("create", "legacy", "--legacy-encryption");
+    ok("create", "tags", "--algorithm", "hmac-sha512");
+    String legacy = ok("show", "legacy", "--json").out();
+    assertTrue(legacy.contains("\"legacyEncryption\":true"), legacy);
+    String tags = ok("show", "tags", "--json").out();
+    assertTrue(tags.contains("HMAC_SHA512") && tags.contains("\"legacyEncryption\":false"), tags);
+  }
 }

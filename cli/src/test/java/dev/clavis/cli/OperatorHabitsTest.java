@@ -118,7 +118,8 @@ class OperatorHabitsTest {
     byte[] plaintext = "the plaintext 4111-1111".getBytes(StandardCharsets.UTF_8);
     CliProcess.Result r = ok(plaintext, "encrypt", "k", "--store", store, "--verbose");
     assertTrue(r.stderr.contains("FINE dev.clavis.cli") && r.stderr.contains("opening file store"), r::toString);
-    assertTrue(r.stderr.contains("keyring encrypt(k, " + plaintext.length + " bytes, null)"), r::toString);
+    // encrypt streams (issue 14): the log names the stream call, never the data
+    assertTrue(r.stderr.contains("keyring newEncryptingStream(k, "), r::toString);
     assertFalse(r.stderr.contains(PASSWORD) || r.stderr.contains("4111"), r::toString);
     assertTrue(r.stderr.lines().filter(l -> !l.isEmpty()).allMatch(l -> l.startsWith("clavis: ")), r::toString);
     CliProcess.Result quiet = ok(plaintext, "encrypt", "k", "--store", store);

@@ -37,7 +37,11 @@ public enum KeyAlgorithm {
    * A trusted certificate (a key store's {@code TrustedCertificateEntry}): the material is the
    * certificate's DER, public, never used for an operation.
    */
-  CERTIFICATE(9, "X.509", 0, Kind.CERTIFICATE);
+  CERTIFICATE(9, "X.509", 0, Kind.CERTIFICATE),
+  /** HMAC-SHA384 with a 384-bit key: keys migrated from PKCS12/JCEKS (imported, and generated). */
+  HMAC_SHA384(10, "HmacSHA384", 384),
+  /** HMAC-SHA512 with a 512-bit key: keys migrated from PKCS12/JCEKS (imported, and generated). */
+  HMAC_SHA512(11, "HmacSHA512", 512);
 
   /** The most bytes a {@link #SECRET} may hold. */
   public static final int MAX_SECRET_BYTES = 1024;
@@ -109,9 +113,14 @@ public enum KeyAlgorithm {
     return java.util.Optional.empty();
   }
 
-  /** @return the JCA algorithm name of the key: {@code AES}, {@code HmacSHA256}, {@code EC}, {@code RSA}, {@code EdDSA} */
+  /** @return the JCA algorithm name of the key: {@code AES}, {@code HmacSHA256}, {@code HmacSHA384}, {@code HmacSHA512}, {@code GENERIC}, {@code EC}, {@code RSA}, {@code EdDSA}, {@code X.509} */
   public String jcaName() {
     return jcaName;
+  }
+
+  /** @return whether this is an HMAC key (HmacSHA256, HmacSHA384, HmacSHA512) */
+  public boolean isHmac() {
+    return jcaName.startsWith("Hmac");
   }
 
   /** @return whether this is an AES key (GCM, key wrap) */

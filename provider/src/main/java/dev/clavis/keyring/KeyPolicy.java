@@ -27,6 +27,7 @@ public final class KeyPolicy {
   private final int keepVersions;
   private final Duration decryptWindow;
   private final boolean deletionProtection;
+  private final boolean legacyEncryption;
 
   private KeyPolicy(Builder b) {
     this.rotationPeriod = b.rotationPeriod;
@@ -39,6 +40,7 @@ public final class KeyPolicy {
     this.keepVersions = b.keepVersions;
     this.decryptWindow = b.decryptWindow;
     this.deletionProtection = b.deletionProtection;
+    this.legacyEncryption = b.legacyEncryption;
   }
 
   /** @return a policy with no automatic rotation, no limits, a 7-day deletion window, not exportable */
@@ -64,6 +66,7 @@ public final class KeyPolicy {
     b.keepVersions = keepVersions;
     b.decryptWindow = decryptWindow;
     b.deletionProtection = deletionProtection;
+    b.legacyEncryption = legacyEncryption;
     return b;
   }
 
@@ -127,6 +130,15 @@ public final class KeyPolicy {
     return deletionProtection;
   }
 
+  /**
+   * @return whether the unauthenticated legacy modes ({@code AES/CBC/PKCS5Padding},
+   *     {@code AES/CTR/NoPadding}) may encrypt new data with this key. Default false: they only
+   *     decrypt, so data migrated from PKCS12/JCEKS stays readable while new data gets GCM
+   */
+  public boolean legacyEncryption() {
+    return legacyEncryption;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof KeyPolicy)) {
@@ -142,13 +154,14 @@ public final class KeyPolicy {
         && minDecryptionVersion == p.minDecryptionVersion
         && keepVersions == p.keepVersions
         && Objects.equals(decryptWindow, p.decryptWindow)
-        && deletionProtection == p.deletionProtection;
+        && deletionProtection == p.deletionProtection
+        && legacyEncryption == p.legacyEncryption;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(rotationPeriod, usageLimit, versionLifetime, deletionWindow, exportable, autoRotate,
-        minDecryptionVersion, keepVersions, decryptWindow, deletionProtection);
+        minDecryptionVersion, keepVersions, decryptWindow, deletionProtection, legacyEncryption);
   }
 
   @Override
@@ -156,7 +169,8 @@ public final class KeyPolicy {
     return "KeyPolicy{rotationPeriod=" + rotationPeriod + ", usageLimit=" + (usageLimit == 0 ? "none" : usageLimit)
         + ", versionLifetime=" + versionLifetime + ", deletionWindow=" + deletionWindow + ", exportable=" + exportable + ", autoRotate=" + autoRotate
         + ", minDecryptionVersion=" + minDecryptionVersion + ", keepVersions=" + keepVersions
-        + ", decryptWindow=" + decryptWindow + ", deletionProtection=" + deletionProtection + "}";
+        + ", decryptWindow=" + decryptWindow + ", deletionProtection=" + deletionProtection
+        + ", legacyEncryption=" + legacyEncryption + "}";
   }
 
   /** Builds a {@link KeyPolicy}; every setter validates its argument. */
@@ -171,6 +185,7 @@ public final class KeyPolicy {
     private int keepVersions;
     private Duration decryptWindow;
     private boolean deletionProtection;
+    private boolean legacyEncryption;
 
     private Builder() {}
 
@@ -303,6 +318,19 @@ public final class KeyPolicy {
      */
     public Builder autoRotate(boolean autoRotate) {
       this.autoRotate = autoRotate;
+      return this;
+    }
+
+    /**
+     * Whether managed {@code AES/CBC/PKCS5Padding} and {@code AES/CTR/NoPadding} may encrypt (default
+     * false: decrypt only). Turn it on only for an application that must still write the legacy
+     * format; these modes have no integrity check.
+     *
+     * @param legacyEncryption true to let the legacy modes encrypt
+     * @return this builder
+     */
+    public Builder legacyEncryption(boolean legacyEncryption) {
+      this.legacyEncryption = legacyEncryption;
       return this;
     }
 

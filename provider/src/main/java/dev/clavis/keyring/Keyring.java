@@ -570,6 +570,190 @@ public interface Keyring extends AutoCloseable {
     }
   }
 
+  // ---- encryption context and streams (issue 14) ----
+
+  /**
+   * Encrypts like {@link #encrypt(String, byte[], byte[])} into an envelope bound to an
+   * encryption context: opening it needs the same context.
+   *
+   * @param name the key
+   * @param plaintext the data to encrypt
+   * @param associatedData authenticated with the data, not encrypted; may be null
+   * @param context the encryption context (stored in the clear, authenticated); null or empty for none
+   * @return the envelope
+   * @throws IllegalArgumentException if the context is invalid ({@link EncryptionContext#of})
+   * @throws UnsupportedOperationException if this keyring binds no contexts and one is given
+   * @throws UnknownKeyException if the key does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the backend fails
+   */
+  default byte[] encrypt(String name, byte[] plaintext, byte[] associatedData, java.util.Map<String, String> context) {
+    requireNoContext(context);
+    return encrypt(name, plaintext, associatedData);
+  }
+
+  /**
+   * Decrypts an envelope bound to an encryption context.
+   *
+   * @param envelope an envelope made by {@link #encrypt}
+   * @param associatedData the associated data it was made with; may be null
+   * @param context the context it was made with; null or empty for none
+   * @param allowCompromised the explicit, audited override for a {@code COMPROMISED} version
+   * @return the plaintext
+   * @throws EncryptionContextException if the envelope is bound to another context (nothing is decrypted)
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the version's state refuses
+   * @throws KeyringException if the envelope is malformed, altered or from another keyring, or the backend fails
+   */
+  default byte[] decrypt(byte[] envelope, byte[] associatedData, java.util.Map<String, String> context,
+      boolean allowCompromised) {
+    requireNoContext(context);
+    return decrypt(envelope, associatedData, allowCompromised);
+  }
+
+  /**
+   * Re-encrypts an envelope under the current primary, keeping its context.
+   *
+   * @param envelope an envelope made by {@link #encrypt}
+   * @param associatedData the associated data it was made with; may be null
+   * @param context the context it was made with; null or empty for none
+   * @return the new envelope, bound to the same context
+   * @throws EncryptionContextException if the envelope is bound to another context
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
+  default byte[] rewrap(byte[] envelope, byte[] associatedData, java.util.Map<String, String> context) {
+    requireNoContext(context);
+    return rewrap(envelope, associatedData);
+  }
+
+  /**
+   * A fresh DEK wrapped under the KEK's primary and bound to an encryption context: AES-GCM with
+   * the context as associated data (see {@code docs/envelope.md}).
+   *
+   * @param kekName the key-encryption key, an AES key
+   * @param bits 128, 192 or 256
+   * @param context the context (stored in the wrapped form, authenticated); null or empty for none
+   * @return the DEK and its wrapped form; the caller wipes the DEK
+   * @throws IllegalArgumentException for another size, a KEK that is not AES, or an invalid context
+   * @throws UnknownKeyException if the key does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the backend fails
+   */
+  default DataKey generateDataKey(String kekName, int bits, java.util.Map<String, String> context) {
+    requireNoContext(context);
+    return generateDataKey(kekName, bits);
+  }
+
+  /**
+   * Unwraps a DEK bound to an encryption context; the caller wipes the result.
+   *
+   * @param wrappedDataKey the wrapped form {@link DataKey} carried
+   * @param context the context it was made with; null or empty for none
+   * @return the DEK
+   * @throws EncryptionContextException if the key is bound to another context (nothing is unwrapped)
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the version's state refuses
+   * @throws KeyringException if the wrapped key is malformed, from another keyring, or fails its integrity check
+   */
+  default byte[] unwrapDataKey(byte[] wrappedDataKey, java.util.Map<String, String> context) {
+    requireNoContext(context);
+    return unwrapDataKey(wrappedDataKey);
+  }
+
+  /**
+   * Starts a streaming envelope of any length under the key's primary: the header (a fresh data
+   * key wrapped under it and bound to {@code context}) is written at once, then one authenticated
+   * segment per fixed number of plaintext bytes; {@link OutputStream#close()} writes the final
+   * segment and closes {@code ciphertext}. Memory is bounded by the segment size.
+   *
+   * @param name the key
+   * @param context the encryption context; null or empty for none
+   * @param associatedData authenticated with every segment, not stored; may be null
+   * @param ciphertext where the envelope goes
+   * @return the stream to write the plaintext to
+   * @throws java.io.IOException if writing the header fails
+   * @throws UnsupportedOperationException if this keyring has no streams
+   * @throws UnknownKeyException if the key does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the backend fails
+   */
+  default java.io.OutputStream newEncryptingStream(String name, java.util.Map<String, String> context,
+      byte[] associatedData, java.io.OutputStream ciphertext) throws java.io.IOException {
+    throw new UnsupportedOperationException("this keyring has no streaming envelopes");
+  }
+
+  /**
+   * Opens a streaming envelope for sequential reading. Each segment's plaintext is released only
+   * after it authenticated; a stream that was cut, reordered, spliced or altered fails with an
+   * {@link java.io.IOException} naming the segment, at the latest where the end should be, so act
+   * on the data only after reading to its end.
+   *
+   * @param ciphertext the envelope, from its first byte; closed with the returned stream
+   * @param context the context it was made with; null or empty for none
+   * @param associatedData the associated data it was made with; may be null
+   * @param allowCompromised the explicit, audited override for a {@code COMPROMISED} version
+   * @return the plaintext stream
+   * @throws java.io.IOException if reading the header fails
+   * @throws EncryptionContextException if the stream is bound to another context
+   * @throws UnsupportedOperationException if this keyring has no streams
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the version's state refuses
+   * @throws KeyringException if the header is malformed or from another keyring
+   */
+  default java.io.InputStream newDecryptingStream(java.io.InputStream ciphertext, java.util.Map<String, String> context,
+      byte[] associatedData, boolean allowCompromised) throws java.io.IOException {
+    throw new UnsupportedOperationException("this keyring has no streaming envelopes");
+  }
+
+  /**
+   * Opens a streaming envelope for random-access reading: each read decrypts and authenticates
+   * only the segments it touches; {@code size()} is trusted only after the final segment verified.
+   * Read-only.
+   *
+   * @param ciphertext the whole envelope; closed with the returned channel
+   * @param context the context it was made with; null or empty for none
+   * @param associatedData the associated data it was made with; may be null
+   * @return the plaintext channel
+   * @throws java.io.IOException if reading fails, or the size cannot be that of a stream
+   * @throws EncryptionContextException if the stream is bound to another context
+   * @throws UnsupportedOperationException if this keyring has no streams
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the version's state refuses
+   * @throws KeyringException if the header is malformed or from another keyring
+   */
+  default java.nio.channels.SeekableByteChannel newDecryptingChannel(java.nio.channels.SeekableByteChannel ciphertext,
+      java.util.Map<String, String> context, byte[] associatedData) throws java.io.IOException {
+    throw new UnsupportedOperationException("this keyring has no streaming envelopes");
+  }
+
+  /**
+   * Moves a streaming envelope to the key's current primary without decrypting it: its data key
+   * is unwrapped and wrapped anew (same context), the segments are copied as they are.
+   *
+   * @param ciphertext the envelope
+   * @param out where the rewrapped envelope goes (not closed)
+   * @param context the context it was made with; null or empty for none
+   * @return the KEK version it is wrapped under now
+   * @throws java.io.IOException if reading or writing fails
+   * @throws EncryptionContextException if the stream is bound to another context
+   * @throws UnsupportedOperationException if this keyring has no streams
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the header is malformed, from another keyring, or its data key fails
+   */
+  default KeyRef rewrapStream(java.io.InputStream ciphertext, java.io.OutputStream out,
+      java.util.Map<String, String> context) throws java.io.IOException {
+    throw new UnsupportedOperationException("this keyring has no streaming envelopes");
+  }
+
+  private static void requireNoContext(java.util.Map<String, String> context) {
+    if (context != null && !context.isEmpty()) {
+      throw new UnsupportedOperationException("this keyring binds no encryption context");
+    }
+  }
+
   /**
    * The certificates of a version: a key pair's chain (its own certificate first), or the one
    * certificate of a {@link KeyAlgorithm#CERTIFICATE} entry. Public data: no lifecycle check, but
@@ -623,5 +807,49 @@ public interface Keyring extends AutoCloseable {
    */
   default ManagedPublicKey publicKeyHandle(KeyRef ref) {
     throw new UnsupportedOperationException("this keyring issues no handles");
+  }
+
+  /**
+   * Re-encrypts an envelope under the current primary; with {@code allowCompromised} also one made
+   * under a {@code COMPROMISED} version: its data moves to the primary in one step, the override
+   * audited ({@code rewrap-compromised}) before the version is used, the plaintext never handed out.
+   * The default refuses the override (a keyring that cannot audit it).
+   *
+   * @param envelope an envelope made by {@link #encrypt}
+   * @param associatedData the associated data it was made with; may be null
+   * @param allowCompromised the explicit, audited override for a {@code COMPROMISED} version
+   * @return the new envelope
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   * @throws UnsupportedOperationException if {@code allowCompromised} and this keyring has no audited override
+   */
+  default byte[] rewrap(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
+    if (allowCompromised) {
+      throw new UnsupportedOperationException("this keyring cannot rewrap from a COMPROMISED version");
+    }
+    return rewrap(envelope, associatedData);
+  }
+
+  /**
+   * Re-encrypts an envelope bound to a context under the current primary, keeping the context;
+   * with {@code allowCompromised} also one made under a {@code COMPROMISED} version (audited, as
+   * {@link #rewrap(byte[], byte[], boolean)}).
+   *
+   * @param envelope an envelope made by {@link #encrypt}
+   * @param associatedData the associated data it was made with; may be null
+   * @param context the context it was made with; null or empty for none
+   * @param allowCompromised the explicit, audited override for a {@code COMPROMISED} version
+   * @return the new envelope, bound to the same context
+   * @throws EncryptionContextException if the envelope is bound to another context
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   * @throws UnsupportedOperationException if this keyring binds no contexts and one is given
+   */
+  default byte[] rewrap(byte[] envelope, byte[] associatedData, java.util.Map<String, String> context,
+      boolean allowCompromised) {
+    requireNoContext(context);
+    return rewrap(envelope, associatedData, allowCompromised);
   }
 }

@@ -1,8 +1,11 @@
 package dev.clavis.provider;
 
+import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.ManagedKey;
 import dev.clavis.keyring.ManagedPrivateKey;
 import dev.clavis.keyring.ManagedPublicKey;
+import dev.clavis.provider.jca.HkdfSecretKeyFactorySpi;
+import dev.clavis.provider.jca.ManagedBlockModeCipherSpi;
 import dev.clavis.provider.jca.ClavisKeyStoreSpi;
 import dev.clavis.provider.jca.FileStoreConfig;
 import dev.clavis.provider.jca.ManagedGcmCipherSpi;
@@ -153,6 +156,11 @@ public final class ClavisProvider extends Provider {
     t.add("SecretKeyFactory", "Argon2i", p -> new Argon2SecretKeyFactorySpi.Argon2i());
     t.add("SecretKeyFactory", "Argon2d", p -> new Argon2SecretKeyFactorySpi.Argon2d());
 
+    // --- HKDF (RFC 5869), also from managed keys; on JDK 25 also KDF services ---
+    t.add("SecretKeyFactory", "HKDF-SHA256", p -> new HkdfSecretKeyFactorySpi.Sha256());
+    t.add("SecretKeyFactory", "HKDF-SHA512", p -> new HkdfSecretKeyFactorySpi.Sha512());
+    KdfServices.addTo(t);
+
     // --- BIP32 hierarchical deterministic keys ---
     t.add("KeyFactory", "BIP32", p -> new Bip32KeyFactorySpi());
 
@@ -163,6 +171,11 @@ public final class ClavisProvider extends Provider {
     t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGeneratorSpi.HmacSha256());
     t.add("Cipher", "AES/GCM/NoPadding", p -> new ManagedGcmCipherSpi(), List.of(), managedOnly);
     t.add("Mac", "HmacSHA256", p -> new ManagedHmacSpi(), List.of(), managedOnly);
+    // keys migrated from PKCS12/JCEKS: their old data and tags (docs/migrated-keys-and-hkdf.md)
+    t.add("Cipher", "AES/CBC/PKCS5Padding", p -> new ManagedBlockModeCipherSpi.Cbc(), List.of(), managedOnly);
+    t.add("Cipher", "AES/CTR/NoPadding", p -> new ManagedBlockModeCipherSpi.Ctr(), List.of(), managedOnly);
+    t.add("Mac", "HmacSHA384", p -> new ManagedHmacSpi(KeyAlgorithm.HMAC_SHA384), List.of(), managedOnly);
+    t.add("Mac", "HmacSHA512", p -> new ManagedHmacSpi(KeyAlgorithm.HMAC_SHA512), List.of(), managedOnly);
 
     // --- managed key pairs: lifecycle-enforcing Signature (issue 12) ---
     Map<String, String> pairsOnly = Map.of("SupportedKeyClasses",

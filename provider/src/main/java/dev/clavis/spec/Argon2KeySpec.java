@@ -37,7 +37,7 @@ import java.util.Objects;
  * 2^24 - 1, iterations 0, or a key length below 32 bits or not a multiple of 8. This constructor
  * only refuses {@code null} arrays.
  */
-public final class Argon2KeySpec implements KeySpec {
+public final class Argon2KeySpec implements KeySpec, java.security.spec.AlgorithmParameterSpec {
 
   private final byte[] password;
   private final byte[] salt;

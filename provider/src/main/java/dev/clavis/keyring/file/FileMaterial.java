@@ -6,6 +6,7 @@ import dev.clavis.engine.kw.KeyWrapPadded;
 import dev.clavis.engine.kw.KeyWrapPaddedLanes;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.spi.BlockModeOperation;
 import dev.clavis.keyring.spi.KeyMaterial;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -25,6 +26,7 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -127,10 +129,11 @@ final class FileMaterial implements KeyMaterial {
 
   @Override
   public MacOperation startHmac() throws GeneralSecurityException {
-    if (algorithm != KeyAlgorithm.HMAC_SHA256) {
-      throw new InvalidKeyException("key " + ref + " is " + algorithm + ", not an HMAC-SHA256 key");
+    if (!algorithm.isHmac()) {
+      throw new InvalidKeyException("key " + ref + " is " + algorithm + ", not an HMAC key");
     }
-    Mac m = SUNJCE != null ? Mac.getInstance("HmacSHA256", SUNJCE) : Mac.getInstance("HmacSHA256");
+    String name = algorithm.jcaName();
+    Mac m = SUNJCE != null ? Mac.getInstance(name, SUNJCE) : Mac.getInstance(name);
     m.init(key);
     return new MacOperation() {
       @Override
@@ -146,6 +149,32 @@ final class FileMaterial implements KeyMaterial {
       @Override
       public void reset() {
         m.reset();
+      }
+    };
+  }
+
+  /** SunJCE's CBC or CTR over the material: the same AES-NI code a migrated key used before. */
+  @Override
+  public BlockModeOperation startBlockMode(BlockModeOperation.Mode mode, boolean encrypt, byte[] iv)
+      throws GeneralSecurityException {
+    requireAes();
+    Cipher c = cipher(mode.transformation());
+    c.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, key, new IvParameterSpec(iv));
+    return new BlockModeOperation() {
+      @Override
+      public int outputSize(int inputLength) {
+        return c.getOutputSize(inputLength);
+      }
+
+      @Override
+      public byte[] update(byte[] in, int offset, int length) {
+        byte[] out = c.update(in, offset, length);
+        return out == null ? new byte[0] : out;
+      }
+
+      @Override
+      public byte[] doFinal(byte[] in, int offset, int length) throws GeneralSecurityException {
+        return c.doFinal(in, offset, length);
       }
     };
   }

@@ -54,7 +54,7 @@ final class DataKeyRewrapper {
     Envelope.Header[] heads = new Envelope.Header[n];
     Map<KeyRef, Group> groups = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
-      heads[i] = Envelope.parse(wrappedDataKeys.get(i), Envelope.WRAPPED_MAGIC, "wrapped data key");
+      heads[i] = Envelope.parse(wrappedDataKeys.get(i), Envelope.WRAPPED, "wrapped data key");
       groups.computeIfAbsent(heads[i].ref(), Group::new).indices.add(i);
     }
     byte[][] deks = new byte[n][];
@@ -163,14 +163,14 @@ final class DataKeyRewrapper {
     List<byte[]> payloads = new ArrayList<>(indices.size());
     for (int i : indices) {
       byte[] w = wrappedDataKeys.get(i);
-      payloads.add(Arrays.copyOfRange(w, heads[i].headerLength(), w.length));
+      payloads.add(Arrays.copyOfRange(w, heads[i].payloadOffset(), w.length));
     }
     return payloads;
   }
 
   private static byte[] framed(KeyRef version, byte[] wrapped) {
-    int hl = Envelope.headerLength(version);
-    byte[] o = Envelope.header(Envelope.WRAPPED_MAGIC, version, wrapped.length);
+    int hl = Envelope.ivOffset(version);
+    byte[] o = Envelope.wrappedHeader1(version, wrapped.length);
     System.arraycopy(wrapped, 0, o, hl, wrapped.length);
     return o;
   }

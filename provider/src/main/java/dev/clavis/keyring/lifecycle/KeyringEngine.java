@@ -3,7 +3,9 @@ package dev.clavis.keyring.lifecycle;
 import dev.clavis.keyring.AuditActor;
 import dev.clavis.keyring.AuditLog;
 import dev.clavis.keyring.AuditOptions;
+import dev.clavis.engine.stream.StreamHeader;
 import dev.clavis.keyring.DataKey;
+import dev.clavis.keyring.EncryptionContext;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
 import dev.clavis.keyring.KeyMetadata;
@@ -22,6 +24,10 @@ import dev.clavis.keyring.UnknownKeyException;
 import dev.clavis.keyring.lifecycle.KeyTransitions.Op;
 import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.keyring.spi.KeyMaterial;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -926,8 +932,13 @@ public final class KeyringEngine implements Keyring {
    * @throws UnknownKeyException if the key or version does not exist
    */
   public Use unprotect(KeyRef exact, boolean allowCompromised) {
+    return unprotect(exact, allowCompromised, "decrypt");
+  }
+
+  /** As {@link #unprotect(KeyRef, boolean)}; an override's audit record says what it is for ({@code decrypt}, {@code rewrap}). */
+  Use unprotect(KeyRef exact, boolean allowCompromised, String purpose) {
     Permissions.UnprotectCheck c = Permissions.unprotect(key(current(), exact.name()), exact, allowCompromised,
-        clock.instant());
+        clock.instant(), purpose);
     if (c.audit() != null) {
       write(d -> {
         d.event(c.audit());
@@ -1084,7 +1095,7 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public byte[] encrypt(String name, byte[] plaintext, byte[] associatedData) {
-    return envelopes.encrypt(name, plaintext, associatedData);
+    return envelopes.encrypt(name, plaintext, associatedData, EncryptionContext.empty());
   }
 
   /**
@@ -1096,7 +1107,7 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public byte[] decrypt(byte[] envelope, byte[] associatedData) {
-    return envelopes.decrypt(envelope, associatedData, false);
+    return envelopes.decrypt(envelope, associatedData, EncryptionContext.empty(), false);
   }
 
   /**
@@ -1108,7 +1119,7 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public byte[] decrypt(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
-    return envelopes.decrypt(envelope, associatedData, allowCompromised);
+    return envelopes.decrypt(envelope, associatedData, EncryptionContext.empty(), allowCompromised);
   }
 
   /**
@@ -1120,7 +1131,20 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public byte[] rewrap(byte[] envelope, byte[] associatedData) {
-    return envelopes.rewrap(envelope, associatedData);
+    return envelopes.rewrap(envelope, associatedData, EncryptionContext.empty());
+  }
+
+  /**
+   * Rewraps, moving an envelope off a {@code COMPROMISED} version when {@code allowCompromised}
+   * ({@link EnvelopeService#rewrap(byte[], byte[], EncryptionContext, boolean)}).
+   *
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyringException if the envelope is malformed or altered, or the backend fails
+   */
+  @Override
+  public byte[] rewrap(byte[] envelope, byte[] associatedData, boolean allowCompromised) {
+    return envelopes.rewrap(envelope, associatedData, EncryptionContext.empty(), allowCompromised);
   }
 
   /**
@@ -1133,7 +1157,7 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public DataKey generateDataKey(String kekName, int bits) {
-    return envelopes.generateDataKey(kekName, bits);
+    return envelopes.generateDataKey(kekName, bits, EncryptionContext.empty());
   }
 
   /**
@@ -1145,7 +1169,7 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public byte[] unwrapDataKey(byte[] wrappedDataKey) {
-    return envelopes.unwrapDataKey(wrappedDataKey);
+    return envelopes.unwrapDataKey(wrappedDataKey, EncryptionContext.empty(), false, "wrapped data key");
   }
 
   /**
@@ -1170,6 +1194,83 @@ public final class KeyringEngine implements Keyring {
   @Override
   public dev.clavis.keyring.DataKeyRewrap rewrapDataKeysReport(List<byte[]> wrappedDataKeys) {
     return envelopes.rewrapDataKeys(wrappedDataKeys);
+  }
+
+  // ---------------------------------------------------------------- context and streams (EnvelopeService)
+
+  /** @see Keyring#encrypt(String, byte[], byte[], Map) */
+  @Override
+  public byte[] encrypt(String name, byte[] plaintext, byte[] associatedData, Map<String, String> context) {
+    return envelopes.encrypt(name, plaintext, associatedData, EncryptionContext.of(context));
+  }
+
+  /** @see Keyring#decrypt(byte[], byte[], Map, boolean) */
+  @Override
+  public byte[] decrypt(byte[] envelope, byte[] associatedData, Map<String, String> context, boolean allowCompromised) {
+    return envelopes.decrypt(envelope, associatedData, EncryptionContext.of(context), allowCompromised);
+  }
+
+  /** @see Keyring#rewrap(byte[], byte[], Map) */
+  @Override
+  public byte[] rewrap(byte[] envelope, byte[] associatedData, Map<String, String> context) {
+    return envelopes.rewrap(envelope, associatedData, EncryptionContext.of(context));
+  }
+
+  /** @see Keyring#rewrap(byte[], byte[], Map, boolean) */
+  @Override
+  public byte[] rewrap(byte[] envelope, byte[] associatedData, Map<String, String> context, boolean allowCompromised) {
+    return envelopes.rewrap(envelope, associatedData, EncryptionContext.of(context), allowCompromised);
+  }
+
+  /** @see Keyring#generateDataKey(String, int, Map) */
+  @Override
+  public DataKey generateDataKey(String kekName, int bits, Map<String, String> context) {
+    return envelopes.generateDataKey(kekName, bits, EncryptionContext.of(context));
+  }
+
+  /** @see Keyring#unwrapDataKey(byte[], Map) */
+  @Override
+  public byte[] unwrapDataKey(byte[] wrappedDataKey, Map<String, String> context) {
+    return envelopes.unwrapDataKey(wrappedDataKey, EncryptionContext.of(context), false, "wrapped data key");
+  }
+
+  /** @see Keyring#newEncryptingStream */
+  @Override
+  public OutputStream newEncryptingStream(String name, Map<String, String> context, byte[] associatedData,
+      OutputStream ciphertext) throws IOException {
+    return newEncryptingStream(name, context, associatedData, ciphertext, StreamHeader.DEFAULT_SEGMENT);
+  }
+
+  /**
+   * {@link #newEncryptingStream(String, Map, byte[], OutputStream)} with another segment size.
+   *
+   * @param segmentSize plaintext bytes per segment, {@value StreamHeader#MIN_SEGMENT} to {@value StreamHeader#MAX_SEGMENT}
+   * @throws IllegalArgumentException for a segment size out of range
+   * @throws IOException if writing the header fails
+   */
+  public OutputStream newEncryptingStream(String name, Map<String, String> context, byte[] associatedData,
+      OutputStream ciphertext, int segmentSize) throws IOException {
+    return envelopes.encryptingStream(name, EncryptionContext.of(context), associatedData, ciphertext, segmentSize);
+  }
+
+  /** @see Keyring#newDecryptingStream */
+  @Override
+  public InputStream newDecryptingStream(InputStream ciphertext, Map<String, String> context, byte[] associatedData,
+      boolean allowCompromised) throws IOException {
+    return envelopes.decryptingStream(ciphertext, EncryptionContext.of(context), associatedData, allowCompromised);
+  }
+
+  /** @see Keyring#newDecryptingChannel */
+  @Override
+  public SeekableByteChannel newDecryptingChannel(SeekableByteChannel ciphertext, Map<String, String> context,
+      byte[] associatedData) throws IOException {
+    return envelopes.decryptingChannel(ciphertext, EncryptionContext.of(context), associatedData);
+  }
+
+  /** @see Keyring#rewrapStream */
+  @Override
+  public KeyRef rewrapStream(InputStream ciphertext, OutputStream out, Map<String, String> context) throws IOException {
+    return envelopes.rewrapStream(ciphertext, out, EncryptionContext.of(context));
   }
 
   // ---------------------------------------------------------------- audit and close

@@ -42,6 +42,8 @@ import java.util.Map;
  * Format 2 (no extension section) reads as every new field at its default.
  * Format 1 (no usage section) is read as every count unsettled: its uses and reservations were
  * not told apart, so all of it reads as {@code reserved}; the total counted is the same.
+ * Policy flags: bit 0 exportable, bit 1 auto-rotate, bit 2 legacy-mode encryption (CBC/CTR may
+ * encrypt; a later addition in the same format: older stores have it clear, the default).
  * Absent values: state byte 0xFF, instant/duration {@code Long.MIN_VALUE} (milliseconds), reason "\0".
  * States, algorithms and origins are written as their stable {@code code()}, never as ordinals, so
  * reordering an enum cannot change what a store means; an unknown code is a
@@ -83,7 +85,7 @@ final class MetadataCodec {
         out.writeLong(p.usageLimit().orElse(0));
         writeDuration(out, p.versionLifetime().orElse(null));
         writeDuration(out, p.deletionWindow());
-        out.writeByte((p.exportable() ? 1 : 0) | (p.autoRotate() ? 2 : 0));
+        out.writeByte((p.exportable() ? 1 : 0) | (p.autoRotate() ? 2 : 0) | (p.legacyEncryption() ? 4 : 0));
         out.writeInt(k.primary());
         out.writeByte(k.deleted() ? 1 : 0);
         out.writeInt(k.versions().size());
@@ -142,7 +144,7 @@ final class MetadataCodec {
         pb.versionLifetime(readDuration(in));
         pb.deletionWindow(readDuration(in));
         int flags = in.readUnsignedByte();
-        pb.exportable((flags & 1) != 0).autoRotate((flags & 2) != 0);
+        pb.exportable((flags & 1) != 0).autoRotate((flags & 2) != 0).legacyEncryption((flags & 4) != 0);
         int primary = in.readInt();
         boolean deleted = in.readUnsignedByte() != 0;
         int vc = in.readInt();

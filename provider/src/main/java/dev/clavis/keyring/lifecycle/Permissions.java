@@ -127,14 +127,28 @@ final class Permissions {
    * @throws UnknownKeyException if the version does not exist
    */
   static UnprotectCheck unprotect(KeyRecord k, KeyRef exact, boolean allowCompromised, Instant now) {
+    return unprotect(k, exact, allowCompromised, now, "decrypt");
+  }
+
+  /**
+   * As {@link #unprotect(KeyRecord, KeyRef, boolean, Instant)}; the override's audit event is
+   * {@code <purpose>-compromised} ({@code decrypt-compromised}, {@code rewrap-compromised}).
+   */
+  static UnprotectCheck unprotect(KeyRecord k, KeyRef exact, boolean allowCompromised, Instant now, String purpose) {
     VersionRecord v = version(k, exact);
     DecryptionFloor.check(k, v, now);
     if (v.state().allowsUnprotect()) {
       return new UnprotectCheck(v, null);
     }
     if (v.state() == KeyState.COMPROMISED && allowCompromised) {
-      return new UnprotectCheck(v, new Lifecycle.Event("decrypt-compromised", exact.toString(),
+      return new UnprotectCheck(v, new Lifecycle.Event(purpose + "-compromised", exact.toString(),
           Map.of("state", v.state().name(), "reason", "explicit override")));
+    }
+    if (v.state() == KeyState.COMPROMISED) {
+      // the one way out for data under it, named where the user meets the refusal
+      throw new KeyUsageException(exact, v.state(), refusal(exact, v.state(), "decrypt, unwrap or verify").getMessage()
+          + " without the explicit override: move its data to the primary with 'rewrap --allow-compromised'"
+          + " (Keyring.rewrap(envelope, aad, true)), audited; 'decrypt --allow-compromised' reads it");
     }
     throw refusal(exact, v.state(), "decrypt, unwrap or verify");
   }

@@ -69,7 +69,7 @@ final class TokenKeyMaterial implements KeyMaterial {
 
   @Override
   public MacOperation startHmac() throws GeneralSecurityException {
-    if (algorithm != KeyAlgorithm.HMAC_SHA256) {
+    if (!algorithm.isHmac()) {
       throw new InvalidKeyException(ref + " is " + algorithm + ", not an HMAC key");
     }
     return new TokenHmac();
@@ -312,6 +312,15 @@ final class TokenKeyMaterial implements KeyMaterial {
   }
 
   /** HMAC-SHA256 on the token ({@code CKM_SHA256_HMAC}). */
+  /** @return the PKCS#11 HMAC mechanism of an HMAC key's hash */
+  static long hmacMechanism(KeyAlgorithm alg) {
+    switch (alg) {
+      case HMAC_SHA384: return CKM.SHA384_HMAC;
+      case HMAC_SHA512: return CKM.SHA512_HMAC;
+      default: return CKM.SHA256_HMAC;
+    }
+  }
+
   private final class TokenHmac implements MacOperation {
     private final ByteArrayOutputStream input = new ByteArrayOutputStream();
 
@@ -325,7 +334,7 @@ final class TokenKeyMaterial implements KeyMaterial {
       byte[] data = input.toByteArray();
       input.reset();
       try {
-        return backend.withKey(TokenKeyMaterial.this, "sign", (s, h) -> s.sign(Mechanism.of(CKM.SHA256_HMAC), h, data));
+        return backend.withKey(TokenKeyMaterial.this, "sign", (s, h) -> s.sign(Mechanism.of(hmacMechanism(algorithm)), h, data));
       } catch (GeneralSecurityException e) {
         throw new ProviderException("HMAC on the token failed for " + ref + ": " + e.getMessage(), e);
       }

@@ -94,7 +94,7 @@ final class TokenStagedChanges implements KeyBackend.Changes {
 
   private static Template.Builder keyTemplate(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
     boolean aes = alg.isAes();
-    boolean hmac = alg == KeyAlgorithm.HMAC_SHA256;
+    boolean hmac = alg.isHmac();
     // An opaque SECRET is stored only: no mechanism may use it.
     return Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY)
         .ulong(CKA.KEY_TYPE, aes ? CKK.AES : CKK.GENERIC_SECRET)
@@ -106,7 +106,7 @@ final class TokenStagedChanges implements KeyBackend.Changes {
   }
 
   private TokenKeyMaterial generateKey(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
-    boolean hmac = alg == KeyAlgorithm.HMAC_SHA256;
+    boolean hmac = alg.isHmac();
     Template t = keyTemplate(ref, alg, exportable).ulong(CKA.VALUE_LEN, alg.bits() / 8).build();
     long h = backend.call("generate " + ref, s -> s.generateKey(
         Mechanism.of(hmac ? CKM.GENERIC_SECRET_KEY_GEN : CKM.AES_KEY_GEN), t));

@@ -39,7 +39,7 @@ final class TokenStateAttributes {
    * -1 when the attributes are in no combination Clavis sets (another client changed them).
    */
   static int usageOf(AttributeValues v, KeyAlgorithm alg) {
-    if (alg == KeyAlgorithm.HMAC_SHA256) {
+    if (alg.isHmac()) {
       boolean sign = v.bool(CKA.SIGN).orElse(false);
       boolean verify = v.bool(CKA.VERIFY).orElse(false);
       return (sign ? USE_PROTECT : 0) | (verify ? USE_UNPROTECT : 0);
@@ -71,7 +71,7 @@ final class TokenStateAttributes {
     }
     boolean protect = state.allowsProtect();
     boolean unprotect = state.allowsUnprotect();
-    Template t = m.algorithm() == KeyAlgorithm.HMAC_SHA256
+    Template t = m.algorithm().isHmac()
         ? Template.builder().bool(CKA.SIGN, protect).bool(CKA.VERIFY, unprotect).build()
         : Template.builder().bool(CKA.ENCRYPT, protect).bool(CKA.WRAP, protect)
             .bool(CKA.DECRYPT, unprotect).bool(CKA.UNWRAP, unprotect).build();

@@ -44,6 +44,22 @@ public interface KeyMaterial {
   MacOperation startHmac() throws GeneralSecurityException;
 
   /**
+   * Starts an AES-CBC or AES-CTR operation (NIST SP 800-38A) for data migrated from PKCS12/JCEKS.
+   * A backend that does not offer these modes keeps the default, and refuses.
+   *
+   * @param mode CBC with PKCS#5 padding, or CTR
+   * @param encrypt true to encrypt, false to decrypt
+   * @param iv the 16-byte IV (CBC) or initial counter block (CTR); copied
+   * @return a fresh, single-use operation
+   * @throws GeneralSecurityException if the material is not AES or the backend cannot start it
+   * @throws UnsupportedOperationException if the backend does not offer the mode
+   */
+  default BlockModeOperation startBlockMode(BlockModeOperation.Mode mode, boolean encrypt, byte[] iv)
+      throws GeneralSecurityException {
+    throw new UnsupportedOperationException("the backend of " + ref() + " does not offer " + mode.transformation());
+  }
+
+  /**
    * Wraps key bytes with AES Key Wrap with Padding (RFC 5649) under this material.
    *
    * @param keyBytes the key to wrap; not kept

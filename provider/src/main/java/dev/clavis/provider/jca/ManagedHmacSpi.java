@@ -12,7 +12,7 @@ import java.security.spec.AlgorithmParameterSpec;
 import javax.crypto.MacSpi;
 
 /**
- * {@code HmacSHA256} (RFC 2104) for managed keys, enforcing the lifecycle per MAC, not per
+ * {@code HmacSHA256}, {@code HmacSHA384} and {@code HmacSHA512} (RFC 2104) for managed keys, enforcing the lifecycle per MAC, not per
  * {@code init}. A name computes with its primary (rotating first when due); a {@code name#N}
  * handle computes with that version when it may MAC, and also when it may only verify
  * ({@code PRE_ACTIVE}, {@code DEPRECATED}): JCA's Mac cannot tell computing from verifying, and
@@ -28,37 +28,56 @@ import javax.crypto.MacSpi;
  */
 public final class ManagedHmacSpi extends MacSpi {
 
+  /** The key algorithm this MAC takes: its hash fixes the tag length. */
+  private final KeyAlgorithm algorithm;
   private PerOperationUse uses;
   private KeyringEngine.Use use;
   private KeyMaterial.MacOperation op;
   /** Whether the MAC in progress has its use: false after doFinal and reset. */
   private boolean started;
 
-  /** Creates an uninitialised MAC. */
-  public ManagedHmacSpi() {}
+  /** Creates an uninitialised HmacSHA256. */
+  public ManagedHmacSpi() {
+    this(KeyAlgorithm.HMAC_SHA256);
+  }
 
-  /** @return 32, the HMAC-SHA256 tag length */
+  /**
+   * Creates an uninitialised MAC for keys of one HMAC algorithm (a migrated HmacSHA384 key
+   * computes HmacSHA384 only).
+   *
+   * @param algorithm {@code HMAC_SHA256}, {@code HMAC_SHA384} or {@code HMAC_SHA512}
+   * @throws IllegalArgumentException for an algorithm that is not HMAC
+   */
+  public ManagedHmacSpi(KeyAlgorithm algorithm) {
+    if (!algorithm.isHmac()) {
+      throw new IllegalArgumentException(algorithm + " is not an HMAC algorithm");
+    }
+    this.algorithm = algorithm;
+  }
+
+  /** @return the tag length: 32, 48 or 64 bytes, the hash's output */
   @Override
   protected int engineGetMacLength() {
-    return 32;
+    return algorithm.bits() / 8;
   }
 
   /**
    * Checks the handle's lifecycle and counts the use of the first MAC.
    *
    * @throws InvalidAlgorithmParameterException if {@code params} is not null
-   * @throws InvalidKeyException if the key is not a live managed HMAC-SHA256 handle, or its
+   * @throws InvalidKeyException if the key is not a live managed handle of this HMAC, or its
    *     lifecycle refuses (the message names key, version and state)
    */
   @Override
   protected void engineInit(Key key, AlgorithmParameterSpec params) throws InvalidKeyException,
       InvalidAlgorithmParameterException {
     if (params != null) {
-      throw new InvalidAlgorithmParameterException("HmacSHA256 takes no parameters");
+      throw new InvalidAlgorithmParameterException(algorithm.jcaName() + " takes no parameters");
     }
-    ManagedKey mk = ManagedKeys.managed(key, "HmacSHA256");
-    if (mk.keyAlgorithm() != KeyAlgorithm.HMAC_SHA256) {
-      throw new InvalidKeyException("key " + mk.ref() + " is " + mk.keyAlgorithm() + ", not an HMAC-SHA256 key");
+    ManagedKey mk = ManagedKeys.managed(key, algorithm.jcaName());
+    if (mk.keyAlgorithm() != algorithm) {
+      throw new InvalidKeyException("key " + mk.ref() + " is " + mk.keyAlgorithm() + ", not an "
+          + algorithm.jcaName() + " key");
     }
     PerOperationUse u = new PerOperationUse(mk, PerOperationUse.Purpose.MAC);
     KeyringEngine.Use first = u.begin();

@@ -302,7 +302,7 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
     }
     try {
       KeyAlgorithm alg = algorithmOf(key.getAlgorithm(), raw.length);
-      ring().importKey(ref.name(), alg, raw, KeyPolicy.defaults());
+      ring().importKey(ref.name(), alg, raw, importPolicy(alg));
     } catch (KeyringException | IllegalArgumentException | IllegalStateException e) {
       throw new KeyStoreException(e.getMessage(), e);
     } finally {
@@ -338,6 +338,14 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
     }
   }
 
+  /**
+   * An imported opaque secret (a password from {@code keytool -importpass}) exists to be read back,
+   * so it is exportable (each read audited as an {@code export}); keys stay non-exportable.
+   */
+  static KeyPolicy importPolicy(KeyAlgorithm alg) {
+    return alg == KeyAlgorithm.SECRET ? KeyPolicy.builder().exportable(true).build() : KeyPolicy.defaults();
+  }
+
   static KeyAlgorithm algorithmOf(String jca, int length) throws KeyStoreException {
     if ("AES".equalsIgnoreCase(jca)) {
       switch (length) {
@@ -347,8 +355,11 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
         default: throw new KeyStoreException("AES keys are 16, 24 or 32 bytes, got " + length);
       }
     }
-    if ("HmacSHA256".equalsIgnoreCase(jca) && length == 32) {
-      return KeyAlgorithm.HMAC_SHA256;
+    for (KeyAlgorithm hmac : new KeyAlgorithm[] {KeyAlgorithm.HMAC_SHA256, KeyAlgorithm.HMAC_SHA384,
+        KeyAlgorithm.HMAC_SHA512}) {
+      if (hmac.jcaName().equalsIgnoreCase(jca) && hmac.acceptsLength(length)) {
+        return hmac;
+      }
     }
     // keytool -importpass (PBE), other algorithms and sizes: kept as an opaque secret
     if (!KeyAlgorithm.SECRET.acceptsLength(length)) {

@@ -125,4 +125,20 @@ class MetadataCodecTest {
         () -> MetadataCodec.decode(oneVersion(2, 1, 0xFF, 2, 2)));
     assertTrue(e.getMessage().contains("unknown origin code 2"), e.getMessage());
   }
+
+  @Test
+  void policyFlag_legacyEncryption_survivesReopen_andDefaultsOff(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path file = dir.resolve("s.clavis");
+    try (dev.clavis.keyring.Keyring k = dev.clavis.keyring.TestStores.open(file)) {
+      k.create("on", dev.clavis.keyring.KeyAlgorithm.AES_128,
+          dev.clavis.keyring.KeyPolicy.builder().legacyEncryption(true).autoRotate(false).build());
+      k.create("off", dev.clavis.keyring.KeyAlgorithm.HMAC_SHA384, dev.clavis.keyring.KeyPolicy.defaults());
+    }
+    try (dev.clavis.keyring.Keyring k = dev.clavis.keyring.TestStores.open(file)) {
+      dev.clavis.keyring.KeyPolicy on = k.find("on").orElseThrow().policy();
+      assertTrue(on.legacyEncryption() && !on.autoRotate(), on.toString());
+      assertTrue(!k.find("off").orElseThrow().policy().legacyEncryption());
+      assertEquals(dev.clavis.keyring.KeyAlgorithm.HMAC_SHA384, k.find("off").orElseThrow().algorithm());
+    }
+  }
 }

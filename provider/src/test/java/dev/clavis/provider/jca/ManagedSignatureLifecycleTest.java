@@ -78,8 +78,8 @@ class ManagedSignatureLifecycleTest {
         case SUSPENDED: ring.suspend(v1, "test"); break;
         case REVOKED: ring.revoke(v1, "test"); break;
         case COMPROMISED: ring.markCompromised(v1, "test"); break;
-        case PENDING_DESTRUCTION: ring.scheduleDestruction(v1, Duration.ofDays(1)); break;
-        case DESTROYED: ring.destroyNow(v1); break;
+        case PENDING_DESTRUCTION: ring.scheduleDestruction(v1, Duration.ofDays(1), true); break; // below the 7-day minimum: forced
+        case DESTROYED: ring.destroyNow(v1, true); break; // the primary may still sign: only forced
         default: break;
       }
     }
