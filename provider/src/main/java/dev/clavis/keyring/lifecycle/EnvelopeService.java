@@ -184,6 +184,19 @@ final class EnvelopeService {
    * @throws KeyringException if the backend fails
    */
   DataKey generateDataKey(String kekName, int bits, EncryptionContext context) {
+    return context.isEmpty() ? generateDataKey(kekName, bits, null, false) : generateDataKey(kekName, bits, context, true);
+  }
+
+  /**
+   * A fresh DEK, wrapped in format 1 (KWP, RFC 5649) when there is no context to bind, else in
+   * format 2 (AES-GCM with the header, context and keyring id as associated data). Why both: a
+   * KWP-wrapped key can be unwrapped and wrapped anew inside a token ({@code C_UnwrapKey} +
+   * {@code C_WrapKey}, {@link DataKeyRewrapper}) and rewraps in AES-NI lanes, while PKCS#11 has
+   * no key unwrap with associated data; binding a context needs GCM (docs/envelope.md).
+   *
+   * @param gcm true for format 2 (required for a context, and for streams)
+   */
+  private DataKey generateDataKey(String kekName, int bits, EncryptionContext context, boolean gcm) {
     if (bits != 128 && bits != 192 && bits != 256) {
       throw new IllegalArgumentException("data keys are 128, 192 or 256 bits, got " + bits);
     }
@@ -195,13 +208,21 @@ final class EnvelopeService {
     byte[] dek = new byte[bits / 8];
     random.nextBytes(dek);
     try {
-      return new DataKey(dek, seal(u, Envelope.WRAPPED, context, dek, null), u.version());
+      if (gcm) {
+        return new DataKey(dek, seal(u, Envelope.WRAPPED, context == null ? EncryptionContext.empty() : context, dek,
+            null), u.version());
+      }
+      byte[] w = u.material().wrapKwp(dek);
+      byte[] out = Envelope.wrappedHeader1(u.version(), w.length);
+      System.arraycopy(w, 0, out, out.length - w.length, w.length);
+      return new DataKey(dek, out, u.version());
     } catch (GeneralSecurityException e) {
       throw new KeyringException("wrapping a data key under " + u.version() + " failed in the backend", e);
     } finally {
       Arrays.fill(dek, (byte) 0);
     }
   }
+
 
   /**
    * @param what names the data in messages ("wrapped data key", or "stream" for a stream's key)
@@ -384,7 +405,7 @@ final class EnvelopeService {
    */
   OutputStream encryptingStream(String name, EncryptionContext context, byte[] associatedData, OutputStream out,
       int segmentSize) throws IOException {
-    DataKey dk = generateDataKey(name, 256, context);
+    DataKey dk = generateDataKey(name, 256, context, true); // streams always bind their keyring (format 2)
     StreamHeader header = StreamHeader.create(dk.wrapped(), segmentSize);
     byte[] dek = dk.plaintextKey();
     try {

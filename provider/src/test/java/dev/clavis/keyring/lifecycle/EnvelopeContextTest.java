@@ -114,7 +114,10 @@ class EnvelopeContextTest {
     assertThrows(EncryptionContextException.class, () -> ring.unwrapDataKey(k.wrapped()));
     DataKey plain = ring.generateDataKey("kek", 128);
     assertArrayEquals(plain.plaintextKey(), ring.unwrapDataKey(plain.wrapped()));
-    assertEquals(Envelope.FORMAT_2, plain.wrapped()[3]);
+    // without a context a data key stays KWP (format 1), so a token can rewrap it without it
+    // leaving the token (DataKeyRewrapper); a context needs format 2 (docs/envelope.md)
+    assertEquals(Envelope.FORMAT_1, plain.wrapped()[3]);
+    assertEquals(Envelope.FORMAT_2, k.wrapped()[3]);
   }
 
   @Test
@@ -138,10 +141,15 @@ class EnvelopeContextTest {
       KeyringException e = assertThrows(KeyringException.class, () -> ring.decrypt(env, null));
       assertTrue(e.getMessage().contains("another keyring"), e.getMessage());
       assertFalse(e.getMessage().contains("integrity"), e.getMessage());
-      byte[] w = other.generateDataKey("kek", 256).wrapped();
-      KeyringException f = assertThrows(KeyringException.class, () -> ring.unwrapDataKey(w));
+      // a context-bound (format 2) data key names its keyring
+      byte[] w = other.generateDataKey("kek", 256, ROW1).wrapped();
+      KeyringException f = assertThrows(KeyringException.class, () -> ring.unwrapDataKey(w, ROW1));
       assertTrue(f.getMessage().contains("another keyring"), f.getMessage());
       assertThrows(KeyringException.class, () -> ring.rewrapDataKeys(List.of(w)));
+      // a context-free (format 1, KWP) one carries no keyring id: it fails KWP's integrity check
+      byte[] w1 = other.generateDataKey("kek", 256).wrapped();
+      KeyringException g = assertThrows(KeyringException.class, () -> ring.unwrapDataKey(w1));
+      assertTrue(g.getMessage().contains("integrity"), g.getMessage());
       // its own keyring still opens both
       assertArrayEquals(PT, other.decrypt(env, null));
     }
