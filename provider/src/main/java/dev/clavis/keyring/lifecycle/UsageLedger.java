@@ -25,6 +25,12 @@ import java.util.function.ToLongFunction;
  * blocks start at {@value #INITIAL_BLOCK} uses and double only while a process uses them up
  * within {@value #FAST_NANOS} ns each, up to {@value #MAX_BLOCK} and, under an explicit usage
  * limit, to a quarter of what is left of it (so processes sharing a key do not starve each other).
+ * A block used up within {@value #STEADY_NANOS} ns keeps its size; only a slower one starts
+ * again from {@value #INITIAL_BLOCK}. So at a steady rate the block settles at one to two
+ * seconds of uses, one durable write every second or two, instead of collapsing to
+ * {@value #INITIAL_BLOCK} whenever a block takes a little over a second and climbing back through
+ * a dozen writes (on a token each write is a commit of the keyring's metadata); the over-count of
+ * a killed process stays below about two seconds of its uses.
  *
  * <p>Thread-safe. The ledger keeps no key material.
  */
@@ -38,6 +44,9 @@ final class UsageLedger {
 
   /** A block used up within this time doubles the next one. */
   static final long FAST_NANOS = 1_000_000_000L;
+
+  /** A block used up within this time (but not within {@link #FAST_NANOS}) keeps its size. */
+  static final long STEADY_NANOS = 4_000_000_000L;
 
   /** What one transaction changes in one version: the new record and the details of its {@code use} audit event. */
   record Change(VersionRecord updated, Map<String, String> details) {}
@@ -130,7 +139,7 @@ final class UsageLedger {
         return false;
       }
       long t = nanoTime.getAsLong();
-      c.block = c.reservedAt != 0 && t - c.reservedAt < FAST_NANOS ? Math.min(MAX_BLOCK, c.block * 2) : INITIAL_BLOCK;
+      c.block = nextBlock(c.block, c.reservedAt == 0 ? Long.MAX_VALUE : t - c.reservedAt);
       c.reservedAt = t;
       // bulk callers (rewrapDataKeys) reserve for several calls ahead, so a write stays rare
       long want = Math.max(c.block, n == 1 ? 1 : 16 * n);
@@ -160,6 +169,18 @@ final class UsageLedger {
       c.used += n;
       return true;
     }
+  }
+
+  /**
+   * @param block the size of the block just used up
+   * @param tookNanos how long it took to use it up
+   * @return the size of the next block
+   */
+  static long nextBlock(long block, long tookNanos) {
+    if (tookNanos < FAST_NANOS) {
+      return Math.min(MAX_BLOCK, block * 2);
+    }
+    return tookNanos < STEADY_NANOS ? block : INITIAL_BLOCK;
   }
 
   /**

@@ -94,6 +94,39 @@ class UsageLedgerTest {
     assertEquals(8 + 16 + 32 + 64 + UsageLedger.INITIAL_BLOCK, store.v.usageReserved());
   }
 
+  /**
+   * A steady user whose blocks take a little over a second keeps its block size: it does not fall
+   * back to the first small block and climb through a dozen writes again (each a token commit).
+   */
+  @Test
+  void usage_blockUsedUpWithinTheSteadyWindow_keepsItsSize() {
+    OneVersion store = new OneVersion(0);
+    long[] now = {1};
+    UsageLedger l = new UsageLedger(store, UsageLedgerTest::limitOf, () -> now[0]);
+    while (store.writes < 4) { // 8, 16, 32, 64: each used up within a millisecond
+      assertTrue(l.take(V1, 1, store.v));
+      now[0] += 1_000;
+    }
+    for (int block = 0; block < 3; block++) {
+      while (l.counter(V1).used() < l.counter(V1).held()) {
+        assertTrue(l.take(V1, 1, store.v));
+      }
+      now[0] += 2_000_000_000L; // each block took two seconds: steady, not fast
+      assertTrue(l.take(V1, 1, store.v));
+    }
+    assertEquals(8 + 16 + 32 + 64 + 3 * 64, store.v.usageReserved(), "three more blocks of the same size");
+    assertEquals(7, store.writes, "one write per block");
+  }
+
+  @Test
+  void nextBlock_fastDoubles_steadyKeeps_slowStartsSmall() {
+    assertEquals(128, UsageLedger.nextBlock(64, UsageLedger.FAST_NANOS - 1));
+    assertEquals(UsageLedger.MAX_BLOCK, UsageLedger.nextBlock(UsageLedger.MAX_BLOCK, 1));
+    assertEquals(64, UsageLedger.nextBlock(64, UsageLedger.FAST_NANOS));
+    assertEquals(64, UsageLedger.nextBlock(64, UsageLedger.STEADY_NANOS - 1));
+    assertEquals(UsageLedger.INITIAL_BLOCK, UsageLedger.nextBlock(64, UsageLedger.STEADY_NANOS));
+  }
+
   @Test
   void usage_blocksAreCappedAtAQuarterOfTheRemainingLimit() {
     OneVersion store = new OneVersion(100);
