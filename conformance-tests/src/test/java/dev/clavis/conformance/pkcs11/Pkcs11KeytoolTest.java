@@ -116,6 +116,28 @@ class Pkcs11KeytoolTest {
     assertGeneratedOnToken(n);
   }
 
+  /**
+   * {@code -providername Clavis-softhsm} alone: the configured provider comes from a
+   * {@code java.security} entry with the configuration file as its argument, the class from
+   * keytool's class path.
+   */
+  @Test
+  void keytoolGenseckey_providerNameFromJavaSecurity_generatesOnTheToken(@TempDir Path dir) throws Exception {
+    SoftHsm.require();
+    Path javaHome = Paths.get(System.getProperty("java.home"));
+    long jdkProviders = Files.readAllLines(javaHome.resolve("conf/security/java.security")).stream()
+        .filter(l -> l.matches("security\\.provider\\.\\d+=.*")).count();
+    Path security = Files.writeString(dir.resolve("clavis.security"), "security.provider." + (jdkProviders + 1)
+        + "=dev.clavis.provider.ClavisProvider " + SoftHsm.configFile() + "\n");
+    String n = "kt-name-" + UUID.randomUUID().toString().substring(0, 8);
+    String[] r = run(List.of(javaHome.resolve("bin/keytool").toString(),
+        "-J-Djava.security.properties=" + security, "-J-cp", "-J" + System.getProperty("java.class.path"),
+        "-genseckey", "-alias", n, "-keyalg", "AES", "-keysize", "192", "-keypass", SoftHsm.PIN,
+        "-storetype", "ClavisPKCS11", "-keystore", "NONE", "-storepass", SoftHsm.PIN, "-providername", "Clavis-softhsm"));
+    assertEquals("0", r[0], r[1]);
+    assertGeneratedOnToken(n);
+  }
+
   @Test
   void keytoolList_badConfig_failsWithTheReason(@TempDir Path dir) throws Exception {
     Path cfg = Files.writeString(dir.resolve("bad.cfg"), "library = /nonexistent/libp11.so\ntokenLabel = x\n");
