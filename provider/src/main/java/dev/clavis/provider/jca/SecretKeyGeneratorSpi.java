@@ -17,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>On the default provider it makes ordinary {@code RAW} secret keys; the Clavis KeyStore
  * turns them into managed keys when they are stored (origin {@code IMPORTED}). On a provider
  * bound to a token ({@code ClavisProvider.configure(file)}) the key is generated on that token
- * and never exists in the JVM: {@code generateKey()} returns a {@link TokenGeneratedKey} without
+ * and never exists in the JVM: {@code generateKey()} returns a {@code TokenGeneratedKey} without
  * material, which the provider's {@code ClavisPKCS11} key store generates with
  * {@code C_GenerateKey} when it stores it (origin {@code GENERATED}, {@code CKA_LOCAL}); the
  * token's generator is used, not a {@code SecureRandom} passed to {@code init}, and HmacSHA256
@@ -34,7 +34,6 @@ public abstract class SecretKeyGeneratorSpi extends KeyGeneratorSpi {
     this.algorithm = algorithm;
     this.token = token;
   }
-
 
   abstract void checkSize(int bits);
 
