@@ -83,7 +83,8 @@ public final class KeyringEngine implements Keyring {
   private final Clock clock;
   private final long freshnessNanos;
   private final Object writeLock = new Object();
-  private final UsageLedger usage = new UsageLedger(this::updateUsage, Permissions::effectiveLimit, System::nanoTime);
+  private final UsageLedger usage = new UsageLedger(this::updateUsage, Permissions::effectiveLimit, System::nanoTime,
+      UsageLedger.readAheadThread());
   private final AuditTrail audit;
   private final EnvelopeService envelopes = new EnvelopeService(this);
   private volatile State state;
