@@ -8,8 +8,10 @@ import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.Template;
 import java.security.Key;
 import java.security.SecureRandom;
+import java.security.Security;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
 import javax.crypto.spec.GCMParameterSpec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,6 +31,14 @@ import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
  * AES-256-GCM encryption of 1 KiB with a key on a SoftHSM2 token: Clavis's managed
  * {@code AES/GCM/NoPadding} (lifecycle checks included) against SunPKCS11 and the IAIK wrapper.
  * Run with {@code -t 1} and {@code -t 2}.
+ *
+ * <p>{@code clavis} is what an application writes: {@code Cipher.getInstance("AES/GCM/NoPadding")}
+ * with no provider (JCA's delayed selection finds the installed Clavis provider at the first
+ * {@code init}) and a {@code ClavisPKCS11} handle; {@code clavis-named} names the provider.
+ * {@code sunpkcs11} uses the same token object through SunPKCS11's key store;
+ * {@code sunpkcs11-own} a token key SunPKCS11 made itself ({@code KeyGenerator} of SunPKCS11,
+ * stored with its {@code KeyStore.setKeyEntry}); {@code sunpkcs11-session} a session key of its
+ * {@code KeyGenerator}, which is not on the token.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -36,7 +46,7 @@ import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
 public class Pkcs11GcmBench {
 
   /** {@code clavis}: managed Cipher (lifecycle, usage count); {@code clavis-binding}: the JNA binding alone. */
-  @Param({"clavis", "clavis-binding", "sunpkcs11", "iaik"})
+  @Param({"clavis", "clavis-named", "clavis-binding", "sunpkcs11", "sunpkcs11-own", "sunpkcs11-session", "iaik"})
   public String impl;
 
   private final SecureRandom random = new SecureRandom();
@@ -54,6 +64,13 @@ public class Pkcs11GcmBench {
     t.ensureKey("bench-gcm", KeyAlgorithm.AES_256);
     switch (impl) {
       case "clavis":
+        if (Security.getProvider(t.clavis.getName()) == null) {
+          Security.addProvider(t.clavis);
+        }
+        key = t.ring.handle(KeyRef.of("bench-gcm"));
+        cipher = Cipher.getInstance("AES/GCM/NoPadding"); // delayed provider selection
+        break;
+      case "clavis-named":
         key = t.ring.handle(KeyRef.of("bench-gcm"));
         cipher = Cipher.getInstance("AES/GCM/NoPadding", t.clavis);
         break;
@@ -66,6 +83,18 @@ public class Pkcs11GcmBench {
         key = t.sunKeyStore().getKey("bench-gcm#1", null);
         cipher = Cipher.getInstance("AES/GCM/NoPadding", t.sun);
         break;
+      case "sunpkcs11-own":
+        key = t.sunOwnTokenKey("sun-gcm");
+        cipher = Cipher.getInstance("AES/GCM/NoPadding", t.sun);
+        break;
+      case "sunpkcs11-session": {
+        t.sunKeyStore(); // logs SunPKCS11 in
+        KeyGenerator g = KeyGenerator.getInstance("AES", t.sun);
+        g.init(256);
+        key = g.generateKey();
+        cipher = Cipher.getInstance("AES/GCM/NoPadding", t.sun);
+        break;
+      }
       case "iaik":
         iaik = t.iaikSession();
         iaikKey = SoftHsmBenchToken.iaikFind(iaik, "bench-gcm#1");
@@ -86,6 +115,7 @@ public class Pkcs11GcmBench {
   public byte[] encrypt1KiB() throws Exception {
     switch (impl) {
       case "clavis":
+      case "clavis-named":
         cipher.init(Cipher.ENCRYPT_MODE, key); // Clavis draws the 12-byte IV
         return cipher.doFinal(data);
       case "clavis-binding": {
@@ -93,7 +123,9 @@ public class Pkcs11GcmBench {
         random.nextBytes(iv);
         return token.call(s -> s.encrypt(dev.clavis.pkcs11.Mechanism.gcm(iv, null, 128), handle, data));
       }
-      case "sunpkcs11": {
+      case "sunpkcs11":
+      case "sunpkcs11-own":
+      case "sunpkcs11-session": {
         byte[] iv = new byte[12];
         random.nextBytes(iv);
         cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));

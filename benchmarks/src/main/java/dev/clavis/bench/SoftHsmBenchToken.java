@@ -14,10 +14,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Key;
 import java.security.KeyStore;
 import java.security.Provider;
 import java.security.Security;
 import java.util.List;
+import javax.crypto.KeyGenerator;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.PKCS11Constants;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
@@ -127,6 +129,20 @@ public final class SoftHsmBenchToken {
   synchronized KeyStore sunKeyStore() throws Exception {
     sunKeyStore.load(null, PIN.toCharArray());
     return sunKeyStore;
+  }
+
+  /**
+   * A token key SunPKCS11 made itself: its {@code KeyGenerator}'s session key, stored on the token
+   * through its {@code KeyStore} under {@code alias} (once; later runs reuse it).
+   */
+  synchronized Key sunOwnTokenKey(String alias) throws Exception {
+    KeyStore ks = sunKeyStore();
+    if (!ks.containsAlias(alias)) {
+      KeyGenerator g = KeyGenerator.getInstance("AES", sun);
+      g.init(256);
+      ks.setKeyEntry(alias, g.generateKey(), null, null);
+    }
+    return ks.getKey(alias, null);
   }
 
   /** @return a logged-in IAIK session for one benchmark thread */

@@ -69,9 +69,15 @@ public final class ManagedKey implements SecretKey, Destroyable {
     return algorithm.jcaName();
   }
 
-  /** @return always {@code null}: the handle has no encoding other providers could use */
+  /**
+   * @return always {@code null}: the handle has no encoding other providers could use
+   * @throws java.security.InvalidKeyException (through {@code Cipher.init}, {@code Mac.init},
+   *     {@code Signature.initSign}) when JCA's provider selection asks while no Clavis provider is
+   *     installed: the message names {@code Security.addProvider(p)} ({@link ProviderNotInstalled})
+   */
   @Override
   public String getFormat() {
+    ProviderNotInstalled.checkProbe(ref);
     return null;
   }
 

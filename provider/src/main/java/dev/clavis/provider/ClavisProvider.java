@@ -12,6 +12,7 @@ import dev.clavis.provider.jca.ManagedGcmCipherSpi;
 import dev.clavis.provider.jca.ManagedHmacSpi;
 import dev.clavis.provider.jca.ManagedSignatureSpi;
 import dev.clavis.provider.jca.SecretKeyGeneratorSpi;
+import dev.clavis.provider.jca.TokenIdentity;
 import dev.clavis.provider.jca.Bip32KeyFactorySpi;
 import dev.clavis.provider.jca.Argon2SecretKeyFactorySpi;
 import dev.clavis.provider.jca.AesBlockCache;
@@ -54,11 +55,15 @@ public final class ClavisProvider extends Provider {
   /** The file store a configured provider's {@code Clavis} key store opens live; null by default. */
   private final transient FileStoreConfig store;
 
+  /** The token a token-bound provider's key generators generate on; null otherwise. */
+  private final transient TokenIdentity tokenIdentity;
+
   /** Creates the provider with its software services and the file-store keystore. */
   public ClavisProvider() {
     super(NAME, VERSION, INFO);
     this.token = null;
     this.store = null;
+    this.tokenIdentity = null;
     registerServices();
   }
 
@@ -67,14 +72,16 @@ public final class ClavisProvider extends Provider {
     super(NAME + "-store", VERSION, INFO + "; key store Clavis bound to " + store.store());
     this.token = null;
     this.store = store;
+    this.tokenIdentity = null;
     registerServices();
   }
 
   /** A provider bound to a token; named {@code Clavis-<name>} so it can sit beside the default one. */
-  private ClavisProvider(Pkcs11Config token, String tokenLabel) {
-    super(NAME + "-" + token.name(), VERSION, INFO + "; bound to PKCS#11 token '" + tokenLabel + "'");
+  private ClavisProvider(Pkcs11Config token, TokenInfo info) {
+    super(NAME + "-" + token.name(), VERSION, INFO + "; bound to PKCS#11 token '" + info.label() + "'");
     this.token = token;
     this.store = null;
+    this.tokenIdentity = new TokenIdentity(token.library(), info);
     registerServices();
   }
 
@@ -116,7 +123,7 @@ public final class ClavisProvider extends Provider {
     } catch (Pkcs11Exception e) {
       throw new ProviderException(configPath + ": " + e.getMessage(), e);
     }
-    return new ClavisProvider(cfg, info.label());
+    return new ClavisProvider(cfg, info);
   }
 
   @Override
@@ -167,8 +174,9 @@ public final class ClavisProvider extends Provider {
     // --- managed keys: keystores, key generators, lifecycle-enforcing Cipher and Mac ---
     Map<String, String> managedOnly = Map.of("SupportedKeyClasses", ManagedKey.class.getName());
     t.add("KeyStore", "Clavis", p -> new ClavisKeyStoreSpi(store));
-    t.add("KeyGenerator", "AES", p -> new SecretKeyGeneratorSpi.Aes());
-    t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGeneratorSpi.HmacSha256());
+    // bound to a token, the generators' keys are generated on it when the key store stores them
+    t.add("KeyGenerator", "AES", p -> new SecretKeyGeneratorSpi.Aes(tokenIdentity));
+    t.add("KeyGenerator", "HmacSHA256", p -> new SecretKeyGeneratorSpi.HmacSha256(tokenIdentity));
     t.add("Cipher", "AES/GCM/NoPadding", p -> new ManagedGcmCipherSpi(), List.of(), managedOnly);
     t.add("Mac", "HmacSHA256", p -> new ManagedHmacSpi(), List.of(), managedOnly);
     // keys migrated from PKCS12/JCEKS: their old data and tags (docs/migrated-keys-and-hkdf.md)

@@ -134,7 +134,7 @@ public final class KeyringEngine implements Keyring {
     this.tally = new UsageTally(auditOptions.usagePeriod().toNanos(), System::nanoTime,
         clock.instant().truncatedTo(ChronoUnit.MILLIS));
     this.usage = new UsageLedger(this::updateUsage, this::settleUsage, Permissions::effectiveLimit, System::nanoTime,
-        tally::pending);
+        tally::pending, UsageLedger.readAheadThread());
     this.backend = Objects.requireNonNull(backend, "backend");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.freshnessNanos = freshness.toNanos();

@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
@@ -25,6 +28,18 @@ import java.util.function.ToLongFunction;
  * blocks start at {@value #INITIAL_BLOCK} uses and double only while a process uses them up
  * within {@value #FAST_NANOS} ns each, up to {@value #MAX_BLOCK} and, under an explicit usage
  * limit, to a quarter of what is left of it (so processes sharing a key do not starve each other).
+ * A block used up within {@value #STEADY_NANOS} ns keeps its size; only a slower one starts
+ * again from {@value #INITIAL_BLOCK}. So at a steady rate the block settles at one to two
+ * seconds of uses, one durable write every second or two, instead of collapsing to
+ * {@value #INITIAL_BLOCK} whenever a block takes a little over a second and climbing back through
+ * a dozen writes (on a token each write is a commit of the keyring's metadata); the over-count of
+ * a killed process stays below about two seconds of its uses.
+ *
+ * <p>Read-ahead: once a block of at least {@value #READ_AHEAD_FROM} uses is half used, the next
+ * block is reserved in the background (an engine write like any other, committed before any of
+ * its uses is handed out), so the operation that empties the block does not wait for the write.
+ * Not for a version under an explicit usage limit, whose blocks stay on demand (the quarter
+ * rule). A process killed meanwhile over-counts by that next block as well.
  *
  * <p>Thread-safe. The ledger keeps no key material.
  */
@@ -38,6 +53,19 @@ final class UsageLedger {
 
   /** A block used up within this time doubles the next one. */
   static final long FAST_NANOS = 1_000_000_000L;
+
+  /** A block used up within this time (but not within {@link #FAST_NANOS}) keeps its size. */
+  static final long STEADY_NANOS = 4_000_000_000L;
+
+  /** Blocks of at least this size are followed by one reserved ahead, in the background. */
+  static final long READ_AHEAD_FROM = 1024;
+
+  /** The one thread that reserves blocks ahead for every ledger of the process. */
+  private static final Executor AHEAD = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "clavis-usage-read-ahead");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** What one transaction changes in one version: the new record and the details of its {@code use} audit event. */
   record Change(VersionRecord updated, Map<String, String> details) {}
@@ -57,18 +85,50 @@ final class UsageLedger {
 
   /** This process's reservation of one version: {@code held} uses reserved durably, {@code used} of them handed out. */
   static final class Counter {
+    private final UsageLedger ledger;
+    private final KeyRef vref;
     private long held;
     private long used;
     private long block = INITIAL_BLOCK;
     private long reservedAt;
+    /** A read-ahead of the next block is queued or running. */
+    private boolean ahead;
+
+    Counter(UsageLedger ledger, KeyRef vref) {
+      this.ledger = ledger;
+      this.vref = vref;
+    }
 
     /** Takes {@code n} uses from the reservation this process holds, without a durable write. */
-    synchronized boolean tryTakeLocal(long n) {
-      if (held - used >= n) {
+    boolean tryTakeLocal(long n) {
+      boolean readAhead;
+      synchronized (this) {
+        if (held - used < n) {
+          return false;
+        }
         used += n;
-        return true;
+        readAhead = !ahead && ledger.ahead != null && block >= READ_AHEAD_FROM && held - used <= block / 2;
+        ahead |= readAhead;
       }
-      return false;
+      if (readAhead) {
+        ledger.readAhead(this);
+      }
+      return true;
+    }
+
+    /** Waits until no read-ahead of this counter is queued or running. */
+    private void awaitAhead() {
+      boolean interrupted = false;
+      while (ahead) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     synchronized long held() {
@@ -90,6 +150,8 @@ final class UsageLedger {
   private final Transactor tx;
   private final Transactor settleTx;
   private final java.util.function.BooleanSupplier otherPending;
+  /** Where blocks are reserved ahead; null: on demand only. */
+  private final Executor ahead;
   private final ToLongFunction<VersionRecord> limitOf;
   private final LongSupplier nanoTime;
   private final Object hookLock = new Object();
@@ -102,7 +164,15 @@ final class UsageLedger {
    * @param nanoTime the monotonic time source that decides whether a block was used fast
    */
   UsageLedger(Transactor tx, ToLongFunction<VersionRecord> limitOf, LongSupplier nanoTime) {
-    this(tx, tx, limitOf, nanoTime, () -> false);
+    this(tx, tx, limitOf, nanoTime, () -> false, null);
+  }
+
+  /**
+   * @param ahead where blocks of {@value #READ_AHEAD_FROM} uses and more are followed by one
+   *     reserved ahead; null reserves on demand only
+   */
+  UsageLedger(Transactor tx, ToLongFunction<VersionRecord> limitOf, LongSupplier nanoTime, Executor ahead) {
+    this(tx, tx, limitOf, nanoTime, () -> false, ahead);
   }
 
   /**
@@ -112,19 +182,27 @@ final class UsageLedger {
    * @param nanoTime the monotonic time source that decides whether a block was used fast
    * @param otherPending whether something else waits for the give-back's write (uses counted for
    *     the audit log): then it is written even when no reservation is held
+   * @param ahead where blocks of {@value #READ_AHEAD_FROM} uses and more are followed by one
+   *     reserved ahead; null reserves on demand only
    */
   UsageLedger(Transactor tx, Transactor settleTx, ToLongFunction<VersionRecord> limitOf, LongSupplier nanoTime,
-      java.util.function.BooleanSupplier otherPending) {
+      java.util.function.BooleanSupplier otherPending, Executor ahead) {
     this.settleTx = Objects.requireNonNull(settleTx, "settleTx");
     this.otherPending = Objects.requireNonNull(otherPending, "otherPending");
+    this.ahead = ahead;
     this.tx = Objects.requireNonNull(tx, "tx");
     this.limitOf = Objects.requireNonNull(limitOf, "limitOf");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
   }
 
+  /** @return the process's read-ahead executor, for the engine's ledger */
+  static Executor readAheadThread() {
+    return AHEAD;
+  }
+
   /** @return this process's counter of {@code vref}, created empty on first use */
   Counter counter(KeyRef vref) {
-    return counters.computeIfAbsent(vref, r -> new Counter());
+    return counters.computeIfAbsent(vref, r -> new Counter(this, r));
   }
 
   /**
@@ -136,7 +214,11 @@ final class UsageLedger {
    */
   boolean take(KeyRef vref, long n, VersionRecord seen) {
     Counter c = counter(vref);
+    if (c.tryTakeLocal(n)) {
+      return true;
+    }
     synchronized (c) {
+      c.awaitAhead(); // a block being reserved ahead may cover this use: no second write for it
       if (c.held - c.used >= n) {
         c.used += n;
         return true;
@@ -147,7 +229,7 @@ final class UsageLedger {
         return false;
       }
       long t = nanoTime.getAsLong();
-      c.block = c.reservedAt != 0 && t - c.reservedAt < FAST_NANOS ? Math.min(MAX_BLOCK, c.block * 2) : INITIAL_BLOCK;
+      c.block = nextBlock(c.block, c.reservedAt == 0 ? Long.MAX_VALUE : t - c.reservedAt);
       c.reservedAt = t;
       // bulk callers (rewrapDataKeys) reserve for several calls ahead, so a write stays rare
       long want = Math.max(c.block, n == 1 ? 1 : 16 * n);
@@ -179,6 +261,68 @@ final class UsageLedger {
     }
   }
 
+  /** Queues the reservation of {@code c}'s next block; its {@code ahead} flag is set. */
+  private void readAhead(Counter c) {
+    try {
+      ahead.execute(() -> reserveAhead(c));
+    } catch (RejectedExecutionException e) {
+      synchronized (c) {
+        c.ahead = false;
+        c.notifyAll();
+      }
+    }
+  }
+
+  /** Reserves the next block of {@code c} durably, then adds it to what the process holds. */
+  private void reserveAhead(Counter c) {
+    try {
+      long want;
+      synchronized (c) {
+        long t = nanoTime.getAsLong();
+        c.block = nextBlock(c.block, t - c.reservedAt);
+        c.reservedAt = t;
+        want = c.block;
+      }
+      long[] granted = new long[1];
+      Map<KeyRef, Change> done = tx.update(java.util.List.of(c.vref), (ref, v) -> {
+        long room = limitOf.applyAsLong(v) - v.usageReserved();
+        if (v.usageLimit() > 0 || room <= 0) {
+          return null; // under an explicit limit blocks stay on demand; at the limit nothing is reserved
+        }
+        granted[0] = Math.min(want, room);
+        long counted = v.usageReserved() + granted[0];
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("reserved", Long.toString(counted));
+        details.put("previouslyReserved", Long.toString(v.usageReserved()));
+        return new Change(v.withUsage(counted, v.usesSettled()), details);
+      });
+      if (done.containsKey(c.vref)) {
+        synchronized (c) {
+          c.held += granted[0];
+        }
+      }
+    } catch (RuntimeException e) {
+      // nothing reserved: the operation that empties the block reserves on demand and reports it
+    } finally {
+      synchronized (c) {
+        c.ahead = false;
+        c.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * @param block the size of the block just used up
+   * @param tookNanos how long it took to use it up
+   * @return the size of the next block
+   */
+  static long nextBlock(long block, long tookNanos) {
+    if (tookNanos < FAST_NANOS) {
+      return Math.min(MAX_BLOCK, block * 2);
+    }
+    return tookNanos < STEADY_NANOS ? block : INITIAL_BLOCK;
+  }
+
   /**
    * How a version reads in this process: the exact uses (settled plus this process's own) and the
    * reservations of others (this process's unused part is known unused, so it is not shown).
@@ -208,6 +352,7 @@ final class UsageLedger {
     Map<KeyRef, long[]> back = new HashMap<>();
     counters.forEach((ref, c) -> {
       synchronized (c) {
+        c.awaitAhead(); // a block reserved ahead is part of what is given back
         if (c.held > 0) {
           back.put(ref, new long[] {c.held, c.used});
           // detached before the write: a use racing the give-back reserves a new block instead

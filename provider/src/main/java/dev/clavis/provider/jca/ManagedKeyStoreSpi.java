@@ -296,6 +296,9 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
       throw new KeyStoreException("the " + typeName + " key store holds secret keys only (AES, HmacSHA256), got "
           + (key == null ? "null" : key.getAlgorithm() + " " + key.getClass().getSimpleName()));
     }
+    if (OnTokenGeneration.store(ring(), typeName, ref.name(), (SecretKey) key)) {
+      return; // generated on the token: a token-bound KeyGenerator's key, or keytool -genseckey's
+    }
     byte[] raw = key.getEncoded();
     if (raw == null) {
       throw new KeyStoreException("the key has no encoding to import (a non-exportable managed or token key)");

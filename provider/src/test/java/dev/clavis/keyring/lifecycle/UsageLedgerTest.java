@@ -94,6 +94,157 @@ class UsageLedgerTest {
     assertEquals(8 + 16 + 32 + 64 + UsageLedger.INITIAL_BLOCK, store.v.usageReserved());
   }
 
+  /**
+   * A steady user whose blocks take a little over a second keeps its block size: it does not fall
+   * back to the first small block and climb through a dozen writes again (each a token commit).
+   */
+  @Test
+  void usage_blockUsedUpWithinTheSteadyWindow_keepsItsSize() {
+    OneVersion store = new OneVersion(0);
+    long[] now = {1};
+    UsageLedger l = new UsageLedger(store, UsageLedgerTest::limitOf, () -> now[0]);
+    while (store.writes < 4) { // 8, 16, 32, 64: each used up within a millisecond
+      assertTrue(l.take(V1, 1, store.v));
+      now[0] += 1_000;
+    }
+    for (int block = 0; block < 3; block++) {
+      while (l.counter(V1).used() < l.counter(V1).held()) {
+        assertTrue(l.take(V1, 1, store.v));
+      }
+      now[0] += 2_000_000_000L; // each block took two seconds: steady, not fast
+      assertTrue(l.take(V1, 1, store.v));
+    }
+    assertEquals(8 + 16 + 32 + 64 + 3 * 64, store.v.usageReserved(), "three more blocks of the same size");
+    assertEquals(7, store.writes, "one write per block");
+  }
+
+  /** Runs nothing until told: the read-ahead's writes happen when the test says. */
+  static final class Queued implements java.util.concurrent.Executor {
+    final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+
+    @Override
+    public void execute(Runnable r) {
+      tasks.add(r);
+    }
+
+    void runAll() {
+      Runnable r;
+      while ((r = tasks.poll()) != null) {
+        r.run();
+      }
+    }
+  }
+
+  /** Takes fast uses until the ledger holds a block of at least {@code size}; returns the uses taken. */
+  private static long growTo(UsageLedger l, OneVersion store, long[] now, long size) {
+    long uses = 0;
+    while (l.counter(V1).block() < size || l.counter(V1).held() == 0) {
+      assertTrue(l.take(V1, 1, store.v));
+      uses++;
+      now[0] += 1_000;
+    }
+    return uses;
+  }
+
+  /**
+   * A large block half used is followed by one reserved ahead, durably, before its uses are
+   * handed out; the operation that empties the current block then needs no write of its own.
+   */
+  @Test
+  void readAhead_largeBlockHalfUsed_reservesTheNextAhead_andTheEmptyingUseDoesNotWrite() {
+    OneVersion store = new OneVersion(0);
+    long[] now = {1};
+    Queued ahead = new Queued();
+    UsageLedger l = new UsageLedger(store, UsageLedgerTest::limitOf, () -> now[0], ahead);
+    long uses = growTo(l, store, now, UsageLedger.READ_AHEAD_FROM);
+    assertTrue(ahead.tasks.isEmpty(), "no read-ahead below " + UsageLedger.READ_AHEAD_FROM + " uses a block");
+    long block = l.counter(V1).block();
+    for (long i = 0; ahead.tasks.isEmpty(); i++) {
+      assertTrue(i < 4 * block, "no read-ahead was queued");
+      assertTrue(l.take(V1, 1, store.v));
+      uses++;
+      now[0] += 1_000;
+    }
+    long held = l.counter(V1).held();
+    assertTrue(held - l.counter(V1).used() <= block / 2, "queued once half the block is used");
+    long reservedBefore = store.v.usageReserved();
+    ahead.runAll();
+    assertEquals(reservedBefore + 2 * block, store.v.usageReserved(), "the next block, doubled, reserved durably");
+    assertEquals(held + 2 * block, l.counter(V1).held(), "and held only after the write");
+    int writes = store.writes;
+    while (l.counter(V1).used() < held + 1) { // past the end of the first block
+      assertTrue(l.take(V1, 1, store.v));
+      uses++;
+    }
+    assertEquals(writes, store.writes, "emptying the block waited for no write");
+    assertTrue(store.v.usageReserved() >= uses, "never under-counts");
+    l.giveBack();
+    assertEquals(uses, store.v.usesSettled(), "the given-back count is exact");
+    assertEquals(uses, store.v.usageReserved());
+  }
+
+  @Test
+  void readAhead_underAnExplicitUsageLimit_reservesNothingAhead() {
+    OneVersion store = new OneVersion(1L << 30);
+    long[] now = {1};
+    Queued ahead = new Queued();
+    UsageLedger l = new UsageLedger(store, UsageLedgerTest::limitOf, () -> now[0], ahead);
+    growTo(l, store, now, UsageLedger.READ_AHEAD_FROM);
+    while (ahead.tasks.isEmpty() && l.counter(V1).used() < l.counter(V1).held()) {
+      assertTrue(l.take(V1, 1, store.v));
+    }
+    long reserved = store.v.usageReserved();
+    ahead.runAll();
+    assertEquals(reserved, store.v.usageReserved(), "blocks under a limit stay on demand");
+  }
+
+  /** A give-back waits for a read-ahead in flight, so no reservation lands after it. */
+  @Test
+  void giveBack_withAReadAheadInFlight_waitsAndReleasesItToo() throws Exception {
+    OneVersion store = new OneVersion(0);
+    long[] now = {1};
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch proceed = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.Executor slow = r -> new Thread(() -> {
+      started.countDown();
+      try {
+        proceed.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      r.run();
+    }).start();
+    UsageLedger l = new UsageLedger(store, UsageLedgerTest::limitOf, () -> now[0], slow);
+    long uses = growTo(l, store, now, UsageLedger.READ_AHEAD_FROM);
+    for (long i = 0; started.getCount() > 0; i++) {
+      assertTrue(i < 16 * UsageLedger.READ_AHEAD_FROM, "no read-ahead started");
+      assertTrue(l.take(V1, 1, store.v));
+      uses++;
+      now[0] += 1_000;
+    }
+    long used = uses;
+    Thread giver = new Thread(l::giveBack);
+    giver.start();
+    giver.join(200);
+    assertTrue(giver.isAlive(), "the give-back waits for the read-ahead");
+    proceed.countDown();
+    giver.join(10_000);
+    assertFalse(giver.isAlive());
+    synchronized (store) {
+      assertEquals(used, store.v.usesSettled());
+      assertEquals(used, store.v.usageReserved(), "the block reserved ahead was given back too");
+    }
+  }
+
+  @Test
+  void nextBlock_fastDoubles_steadyKeeps_slowStartsSmall() {
+    assertEquals(128, UsageLedger.nextBlock(64, UsageLedger.FAST_NANOS - 1));
+    assertEquals(UsageLedger.MAX_BLOCK, UsageLedger.nextBlock(UsageLedger.MAX_BLOCK, 1));
+    assertEquals(64, UsageLedger.nextBlock(64, UsageLedger.FAST_NANOS));
+    assertEquals(64, UsageLedger.nextBlock(64, UsageLedger.STEADY_NANOS - 1));
+    assertEquals(UsageLedger.INITIAL_BLOCK, UsageLedger.nextBlock(64, UsageLedger.STEADY_NANOS));
+  }
+
   @Test
   void usage_blocksAreCappedAtAQuarterOfTheRemainingLimit() {
     OneVersion store = new OneVersion(100);
