@@ -41,9 +41,10 @@ public final class KeyringOptions {
   private final boolean createIfMissing;
   private final KdfParameters kdfForNew;
   private final Clock clock;
+  private final DataKeyCachePolicy dataKeyCache;
 
   private KeyringOptions(Kind kind, Path file, Pkcs11Config token, char[] secret, boolean createIfMissing,
-      KdfParameters kdfForNew, Clock clock) {
+      KdfParameters kdfForNew, Clock clock, DataKeyCachePolicy dataKeyCache) {
     this.kind = kind;
     this.file = file;
     this.token = token;
@@ -51,6 +52,7 @@ public final class KeyringOptions {
     this.createIfMissing = createIfMissing;
     this.kdfForNew = kdfForNew;
     this.clock = clock;
+    this.dataKeyCache = dataKeyCache;
   }
 
   /**
@@ -60,7 +62,7 @@ public final class KeyringOptions {
    */
   public static KeyringOptions file(Path file) {
     return new KeyringOptions(Kind.FILE, Objects.requireNonNull(file, "file"), null, null, true,
-        KdfParameters.defaults(), Clock.systemUTC());
+        KdfParameters.defaults(), Clock.systemUTC(), null);
   }
 
   /**
@@ -70,7 +72,7 @@ public final class KeyringOptions {
    */
   public static KeyringOptions token(Pkcs11Config config) {
     return new KeyringOptions(Kind.TOKEN, null, Objects.requireNonNull(config, "config"), null, false, null,
-        Clock.systemUTC());
+        Clock.systemUTC(), null);
   }
 
   /**
@@ -81,7 +83,7 @@ public final class KeyringOptions {
    */
   public static KeyringOptions tokenRootedFile(Path file, Pkcs11Config config) {
     return new KeyringOptions(Kind.TOKEN_ROOTED_FILE, Objects.requireNonNull(file, "file"),
-        Objects.requireNonNull(config, "config"), null, true, null, Clock.systemUTC());
+        Objects.requireNonNull(config, "config"), null, true, null, Clock.systemUTC(), null);
   }
 
   /**
@@ -94,7 +96,7 @@ public final class KeyringOptions {
       throw new IllegalStateException("a " + kind + " keyring is opened with a PIN, not a password");
     }
     return new KeyringOptions(kind, file, token, Objects.requireNonNull(password, "password"), createIfMissing,
-        kdfForNew, clock);
+        kdfForNew, clock, dataKeyCache);
   }
 
   /**
@@ -107,7 +109,7 @@ public final class KeyringOptions {
       throw new IllegalStateException("a file store is opened with a password, not a PIN");
     }
     return new KeyringOptions(kind, file, token, Objects.requireNonNull(pin, "pin"), createIfMissing, kdfForNew,
-        clock);
+        clock, dataKeyCache);
   }
 
   /**
@@ -119,7 +121,7 @@ public final class KeyringOptions {
     if (kind == Kind.TOKEN) {
       throw new IllegalStateException("a token keyring is never created by opening it");
     }
-    return new KeyringOptions(kind, file, token, secret, create, kdfForNew, clock);
+    return new KeyringOptions(kind, file, token, secret, create, kdfForNew, clock, dataKeyCache);
   }
 
   /**
@@ -131,7 +133,8 @@ public final class KeyringOptions {
     if (kind != Kind.FILE) {
       throw new IllegalStateException("only a password-protected file store has a KDF");
     }
-    return new KeyringOptions(kind, file, token, secret, createIfMissing, Objects.requireNonNull(kdf, "kdf"), clock);
+    return new KeyringOptions(kind, file, token, secret, createIfMissing, Objects.requireNonNull(kdf, "kdf"), clock,
+        dataKeyCache);
   }
 
   /**
@@ -140,7 +143,26 @@ public final class KeyringOptions {
    */
   public KeyringOptions clock(Clock clock) {
     return new KeyringOptions(kind, file, token, secret, createIfMissing, kdfForNew,
-        Objects.requireNonNull(clock, "clock"));
+        Objects.requireNonNull(clock, "clock"), dataKeyCache);
+  }
+
+  /**
+   * Turns the data-key cache on (it is off by default): unwrapped data keys are kept in memory
+   * within {@code policy}'s bounds, every hit still checked against the KEK version's state, and
+   * wiped on expiry, on a state change of the KEK in any process, and on close (docs/envelope.md).
+   *
+   * @param policy the cache's bounds
+   * @return these options with the cache
+   * @throws NullPointerException if {@code policy} is null
+   */
+  public KeyringOptions withDataKeyCache(DataKeyCachePolicy policy) {
+    return new KeyringOptions(kind, file, token, secret, createIfMissing, kdfForNew, clock,
+        Objects.requireNonNull(policy, "policy"));
+  }
+
+  /** @return the data-key cache's bounds, empty when the cache is off (the default) */
+  public Optional<DataKeyCachePolicy> dataKeyCache() {
+    return Optional.ofNullable(dataKeyCache);
   }
 
   /** @return which kind of keyring these options open */
@@ -182,6 +204,6 @@ public final class KeyringOptions {
   @Override
   public String toString() {
     return "KeyringOptions{" + kind + (file != null ? " " + file : "") + (token != null ? " " + token.name() : "")
-        + (createIfMissing ? ", create if missing" : "") + "}";
+        + (createIfMissing ? ", create if missing" : "") + (dataKeyCache != null ? ", " + dataKeyCache : "") + "}";
   }
 }
