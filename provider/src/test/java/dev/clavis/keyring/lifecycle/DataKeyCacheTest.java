@@ -221,6 +221,29 @@ class DataKeyCacheTest {
     cachedEntry_isWipedAtOnceAndRefused_after(r -> ring.markCompromised(r, "test"), KeyState.COMPROMISED);
   }
 
+  @Test
+  void destroyedKek_cachedEntryWipedAtOnce_andNotServed() {
+    DataKey dk = withCache(100, Long.MAX_VALUE);
+    ring.rotate("kek", "before destroying #1");
+    assertEquals(1, unwrapCounting(dk, 0));
+    List<byte[]> cached = ring.dataKeyCache().cachedKeysForTest();
+    ring.destroyNow(dk.kek());
+    assertTrue(allZero(cached), "wiped by the commit itself");
+    KeyUsageException e = assertThrows(KeyUsageException.class, () -> ring.unwrapDataKey(dk.wrapped(), ROW1));
+    assertEquals(KeyState.DESTROYED, e.state());
+  }
+
+  @Test
+  void rotation_changesTheOldVersionsState_itsEntryIsWipedAndRefilled() {
+    DataKey dk = withCache(100, Long.MAX_VALUE);
+    assertEquals(1, unwrapCounting(dk, 0));
+    List<byte[]> cached = ring.dataKeyCache().cachedKeysForTest();
+    ring.rotate("kek", "test");
+    assertTrue(allZero(cached), "ACTIVE became DEPRECATED: the entry is wiped");
+    assertEquals(1, unwrapCounting(dk, 0), "a DEPRECATED version still unwraps, through the backend");
+    assertEquals(0, unwrapCounting(dk, 0));
+  }
+
   /** The hit path alone (no sweep, no commit hook): the state is asked on every hit. */
   @Test
   void hitChecksTheKekStateEveryTime_aRefusalWipesAndThrows() {
