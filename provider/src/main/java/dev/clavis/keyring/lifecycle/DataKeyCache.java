@@ -262,7 +262,14 @@ final class DataKeyCache implements AutoCloseable {
   @Override
   public void close() {
     if (sweeper != null) {
-      sweeper.shutdownNow();
+      // not interrupted (an interrupt closes NIO channels the backend may share); a sweep in
+      // progress finishes before the keyring closes its backend
+      sweeper.shutdown();
+      try {
+        sweeper.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     synchronized (this) {
       closed = true;
