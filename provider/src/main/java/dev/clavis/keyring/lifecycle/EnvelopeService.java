@@ -90,15 +90,20 @@ final class EnvelopeService {
    * @throws dev.clavis.keyring.KeyUsageException if the lifecycle refuses
    */
   byte[] unwrapDataKey(byte[] wrappedDataKey, EncryptionContext context, long bytes) {
+    return unwrapCached(wrappedDataKey, context, bytes, "wrapped data key");
+  }
+
+  /** @param what names the data in messages, as in {@link #unwrapDataKey(byte[], EncryptionContext, boolean, String)} */
+  private byte[] unwrapCached(byte[] wrappedDataKey, EncryptionContext context, long bytes, String what) {
     if (bytes < 0) {
       throw new IllegalArgumentException("the bytes a data key protects cannot be negative, got " + bytes);
     }
     DataKeyCache c = cache;
     if (c == null) {
-      return unwrapDataKey(wrappedDataKey, context, false, "wrapped data key");
+      return unwrapDataKey(wrappedDataKey, context, false, what);
     }
     Envelope.Header h = Envelope.parse(wrappedDataKey, Envelope.WRAPPED, "wrapped data key");
-    checkBinding(h, context, "wrapped data key");
+    checkBinding(h, context, what);
     return c.get(wrappedDataKey, context, h.ref(), bytes, () -> {
       Use u = engine.unprotect(h.ref(), false);
       return unwrapOne(h, u, wrappedDataKey);
@@ -479,7 +484,9 @@ final class EnvelopeService {
   }
 
   private SegmentCipher streamCipher(StreamHeader header, EncryptionContext context, byte[] aad, boolean allowCompromised) {
-    byte[] dek = unwrapDataKey(header.wrappedKey(), context, allowCompromised, "stream");
+    // the override is never cached; a stream's length is unknown when its key is unwrapped: 0 bytes declared
+    byte[] dek = allowCompromised ? unwrapDataKey(header.wrappedKey(), context, true, "stream")
+        : unwrapCached(header.wrappedKey(), context, 0, "stream");
     try {
       return SegmentCipher.derive(dek, header, aad);
     } catch (GeneralSecurityException e) {

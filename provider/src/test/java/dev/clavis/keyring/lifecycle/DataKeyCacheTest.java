@@ -244,6 +244,31 @@ class DataKeyCacheTest {
     assertEquals(0, unwrapCounting(dk, 0));
   }
 
+  @Test
+  void streamDecryption_usesTheCache_andARevokeStopsIt() throws Exception {
+    ring.enableDataKeyCache(DataKeyCachePolicy.of(Duration.ofMinutes(5), 100, Long.MAX_VALUE, 10));
+    byte[] plain = new byte[5000];
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.io.OutputStream enc = ring.newEncryptingStream("kek", ROW1, null, out)) {
+      enc.write(plain);
+    }
+    byte[] stream = out.toByteArray();
+    for (int i = 0; i < 3; i++) {
+      try (java.io.InputStream dec = ring.newDecryptingStream(new java.io.ByteArrayInputStream(stream), ROW1, null,
+          false)) {
+        assertArrayEquals(plain, dec.readAllBytes());
+      }
+    }
+    assertEquals(2, ring.dataKeyCache().hits());
+    assertThrows(EncryptionContextException.class,
+        () -> ring.newDecryptingStream(new java.io.ByteArrayInputStream(stream), ROW2, null, false));
+    List<byte[]> cached = ring.dataKeyCache().cachedKeysForTest();
+    ring.revoke(KeyRef.of("kek", 1), "test");
+    assertTrue(allZero(cached));
+    assertThrows(KeyUsageException.class,
+        () -> ring.newDecryptingStream(new java.io.ByteArrayInputStream(stream), ROW1, null, false));
+  }
+
   /** The hit path alone (no sweep, no commit hook): the state is asked on every hit. */
   @Test
   void hitChecksTheKekStateEveryTime_aRefusalWipesAndThrows() {
