@@ -31,9 +31,11 @@ public final class DataKeyCachePolicy {
   }
 
   /**
-   * @param maxAge how long an entry is served after the unwrap that filled it: more than zero, at most {@link #MAX_AGE_LIMIT}
+   * @param maxAge how long an entry is served after the unwrap that filled it: more than zero, at
+   *     most {@link #MAX_AGE_LIMIT}
    * @param maxUses how many unwraps one entry answers, the filling one included: at least 1
-   * @param maxBytes how many bytes the callers may declare for one entry in all ({@code Long.MAX_VALUE}: no bound): at least 0
+   * @param maxBytes how many bytes the callers may declare for one entry in all, at least 0
+   *     ({@code Long.MAX_VALUE}: no bound)
    * @param maxEntries how many data keys the cache holds: 1 to {@link #MAX_ENTRIES_LIMIT}
    * @return the policy
    * @throws NullPointerException if {@code maxAge} is null

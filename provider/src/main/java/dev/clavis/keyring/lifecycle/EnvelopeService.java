@@ -93,7 +93,7 @@ final class EnvelopeService {
     return unwrapCached(wrappedDataKey, context, bytes, "wrapped data key");
   }
 
-  /** @param what names the data in messages, as in {@link #unwrapDataKey(byte[], EncryptionContext, boolean, String)} */
+  /** @param what names the data in messages ("wrapped data key", "stream") */
   private byte[] unwrapCached(byte[] wrappedDataKey, EncryptionContext context, long bytes, String what) {
     if (bytes < 0) {
       throw new IllegalArgumentException("the bytes a data key protects cannot be negative, got " + bytes);

@@ -1039,7 +1039,8 @@ public final class KeyringEngine implements Keyring {
    */
   public void enableDataKeyCache(DataKeyCachePolicy policy) {
     ensureOpen();
-    envelopes.enableCache(new DataKeyCache(Objects.requireNonNull(policy, "policy"), clock, this::unwrapState, true));
+    Objects.requireNonNull(policy, "policy");
+    envelopes.enableCache(new DataKeyCache(policy, clock, this::unwrapState, true));
   }
 
   /** @return the data-key cache, null when it is off (tests in this package) */
