@@ -852,4 +852,27 @@ public interface Keyring extends AutoCloseable {
     requireNoContext(context);
     return rewrap(envelope, associatedData, allowCompromised);
   }
+
+  /**
+   * Unwraps a DEK bound to an encryption context, saying how many bytes the caller will protect
+   * with it: with the data-key cache on ({@link KeyringOptions#withDataKeyCache}) they count
+   * against the entry's {@link DataKeyCachePolicy#maxBytes()}; the other forms declare 0. The
+   * caller wipes the result.
+   *
+   * @param wrappedDataKey the wrapped form {@link DataKey} carried
+   * @param context the context it was made with; null or empty for none
+   * @param bytesProtected how many bytes the caller will encrypt or decrypt with the key, at least 0
+   * @return the DEK (a copy when it came from the cache)
+   * @throws IllegalArgumentException if {@code bytesProtected} is negative
+   * @throws EncryptionContextException if the key is bound to another context (nothing is unwrapped)
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the version's state refuses (also for a cached key)
+   * @throws KeyringException if the wrapped key is malformed, from another keyring, or fails its integrity check
+   */
+  default byte[] unwrapDataKey(byte[] wrappedDataKey, java.util.Map<String, String> context, long bytesProtected) {
+    if (bytesProtected < 0) {
+      throw new IllegalArgumentException("the bytes a data key protects cannot be negative, got " + bytesProtected);
+    }
+    return unwrapDataKey(wrappedDataKey, context);
+  }
 }

@@ -42,14 +42,15 @@ public final class KeyringOptions {
   private final KdfParameters kdfForNew;
   private final Clock clock;
   private final AuditOptions audit;
+  private final DataKeyCachePolicy dataKeyCache;
 
   private KeyringOptions(Kind kind, Path file, Pkcs11Config token, char[] secret, boolean createIfMissing,
       KdfParameters kdfForNew, Clock clock) {
-    this(kind, file, token, secret, createIfMissing, kdfForNew, clock, AuditOptions.defaults());
+    this(kind, file, token, secret, createIfMissing, kdfForNew, clock, AuditOptions.defaults(), null);
   }
 
   private KeyringOptions(Kind kind, Path file, Pkcs11Config token, char[] secret, boolean createIfMissing,
-      KdfParameters kdfForNew, Clock clock, AuditOptions audit) {
+      KdfParameters kdfForNew, Clock clock, AuditOptions audit, DataKeyCachePolicy dataKeyCache) {
     this.audit = audit;
     this.kind = kind;
     this.file = file;
@@ -58,6 +59,7 @@ public final class KeyringOptions {
     this.createIfMissing = createIfMissing;
     this.kdfForNew = kdfForNew;
     this.clock = clock;
+    this.dataKeyCache = dataKeyCache;
   }
 
   /**
@@ -101,7 +103,7 @@ public final class KeyringOptions {
       throw new IllegalStateException("a " + kind + " keyring is opened with a PIN, not a password");
     }
     return new KeyringOptions(kind, file, token, Objects.requireNonNull(password, "password"), createIfMissing,
-        kdfForNew, clock, audit);
+        kdfForNew, clock, audit, dataKeyCache);
   }
 
   /**
@@ -114,7 +116,7 @@ public final class KeyringOptions {
       throw new IllegalStateException("a file store is opened with a password, not a PIN");
     }
     return new KeyringOptions(kind, file, token, Objects.requireNonNull(pin, "pin"), createIfMissing, kdfForNew,
-        clock, audit);
+        clock, audit, dataKeyCache);
   }
 
   /**
@@ -126,7 +128,7 @@ public final class KeyringOptions {
     if (kind == Kind.TOKEN) {
       throw new IllegalStateException("a token keyring is never created by opening it");
     }
-    return new KeyringOptions(kind, file, token, secret, create, kdfForNew, clock, audit);
+    return new KeyringOptions(kind, file, token, secret, create, kdfForNew, clock, audit, dataKeyCache);
   }
 
   /**
@@ -139,7 +141,7 @@ public final class KeyringOptions {
       throw new IllegalStateException("only a password-protected file store has a KDF");
     }
     return new KeyringOptions(kind, file, token, secret, createIfMissing, Objects.requireNonNull(kdf, "kdf"), clock,
-        audit);
+        audit, dataKeyCache);
   }
 
   /**
@@ -148,7 +150,7 @@ public final class KeyringOptions {
    */
   public KeyringOptions clock(Clock clock) {
     return new KeyringOptions(kind, file, token, secret, createIfMissing, kdfForNew,
-        Objects.requireNonNull(clock, "clock"), audit);
+        Objects.requireNonNull(clock, "clock"), audit, dataKeyCache);
   }
 
   /**
@@ -157,7 +159,7 @@ public final class KeyringOptions {
    */
   public KeyringOptions audit(AuditOptions audit) {
     return new KeyringOptions(kind, file, token, secret, createIfMissing, kdfForNew, clock,
-        Objects.requireNonNull(audit, "audit"));
+        Objects.requireNonNull(audit, "audit"), dataKeyCache);
   }
 
   /**
@@ -181,6 +183,25 @@ public final class KeyringOptions {
   /** @return the audit settings */
   public AuditOptions auditOptions() {
     return audit;
+  }
+
+  /**
+   * Turns the data-key cache on (it is off by default): unwrapped data keys are kept in memory
+   * within {@code policy}'s bounds, every hit still checked against the KEK version's state, and
+   * wiped on expiry, on a state change of the KEK in any process, and on close (docs/envelope.md).
+   *
+   * @param policy the cache's bounds
+   * @return these options with the cache
+   * @throws NullPointerException if {@code policy} is null
+   */
+  public KeyringOptions withDataKeyCache(DataKeyCachePolicy policy) {
+    return new KeyringOptions(kind, file, token, secret, createIfMissing, kdfForNew, clock, audit,
+        Objects.requireNonNull(policy, "policy"));
+  }
+
+  /** @return the data-key cache's bounds, empty when the cache is off (the default) */
+  public Optional<DataKeyCachePolicy> dataKeyCache() {
+    return Optional.ofNullable(dataKeyCache);
   }
 
   /** @return which kind of keyring these options open */
@@ -222,6 +243,6 @@ public final class KeyringOptions {
   @Override
   public String toString() {
     return "KeyringOptions{" + kind + (file != null ? " " + file : "") + (token != null ? " " + token.name() : "")
-        + (createIfMissing ? ", create if missing" : "") + "}";
+        + (createIfMissing ? ", create if missing" : "") + (dataKeyCache != null ? ", " + dataKeyCache : "") + "}";
   }
 }

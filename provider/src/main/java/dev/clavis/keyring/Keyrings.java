@@ -70,6 +70,19 @@ public final class Keyrings {
    * @throws KeyringException naming any other problem (file access, library, token label, PIN)
    */
   public static Keyring open(KeyringOptions options) {
+    Keyring ring = openWithoutCache(options);
+    if (options.dataKeyCache().isPresent()) {
+      try {
+        ((KeyringEngine) ring).enableDataKeyCache(options.dataKeyCache().get());
+      } catch (RuntimeException e) {
+        ring.close();
+        throw e;
+      }
+    }
+    return ring;
+  }
+
+  private static Keyring openWithoutCache(KeyringOptions options) {
     char[] secret = options.secret();
     if (secret == null) {
       throw new IllegalArgumentException("no " + (options.kind() == KeyringOptions.Kind.FILE ? "password" : "PIN")

@@ -41,10 +41,74 @@ final class EnvelopeService {
   private final KeyringEngine engine;
   private final KeyringIdentity identity;
   private final SecureRandom random = new SecureRandom();
+  /** The data-key cache, null while it is off (the default). */
+  private volatile DataKeyCache cache;
 
   EnvelopeService(KeyringEngine engine) {
     this.engine = engine;
     this.identity = new KeyringIdentity(engine);
+  }
+
+  /** Turns the data-key cache on; once. */
+  synchronized void enableCache(DataKeyCache c) {
+    if (cache != null) {
+      c.close();
+      throw new IllegalStateException("the data-key cache of this keyring is on already");
+    }
+    cache = c;
+  }
+
+  /** @return the data-key cache, or null when it is off */
+  DataKeyCache cache() {
+    return cache;
+  }
+
+  /** After a commit of this process: entries whose KEK changed state go at once. */
+  void committed() {
+    DataKeyCache c = cache;
+    if (c != null) {
+      c.sweep();
+    }
+  }
+
+  /** Wipes the data-key cache. */
+  void close() {
+    DataKeyCache c = cache;
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  /**
+   * {@link #unwrapDataKey(byte[], EncryptionContext, boolean, String)} through the data-key cache
+   * when it is on: the binding to this keyring and the context is checked first, every hit checks
+   * the KEK version's state ({@link DataKeyCache}).
+   *
+   * @param bytes how many bytes the caller will protect with the key (0 if it does not say)
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   * @throws EncryptionContextException if the key is bound to another context
+   * @throws KeyringException as {@link #unwrapDataKey(byte[], EncryptionContext, boolean, String)}
+   * @throws dev.clavis.keyring.KeyUsageException if the lifecycle refuses
+   */
+  byte[] unwrapDataKey(byte[] wrappedDataKey, EncryptionContext context, long bytes) {
+    return unwrapCached(wrappedDataKey, context, bytes, "wrapped data key");
+  }
+
+  /** @param what names the data in messages ("wrapped data key", "stream") */
+  private byte[] unwrapCached(byte[] wrappedDataKey, EncryptionContext context, long bytes, String what) {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("the bytes a data key protects cannot be negative, got " + bytes);
+    }
+    DataKeyCache c = cache;
+    if (c == null) {
+      return unwrapDataKey(wrappedDataKey, context, false, what);
+    }
+    Envelope.Header h = Envelope.parse(wrappedDataKey, Envelope.WRAPPED, "wrapped data key");
+    checkBinding(h, context, what);
+    return c.get(wrappedDataKey, context, h.ref(), bytes, () -> {
+      Use u = engine.unprotect(h.ref(), false);
+      return unwrapOne(h, u, wrappedDataKey);
+    });
   }
 
   /**
@@ -469,7 +533,9 @@ final class EnvelopeService {
   }
 
   private SegmentCipher streamCipher(StreamHeader header, EncryptionContext context, byte[] aad, boolean allowCompromised) {
-    byte[] dek = unwrapDataKey(header.wrappedKey(), context, allowCompromised, "stream");
+    // the override is never cached; a stream's length is unknown when its key is unwrapped: 0 bytes declared
+    byte[] dek = allowCompromised ? unwrapDataKey(header.wrappedKey(), context, true, "stream")
+        : unwrapCached(header.wrappedKey(), context, 0, "stream");
     try {
       return SegmentCipher.derive(dek, header, aad);
     } catch (GeneralSecurityException e) {

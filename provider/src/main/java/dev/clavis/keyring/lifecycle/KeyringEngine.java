@@ -5,6 +5,7 @@ import dev.clavis.keyring.AuditLog;
 import dev.clavis.keyring.AuditOptions;
 import dev.clavis.engine.stream.StreamHeader;
 import dev.clavis.keyring.DataKey;
+import dev.clavis.keyring.DataKeyCachePolicy;
 import dev.clavis.keyring.EncryptionContext;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
@@ -411,6 +412,7 @@ public final class KeyringEngine implements Keyring {
       }
       if (committed) {
         backend.afterCommit(versionStates(state)); // e.g. the token's usage attributes follow the states
+        envelopes.committed(); // cached data keys of a KEK whose state changed go at once
       }
       return result;
     }
@@ -1169,7 +1171,7 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public byte[] unwrapDataKey(byte[] wrappedDataKey) {
-    return envelopes.unwrapDataKey(wrappedDataKey, EncryptionContext.empty(), false, "wrapped data key");
+    return envelopes.unwrapDataKey(wrappedDataKey, EncryptionContext.empty(), 0);
   }
 
   /**
@@ -1231,7 +1233,45 @@ public final class KeyringEngine implements Keyring {
   /** @see Keyring#unwrapDataKey(byte[], Map) */
   @Override
   public byte[] unwrapDataKey(byte[] wrappedDataKey, Map<String, String> context) {
-    return envelopes.unwrapDataKey(wrappedDataKey, EncryptionContext.of(context), false, "wrapped data key");
+    return envelopes.unwrapDataKey(wrappedDataKey, EncryptionContext.of(context), 0);
+  }
+
+  /** @see Keyring#unwrapDataKey(byte[], Map, long) */
+  @Override
+  public byte[] unwrapDataKey(byte[] wrappedDataKey, Map<String, String> context, long bytesProtected) {
+    return envelopes.unwrapDataKey(wrappedDataKey, EncryptionContext.of(context), bytesProtected);
+  }
+
+  // ---------------------------------------------------------------- data-key cache (DataKeyCache)
+
+  /**
+   * Turns this keyring's data-key cache on ({@link dev.clavis.keyring.KeyringOptions#withDataKeyCache}
+   * does it at the open); off until then.
+   *
+   * @param policy the cache's bounds
+   * @throws IllegalStateException if the cache is on already
+   */
+  public void enableDataKeyCache(DataKeyCachePolicy policy) {
+    ensureOpen();
+    Objects.requireNonNull(policy, "policy");
+    envelopes.enableCache(new DataKeyCache(policy, clock, this::unwrapState, true));
+  }
+
+  /** @return the data-key cache, null when it is off (tests in this package) */
+  DataKeyCache dataKeyCache() {
+    return envelopes.cache();
+  }
+
+  /**
+   * The state of an exact version when it may unwrap without the override, from the current
+   * metadata (in memory; refreshed when another process committed): the data-key cache's check of
+   * every hit.
+   *
+   * @throws KeyUsageException if the version may not unwrap
+   * @throws UnknownKeyException if the key or version does not exist
+   */
+  KeyState unwrapState(KeyRef exact) {
+    return Permissions.unprotect(key(current(), exact.name()), exact, false, clock.instant()).record().state();
   }
 
   /** @see Keyring#newEncryptingStream */
@@ -1490,6 +1530,7 @@ public final class KeyringEngine implements Keyring {
     if (closed) {
       return;
     }
+    envelopes.close(); // the data-key cache's entries are wiped first
     try {
       usage.giveBack();
     } catch (RuntimeException e) {
