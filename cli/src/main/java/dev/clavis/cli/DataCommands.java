@@ -178,11 +178,7 @@ final class DataCommands {
         head = peek(src);
         withOutput(ctx, o -> {
           if (Envelopes.isStream(head)) {
-            if (allowCompromised) {
-              throw CliException.usage("--allow-compromised applies to whole envelopes, not streams: decrypt the"
-                  + " stream with --allow-compromised and encrypt it again");
-            }
-            KeyRef now = ctx.keyring().rewrapStream(src, o, c);
+            KeyRef now = ctx.keyring().rewrapStream(src, o, c, allowCompromised);
             to[0] = now.toString();
           } else {
             byte[] rewrapped = ctx.keyring().rewrap(src.readAllBytes(), aad(), c, allowCompromised);

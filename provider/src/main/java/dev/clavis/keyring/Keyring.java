@@ -875,4 +875,30 @@ public interface Keyring extends AutoCloseable {
     }
     return unwrapDataKey(wrappedDataKey, context);
   }
+
+  /**
+   * As {@link #rewrapStream(java.io.InputStream, java.io.OutputStream, java.util.Map)}; with
+   * {@code allowCompromised} also a stream whose data key is wrapped under a {@code COMPROMISED}
+   * version: its data moves to the primary in one step (only its data key is rewrapped), the
+   * override audited ({@code rewrap-compromised}) before the version is used.
+   *
+   * @param ciphertext the envelope
+   * @param out where the rewrapped envelope goes (not closed)
+   * @param context the context it was made with; null or empty for none
+   * @param allowCompromised the explicit, audited override for a {@code COMPROMISED} version
+   * @return the KEK version it is wrapped under now
+   * @throws java.io.IOException if reading or writing fails
+   * @throws EncryptionContextException if the stream is bound to another context
+   * @throws UnsupportedOperationException if this keyring has no streams, or cannot audit the override
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws KeyUsageException if the lifecycle refuses
+   * @throws KeyringException if the header is malformed, from another keyring, or its data key fails
+   */
+  default KeyRef rewrapStream(java.io.InputStream ciphertext, java.io.OutputStream out,
+      java.util.Map<String, String> context, boolean allowCompromised) throws java.io.IOException {
+    if (allowCompromised) {
+      throw new UnsupportedOperationException("this keyring cannot rewrap from a COMPROMISED version");
+    }
+    return rewrapStream(ciphertext, out, context);
+  }
 }

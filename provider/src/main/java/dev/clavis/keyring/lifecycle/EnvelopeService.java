@@ -295,9 +295,15 @@ final class EnvelopeService {
    * @throws dev.clavis.keyring.KeyUsageException if the lifecycle refuses
    */
   byte[] unwrapDataKey(byte[] wrappedDataKey, EncryptionContext context, boolean allowCompromised, String what) {
+    return unwrapDataKey(wrappedDataKey, context, allowCompromised, what, "decrypt");
+  }
+
+  /** @param purpose what an override of COMPROMISED is for, in its audit record: decrypt or rewrap */
+  private byte[] unwrapDataKey(byte[] wrappedDataKey, EncryptionContext context, boolean allowCompromised,
+      String what, String purpose) {
     Envelope.Header h = Envelope.parse(wrappedDataKey, Envelope.WRAPPED, "wrapped data key");
     checkBinding(h, context, what);
-    Use u = engine.unprotect(h.ref(), allowCompromised);
+    Use u = engine.unprotect(h.ref(), allowCompromised, purpose);
     return released(u.version(), withOverride(u, allowCompromised, () -> unwrapOne(h, u, wrappedDataKey)), context);
   }
 
@@ -327,8 +333,17 @@ final class EnvelopeService {
    * @throws KeyringException as {@link #unwrapDataKey} and {@link #generateDataKey}
    */
   byte[] rewrapDataKey(byte[] wrappedDataKey, EncryptionContext context, String what) {
+    return rewrapDataKey(wrappedDataKey, context, what, false);
+  }
+
+  /**
+   * As {@link #rewrapDataKey(byte[], EncryptionContext, String)}; with {@code allowCompromised}
+   * also a key wrapped under a {@code COMPROMISED} version, the override audited as
+   * {@code rewrap-compromised} before the version is used.
+   */
+  byte[] rewrapDataKey(byte[] wrappedDataKey, EncryptionContext context, String what, boolean allowCompromised) {
     Envelope.Header h = Envelope.parse(wrappedDataKey, Envelope.WRAPPED, "wrapped data key");
-    byte[] dek = unwrapDataKey(wrappedDataKey, context, false, what);
+    byte[] dek = unwrapDataKey(wrappedDataKey, context, allowCompromised, what, "rewrap");
     Use u = engine.protect(KeyRef.of(h.ref().name()), 1);
     try {
       return seal(u, Envelope.WRAPPED, h.context(), dek, null);
@@ -515,9 +530,10 @@ final class EnvelopeService {
    * @throws EncryptionContextException if the stream is bound to another context
    * @throws KeyringException as {@link #rewrapDataKey}
    */
-  KeyRef rewrapStream(InputStream in, OutputStream out, EncryptionContext context) throws IOException {
+  KeyRef rewrapStream(InputStream in, OutputStream out, EncryptionContext context, boolean allowCompromised)
+      throws IOException {
     StreamHeader header = readHeader(in);
-    byte[] rewrapped = rewrapDataKey(header.wrappedKey(), context, "stream");
+    byte[] rewrapped = rewrapDataKey(header.wrappedKey(), context, "stream", allowCompromised);
     out.write(header.withWrappedKey(rewrapped).encode());
     in.transferTo(out);
     out.flush();

@@ -1310,7 +1310,14 @@ public final class KeyringEngine implements Keyring {
   /** @see Keyring#rewrapStream */
   @Override
   public KeyRef rewrapStream(InputStream ciphertext, OutputStream out, Map<String, String> context) throws IOException {
-    return envelopes.rewrapStream(ciphertext, out, EncryptionContext.of(context));
+    return envelopes.rewrapStream(ciphertext, out, EncryptionContext.of(context), false);
+  }
+
+  /** @see Keyring#rewrapStream(InputStream, OutputStream, Map, boolean) */
+  @Override
+  public KeyRef rewrapStream(InputStream ciphertext, OutputStream out, Map<String, String> context,
+      boolean allowCompromised) throws IOException {
+    return envelopes.rewrapStream(ciphertext, out, EncryptionContext.of(context), allowCompromised);
   }
 
   // ---------------------------------------------------------------- audit and close
