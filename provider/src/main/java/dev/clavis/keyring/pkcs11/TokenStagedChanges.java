@@ -114,9 +114,16 @@ final class TokenStagedChanges implements KeyBackend.Changes {
   }
 
   private TokenKeyMaterial importKey(KeyRef ref, KeyAlgorithm alg, byte[] material, boolean exportable) {
+    if (alg.isKeyPair()) {
+      if (exportable) {
+        throw new IllegalArgumentException("key " + ref + ": a key pair on " + backend.describe()
+            + " is never exportable (its private key is sensitive there); create it without exportable");
+      }
+      return importKeyPair(ref, alg, material);
+    }
     if (alg.kind() != KeyAlgorithm.Kind.SECRET_KEY) {
-      throw new IllegalArgumentException("the PKCS#11 key store holds secret keys only so far, not " + alg
-          + " (" + ref + "): keep key pairs and certificates in a Clavis file store");
+      throw new IllegalArgumentException("the PKCS#11 key store holds secret keys and key pairs, not " + alg
+          + " (" + ref + "): keep trusted certificates in a Clavis file store");
     }
     if (!alg.acceptsLength(material.length)) {
       throw new IllegalArgumentException(alg == KeyAlgorithm.SECRET
@@ -127,6 +134,36 @@ final class TokenStagedChanges implements KeyBackend.Changes {
     try {
       long h = backend.call("import " + ref, s -> s.createObject(t));
       return new TokenKeyMaterial(backend, ref, alg, exportable, h, backend.token().sessions().epoch());
+    } finally {
+      t.wipe();
+    }
+  }
+
+  /**
+   * A software key pair onto the token: the private key by {@code C_CreateObject} (sensitive,
+   * never extractable; {@code CKA_LOCAL} stays false, so the token itself tells it was imported) and its chain object beside it ({@link TokenKeyPairs}).
+   */
+  private TokenKeyMaterial importKeyPair(KeyRef ref, KeyAlgorithm alg, byte[] material) {
+    dev.clavis.keyring.KeyPairMaterial m = dev.clavis.keyring.KeyPairMaterial.decode(material);
+    Template t;
+    try {
+      t = TokenKeyPairs.importTemplate(ref, alg, m);
+    } finally {
+      m.wipe();
+    }
+    byte[] id = TokenObjectIndex.id(ref, alg);
+    try {
+      long h = backend.call("import " + ref, s -> {
+        long key = s.createObject(t);
+        try {
+          TokenKeyPairs.createChain(s, id, m.chain());
+        } catch (dev.clavis.pkcs11.Pkcs11Exception | RuntimeException e) {
+          s.destroyObject(key);
+          throw e;
+        }
+        return key;
+      });
+      return new TokenKeyMaterial(backend, ref, alg, false, h, backend.token().sessions().epoch());
     } finally {
       t.wipe();
     }

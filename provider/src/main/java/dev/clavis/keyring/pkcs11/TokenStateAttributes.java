@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * Keeps each key object's usage attributes ({@code CKA_ENCRYPT}, {@code CKA_WRAP},
  * {@code CKA_DECRYPT}, {@code CKA_UNWRAP}; HMAC: {@code CKA_SIGN}, {@code CKA_VERIFY}) in line with
- * its version's lifecycle state, so another PKCS#11 client cannot misuse a version: after every
+ * its version's lifecycle state (a key pair's private key: {@code CKA_SIGN}), so another PKCS#11
+ * client cannot misuse a version: after every
  * commit, and for the one audited override use of a {@code COMPROMISED} version.
  */
 final class TokenStateAttributes {
@@ -39,6 +40,9 @@ final class TokenStateAttributes {
    * -1 when the attributes are in no combination Clavis sets (another client changed them).
    */
   static int usageOf(AttributeValues v, KeyAlgorithm alg) {
+    if (alg.isKeyPair()) {
+      return v.bool(CKA.SIGN).orElse(false) ? USE_PROTECT : 0; // the private key only signs
+    }
     if (alg.isHmac()) {
       boolean sign = v.bool(CKA.SIGN).orElse(false);
       boolean verify = v.bool(CKA.VERIFY).orElse(false);
@@ -65,13 +69,16 @@ final class TokenStateAttributes {
     if (m == null || m.algorithm() == KeyAlgorithm.SECRET) {
       return; // a SECRET has no usage attributes to switch
     }
-    int want = (state.allowsProtect() ? USE_PROTECT : 0) | (state.allowsUnprotect() ? USE_UNPROTECT : 0);
+    boolean pair = m.algorithm().isKeyPair();
+    int want = (state.allowsProtect() ? USE_PROTECT : 0) | (state.allowsUnprotect() && !pair ? USE_UNPROTECT : 0);
     if (m.usage == want) {
       return;
     }
     boolean protect = state.allowsProtect();
     boolean unprotect = state.allowsUnprotect();
-    Template t = m.algorithm().isHmac()
+    // A key pair's private key signs (the protect column); verifying is the certificate's, in Java.
+    Template t = pair ? Template.builder().bool(CKA.SIGN, protect).build()
+        : m.algorithm().isHmac()
         ? Template.builder().bool(CKA.SIGN, protect).bool(CKA.VERIFY, unprotect).build()
         : Template.builder().bool(CKA.ENCRYPT, protect).bool(CKA.WRAP, protect)
             .bool(CKA.DECRYPT, unprotect).bool(CKA.UNWRAP, unprotect).build();
