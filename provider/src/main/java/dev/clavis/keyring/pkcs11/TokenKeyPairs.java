@@ -30,8 +30,8 @@ import java.util.List;
  * {@code clavis:name#N;ALGORITHM} like a secret-key version) and its certificate chain, a private
  * {@code CKO_DATA} object with {@code CKA_APPLICATION} = {@value #APP_CHAIN} and {@code CKA_LABEL}
  * = the key's {@code CKA_ID}, whose value is
- * {@code u16 n | (u32 length | X.509 DER)^n} (chain format 1 of this class; the first certificate
- * is the key's own). The chain object is replaced whole by a CA reply.
+ * {@code u16 n | (u32 length | X.509 DER)^n} (the first certificate is the key's own). A CA reply
+ * replaces the chain object by a new one.
  */
 final class TokenKeyPairs {
 
@@ -193,10 +193,8 @@ final class TokenKeyPairs {
     if (found.length == 0) {
       return List.of();
     }
-    if (found.length > 1) {
-      throw new IllegalStateException("the token holds " + found.length + " certificate chains for "
-          + new String(keyId, StandardCharsets.UTF_8) + ": destroy the surplus " + APP_CHAIN + " objects");
-    }
+    // More than one only for the moment a CA reply replaces the chain (or after a crash in that
+    // moment): each certifies this key, and the next replacement removes every one.
     return decodeChain(s.getAttributes(found[0], CKA.VALUE).bytes(CKA.VALUE).orElse(new byte[0]));
   }
 }

@@ -25,6 +25,8 @@ final class TokenStagedChanges implements KeyBackend.Changes {
 
   final List<TokenKeyMaterial> created = new ArrayList<>();
   final List<KeyRef> erased = new ArrayList<>();
+  /** Puts back what this transaction changed in place (replaced chains), on rollback. */
+  private final List<Runnable> restores = new ArrayList<>();
   byte[] metadata;
   private final TokenKeyBackend backend;
   private final TokenObjectIndex index;
@@ -52,7 +54,10 @@ final class TokenStagedChanges implements KeyBackend.Changes {
    */
   @Override
   public void importMaterial(KeyRef version, KeyAlgorithm algorithm, byte[] material, boolean exportable) {
-    created.add(importKey(version, algorithm, material, exportable));
+    TokenKeyMaterial m = importKey(version, algorithm, material, exportable);
+    if (m != null) { // null: a chain replacement, staged in restores
+      created.add(m);
+    }
   }
 
   /**
@@ -84,12 +89,50 @@ final class TokenStagedChanges implements KeyBackend.Changes {
     this.metadata = metadata.clone();
   }
 
-  /** Destroys the key objects this transaction created. */
+  /** Destroys the key objects this transaction created, and puts back the chains it replaced. */
   void rollback() {
     for (TokenKeyMaterial m : created) {
       index.destroyQuietly(m);
     }
     created.clear();
+    for (Runnable r : restores) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        // the token refuses: the newer chain (already checked against the key) stays
+      }
+    }
+    restores.clear();
+  }
+
+  /**
+   * A CA reply onto a version that stays on the token: a new chain object replaces the old one
+   * now (SoftHSM2 keeps a data object's value read-only), and the old one comes back if the
+   * transaction does not commit. The chain is public and the caller checked that it certifies
+   * this version's key, so a reader that sees either chain in between sees a valid one.
+   */
+  private void replaceChain(KeyRef ref, KeyAlgorithm alg, List<byte[]> chain) {
+    byte[] id = TokenObjectIndex.id(ref, alg);
+    Object[] swapped = backend.call("replace the certificate chain of " + ref, s -> {
+      long[] found = TokenKeyPairs.chainObjects(s, id);
+      if (found.length == 0) {
+        throw new KeyringException("key " + ref + " has no certificate chain object on " + backend.describe()
+            + "; nothing was changed");
+      }
+      byte[] before = s.getAttributes(found[0], CKA.VALUE).bytes(CKA.VALUE).orElse(new byte[0]);
+      long created = TokenKeyPairs.createChain(s, id, chain);
+      for (long h : found) {
+        s.destroyObject(h);
+      }
+      return new Object[] {before, created};
+    });
+    byte[] old = (byte[]) swapped[0];
+    long fresh = (Long) swapped[1];
+    restores.add(() -> backend.call("restore the certificate chain of " + ref, s -> {
+      TokenKeyPairs.createChain(s, id, TokenKeyPairs.decodeChain(old));
+      s.destroyObject(fresh);
+      return null;
+    }));
   }
 
   private static Template.Builder keyTemplate(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
@@ -144,6 +187,11 @@ final class TokenStagedChanges implements KeyBackend.Changes {
    * never extractable; {@code CKA_LOCAL} stays false, so the token itself tells it was imported) and its chain object beside it ({@link TokenKeyPairs}).
    */
   private TokenKeyMaterial importKeyPair(KeyRef ref, KeyAlgorithm alg, byte[] material) {
+    java.util.Optional<List<byte[]>> reply = dev.clavis.keyring.KeyPairMaterial.decodeChainReplacement(material);
+    if (reply.isPresent()) {
+      replaceChain(ref, alg, reply.get());
+      return null;
+    }
     dev.clavis.keyring.KeyPairMaterial m = dev.clavis.keyring.KeyPairMaterial.decode(material);
     Template t;
     try {

@@ -3,6 +3,7 @@ package dev.clavis.keyring.pkcs11;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clavis.keyring.KeyAlgorithm;
@@ -93,6 +94,38 @@ class TokenKeyStoreKeyPairTest {
     v.initVerify(kp.getPublic());
     v.update(new byte[] {1, 2, 3});
     assertTrue(v.verify(sig));
+  }
+
+  @Test
+  void caReply_replacesTheChainOfTheVersionItCertifies_onTheToken_andAWrongReplyChangesNothing() throws Exception {
+    KeyStore ks = store();
+    String n = "reply-" + UUID.randomUUID().toString().substring(0, 8);
+    KeyPair kp = TokenKeyPairTest.generate(KeyAlgorithm.EC_P256, 0);
+    Certificate[] selfSigned = chain(kp, n);
+    ks.setKeyEntry(n, kp.getPrivate(), null, selfSigned);
+    KeyPair ca = TokenKeyPairTest.generate(KeyAlgorithm.EC_P256, 0);
+    X509Certificate caCert = SelfSignedCertificate.create("CN=Test CA", ca.getPublic(), ca.getPrivate(),
+        Instant.now().minusSeconds(60), Duration.ofDays(300));
+    X509Certificate issued = SelfSignedCertificate.create("CN=" + n + " issued", kp.getPublic(), ca.getPrivate(),
+        Instant.now().minusSeconds(60), Duration.ofDays(90));
+    Certificate[] reply = {issued, caCert};
+    // a reply certifying another key: refused, the chain unchanged
+    X509Certificate wrong = SelfSignedCertificate.create("CN=other", ca.getPublic(), ca.getPrivate(),
+        Instant.now().minusSeconds(60), Duration.ofDays(90));
+    assertThrows(java.security.KeyStoreException.class,
+        () -> ks.setKeyEntry(n, ks.getKey(n, null), null, new Certificate[] {wrong}));
+    assertArrayEquals(selfSigned, store().getCertificateChain(n));
+    ks.setKeyEntry(n, ks.getKey(n, null), null, reply);
+    assertArrayEquals(reply, ks.getCertificateChain(n));
+    assertArrayEquals(reply, store().getCertificateChain(n), "on the token: another store instance reads it");
+    // still version 1, still signing on the token
+    Signature s = Signature.getInstance("SHA256withECDSA");
+    s.initSign((PrivateKey) ks.getKey(n + "#1", null));
+    s.update(new byte[] {9});
+    Signature v = Signature.getInstance("SHA256withECDSA", "SunEC");
+    v.initVerify(issued.getPublicKey());
+    v.update(new byte[] {9});
+    assertTrue(v.verify(s.sign()));
   }
 
   /**
