@@ -187,6 +187,12 @@ final class TokenKeyPairs {
     return s.findObjects(chainSearch(keyId).build());
   }
 
+  /** @return the public-key objects beside a private key (one for a pair generated on the token) */
+  static long[] publicKeys(Session s, byte[] keyId) throws Pkcs11Exception {
+    return s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.PUBLIC_KEY).bool(CKA.TOKEN, true)
+        .bytes(CKA.ID, keyId).build());
+  }
+
   /** @return the chain stored beside a key; empty if there is none */
   static List<byte[]> readChain(Session s, byte[] keyId) throws Pkcs11Exception {
     long[] found = chainObjects(s, keyId);

@@ -174,6 +174,9 @@ final class TokenObjectIndex {
           for (long c : TokenKeyPairs.chainObjects(s, id(m.ref(), m.algorithm()))) {
             s.destroyObject(c);
           }
+          for (long c : TokenKeyPairs.publicKeys(s, id(m.ref(), m.algorithm()))) {
+            s.destroyObject(c);
+          }
         }
         return null;
       });

@@ -27,6 +27,8 @@ final class TokenStagedChanges implements KeyBackend.Changes {
   final List<KeyRef> erased = new ArrayList<>();
   /** Puts back what this transaction changed in place (replaced chains), on rollback. */
   private final List<Runnable> restores = new ArrayList<>();
+  /** Versions that took a key pair generated on the token: given back, not destroyed, on rollback. */
+  private final List<TokenKeyMaterial> generated = new ArrayList<>();
   byte[] metadata;
   private final TokenKeyBackend backend;
   private final TokenObjectIndex index;
@@ -92,9 +94,12 @@ final class TokenStagedChanges implements KeyBackend.Changes {
   /** Destroys the key objects this transaction created, and puts back the chains it replaced. */
   void rollback() {
     for (TokenKeyMaterial m : created) {
-      index.destroyQuietly(m);
+      if (!generated.contains(m)) {
+        index.destroyQuietly(m);
+      }
     }
     created.clear();
+    generated.clear();
     for (Runnable r : restores) {
       try {
         r.run();
@@ -103,6 +108,42 @@ final class TokenStagedChanges implements KeyBackend.Changes {
       }
     }
     restores.clear();
+  }
+
+  /**
+   * A key pair generated on the token ({@link TokenGeneratedKeyPair}) becomes the version: its two
+   * objects are renamed {@code name#N} and its chain object is created. On rollback they are
+   * renamed back and the pair is pending again, so a transaction that runs again takes it again.
+   */
+  private TokenKeyMaterial takeGenerated(KeyRef ref, KeyAlgorithm alg, byte[] reference) {
+    java.util.Map.Entry<TokenGeneratedKeyPair, List<byte[]>> e = TokenGeneratedKeyPair.claim(backend, alg, reference);
+    TokenGeneratedKeyPair p = e.getKey();
+    byte[] id = TokenObjectIndex.id(ref, alg);
+    Template names = Template.builder().string(CKA.LABEL, ref.toString()).bytes(CKA.ID, id).build();
+    try {
+      backend.call("take the generated key pair as " + ref, s -> {
+        s.setAttributes(p.privateHandle, names);
+        s.setAttributes(p.publicHandle, names);
+        TokenKeyPairs.createChain(s, id, e.getValue());
+        return null;
+      });
+    } catch (RuntimeException ex) {
+      p.unclaim();
+      throw ex;
+    }
+    TokenKeyMaterial m = new TokenKeyMaterial(backend, ref, alg, false, p.privateHandle,
+        backend.token().sessions().epoch());
+    generated.add(m);
+    restores.add(() -> backend.call("give the generated key pair of " + ref + " back", s -> {
+      s.setAttributes(p.privateHandle, p.pendingNames());
+      s.setAttributes(p.publicHandle, p.pendingNames());
+      for (long h : TokenKeyPairs.chainObjects(s, id)) {
+        s.destroyObject(h);
+      }
+      p.unclaim();
+      return null;
+    }));
+    return m;
   }
 
   /**
@@ -187,6 +228,9 @@ final class TokenStagedChanges implements KeyBackend.Changes {
    * never extractable; {@code CKA_LOCAL} stays false, so the token itself tells it was imported) and its chain object beside it ({@link TokenKeyPairs}).
    */
   private TokenKeyMaterial importKeyPair(KeyRef ref, KeyAlgorithm alg, byte[] material) {
+    if (TokenGeneratedKeyPair.isReference(material)) {
+      return takeGenerated(ref, alg, material);
+    }
     java.util.Optional<List<byte[]>> reply = dev.clavis.keyring.KeyPairMaterial.decodeChainReplacement(material);
     if (reply.isPresent()) {
       replaceChain(ref, alg, reply.get());

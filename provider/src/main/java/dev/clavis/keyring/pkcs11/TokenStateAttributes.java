@@ -41,7 +41,8 @@ final class TokenStateAttributes {
    */
   static int usageOf(AttributeValues v, KeyAlgorithm alg) {
     if (alg.isKeyPair()) {
-      return v.bool(CKA.SIGN).orElse(false) ? USE_PROTECT : 0; // the private key only signs
+      // CKA_VERIFY is on the public object beside it: unknown from the private key, so written once
+      return -1;
     }
     if (alg.isHmac()) {
       boolean sign = v.bool(CKA.SIGN).orElse(false);
@@ -70,7 +71,7 @@ final class TokenStateAttributes {
       return; // a SECRET has no usage attributes to switch
     }
     boolean pair = m.algorithm().isKeyPair();
-    int want = (state.allowsProtect() ? USE_PROTECT : 0) | (state.allowsUnprotect() && !pair ? USE_UNPROTECT : 0);
+    int want = (state.allowsProtect() ? USE_PROTECT : 0) | (state.allowsUnprotect() ? USE_UNPROTECT : 0);
     if (m.usage == want) {
       return;
     }
@@ -85,6 +86,12 @@ final class TokenStateAttributes {
     try {
       backend.withKey(m, "set the usage attributes", (s, h) -> {
         s.setAttributes(h, t);
+        if (pair) { // the public object of a pair generated on the token verifies while the state may
+          Template verify = Template.builder().bool(CKA.VERIFY, unprotect).build();
+          for (long pub : TokenKeyPairs.publicKeys(s, TokenObjectIndex.id(version, m.algorithm()))) {
+            s.setAttributes(pub, verify);
+          }
+        }
         return null;
       });
       m.usage = want;
