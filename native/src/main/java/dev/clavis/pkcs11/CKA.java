@@ -119,6 +119,39 @@ public final class CKA {
   /** {@code CKA_ALWAYS_AUTHENTICATE} */
   public static final long ALWAYS_AUTHENTICATE = 0x202L;
 
+  /** {@code CKA_MODULUS} */
+  public static final long MODULUS = 0x120L;
+
+  /** {@code CKA_MODULUS_BITS} */
+  public static final long MODULUS_BITS = 0x121L;
+
+  /** {@code CKA_PUBLIC_EXPONENT} */
+  public static final long PUBLIC_EXPONENT = 0x122L;
+
+  /** {@code CKA_PRIVATE_EXPONENT} */
+  public static final long PRIVATE_EXPONENT = 0x123L;
+
+  /** {@code CKA_PRIME_1} */
+  public static final long PRIME_1 = 0x124L;
+
+  /** {@code CKA_PRIME_2} */
+  public static final long PRIME_2 = 0x125L;
+
+  /** {@code CKA_EXPONENT_1} */
+  public static final long EXPONENT_1 = 0x126L;
+
+  /** {@code CKA_EXPONENT_2} */
+  public static final long EXPONENT_2 = 0x127L;
+
+  /** {@code CKA_COEFFICIENT} */
+  public static final long COEFFICIENT = 0x128L;
+
+  /** {@code CKA_EC_PARAMS} (the curve: DER of its OID) */
+  public static final long EC_PARAMS = 0x180L;
+
+  /** {@code CKA_EC_POINT} */
+  public static final long EC_POINT = 0x181L;
+
   /** {@code CKA_VENDOR_DEFINED} */
   public static final long VENDOR_DEFINED = 0x80000000L;
 

@@ -26,6 +26,9 @@ public final class CKK {
   /** {@code CKK_SHA256_HMAC} */
   public static final long SHA256_HMAC = 0x2BL;
 
+  /** {@code CKK_EC_EDWARDS} (PKCS#11 v3.0) */
+  public static final long EC_EDWARDS = 0x40L;
+
   /** {@code CKK_VENDOR_DEFINED} */
   public static final long VENDOR_DEFINED = 0x80000000L;
 

@@ -83,6 +83,30 @@ public final class CKM {
   /** {@code CKM_ECDSA} */
   public static final long ECDSA = 0x1041L;
 
+  /** {@code CKM_RSA_PKCS_PSS} */
+  public static final long RSA_PKCS_PSS = 0x0DL;
+
+  /** {@code CKM_SHA256_RSA_PKCS} */
+  public static final long SHA256_RSA_PKCS = 0x40L;
+
+  /** {@code CKM_SHA384_RSA_PKCS} */
+  public static final long SHA384_RSA_PKCS = 0x41L;
+
+  /** {@code CKM_SHA256_RSA_PKCS_PSS} */
+  public static final long SHA256_RSA_PKCS_PSS = 0x43L;
+
+  /** {@code CKM_SHA384_RSA_PKCS_PSS} */
+  public static final long SHA384_RSA_PKCS_PSS = 0x44L;
+
+  /** {@code CKM_SHA384} */
+  public static final long SHA384 = 0x260L;
+
+  /** {@code CKM_EC_EDWARDS_KEY_PAIR_GEN} (PKCS#11 v3.0) */
+  public static final long EC_EDWARDS_KEY_PAIR_GEN = 0x1055L;
+
+  /** {@code CKM_EDDSA} (PKCS#11 v3.0) */
+  public static final long EDDSA = 0x1057L;
+
   /** {@code CKM_VENDOR_DEFINED} */
   public static final long VENDOR_DEFINED = 0x80000000L;
 

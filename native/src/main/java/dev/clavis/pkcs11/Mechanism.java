@@ -42,6 +42,29 @@ public final class Mechanism {
     return new Mechanism(CKM.AES_GCM, iv.clone(), aad == null ? new byte[0] : aad.clone(), tagBits);
   }
 
+  /**
+   * An RSA-PSS mechanism with a {@code CK_RSA_PKCS_PSS_PARAMS} (PKCS#11 v2.40 §2.1.11): three
+   * {@code CK_ULONG}s in the platform's size and byte order.
+   *
+   * @param type {@code CKM_RSA_PKCS_PSS} or a {@code CKM_SHAxxx_RSA_PKCS_PSS}
+   * @param hashAlg the {@code CKM_SHAxxx} of the hash
+   * @param mgf the {@code CKG_MGF1_SHAxxx}
+   * @param saltLength the salt length in bytes
+   * @return the mechanism
+   */
+  public static Mechanism rsaPss(long type, long hashAlg, long mgf, long saltLength) {
+    int size = com.sun.jna.Native.LONG_SIZE;
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(3 * size).order(java.nio.ByteOrder.nativeOrder());
+    for (long v : new long[] {hashAlg, mgf, saltLength}) {
+      if (size == 8) {
+        b.putLong(v);
+      } else {
+        b.putInt((int) v);
+      }
+    }
+    return new Mechanism(type, b.array(), null, 0);
+  }
+
   /** @return the {@code CKM_} type */
   public long type() {
     return type;

@@ -166,6 +166,22 @@ public final class Session implements AutoCloseable {
     return Ulong.unsigned(key.getValue());
   }
 
+  /**
+   * {@code C_GenerateKeyPair}.
+   *
+   * @return the handles of the new public key and private key, in that order
+   */
+  public long[] generateKeyPair(Mechanism mechanism, Template publicKey, Template privateKey) throws Pkcs11Exception {
+    NativeLongByReference pub = new NativeLongByReference();
+    NativeLongByReference priv = new NativeLongByReference();
+    try (Mechanism.Native m = scratch.load(mechanism); Template.Native pt = publicKey.nativeForm();
+        Template.Native st = privateKey.nativeForm()) {
+      check("C_GenerateKeyPair", ck.C_GenerateKeyPair(handle, m.mechanism, pt.array, pt.count(), st.array, st.count(),
+          pub, priv));
+    }
+    return new long[] {Ulong.unsigned(pub.getValue()), Ulong.unsigned(priv.getValue())};
+  }
+
   /** {@code C_CreateObject}: @return the new object's handle */
   public long createObject(Template template) throws Pkcs11Exception {
     NativeLongByReference obj = new NativeLongByReference();

@@ -151,6 +151,62 @@ public final class KeyPairMaterial {
     return new KeyPairMaterial(pkcs8.clone(), copyChain(newChain));
   }
 
+  private static final byte[] CHAIN_MAGIC = {'C', 'K', 'C'};
+
+  /**
+   * The stored form of a chain replacement (a CA reply) for a backend that keeps the private key
+   * itself, such as a token, where the engine cannot rebuild the whole material:
+   * {@code "CKC" | u8 format (1) | u16 n | (u32 length | DER)^n}.
+   *
+   * @param chain the new chain, the key's own certificate first; copied
+   * @return the bytes to hand to the backend's {@code importMaterial}
+   * @throws IllegalArgumentException if the chain is empty or too long
+   */
+  public static byte[] encodeChainReplacement(List<byte[]> chain) {
+    KeyPairMaterial m = new KeyPairMaterial(new byte[0], copyChain(chain));
+    byte[] full = m.encode();
+    // "CKP" | format | u32 0 (no key) | chain  ->  "CKC" | format | chain
+    byte[] out = new byte[full.length - 4];
+    System.arraycopy(CHAIN_MAGIC, 0, out, 0, 3);
+    out[3] = (byte) FORMAT;
+    System.arraycopy(full, 8, out, 4, full.length - 8);
+    return out;
+  }
+
+  /**
+   * @param stored what a backend was handed
+   * @return the chain of a chain replacement ({@link #encodeChainReplacement}); empty for anything else
+   * @throws IllegalArgumentException if it is a chain replacement but malformed
+   */
+  public static java.util.Optional<List<byte[]>> decodeChainReplacement(byte[] stored) {
+    if (stored.length < 4 || stored[0] != 'C' || stored[1] != 'K' || stored[2] != 'C') {
+      return java.util.Optional.empty();
+    }
+    if ((stored[3] & 0xff) != FORMAT) {
+      throw new IllegalArgumentException("a chain replacement of format " + (stored[3] & 0xff) + ", this Clavis reads "
+          + FORMAT);
+    }
+    byte[] asMaterial = new byte[stored.length + 4];
+    System.arraycopy(MAGIC, 0, asMaterial, 0, 3);
+    asMaterial[3] = (byte) FORMAT;
+    // u32 0: no key; then the chain as stored
+    System.arraycopy(stored, 4, asMaterial, 8, stored.length - 4);
+    ByteBuffer b = ByteBuffer.wrap(asMaterial, 8, asMaterial.length - 8);
+    int n = b.getShort() & 0xffff;
+    List<byte[]> chain = new ArrayList<>(n);
+    try {
+      for (int i = 0; i < n; i++) {
+        chain.add(bytes(b));
+      }
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("a chain replacement is truncated");
+    }
+    if (b.hasRemaining()) {
+      throw new IllegalArgumentException("a chain replacement has " + b.remaining() + " trailing bytes");
+    }
+    return java.util.Optional.of(copyChain(chain));
+  }
+
   /** Zeroes the private key held here. */
   public void wipe() {
     Arrays.fill(pkcs8, (byte) 0);

@@ -105,6 +105,10 @@ public interface Cryptoki {
   NativeLong C_GenerateKey(NativeLong hSession, CK_MECHANISM pMechanism, CK_ATTRIBUTE[] pTemplate,
       NativeLong ulCount, NativeLongByReference phKey);
 
+  NativeLong C_GenerateKeyPair(NativeLong hSession, CK_MECHANISM pMechanism, CK_ATTRIBUTE[] pPublicKeyTemplate,
+      NativeLong ulPublicKeyAttributeCount, CK_ATTRIBUTE[] pPrivateKeyTemplate, NativeLong ulPrivateKeyAttributeCount,
+      NativeLongByReference phPublicKey, NativeLongByReference phPrivateKey);
+
   NativeLong C_WrapKey(NativeLong hSession, CK_MECHANISM pMechanism, NativeLong hWrappingKey, NativeLong hKey,
       byte[] pWrappedKey, NativeLongByReference pulWrappedKeyLen);
 

@@ -55,6 +55,7 @@ public final class FunctionListCryptoki implements Cryptoki {
   private static final int C_VERIFY_UPDATE = 50;
   private static final int C_VERIFY_FINAL = 51;
   private static final int C_GENERATE_KEY = 58;
+  private static final int C_GENERATE_KEY_PAIR = 59;
   private static final int C_WRAP_KEY = 60;
   private static final int C_UNWRAP_KEY = 61;
   private static final int C_GENERATE_RANDOM = 64;
@@ -323,6 +324,14 @@ public final class FunctionListCryptoki implements Cryptoki {
   public NativeLong C_GenerateKey(NativeLong hSession, CK_MECHANISM pMechanism, CK_ATTRIBUTE[] pTemplate,
       NativeLong ulCount, NativeLongByReference phKey) {
     return call(C_GENERATE_KEY, hSession, pMechanism, pTemplate, ulCount, phKey);
+  }
+
+  @Override
+  public NativeLong C_GenerateKeyPair(NativeLong hSession, CK_MECHANISM pMechanism, CK_ATTRIBUTE[] pPublicKeyTemplate,
+      NativeLong ulPublicKeyAttributeCount, CK_ATTRIBUTE[] pPrivateKeyTemplate, NativeLong ulPrivateKeyAttributeCount,
+      NativeLongByReference phPublicKey, NativeLongByReference phPrivateKey) {
+    return call(C_GENERATE_KEY_PAIR, hSession, pMechanism, pPublicKeyTemplate, ulPublicKeyAttributeCount,
+        pPrivateKeyTemplate, ulPrivateKeyAttributeCount, phPublicKey, phPrivateKey);
   }
 
   @Override

@@ -35,13 +35,21 @@ final class KeyPairs {
   }
 
   /**
-   * @return the stored form of {@code m}'s private key with a new chain; the caller wipes it
+   * @return the stored form of {@code m}'s private key with a new chain, or for a backend that
+   *     keeps the private key itself a chain replacement ({@link KeyPairMaterial#encodeChainReplacement});
+   *     the caller wipes it
    * @throws IllegalArgumentException if the key is no key pair, or the chain is empty
    * @throws UnsupportedOperationException if the material cannot be read in this process (a token)
    */
   static byte[] withChain(KeyAlgorithm a, KeyRef version, KeyMaterial m, List<byte[]> chain) {
     requireKeyPair(a, version);
-    byte[] old = m.rawForInProcessCrypto();
+    byte[] old;
+    try {
+      old = m.rawForInProcessCrypto();
+    } catch (UnsupportedOperationException e) {
+      // The backend keeps the private key itself (a token): it replaces the chain beside it.
+      return KeyPairMaterial.encodeChainReplacement(chain);
+    }
     KeyPairMaterial before = KeyPairMaterial.decode(old);
     Arrays.fill(old, (byte) 0);
     KeyPairMaterial after = before.withChain(chain);

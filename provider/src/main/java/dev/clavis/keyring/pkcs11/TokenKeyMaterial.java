@@ -177,6 +177,26 @@ final class TokenKeyMaterial implements KeyMaterial {
     return null;
   }
 
+  /** A key pair's chain, from its chain object beside the private key ({@link TokenKeyPairs}). */
+  @Override
+  public List<byte[]> certificates() {
+    if (!algorithm.isKeyPair()) {
+      return List.of();
+    }
+    byte[] id = TokenObjectIndex.id(ref, algorithm);
+    return backend.call("read the certificate chain of " + ref, s -> TokenKeyPairs.readChain(s, id));
+  }
+
+  /** Signs on the token ({@link TokenSigner}): the private key never leaves it. */
+  @Override
+  public SignOperation startSign(String jcaAlgorithm, java.security.spec.AlgorithmParameterSpec params)
+      throws GeneralSecurityException {
+    if (!algorithm.isKeyPair()) {
+      throw new InvalidKeyException("key " + ref + " is " + algorithm + " and does not sign");
+    }
+    return TokenSigner.start(this, jcaAlgorithm, params);
+  }
+
   /** @return the backend this material belongs to */
   TokenKeyBackend backend() {
     return backend;

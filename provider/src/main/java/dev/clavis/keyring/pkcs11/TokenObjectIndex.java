@@ -81,8 +81,7 @@ final class TokenObjectIndex {
       long generation = this.generation.getAsLong();
       Map<KeyRef, Object[]> found = token.call(s -> {
         Map<KeyRef, Object[]> out = new HashMap<>();
-        for (long h : s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true)
-            .bool(CKA.PRIVATE, true).build())) {
+        for (long h : keyObjects(s)) {
           AttributeValues v = s.getAttributes(h, CKA.ID, CKA.SENSITIVE, CKA.ENCRYPT, CKA.WRAP, CKA.DECRYPT,
               CKA.UNWRAP, CKA.SIGN, CKA.VERIFY);
           String id = v.string(CKA.ID).orElse("");
@@ -128,6 +127,17 @@ final class TokenObjectIndex {
     }
   }
 
+  /** @return the token's private secret-key and private-key (key pair) objects */
+  private static long[] keyObjects(dev.clavis.pkcs11.Session s) throws Pkcs11Exception {
+    long[] secret = s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.SECRET_KEY).bool(CKA.TOKEN, true)
+        .bool(CKA.PRIVATE, true).build());
+    long[] pairs = s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.PRIVATE_KEY).bool(CKA.TOKEN, true)
+        .bool(CKA.PRIVATE, true).build());
+    long[] all = java.util.Arrays.copyOf(secret, secret.length + pairs.length);
+    System.arraycopy(pairs, 0, all, secret.length, pairs.length);
+    return all;
+  }
+
   private void rescanQuietly() {
     try {
       rescan();
@@ -160,6 +170,14 @@ final class TokenObjectIndex {
     try {
       backend.withKey(m, "destroy", (s, h) -> {
         s.destroyObject(h);
+        if (m.algorithm().isKeyPair()) {
+          for (long c : TokenKeyPairs.chainObjects(s, id(m.ref(), m.algorithm()))) {
+            s.destroyObject(c);
+          }
+          for (long c : TokenKeyPairs.publicKeys(s, id(m.ref(), m.algorithm()))) {
+            s.destroyObject(c);
+          }
+        }
         return null;
       });
     } catch (GeneralSecurityException | KeyringException e) {

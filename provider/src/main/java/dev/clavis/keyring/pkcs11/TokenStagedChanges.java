@@ -25,6 +25,10 @@ final class TokenStagedChanges implements KeyBackend.Changes {
 
   final List<TokenKeyMaterial> created = new ArrayList<>();
   final List<KeyRef> erased = new ArrayList<>();
+  /** Puts back what this transaction changed in place (replaced chains), on rollback. */
+  private final List<Runnable> restores = new ArrayList<>();
+  /** Versions that took a key pair generated on the token: given back, not destroyed, on rollback. */
+  private final List<TokenKeyMaterial> generated = new ArrayList<>();
   byte[] metadata;
   private final TokenKeyBackend backend;
   private final TokenObjectIndex index;
@@ -52,7 +56,10 @@ final class TokenStagedChanges implements KeyBackend.Changes {
    */
   @Override
   public void importMaterial(KeyRef version, KeyAlgorithm algorithm, byte[] material, boolean exportable) {
-    created.add(importKey(version, algorithm, material, exportable));
+    TokenKeyMaterial m = importKey(version, algorithm, material, exportable);
+    if (m != null) { // null: a chain replacement, staged in restores
+      created.add(m);
+    }
   }
 
   /**
@@ -84,12 +91,89 @@ final class TokenStagedChanges implements KeyBackend.Changes {
     this.metadata = metadata.clone();
   }
 
-  /** Destroys the key objects this transaction created. */
+  /** Destroys the key objects this transaction created, and puts back the chains it replaced. */
   void rollback() {
     for (TokenKeyMaterial m : created) {
-      index.destroyQuietly(m);
+      if (!generated.contains(m)) {
+        index.destroyQuietly(m);
+      }
     }
     created.clear();
+    generated.clear();
+    for (Runnable r : restores) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        // the token refuses: the newer chain (already checked against the key) stays
+      }
+    }
+    restores.clear();
+  }
+
+  /**
+   * A key pair generated on the token ({@link TokenGeneratedKeyPair}) becomes the version: its two
+   * objects are renamed {@code name#N} and its chain object is created. On rollback they are
+   * renamed back and the pair is pending again, so a transaction that runs again takes it again.
+   */
+  private TokenKeyMaterial takeGenerated(KeyRef ref, KeyAlgorithm alg, byte[] reference) {
+    java.util.Map.Entry<TokenGeneratedKeyPair, List<byte[]>> e = TokenGeneratedKeyPair.claim(backend, alg, reference);
+    TokenGeneratedKeyPair p = e.getKey();
+    byte[] id = TokenObjectIndex.id(ref, alg);
+    Template names = Template.builder().string(CKA.LABEL, ref.toString()).bytes(CKA.ID, id).build();
+    try {
+      backend.call("take the generated key pair as " + ref, s -> {
+        s.setAttributes(p.privateHandle, names);
+        s.setAttributes(p.publicHandle, names);
+        TokenKeyPairs.createChain(s, id, e.getValue());
+        return null;
+      });
+    } catch (RuntimeException ex) {
+      p.unclaim();
+      throw ex;
+    }
+    TokenKeyMaterial m = new TokenKeyMaterial(backend, ref, alg, false, p.privateHandle,
+        backend.token().sessions().epoch());
+    generated.add(m);
+    restores.add(() -> backend.call("give the generated key pair of " + ref + " back", s -> {
+      s.setAttributes(p.privateHandle, p.pendingNames());
+      s.setAttributes(p.publicHandle, p.pendingNames());
+      for (long h : TokenKeyPairs.chainObjects(s, id)) {
+        s.destroyObject(h);
+      }
+      p.unclaim();
+      return null;
+    }));
+    return m;
+  }
+
+  /**
+   * A CA reply onto a version that stays on the token: a new chain object replaces the old one
+   * now (SoftHSM2 keeps a data object's value read-only), and the old one comes back if the
+   * transaction does not commit. The chain is public and the caller checked that it certifies
+   * this version's key, so a reader that sees either chain in between sees a valid one.
+   */
+  private void replaceChain(KeyRef ref, KeyAlgorithm alg, List<byte[]> chain) {
+    byte[] id = TokenObjectIndex.id(ref, alg);
+    Object[] swapped = backend.call("replace the certificate chain of " + ref, s -> {
+      long[] found = TokenKeyPairs.chainObjects(s, id);
+      if (found.length == 0) {
+        throw new KeyringException("key " + ref + " has no certificate chain object on " + backend.describe()
+            + "; nothing was changed");
+      }
+      byte[] before = s.getAttributes(found[0], CKA.VALUE).bytes(CKA.VALUE).orElse(new byte[0]);
+      long created = TokenKeyPairs.createChain(s, id, chain);
+      for (long h : found) {
+        s.destroyObject(h);
+      }
+      return new Object[] {before, created};
+    });
+    byte[] old = (byte[]) swapped[0];
+    long fresh = (Long) swapped[1];
+    restores.add(() -> backend.call("restore the certificate chain of " + ref, s -> {
+      TokenKeyPairs.createChain(s, id, TokenKeyPairs.decodeChain(old));
+      s.destroyObject(fresh);
+      return null;
+    }));
   }
 
   private static Template.Builder keyTemplate(KeyRef ref, KeyAlgorithm alg, boolean exportable) {
@@ -114,9 +198,16 @@ final class TokenStagedChanges implements KeyBackend.Changes {
   }
 
   private TokenKeyMaterial importKey(KeyRef ref, KeyAlgorithm alg, byte[] material, boolean exportable) {
+    if (alg.isKeyPair()) {
+      if (exportable) {
+        throw new IllegalArgumentException("key " + ref + ": a key pair on " + backend.describe()
+            + " is never exportable (its private key is sensitive there); create it without exportable");
+      }
+      return importKeyPair(ref, alg, material);
+    }
     if (alg.kind() != KeyAlgorithm.Kind.SECRET_KEY) {
-      throw new IllegalArgumentException("the PKCS#11 key store holds secret keys only so far, not " + alg
-          + " (" + ref + "): keep key pairs and certificates in a Clavis file store");
+      throw new IllegalArgumentException("the PKCS#11 key store holds secret keys and key pairs, not " + alg
+          + " (" + ref + "): keep trusted certificates in a Clavis file store");
     }
     if (!alg.acceptsLength(material.length)) {
       throw new IllegalArgumentException(alg == KeyAlgorithm.SECRET
@@ -127,6 +218,44 @@ final class TokenStagedChanges implements KeyBackend.Changes {
     try {
       long h = backend.call("import " + ref, s -> s.createObject(t));
       return new TokenKeyMaterial(backend, ref, alg, exportable, h, backend.token().sessions().epoch());
+    } finally {
+      t.wipe();
+    }
+  }
+
+  /**
+   * A software key pair onto the token: the private key by {@code C_CreateObject} (sensitive,
+   * never extractable; {@code CKA_LOCAL} stays false, so the token itself tells it was imported) and its chain object beside it ({@link TokenKeyPairs}).
+   */
+  private TokenKeyMaterial importKeyPair(KeyRef ref, KeyAlgorithm alg, byte[] material) {
+    if (TokenGeneratedKeyPair.isReference(material)) {
+      return takeGenerated(ref, alg, material);
+    }
+    java.util.Optional<List<byte[]>> reply = dev.clavis.keyring.KeyPairMaterial.decodeChainReplacement(material);
+    if (reply.isPresent()) {
+      replaceChain(ref, alg, reply.get());
+      return null;
+    }
+    dev.clavis.keyring.KeyPairMaterial m = dev.clavis.keyring.KeyPairMaterial.decode(material);
+    Template t;
+    try {
+      t = TokenKeyPairs.importTemplate(ref, alg, m);
+    } finally {
+      m.wipe();
+    }
+    byte[] id = TokenObjectIndex.id(ref, alg);
+    try {
+      long h = backend.call("import " + ref, s -> {
+        long key = s.createObject(t);
+        try {
+          TokenKeyPairs.createChain(s, id, m.chain());
+        } catch (dev.clavis.pkcs11.Pkcs11Exception | RuntimeException e) {
+          s.destroyObject(key);
+          throw e;
+        }
+        return key;
+      });
+      return new TokenKeyMaterial(backend, ref, alg, false, h, backend.token().sessions().epoch());
     } finally {
       t.wipe();
     }

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 /**
  * Keeps each key object's usage attributes ({@code CKA_ENCRYPT}, {@code CKA_WRAP},
  * {@code CKA_DECRYPT}, {@code CKA_UNWRAP}; HMAC: {@code CKA_SIGN}, {@code CKA_VERIFY}) in line with
- * its version's lifecycle state, so another PKCS#11 client cannot misuse a version: after every
+ * its version's lifecycle state (a key pair's private key: {@code CKA_SIGN}), so another PKCS#11
+ * client cannot misuse a version: after every
  * commit, and for the one audited override use of a {@code COMPROMISED} version.
  */
 final class TokenStateAttributes {
@@ -39,6 +40,10 @@ final class TokenStateAttributes {
    * -1 when the attributes are in no combination Clavis sets (another client changed them).
    */
   static int usageOf(AttributeValues v, KeyAlgorithm alg) {
+    if (alg.isKeyPair()) {
+      // CKA_VERIFY is on the public object beside it: unknown from the private key, so written once
+      return -1;
+    }
     if (alg.isHmac()) {
       boolean sign = v.bool(CKA.SIGN).orElse(false);
       boolean verify = v.bool(CKA.VERIFY).orElse(false);
@@ -65,19 +70,28 @@ final class TokenStateAttributes {
     if (m == null || m.algorithm() == KeyAlgorithm.SECRET) {
       return; // a SECRET has no usage attributes to switch
     }
+    boolean pair = m.algorithm().isKeyPair();
     int want = (state.allowsProtect() ? USE_PROTECT : 0) | (state.allowsUnprotect() ? USE_UNPROTECT : 0);
     if (m.usage == want) {
       return;
     }
     boolean protect = state.allowsProtect();
     boolean unprotect = state.allowsUnprotect();
-    Template t = m.algorithm().isHmac()
+    // A key pair's private key signs (the protect column); verifying is the certificate's, in Java.
+    Template t = pair ? Template.builder().bool(CKA.SIGN, protect).build()
+        : m.algorithm().isHmac()
         ? Template.builder().bool(CKA.SIGN, protect).bool(CKA.VERIFY, unprotect).build()
         : Template.builder().bool(CKA.ENCRYPT, protect).bool(CKA.WRAP, protect)
             .bool(CKA.DECRYPT, unprotect).bool(CKA.UNWRAP, unprotect).build();
     try {
       backend.withKey(m, "set the usage attributes", (s, h) -> {
         s.setAttributes(h, t);
+        if (pair) { // the public object of a pair generated on the token verifies while the state may
+          Template verify = Template.builder().bool(CKA.VERIFY, unprotect).build();
+          for (long pub : TokenKeyPairs.publicKeys(s, TokenObjectIndex.id(version, m.algorithm()))) {
+            s.setAttributes(pub, verify);
+          }
+        }
         return null;
       });
       m.usage = want;

@@ -42,6 +42,41 @@ public final class SelfSignedCertificate {
    */
   public static X509Certificate create(String subject, PublicKey publicKey, PrivateKey signer, Instant notBefore,
       Duration validity) throws GeneralSecurityException {
+    return create(subject, publicKey, (sigAlg, tbs) -> {
+      Signature s = Signature.getInstance(sigAlg);
+      s.initSign(signer);
+      s.update(tbs);
+      return s.sign();
+    }, notBefore, validity);
+  }
+
+  /** Signs a certificate's to-be-signed bytes with the key being certified. */
+  @FunctionalInterface
+  public interface TbsSigner {
+    /**
+     * @param jcaAlgorithm the signature algorithm ({@link #signatureAlgorithm})
+     * @param tbs the DER TBSCertificate
+     * @return the signature as the JCA name defines it (DER for ECDSA)
+     * @throws GeneralSecurityException if signing fails
+     */
+    byte[] sign(String jcaAlgorithm, byte[] tbs) throws GeneralSecurityException;
+  }
+
+  /**
+   * As {@link #create(String, PublicKey, PrivateKey, Instant, Duration)}, signed by a function
+   * rather than a JCA key (a key pair just generated on a token, before it has a keyring handle).
+   *
+   * @param subject the subject and issuer, as {@code CN=...,O=...}
+   * @param publicKey the certified key
+   * @param signer signs with the matching private key
+   * @param notBefore the start of validity
+   * @param validity how long the certificate is valid
+   * @return the certificate
+   * @throws GeneralSecurityException if signing fails or the key type is not EC (P-256, P-384), RSA or Ed25519
+   * @throws IllegalArgumentException if the subject is not a distinguished name
+   */
+  public static X509Certificate create(String subject, PublicKey publicKey, TbsSigner signer, Instant notBefore,
+      Duration validity) throws GeneralSecurityException {
     String sigAlg = signatureAlgorithm(publicKey);
     byte[] algId = algorithmIdentifier(sigAlg);
     byte[] name = new X500Principal(subject).getEncoded();
@@ -60,10 +95,7 @@ public final class SelfSignedCertificate {
         name,
         publicKey.getEncoded(),
         tlv(0xa3, seq(basic)));
-    Signature s = Signature.getInstance(sigAlg);
-    s.initSign(signer);
-    s.update(tbs);
-    byte[] sig = s.sign();
+    byte[] sig = signer.sign(sigAlg, tbs);
     byte[] bitString = new byte[sig.length + 1];
     System.arraycopy(sig, 0, bitString, 1, sig.length);
     byte[] der = seq(tbs, algId, tlv(0x03, bitString));

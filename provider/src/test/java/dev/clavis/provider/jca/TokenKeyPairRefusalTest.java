@@ -15,21 +15,22 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The token key store holds no key pairs yet (issue 12 leaves them for later): a private-key
- * entry is refused with an error that says so, and nothing is left on the token.
+ * The token key store holds key pairs (see {@code dev.clavis.keyring.pkcs11.TokenKeyStoreKeyPairTest})
+ * but no trusted-certificate entries yet: one is refused with an error that says so, and nothing
+ * is left on the token.
  */
 class TokenKeyPairRefusalTest {
 
   @Test
-  void privateKeyEntry_onTheToken_isRefusedClearly_nothingStored() throws Exception {
+  void trustedCertificateEntry_onTheToken_isRefusedClearly_nothingStored() throws Exception {
     Provider p = new ClavisProvider().configure(SoftHsm.configFile().toString());
     KeyStore ks = KeyStore.getInstance("ClavisPKCS11", p);
     ks.load(null, SoftHsm.PIN.toCharArray());
-    String name = "pair-" + UUID.randomUUID().toString().substring(0, 8);
+    String name = "ca-" + UUID.randomUUID().toString().substring(0, 8);
     KeyPair kp = KeyPairFixtures.Type.EC_P256.generate();
     KeyStoreException e = assertThrows(KeyStoreException.class,
-        () -> ks.setKeyEntry(name, kp.getPrivate(), null, KeyPairFixtures.chain(kp, name)));
-    assertTrue(e.getMessage().contains("secret keys only"), e.getMessage());
+        () -> ks.setCertificateEntry(name, KeyPairFixtures.selfSigned(kp, name)));
+    assertTrue(e.getMessage().contains("trusted certificates"), e.getMessage());
     assertFalse(Collections.list(ks.aliases()).contains(name));
   }
 }
