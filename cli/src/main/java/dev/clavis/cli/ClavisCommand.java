@@ -37,6 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
         LifecycleCommands.Revoke.class, LifecycleCommands.Compromise.class, LifecycleCommands.Destroy.class,
         LifecycleCommands.CancelDestroy.class,
         PolicyCommands.Policy.class, PolicyCommands.Label.class, PolicyCommands.StorePolicy.class,
+        QuorumCommands.MakeKey.class, QuorumCommands.Approve.class,
         DataCommands.Encrypt.class, DataCommands.Decrypt.class, DataCommands.Rewrap.class,
         PairCommands.Sign.class, PairCommands.Verify.class, PairCommands.ExportCert.class,
         AuditCommand.class, RecoveryCommands.Backup.class, RecoveryCommands.Restore.class,

@@ -46,7 +46,10 @@ abstract class CliCommand implements Callable<Integer> {
       System.setProperty(Keyrings.ANCHOR_PROPERTY, g.anchor);
     }
     try (Context ctx = new Context(g, top.in, top.out, top.err, top.env)) {
-      return run(ctx);
+      // approvals reach the keyring's dangerous calls of this run (dual control, QuorumCommands)
+      return dev.clavis.keyring.Approvals.call(QuorumCommands.approvals(g.approvals), () -> run(ctx));
+    } catch (dev.clavis.keyring.QuorumRequiredException e) {
+      throw QuorumCommands.required(e, g.approvalRequest);
     } finally {
       if (g.anchor != null) { // Main.run may run again in this JVM (tests, the demo)
         if (before == null) {

@@ -43,6 +43,14 @@ final class GlobalOptions {
       description = {"record every decryption in the audit log (a durable write each), not only the periodic counts"})
   boolean auditDecrypts;
 
+  @Option(names = "--approvals", paramLabel = "A1,A2,...", scope = ScopeType.INHERIT, order = 109,
+      description = {"custodians' approval files for an operation the store's quorum guards (see 'approve')"})
+  String approvals;
+
+  @Option(names = "--approval-request", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 110,
+      description = {"when the store's quorum refuses this command, write the request to approve to FILE (new)"})
+  String approvalRequest;
+
   @Option(names = "--verbose", scope = ScopeType.INHERIT, order = 105,
       description = {"log what the engine does on stderr (never secrets)"})
   boolean verbose;

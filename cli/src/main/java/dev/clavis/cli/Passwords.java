@@ -58,7 +58,18 @@ final class Passwords {
   static final String ENV_SHARE = "CLAVIS_SHARE_PASSPHRASE_";
 
   /**
-   * @param file the custodian's passphrase file from {@code --passphrase-files}, or null
+   * @param file the custodian's passphrase file from {@code --passphrase-file}, or null
+   * @return the source of a custodian key's passphrase: that file, {@code CLAVIS_CUSTODIAN_PASSPHRASE}, a prompt
+   */
+  static Passwords forCustodian(String file, Map<String, String> env) {
+    return new Passwords(file, env, "custodian passphrase", ENV_CUSTODIAN, "--passphrase-file");
+  }
+
+  /** The environment variable holding a custodian's passphrase when {@code --passphrase-file} does not. */
+  static final String ENV_CUSTODIAN = "CLAVIS_CUSTODIAN_PASSPHRASE";
+
+  /**
+   * @param file the custodian's passphrase file from {@code --passphrase-file}, or null
    * @param share the share's number
    * @return the source of a custodian's passphrase: that file, {@code CLAVIS_SHARE_PASSPHRASE_<share>}, a prompt
    */

@@ -264,23 +264,83 @@ final class PolicyCommands {
         description = {"destructions sooner than this, and key policies with a shorter window, are refused (default 7d)"})
     Duration minDeletionWindow;
 
-    @Option(names = "--force", order = 2, description = {"allow lowering the minimum"})
+    @Option(names = "--force", order = 2, description = {"allow lowering the minimum, or turning the store-wide"
+        + " decryption audit off on a store without quorum"})
     boolean force;
+
+    @Option(names = "--require-quorum", paramLabel = "M", order = 3,
+        description = {"dual control: destroy, export, compromised decrypt/rewrap and loosening a policy need M"
+            + " custodians' approvals (with --custodians; changing an existing quorum needs its approval)"})
+    Integer requireQuorum;
+
+    @Option(names = "--custodians", paramLabel = "P1,P2,...", order = 4,
+        description = {"the custodians' public key files (custodian-key --public-out), N of them"})
+    String custodians;
+
+    @Option(names = "--no-quorum", order = 5, description = {"remove the quorum (needs its approval)"})
+    boolean noQuorum;
+
+    @Option(names = "--store-audit-decrypts", paramLabel = "on|off", order = 6,
+        description = {"record every decryption of every process that opens this store (off needs --force, or the"
+            + " quorum's approval)"})
+    String storeAuditDecrypts;
 
     @Override
     int run(Context ctx) {
+      dev.clavis.keyring.CustodianQuorum quorum = quorumOption();
+      Boolean audit = storeAuditDecrypts == null ? null : onOff("--store-audit-decrypts", storeAuditDecrypts);
       Keyring k = ctx.keyring();
       Duration old = k.minimumDeletionWindow();
       if (minDeletionWindow != null) {
         k.setMinimumDeletionWindow(minDeletionWindow, force);
       }
+      if (quorum != null || noQuorum) {
+        k.setQuorum(quorum);
+      }
+      if (audit != null) {
+        k.setStoreAuditDecrypts(audit, force);
+      }
       Duration now = k.minimumDeletionWindow();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("minimumDeletionWindow", Durations.format(now));
       m.put("previous", Durations.format(old));
-      ctx.result(old.equals(now) ? "minimum deletion window " + Durations.format(now)
-          : "minimum deletion window " + Durations.format(old) + " -> " + Durations.format(now), m);
+      var q = k.quorum();
+      m.put("quorum", q.map(x -> (Object) Map.of("threshold", x.threshold(), "custodians", x.custodianIds()))
+          .orElse(null));
+      m.put("auditDecrypts", k.storeAuditsDecrypts());
+      ctx.result((old.equals(now) ? "minimum deletion window " + Durations.format(now)
+          : "minimum deletion window " + Durations.format(old) + " -> " + Durations.format(now))
+          + "\nquorum " + q.map(x -> x.threshold() + " of " + x.custodianIds().size() + " " + x.custodianIds())
+              .orElse("none")
+          + "\naudit every decryption " + (k.storeAuditsDecrypts() ? "on" : "off"), m);
       return 0;
+    }
+
+    private dev.clavis.keyring.CustodianQuorum quorumOption() {
+      if (noQuorum && (requireQuorum != null || custodians != null)) {
+        throw CliException.usage("--no-quorum cannot be combined with --require-quorum or --custodians");
+      }
+      if (requireQuorum == null && custodians == null) {
+        return null;
+      }
+      if (requireQuorum == null || custodians == null) {
+        throw CliException.usage("--require-quorum M and --custodians P1,P2,... go together");
+      }
+      try {
+        return dev.clavis.keyring.CustodianQuorum.of(requireQuorum, QuorumCommands.custodians(custodians));
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--require-quorum " + requireQuorum + ": " + e.getMessage());
+      }
+    }
+
+    private static boolean onOff(String option, String v) {
+      if (v.equals("on")) {
+        return true;
+      }
+      if (v.equals("off")) {
+        return false;
+      }
+      throw CliException.usage(option + " takes on or off, got '" + v + "'");
     }
   }
 }

@@ -901,4 +901,48 @@ public interface Keyring extends AutoCloseable {
     }
     return rewrapStream(ciphertext, out, context);
   }
+
+  /**
+   * The store's dual control, if any: its dangerous operations (destroy, export, decrypting or
+   * rewrapping under a COMPROMISED version, loosening a policy, changing this setting) then need
+   * the approvals of M custodians, given with {@link Approvals#with}. The default has none.
+   *
+   * @return the quorum, or empty
+   */
+  default java.util.Optional<CustodianQuorum> quorum() {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Sets, changes or (with null) removes the store's quorum, audited. Setting the first one needs
+   * nothing; changing or removing one needs its approval. The default refuses.
+   *
+   * @param quorum the new quorum, or null for none
+   * @throws QuorumException if the existing quorum's approvals are missing ({@link QuorumRequiredException}) or do not count
+   * @throws UnsupportedOperationException if this keyring has no store settings
+   * @throws KeyringException if the write fails
+   */
+  default void setQuorum(CustodianQuorum quorum) {
+    throw new UnsupportedOperationException("this keyring has no custodian quorum");
+  }
+
+  /** @return whether every process that opens this store records every decryption (the default: no) */
+  default boolean storeAuditsDecrypts() {
+    return false;
+  }
+
+  /**
+   * Turns the store-wide decryption audit on or off, audited; turning it off needs {@code force},
+   * or on a store with a quorum its approval. The default refuses.
+   *
+   * @param on whether every decryption is recorded, whoever opens the store
+   * @param force allow turning it off on a store without quorum
+   * @throws IllegalStateException if turning it off without force
+   * @throws QuorumException if the quorum's approvals are missing or do not count
+   * @throws UnsupportedOperationException if this keyring has no store settings
+   * @throws KeyringException if the write fails
+   */
+  default void setStoreAuditDecrypts(boolean on, boolean force) {
+    throw new UnsupportedOperationException("this keyring has no store settings");
+  }
 }

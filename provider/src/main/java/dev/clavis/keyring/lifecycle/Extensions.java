@@ -21,6 +21,12 @@ final class Extensions {
 
   /** Of the store: the minimum deletion window. */
   static final int STORE_MIN_DELETION_WINDOW = 1;
+  /** Of the store: the custodian quorum (u8 M, u8 N, N times u16 length + X.509 public key). */
+  static final int STORE_QUORUM = 2;
+  /** Of the store: every decryption is recorded (u8 1). */
+  static final int STORE_AUDIT_DECRYPTS = 3;
+  /** Of the store: approvals used (u32 count, count times 16-byte nonce + i64 expiry in ms). */
+  static final int STORE_USED_APPROVALS = 4;
   /** Of a key: decryption floor, versions kept, decrypt window, deletion protection. */
   static final int KEY_RETENTION = 1;
   static final int KEY_PURPOSE = 2;
@@ -43,9 +49,34 @@ final class Extensions {
 
   static void write(DataOutputStream out, Map<String, KeyRecord> keys, StoreSettings settings) throws IOException {
     java.util.List<Field> fields = new java.util.ArrayList<>();
-    if (!settings.equals(StoreSettings.DEFAULT)) {
+    if (!settings.minimumDeletionWindow().equals(StoreSettings.DEFAULT.minimumDeletionWindow())) {
       fields.add(field("", 0, STORE_MIN_DELETION_WINDOW,
           o -> MetadataCodec.writeDuration(o, settings.minimumDeletionWindow())));
+    }
+    // the quorum tags are not droppable (no IGNORABLE bit): an older Clavis refuses the store
+    // rather than open it without its dual control
+    if (settings.quorum() != null) {
+      fields.add(field("", 0, STORE_QUORUM, o -> {
+        java.util.List<byte[]> ks = settings.quorum().encodedCustodians();
+        o.writeByte(settings.quorum().threshold());
+        o.writeByte(ks.size());
+        for (byte[] k : ks) {
+          o.writeShort(k.length);
+          o.write(k);
+        }
+      }));
+    }
+    if (settings.auditDecrypts()) {
+      fields.add(field("", 0, STORE_AUDIT_DECRYPTS, o -> o.writeByte(1)));
+    }
+    if (!settings.usedApprovals().isEmpty()) {
+      fields.add(field("", 0, STORE_USED_APPROVALS, o -> {
+        o.writeInt(settings.usedApprovals().size());
+        for (Map.Entry<String, java.time.Instant> e : settings.usedApprovals().entrySet()) {
+          o.write(java.util.HexFormat.of().parseHex(e.getKey()));
+          o.writeLong(e.getValue().toEpochMilli());
+        }
+      }));
     }
     for (KeyRecord k : keys.values()) {
       KeyPolicy p = k.policy();
@@ -126,7 +157,9 @@ final class Extensions {
       }
       DataInputStream b = new DataInputStream(new ByteArrayInputStream(body));
       if (name.isEmpty() && version == 0 && tag == STORE_MIN_DELETION_WINDOW) {
-        settings = new StoreSettings(MetadataCodec.readDuration(b));
+        settings = settings.withMinimumDeletionWindow(MetadataCodec.readDuration(b));
+      } else if (name.isEmpty() && version == 0 && tag >= STORE_QUORUM && tag <= STORE_USED_APPROVALS) {
+        settings = readStoreField(settings, tag, b);
       } else if (!name.isEmpty() && version == 0 && tag >= KEY_RETENTION && tag <= KEY_SOURCE) {
         KeyRecord k = keys.get(name);
         if (k == null) {
@@ -140,6 +173,38 @@ final class Extensions {
       }
     }
     return settings;
+  }
+
+  private static StoreSettings readStoreField(StoreSettings s, int tag, DataInputStream b) throws IOException {
+    switch (tag) {
+      case STORE_QUORUM -> {
+        int m = b.readUnsignedByte();
+        int n = b.readUnsignedByte();
+        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          byte[] k = new byte[b.readUnsignedShort()];
+          b.readFully(k);
+          keys.add(k);
+        }
+        return s.withQuorum(dev.clavis.keyring.CustodianQuorum.ofEncoded(m, keys));
+      }
+      case STORE_AUDIT_DECRYPTS -> {
+        return s.withAuditDecrypts(b.readUnsignedByte() == 1);
+      }
+      default -> {
+        int n = b.readInt();
+        if (n < 0 || n > 1_000_000) {
+          throw new IllegalArgumentException("used approvals " + n);
+        }
+        Map<String, java.time.Instant> used = new java.util.TreeMap<>();
+        for (int i = 0; i < n; i++) {
+          byte[] nonce = new byte[16];
+          b.readFully(nonce);
+          used.put(java.util.HexFormat.of().formatHex(nonce), java.time.Instant.ofEpochMilli(b.readLong()));
+        }
+        return new StoreSettings(s.minimumDeletionWindow(), s.quorum(), s.auditDecrypts(), used);
+      }
+    }
   }
 
   private static KeyRecord readKeyField(KeyRecord k, int tag, DataInputStream b) throws IOException {

@@ -339,6 +339,23 @@ public final class KeyringEngine implements Keyring {
     boolean dirty() {
       return !changed.isEmpty() || !events.isEmpty();
     }
+
+    /** Dual control: the store's quorum must approve this operation ({@link QuorumGuard}); no-op without one. */
+    void approve(String operation, String key, Map<String, String> params) {
+      QuorumGuard.Approved a = QuorumGuard.check(settings, storeId(), operation, key, params,
+          dev.clavis.keyring.Approvals.current(), now);
+      if (a != null) {
+        settings = a.settings();
+        event(a.event());
+      }
+    }
+  }
+
+  private final KeyringIdentity identity = new KeyringIdentity(this);
+
+  /** @return the store's id as approval requests name it (hex of {@link KeyringIdentity}) */
+  String storeId() {
+    return java.util.HexFormat.of().formatHex(identity.id());
   }
 
   private <T> T write(Function<Draft, T> op) {
@@ -885,7 +902,7 @@ public final class KeyringEngine implements Keyring {
   public void recordDecryption(KeyRef version, Map<String, String> context) {
     KeyRecord k = key(current(), version.name());
     tally.add(version, UsageTally.Kind.unprotect(k.algorithm()), 1);
-    if (auditOptions.auditsDecrypts()) {
+    if (auditOptions.auditsDecrypts() || current().settings().auditDecrypts()) {
       Map<String, String> details = new LinkedHashMap<>();
       if (context != null) {
         new java.util.TreeMap<>(context).forEach((ck, cv) -> details.put("context." + ck, cv));
@@ -943,6 +960,7 @@ public final class KeyringEngine implements Keyring {
         clock.instant(), purpose);
     if (c.audit() != null) {
       write(d -> {
+        d.approve(c.audit().action(), exact.toString(), Map.of());
         d.event(c.audit());
         return null;
       });
@@ -1015,6 +1033,7 @@ public final class KeyringEngine implements Keyring {
     KeyMaterial m = material(vref, v.state());
     // audited before the material leaves, and without it: a failed audit write exports nothing
     write(d -> {
+      d.approve("export", vref.toString(), Map.of());
       d.event(Permissions.exported(vref, v));
       return null;
     });
@@ -1399,6 +1418,9 @@ public final class KeyringEngine implements Keyring {
     return info(write(d -> {
       KeyRecord k = d.get(name);
       Lifecycle.Result r = PolicyChange.update(k, policy, force, d.settings, d.now);
+      if (r != null && !PolicyLowering.lowered(k.policy(), policy).isEmpty()) {
+        d.approve("policy", name, r.events().get(0).details());
+      }
       return r == null ? k : d.apply(r);
     }));
   }
@@ -1434,6 +1456,8 @@ public final class KeyringEngine implements Keyring {
     KeyRecord k = write(d -> {
       KeyRecord r = d.get(ref.name());
       DeletionGuard.checkSchedule(r, ref, after, d.settings, force);
+      d.approve("schedule-destroy", ref.toString(), Map.of("after", after == null ? "policy" : after.toString(),
+          "force", Boolean.toString(force)));
       d.event(DeletionGuard.forcedSchedule(r, ref, after, d.settings));
       return d.apply(Lifecycle.scheduleDestruction(r, ref, after, d.now));
     });
@@ -1453,6 +1477,7 @@ public final class KeyringEngine implements Keyring {
     write(d -> {
       KeyRecord r = d.get(ref.name());
       DeletionGuard.checkDestroyNow(r, ref, force);
+      d.approve("destroy-now", ref.toString(), Map.of("force", Boolean.toString(force)));
       d.event(DeletionGuard.forcedDestroy(r, ref));
       return d.apply(Lifecycle.destroy(r, ref, d.now));
     });
@@ -1525,9 +1550,86 @@ public final class KeyringEngine implements Keyring {
             + DeletionGuard.text(old) + " to " + DeletionGuard.text(window)
             + " lets destructions be scheduled sooner; force it ('--force')");
       }
-      d.settings = next;
-      d.event("store-policy", "", Map.of("old.minimumDeletionWindow", old.toString(),
-          "new.minimumDeletionWindow", window.toString()));
+      Map<String, String> details = Map.of("old.minimumDeletionWindow", old.toString(),
+          "new.minimumDeletionWindow", window.toString());
+      if (window.compareTo(old) < 0) {
+        d.approve("store-policy", "", details);
+      }
+      d.settings = d.settings.withMinimumDeletionWindow(next.minimumDeletionWindow());
+      d.event("store-policy", "", details);
+      return null;
+    });
+  }
+
+  // ---------------------------------------------------------------- dual control (rules: QuorumGuard)
+
+  /** @return the store's custodian quorum, if its dangerous operations need one */
+  @Override
+  public Optional<dev.clavis.keyring.CustodianQuorum> quorum() {
+    return Optional.ofNullable(current().settings().quorum());
+  }
+
+  /**
+   * Sets, changes or (null) removes the store's quorum, audited ({@code store-quorum}); changing or
+   * removing an existing one needs its approval.
+   *
+   * @throws dev.clavis.keyring.QuorumException if the existing quorum's approvals are missing or do not count
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void setQuorum(dev.clavis.keyring.CustodianQuorum next) {
+    this.<Void>write(d -> {
+      dev.clavis.keyring.CustodianQuorum old = d.settings.quorum();
+      if (Objects.equals(old, next)) {
+        return null;
+      }
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("old.quorum", describe(old));
+      details.put("new.quorum", describe(next));
+      d.approve("store-quorum", "", details);
+      d.settings = d.settings.withQuorum(next);
+      d.event("store-quorum", "", details);
+      return null;
+    });
+  }
+
+  private static String describe(dev.clavis.keyring.CustodianQuorum q) {
+    return q == null ? "none" : q.threshold() + "-of-" + q.custodianIds().size() + ":" + String.join(",", q.custodianIds());
+  }
+
+  /** @return whether every process that opens this store records every decryption */
+  @Override
+  public boolean storeAuditsDecrypts() {
+    return current().settings().auditDecrypts();
+  }
+
+  /**
+   * Turns the store-wide decryption audit on or off, audited ({@code store-policy}); off needs
+   * {@code force}, or the quorum's approval on a store that has one.
+   *
+   * @throws IllegalStateException if turning it off without force on a store without quorum
+   * @throws dev.clavis.keyring.QuorumException if the quorum's approvals are missing or do not count
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public void setStoreAuditDecrypts(boolean on, boolean force) {
+    this.<Void>write(d -> {
+      boolean old = d.settings.auditDecrypts();
+      if (old == on) {
+        return null;
+      }
+      Map<String, String> details = Map.of("old.auditDecrypts", Boolean.toString(old),
+          "new.auditDecrypts", Boolean.toString(on));
+      if (!on) {
+        if (d.settings.quorum() != null) {
+          d.approve("store-policy", "", details);
+        } else if (!force) {
+          throw new IllegalStateException("turning the store-wide decryption audit off stops recording every"
+              + " decryption for every process; force it ('--force')");
+        }
+      }
+      d.settings = d.settings.withAuditDecrypts(on);
+      d.event("store-policy", "", details);
       return null;
     });
   }

@@ -1,16 +1,26 @@
 package dev.clavis.keyring.lifecycle;
 
+import dev.clavis.keyring.CustodianQuorum;
 import dev.clavis.keyring.KeyPolicy;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
- * Settings of a whole store, kept in its metadata document (format 3, extension of the store):
- * the shortest deletion window a destruction may be scheduled with unless it is forced.
+ * Settings of a whole store, kept in its metadata document (format 3, extensions of the store):
+ * the shortest deletion window a destruction may be scheduled with unless it is forced; the
+ * custodian quorum its dangerous operations need, if any ({@link QuorumGuard}); whether every
+ * process records every decryption; and the nonces of approvals used, until they expire.
  *
  * @param minimumDeletionWindow zero or positive; {@link #DEFAULT} holds 7 days
+ * @param quorum the dual control of the store, or null for none
+ * @param auditDecrypts whether every decryption is recorded, whoever opens the store
+ * @param usedApprovals the nonces of approvals used, with their requests' expiry (a replay is refused)
  */
-record StoreSettings(Duration minimumDeletionWindow) {
+record StoreSettings(Duration minimumDeletionWindow, CustodianQuorum quorum, boolean auditDecrypts,
+    Map<String, Instant> usedApprovals) {
 
   /** What a store without settings (every store before format 3) has. */
   static final StoreSettings DEFAULT = new StoreSettings(KeyPolicy.DEFAULT_DELETION_WINDOW);
@@ -21,5 +31,35 @@ record StoreSettings(Duration minimumDeletionWindow) {
       throw new IllegalArgumentException("the minimum deletion window must not be negative, got "
           + minimumDeletionWindow);
     }
+    usedApprovals = java.util.Collections.unmodifiableMap(new TreeMap<>(usedApprovals));
+  }
+
+  /** @param minimumDeletionWindow as the canonical constructor, the other settings at their defaults */
+  StoreSettings(Duration minimumDeletionWindow) {
+    this(minimumDeletionWindow, null, false, Map.of());
+  }
+
+  StoreSettings withMinimumDeletionWindow(Duration d) {
+    return new StoreSettings(d, quorum, auditDecrypts, usedApprovals);
+  }
+
+  StoreSettings withQuorum(CustodianQuorum q) {
+    return new StoreSettings(minimumDeletionWindow, q, auditDecrypts, usedApprovals);
+  }
+
+  StoreSettings withAuditDecrypts(boolean on) {
+    return new StoreSettings(minimumDeletionWindow, quorum, on, usedApprovals);
+  }
+
+  /** @return these settings with {@code nonce} used, and nonces expired before {@code now} forgotten */
+  StoreSettings withUsedApproval(String nonce, Instant expires, Instant now) {
+    Map<String, Instant> m = new TreeMap<>();
+    usedApprovals.forEach((n, e) -> {
+      if (!e.isBefore(now)) {
+        m.put(n, e); // an expired approval is refused for its expiry, so its nonce need not be kept
+      }
+    });
+    m.put(nonce, expires);
+    return new StoreSettings(minimumDeletionWindow, quorum, auditDecrypts, m);
   }
 }
