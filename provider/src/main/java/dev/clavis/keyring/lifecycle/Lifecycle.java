@@ -156,6 +156,12 @@ final class Lifecycle {
       if (alg == KeyAlgorithm.SECRET) {
         throw new IllegalArgumentException("Clavis does not generate SECRET material: import it");
       }
+      if (alg == KeyAlgorithm.HD_SEED || alg == KeyAlgorithm.SECP256K1) {
+        throw new IllegalArgumentException("key " + ref + " is " + alg + ": " + (alg == KeyAlgorithm.HD_SEED
+            ? "an HD seed is created with Keyring.createSeed (clavis create --algorithm HD-SEED) or imported,"
+              + " and never rotated: create a new seed entry"
+            : "a derived key has no next version: derive a new key (clavis derive-key) with another index"));
+      }
       if (!alg.isGenerated()) {
         // a key pair needs its certificate, which the caller makes (keytool -genkeypair, clavis create)
         throw new IllegalArgumentException("key " + ref + " is " + alg + ": a new version of a key pair is imported"

@@ -43,6 +43,16 @@ class OrderFieldTest {
   }
 
   @Test
+  void invertBlinded_equalsBigIntegerModInverse() {
+    for (int i = 0; i < 200; i++) {
+      BigInteger a = i == 0 ? BigInteger.ONE : i == 1 ? N.subtract(BigInteger.ONE) : random().max(BigInteger.ONE);
+      long[] r = new long[4];
+      OrderField.invertBlinded(r, OrderField.fromBig(a), RANDOM);
+      assertEquals(a.modInverse(N), OrderField.toBig(r), "a=" + a.toString(16));
+    }
+  }
+
+  @Test
   void reduce_isHigh_negate_matchBigInteger() {
     BigInteger max = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
     for (BigInteger a : new BigInteger[] {max, N, N.add(BigInteger.ONE), N.subtract(BigInteger.ONE), BigInteger.ONE}) {
