@@ -39,6 +39,7 @@ import picocli.CommandLine.Model.CommandSpec;
         PolicyCommands.Policy.class, PolicyCommands.Label.class, PolicyCommands.StorePolicy.class,
         DataCommands.Encrypt.class, DataCommands.Decrypt.class, DataCommands.Rewrap.class,
         PairCommands.Sign.class, PairCommands.Verify.class, PairCommands.ExportCert.class,
+        HdCommands.ImportSeed.class, HdCommands.DeriveKey.class,
         AuditCommand.class, RecoveryCommands.Backup.class, RecoveryCommands.Restore.class,
         DeriveCommand.class, DemoCommand.class,
         HelpCommand.class})

@@ -910,9 +910,9 @@ public interface Keyring extends AutoCloseable {
   }
 
   /**
-   * Derives the BIP44 key {@code m/purpose'/account'/change'/index'}, every level hardened (as
-   * AMA's {@code derive_key(purpose, account, change, index)}); otherwise as
-   * {@link #deriveKey(String, String, String, KeyPolicy)}.
+   * Derives the BIP44 key {@code m/purpose'/0'/account'/change'/index'} (coin type 0, the
+   * secp256k1 of Bitcoin), every level hardened as AMA's {@code derive_key(purpose, account,
+   * change, index)}; otherwise as {@link #deriveKey(String, String, String, KeyPolicy)}.
    *
    * @param seed the HD seed entry
    * @param purpose BIP43 purpose, e.g. 44
@@ -930,12 +930,36 @@ public interface Keyring extends AutoCloseable {
    */
   default KeyInfo deriveKey(String seed, int purpose, int account, int change, int index, String name,
       KeyPolicy policy) {
-    for (int v : new int[] {purpose, account, change, index}) {
+    return deriveKey(seed, purpose, 0, account, change, index, name, policy);
+  }
+
+  /**
+   * Derives the BIP44 key {@code m/purpose'/coinType'/account'/change'/index'}, every level hardened.
+   *
+   * @param seed the HD seed entry
+   * @param purpose BIP43 purpose, e.g. 44
+   * @param coinType the SLIP-44 coin type (0 for Bitcoin)
+   * @param account the account
+   * @param change 0 external, 1 internal
+   * @param index the address index
+   * @param name the new key's name, or null for the default
+   * @param policy the new key's policy
+   * @return the derived key
+   * @throws IllegalArgumentException for a negative level
+   * @throws UnknownKeyException if the seed does not exist
+   * @throws KeyUsageException if the seed's state refuses
+   * @throws UnsupportedOperationException if this keyring derives no HD keys
+   * @throws KeyringException if the name is taken or the write fails
+   */
+  default KeyInfo deriveKey(String seed, int purpose, int coinType, int account, int change, int index, String name,
+      KeyPolicy policy) {
+    for (int v : new int[] {purpose, coinType, account, change, index}) {
       if (v < 0) {
         throw new IllegalArgumentException("BIP44 levels are 0 to 2^31-1, got " + v);
       }
     }
-    return deriveKey(seed, "m/" + purpose + "'/" + account + "'/" + change + "'/" + index + "'", name, policy);
+    return deriveKey(seed, "m/" + purpose + "'/" + coinType + "'/" + account + "'/" + change + "'/" + index + "'",
+        name, policy);
   }
 
   /**

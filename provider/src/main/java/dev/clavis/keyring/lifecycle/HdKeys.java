@@ -34,19 +34,6 @@ final class HdKeys {
     return p;
   }
 
-  /**
-   * @return the BIP44 path, fully hardened: {@code m/purpose'/account'/change'/index'}
-   * @throws IllegalArgumentException for a negative level or one of 2^31 or more
-   */
-  static String bip44(int purpose, int account, int change, int index) {
-    for (int v : new int[] {purpose, account, change, index}) {
-      if (v < 0) {
-        throw new IllegalArgumentException("BIP44 levels are 0 to 2^31-1, got " + v);
-      }
-    }
-    return "m/" + purpose + "'/" + account + "'/" + change + "'/" + index + "'";
-  }
-
   /** @return {@code seed/44h/0h/0h/0h/5h}: the name a derived key gets when none is given */
   static String defaultName(String seed, int[] path) {
     StringBuilder b = new StringBuilder(seed);

@@ -128,9 +128,9 @@ class ManagedHdKeyTest {
   void bip44Levels_areFullyHardened_andRecordedAsMetadata() {
     KeyInfo child = ring.deriveKey("wallet", 44, 0, 1, 7, "payout", KeyPolicy.defaults());
     HdDerivation d = child.metadata().derivation().orElseThrow();
-    assertEquals("m/44'/0'/1'/7'", d.path());
+    assertEquals("m/44'/0'/0'/1'/7'", d.path(), "coin type 0 between purpose and account, as BIP44");
     assertEquals(KeyRef.parse("wallet#1"), d.seedRef());
-    assertArrayEquals(Bip32Node.master(SEED, false).derive(Bip32Path.parse("m/44'/0'/1'/7'")).publicKey(),
+    assertArrayEquals(Bip32Node.master(SEED, false).derive(Bip32Path.parse("m/44'/0'/0'/1'/7'")).publicKey(),
         ring.hdPublicKey(KeyRef.parse("payout")));
   }
 
