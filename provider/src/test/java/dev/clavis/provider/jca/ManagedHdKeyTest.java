@@ -125,6 +125,23 @@ class ManagedHdKeyTest {
   }
 
   @Test
+  void clavisKeyStore_getKey_ofADerivedKey_isASigningHandle() throws Exception {
+    ring.deriveKey("wallet", "m/7'", "ks", KeyPolicy.defaults());
+    ring.close();
+    java.security.KeyStore store = java.security.KeyStore.getInstance("Clavis");
+    store.load(new dev.clavis.spec.KeyringParameter(dir.resolve("hd.clavis"), "pw".toCharArray()));
+    java.security.Key k = store.getKey("ks", null);
+    assertInstanceOf(ManagedPrivateKey.class, k);
+    assertNull(k.getEncoded(), "not exportable");
+    Signature s = Signature.getInstance("SHA256withECDSA");
+    s.initSign((ManagedPrivateKey) k);
+    s.update(new byte[] {9});
+    assertArrayEquals(bcSignature(expectedPrivate("m/7'"), MessageDigest.getInstance("SHA-256").digest(new byte[] {9})),
+        s.sign());
+    ring = Keyrings.openFile(dir.resolve("hd.clavis"), "pw".toCharArray(), TestStores.FAST_KDF);
+  }
+
+  @Test
   void bip44Levels_areFullyHardened_andRecordedAsMetadata() {
     KeyInfo child = ring.deriveKey("wallet", 44, 0, 1, 7, "payout", KeyPolicy.defaults());
     HdDerivation d = child.metadata().derivation().orElseThrow();
