@@ -127,7 +127,7 @@ public enum KeyAlgorithm {
     return java.util.Optional.empty();
   }
 
-  /** @return the JCA algorithm name of the key: {@code AES}, {@code HmacSHA256}, {@code HmacSHA384}, {@code HmacSHA512}, {@code GENERIC}, {@code EC}, {@code RSA}, {@code EdDSA}, {@code X.509} */
+  /** @return the JCA algorithm name of the key: {@code AES}, {@code HmacSHA256}, {@code HmacSHA384}, {@code HmacSHA512}, {@code GENERIC}, {@code EC}, {@code RSA}, {@code EdDSA}, {@code X.509}, {@code BIP32} */
   public String jcaName() {
     return jcaName;
   }

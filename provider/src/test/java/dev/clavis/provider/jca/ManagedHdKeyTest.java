@@ -265,6 +265,11 @@ class ManagedHdKeyTest {
     ring.deriveKey("wallet", "m/3'", "c", KeyPolicy.defaults());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ring.rotate("c", null));
     assertTrue(e.getMessage().contains("derive"), e.getMessage());
+    // nor is other material imported as their next version
+    assertThrows(IllegalArgumentException.class, () -> ring.importKey("c", KeyAlgorithm.SECP256K1, new byte[32],
+        KeyPolicy.defaults()));
+    assertThrows(IllegalArgumentException.class, () -> ring.importKey("wallet", KeyAlgorithm.HD_SEED, new byte[32],
+        KeyPolicy.defaults()));
   }
 
   @Test
