@@ -40,6 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
         QuorumCommands.MakeKey.class, QuorumCommands.Approve.class,
         DataCommands.Encrypt.class, DataCommands.Decrypt.class, DataCommands.Rewrap.class,
         PairCommands.Sign.class, PairCommands.Verify.class, PairCommands.ExportCert.class,
+        HdCommands.ImportSeed.class, HdCommands.DeriveKey.class,
         AuditCommand.class, RecoveryCommands.Backup.class, RecoveryCommands.Restore.class,
         DeriveCommand.class, DemoCommand.class,
         HelpCommand.class})

@@ -82,7 +82,7 @@ final class DeriveCommand extends CliCommand {
     return 0;
   }
 
-  private static byte[] readFile(Path file) {
+  static byte[] readFile(Path file) {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
@@ -91,7 +91,7 @@ final class DeriveCommand extends CliCommand {
   }
 
   /** Decodes hex digits (surrounding whitespace ignored); wipes the text it was given. */
-  private static byte[] seed(byte[] text) {
+  static byte[] seed(byte[] text) {
     try {
       CharBuffer chars = StandardCharsets.US_ASCII.decode(ByteBuffer.wrap(text));
       try {

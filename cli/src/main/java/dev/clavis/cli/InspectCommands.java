@@ -61,9 +61,17 @@ final class InspectCommands {
         if (pair) {
           m.put("certificates", PairCommands.certificates(ctx.keyring(), k));
         }
+        java.util.Map<String, Object> hd = HdCommands.derivation(ctx.keyring(), k);
+        if (hd != null) {
+          m.put("derivation", hd);
+        }
         ctx.out().println(Json.write(m));
       } else {
         KeyView.details(ctx.out(), k);
+        java.util.Map<String, Object> hd = HdCommands.derivation(ctx.keyring(), k);
+        if (hd != null) {
+          ctx.out().println("derived from " + hd.get("seed") + " at " + hd.get("path") + "  public key " + hd.get("publicKey"));
+        }
         if (pair) {
           for (java.util.Map<String, Object> c : PairCommands.certificates(ctx.keyring(), k)) {
             ctx.out().println("certificate #" + c.get("version") + "  subject " + c.get("subject") + "  issuer "

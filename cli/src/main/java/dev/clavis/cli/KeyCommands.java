@@ -106,7 +106,9 @@ final class KeyCommands {
         return new KeyPairCreation.Choice(KeyAlgorithm.RSA, Integer.parseInt(t.substring(3)));
       }
       for (KeyAlgorithm a : KeyAlgorithm.values()) {
-        if (a.name().replace("_", "").equals(t) && a != KeyAlgorithm.RSA && a != KeyAlgorithm.CERTIFICATE) {
+        if (a.name().replace("_", "").equals(t) && a != KeyAlgorithm.RSA && a != KeyAlgorithm.CERTIFICATE
+            && a != KeyAlgorithm.SECP256K1) { // a secp256k1 key is derived (derive-key), never created
+
           return new KeyPairCreation.Choice(a, 0);
         }
       }
@@ -115,7 +117,7 @@ final class KeyCommands {
       }
       throw new TypeConversionException("unknown algorithm '" + text
           + "'; use AES-128, AES-192, AES-256, HMAC-SHA256, HMAC-SHA384, HMAC-SHA512, EC-P256, EC-P384, RSA-2048,"
-          + " RSA-3072, RSA-4096, Ed25519 or (for import) SECRET");
+          + " RSA-3072, RSA-4096, Ed25519, HD-SEED or (for import) SECRET");
     }
   }
 
@@ -177,6 +179,11 @@ final class KeyCommands {
         if (!mb.build().isEmpty()) {
           k = ctx.keyring().updateMetadata(n, mb.build());
         }
+      } else if (policy.algorithm.algorithm() == KeyAlgorithm.HD_SEED) {
+        if (replace || subject != null) {
+          throw CliException.usage("an HD seed takes neither --replace nor --subject");
+        }
+        k = ctx.keyring().createSeed(n, policy.policy(), mb.build());
       } else {
         if (subject != null) {
           throw CliException.usage("--subject is for key pairs (--algorithm EC-P256, RSA-3072, Ed25519, ...)");

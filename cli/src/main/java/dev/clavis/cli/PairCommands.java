@@ -42,13 +42,14 @@ final class PairCommands {
       case EC_P384: return "SHA384withECDSA";
       case RSA: return "SHA256withRSA";
       case ED25519: return "Ed25519";
+      case SECP256K1: return "SHA256withECDSA";
       default: throw CliException.usage("key of algorithm " + a + " does not sign: use a key pair");
     }
   }
 
   private static KeyInfo keyPair(Keyring ring, KeyRef ref) {
     KeyInfo k = ring.find(ref.name()).orElseThrow(() -> new UnknownKeyException(ref));
-    if (!k.algorithm().isKeyPair()) {
+    if (!k.algorithm().isKeyPair() && k.algorithm() != KeyAlgorithm.SECP256K1) {
       throw CliException.usage("key " + ref.name() + " is " + k.algorithm() + ", not a key pair");
     }
     return k;

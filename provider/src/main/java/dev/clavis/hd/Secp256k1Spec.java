@@ -8,7 +8,7 @@ import java.security.spec.EllipticCurve;
 import java.util.Arrays;
 
 /** The secp256k1 domain parameters (SEC 2 §2.4.1) as JCA values, and the DER key encodings on it. */
-final class Secp256k1Spec {
+public final class Secp256k1Spec {
 
   static final BigInteger P = new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F", 16);
   static final BigInteger N = new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
@@ -41,7 +41,7 @@ final class Secp256k1Spec {
    * @return a fresh array the caller wipes
    * @throws IllegalArgumentException if s is not 32 bytes
    */
-  static byte[] pkcs8(byte[] s) {
+  public static byte[] pkcs8(byte[] s) {
     if (s.length != 32) {
       throw new IllegalArgumentException("a secp256k1 private key is 32 bytes, not " + s.length);
     }

@@ -41,7 +41,19 @@ public enum KeyAlgorithm {
   /** HMAC-SHA384 with a 384-bit key: keys migrated from PKCS12/JCEKS (imported, and generated). */
   HMAC_SHA384(10, "HmacSHA384", 384),
   /** HMAC-SHA512 with a 512-bit key: keys migrated from PKCS12/JCEKS (imported, and generated). */
-  HMAC_SHA512(11, "HmacSHA512", 512);
+  HMAC_SHA512(11, "HmacSHA512", 512),
+  /**
+   * A BIP32 seed of 16 to 64 bytes ({@link #bits()} is 512, the size Clavis generates): the root
+   * of managed HD keys ({@link Keyring#deriveKey}). Never used for an operation itself, never
+   * exportable unless its policy says so, never rotated (a new seed is a new entry).
+   */
+  HD_SEED(12, "BIP32", 512),
+  /**
+   * A secp256k1 private key derived from an {@link #HD_SEED} (its 32-byte scalar); signs
+   * {@code SHA256withECDSA} with RFC 6979 nonces and low S. Its derivation (seed, version, path)
+   * is in {@link KeyMetadata#derivation()}; its operations also need the seed version's state.
+   */
+  SECP256K1(13, "EC", 256, Kind.DERIVED_KEY);
 
   /** The most bytes a {@link #SECRET} may hold. */
   public static final int MAX_SECRET_BYTES = 1024;
@@ -56,7 +68,9 @@ public enum KeyAlgorithm {
     /** A private key with its certificate chain ({@link KeyPairMaterial}). */
     KEY_PAIR,
     /** A certificate only. */
-    CERTIFICATE
+    CERTIFICATE,
+    /** A private key derived from an HD seed: its raw scalar, no certificate. */
+    DERIVED_KEY
   }
 
   private final int code;
@@ -85,9 +99,9 @@ public enum KeyAlgorithm {
     return kind == Kind.KEY_PAIR;
   }
 
-  /** @return whether Clavis generates material of this algorithm itself (symmetric keys but {@link #SECRET}) */
+  /** @return whether Clavis generates material of this algorithm itself (symmetric keys but {@link #SECRET} and {@link #HD_SEED}) */
   public boolean isGenerated() {
-    return kind == Kind.SECRET_KEY && this != SECRET;
+    return kind == Kind.SECRET_KEY && this != SECRET && this != HD_SEED;
   }
 
   /**
@@ -113,7 +127,7 @@ public enum KeyAlgorithm {
     return java.util.Optional.empty();
   }
 
-  /** @return the JCA algorithm name of the key: {@code AES}, {@code HmacSHA256}, {@code HmacSHA384}, {@code HmacSHA512}, {@code GENERIC}, {@code EC}, {@code RSA}, {@code EdDSA}, {@code X.509} */
+  /** @return the JCA algorithm name of the key: {@code AES}, {@code HmacSHA256}, {@code HmacSHA384}, {@code HmacSHA512}, {@code GENERIC}, {@code EC}, {@code RSA}, {@code EdDSA}, {@code X.509}, {@code BIP32} */
   public String jcaName() {
     return jcaName;
   }
@@ -135,6 +149,12 @@ public enum KeyAlgorithm {
    * @return whether material of {@code length} bytes fits this algorithm
    */
   public boolean acceptsLength(int length) {
+    if (this == HD_SEED) {
+      return length >= 16 && length <= 64; // BIP32: 128 to 512 bits
+    }
+    if (this == SECP256K1) {
+      return length == 32;
+    }
     if (kind != Kind.SECRET_KEY) {
       return length >= 1 && length <= MAX_PUBLIC_PART_BYTES;
     }

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * and the source that created it ({@code cli}, {@code api}, …). Never secret, never used by any
  * check: it is shown by {@code show}/{@code list}, kept in the store and offered as KeyStore entry
  * attributes ({@code clavis.purpose}, {@code clavis.tag.K}). Immutable; build with {@link #builder()}.
+ * The one field a check reads is {@link #derivation()}: an HD key's seed and path, set when the
+ * key is derived and never changed afterwards.
  */
 public final class KeyMetadata {
 
@@ -33,12 +35,14 @@ public final class KeyMetadata {
   private final String description;
   private final Map<String, String> tags;
   private final String source;
+  private final HdDerivation derivation;
 
   private KeyMetadata(Builder b) {
     this.purpose = b.purpose;
     this.description = b.description;
     this.tags = Collections.unmodifiableMap(new TreeMap<>(b.tags));
     this.source = b.source;
+    this.derivation = b.derivation;
   }
 
   /** @return metadata with nothing set (what keys created before metadata existed read as) */
@@ -58,6 +62,7 @@ public final class KeyMetadata {
     b.description = description;
     b.tags.putAll(tags);
     b.source = source;
+    b.derivation = derivation;
     return b;
   }
 
@@ -81,26 +86,32 @@ public final class KeyMetadata {
     return Optional.ofNullable(source);
   }
 
+  /** @return the seed, seed version and BIP32 path of an HD key ({@link KeyAlgorithm#SECP256K1}); empty for other keys */
+  public Optional<HdDerivation> derivation() {
+    return Optional.ofNullable(derivation);
+  }
+
   /** @return whether nothing is set */
   public boolean isEmpty() {
-    return purpose == null && description == null && tags.isEmpty() && source == null;
+    return purpose == null && description == null && tags.isEmpty() && source == null && derivation == null;
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof KeyMetadata m && Objects.equals(purpose, m.purpose)
-        && Objects.equals(description, m.description) && tags.equals(m.tags) && Objects.equals(source, m.source);
+        && Objects.equals(description, m.description) && tags.equals(m.tags) && Objects.equals(source, m.source)
+        && Objects.equals(derivation, m.derivation);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(purpose, description, tags, source);
+    return Objects.hash(purpose, description, tags, source, derivation);
   }
 
   @Override
   public String toString() {
     return "KeyMetadata{purpose=" + purpose + ", description=" + description + ", tags=" + tags + ", source="
-        + source + "}";
+        + source + (derivation == null ? "" : ", derivation=" + derivation) + "}";
   }
 
   /** Builds {@link KeyMetadata}; every setter validates its argument. */
@@ -109,6 +120,7 @@ public final class KeyMetadata {
     private String description;
     private final Map<String, String> tags = new TreeMap<>();
     private String source;
+    private HdDerivation derivation;
 
     private Builder() {}
 
@@ -175,6 +187,16 @@ public final class KeyMetadata {
         throw new IllegalArgumentException("creation source '" + name + "' must be 1 to 32 of a-z, 0-9, '-'");
       }
       this.source = name;
+      return this;
+    }
+
+    /**
+     * @param d where an HD key comes from, or null for none (the keyring sets it when it derives
+     *     a key and keeps it through every later change of the metadata)
+     * @return this builder
+     */
+    public Builder derivation(HdDerivation d) {
+      this.derivation = d;
       return this;
     }
 

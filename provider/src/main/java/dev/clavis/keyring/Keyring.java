@@ -945,4 +945,127 @@ public interface Keyring extends AutoCloseable {
   default void setStoreAuditDecrypts(boolean on, boolean force) {
     throw new UnsupportedOperationException("this keyring has no store settings");
   }
+
+  // ---- managed HD keys (issue 12) ----
+
+  /**
+   * Creates an HD seed entry ({@link KeyAlgorithm#HD_SEED}) with 64 fresh random bytes as its
+   * version 1 {@code ACTIVE}; never exportable unless the policy says so, never rotated.
+   *
+   * @param name the new entry's name
+   * @param policy its policy (a usage limit counts derivations)
+   * @param metadata its metadata
+   * @return the created entry
+   * @throws IllegalArgumentException for an invalid name
+   * @throws UnsupportedOperationException if this keyring holds no HD seeds
+   * @throws KeyringException if the name is taken or the write fails
+   */
+  default KeyInfo createSeed(String name, KeyPolicy policy, KeyMetadata metadata) {
+    throw new UnsupportedOperationException("this keyring holds no HD seeds");
+  }
+
+  /**
+   * Imports a BIP32 seed (16 to 64 bytes, e.g. from a BIP39 mnemonic) as a new HD seed entry.
+   * The array is copied; the caller wipes it.
+   *
+   * @param name the new entry's name
+   * @param seed the seed bytes
+   * @param policy its policy
+   * @return the created entry
+   * @throws IllegalArgumentException for an invalid name, a seed of another length, or one BIP32 rejects
+   * @throws UnsupportedOperationException if this keyring holds no HD seeds
+   * @throws KeyringException if the name is taken or the write fails
+   */
+  default KeyInfo importSeed(String name, byte[] seed, KeyPolicy policy) {
+    throw new UnsupportedOperationException("this keyring holds no HD seeds");
+  }
+
+  /**
+   * Derives a managed secp256k1 key (BIP32 CKDpriv from the seed's master) as a key of its own:
+   * version 1 {@code ACTIVE}, its own policy and lifecycle, its seed, seed version and path in
+   * {@link KeyMetadata#derivation()}. It signs {@code SHA256withECDSA} through
+   * {@link #privateKeyHandle} while both it and its seed version may; revoking or compromising
+   * the seed does the same to it.
+   *
+   * @param seed the HD seed entry (its primary version, which must be {@code ACTIVE}; one use is taken)
+   * @param path the BIP32 path, e.g. {@code m/44'/0'/0'/0'/5'} ({@code h} also marks hardened)
+   * @param name the new key's name, or null for {@code seed/44h/0h/0h/0h/5h}
+   * @param policy the new key's policy
+   * @return the derived key
+   * @throws UnknownKeyException if the seed does not exist
+   * @throws KeyUsageException if the seed's state refuses
+   * @throws IllegalArgumentException for a malformed path or name, or a seed that is no HD seed
+   * @throws UnsupportedOperationException if this keyring derives no HD keys
+   * @throws KeyringException if the name is taken or the write fails
+   */
+  default KeyInfo deriveKey(String seed, String path, String name, KeyPolicy policy) {
+    throw new UnsupportedOperationException("this keyring derives no HD keys");
+  }
+
+  /**
+   * Derives the BIP44 key {@code m/purpose'/0'/account'/change'/index'} (coin type 0, the
+   * secp256k1 of Bitcoin), every level hardened as AMA's {@code derive_key(purpose, account,
+   * change, index)}; otherwise as {@link #deriveKey(String, String, String, KeyPolicy)}.
+   *
+   * @param seed the HD seed entry
+   * @param purpose BIP43 purpose, e.g. 44
+   * @param account the account
+   * @param change 0 external, 1 internal
+   * @param index the address index
+   * @param name the new key's name, or null for the default
+   * @param policy the new key's policy
+   * @return the derived key
+   * @throws IllegalArgumentException for a negative level
+   * @throws UnknownKeyException if the seed does not exist
+   * @throws KeyUsageException if the seed's state refuses
+   * @throws UnsupportedOperationException if this keyring derives no HD keys
+   * @throws KeyringException if the name is taken or the write fails
+   */
+  default KeyInfo deriveKey(String seed, int purpose, int account, int change, int index, String name,
+      KeyPolicy policy) {
+    return deriveKey(seed, purpose, 0, account, change, index, name, policy);
+  }
+
+  /**
+   * Derives the BIP44 key {@code m/purpose'/coinType'/account'/change'/index'}, every level hardened.
+   *
+   * @param seed the HD seed entry
+   * @param purpose BIP43 purpose, e.g. 44
+   * @param coinType the SLIP-44 coin type (0 for Bitcoin)
+   * @param account the account
+   * @param change 0 external, 1 internal
+   * @param index the address index
+   * @param name the new key's name, or null for the default
+   * @param policy the new key's policy
+   * @return the derived key
+   * @throws IllegalArgumentException for a negative level
+   * @throws UnknownKeyException if the seed does not exist
+   * @throws KeyUsageException if the seed's state refuses
+   * @throws UnsupportedOperationException if this keyring derives no HD keys
+   * @throws KeyringException if the name is taken or the write fails
+   */
+  default KeyInfo deriveKey(String seed, int purpose, int coinType, int account, int change, int index, String name,
+      KeyPolicy policy) {
+    for (int v : new int[] {purpose, coinType, account, change, index}) {
+      if (v < 0) {
+        throw new IllegalArgumentException("BIP44 levels are 0 to 2^31-1, got " + v);
+      }
+    }
+    return deriveKey(seed, "m/" + purpose + "'/" + coinType + "'/" + account + "'/" + change + "'/" + index + "'",
+        name, policy);
+  }
+
+  /**
+   * The SEC 1 compressed public key (33 bytes) of a derived key: public, no lifecycle check.
+   *
+   * @param ref the key ({@code name}) or a version ({@code name#N})
+   * @return the compressed point
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if the key is no derived key
+   * @throws IllegalStateException if the version was destroyed
+   * @throws UnsupportedOperationException if this keyring derives no HD keys
+   */
+  default byte[] hdPublicKey(KeyRef ref) {
+    throw new UnsupportedOperationException("this keyring derives no HD keys");
+  }
 }

@@ -45,7 +45,7 @@ public class ManagedPrivateKey implements PrivateKey, Destroyable {
     this.ref = Objects.requireNonNull(ref, "ref");
     this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
     this.exportable = exportable;
-    if (!algorithm.isKeyPair()) {
+    if (!algorithm.isKeyPair() && algorithm != KeyAlgorithm.SECP256K1) {
       throw new IllegalArgumentException("key " + ref + " is " + algorithm + ", not a key pair");
     }
   }
@@ -57,7 +57,7 @@ public class ManagedPrivateKey implements PrivateKey, Destroyable {
    * @param ref the key ({@code name}) or an exact version ({@code name#N})
    * @param algorithm the key pair's algorithm
    * @param exportable whether {@link #getEncoded()} may return material
-   * @param publicKey the public key of the version the handle names now (from its certificate)
+   * @param publicKey the public key of the version the handle names now (from its certificate; unused, may be null, for {@link KeyAlgorithm#SECP256K1})
    * @return the handle
    * @throws IllegalArgumentException if the algorithm is no key pair, or the public key is of another type
    */
@@ -122,6 +122,9 @@ public class ManagedPrivateKey implements PrivateKey, Destroyable {
     }
     byte[] stored = keyring.exportKey(ref);
     try {
+      if (algorithm == KeyAlgorithm.SECP256K1) {
+        return dev.clavis.hd.Secp256k1Spec.pkcs8(stored); // a derived key's material is its 32-byte scalar
+      }
       KeyPairMaterial m = KeyPairMaterial.decode(stored);
       byte[] out = m.pkcs8();
       m.wipe();

@@ -239,9 +239,12 @@ final class FileMaterial implements KeyMaterial {
     return m.chain();
   }
 
-  /** Signs with the JDK's own providers (SunEC, SunRsaSign), never with Clavis. */
+  /** Signs with the JDK's own providers (SunEC, SunRsaSign), never with Clavis's provider; secp256k1 with Clavis's engine. */
   @Override
   public SignOperation startSign(String jcaAlgorithm, AlgorithmParameterSpec params) throws GeneralSecurityException {
+    if (algorithm == KeyAlgorithm.SECP256K1) {
+      return Secp256k1Signing.start(ref, raw, jcaAlgorithm);
+    }
     if (!algorithm.isKeyPair()) {
       throw new InvalidKeyException("key " + ref + " is " + algorithm + " and does not sign");
     }

@@ -33,6 +33,11 @@ final class Extensions {
   static final int KEY_DESCRIPTION = 3;
   static final int KEY_TAGS = 4;
   static final int KEY_SOURCE = 5;
+  /**
+   * Of a key: an HD key's derivation (seed name, seed version, BIP32 indices). Not droppable: a
+   * Clavis that does not know it would let the key act without its seed's state.
+   */
+  static final int KEY_DERIVATION = 6;
   /** A tag with this bit may be dropped by a reader that does not know it. */
   static final int IGNORABLE = 0x8000;
 
@@ -108,6 +113,17 @@ final class Extensions {
       if (m.source().isPresent()) {
         fields.add(field(k.name(), 0, KEY_SOURCE, o -> o.writeUTF(m.source().get())));
       }
+      if (m.derivation().isPresent()) {
+        dev.clavis.keyring.HdDerivation hd = m.derivation().get();
+        fields.add(field(k.name(), 0, KEY_DERIVATION, o -> {
+          o.writeUTF(hd.seed());
+          o.writeInt(hd.seedVersion());
+          o.writeByte(hd.indices().size());
+          for (int i : hd.indices()) {
+            o.writeInt(i);
+          }
+        }));
+      }
     }
     out.writeInt(fields.size());
     for (Field f : fields) {
@@ -160,7 +176,7 @@ final class Extensions {
         settings = settings.withMinimumDeletionWindow(MetadataCodec.readDuration(b));
       } else if (name.isEmpty() && version == 0 && tag >= STORE_QUORUM && tag <= STORE_USED_APPROVALS) {
         settings = readStoreField(settings, tag, b);
-      } else if (!name.isEmpty() && version == 0 && tag >= KEY_RETENTION && tag <= KEY_SOURCE) {
+      } else if (!name.isEmpty() && version == 0 && tag >= KEY_RETENTION && tag <= KEY_DERIVATION) {
         KeyRecord k = keys.get(name);
         if (k == null) {
           throw new IllegalArgumentException("extension " + tag + " of an unknown key " + name);
@@ -225,6 +241,15 @@ final class Extensions {
         for (int i = 0; i < n; i++) {
           m.tag(b.readUTF(), b.readUTF());
         }
+      }
+      case KEY_DERIVATION -> {
+        String seed = b.readUTF();
+        int version = b.readInt();
+        int[] path = new int[b.readUnsignedByte()];
+        for (int i = 0; i < path.length; i++) {
+          path[i] = b.readInt();
+        }
+        m.derivation(dev.clavis.keyring.HdDerivation.of(seed, version, path));
       }
       default -> m.source(b.readUTF());
     }

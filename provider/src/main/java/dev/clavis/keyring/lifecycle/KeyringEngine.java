@@ -14,6 +14,7 @@ import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyUsageException;
+import dev.clavis.keyring.HdDerivation;
 import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.KeyringException;
@@ -671,7 +672,20 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public void revoke(KeyRef ref, String reason) {
-    applyToRef(ref, Op.REVOKE, reason, "revoke");
+    applyCascading(ref, Op.REVOKE, reason, "revoke");
+  }
+
+  /** As {@link #applyToRef}; for an HD seed also to every live key derived from the versions named ({@link HdLineage}). */
+  private void applyCascading(KeyRef ref, Op op, String reason, String action) {
+    write(d -> {
+      KeyRecord seed = d.apply(Lifecycle.apply(d.get(ref.name()), ref, op, reason, action, d.now));
+      Map<String, KeyRecord> all = new HashMap<>(d.base.keys());
+      all.putAll(d.changed);
+      for (Lifecycle.Result r : HdLineage.cascade(all, seed, ref, op, reason, action, d.now)) {
+        d.apply(r);
+      }
+      return seed;
+    });
   }
 
   /**
@@ -683,7 +697,7 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public void markCompromised(KeyRef ref, String reason) {
-    applyToRef(ref, Op.COMPROMISE, reason, "compromise");
+    applyCascading(ref, Op.COMPROMISE, reason, "compromise");
   }
 
   /**
@@ -817,6 +831,7 @@ public final class KeyringEngine implements Keyring {
     for (int attempt = 0; attempt < 8; attempt++) {
       State s = current();
       KeyRecord k = key(s, ref.name());
+      HdLineage.check(s.keys(), k, true); // a derived key also needs its seed's state (not cached in hot)
       // fast path: the same immutable record as last time (so the same state), not yet due, and
       // uses left in this process's reserved block
       Hot h = hot.get(ref);
@@ -956,8 +971,10 @@ public final class KeyringEngine implements Keyring {
 
   /** As {@link #unprotect(KeyRef, boolean)}; an override's audit record says what it is for ({@code decrypt}, {@code rewrap}). */
   Use unprotect(KeyRef exact, boolean allowCompromised, String purpose) {
-    Permissions.UnprotectCheck c = Permissions.unprotect(key(current(), exact.name()), exact, allowCompromised,
-        clock.instant(), purpose);
+    State s = current();
+    KeyRecord k = key(s, exact.name());
+    HdLineage.check(s.keys(), k, false);
+    Permissions.UnprotectCheck c = Permissions.unprotect(k, exact, allowCompromised, clock.instant(), purpose);
     if (c.audit() != null) {
       write(d -> {
         d.approve(c.audit().action(), exact.toString(), Map.of());
@@ -981,7 +998,9 @@ public final class KeyringEngine implements Keyring {
     if (ref.version().isPresent()) {
       return List.of(unprotect(ref, false));
     }
-    KeyRecord k = key(current(), ref.name());
+    State s = current();
+    KeyRecord k = key(s, ref.name());
+    HdLineage.check(s.keys(), k, false);
     List<Use> out = new ArrayList<>();
     for (KeyRef vr : Permissions.decryptable(k, clock.instant())) {
       backend.material(vr).ifPresent(m -> out.add(new Use(vr, m)));
@@ -1027,7 +1046,9 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public byte[] exportKey(KeyRef ref) {
-    KeyRecord k = key(current(), ref.name());
+    State s = current();
+    KeyRecord k = key(s, ref.name());
+    HdLineage.check(s.keys(), k, false);
     VersionRecord v = Permissions.export(k, ref);
     KeyRef vref = KeyRef.of(k.name(), v.version());
     KeyMaterial m = material(vref, v.state());
@@ -1085,6 +1106,12 @@ public final class KeyringEngine implements Keyring {
   @Override
   public ManagedPrivateKey privateKeyHandle(KeyRef ref) {
     KeyRecord k = key(current(), ref.name());
+    if (k.algorithm() == KeyAlgorithm.SECP256K1) {
+      if (ref.version().isPresent()) {
+        Permissions.version(k, ref);
+      }
+      return ManagedPrivateKey.of(this, ref, k.algorithm(), k.policy().exportable(), null);
+    }
     KeyPairs.requireKeyPair(k.algorithm(), ref);
     return ManagedPrivateKey.of(this, ref, k.algorithm(), k.policy().exportable(),
         KeyPairs.publicKey(ref, certificates(ref)));
@@ -1103,6 +1130,103 @@ public final class KeyringEngine implements Keyring {
     }
     KeyPairs.requireKeyPair(k.algorithm(), ref);
     return new ManagedPublicKey(this, ref, k.algorithm());
+  }
+
+  // ---------------------------------------------------------------- managed HD keys (HdKeys, HdLineage)
+
+  /**
+   * Creates an HD seed entry with 64 fresh random bytes ({@link HdKeys}).
+   *
+   * @throws KeyringException if the name is taken or the write fails
+   * @throws IllegalArgumentException for an invalid name or a deletion window below the store's minimum
+   */
+  @Override
+  public KeyInfo createSeed(String name, KeyPolicy policy, KeyMetadata metadata) {
+    byte[] seed = new byte[HdKeys.SEED_BYTES];
+    HdKeys.RANDOM.nextBytes(seed);
+    try {
+      return importSeed(name, seed, policy, metadata, "create");
+    } finally {
+      Arrays.fill(seed, (byte) 0);
+    }
+  }
+
+  /**
+   * Imports a BIP32 seed as a new HD seed entry.
+   *
+   * @throws KeyringException if the name is taken or the write fails
+   * @throws IllegalArgumentException for an invalid name, a seed not of 16 to 64 bytes, or one BIP32 rejects
+   */
+  @Override
+  public KeyInfo importSeed(String name, byte[] seed, KeyPolicy policy) {
+    return importSeed(name, seed, policy, KeyMetadata.builder().source("api").build(), "import");
+  }
+
+  private KeyInfo importSeed(String name, byte[] seed, KeyPolicy policy, KeyMetadata metadata, String action) {
+    KeyRef.of(name);
+    Objects.requireNonNull(policy, "policy");
+    checkMaterial(KeyAlgorithm.HD_SEED, seed);
+    dev.clavis.engine.hd.Bip32Node.master(seed, false).destroy(); // BIP32's invalid master (p ~ 2^-127) refused here
+    byte[] copy = seed.clone();
+    try {
+      return info(write(d -> {
+        DeletionGuard.checkPolicyWindow(name, policy, d.settings);
+        Lifecycle.Result r = Lifecycle.importNew(d.find(name), name, KeyAlgorithm.HD_SEED, copy, policy, d.now);
+        return d.apply(new Lifecycle.Result(r.record().withMetadata(metadata), r.events(), r.material()));
+      }));
+    } finally {
+      Arrays.fill(copy, (byte) 0);
+    }
+  }
+
+  /**
+   * Derives a new managed key from the seed's primary version (which must be ACTIVE; the
+   * derivation takes one of its uses), recorded with its derivation and audited as {@code derive}.
+   *
+   * @throws UnknownKeyException if the seed does not exist
+   * @throws KeyUsageException if the seed's state refuses
+   * @throws IllegalArgumentException for a malformed path, a seed that is no HD seed, or an invalid name
+   * @throws KeyringException if the child's name is taken or the write fails
+   */
+  @Override
+  public KeyInfo deriveKey(String seedName, String path, String name, KeyPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
+    int[] indices = HdKeys.parsePath(path);
+    String child = name != null ? KeyRef.of(name).name() : HdKeys.defaultName(seedName, indices);
+    HdKeys.requireSeed(key(current(), seedName).algorithm(), seedName);
+    Use u = protect(KeyRef.of(seedName), 1);
+    HdDerivation hd = HdDerivation.of(seedName, u.version().version().getAsInt(), indices);
+    byte[] priv = HdKeys.derive(u.material(), indices);
+    try {
+      return info(write(d -> {
+        DeletionGuard.checkPolicyWindow(child, policy, d.settings);
+        Lifecycle.Result r = Lifecycle.importNew(d.find(child), child, KeyAlgorithm.SECP256K1, priv, policy, d.now);
+        KeyMetadata m = KeyMetadata.builder().source("api").derivation(hd).build();
+        KeyRecord rec = d.apply(new Lifecycle.Result(r.record().withMetadata(m), r.events(), r.material()));
+        d.event("derive", child + "#1", Map.of("seed", hd.seedRef().toString(), "path", hd.path()));
+        return rec;
+      }));
+    } finally {
+      Arrays.fill(priv, (byte) 0);
+    }
+  }
+
+  /**
+   * @return the compressed secp256k1 public key of a derived key's version (public: no lifecycle check)
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if the key is no derived key
+   * @throws IllegalStateException if the version was destroyed
+   */
+  @Override
+  public byte[] hdPublicKey(KeyRef ref) {
+    KeyRecord k = key(current(), ref.name());
+    if (k.algorithm() != KeyAlgorithm.SECP256K1) {
+      throw new IllegalArgumentException("key " + ref + " is " + k.algorithm() + ", not a derived secp256k1 key");
+    }
+    KeyRef v = KeyPairs.resolve(k, ref);
+    KeyMaterial m = backend.material(v).orElseThrow(() -> new IllegalStateException("key " + v
+        + " was destroyed: its public key is gone with it"));
+    return HdKeys.publicKey(m);
   }
 
   // ---------------------------------------------------------------- data (EnvelopeService)

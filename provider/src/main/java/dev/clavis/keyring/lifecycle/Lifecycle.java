@@ -152,6 +152,13 @@ final class Lifecycle {
     int n = k == null ? 1 : k.nextVersion();
     KeyRef ref = KeyRef.of(name, n);
     boolean exportable = policy.exportable();
+    if ((k != null || material == null) && (alg == KeyAlgorithm.HD_SEED || alg == KeyAlgorithm.SECP256K1)) {
+      // a seed's children name its version, and a derived key's material is its path's: neither gets a next version
+      throw new IllegalArgumentException("key " + ref + " is " + alg + ": " + (alg == KeyAlgorithm.HD_SEED
+          ? "an HD seed is created with Keyring.createSeed (clavis create --algorithm HD-SEED) or imported as a new"
+            + " entry, and never rotated: create a new seed entry"
+          : "a derived key has no next version: derive a new key (clavis derive-key) with another index"));
+    }
     if (material == null) {
       if (alg == KeyAlgorithm.SECRET) {
         throw new IllegalArgumentException("Clavis does not generate SECRET material: import it");

@@ -78,7 +78,9 @@ final class PolicyChange {
    * @throws IllegalStateException if the key was destroyed
    */
   static Lifecycle.Result label(KeyRecord k, KeyMetadata next, Instant now) {
-    KeyMetadata m = next.toBuilder().source(k.metadata().source().orElse(null)).build();
+    // the source and an HD key's derivation are the keyring's, never the caller's
+    KeyMetadata m = next.toBuilder().source(k.metadata().source().orElse(null))
+        .derivation(k.metadata().derivation().orElse(null)).build();
     if (m.equals(k.metadata())) {
       return null;
     }

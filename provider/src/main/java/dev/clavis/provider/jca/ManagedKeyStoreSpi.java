@@ -187,7 +187,8 @@ public class ManagedKeyStoreSpi extends KeyStoreSpi {
       if (alg == KeyAlgorithm.CERTIFICATE) {
         return null; // as PKCS12: a trusted certificate entry has no key
       }
-      return alg.isKeyPair() ? ring().privateKeyHandle(ref) : ring().handle(ref);
+      // a derived secp256k1 key has no certificate, but its handle signs like a key pair's
+      return alg.isKeyPair() || alg == KeyAlgorithm.SECP256K1 ? ring().privateKeyHandle(ref) : ring().handle(ref);
     } catch (UnknownKeyException | IllegalStateException e) {
       return null;
     }

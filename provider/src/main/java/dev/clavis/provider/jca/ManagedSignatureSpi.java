@@ -48,6 +48,9 @@ import java.util.Set;
 public abstract class ManagedSignatureSpi extends SignatureSpi {
 
   private static final Set<KeyAlgorithm> EC = EnumSet.of(KeyAlgorithm.EC_P256, KeyAlgorithm.EC_P384);
+  /** SHA256withECDSA also signs with derived secp256k1 keys (RFC 6979, low S: Clavis's own engine). */
+  private static final Set<KeyAlgorithm> EC_SHA256 = EnumSet.of(KeyAlgorithm.EC_P256, KeyAlgorithm.EC_P384,
+      KeyAlgorithm.SECP256K1);
   private static final Set<KeyAlgorithm> RSA = EnumSet.of(KeyAlgorithm.RSA);
   private static final Set<KeyAlgorithm> ED = EnumSet.of(KeyAlgorithm.ED25519);
 
@@ -366,7 +369,7 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
   public static final class Sha256Ecdsa extends ManagedSignatureSpi {
     /** A fresh instance, as JCA creates it. */
     public Sha256Ecdsa() {
-      super("SHA256withECDSA", EC, false);
+      super("SHA256withECDSA", EC_SHA256, false);
     }
   }
 

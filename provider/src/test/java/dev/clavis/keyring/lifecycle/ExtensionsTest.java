@@ -44,6 +44,18 @@ class ExtensionsTest {
   }
 
   @Test
+  void derivation_roundTrips_asTag6_whichAReaderMayNotDrop() throws Exception {
+    KeyMetadata m = KeyMetadata.builder().derivation(dev.clavis.keyring.HdDerivation.of("wallet", 2,
+        new int[] {0x8000002C, 0x80000000, 0x80000000, 0, 5})).build();
+    MetadataCodec.Document d = MetadataCodec.decode(MetadataCodec.encode(Map.of("c", key("c", KeyPolicy.defaults(), m)),
+        0, new byte[32]));
+    assertEquals(m, d.keys().get("c").metadata());
+    assertEquals("m/44'/0'/0'/0/5", d.keys().get("c").metadata().derivation().orElseThrow().path());
+    assertEquals(0, Extensions.KEY_DERIVATION & Extensions.IGNORABLE,
+        "a Clavis that does not know derivations must refuse the store, not let a child act without its seed");
+  }
+
+  @Test
   void defaults_writeAnEmptySection() {
     byte[] doc = MetadataCodec.encode(Map.of("k", key("k", KeyPolicy.defaults(), KeyMetadata.empty())), 0, new byte[32]);
     byte[] tail = Arrays.copyOfRange(doc, doc.length - 4, doc.length);
