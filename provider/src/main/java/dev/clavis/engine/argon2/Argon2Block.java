@@ -36,35 +36,46 @@ final class Argon2Block {
     for (int i = 0; i < WORDS; i++) {
       r[i] = x[xo + i] ^ y[yo + i];
     }
-    // §3.6: P on each row (16 consecutive words), then on each column pair.
+    // §3.6: P on each row (16 consecutive words v0..v15): G on the columns of the 4x4 matrix of
+    // v, then on its diagonals, as in a BLAKE2b round.
     for (int b = 0; b < WORDS; b += 16) {
-      row(r, b);
+      mix(r, b, b + 4, b + 8, b + 12);
+      mix(r, b + 1, b + 5, b + 9, b + 13);
+      mix(r, b + 2, b + 6, b + 10, b + 14);
+      mix(r, b + 3, b + 7, b + 11, b + 15);
+      mix(r, b, b + 5, b + 10, b + 15);
+      mix(r, b + 1, b + 6, b + 11, b + 12);
+      mix(r, b + 2, b + 7, b + 8, b + 13);
+      mix(r, b + 3, b + 4, b + 9, b + 14);
     }
+    // ... then P on each column: v0..v15 are words 2i and 2i+1 of the eight rows, so v_k is
+    // r[b + 16 * (k / 2) + k % 2] with b = 2i.
     for (int b = 0; b < 16; b += 2) {
-      column(r, b);
+      mix(r, b, b + 32, b + 64, b + 96);
+      mix(r, b + 1, b + 33, b + 65, b + 97);
+      mix(r, b + 16, b + 48, b + 80, b + 112);
+      mix(r, b + 17, b + 49, b + 81, b + 113);
+      mix(r, b, b + 33, b + 80, b + 113);
+      mix(r, b + 1, b + 48, b + 81, b + 96);
+      mix(r, b + 16, b + 49, b + 64, b + 97);
+      mix(r, b + 17, b + 32, b + 65, b + 112);
     }
     for (int i = 0; i < WORDS; i++) {
       out[oo + i] = (out[oo + i] & keep) ^ r[i] ^ x[xo + i] ^ y[yo + i];
     }
   }
 
-  // RFC 9106 §3.6: GB(a, b, c, d) is BLAKE2b's G without message words and with the additions
-  // replaced by the multiply-add fBlaMka(x, y) = x + y + 2 * trunc(x) * trunc(y). The eight GB
-  // of one P are written out in row() and column(), four words at a time in locals: the client
-  // compiler (the command line runs with it only) does not inline a method of GB's size, and a
-  // call per GB made it 2x slower; C2 produces the same code as from an inlined GB. (A version
-  // holding all sixteen words of P in locals spilled to the stack and ran about 15% slower.)
-
-  /** P on the row starting at word {@code base}: G on the columns of the 4x4 matrix, then on its diagonals. */
-  private static void row(long[] r, int base) {
-    long a;
-    long b;
-    long c;
-    long d;
-    a = r[base];
-    b = r[base + 4];
-    c = r[base + 8];
-    d = r[base + 12];
+  /**
+   * RFC 9106 §3.6: GB(a, b, c, d), BLAKE2b's G without message words and with the additions
+   * replaced by the multiply-add fBlaMka(x, y) = x + y + 2 * trunc(x) * trunc(y). Small enough to
+   * be inlined; working on four words at a time keeps them in registers (a version holding all
+   * sixteen words of P in locals spilled to the stack and ran about 15% slower).
+   */
+  private static void mix(long[] r, int ia, int ib, int ic, int id) {
+    long a = r[ia];
+    long b = r[ib];
+    long c = r[ic];
+    long d = r[id];
     a = a + b + 2 * (a & M32) * (b & M32);
     d = Long.rotateRight(d ^ a, 32);
     c = c + d + 2 * (c & M32) * (d & M32);
@@ -73,258 +84,10 @@ final class Argon2Block {
     d = Long.rotateRight(d ^ a, 16);
     c = c + d + 2 * (c & M32) * (d & M32);
     b = Long.rotateRight(b ^ c, 63);
-    r[base] = a;
-    r[base + 4] = b;
-    r[base + 8] = c;
-    r[base + 12] = d;
-    a = r[base + 1];
-    b = r[base + 5];
-    c = r[base + 9];
-    d = r[base + 13];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 1] = a;
-    r[base + 5] = b;
-    r[base + 9] = c;
-    r[base + 13] = d;
-    a = r[base + 2];
-    b = r[base + 6];
-    c = r[base + 10];
-    d = r[base + 14];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 2] = a;
-    r[base + 6] = b;
-    r[base + 10] = c;
-    r[base + 14] = d;
-    a = r[base + 3];
-    b = r[base + 7];
-    c = r[base + 11];
-    d = r[base + 15];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 3] = a;
-    r[base + 7] = b;
-    r[base + 11] = c;
-    r[base + 15] = d;
-    a = r[base];
-    b = r[base + 5];
-    c = r[base + 10];
-    d = r[base + 15];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base] = a;
-    r[base + 5] = b;
-    r[base + 10] = c;
-    r[base + 15] = d;
-    a = r[base + 1];
-    b = r[base + 6];
-    c = r[base + 11];
-    d = r[base + 12];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 1] = a;
-    r[base + 6] = b;
-    r[base + 11] = c;
-    r[base + 12] = d;
-    a = r[base + 2];
-    b = r[base + 7];
-    c = r[base + 8];
-    d = r[base + 13];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 2] = a;
-    r[base + 7] = b;
-    r[base + 8] = c;
-    r[base + 13] = d;
-    a = r[base + 3];
-    b = r[base + 4];
-    c = r[base + 9];
-    d = r[base + 14];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 3] = a;
-    r[base + 4] = b;
-    r[base + 9] = c;
-    r[base + 14] = d;
-  }
-
-  /** P on the column pair starting at word {@code base}: v_k is {@code r[base + 16 * (k / 2) + k % 2]}. */
-  private static void column(long[] r, int base) {
-    long a;
-    long b;
-    long c;
-    long d;
-    a = r[base];
-    b = r[base + 32];
-    c = r[base + 64];
-    d = r[base + 96];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base] = a;
-    r[base + 32] = b;
-    r[base + 64] = c;
-    r[base + 96] = d;
-    a = r[base + 1];
-    b = r[base + 33];
-    c = r[base + 65];
-    d = r[base + 97];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 1] = a;
-    r[base + 33] = b;
-    r[base + 65] = c;
-    r[base + 97] = d;
-    a = r[base + 16];
-    b = r[base + 48];
-    c = r[base + 80];
-    d = r[base + 112];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 16] = a;
-    r[base + 48] = b;
-    r[base + 80] = c;
-    r[base + 112] = d;
-    a = r[base + 17];
-    b = r[base + 49];
-    c = r[base + 81];
-    d = r[base + 113];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 17] = a;
-    r[base + 49] = b;
-    r[base + 81] = c;
-    r[base + 113] = d;
-    a = r[base];
-    b = r[base + 33];
-    c = r[base + 80];
-    d = r[base + 113];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base] = a;
-    r[base + 33] = b;
-    r[base + 80] = c;
-    r[base + 113] = d;
-    a = r[base + 1];
-    b = r[base + 48];
-    c = r[base + 81];
-    d = r[base + 96];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 1] = a;
-    r[base + 48] = b;
-    r[base + 81] = c;
-    r[base + 96] = d;
-    a = r[base + 16];
-    b = r[base + 49];
-    c = r[base + 64];
-    d = r[base + 97];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 16] = a;
-    r[base + 49] = b;
-    r[base + 64] = c;
-    r[base + 97] = d;
-    a = r[base + 17];
-    b = r[base + 32];
-    c = r[base + 65];
-    d = r[base + 112];
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 32);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 24);
-    a = a + b + 2 * (a & M32) * (b & M32);
-    d = Long.rotateRight(d ^ a, 16);
-    c = c + d + 2 * (c & M32) * (d & M32);
-    b = Long.rotateRight(b ^ c, 63);
-    r[base + 17] = a;
-    r[base + 32] = b;
-    r[base + 65] = c;
-    r[base + 112] = d;
+    r[ia] = a;
+    r[ib] = b;
+    r[ic] = c;
+    r[id] = d;
   }
 
   /** Loads a little-endian 64-bit word. */
