@@ -17,16 +17,22 @@ final class Argon2Block {
   private Argon2Block() {}
 
   /**
-   * RFC 9106 §3.5: {@code out = G(x, y)} or, with {@code xorInto}, {@code out ^= G(x, y)} (the
+   * RFC 9106 §3.5: {@code out = G(x, y)} or {@code out ^= G(x, y)} (the
    * version 0x13 rule for passes after the first, §3.2 step 6). {@code R = X XOR Y} goes through P
    * row-wise, giving Q, and then column-wise, giving Z; the result is {@code Z XOR R}. R is
    * recomputed from x and y at the end rather than kept in a second scratch block. {@code out} may
    * be the same block as {@code y} (address generation does that, §3.4.1.2) but not as {@code x}.
    *
+   * <p>{@code keep} selects between the two without a branch: {@code -1L} XORs into {@code out},
+   * {@code 0L} overwrites it. A boolean tested here was always false through the first pass, so
+   * a JVM that compiled G early deoptimised it at the second pass and compiled it again: in a
+   * short-lived process (the command line) that cost more than the derivation itself.
+   *
+   * @param keep {@code -1L} for {@code out ^= G(x, y)}, {@code 0L} for {@code out = G(x, y)}
    * @param r a 128-word scratch array, overwritten
    */
   static void compress(
-      long[] x, int xo, long[] y, int yo, long[] out, int oo, boolean xorInto, long[] r) {
+      long[] x, int xo, long[] y, int yo, long[] out, int oo, long keep, long[] r) {
     for (int i = 0; i < WORDS; i++) {
       r[i] = x[xo + i] ^ y[yo + i];
     }
@@ -54,14 +60,8 @@ final class Argon2Block {
       mix(r, b + 16, b + 49, b + 64, b + 97);
       mix(r, b + 17, b + 32, b + 65, b + 112);
     }
-    if (xorInto) {
-      for (int i = 0; i < WORDS; i++) {
-        out[oo + i] ^= r[i] ^ x[xo + i] ^ y[yo + i];
-      }
-    } else {
-      for (int i = 0; i < WORDS; i++) {
-        out[oo + i] = r[i] ^ x[xo + i] ^ y[yo + i];
-      }
+    for (int i = 0; i < WORDS; i++) {
+      out[oo + i] = (out[oo + i] & keep) ^ r[i] ^ x[xo + i] ^ y[yo + i];
     }
   }
 

@@ -141,7 +141,16 @@ final class Argon2Fill {
     }
   }
 
-  /** RFC 9106 §3.4: computes the blocks of one segment (lane {@code lane}, slice {@code slice}). */
+  /**
+   * RFC 9106 §3.4: computes the blocks of one segment (lane {@code lane}, slice {@code slice}).
+   *
+   * <p>The loop has no branch whose direction depends on the pass, the slice or the lane: those
+   * choices are masks computed once per segment. A JIT that compiled the loop during the first
+   * slice (where every reference stays in its own lane and addresses are data-independent)
+   * would otherwise have compiled the other directions as traps, deoptimised at the next slice
+   * and compiled again, several times per derivation: in a short-lived process (the command line
+   * opening a store) those recompilations cost more than the derivation.
+   */
   void fillSegment(int pass, int slice, int lane) {
     final long[] mem = memory;
     final long[] scratch = new long[Argon2Block.WORDS];
@@ -149,16 +158,27 @@ final class Argon2Fill {
     final boolean independent =
         type == Argon2Type.ARGON2I
             || (type == Argon2Type.ARGON2ID && pass == 0 && slice < SYNC_POINTS / 2);
+    final long independentMask = independent ? -1L : 0L;
     // Version 0x13 XORs the new block into the old one on passes after the first (§3.2 step 6);
     // version 0x10 overwrote it.
-    final boolean xorInto = pass != 0 && version != Argon2.VERSION_10;
+    final long keep = pass != 0 && version != Argon2.VERSION_10 ? -1L : 0L;
+    // §3.4.2: the first slice of the first pass references its own lane only.
+    final int ownLaneMask = pass == 0 && slice == 0 ? -1 : 0;
+    // §3.4.2, the size of the reference set W: in the own lane every finished block but the
+    // previous one, sameBase + index; in another lane its finished segments, otherBase, less
+    // one block when index == 0. The first pass has only the segments before this one; later
+    // passes the last three segments' worth.
+    final long finished = pass == 0 ? (long) slice * segmentLength : laneLength - segmentLength;
+    final long sameBase = finished - 1;
+    final long otherBase = finished;
+    // W starts after the current segment on later passes (wrapping), at block 0 on the first.
+    final long start = (pass != 0 && slice != SYNC_POINTS - 1) ? (long) (slice + 1) * segmentLength : 0;
 
-    long[] addresses = null;
-    long[] input = null;
+    // §3.4.1.2: Z = LE64(r) || LE64(l) || LE64(sl) || LE64(m') || LE64(t) || LE64(y) || LE64(i) || 0...
+    // Data-dependent segments keep a zero address block, masked out of the pseudo-random value.
+    final long[] addresses = new long[Argon2Block.WORDS];
+    final long[] input = independent ? new long[Argon2Block.WORDS] : null;
     if (independent) {
-      // §3.4.1.2: Z = LE64(r) || LE64(l) || LE64(sl) || LE64(m') || LE64(t) || LE64(y) || LE64(i) || 0...
-      addresses = new long[Argon2Block.WORDS];
-      input = new long[Argon2Block.WORDS];
       input[0] = pass;
       input[1] = lane;
       input[2] = slice;
@@ -182,67 +202,47 @@ final class Argon2Fill {
       // The previous block; block 0 of a lane follows the lane's last block (§3.2 step 6).
       int previous = current == laneStart ? laneStart + laneLength - 1 : current - 1;
 
-      long pseudoRandom;
-      if (independent) {
-        if (index % Argon2Block.WORDS == 0) {
-          nextAddresses(addresses, input, scratch);
-        }
-        pseudoRandom = addresses[index % Argon2Block.WORDS];
-      } else {
-        // §3.4.1.1: J1 || J2 are the first 64 bits of the previous block.
-        pseudoRandom = mem[previous * Argon2Block.WORDS];
+      // Non-short-circuit &: one branch, taken every 128 blocks in independent segments.
+      if (((index & (Argon2Block.WORDS - 1)) == 0) & independent) {
+        nextAddresses(addresses, input, scratch);
       }
+      // §3.4.1.2 (independent) or §3.4.1.1 (J1 || J2 are the first 64 bits of the previous block).
+      long pseudoRandom = (addresses[index & (Argon2Block.WORDS - 1)] & independentMask)
+          | (mem[previous * Argon2Block.WORDS] & ~independentMask);
 
-      // §3.4.2: J2 picks the lane (the first slice of the first pass stays in its own lane).
-      int refLane = (pass == 0 && slice == 0) ? lane : (int) ((pseudoRandom >>> 32) % lanes);
-      int refIndex = referenceIndex(pass, slice, index, pseudoRandom & M32, refLane == lane);
-      int ref = refLane * laneLength + refIndex;
+      // §3.4.2: J2 picks the lane.
+      int refLane = (lane & ownLaneMask) | ((int) ((pseudoRandom >>> 32) % lanes) & ~ownLaneMask);
+      int diff = refLane ^ lane;
+      long otherLane = (diff | -diff) >> 31; // -1 for another lane, 0 for the own lane
+      long areaSame = sameBase + index;
+      long areaOther = otherBase - ((index - 1) >>> 31); // less one when index == 0
+      long areaSize = areaSame ^ ((areaSame ^ areaOther) & otherLane);
+      int ref = refLane * laneLength + referenceIndex(areaSize, start, pseudoRandom & M32);
 
       Argon2Block.compress(
           mem, previous * Argon2Block.WORDS,
           mem, ref * Argon2Block.WORDS,
           mem, current * Argon2Block.WORDS,
-          xorInto, scratch);
+          keep, scratch);
     }
     // The scratch block last held R = previous XOR reference, as secret as the memory itself.
     Arrays.fill(scratch, 0L);
   }
 
   /**
-   * RFC 9106 §3.4.2: maps J1 onto the reference set W, non-uniformly (x = J1^2 / 2^32,
-   * y = |W| * x / 2^32, zz = |W| - 1 - y), relative to the start of W.
+   * RFC 9106 §3.4.2: maps J1 onto the reference set W of {@code areaSize} blocks starting at
+   * {@code start}, non-uniformly (x = J1^2 / 2^32, y = |W| * x / 2^32, zz = |W| - 1 - y).
    */
-  private int referenceIndex(int pass, int slice, int index, long j1, boolean sameLane) {
-    long areaSize;
-    if (pass == 0) {
-      // First pass: only segments already computed in this pass exist.
-      if (slice == 0) {
-        areaSize = index - 1L;
-      } else if (sameLane) {
-        areaSize = (long) slice * segmentLength + index - 1;
-      } else {
-        areaSize = (long) slice * segmentLength + (index == 0 ? -1 : 0);
-      }
-    } else {
-      // Later passes: the last three segments' worth of blocks, excluding the current segment
-      // of other lanes and, in the own lane, the previous block.
-      if (sameLane) {
-        areaSize = laneLength - segmentLength + index - 1L;
-      } else {
-        areaSize = laneLength - segmentLength + (index == 0 ? -1L : 0L);
-      }
-    }
+  private int referenceIndex(long areaSize, long start, long j1) {
     long x = (j1 * j1) >>> 32; // fits: j1 < 2^32, and the unsigned product is < 2^64
     long relative = areaSize - 1 - ((areaSize * x) >>> 32);
-    // W starts after the current segment on later passes (wrapping), at block 0 on the first.
-    long start = (pass != 0 && slice != SYNC_POINTS - 1) ? (long) (slice + 1) * segmentLength : 0;
     return (int) ((start + relative) % laneLength);
   }
 
   /** §3.4.1.2: the next block of addresses, G(ZERO, G(ZERO, Z)) with the counter i incremented. */
   private static void nextAddresses(long[] addresses, long[] input, long[] scratch) {
     input[6]++;
-    Argon2Block.compress(ZERO_BLOCK, 0, input, 0, addresses, 0, false, scratch);
-    Argon2Block.compress(ZERO_BLOCK, 0, addresses, 0, addresses, 0, false, scratch);
+    Argon2Block.compress(ZERO_BLOCK, 0, input, 0, addresses, 0, 0L, scratch);
+    Argon2Block.compress(ZERO_BLOCK, 0, addresses, 0, addresses, 0, 0L, scratch);
   }
 }

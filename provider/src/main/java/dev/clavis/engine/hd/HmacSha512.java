@@ -1,5 +1,6 @@
 package dev.clavis.engine.hd;
 
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 public final class HmacSha512 {
 
   private static final int BLOCK = 128;
+  private static final int DIGEST = 64;
 
   private final MessageDigest inner;
   private final MessageDigest outer;
@@ -53,13 +55,24 @@ public final class HmacSha512 {
 
   /** Returns HMAC-SHA512(key, msg[off .. off+len)) as 64 bytes. */
   public byte[] mac(byte[] msg, int off, int len) {
+    // The inner hash goes into the array that then receives the outer one: one allocation and
+    // no wipe of a separate inner-hash buffer (the outer digest overwrites it).
+    byte[] out = new byte[DIGEST];
     MessageDigest i = copy(inner);
     i.update(msg, off, len);
-    byte[] ih = i.digest();
+    digestInto(i, out);
     MessageDigest o = copy(outer);
-    o.update(ih);
-    Arrays.fill(ih, (byte) 0);
-    return o.digest();
+    o.update(out);
+    digestInto(o, out);
+    return out;
+  }
+
+  private static void digestInto(MessageDigest d, byte[] out) {
+    try {
+      d.digest(out, 0, DIGEST);
+    } catch (DigestException e) {
+      throw new IllegalStateException("the JDK's SHA-512 refused a 64-byte output buffer", e);
+    }
   }
 
   /** Wipes the key-dependent states; the instance must not be used afterwards. */
