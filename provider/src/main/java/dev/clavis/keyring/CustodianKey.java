@@ -208,9 +208,10 @@ public final class CustodianKey implements AutoCloseable {
   }
 
   private static byte[] derive(char[] passphrase, byte[] salt, int t, int m, int p) {
-    byte[] pw = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(passphrase)).array();
-    int n = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(passphrase)).limit();
-    byte[] exact = Arrays.copyOf(pw, n);
+    // encoded once: every buffer that held the passphrase's bytes is wiped below
+    java.nio.ByteBuffer encoded = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(passphrase));
+    byte[] pw = encoded.array();
+    byte[] exact = Arrays.copyOf(pw, encoded.limit());
     try {
       return Argon2.hash(Argon2Type.ARGON2ID, exact, salt, null, null, t, m, p, 32);
     } finally {

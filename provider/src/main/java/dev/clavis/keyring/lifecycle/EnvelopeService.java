@@ -105,10 +105,13 @@ final class EnvelopeService {
     }
     Envelope.Header h = Envelope.parse(wrappedDataKey, Envelope.WRAPPED, "wrapped data key");
     checkBinding(h, context, what);
-    return c.get(wrappedDataKey, context, h.ref(), bytes, () -> {
+    byte[] dek = c.get(wrappedDataKey, context, h.ref(), bytes, () -> {
       Use u = engine.unprotect(h.ref(), false);
       return unwrapOne(h, u, wrappedDataKey);
     });
+    // a key served from the cache is a decryption like any other: counted, and recorded when the
+    // keyring or the store audits decryptions (a failed record releases nothing)
+    return released(h.ref(), dek, context);
   }
 
   /**

@@ -43,6 +43,7 @@ final class KeyPairs {
    */
   static byte[] withChain(KeyAlgorithm a, KeyRef version, KeyMaterial m, List<byte[]> chain) {
     requireKeyPair(a, version);
+    requireSameKey(version, m.certificates(), chain);
     byte[] old;
     try {
       old = m.rawForInProcessCrypto();
@@ -58,6 +59,28 @@ final class KeyPairs {
       return after.encode();
     } finally {
       after.wipe();
+    }
+  }
+
+  /**
+   * A new chain must certify the key the version holds: its first certificate's public key equals
+   * the one of the chain it replaces, whoever calls (the key store checks it too, but the keyring
+   * API must not let a caller put another key behind a version's signatures and verifications).
+   *
+   * @throws IllegalArgumentException if the chain is empty or certifies another key
+   */
+  static void requireSameKey(KeyRef version, List<byte[]> current, List<byte[]> chain) {
+    if (chain == null || chain.isEmpty()) {
+      throw new IllegalArgumentException("a certificate chain for " + version + " needs at least one certificate");
+    }
+    PublicKey next = parse(version, chain.get(0)).getPublicKey();
+    if (current.isEmpty()) {
+      throw new IllegalStateException("key " + version + " has no certificate left (destroyed)");
+    }
+    PublicKey now = parse(version, current.get(0)).getPublicKey();
+    if (!Arrays.equals(now.getEncoded(), next.getEncoded())) {
+      throw new IllegalArgumentException("the certificate " + parse(version, chain.get(0)).getSubjectX500Principal()
+          .getName() + " certifies another key than " + version + "; nothing was changed");
     }
   }
 

@@ -110,6 +110,7 @@ final class PolicyChange {
     m.put("keepVersions", Integer.toString(p.keepVersions()));
     m.put("decryptWindow", p.decryptWindow().map(Duration::toString).orElse("none"));
     m.put("deletionProtection", Boolean.toString(p.deletionProtection()));
+    m.put("legacyEncryption", Boolean.toString(p.legacyEncryption()));
     return m;
   }
 

@@ -10,7 +10,8 @@ import java.util.Optional;
  * Which changes of a key's policy loosen it, and so need the store's quorum when it has one:
  * deletion protection turned off, the decryption floor lowered, a decrypt window widened or
  * removed, a shorter deletion window, fewer versions kept (older ones get scheduled for
- * destruction), a higher or no usage limit, a longer or no lifetime or rotation period.
+ * destruction), a higher or no usage limit, a longer or no lifetime or rotation period, and
+ * letting the unauthenticated legacy modes (CBC, CTR) encrypt.
  */
 final class PolicyLowering {
 
@@ -44,6 +45,9 @@ final class PolicyLowering {
     }
     if (longer(old.rotationPeriod(), next.rotationPeriod())) {
       out.add("rotationPeriod");
+    }
+    if (!old.legacyEncryption() && next.legacyEncryption()) {
+      out.add("legacyEncryption");
     }
     return out;
   }

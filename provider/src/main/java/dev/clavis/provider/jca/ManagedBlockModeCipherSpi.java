@@ -239,6 +239,9 @@ public class ManagedBlockModeCipherSpi extends CipherSpi {
     PerOperationUse u = new PerOperationUse(mk, enc ? PerOperationUse.Purpose.PROTECT : PerOperationUse.Purpose.UNPROTECT);
     KeyringEngine.Use granted = u.begin();
     BlockModeOperation o = start(granted, enc, nonce);
+    if (!enc) {
+      released(u, granted);
+    }
     this.opmode = mode;
     this.key = mk;
     this.iv = nonce;
@@ -247,6 +250,20 @@ public class ManagedBlockModeCipherSpi extends CipherSpi {
     this.op = o;
     this.started = true;
     this.reinitRequired = false;
+  }
+
+  /**
+   * CBC and CTR release plaintext from the first update, so a decryption is counted (and, when
+   * decryptions are audited, recorded) when it starts; a failed record starts nothing.
+   *
+   * @throws InvalidKeyException if the audit record cannot be written
+   */
+  private static void released(PerOperationUse uses, KeyringEngine.Use u) throws InvalidKeyException {
+    try {
+      uses.released(u);
+    } catch (IllegalStateException e) {
+      throw new InvalidKeyException(e.getMessage(), e);
+    }
   }
 
   /** CBC and CTR have no tag to pick a version by: a name must have only one that may decrypt. */
@@ -299,6 +316,7 @@ public class ManagedBlockModeCipherSpi extends CipherSpi {
       op = start(u, false, iv); // only decryption gets here: encryption needs a new init
       use = u;
       started = true;
+      released(uses, u);
     } catch (InvalidKeyException e) {
       throw PerOperationUse.refusedNow(e);
     }

@@ -183,6 +183,25 @@ class AuditActorsAndUsageTest {
   }
 
   @Test
+  void auditDecrypts_withTheDataKeyCache_recordsEveryUnwrap_hitsIncluded() throws Exception {
+    byte[] wrapped;
+    try (Keyring k = open(opts())) {
+      k.create("kek", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      wrapped = k.generateDataKey("kek", 256, Map.of("tenant", "t-1")).wrapped();
+    }
+    try (Keyring k = open(opts().auditDecrypts(true)
+        .withDataKeyCache(dev.clavis.keyring.DataKeyCachePolicy.of(Duration.ofMinutes(5), 100, 1 << 20, 10)))) {
+      for (int i = 0; i < 3; i++) {
+        java.util.Arrays.fill(k.unwrapDataKey(wrapped, Map.of("tenant", "t-1"), 0), (byte) 0);
+      }
+      // one miss and two cache hits: a cached key is released like an unwrapped one, so each is recorded
+      List<AuditEvent> d = actions(k, "decrypt");
+      assertEquals(3, d.size(), d.toString());
+      assertEquals(Map.of("context.tenant", "t-1"), d.get(2).details());
+    }
+  }
+
+  @Test
   void auditDecrypts_whenTheRecordCannotBeWritten_releasesNoPlaintext() throws Exception {
     byte[] env;
     try (Keyring k = open(opts())) {

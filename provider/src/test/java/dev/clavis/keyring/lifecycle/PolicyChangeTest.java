@@ -165,4 +165,15 @@ class PolicyChangeTest {
   void createWithTheThreeArgumentApi_recordsTheSourceApi() {
     assertEquals("api", ring.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults()).metadata().source().orElseThrow());
   }
+
+  @Test
+  void legacyEncryptionTurnedOn_isAuditedWithOldAndNew_andCountsAsLoosening() {
+    KeyPolicy off = KeyPolicy.defaults();
+    KeyPolicy on = off.toBuilder().legacyEncryption(true).build();
+    assertEquals("false", PolicyChange.fields(off).get("legacyEncryption"));
+    assertEquals("true", PolicyChange.fields(on).get("legacyEncryption"));
+    // letting CBC/CTR encrypt loosens the policy: a store with a quorum asks for it
+    assertEquals(List.of("legacyEncryption"), PolicyLowering.lowered(off, on));
+    assertEquals(List.of(), PolicyLowering.lowered(on, off));
+  }
 }

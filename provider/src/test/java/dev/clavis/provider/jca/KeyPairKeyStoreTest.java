@@ -283,4 +283,21 @@ class KeyPairKeyStoreTest {
         dev.clavis.keyring.KeyPolicy.builder().exportable(true).build());
     assertArrayEquals(a.getPrivate().getEncoded(), ks.getKey("exp", null).getEncoded());
   }
+
+  @Test
+  void replaceCertificates_throughTheKeyringApi_refusesAChainForAnotherKey_andChangesNothing() throws Exception {
+    KeyPair kp = KeyPairFixtures.Type.EC_P256.generate();
+    Certificate[] chain = KeyPairFixtures.chain(kp, "k");
+    ks.setKeyEntry("k", kp.getPrivate(), null, chain);
+    ManagedPrivateKey h = (ManagedPrivateKey) ks.getKey("k", null);
+    byte[] foreign = KeyPairFixtures.chain(KeyPairFixtures.Type.EC_P256.generate(), "k")[0].getEncoded();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> h.keyring().replaceCertificates(KeyRef.of("k", 1), List.of(foreign)));
+    assertTrue(e.getMessage().contains("another key"), e.getMessage());
+    assertArrayEquals(chain, ks.getCertificateChain("k"));
+    // a chain for the same key (a CA reply) is still taken
+    Certificate[] again = KeyPairFixtures.chain(kp, "k");
+    h.keyring().replaceCertificates(KeyRef.of("k", 1), List.of(again[0].getEncoded()));
+    assertEquals(again[0], ks.getCertificate("k#1"));
+  }
 }

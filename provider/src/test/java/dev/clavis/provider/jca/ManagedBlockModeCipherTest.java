@@ -189,6 +189,24 @@ class ManagedBlockModeCipherTest {
   }
 
   @Test
+  void decrypt_isCountedAndAudited_whenDecryptionsAreAudited_beforeAnyPlaintextLeaves() throws Exception {
+    ring.close();
+    ring = new KeyringEngine(FileKeyBackend.inMemory(KdfParameters.argon2id(1, 64, 1)), Clock.systemUTC(),
+        Duration.ZERO, dev.clavis.keyring.AuditOptions.defaults().auditDecrypts(true));
+    byte[] raw = importAes("k", 16, KeyPolicy.defaults());
+    byte[] iv = new byte[16];
+    for (String t : new String[] {CBC, CTR}) {
+      byte[] ct = sunjce(t, Cipher.ENCRYPT_MODE, raw, iv, new byte[40]);
+      Cipher c = Cipher.getInstance(t);
+      c.init(Cipher.DECRYPT_MODE, ring.handle(KeyRef.of("k")), new IvParameterSpec(iv));
+      c.update(ct, 0, 32); // CBC and CTR release plaintext here already
+      c.doFinal(ct, 32, ct.length - 32);
+    }
+    long decrypts = ring.auditLog().events().stream().filter(e -> e.action().equals("decrypt")).count();
+    assertEquals(2, decrypts, "one decrypt record per CBC and CTR message");
+  }
+
+  @Test
   void encrypt_revokedBetweenInitAndDoFinal_givesNoCiphertext() throws Exception {
     importAes("w", 16, KeyPolicy.builder().legacyEncryption(true).build());
     Cipher c = Cipher.getInstance(CBC);
