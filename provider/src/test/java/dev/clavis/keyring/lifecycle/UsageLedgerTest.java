@@ -203,25 +203,32 @@ class UsageLedgerTest {
   void giveBack_withAReadAheadInFlight_waitsAndReleasesItToo() throws Exception {
     OneVersion store = new OneVersion(0);
     long[] now = {1};
+    java.util.concurrent.CountDownLatch queued = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch proceed = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.Executor slow = r -> new Thread(() -> {
-      started.countDown();
-      try {
-        proceed.await();
-      } catch (InterruptedException e) {
-        return;
-      }
-      r.run();
-    }).start();
+    java.util.concurrent.Executor slow = r -> {
+      queued.countDown(); // on the taking thread, before take() returns: the loop below stops in time
+      new Thread(() -> {
+        started.countDown();
+        try {
+          proceed.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        r.run();
+      }).start();
+    };
     UsageLedger l = new UsageLedger(store, UsageLedgerTest::limitOf, () -> now[0], slow);
     long uses = growTo(l, store, now, UsageLedger.READ_AHEAD_FROM);
-    for (long i = 0; started.getCount() > 0; i++) {
-      assertTrue(i < 16 * UsageLedger.READ_AHEAD_FROM, "no read-ahead started");
+    // stop taking as soon as the read-ahead is queued: taking on would block once the block runs
+    // out, waiting for a read-ahead this test holds back (a deadlock on a fast machine)
+    for (long i = 0; queued.getCount() > 0; i++) {
+      assertTrue(i < 16 * UsageLedger.READ_AHEAD_FROM, "no read-ahead queued");
       assertTrue(l.take(V1, 1, store.v));
       uses++;
       now[0] += 1_000;
     }
+    assertTrue(started.await(10, java.util.concurrent.TimeUnit.SECONDS), "the read-ahead started");
     long used = uses;
     Thread giver = new Thread(l::giveBack);
     giver.start();
