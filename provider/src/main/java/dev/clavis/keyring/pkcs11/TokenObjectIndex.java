@@ -82,8 +82,18 @@ final class TokenObjectIndex {
       Map<KeyRef, Object[]> found = token.call(s -> {
         Map<KeyRef, Object[]> out = new HashMap<>();
         for (long h : keyObjects(s)) {
-          AttributeValues v = s.getAttributes(h, CKA.ID, CKA.SENSITIVE, CKA.ENCRYPT, CKA.WRAP, CKA.DECRYPT,
-              CKA.UNWRAP, CKA.SIGN, CKA.VERIFY);
+          AttributeValues v;
+          try {
+            v = s.getAttributes(h, CKA.ID, CKA.SENSITIVE, CKA.ENCRYPT, CKA.WRAP, CKA.DECRYPT,
+                CKA.UNWRAP, CKA.SIGN, CKA.VERIFY);
+          } catch (Pkcs11Exception e) {
+            if (e.isHandleStale()) {
+              // another process destroyed it between the search and this read (the objects of a
+              // transaction that lost its race, a destroyed version): it is no version of ours now
+              continue;
+            }
+            throw e;
+          }
           String id = v.string(CKA.ID).orElse("");
           int semi = id.lastIndexOf(';');
           if (!id.startsWith(ID_PREFIX) || semi < 0) {
