@@ -490,11 +490,18 @@ final class EnvelopeService {
     DataKey dk = generateDataKey(name, 256, context, true); // streams always bind their keyring (format 2)
     StreamHeader header = StreamHeader.create(dk.wrapped(), segmentSize);
     byte[] dek = dk.plaintextKey();
+    SegmentCipher cipher = null;
     try {
-      return new SegmentEncryptingStream(out, header, SegmentCipher.derive(dek, header, associatedData));
+      cipher = SegmentCipher.derive(dek, header, associatedData);
+      SegmentEncryptingStream s = new SegmentEncryptingStream(out, header, cipher);
+      cipher = null;
+      return s;
     } catch (GeneralSecurityException e) {
       throw new KeyringException("deriving the stream key failed in the JDK", e);
     } finally {
+      if (cipher != null) {
+        cipher.close(); // the header could not be written: wipe the stream key
+      }
       Arrays.fill(dek, (byte) 0);
       dk.destroy();
     }
