@@ -457,22 +457,7 @@ public final class ManagedGcmCipherSpi extends CipherSpi {
    */
   @Override
   protected byte[] engineWrap(Key k) throws IllegalBlockSizeException, InvalidKeyException {
-    byte[] enc = k.getEncoded();
-    if (enc == null) {
-      throw new InvalidKeyException("the key to wrap has no encoding (is it a non-exportable managed key?)");
-    }
-    try {
-      return engineDoFinal(enc, 0, enc.length);
-    } catch (BadPaddingException e) {
-      throw new IllegalStateException(e);
-    } catch (IllegalStateException e) {
-      if (e.getCause() instanceof InvalidKeyException) {
-        throw (InvalidKeyException) e.getCause();
-      }
-      throw e;
-    } finally {
-      Arrays.fill(enc, (byte) 0);
-    }
+    return EncodedKeyWrap.wrap(k, this::engineDoFinal);
   }
 
   /**
