@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +95,20 @@ class WycheproofManagedVerifyTest {
     }
   }
 
+  /**
+   * Valid ECDSA signatures whose x(R) is at least n (crafted: "x = n + 3 is the smallest possible
+   * x with a reduction" and the ArithmeticError case next to it), which SunEC before JDK 25
+   * rejects. The managed verifier delegates the arithmetic to SunEC, so on those JDKs they may go
+   * either way; from JDK 25 on they must verify. A false rejection, not a forgery.
+   */
+  private static final Map<Suite, Set<Long>> OLD_SUNEC_REJECTS_X_ABOVE_N = Map.of(
+      Suite.ECDSA_P256, Set.of(350L, 479L), Suite.ECDSA_P384, Set.of(382L, 499L));
+
+  private static boolean mayRejectValid(Suite suite, long tcId) {
+    return Runtime.version().feature() < 25
+        && OLD_SUNEC_REJECTS_X_ABOVE_N.getOrDefault(suite, Set.of()).contains(tcId);
+  }
+
   @BeforeAll
   static void providers() {
     if (Security.getProvider("Clavis") == null) {
@@ -108,6 +123,8 @@ class WycheproofManagedVerifyTest {
     Map<String, Integer> expected = new TreeMap<>();
     Map<String, Integer> accepted = new TreeMap<>();
     int cases = 0;
+    List<String> wrong = new java.util.ArrayList<>();
+    List<String> oldJdkRejects = new java.util.ArrayList<>();
     KeyPair throwaway = null;
     try (Keyring ring = TestStores.open(dir.resolve("wycheproof.clavis"))) {
       int group = 0;
@@ -137,13 +154,15 @@ class WycheproofManagedVerifyTest {
           }
           switch (result) {
             case "valid" -> {
-              if (!ok) {
-                fail(what + ": a valid signature was rejected");
+              if (!ok && mayRejectValid(suite, (Long) tc.get("tcId"))) {
+                oldJdkRejects.add(what);
+              } else if (!ok) {
+                wrong.add(what + ": a valid signature was rejected");
               }
             }
             case "invalid" -> {
               if (ok) {
-                fail(what + ": an invalid signature was accepted");
+                wrong.add(what + ": an invalid signature was accepted");
               }
             }
             case "acceptable" -> { } // counted below
@@ -152,11 +171,13 @@ class WycheproofManagedVerifyTest {
         }
       }
     }
+    assertEquals(List.of(), wrong, suite + ": vectors the managed handle got wrong");
     assertEquals(((Long) root.get("numberOfTests")).intValue(), cases, suite + ": every vector of the file ran");
-    assertEquals(expected.getOrDefault("valid", 0), accepted.getOrDefault("valid", 0), suite + ": valid accepted");
+    assertEquals(expected.getOrDefault("valid", 0) - oldJdkRejects.size(), accepted.getOrDefault("valid", 0),
+        suite + ": valid accepted");
     assertEquals(0, accepted.getOrDefault("invalid", 0), suite + ": invalid accepted");
     System.out.println("Wycheproof " + suite.file + " through managed handles: " + cases + " cases " + expected
-        + ", accepted " + accepted);
+        + ", accepted " + accepted + (oldJdkRejects.isEmpty() ? "" : ", rejected by this JDK's SunEC " + oldJdkRejects));
   }
 
   /** @return whether the managed handle accepts; fails the test on any exception but a SignatureException */
