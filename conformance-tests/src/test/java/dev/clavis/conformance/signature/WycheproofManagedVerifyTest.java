@@ -42,7 +42,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every case of the Wycheproof ECDSA P-256 and P-384, RSA PKCS#1 v1.5, RSASSA-PSS and Ed25519
  * verification files, verified through a managed public-key handle ({@link Keyring#publicKeyHandle})
- * with {@code Signature.getInstance(name)} (delayed provider selection lands on Clavis): valid
+ * ({@code name#1} and {@code name}, whose verifier takes every version that may verify) with
+ * {@code Signature.getInstance(name)} (delayed provider selection lands on Clavis): valid
  * signatures verify, invalid ones are rejected ({@code false} or a {@link SignatureException},
  * nothing else), acceptable ones may go either way and are counted.
  *
@@ -141,12 +142,15 @@ class WycheproofManagedVerifyTest {
         ring.importKeyPair(name, suite.keyAlgorithm, KeyPairMaterial.of(throwaway.getPrivate().getEncoded(),
             List.of(cert)), KeyPolicy.defaults());
         ManagedPublicKey handle = ring.publicKeyHandle(KeyRef.of(name, 1));
+        ManagedPublicKey byName = ring.publicKeyHandle(KeyRef.parse(name)); // the every-version path
         for (Object t : Json.array(grp.get("tests"))) {
           Map<String, Object> tc = Json.object(t);
           String result = (String) tc.get("result");
           String what = suite + " tcId " + tc.get("tcId") + " (" + result + " " + tc.get("flags") + ")";
           boolean ok = verify(suite, handle, HEX.parseHex((String) tc.get("msg")),
               HEX.parseHex((String) tc.get("sig")), what);
+          assertEquals(ok, verify(suite, byName, HEX.parseHex((String) tc.get("msg")),
+              HEX.parseHex((String) tc.get("sig")), what + " by name"), what + ": the name's handle agrees with #1's");
           cases++;
           expected.merge(result, 1, Integer::sum);
           if (ok) {
