@@ -324,14 +324,16 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
   /**
    * Verifies with the version (or any of the name's versions) that may still verify now.
    *
-   * @throws SignatureException if not initialised for verifying, or no version named may
-   *     verify any more (naming key, version and state)
+   * @throws SignatureException if not initialised for verifying, no version named may
+   *     verify any more (naming key, version and state), or the signature is malformed (ECDSA
+   *     not in strict DER, Ed25519 not 64 bytes: {@link SignatureEncodings})
    */
   @Override
   protected boolean engineVerify(byte[] sig) throws SignatureException {
     if (verifiers == null) {
       throw new SignatureException("signature not initialized for verifying");
     }
+    String malformed = SignatureEncodings.malformed(jcaName, sig); // the JDK verifiers still run, to reset
     SignatureException refused = null;
     boolean ok = false;
     int allowed = 0;
@@ -359,6 +361,9 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
     }
     if (allowed == 0) {
       throw refused;
+    }
+    if (malformed != null) {
+      throw new SignatureException(malformed);
     }
     return ok;
   }
