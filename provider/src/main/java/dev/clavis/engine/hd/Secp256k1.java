@@ -481,7 +481,7 @@ public final class Secp256k1 {
       add(twice, twice, s); // 2·B_i
       cur.set(base);
       for (int j = 0; j < ENTRIES; j++) {
-        toAffine(cur, ax, ay, false);
+        toAffine(cur, ax, ay, true); // safegcd: faster than BigInteger here
         pack(table, (i * ENTRIES + j) * 8, ax);
         pack(table, (i * ENTRIES + j) * 8 + 4, ay);
         add(cur, twice, s); // next odd multiple
