@@ -431,27 +431,24 @@ public final class Fe {
   }
 
   /**
-   * r = a^(p-2) = a^-1 (Fermat), or 0 when a ≡ 0, in constant time: libsecp256k1's addition chain
-   * for {@code secp256k1_fe_inv} (255 squarings, 15 multiplications), whose head it shares with
-   * {@link #sqrt}. r may be a.
+   * r = a^-1, or 0 when a ≡ 0, in constant time: Bernstein–Yang safegcd ({@link SafeGcd}) on the
+   * canonical value, a fixed ten rounds of masked divsteps (about a tenth of the cost of Fermat's
+   * a^(p-2), 255 squarings and 15 multiplications). r may be a.
    */
   public static void invert(long[] r, long[] a) {
-    long[] x2 = create();
-    long[] x3 = create();
-    long[] x6 = create();
-    long[] x22 = create();
-    long[] t = create();
-    long[] a0 = a.clone();
-    normalize(a0);
-    chain(a0, x2, x3, x6, x22, t);
-    sqrN(t, t, 23);
-    mul(t, t, x22);
-    sqrN(t, t, 5);
-    mul(t, t, a0);
-    sqrN(t, t, 3);
-    mul(t, t, x2);
-    sqrN(t, t, 2);
-    mul(r, t, a0);
+    long[] t = a.clone();
+    normalize(t);
+    long[] w = {
+      t[0] | (t[1] << 52), (t[1] >>> 12) | (t[2] << 40), (t[2] >>> 24) | (t[3] << 28), (t[3] >>> 36) | (t[4] << 16)
+    };
+    SafeGcd.FIELD.invert(w, w);
+    r[0] = w[0] & M;
+    r[1] = ((w[0] >>> 52) | (w[1] << 12)) & M;
+    r[2] = ((w[1] >>> 40) | (w[2] << 24)) & M;
+    r[3] = ((w[2] >>> 28) | (w[3] << 36)) & M;
+    r[4] = w[3] >>> 16;
+    java.util.Arrays.fill(t, 0);
+    java.util.Arrays.fill(w, 0);
   }
 
   /** The head of libsecp256k1's square-root addition chain: sets t = a^(2^223 - 1). */

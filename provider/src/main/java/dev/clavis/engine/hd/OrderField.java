@@ -4,11 +4,11 @@ import java.math.BigInteger;
 
 /**
  * Arithmetic modulo the secp256k1 group order n (SEC 2 §2.4.1) for ECDSA: Montgomery
- * multiplication (R = 2^256) on four little-endian 64-bit words, and inversion by Fermat's little
- * theorem, a^(n-2) with a fixed 4-bit window over the public exponent.
+ * multiplication (R = 2^256) on four little-endian 64-bit words, and constant-time inversion by
+ * Bernstein–Yang safegcd ({@link SafeGcd}).
  *
  * <p>Every operation runs without branches or memory accesses that depend on the operands: the
- * only branches and table indices follow the public exponent n - 2. Carries use the full-adder
+ * only branches are on loop counters. Carries use the full-adder
  * formulas of Hacker's Delight §2-16, the unsigned high product {@link Math#multiplyHigh} with its
  * sign correction (an {@code imul} pair on x86-64), and the final subtraction of n is a masked
  * select. Outputs may alias inputs.
@@ -20,10 +20,6 @@ public final class OrderField {
   private static final long N_PRIME;
   /** R² mod n, to enter the Montgomery domain. */
   private static final long[] R2;
-  /** R mod n: 1 in the Montgomery domain. */
-  private static final long[] ONE_MONT;
-  /** n - 2, the inversion exponent (public). */
-  private static final long[] N_MINUS_2 = {N[0] - 2, N[1], N[2], N[3]};
 
   static {
     // Newton's iteration x ← x(2 - n0·x) doubles the correct low bits of n0^-1 each step.
@@ -34,7 +30,6 @@ public final class OrderField {
     N_PRIME = -inv;
     BigInteger n = toBig(N);
     R2 = fromBig(BigInteger.ONE.shiftLeft(512).mod(n));
-    ONE_MONT = fromBig(BigInteger.ONE.shiftLeft(256).mod(n));
   }
 
   private OrderField() {}
@@ -106,34 +101,18 @@ public final class OrderField {
   }
 
   /**
-   * r = a^-1 mod n for 0 &lt; a &lt; n (r = 0 for a = 0), in time independent of a: a^(n-2)
-   * with a fixed 4-bit window; the window values are digits of the public exponent.
+   * r = a^-1 mod n for 0 &lt; a &lt; n (r = 0 for a = 0), in time independent of a: Bernstein–Yang
+   * safegcd ({@link SafeGcd}), a fixed ten rounds of masked divsteps. r may be a.
    */
   public static void invert(long[] r, long[] a) {
-    long[][] table = new long[16][];
-    table[0] = ONE_MONT.clone();
-    table[1] = new long[4];
-    montMul(table[1], a, R2);
-    for (int i = 2; i < 16; i++) {
-      table[i] = new long[4];
-      montMul(table[i], table[i - 1], table[1]);
-    }
-    long[] acc = ONE_MONT.clone();
-    for (int nib = 63; nib >= 0; nib--) {
-      for (int j = 0; j < 4; j++) {
-        montMul(acc, acc, acc);
-      }
-      int digit = (int) (N_MINUS_2[nib >>> 4] >>> ((nib & 15) * 4)) & 15;
-      montMul(acc, acc, table[digit]);
-    }
-    montMul(r, acc, new long[] {1, 0, 0, 0}); // leave the Montgomery domain
+    SafeGcd.ORDER.invert(r, a);
   }
 
   /**
    * r = a^-1 mod n for 0 &lt; a &lt; n, by multiplicative blinding: with a fresh uniform secret
    * 0 &lt; b &lt; n, a·b is uniform on [1, n-1] and independent of a, so the variable-time
    * {@link BigInteger#modInverse} of a·b tells nothing about a; r = b·(a·b)^-1. The products are
-   * {@link #mulMod}'s. About ten times faster than {@link #invert} and equally safe for secret a;
+   * {@link #mulMod}'s. Kept for callers; {@link #invert} is now faster and needs no randomness;
    * b and a·b are wiped (the BigInteger copies cannot be, and hold only the blinded value).
    *
    * @param random the source of the blinding factor

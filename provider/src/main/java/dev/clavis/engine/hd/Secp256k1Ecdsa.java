@@ -14,10 +14,10 @@ import java.util.Arrays;
  * no doubling), each window's table entry is selected by reading all 32 entries with masks, the
  * sign of a digit and the parity fix-up (n - k for even k) are masked selects, the field code
  * ({@link Fe}) has no data-dependent branch or index, and the affine conversion inverts Z with
- * Fermat ({@link Fe#invert}). The scalar steps s = k^-1·(z + r·d) use {@link OrderField}:
- * Montgomery products with a masked final subtraction, and k^-1 by multiplicative blinding
- * ({@link OrderField#invertBlinded}: only k·b, uniform and independent of k, meets a variable-time
- * inversion); low-S is a masked select. The only branches are the RFC 6979 retry and r = 0 or s = 0,
+ * Bernstein–Yang safegcd ({@link Fe#invert}, {@link SafeGcd}). The scalar steps
+ * s = k^-1·(z + r·d) use {@link OrderField}: Montgomery products with a masked final subtraction,
+ * and k^-1 by safegcd too ({@link OrderField#invert}: a fixed number of masked divsteps, no
+ * branch or index on k); low-S is a masked select. The only branches are the RFC 6979 retry and r = 0 or s = 0,
  * each of probability about 2^-128 and visible in the result anyway.
  *
  * <p>Not thread-safe (the nonce generator's buffers): one instance per signer.
@@ -25,7 +25,6 @@ import java.util.Arrays;
 public final class Secp256k1Ecdsa {
 
   private final Rfc6979 nonces = new Rfc6979();
-  private final java.security.SecureRandom random = new java.security.SecureRandom();
 
   /**
    * Signs a 32-byte message hash.
@@ -65,7 +64,7 @@ public final class Secp256k1Ecdsa {
         }
         OrderField.mulMod(t, r, d); // r·d
         OrderField.add(t, t, z); // z + r·d
-        OrderField.invertBlinded(s, k, random); // k^-1
+        OrderField.invert(s, k); // k^-1, constant time (safegcd)
         OrderField.mulMod(s, s, t);
         if (Scalar.isZero(s) == 1) {
           continue;
