@@ -94,12 +94,30 @@ final class LifecycleCommands {
         List<Object> arr = new ArrayList<>();
         rotated.forEach(v -> arr.add(version(v)));
         ctx.out().println(Json.write(arr));
-      } else if (rotated.isEmpty()) {
-        ctx.out().println("no key is due for rotation");
       } else {
         rotated.forEach(v -> ctx.out().println("rotated " + v.keyName() + ": " + v.ref() + " " + v.state()));
+        List<String> pairs = dueKeyPairs(ctx.keyring().list(), java.time.Instant.now());
+        pairs.forEach(ctx.out()::println);
+        if (rotated.isEmpty() && pairs.isEmpty()) {
+          ctx.out().println("no key is due for rotation");
+        }
       }
       return 0;
+    }
+
+    /** @return a line per key pair that is due: Clavis cannot certify its next version, so it is reported only */
+    private static List<String> dueKeyPairs(List<KeyInfo> keys, java.time.Instant now) {
+      List<String> out = new ArrayList<>();
+      for (KeyInfo k : keys) {
+        java.time.Instant at = k.algorithm().isKeyPair() ? k.nextRotation().orElse(null) : null;
+        if (at != null && !now.isBefore(at)) {
+          out.add("due " + k.name() + ": " + k.name() + "#" + k.primary().orElseThrow().version() + " since " + at
+              + k.certificateDue().map(c -> " (certificate due " + c + ")").orElse("")
+              + "; a key pair is not rotated automatically: rotate it with a new certificate (clavis rotate "
+              + k.name() + ", keytool -genkeypair, or a CA reply)");
+        }
+      }
+      return out;
     }
   }
 

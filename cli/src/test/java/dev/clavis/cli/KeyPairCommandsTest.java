@@ -107,4 +107,21 @@ class KeyPairCommandsTest {
     CliProcess.Result again = run(null, "create", "x", "--algorithm", "EC-P256", "--subject", "CN=x");
     assertTrue(again.exit != 0 && again.stderr.contains("already exists"), again::toString);
   }
+
+  @Test
+  void aKeyPairNearItsCertificatesNotAfter_isReportedDueNotRotated_andStopsSigningAfterNotAfter() throws Exception {
+    // notBefore is now - 60 s, so notAfter is now + 24 s; the margin is a third of 84 s: due at once
+    ok(null, "create", "short", "--algorithm", "EC-P256", "--subject", "CN=short", "--validity", "84s");
+    long notAfter = exported("short#1").getNotAfter().getTime();
+    String due = ok(null, "rotate", "--due").out();
+    assertTrue(due.contains("due short: short#1") && due.contains("not rotated automatically"), due);
+    assertFalse(due.contains("no key is due"), due);
+    assertTrue(ok(null, "show", "short").out().contains("next rotation"));
+    assertFalse(ok(null, "show", "short", "--json").out().contains("\"version\":2"), "not rotated");
+    assertEquals(0, run(new byte[] {1}, "sign", "short").exit, "still valid: signs");
+    Thread.sleep(Math.max(0, notAfter - System.currentTimeMillis()) + 1500);
+    CliProcess.Result r = run(new byte[] {1}, "sign", "short");
+    assertEquals(CliException.FAILURE, r.exit, r::toString);
+    assertTrue(r.stderr.contains("short#1") && r.stderr.contains("notAfter"), r.stderr);
+  }
 }

@@ -14,6 +14,7 @@ public final class KeyInfo {
   private final List<KeyVersionInfo> versions;
   private final int primaryVersion; // 0 = none (every version stopped)
   private final KeyMetadata metadata;
+  private final Instant certificateDue; // null: no certificate makes the key due
 
   /**
    * A key as the keyring reports it.
@@ -42,6 +43,26 @@ public final class KeyInfo {
    */
   public KeyInfo(String name, KeyAlgorithm algorithm, KeyPolicy policy, List<KeyVersionInfo> versions, int primaryVersion,
       KeyMetadata metadata) {
+    this(name, algorithm, policy, versions, primaryVersion, metadata, null);
+  }
+
+  /**
+   * A key as the keyring reports it, with its metadata and, for a key pair, when its primary's
+   * certificate makes it due for rotation.
+   *
+   * @param name the key's name
+   * @param algorithm what its material is for
+   * @param policy its policy
+   * @param versions every version, oldest first; copied
+   * @param primaryVersion the version that encrypts now, or 0 if none does
+   * @param metadata its purpose, description, tags and creation source
+   * @param certificateDue when the primary's certificate makes the key due ({@code notAfter} minus
+   *     a margin), or null when it has none
+   * @throws NullPointerException if any argument but {@code certificateDue} is null
+   */
+  public KeyInfo(String name, KeyAlgorithm algorithm, KeyPolicy policy, List<KeyVersionInfo> versions, int primaryVersion,
+      KeyMetadata metadata, Instant certificateDue) {
+    this.certificateDue = certificateDue;
     this.metadata = Objects.requireNonNull(metadata, "metadata");
     this.name = Objects.requireNonNull(name, "name");
     this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
@@ -60,11 +81,13 @@ public final class KeyInfo {
   public KeyMetadata metadata() { return metadata; }
 
   /**
-   * When the primary falls due for rotation by time: its activation plus the rotation period, or
-   * its expiry if that comes first. {@code Keyring.rotateDue()} rotates it from then on; the next
-   * encryption rotates it too when the policy rotates automatically.
+   * When the primary falls due for rotation by time: its activation plus the rotation period, its
+   * expiry, or for a key pair its certificate's {@code notAfter} minus a margin (30 days, or a
+   * third of the validity if shorter), whichever comes first. {@code Keyring.rotateDue()} rotates
+   * a secret key from then on; the next encryption rotates it too when the policy rotates
+   * automatically. A key pair is only reported due: its next version needs a new certificate.
    *
-   * @return the instant, or empty when there is no primary or neither a rotation period nor a lifetime
+   * @return the instant, or empty when there is no primary, nor a rotation period, lifetime or certificate
    */
   public Optional<Instant> nextRotation() {
     KeyVersionInfo p = primary().orElse(null);
@@ -72,11 +95,16 @@ public final class KeyInfo {
       return Optional.empty();
     }
     Instant byAge = policy.rotationPeriod().flatMap(d -> p.activated().map(a -> a.plus(d))).orElse(null);
-    Instant byExpiry = p.expires().orElse(null);
-    if (byAge == null || (byExpiry != null && byExpiry.isBefore(byAge))) {
-      return Optional.ofNullable(byExpiry);
-    }
-    return Optional.of(byAge);
+    return Optional.ofNullable(earliest(earliest(byAge, p.expires().orElse(null)), certificateDue));
+  }
+
+  /** @return when the primary's certificate makes a key pair due, if it has one ({@link #nextRotation}) */
+  public Optional<Instant> certificateDue() {
+    return primary().isPresent() ? Optional.ofNullable(certificateDue) : Optional.empty();
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null ? b : b == null || a.isBefore(b) ? a : b;
   }
 
   /** @return every version, oldest first, destroyed ones included as tombstones */

@@ -1,9 +1,5 @@
 package dev.clavis.keyring;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,6 +68,7 @@ public final class KeyPairMaterial {
    * @throws IllegalArgumentException if the bytes are not this format (naming what is wrong)
    */
   public static KeyPairMaterial decode(byte[] stored) {
+    byte[] key = null;
     try {
       ByteBuffer b = ByteBuffer.wrap(stored);
       byte[] magic = new byte[3];
@@ -83,7 +80,7 @@ public final class KeyPairMaterial {
       if (format != FORMAT) {
         throw new IllegalArgumentException("key-pair material of format " + format + ", this Clavis reads " + FORMAT);
       }
-      byte[] key = bytes(b);
+      key = bytes(b);
       int n = b.getShort() & 0xffff;
       List<byte[]> chain = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
@@ -92,11 +89,13 @@ public final class KeyPairMaterial {
       if (b.hasRemaining()) {
         throw new IllegalArgumentException("key-pair material has " + b.remaining() + " trailing bytes");
       }
-      KeyPairMaterial m = of(key, chain);
-      Arrays.fill(key, (byte) 0);
-      return m;
+      return of(key, chain);
     } catch (java.nio.BufferUnderflowException e) {
       throw new IllegalArgumentException("key-pair material is truncated");
+    } finally {
+      if (key != null) { // of() copied it; a malformed chain or trailing bytes must not leave it either
+        Arrays.fill(key, (byte) 0);
+      }
     }
   }
 
@@ -112,22 +111,18 @@ public final class KeyPairMaterial {
 
   /** @return the stored form; the caller wipes it (it holds the private key) */
   public byte[] encode() {
-    try {
-      ByteArrayOutputStream bo = new ByteArrayOutputStream(pkcs8.length + 64 + chain.size() * 1024);
-      DataOutputStream o = new DataOutputStream(bo);
-      o.write(MAGIC);
-      o.writeByte(FORMAT);
-      o.writeInt(pkcs8.length);
-      o.write(pkcs8);
-      o.writeShort(chain.size());
-      for (byte[] c : chain) {
-        o.writeInt(c.length);
-        o.write(c);
-      }
-      return bo.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    // written straight into an array of the exact size: no growing stream buffer keeps a copy of the key
+    int size = 3 + 1 + 4 + pkcs8.length + 2;
+    for (byte[] c : chain) {
+      size += 4 + c.length;
     }
+    byte[] out = new byte[size];
+    ByteBuffer b = ByteBuffer.wrap(out);
+    b.put(MAGIC).put((byte) FORMAT).putInt(pkcs8.length).put(pkcs8).putShort((short) chain.size());
+    for (byte[] c : chain) {
+      b.putInt(c.length).put(c);
+    }
+    return out;
   }
 
   /** @return a copy of the private key's PKCS#8 encoding; the caller wipes it */

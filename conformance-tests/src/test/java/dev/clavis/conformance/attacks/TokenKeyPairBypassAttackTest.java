@@ -16,6 +16,7 @@ import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyringOptions;
 import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.lifecycle.KeyringEngine;
+import dev.clavis.keyring.pkcs11.TokenGeneratedKeyPair;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.provider.x509.SelfSignedCertificate;
 import dev.clavis.testkit.SoftHsm;
@@ -30,6 +31,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -190,5 +192,63 @@ class TokenKeyPairBypassAttackTest {
     PKCS11Exception e = assertThrows(PKCS11Exception.class,
         () -> session.setAttributeValues(h, new AttributeVector().extractable(true)));
     assertNotEquals(PKCS11Constants.CKR_OK, e.getErrorCode());
+  }
+
+  /** @return pkcs11-tool's exit code and output signing {@code in} with the key of that CKA_ID (hex) */
+  private static Object[] pkcs11ToolSignId(String idHex, Path in, Path out) throws Exception {
+    Process p;
+    try {
+      p = new ProcessBuilder("pkcs11-tool", "--module", SoftHsm.LIBRARY.toString(), "--token-label", SoftHsm.LABEL,
+          "--login", "--pin", SoftHsm.PIN, "--sign", "--mechanism", "ECDSA", "--signature-format", "openssl",
+          "--id", idHex, "--input-file", in.toString(), "--output-file", out.toString())
+          .redirectErrorStream(true).start();
+    } catch (java.io.IOException e) {
+      fail("pkcs11-tool (opensc) is required: " + e.getMessage());
+      return null;
+    }
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Object[] {p.waitFor(), text};
+  }
+
+  /**
+   * A key pair generated on the token but not yet a version (left behind, e.g., by a crash
+   * between generation and the import) cannot sign for a PIN holder; once claimed into an ACTIVE
+   * version it signs, because the commit writes the state into CKA_SIGN.
+   */
+  @Test
+  void pendingGeneratedKeyPair_bypassingClavis_cannotSign_untilItIsAnActiveVersion(@TempDir Path dir) throws Exception {
+    String n = "pending-" + UUID.randomUUID().toString().substring(0, 8);
+    List<Long> before = Arrays.stream(session.findObjectsSingle(AttributeVector.newPrivateKey(), 10_000)).boxed().toList();
+    try (TokenGeneratedKeyPair p = TokenGeneratedKeyPair.generate(ring, KeyAlgorithm.EC_P256, 0)) {
+      long[] all = session.findObjectsSingle(AttributeVector.newPrivateKey(), 10_000);
+      long h = Arrays.stream(all).filter(x -> !before.contains(x)).findFirst().orElseThrow();
+      AttributeVector a = session.getAttrValues(h, PKCS11Constants.CKA_LABEL, PKCS11Constants.CKA_ID);
+      assertTrue(a.label().startsWith("clavis-pending:"), a.label());
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest("attack".getBytes(StandardCharsets.UTF_8));
+      Path in = Files.write(dir.resolve("digest"), digest);
+      String idHex = HexFormat.of().formatHex(a.id());
+
+      PKCS11Exception e = assertThrows(PKCS11Exception.class,
+          () -> session.signSingle(new org.xipki.pkcs11.wrapper.Mechanism(PKCS11Constants.CKM_ECDSA), h, digest));
+      assertEquals(PKCS11Constants.CKR_KEY_FUNCTION_NOT_PERMITTED, e.getErrorCode(), "a fresh pending key");
+      Object[] r = pkcs11ToolSignId(idHex, in, dir.resolve("pending.sig"));
+      assertNotEquals(0, r[0], "pkcs11-tool signed with a pending key:\n" + r[1]);
+      assertTrue(((String) r[1]).contains("CKR_KEY_FUNCTION_NOT_PERMITTED"), (String) r[1]);
+
+      // Clavis signs the pair's own certificate with it, and the key is closed again right after
+      byte[] cert = SelfSignedCertificate.create("CN=" + n, p.publicKey(), p::sign, Instant.now().minusSeconds(60),
+          Duration.ofDays(30)).getEncoded();
+      assertEquals(Boolean.FALSE, session.getAttrValues(h, PKCS11Constants.CKA_SIGN).sign(), "after the self-signature");
+      e = assertThrows(PKCS11Exception.class,
+          () -> session.signSingle(new org.xipki.pkcs11.wrapper.Mechanism(PKCS11Constants.CKM_ECDSA), h, digest));
+      assertEquals(PKCS11Constants.CKR_KEY_FUNCTION_NOT_PERMITTED, e.getErrorCode(), "after the self-signature");
+
+      // claimed into ACTIVE version #1: the commit switches signing on (ACTIVE signs for any PIN holder)
+      ring.importKey(n, KeyAlgorithm.EC_P256, p.material(List.of(cert)), KeyPolicy.defaults());
+      long v1 = iaikKey(n + "#1");
+      assertEquals(h, v1, "the pending object became the version");
+      byte[] sig = session.signSingle(new org.xipki.pkcs11.wrapper.Mechanism(PKCS11Constants.CKM_ECDSA), v1, digest);
+      assertEquals(64, sig.length);
+    }
   }
 }

@@ -30,7 +30,8 @@ final class DueRotation {
 
   /** @return the rotation of a due key, audited as {@code rotate-due}, or null when it is not due */
   static Lifecycle.Result rotate(KeyRecord k, Instant now) {
-    String why = why(k, now);
+    // a key pair's next version needs a certificate Clavis cannot issue: it is reported due (KeyInfo.nextRotation)
+    String why = k.algorithm().isGenerated() ? why(k, now) : null;
     return why == null ? null
         : Lifecycle.rotate(k, null, "primary #" + k.primary() + " " + why, "rotate-due", now);
   }

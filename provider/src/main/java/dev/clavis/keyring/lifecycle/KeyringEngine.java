@@ -798,7 +798,12 @@ public final class KeyringEngine implements Keyring {
     }
     VersionRecord p = k.primaryRecord();
     int primary = p != null && p.state().allowsProtect() ? p.version() : 0;
-    return new KeyInfo(k.name(), k.algorithm(), k.policy(), vs, primary, k.metadata());
+    Instant certDue = null;
+    if (primary != 0 && k.algorithm().isKeyPair()) {
+      KeyRef pref = KeyRef.of(k.name(), primary);
+      certDue = backend.material(pref).map(m -> CertificateRenewal.dueAt(pref, m.certificates())).orElse(null);
+    }
+    return new KeyInfo(k.name(), k.algorithm(), k.policy(), vs, primary, k.metadata(), certDue);
   }
 
   private KeyVersionInfo versionInfo(KeyRecord k, int v) {
@@ -843,13 +848,19 @@ public final class KeyringEngine implements Keyring {
       VersionRecord v = c.record();
       KeyRef vref = c.version();
       String due = c.due();
+      KeyMaterial m = null;
+      long until = c.notAfterMillis();
+      if (due == null && k.algorithm().isKeyPair()) { // a key pair signs until its certificate's notAfter
+        m = material(vref, v.state());
+        until = Math.min(until, CertificateRenewal.requireUnexpired(vref, v.state(), m.certificates(), clock.instant()));
+      }
       if (due == null && !usage.take(vref, uses, v)) {
         due = Permissions.usageDue(v);
       }
       if (due == null) {
-        KeyMaterial m = material(vref, v.state());
+        m = m != null ? m : material(vref, v.state());
         java.util.concurrent.atomic.LongAdder counted = tally.counters(vref)[UsageTally.Kind.protect(k.algorithm()).ordinal()];
-        hot.put(ref, new Hot(k, vref, usage.counter(vref), m, c.notAfterMillis(), counted));
+        hot.put(ref, new Hot(k, vref, usage.counter(vref), m, until, counted));
         counted.add(uses);
         return new Use(vref, m);
       }

@@ -34,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A key pair generated on the token by {@code C_GenerateKeyPair} (private key sensitive, never
- * extractable, {@code CKA_LOCAL} true), waiting to become a keyring version: it signs its own
+ * extractable, {@code CKA_LOCAL} true, {@code CKA_SIGN} false until a version's state switches it
+ * on), waiting to become a keyring version: it signs its own
  * certificate first ({@link #sign}), then {@link #material} hands the engine a reference to it,
  * which the backend's import resolves by renaming the two objects to {@code name#N}. Until then
  * they are labelled {@code clavis-pending:<random>}; {@link #close()} destroys them unless a
@@ -98,7 +99,7 @@ public final class TokenGeneratedKeyPair implements AutoCloseable {
         .bytes(CKA.ID, id).bool(CKA.VERIFY, true).bool(CKA.ENCRYPT, false).bool(CKA.WRAP, false);
     Template.Builder priv = Template.builder().ulong(CKA.CLASS, CKO.PRIVATE_KEY).bool(CKA.TOKEN, true)
         .bool(CKA.PRIVATE, true).bool(CKA.MODIFIABLE, true).bool(CKA.SENSITIVE, true).bool(CKA.EXTRACTABLE, false)
-        .string(CKA.LABEL, "clavis-pending:" + nonce).bytes(CKA.ID, id).bool(CKA.SIGN, true)
+        .string(CKA.LABEL, "clavis-pending:" + nonce).bytes(CKA.ID, id).bool(CKA.SIGN, false)
         .bool(CKA.DECRYPT, false).bool(CKA.UNWRAP, false).bool(CKA.DERIVE, false);
     long mech;
     switch (algorithm) {
@@ -198,15 +199,31 @@ public final class TokenGeneratedKeyPair implements AutoCloseable {
    * @throws GeneralSecurityException if the token fails
    * @throws IllegalStateException if a version took the pair already
    */
-  public byte[] sign(String jcaAlgorithm, byte[] data) throws GeneralSecurityException {
+  public synchronized byte[] sign(String jcaAlgorithm, byte[] data) throws GeneralSecurityException {
     if (claimed) {
       throw new IllegalStateException("this key pair is a keyring version now: sign through the keyring");
     }
     TokenKeyMaterial m = new TokenKeyMaterial(backend, KeyRef.of("pending", 1), algorithm, false, privateHandle,
         backend.token().sessions().epoch());
-    KeyMaterial.SignOperation op = TokenSigner.start(m, jcaAlgorithm, null);
-    op.update(data, 0, data.length);
-    return op.sign();
+    // A pending private key is generated with CKA_SIGN false, so a crash never leaves a key any PIN
+    // holder can sign with; it may sign only for this call, and signs as a version once the
+    // engine's commit writes its state (TokenStateAttributes).
+    setSign(true);
+    try {
+      KeyMaterial.SignOperation op = TokenSigner.start(m, jcaAlgorithm, null);
+      op.update(data, 0, data.length);
+      return op.sign();
+    } finally {
+      setSign(false);
+    }
+  }
+
+  private void setSign(boolean on) {
+    Template t = Template.builder().bool(CKA.SIGN, on).build();
+    backend.call((on ? "allow" : "forbid") + " the pending key pair to sign", s -> {
+      s.setAttributes(privateHandle, t);
+      return null;
+    });
   }
 
   /**
