@@ -1068,4 +1068,47 @@ public interface Keyring extends AutoCloseable {
   default byte[] hdPublicKey(KeyRef ref) {
     throw new UnsupportedOperationException("this keyring derives no HD keys");
   }
+
+  // ---- two-phase rotation of key pairs (issue 12) ----
+
+  /**
+   * Two-phase rotation of a key pair, phase one: stages {@code material} (a new key pair and its
+   * certificate, self-signed until a CA reply replaces it) as a {@code PRE_ACTIVE} version. It does
+   * not sign until {@link #completeRotation}; its certificate is readable ({@code name#N}) and a
+   * certification request for it may be signed ({@link #signCertificationRequest}).
+   *
+   * @param name the key pair
+   * @param material the staged version's private key and chain (its own certificate first)
+   * @param reason recorded with the change; null for the default
+   * @return the staged version
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalArgumentException if the key is no key pair
+   * @throws IllegalStateException if a version is staged already, or the key has no primary or is doomed
+   * @throws UnsupportedOperationException if this keyring cannot stage key pairs
+   * @throws KeyringException if the backend's write fails
+   */
+  default KeyVersionInfo beginRotation(String name, KeyPairMaterial material, String reason) {
+    throw new UnsupportedOperationException("this keyring cannot stage key pairs");
+  }
+
+  /**
+   * Proof of possession for a PKCS#10 certification request (RFC 2986): signs {@code requestInfo}
+   * with one version's private key. This is the only signature a {@code PRE_ACTIVE} version makes,
+   * and it is audited ({@code csr-sign}) before it is made. The bytes must be a
+   * CertificationRequestInfo (version 0) whose subjectPKInfo is the version's own public key, so
+   * nothing else can be signed this way.
+   *
+   * @param version the exact version ({@code name#N}), PRE_ACTIVE, ACTIVE or ROTATING
+   * @param jcaAlgorithm the signature algorithm, e.g. {@code SHA256withECDSA}
+   * @param requestInfo the DER CertificationRequestInfo
+   * @return the signature
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if the key is no key pair, or the bytes are no request for this version's key
+   * @throws KeyUsageException if the version's state may not sign a request
+   * @throws UnsupportedOperationException if this keyring signs no requests
+   * @throws KeyringException if the backend fails
+   */
+  default byte[] signCertificationRequest(KeyRef version, String jcaAlgorithm, byte[] requestInfo) {
+    throw new UnsupportedOperationException("this keyring signs no certification requests");
+  }
 }

@@ -599,6 +599,30 @@ public final class KeyringEngine implements Keyring {
   }
 
   /**
+   * Two-phase rotation of a key pair, phase one: {@code material} staged as PRE_ACTIVE.
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalArgumentException if the key is no key pair, or the material is no key pair
+   * @throws IllegalStateException if a version is staged already, or the key has no primary or is doomed
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public KeyVersionInfo beginRotation(String name, dev.clavis.keyring.KeyPairMaterial material, String reason) {
+    KeyPairs.requireKeyPair(key(current(), name).algorithm(), KeyRef.of(name));
+    byte[] stored = material.encode();
+    try {
+      KeyRecord k = write(d -> {
+        KeyRecord r = d.get(name);
+        KeyPairs.requireKeyPair(r.algorithm(), KeyRef.of(name));
+        return d.apply(Lifecycle.beginRotation(r, stored, reason, d.now));
+      });
+      return versionInfo(k, k.versions().size());
+    } finally {
+      Arrays.fill(stored, (byte) 0);
+    }
+  }
+
+  /**
    * Two-phase rotation, phase two ({@link Lifecycle#completeRotation}).
    *
    * @throws UnknownKeyException if the key does not exist
@@ -1107,6 +1131,39 @@ public final class KeyringEngine implements Keyring {
       return null;
     });
     hot.clear();
+  }
+
+  /**
+   * Signs a PKCS#10 CertificationRequestInfo for one version ({@link ProofOfPossession}), audited
+   * as {@code csr-sign} before the signature is made.
+   *
+   * @throws UnknownKeyException if the key or version does not exist
+   * @throws IllegalArgumentException if the key is no key pair, or the bytes are no request for this version
+   * @throws KeyUsageException if the version's state may not sign a request
+   * @throws KeyringException if the audit write or the signature fails
+   */
+  @Override
+  public byte[] signCertificationRequest(KeyRef version, String jcaAlgorithm, byte[] requestInfo) {
+    KeyRecord k = key(current(), version.name());
+    KeyPairs.requireKeyPair(k.algorithm(), version);
+    VersionRecord v = Permissions.version(k, version);
+    KeyRef vref = KeyRef.of(k.name(), v.version());
+    ProofOfPossession.checkState(vref, v.state());
+    KeyMaterial m = material(vref, v.state());
+    ProofOfPossession.checkRequestInfo(vref, requestInfo, KeyPairs.publicKey(vref, m.certificates()).getEncoded());
+    write(d -> {
+      ProofOfPossession.checkState(vref, Permissions.version(d.get(vref.name()), vref).state());
+      d.event("csr-sign", vref.toString(), Map.of("algorithm", jcaAlgorithm));
+      return null;
+    });
+    try {
+      KeyMaterial.SignOperation op = m.startSign(jcaAlgorithm, null);
+      op.update(requestInfo, 0, requestInfo.length);
+      return op.sign();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new KeyringException("cannot sign the certification request of " + vref + " with " + jcaAlgorithm
+          + ": " + e.getMessage(), e);
+    }
   }
 
   /**

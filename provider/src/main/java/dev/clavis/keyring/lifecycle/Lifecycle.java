@@ -253,6 +253,16 @@ final class Lifecycle {
    * @throws IllegalStateException if the key is doomed, has a staged version already or no primary
    */
   static Result beginRotation(KeyRecord r, String reason, Instant now) {
+    return beginRotation(r, null, reason, now);
+  }
+
+  /**
+   * As {@link #beginRotation(KeyRecord, String, Instant)}, staging {@code material} (a key pair's
+   * next version with its certificate) rather than generated material.
+   *
+   * @throws IllegalStateException as there
+   */
+  static Result beginRotation(KeyRecord r, byte[] material, String reason, Instant now) {
     String name = r.name();
     String why = reason != null ? reason : "two-phase rotation begun";
     if (r.deleted()) {
@@ -268,7 +278,7 @@ final class Lifecycle {
     }
     Step s = new Step(r, now);
     transition(s, old.version(), Op.BEGIN_ROTATION, why, "rotate-begin");
-    VersionRecord nv = newVersion(s, s.rec, name, r.algorithm(), r.policy(), KeyState.PRE_ACTIVE, null)
+    VersionRecord nv = newVersion(s, s.rec, name, r.algorithm(), r.policy(), KeyState.PRE_ACTIVE, material)
         .withReason(why);
     s.rec = s.rec.withVersion(nv);
     s.event("stage", name + "#" + nv.version(), Map.of("to", KeyState.PRE_ACTIVE.name(), "reason", why));

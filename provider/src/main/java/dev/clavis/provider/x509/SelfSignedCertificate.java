@@ -122,7 +122,7 @@ public final class SelfSignedCertificate {
     }
   }
 
-  private static byte[] algorithmIdentifier(String sigAlg) {
+  static byte[] algorithmIdentifier(String sigAlg) {
     switch (sigAlg) {
       case "SHA256withECDSA": return seq(oid("1.2.840.10045.4.3.2"));
       case "SHA384withECDSA": return seq(oid("1.2.840.10045.4.3.3"));
@@ -161,7 +161,7 @@ public final class SelfSignedCertificate {
     }
   }
 
-  private static byte[] seq(byte[]... parts) {
+  static byte[] seq(byte[]... parts) {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       o.writeBytes(p);
@@ -170,7 +170,7 @@ public final class SelfSignedCertificate {
   }
 
   /** X.690 §8.1: tag, definite length (short or long form), contents. */
-  private static byte[] tlv(int tag, byte[] content) {
+  static byte[] tlv(int tag, byte[] content) {
     ByteArrayOutputStream o = new ByteArrayOutputStream(content.length + 6);
     o.write(tag);
     int n = content.length;
