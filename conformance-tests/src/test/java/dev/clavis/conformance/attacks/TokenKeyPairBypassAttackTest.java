@@ -121,18 +121,7 @@ class TokenKeyPairBypassAttackTest {
 
   /** @return exit code and output of pkcs11-tool signing {@code in} with the key of that CKA_ID */
   private static Object[] pkcs11ToolSign(String version, Path in, Path out) throws Exception {
-    Process p;
-    try {
-      p = new ProcessBuilder("pkcs11-tool", "--module", SoftHsm.LIBRARY.toString(), "--token-label", SoftHsm.LABEL,
-          "--login", "--pin", SoftHsm.PIN, "--sign", "--mechanism", "ECDSA", "--signature-format", "openssl",
-          "--id", id(version), "--input-file", in.toString(), "--output-file", out.toString())
-          .redirectErrorStream(true).start();
-    } catch (java.io.IOException e) {
-      fail("pkcs11-tool (opensc) is required: " + e.getMessage());
-      return null;
-    }
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    return new Object[] {p.waitFor(), text};
+    return pkcs11ToolSignId(id(version), in, out);
   }
 
   @Test
