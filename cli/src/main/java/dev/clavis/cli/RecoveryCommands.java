@@ -148,7 +148,9 @@ final class RecoveryCommands {
       json.put("backup", r.backupId());
       json.put("created", r.created().toString());
       json.put("files", r.files().stream().map(Path::toString).collect(Collectors.toList()));
+      json.put("keptAside", r.keptAside().stream().map(Path::toString).collect(Collectors.toList()));
       ctx.result("restored backup " + r.backupId() + " (made " + r.created() + ") to " + out
+          + (r.keptAside().isEmpty() ? "" : "; the files it replaced were kept as " + r.keptAside())
           + (Keyrings.isTokenRooted(out) ? "; it opens with its token (--store " + out + " --hsm CONFIG)"
               : "; it opens with its own password"), json);
       return 0;

@@ -94,7 +94,10 @@ public final class CustodianKey implements AutoCloseable {
    * @param passphrase at least {@value #MIN_PASSPHRASE} characters; not kept
    * @param kdf Argon2id parameters (checked as for a store: weak ones only when allowed)
    * @return the key file's bytes
-   * @throws IllegalArgumentException for a short passphrase or KDF parameters that are not Argon2id
+   * @throws IllegalArgumentException for a short passphrase, KDF parameters that are not Argon2id,
+   *     or parameters above the limits an opener accepts (a file nobody could open)
+   * @throws WeakKdfException for parameters below OWASP's minimums that were not allowed with
+   *     {@link KdfParameters#allowingWeak()}
    */
   public byte[] seal(char[] passphrase, KdfParameters kdf) {
     if (passphrase.length < MIN_PASSPHRASE) {
@@ -103,6 +106,10 @@ public final class CustodianKey implements AutoCloseable {
     if (kdf.algorithm() != KdfParameters.Algorithm.ARGON2ID) {
       throw new IllegalArgumentException("a custodian key file is sealed with Argon2id");
     }
+    KdfLimits.excess(kdf).ifPresent(why -> {
+      throw new IllegalArgumentException("cannot seal custodian key " + id() + ": " + why);
+    });
+    KdfLimits.requireStrongEnough(kdf, "cannot seal custodian key " + id());
     byte[] salt = new byte[16];
     byte[] iv = new byte[12];
     RANDOM.nextBytes(salt);

@@ -62,4 +62,13 @@ class CustodianKeyTest {
     Approval a = Approval.sign(r, CustodianKey.generate());
     assertEquals(a.format(), Approval.parse(a.format()).format());
   }
+
+  @Test
+  void sealingUnderAWeakKdf_isRefusedUnlessAllowed() {
+    try (CustodianKey k = CustodianKey.generate()) {
+      WeakKdfException e = assertThrows(WeakKdfException.class, () -> k.seal(PASS, KdfParameters.argon2id(1, 64, 1)));
+      assertTrue(e.getMessage().contains("custodian key " + k.id()), e.getMessage());
+      assertTrue(k.seal(PASS, WEAK).length > 0, "explicitly allowed weak settings still seal (tests, throw-away keys)");
+    }
+  }
 }

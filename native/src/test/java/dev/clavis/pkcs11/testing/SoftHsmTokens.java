@@ -14,8 +14,15 @@ public final class SoftHsmTokens {
 
   private SoftHsmTokens() {}
 
-  /** @return the configuration of the token of this JVM (PIN {@link SoftHsm#PIN} in it) */
+  /**
+   * The configuration of the token of this JVM, creating the token first if needed (a test that
+   * runs alone must not depend on another having created it).
+   *
+   * @return the configuration (PIN {@link SoftHsm#PIN} in it)
+   * @throws org.opentest4j.TestAbortedException without SoftHSM2 outside CI (see {@link SoftHsm#require()})
+   */
   public static Pkcs11Config config() {
+    SoftHsm.require();
     return Pkcs11Config.builder().name("softhsm").library(SoftHsm.LIBRARY).tokenLabel(SoftHsm.LABEL).pin(SoftHsm.PIN).build();
   }
 

@@ -32,6 +32,8 @@ public final class SegmentDecryptingChannel implements SeekableByteChannel {
   private int cachedLength;
   private boolean lastVerified;
   private long position;
+  private final long streamSize;
+  private final int lastLength;
   private boolean open = true;
 
   /**
@@ -56,6 +58,8 @@ public final class SegmentDecryptingChannel implements SeekableByteChannel {
           + " bytes after the header cannot hold its segments");
     }
     this.segments = n;
+    this.streamSize = in.size();
+    this.lastLength = (int) lastLen;
     this.plaintextSize = body - n * SegmentCipher.TAG_LENGTH;
     this.sealed = new byte[(int) full];
     this.plain = new byte[p];
@@ -97,7 +101,13 @@ public final class SegmentDecryptingChannel implements SeekableByteChannel {
     boolean last = seg == segments - 1;
     long full = p + (long) SegmentCipher.TAG_LENGTH;
     long at = headerLength + seg * full;
-    int len = (int) (last ? in.size() - at : full);
+    // the segment layout was fixed from the size at open: a file that grew or shrank since is
+    // another stream now (a last segment read at a new length would overrun the buffer)
+    if (in.size() != streamSize) {
+      throw new StreamIntegrityException("the stream changed size while it was read (" + streamSize + " bytes at open, "
+          + in.size() + " now)");
+    }
+    int len = last ? lastLength : (int) full;
     ByteBuffer b = ByteBuffer.wrap(sealed, 0, len);
     in.position(at);
     while (b.hasRemaining()) {

@@ -62,11 +62,20 @@ public final class KeyringBackup {
     }
   }
 
-  /** What a restore wrote. */
-  public record Restored(String backupId, Instant created, List<Path> files) {
-    /** Copies the list. */
+  /**
+   * What a restore wrote, and where the files it replaced were kept ({@code force}): each moved
+   * to {@code <name>.replaced-<UTC time>} beside it, so a mistaken restore can be undone.
+   */
+  public record Restored(String backupId, Instant created, List<Path> files, List<Path> keptAside) {
+    /** Copies the lists. */
     public Restored {
       files = List.copyOf(files);
+      keptAside = List.copyOf(keptAside);
+    }
+
+    /** A restore that replaced nothing. */
+    public Restored(String backupId, Instant created, List<Path> files) {
+      this(backupId, created, files, List.of());
     }
   }
 
@@ -207,7 +216,7 @@ public final class KeyringBackup {
    * @param passphrases asked once per share used
    * @param targetStore where the store goes; its log and mark go beside it
    * @param anchorTarget where the backed-up anchor goes, or null to leave it out
-   * @param force whether existing files at the target may be replaced
+   * @param force whether existing files at the target may be replaced (they are moved aside, see {@link Restored})
    * @return what was written
    * @throws BackupException FOREIGN_SHARE, DUPLICATE_SHARE, TOO_FEW_SHARES, TAMPERED_SHARE, WRONG_PASSPHRASE,
    *     TAMPERED_BACKUP, NOT_A_BACKUP or TARGET_EXISTS; nothing is written then
@@ -280,6 +289,10 @@ public final class KeyringBackup {
             + " holds no store or no audit log");
       }
       List<Path> written = new ArrayList<>();
+      // what --force replaces is moved aside first, the store before its log (as a writer never leaves
+      // a store without its log): a crash in between leaves no store at the target, never a new log
+      // beside the old store, and nothing replaced is lost
+      List<Path> kept = keepAside(targets, anchorTarget != null && files.containsKey("anchor") ? anchorTarget : null);
       // the log and the mark first, the store last: a store never stands without its log
       write(sibling(targetStore, ".audit"), files.get("audit"), written);
       if (files.containsKey("audit.head")) {
@@ -289,7 +302,7 @@ public final class KeyringBackup {
         write(anchorTarget, files.get("anchor"), written);
       }
       write(targetStore, files.get("store"), written);
-      return new Restored(archive.id(), Instant.ofEpochMilli(archive.created), written);
+      return new Restored(archive.id(), Instant.ofEpochMilli(archive.created), written, kept);
     } finally {
       if (key != null) {
         Arrays.fill(key, (byte) 0);
@@ -394,6 +407,35 @@ public final class KeyringBackup {
     } catch (FileAlreadyExistsException e) {
       throw new BackupException(BackupException.Kind.TARGET_EXISTS, "a file already exists at " + f);
     }
+  }
+
+  /**
+   * Moves the existing target files (store first) to {@code <name>.replaced-<UTC time>}.
+   *
+   * @return where they went
+   */
+  private static List<Path> keepAside(List<Path> targets, Path anchorTarget) {
+    String suffix = ".replaced-" + java.time.format.DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(Instant.now());
+    List<Path> all = new ArrayList<>(targets);
+    if (anchorTarget != null) {
+      all.add(anchorTarget);
+    }
+    List<Path> kept = new ArrayList<>();
+    for (Path t : all) {
+      if (!Files.exists(t, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      Path aside = t.resolveSibling(t.getFileName() + suffix);
+      try {
+        Files.move(t, aside, StandardCopyOption.ATOMIC_MOVE);
+        kept.add(aside);
+      } catch (IOException e) {
+        throw new KeyringException("cannot move " + t + " aside to " + aside + " before restoring over it: "
+            + e.getMessage() + (kept.isEmpty() ? "; nothing was restored" : "; already moved: " + kept), e);
+      }
+    }
+    return kept;
   }
 
   /** Writes aside (owner-only), forces, renames into place. */

@@ -73,14 +73,16 @@ final class ShareFile {
     b.put(MAGIC).put((byte) VERSION).put(backupId).put((byte) threshold).put((byte) shares).put((byte) x)
         .put((byte) 1).putInt(kdf.iterations()).putInt(kdf.memoryKiB()).put((byte) kdf.parallelism()).put(salt);
     byte[] t = derive(passphrase, salt, kdf.iterations(), kdf.memoryKiB(), kdf.parallelism());
+    byte[] key = Arrays.copyOf(t, 32);
     try {
       b.put(verifier(t)).put(iv);
       byte[] aad = Arrays.copyOf(b.array(), AAD_END);
-      b.put(Aead.seal(Arrays.copyOf(t, 32), iv, aad, y));
+      b.put(Aead.seal(key, iv, aad, y));
       b.put(Aead.sha256(Arrays.copyOf(b.array(), BODY_END)));
       return new ShareFile(b.array());
     } finally {
       Arrays.fill(t, (byte) 0);
+      Arrays.fill(key, (byte) 0);
     }
   }
 
@@ -124,20 +126,25 @@ final class ShareFile {
           + " KDF (Argon2id t=" + t + ", m=" + m + " KiB, p=" + p + "): it was altered");
     }
     byte[] tag = derive(passphrase, Arrays.copyOfRange(bytes, 38, 54), t, m, p);
+    byte[] key = Arrays.copyOf(tag, 32);
     try {
       if (!MessageDigest.isEqual(verifier(tag), Arrays.copyOfRange(bytes, 54, 86))) {
         throw new BackupException(BackupException.Kind.WRONG_PASSPHRASE, "the passphrase does not open share " + x
             + " (" + name + ") of backup " + id() + ": wrong passphrase for this custodian; nothing was restored");
       }
-      byte[] y = Aead.open(Arrays.copyOf(tag, 32), Arrays.copyOfRange(bytes, 86, 98), Arrays.copyOf(bytes, AAD_END),
+      byte[] y = Aead.open(key, Arrays.copyOfRange(bytes, 86, 98), Arrays.copyOf(bytes, AAD_END),
           Arrays.copyOfRange(bytes, AAD_END, BODY_END));
       if (y == null || y.length != SHARE_BYTES) {
+        if (y != null) {
+          Arrays.fill(y, (byte) 0);
+        }
         throw new BackupException(BackupException.Kind.TAMPERED_SHARE, "share " + x + " (" + name + ") was altered:"
             + " its passphrase is right but its sealed part fails authentication");
       }
       return y;
     } finally {
       Arrays.fill(tag, (byte) 0);
+      Arrays.fill(key, (byte) 0);
     }
   }
 

@@ -52,11 +52,17 @@ record StoreSettings(Duration minimumDeletionWindow, CustodianQuorum quorum, boo
   }
 
   /** @return these settings with {@code nonce} used, and nonces expired before {@code now} forgotten */
+  /** How far apart the clocks of processes sharing a store may be, for forgetting used approvals. */
+  static final java.time.Duration NONCE_CLOCK_MARGIN = java.time.Duration.ofHours(1);
+
   StoreSettings withUsedApproval(String nonce, Instant expires, Instant now) {
     Map<String, Instant> m = new TreeMap<>();
     usedApprovals.forEach((n, e) -> {
-      if (!e.isBefore(now)) {
-        m.put(n, e); // an expired approval is refused for its expiry, so its nonce need not be kept
+      // an expired approval is refused for its expiry, so its nonce need not be kept; but "expired"
+      // is by the clock of whichever process writes next: the margin keeps a writer whose clock runs
+      // ahead from forgetting a nonce that a process with a slower clock would still accept
+      if (!e.plus(NONCE_CLOCK_MARGIN).isBefore(now)) {
+        m.put(n, e);
       }
     });
     m.put(nonce, expires);

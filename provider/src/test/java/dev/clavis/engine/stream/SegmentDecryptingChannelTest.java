@@ -111,4 +111,36 @@ class SegmentDecryptingChannelTest {
     }
     assertThrows(StreamIntegrityException.class, () -> open(Arrays.copyOf(s, s.length - 26 + 15)));
   }
+
+  @Test
+  void aFileThatGrowsWhileOpen_isRefusedAsChanged_notAnIndexError() throws Exception {
+    byte[] d = new byte[3 * P + 7];
+    new Random(5).nextBytes(d);
+    byte[] stream = encrypt(d);
+    Path f = Files.write(dir.resolve("grows"), stream);
+    StreamHeader h = StreamHeader.read(new ByteArrayInputStream(stream));
+    try (SeekableByteChannel c = new SegmentDecryptingChannel(Files.newByteChannel(f), h, SegmentCipher.derive(dek, h, null))) {
+      Files.write(f, new byte[3 * P], java.nio.file.StandardOpenOption.APPEND);
+      c.position(d.length - 1);
+      StreamIntegrityException e = assertThrows(StreamIntegrityException.class, () -> c.read(ByteBuffer.allocate(1)));
+      assertTrue(e.getMessage().contains("changed size"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aFileThatShrinksWhileOpen_isRefusedAsChanged() throws Exception {
+    byte[] d = new byte[3 * P + 7];
+    new Random(6).nextBytes(d);
+    byte[] stream = encrypt(d);
+    Path f = Files.write(dir.resolve("shrinks"), stream);
+    StreamHeader h = StreamHeader.read(new ByteArrayInputStream(stream));
+    try (SeekableByteChannel c = new SegmentDecryptingChannel(Files.newByteChannel(f), h, SegmentCipher.derive(dek, h, null))) {
+      try (java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+        w.truncate(stream.length - 5);
+      }
+      c.position(d.length - 1);
+      StreamIntegrityException e = assertThrows(StreamIntegrityException.class, () -> c.read(ByteBuffer.allocate(1)));
+      assertTrue(e.getMessage().contains("changed size"), e.getMessage());
+    }
+  }
 }

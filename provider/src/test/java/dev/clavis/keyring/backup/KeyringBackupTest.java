@@ -209,4 +209,37 @@ class KeyringBackupTest {
       assertFalse(Files.exists(out));
     }
   }
+
+  @Test
+  void aForcedRestore_keepsTheStoreAndLogItReplaces_andTheReplacedStoreStillOpens(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("over.store");
+    KeyringBackup.restore(backupDir.resolve(KeyringBackup.BACKUP_FILE), List.of(share(1), share(2), share(3)), right(),
+        target, null, false);
+    try (Keyring k = Keyrings.open(opts(target).createIfMissing(false))) {
+      k.create("only-in-the-replaced-store", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    }
+    byte[] oldStore = Files.readAllBytes(target);
+    byte[] oldLog = Files.readAllBytes(dir.resolve("over.store.audit"));
+    KeyringBackup.Restored r = KeyringBackup.restore(backupDir.resolve(KeyringBackup.BACKUP_FILE),
+        List.of(share(1), share(2), share(3)), right(), target, null, true);
+    assertEquals(3, r.keptAside().size(), "store, log and mark kept: " + r.keptAside());
+    Path keptStore = r.keptAside().get(0);
+    assertTrue(keptStore.getFileName().toString().startsWith("over.store.replaced-"), keptStore.toString());
+    assertArrayEquals(oldStore, Files.readAllBytes(keptStore));
+    assertArrayEquals(oldLog, Files.readAllBytes(r.keptAside().get(1)));
+    try (Keyring k = Keyrings.open(opts(target).createIfMissing(false))) {
+      assertTrue(k.find("only-in-the-replaced-store").isEmpty(), "the restored store is the backup's");
+    }
+    // putting the kept files back gives the replaced keyring back, with its log and mark
+    Path back = dir.resolve("back").resolve("over.store");
+    Files.createDirectories(back.getParent());
+    for (Path kept : r.keptAside()) {
+      String name = kept.getFileName().toString();
+      Files.move(kept, back.resolveSibling(name.substring(0, name.indexOf(".replaced-"))));
+    }
+    try (Keyring k = Keyrings.open(opts(back).createIfMissing(false))) {
+      assertTrue(k.find("only-in-the-replaced-store").isPresent());
+      assertTrue(k.auditLog().verify() > 0);
+    }
+  }
 }

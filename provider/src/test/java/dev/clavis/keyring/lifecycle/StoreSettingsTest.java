@@ -37,10 +37,21 @@ class StoreSettingsTest {
   @Test
   void usingAnApproval_forgetsTheNoncesOfExpiredRequests_only() {
     Instant t = Instant.parse("2026-12-07T00:00:00Z");
+    java.time.Duration margin = StoreSettings.NONCE_CLOCK_MARGIN;
     StoreSettings s = StoreSettings.DEFAULT.withUsedApproval("0".repeat(32), t.plusSeconds(10), t)
         .withUsedApproval("1".repeat(32), t.plusSeconds(100), t)
-        .withUsedApproval("2".repeat(32), t.plusSeconds(200), t.plusSeconds(50));
+        .withUsedApproval("2".repeat(32), t.plusSeconds(200), t.plus(margin).plusSeconds(50));
     assertEquals(java.util.Set.of("1".repeat(32), "2".repeat(32)), s.usedApprovals().keySet());
+  }
+
+  @Test
+  void aWriterWhoseClockRunsAhead_keepsTheNoncesASlowerProcessWouldStillAccept() {
+    Instant t = Instant.parse("2026-12-07T00:00:00Z");
+    // approval used at t, expiring at t+60s; then a process whose clock is 30 minutes fast writes
+    StoreSettings s = StoreSettings.DEFAULT.withUsedApproval("1".repeat(32), t.plusSeconds(60), t)
+        .withUsedApproval("2".repeat(32), t.plusSeconds(3600), t.plusSeconds(30 * 60));
+    assertTrue(s.usedApprovals().containsKey("1".repeat(32)),
+        "a correctly set process at t+30s must still see approval 1 as used, so a replay is refused");
   }
 
   @Test
