@@ -14,7 +14,8 @@ import java.math.BigInteger;
  * index. About twenty times fewer multiplications than Fermat's a^(m-2).
  *
  * <p>Signed 128-bit accumulators are (hi, lo) pairs: lo the unsigned low word, hi the signed high
- * word from {@link Math#multiplyHigh}; the carry out of lo is the full-adder formula of Hacker's
+ * word from {@link MulHigh#signed} (not {@code Math.multiplyHigh}, whose
+ * un-intrinsified JDK 17 body branches on the signs); the carry out of lo is the full-adder formula of Hacker's
  * Delight §2-16. Immutable and thread-safe: all state lives in locals of one call.
  */
 final class SafeGcd {
@@ -120,33 +121,33 @@ final class SafeGcd {
     long me = (q & sd) + (r & se);
     long d0 = d[0], e0 = e[0];
     // cd = u·d0 + v·e0, ce = q·d0 + r·e0
-    long cdLo = u * d0, cdHi = Math.multiplyHigh(u, d0);
+    long cdLo = u * d0, cdHi = MulHigh.signed(u, d0);
     long p = v * e0, s = cdLo + p;
-    cdHi += Math.multiplyHigh(v, e0) + carry(cdLo, p, s);
+    cdHi += MulHigh.signed(v, e0) + carry(cdLo, p, s);
     cdLo = s;
-    long ceLo = q * d0, ceHi = Math.multiplyHigh(q, d0);
+    long ceLo = q * d0, ceHi = MulHigh.signed(q, d0);
     p = r * e0; s = ceLo + p;
-    ceHi += Math.multiplyHigh(r, e0) + carry(ceLo, p, s);
+    ceHi += MulHigh.signed(r, e0) + carry(ceLo, p, s);
     ceLo = s;
     // choose md, me so that the low 62 bits of t·(d, e) + m·(md, me) vanish
     md -= (modInv62 * cdLo + md) & M62;
     me -= (modInv62 * ceLo + me) & M62;
     p = mod[0] * md; s = cdLo + p;
-    cdHi += Math.multiplyHigh(mod[0], md) + carry(cdLo, p, s);
+    cdHi += MulHigh.signed(mod[0], md) + carry(cdLo, p, s);
     cdLo = s;
     p = mod[0] * me; s = ceLo + p;
-    ceHi += Math.multiplyHigh(mod[0], me) + carry(ceLo, p, s);
+    ceHi += MulHigh.signed(mod[0], me) + carry(ceLo, p, s);
     ceLo = s;
     cdLo = (cdLo >>> 62) | (cdHi << 2); cdHi >>= 62;
     ceLo = (ceLo >>> 62) | (ceHi << 2); ceHi >>= 62;
     for (int i = 1; i < 5; i++) {
       long di = d[i], ei = e[i], mi = mod[i];
-      p = u * di; s = cdLo + p; cdHi += Math.multiplyHigh(u, di) + carry(cdLo, p, s); cdLo = s;
-      p = v * ei; s = cdLo + p; cdHi += Math.multiplyHigh(v, ei) + carry(cdLo, p, s); cdLo = s;
-      p = mi * md; s = cdLo + p; cdHi += Math.multiplyHigh(mi, md) + carry(cdLo, p, s); cdLo = s;
-      p = q * di; s = ceLo + p; ceHi += Math.multiplyHigh(q, di) + carry(ceLo, p, s); ceLo = s;
-      p = r * ei; s = ceLo + p; ceHi += Math.multiplyHigh(r, ei) + carry(ceLo, p, s); ceLo = s;
-      p = mi * me; s = ceLo + p; ceHi += Math.multiplyHigh(mi, me) + carry(ceLo, p, s); ceLo = s;
+      p = u * di; s = cdLo + p; cdHi += MulHigh.signed(u, di) + carry(cdLo, p, s); cdLo = s;
+      p = v * ei; s = cdLo + p; cdHi += MulHigh.signed(v, ei) + carry(cdLo, p, s); cdLo = s;
+      p = mi * md; s = cdLo + p; cdHi += MulHigh.signed(mi, md) + carry(cdLo, p, s); cdLo = s;
+      p = q * di; s = ceLo + p; ceHi += MulHigh.signed(q, di) + carry(ceLo, p, s); ceLo = s;
+      p = r * ei; s = ceLo + p; ceHi += MulHigh.signed(r, ei) + carry(ceLo, p, s); ceLo = s;
+      p = mi * me; s = ceLo + p; ceHi += MulHigh.signed(mi, me) + carry(ceLo, p, s); ceLo = s;
       d[i - 1] = cdLo & M62;
       e[i - 1] = ceLo & M62;
       cdLo = (cdLo >>> 62) | (cdHi << 2); cdHi >>= 62;
@@ -159,22 +160,22 @@ final class SafeGcd {
   /** (f, g) = t/2^62 · (f, g) (libsecp256k1's {@code update_fg_62}); the division is exact. */
   private static void updateFg(long[] f, long[] g, long u, long v, long q, long r) {
     long f0 = f[0], g0 = g[0];
-    long cfLo = u * f0, cfHi = Math.multiplyHigh(u, f0);
+    long cfLo = u * f0, cfHi = MulHigh.signed(u, f0);
     long p = v * g0, s = cfLo + p;
-    cfHi += Math.multiplyHigh(v, g0) + carry(cfLo, p, s);
+    cfHi += MulHigh.signed(v, g0) + carry(cfLo, p, s);
     cfLo = s;
-    long cgLo = q * f0, cgHi = Math.multiplyHigh(q, f0);
+    long cgLo = q * f0, cgHi = MulHigh.signed(q, f0);
     p = r * g0; s = cgLo + p;
-    cgHi += Math.multiplyHigh(r, g0) + carry(cgLo, p, s);
+    cgHi += MulHigh.signed(r, g0) + carry(cgLo, p, s);
     cgLo = s;
     cfLo = (cfLo >>> 62) | (cfHi << 2); cfHi >>= 62;
     cgLo = (cgLo >>> 62) | (cgHi << 2); cgHi >>= 62;
     for (int i = 1; i < 5; i++) {
       long fi = f[i], gi = g[i];
-      p = u * fi; s = cfLo + p; cfHi += Math.multiplyHigh(u, fi) + carry(cfLo, p, s); cfLo = s;
-      p = v * gi; s = cfLo + p; cfHi += Math.multiplyHigh(v, gi) + carry(cfLo, p, s); cfLo = s;
-      p = q * fi; s = cgLo + p; cgHi += Math.multiplyHigh(q, fi) + carry(cgLo, p, s); cgLo = s;
-      p = r * gi; s = cgLo + p; cgHi += Math.multiplyHigh(r, gi) + carry(cgLo, p, s); cgLo = s;
+      p = u * fi; s = cfLo + p; cfHi += MulHigh.signed(u, fi) + carry(cfLo, p, s); cfLo = s;
+      p = v * gi; s = cfLo + p; cfHi += MulHigh.signed(v, gi) + carry(cfLo, p, s); cfLo = s;
+      p = q * fi; s = cgLo + p; cgHi += MulHigh.signed(q, fi) + carry(cgLo, p, s); cgLo = s;
+      p = r * gi; s = cgLo + p; cgHi += MulHigh.signed(r, gi) + carry(cgLo, p, s); cgLo = s;
       f[i - 1] = cfLo & M62;
       g[i - 1] = cgLo & M62;
       cfLo = (cfLo >>> 62) | (cfHi << 2); cfHi >>= 62;
