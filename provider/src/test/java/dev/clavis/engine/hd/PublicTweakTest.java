@@ -1,0 +1,115 @@
+package dev.clavis.engine.hd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.bouncycastle.asn1.sec.SECNamedCurves;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.math.ec.ECPoint;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks {@link PublicTweak} (variable-time K + t·G for CKDpub) against Bouncy Castle's generic EC
+ * arithmetic: every table entry, random points and tweaks, the recoding's carry edges, and the
+ * exceptional additions (equal points double, opposite points cancel) at the start, in the middle
+ * and at the end of the sum.
+ */
+class PublicTweakTest {
+
+  private static final X9ECParameters CURVE = SECNamedCurves.getByName("secp256k1");
+  private static final BigInteger N = CURVE.getN();
+  private static final ECPoint G = CURVE.getG();
+
+  private static long[] words(BigInteger v) {
+    byte[] b = new byte[32];
+    byte[] raw = v.toByteArray();
+    int len = Math.min(32, raw.length);
+    System.arraycopy(raw, raw.length - len, b, 32 - len, len);
+    return Scalar.fromBytes(b, 0);
+  }
+
+  /** Returns PublicTweak's compress(t·G + k·G), or null. */
+  private static byte[] tweak(BigInteger t, BigInteger k) {
+    long[] kx = Fe.create();
+    long[] ky = Fe.create();
+    Secp256k1.decompress(G.multiply(k.mod(N)).normalize().getEncoded(true), kx, ky);
+    return PublicTweak.tweakAdd(words(t), kx, ky, Fe.create(), Fe.create());
+  }
+
+  private static byte[] expected(BigInteger t, BigInteger k) {
+    return G.multiply(t.add(k).mod(N)).normalize().getEncoded(true);
+  }
+
+  @Test
+  void everyTableEntry_isItsMultipleOfG() {
+    // t = j·2^(8i) recodes to the single digit j in window i, so the sum is G + T[i][j].
+    for (int i = 0; i < PublicTweak.WINDOWS - 1; i++) {
+      for (int j = 1; j <= PublicTweak.ENTRIES; j++) {
+        BigInteger t = BigInteger.valueOf(j).shiftLeft(8 * i);
+        assertArrayEquals(expected(t, BigInteger.ONE), tweak(t, BigInteger.ONE), "window " + i + " entry " + j);
+      }
+    }
+  }
+
+  @Test
+  void randomPointsAndTweaks_equalBouncyCastle() {
+    Random r = new Random(15);
+    for (int c = 0; c < 2000; c++) {
+      BigInteger k = new BigInteger(256, r).mod(N.subtract(BigInteger.ONE)).add(BigInteger.ONE);
+      BigInteger t = new BigInteger(256, r).mod(N);
+      assertArrayEquals(expected(t, k), tweak(t, k), "case " + c);
+    }
+  }
+
+  @Test
+  void recodingEdges_carryChainsAndTheTopWindow_equalBouncyCastle() {
+    List<BigInteger> ts = new ArrayList<>();
+    ts.add(BigInteger.ZERO); // no digit at all: the result is K
+    ts.add(BigInteger.ONE);
+    ts.add(N.subtract(BigInteger.ONE)); // top byte FF: carries into the extra window
+    ts.add(N.subtract(BigInteger.TWO));
+    ts.add(BigInteger.ONE.shiftLeft(255));
+    ts.add(BigInteger.ONE.shiftLeft(248).multiply(BigInteger.valueOf(129))); // 129 at the top: digit -127, carry
+    for (String b : new String[] {"80", "81", "7f", "ff", "01", "fe"}) {
+      BigInteger t = new BigInteger(b.repeat(32), 16);
+      ts.add(t.mod(N));
+      ts.add(t.shiftRight(8)); // the same pattern below the top window
+    }
+    for (int i = 0; i < 32; i++) {
+      ts.add(BigInteger.valueOf(0x80).shiftLeft(8 * i)); // digit exactly 128: no carry
+      ts.add(BigInteger.valueOf(0x81).shiftLeft(8 * i)); // digit -127 with a carry into window i + 1
+      ts.add(BigInteger.ONE.shiftLeft(8 * i + 8).subtract(BigInteger.ONE)); // a run of FF bytes: carries all the way
+    }
+    BigInteger k = new BigInteger("3c2ab8f0e1d2", 16);
+    for (BigInteger t : ts) {
+      assertArrayEquals(expected(t, k), tweak(t, k), "t=" + t.toString(16));
+    }
+  }
+
+  @Test
+  void equalPoints_double_atTheFirstAdditionAndAtTheLast() {
+    BigInteger k = new BigInteger("123456789abcdef", 16);
+    // With t's only digit equal to K's multiple the first addition meets K itself; with more
+    // digits the doubling happens first and the sum goes on from 2K.
+    assertArrayEquals(expected(k, k), tweak(k, k), "t·G + K with t = k");
+    BigInteger small = BigInteger.valueOf(77);
+    assertArrayEquals(expected(small, small), tweak(small, small), "the first addition doubles");
+    BigInteger mid = BigInteger.valueOf(77).add(BigInteger.valueOf(3).shiftLeft(8));
+    assertArrayEquals(expected(mid, small), tweak(mid, small), "a doubling in the middle");
+  }
+
+  @Test
+  void oppositePoints_cancel_toInfinityOrAndThenContinue() {
+    BigInteger k = new BigInteger("123456789abcdef", 16);
+    assertNull(tweak(N.subtract(k), k), "(n - k)·G + k·G is the point at infinity");
+    assertNull(tweak(BigInteger.ONE, N.subtract(BigInteger.ONE)), "G + (-G) is the point at infinity");
+    // K = -5G and t = 5 + 3·2^8: the first addition gives the identity, the next one leaves it.
+    BigInteger minus5 = N.subtract(BigInteger.valueOf(5));
+    BigInteger t = BigInteger.valueOf(5).add(BigInteger.valueOf(3).shiftLeft(8));
+    assertArrayEquals(expected(t, minus5), tweak(t, minus5), "identity in the middle of the sum");
+  }
+}
