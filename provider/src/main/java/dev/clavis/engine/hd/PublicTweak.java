@@ -70,12 +70,41 @@ final class PublicTweak {
    * @param outY receives the canonical affine y of the result
    */
   static byte[] tweakAdd(long[] t, long[] kx, long[] ky, long[] outX, long[] outY) {
-    long[] table = Table.T;
     Tmp s = new Tmp();
     Jacobian p = new Jacobian();
+    long[] zi = s.t0;
+    sum(p, t, kx, ky, false, s);
+    Fe.invert(zi, p.z); // 0 for Z ≡ 0
+    if (Fe.isZero(zi) == 1) {
+      // Some addition met an exceptional case (or the sum is the identity): redo it with checks.
+      sum(p, t, kx, ky, true, s);
+      if (p.infinity) {
+        return null;
+      }
+      Fe.invert(zi, p.z);
+    }
+    Fe.sqr(s.t1, zi);
+    Fe.mul(outX, p.x, s.t1);
+    Fe.mul(s.t1, s.t1, zi);
+    Fe.mul(outY, p.y, s.t1);
+    Fe.normalize(outX);
+    Fe.normalize(outY);
+    return Secp256k1.compress(outX, outY);
+  }
+
+  /**
+   * p = K + t·G. Unchecked, the additions assume no exceptional case: one that meets equal or
+   * opposite points has H ≡ 0 and so sets Z3 = 2·Z1·H ≡ 0, and every later addition keeps Z ≡ 0
+   * (Z3 = (Z1 + H)² - Z1² - H² with Z1 = 0), while additions without one multiply Z by 2H ≠ 0.
+   * So Z ≡ 0 at the end tells exactly when to redo the sum checked, at the price of one test
+   * instead of two per addition. (Random t meets the case with probability about 2^-250.)
+   */
+  private static void sum(Jacobian p, long[] t, long[] kx, long[] ky, boolean checked, Tmp s) {
+    long[] table = Table.T;
     Fe.copy(p.x, kx);
     Fe.copy(p.y, ky);
     Fe.set(p.z, 1);
+    p.infinity = false;
     int carry = 0;
     for (int i = 0; i < WINDOWS; i++) {
       int d = carry + (i < WINDOWS - 1 ? (int) (t[i >>> 3] >>> ((i & 7) << 3)) & 0xFF : 0);
@@ -90,20 +119,12 @@ final class PublicTweak {
       if (d < 0) {
         Fe.neg(s.ey, s.ey);
       }
-      addAffine(p, s.ex, s.ey, s);
+      if (checked) {
+        addAffine(p, s.ex, s.ey, s);
+      } else {
+        addAffineUnchecked(p, s.ex, s.ey, s);
+      }
     }
-    if (p.infinity) {
-      return null;
-    }
-    long[] zi = s.t0;
-    Fe.invert(zi, p.z);
-    Fe.sqr(s.t1, zi);
-    Fe.mul(outX, p.x, s.t1);
-    Fe.mul(s.t1, s.t1, zi);
-    Fe.mul(outY, p.y, s.t1);
-    Fe.normalize(outX);
-    Fe.normalize(outY);
-    return Secp256k1.compress(outX, outY);
   }
 
   /**
@@ -123,9 +144,6 @@ final class PublicTweak {
     long[] s2 = s.t2;
     long[] h = s.t3;
     long[] r = s.t4;
-    long[] hh = s.t5;
-    long[] j = s.t6;
-    long[] v = s.t7;
     Fe.sqr(z1z1, p.z);
     Fe.mul(u2, x2, z1z1);
     Fe.mul(s2, p.z, z1z1);
@@ -140,8 +158,33 @@ final class PublicTweak {
       }
       return;
     }
+    finishAdd(p, z1z1, h, r, s);
+  }
+
+  /** As {@link #addAffine} for p ≠ identity and p ≠ ±(x2, y2), which it does not check. */
+  private static void addAffineUnchecked(Jacobian p, long[] x2, long[] y2, Tmp s) {
+    long[] z1z1 = s.t0;
+    long[] u2 = s.t1;
+    long[] s2 = s.t2;
+    long[] h = s.t3;
+    long[] r = s.t4;
+    Fe.sqr(z1z1, p.z);
+    Fe.mul(u2, x2, z1z1);
+    Fe.mul(s2, p.z, z1z1);
+    Fe.mul(s2, s2, y2);
+    Fe.subLazy(h, u2, p.x); // H = U2 - X1 (lazy: it feeds only products)
+    Fe.subLazy(r, s2, p.y);
+    finishAdd(p, z1z1, h, r, s);
+  }
+
+  /** The rest of madd-2007-bl from Z1², H and S2 - Y1 (held in r). */
+  private static void finishAdd(Jacobian p, long[] z1z1, long[] h, long[] r, Tmp s) {
+    long[] h2 = s.t1;
+    long[] s2 = s.t2;
+    long[] hh = s.t5;
+    long[] j = s.t6;
+    long[] v = s.t7;
     Fe.mulSmall(r, r, 2); // r = 2·(S2 - Y1)
-    long[] h2 = u2; // U2 is no longer needed
     Fe.sqr(h2, h); // H²
     Fe.mulSmall(hh, h2, 4); // I = 4·H²
     Fe.mul(j, h, hh); // J = H·I
