@@ -16,8 +16,9 @@ package dev.clavis.engine.hd;
  * j = 1..128 and every window i, in affine coordinates (33 × 128 points, 264 KiB, built on first
  * use with one batched inversion per window). The sum starts at K and adds one table entry per
  * non-zero digit with the Jacobian mixed addition (7M + 4S, no doublings), checking the two
- * exceptional cases (equal points: double; opposite points: infinity) as it goes. One inversion
- * (safegcd, {@link Fe#invert}) brings the result to affine. That is about 33 additions and one
+ * exceptional cases (equal points: double; opposite points: infinity) only if the unchecked sum
+ * says one occurred (see {@link #sum}). One variable-time inversion ({@link SafeGcd#invertVar})
+ * brings the result to affine. That is about 33 additions and one
  * inversion, against {@link Secp256k1#mulG}'s 43 additions with 6-bit windows, a complete
  * addition, and the former {@code BigInteger.modInverse} (a third of the time in the profile).
  */
@@ -74,14 +75,14 @@ final class PublicTweak {
     Jacobian p = new Jacobian();
     long[] zi = s.t0;
     sum(p, t, kx, ky, false, s);
-    Fe.invert(zi, p.z); // 0 for Z ≡ 0
+    invertVar(zi, p.z); // 0 for Z ≡ 0
     if (Fe.isZero(zi) == 1) {
       // Some addition met an exceptional case (or the sum is the identity): redo it with checks.
       sum(p, t, kx, ky, true, s);
       if (p.infinity) {
         return null;
       }
-      Fe.invert(zi, p.z);
+      invertVar(zi, p.z);
     }
     Fe.sqr(s.t1, zi);
     Fe.mul(outX, p.x, s.t1);
@@ -229,6 +230,17 @@ final class PublicTweak {
     Fe.mul(p.y, e, d);
     Fe.mulSmall(c, c, 8);
     Fe.sub(p.y, p.y, c); // Y3 = E·(D - X3) - 8·C
+  }
+
+  /** r = a^-1 mod p (0 for a ≡ 0) by {@link SafeGcd#invertVar}: variable time, public a only. */
+  static void invertVar(long[] r, long[] a) {
+    long[] t = a.clone();
+    Fe.normalize(t);
+    long[] w = {
+      t[0] | (t[1] << 52), (t[1] >>> 12) | (t[2] << 40), (t[2] >>> 24) | (t[3] << 28), (t[3] >>> 36) | (t[4] << 16)
+    };
+    SafeGcd.FIELD.invertVar(w, w);
+    unpack(r, w, 0);
   }
 
   /** Whether a ≡ 0 (mod p); variable time is fine for the public values here. */
