@@ -12,30 +12,33 @@ package dev.clavis.engine.hd;
  * public key, signing, CKDpriv — never call this class; never route a private scalar here.
  *
  * <p>Method: t is recoded into {@value #WINDOWS} signed base-2^{@value #W} digits d_i in
- * [-127, 128] (t = Σ d_i·2^(8i), the top digit a carry of 0 or 1), and a table holds j·2^(8i)·G for
- * j = 1..128 and every window i, in affine coordinates (33 × 128 points, 264 KiB, built on first
- * use with one batched inversion per window). The sum starts at K and adds one table entry per
- * non-zero digit with the Jacobian mixed addition (7M + 4S, no doublings), checking the two
- * exceptional cases (equal points: double; opposite points: infinity) only if the unchecked sum
- * says one occurred (see {@link #sum}). One variable-time inversion ({@link SafeGcd#invertVar})
- * brings the result to affine. That is about 33 additions and one
- * inversion, against {@link Secp256k1#mulG}'s 43 additions with 6-bit windows, a complete
- * addition, and the former {@code BigInteger.modInverse} (a third of the time in the profile).
+ * [-511, 512] (t = Σ d_i·2^(10i); the top window has the 6 remaining bits and the carry), and a
+ * table holds j·2^(10i)·G for j = 1..512 in every window (1..64 in the top one), in affine
+ * coordinates: 12,864 points, 804 KiB, built on first use (about 50 ms in a cold JVM) with one
+ * batched inversion per window. The sum starts at K and adds one table entry per non-zero digit
+ * with the Jacobian mixed addition (7M + 4S, no doublings), checking the two exceptional cases
+ * (equal points: double; opposite points: infinity) only if the unchecked sum says one occurred
+ * (see {@link #sum}). One variable-time inversion ({@link SafeGcd#invertVar}) brings the result to
+ * affine. That is 26 additions and one inversion, against {@link Secp256k1#mulG}'s 43 additions with
+ * 6-bit windows, a complete addition, and the former {@code BigInteger.modInverse} (a third of the
+ * time in the profile). Measured per window width: W = 8 (264 KiB) 4.2×, 9 4.4×, 10 4.6× bitcoinj.
  */
 final class PublicTweak {
 
   /** Window width in bits. */
-  static final int W = 8;
-  /** Digits: 256 / W, plus one for the final carry. */
+  static final int W = 10;
+  /** Digits: floor(256 / W) + 1; the top one takes the remaining 256 mod W bits and the carry. */
   static final int WINDOWS = 256 / W + 1;
   /** Multiples per window: 1 .. 2^(W-1). */
   static final int ENTRIES = 1 << (W - 1);
+  /** Multiples in the top window: 1 .. 2^(256 mod W) (the top digit plus a carry never exceeds it). */
+  static final int TOP_ENTRIES = Math.min(ENTRIES, 1 << (256 - W * (WINDOWS - 1)));
 
   private PublicTweak() {}
 
   /** The table, built when CKDpub first needs it (class initialization is thread-safe). */
   private static final class Table {
-    /** [window][entry j-1][x as 4 words, y as 4 words], canonical affine j·2^(8i)·G. */
+    /** [window][entry j-1][x as 4 words, y as 4 words], canonical affine j·2^(W·i)·G. */
     static final long[] T = build();
   }
 
@@ -108,9 +111,9 @@ final class PublicTweak {
     p.infinity = false;
     int carry = 0;
     for (int i = 0; i < WINDOWS; i++) {
-      int d = carry + (i < WINDOWS - 1 ? (int) (t[i >>> 3] >>> ((i & 7) << 3)) & 0xFF : 0);
+      int d = carry + digit(t, i * W);
       carry = d > ENTRIES ? 1 : 0;
-      d -= carry << W; // d in [-127, 128]
+      d -= carry << W; // d in [-(2^(W-1) - 1), 2^(W-1)]
       if (d == 0) {
         continue;
       }
@@ -126,6 +129,20 @@ final class PublicTweak {
         addAffineUnchecked(p, s.ex, s.ey, s);
       }
     }
+  }
+
+  /** Bits pos .. pos + W - 1 of the 256-bit t (zero above bit 255). */
+  private static int digit(long[] t, int pos) {
+    int word = pos >>> 6;
+    if (word >= 4) {
+      return 0;
+    }
+    int shift = pos & 63;
+    long v = t[word] >>> shift;
+    if (shift + W > 64 && word < 3) {
+      v |= t[word + 1] << (64 - shift);
+    }
+    return (int) v & ((1 << W) - 1);
   }
 
   /**
@@ -270,12 +287,12 @@ final class PublicTweak {
   }
 
   /**
-   * Window i holds j·B_i for j = 1..128 with B_i = 2^(8i)·G: each window's multiples are summed in
-   * Jacobian coordinates from its affine B_i, brought to affine together (Montgomery's trick: one
-   * inversion per window), and B_(i+1) = 2·(128·B_i).
+   * Window i holds j·B_i for j = 1..2^(W-1) with B_i = 2^(W·i)·G: each window's multiples are
+   * summed in Jacobian coordinates from its affine B_i, brought to affine together (Montgomery's
+   * trick: one inversion per window), and B_(i+1) = 2·(2^(W-1)·B_i).
    */
   private static long[] build() {
-    long[] table = new long[WINDOWS * ENTRIES * 8];
+    long[] table = new long[((WINDOWS - 1) * ENTRIES + TOP_ENTRIES) * 8];
     Tmp s = new Tmp();
     long[] bx = Fe.create();
     long[] by = Fe.create();
@@ -289,7 +306,8 @@ final class PublicTweak {
     long[] ax = Fe.create();
     long[] ay = Fe.create();
     for (int i = 0; i < WINDOWS; i++) {
-      for (int j = 0; j < ENTRIES; j++) {
+      int count = i == WINDOWS - 1 ? TOP_ENTRIES : ENTRIES;
+      for (int j = 0; j < count; j++) {
         Jacobian q = new Jacobian();
         if (j == 0) {
           Fe.copy(q.x, bx);
@@ -299,7 +317,7 @@ final class PublicTweak {
           Fe.copy(q.x, m[j - 1].x);
           Fe.copy(q.y, m[j - 1].y);
           Fe.copy(q.z, m[j - 1].z);
-          addAffine(q, bx, by, s); // (j+1)·B_i; never the identity, since 128 < n
+          addAffine(q, bx, by, s); // (j+1)·B_i; never the identity, since j + 1 < n
         }
         m[j] = q;
         prefix[j] = Fe.create();
@@ -309,8 +327,8 @@ final class PublicTweak {
           Fe.mul(prefix[j], prefix[j - 1], q.z); // z_1 ··· z_j
         }
       }
-      Fe.invert(inv, prefix[ENTRIES - 1]); // (z_1 ··· z_128)^-1
-      for (int j = ENTRIES - 1; j >= 0; j--) {
+      Fe.invert(inv, prefix[count - 1]); // (z_1 ··· z_count)^-1
+      for (int j = count - 1; j >= 0; j--) {
         if (j > 0) {
           Fe.mul(zi, inv, prefix[j - 1]); // z_j^-1
           Fe.mul(inv, inv, m[j].z); // (z_1 ··· z_(j-1))^-1
@@ -327,7 +345,10 @@ final class PublicTweak {
         pack(table, off, ax);
         pack(table, off + 4, ay);
       }
-      // B_(i+1) = 2^8·B_i = 2·(128·B_i), read back in affine from the table
+      if (i == WINDOWS - 1) {
+        break;
+      }
+      // B_(i+1) = 2^W·B_i = 2·(2^(W-1)·B_i), read back in affine from the table
       Jacobian next = new Jacobian();
       int last = (i * ENTRIES + ENTRIES - 1) * 8;
       unpack(next.x, table, last);

@@ -46,11 +46,18 @@ class PublicTweakTest {
 
   @Test
   void everyTableEntry_isItsMultipleOfG() {
-    // t = j·2^(8i) recodes to the single digit j in window i, so the sum is G + T[i][j].
-    for (int i = 0; i < PublicTweak.WINDOWS - 1; i++) {
-      for (int j = 1; j <= PublicTweak.ENTRIES; j++) {
-        BigInteger t = BigInteger.valueOf(j).shiftLeft(8 * i);
-        assertArrayEquals(expected(t, BigInteger.ONE), tweak(t, BigInteger.ONE), "window " + i + " entry " + j);
+    // t = j·2^(Wi) recodes to the single digit j in window i, so the sum is G + T[i][j]. The top
+    // window's last entry (2^256·G) needs 257 bits: n - 1 in the recoding test reaches it.
+    for (int i = 0; i < PublicTweak.WINDOWS; i++) {
+      ECPoint base = G.multiply(BigInteger.ONE.shiftLeft(PublicTweak.W * i));
+      ECPoint sum = G; // (j·2^(Wi) + 1)·G, one Bouncy Castle addition per entry
+      for (int j = 1; j <= (i == PublicTweak.WINDOWS - 1 ? PublicTweak.TOP_ENTRIES : PublicTweak.ENTRIES); j++) {
+        sum = sum.add(base);
+        BigInteger t = BigInteger.valueOf(j).shiftLeft(PublicTweak.W * i);
+        if (t.bitLength() > 256) {
+          break;
+        }
+        assertArrayEquals(sum.normalize().getEncoded(true), tweak(t, BigInteger.ONE), "window " + i + " entry " + j);
       }
     }
   }
@@ -58,7 +65,7 @@ class PublicTweakTest {
   @Test
   void randomPointsAndTweaks_equalBouncyCastle() {
     Random r = new Random(15);
-    for (int c = 0; c < 2000; c++) {
+    for (int c = 0; c < 1000; c++) {
       BigInteger k = new BigInteger(256, r).mod(N.subtract(BigInteger.ONE)).add(BigInteger.ONE);
       BigInteger t = new BigInteger(256, r).mod(N);
       assertArrayEquals(expected(t, k), tweak(t, k), "case " + c);
@@ -73,16 +80,19 @@ class PublicTweakTest {
     ts.add(N.subtract(BigInteger.ONE)); // top byte FF: carries into the extra window
     ts.add(N.subtract(BigInteger.TWO));
     ts.add(BigInteger.ONE.shiftLeft(255));
-    ts.add(BigInteger.ONE.shiftLeft(248).multiply(BigInteger.valueOf(129))); // 129 at the top: digit -127, carry
+    ts.add(BigInteger.ONE.shiftLeft(250).multiply(BigInteger.valueOf(63))); // the top window's largest digit
+    ts.add(BigInteger.ONE.shiftLeft(250).multiply(BigInteger.valueOf(63)).add(BigInteger.ONE.shiftLeft(249))); // + carry
     for (String b : new String[] {"80", "81", "7f", "ff", "01", "fe"}) {
       BigInteger t = new BigInteger(b.repeat(32), 16);
       ts.add(t.mod(N));
       ts.add(t.shiftRight(8)); // the same pattern below the top window
     }
-    for (int i = 0; i < 32; i++) {
-      ts.add(BigInteger.valueOf(0x80).shiftLeft(8 * i)); // digit exactly 128: no carry
-      ts.add(BigInteger.valueOf(0x81).shiftLeft(8 * i)); // digit -127 with a carry into window i + 1
-      ts.add(BigInteger.ONE.shiftLeft(8 * i + 8).subtract(BigInteger.ONE)); // a run of FF bytes: carries all the way
+    int w = PublicTweak.W;
+    int half = PublicTweak.ENTRIES;
+    for (int i = 0; i < PublicTweak.WINDOWS - 1; i++) {
+      ts.add(BigInteger.valueOf(half).shiftLeft(w * i)); // digit exactly 2^(W-1): no carry
+      ts.add(BigInteger.valueOf(half + 1).shiftLeft(w * i)); // digit -(2^(W-1) - 1) and a carry into window i + 1
+      ts.add(BigInteger.ONE.shiftLeft(w * i + w).subtract(BigInteger.ONE).min(N.subtract(BigInteger.ONE))); // all ones: carries all the way
     }
     BigInteger k = new BigInteger("3c2ab8f0e1d2", 16);
     for (BigInteger t : ts) {
@@ -98,7 +108,7 @@ class PublicTweakTest {
     assertArrayEquals(expected(k, k), tweak(k, k), "t·G + K with t = k");
     BigInteger small = BigInteger.valueOf(77);
     assertArrayEquals(expected(small, small), tweak(small, small), "the first addition doubles");
-    BigInteger mid = BigInteger.valueOf(77).add(BigInteger.valueOf(3).shiftLeft(8));
+    BigInteger mid = BigInteger.valueOf(77).add(BigInteger.valueOf(3).shiftLeft(PublicTweak.W));
     assertArrayEquals(expected(mid, small), tweak(mid, small), "a doubling in the middle");
   }
 
@@ -107,9 +117,9 @@ class PublicTweakTest {
     BigInteger k = new BigInteger("123456789abcdef", 16);
     assertNull(tweak(N.subtract(k), k), "(n - k)·G + k·G is the point at infinity");
     assertNull(tweak(BigInteger.ONE, N.subtract(BigInteger.ONE)), "G + (-G) is the point at infinity");
-    // K = -5G and t = 5 + 3·2^8: the first addition gives the identity, the next one leaves it.
+    // K = -5G and t = 5 + 3·2^W: the first addition gives the identity, the next one leaves it.
     BigInteger minus5 = N.subtract(BigInteger.valueOf(5));
-    BigInteger t = BigInteger.valueOf(5).add(BigInteger.valueOf(3).shiftLeft(8));
+    BigInteger t = BigInteger.valueOf(5).add(BigInteger.valueOf(3).shiftLeft(PublicTweak.W));
     assertArrayEquals(expected(t, minus5), tweak(t, minus5), "identity in the middle of the sum");
   }
 }
