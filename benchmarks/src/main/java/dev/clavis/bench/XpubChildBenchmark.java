@@ -11,11 +11,13 @@ import org.bitcoinj.params.MainNetParams;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * BIP32 CKDpub from a parsed xpub, Clavis against bitcoinj: one operation is the child at the next
@@ -56,5 +58,21 @@ public class XpubChildBenchmark {
     return impl.equals("clavis")
         ? clavis.deriveChild(i).getCompressed()
         : HDKeyDerivation.deriveChildKey(bitcoinj, new ChildNumber(i)).getPubKey();
+  }
+
+  /** A run of 20 consecutive children: one {@code deriveChildren} call for Clavis, 20 derivations for bitcoinj. */
+  @Benchmark
+  @OperationsPerInvocation(20)
+  public void publicChildrenRunOf20(Blackhole bh) {
+    int first = (counter += 20) & 0x7FFFFF00;
+    if (impl.equals("clavis")) {
+      for (ExtendedPublicKey k : clavis.deriveChildren(first, 20)) {
+        bh.consume(k.getCompressed());
+      }
+    } else {
+      for (int i = first; i < first + 20; i++) {
+        bh.consume(HDKeyDerivation.deriveChildKey(bitcoinj, new ChildNumber(i)).getPubKey());
+      }
+    }
   }
 }

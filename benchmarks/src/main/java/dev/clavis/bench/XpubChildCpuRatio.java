@@ -15,7 +15,9 @@ import org.bitcoinj.crypto.HDKeyDerivation;
  * noisy machine (as {@link Bip32CpuRatios}): the two run in interleaved batches within one JVM and
  * are timed in <em>thread CPU time</em>, so load from other processes shifts both alike. One
  * operation is the child of a fixed xpub at the next index, with its compressed public key (what a
- * watch-only wallet does for every receive address). {@link XpubChildBenchmark} is the JMH form.
+ * watch-only wallet does for every receive address); "clavis-batch" derives the same children as
+ * runs of {@value #RUN} with {@code ExtendedPublicKey.deriveChildren}. {@link XpubChildBenchmark} is
+ * the JMH form.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.clavis.bench.XpubChildCpuRatio [rounds]
@@ -24,6 +26,8 @@ import org.bitcoinj.crypto.HDKeyDerivation;
 public final class XpubChildCpuRatio {
 
   private static final int BATCH = 1000;
+  private static final int RUN = 20;
+  private static final String[] IMPLS = {"clavis", "clavis-batch", "bitcoinj"};
   private static volatile Object sink;
 
   private XpubChildCpuRatio() {}
@@ -41,16 +45,24 @@ public final class XpubChildCpuRatio {
     clavis = ExtendedPublicKey.fromBase58(clavis.toBase58()); // a parsed xpub, as a watch-only wallet has
     DeterministicKey bitcoinj = DeterministicKey.deserializeB58(clavis.toBase58(), org.bitcoinj.params.MainNetParams.get());
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    double[][] rate = new double[2][rounds];
+    double[][] rate = new double[IMPLS.length][rounds];
     int index = 0;
     for (int r = -5; r < rounds; r++) { // five warm-up rounds
-      for (int impl = 0; impl < 2; impl++) {
+      for (int impl = 0; impl < IMPLS.length; impl++) {
         int start = index;
         long t0 = mx.getCurrentThreadCpuTime();
-        for (int i = start; i < start + BATCH; i++) {
-          sink = impl == 0
-              ? clavis.deriveChild(i).getCompressed()
-              : HDKeyDerivation.deriveChildKey(bitcoinj, new ChildNumber(i)).getPubKey();
+        if (impl == 1) {
+          for (int i = start; i < start + BATCH; i += RUN) {
+            for (ExtendedPublicKey k : clavis.deriveChildren(i, RUN)) {
+              sink = k.getCompressed();
+            }
+          }
+        } else {
+          for (int i = start; i < start + BATCH; i++) {
+            sink = impl == 0
+                ? clavis.deriveChild(i).getCompressed()
+                : HDKeyDerivation.deriveChildKey(bitcoinj, new ChildNumber(i)).getPubKey();
+          }
         }
         long t = mx.getCurrentThreadCpuTime() - t0;
         if (r >= 0) {
@@ -60,9 +72,11 @@ public final class XpubChildCpuRatio {
       index += BATCH; // both derive the same indices in a round
     }
     double c = median(rate[0]);
-    double j = median(rate[1]);
+    double b = median(rate[1]);
+    double j = median(rate[2]);
     System.out.printf("xpub child (CPU time, median of %d interleaved rounds of %d): clavis %,.0f/s, bitcoinj %,.0f/s,"
-        + " ratio %.2fx; JDK %s%n", rounds, BATCH, c, j, c / j, Runtime.version());
+        + " ratio %.2fx; runs of %d (deriveChildren) %,.0f/s, ratio %.2fx; JDK %s%n",
+        rounds, BATCH, c, j, c / j, RUN, b, b / j, Runtime.version());
   }
 
   private static double median(double[] a) {

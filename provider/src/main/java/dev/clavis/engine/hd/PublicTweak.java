@@ -97,6 +97,120 @@ final class PublicTweak {
   }
 
   /**
+   * {@link #tweakAdd} for many tweaks of the same K at once (a wallet deriving a run of addresses):
+   * the sums advance window by window together and stay affine, each window's denominators
+   * inverted in one batch (Montgomery's trick), so an addition costs 5M + 1S plus a share of one
+   * inversion instead of 7M + 4S, and no final conversion is needed. A sum that meets an
+   * exceptional case (a zero denominator: equal or opposite points) is finished by
+   * {@link #tweakAdd} instead. Variable time, public inputs only, as the rest of this class.
+   *
+   * @param ts the tweaks, each as for {@link #tweakAdd}
+   * @param outX receives each result's canonical affine x (arrays of five limbs)
+   * @param outY receives each result's canonical affine y
+   * @return each compress(t·G + K), null where that is the point at infinity
+   */
+  static byte[][] tweakAddBatch(long[][] ts, long[] kx, long[] ky, long[][] outX, long[][] outY) {
+    long[] table = Table.T;
+    int n = ts.length;
+    long[][] px = outX;
+    long[][] py = outY;
+    long[][] ex = new long[n][5];
+    long[][] ey = new long[n][5];
+    long[][] den = new long[n][5];
+    long[][] acc = new long[n][5];
+    int[] carry = new int[n];
+    boolean[] single = new boolean[n];
+    int[] active = new int[n];
+    for (int c = 0; c < n; c++) {
+      Fe.copy(px[c], kx);
+      Fe.copy(py[c], ky);
+    }
+    long[] inv = Fe.create();
+    long[] lambda = Fe.create();
+    long[] t0 = Fe.create();
+    for (int i = 0; i < WINDOWS; i++) {
+      int m = 0;
+      for (int c = 0; c < n; c++) {
+        int d = carry[c] + digit(ts[c], i * W);
+        carry[c] = d > ENTRIES ? 1 : 0;
+        d -= carry[c] << W;
+        if (d == 0 || single[c]) {
+          continue;
+        }
+        int off = (i * ENTRIES + Math.abs(d) - 1) * 8;
+        unpack(ex[c], table, off);
+        unpack(ey[c], table, off + 4);
+        if (d < 0) {
+          Fe.neg(ey[c], ey[c]);
+        }
+        Fe.sub(den[c], ex[c], px[c]); // x2 - x1
+        active[m++] = c;
+      }
+      if (m == 0) {
+        continue;
+      }
+      if (!batchInvert(den, acc, active, m, inv)) {
+        // some denominator is 0: hand those sums to tweakAdd, invert the others
+        int kept = 0;
+        for (int a = 0; a < m; a++) {
+          int c = active[a];
+          if (isZeroVar(den[c])) {
+            single[c] = true;
+          } else {
+            active[kept++] = c;
+          }
+        }
+        m = kept;
+        if (m == 0 || !batchInvert(den, acc, active, m, inv)) {
+          continue;
+        }
+      }
+      // back substitution: inv holds (den_active[0] ··· den_active[m-1])^-1
+      for (int a = m - 1; a >= 0; a--) {
+        int c = active[a];
+        if (a > 0) {
+          Fe.mul(t0, inv, acc[active[a - 1]]); // den_c^-1
+          Fe.mul(inv, inv, den[c]);
+        } else {
+          Fe.copy(t0, inv);
+        }
+        Fe.subLazy(lambda, ey[c], py[c]);
+        Fe.mul(lambda, lambda, t0); // λ = (y2 - y1) / (x2 - x1)
+        Fe.sqr(t0, lambda);
+        Fe.sub2(t0, t0, px[c], ex[c]); // x3 = λ² - x1 - x2
+        Fe.subLazy(px[c], px[c], t0);
+        Fe.mul(px[c], px[c], lambda);
+        Fe.sub(py[c], px[c], py[c]); // y3 = λ·(x1 - x3) - y1
+        Fe.copy(px[c], t0);
+      }
+    }
+    byte[][] out = new byte[n][];
+    for (int c = 0; c < n; c++) {
+      if (single[c]) {
+        out[c] = tweakAdd(ts[c], kx, ky, px[c], py[c]);
+      } else {
+        Fe.normalize(px[c]);
+        Fe.normalize(py[c]);
+        out[c] = Secp256k1.compress(px[c], py[c]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Prefix products acc[active[a]] = den[active[0]] ··· den[active[a]] and inv = the inverse of
+   * the whole product; false (inv = 0) if that product is 0, i.e. some denominator is.
+   */
+  private static boolean batchInvert(long[][] den, long[][] acc, int[] active, int m, long[] inv) {
+    Fe.copy(acc[active[0]], den[active[0]]);
+    for (int a = 1; a < m; a++) {
+      Fe.mul(acc[active[a]], acc[active[a - 1]], den[active[a]]);
+    }
+    invertVar(inv, acc[active[m - 1]]);
+    return !isZeroVar(inv);
+  }
+
+  /**
    * p = K + t·G. Unchecked, the additions assume no exceptional case: one that meets equal or
    * opposite points has H ≡ 0 and so sets Z3 = 2·Z1·H ≡ 0, and every later addition keeps Z ≡ 0
    * (Z3 = (Z1 + H)² - Z1² - H² with Z1 = 0), while additions without one multiply Z by 2H ≠ 0.

@@ -400,6 +400,14 @@ public final class Secp256k1 {
     return PublicTweak.tweakAdd(t, kx, ky, x, y); // its own wider table; see there why it may be variable time
   }
 
+  /**
+   * {@link #tweakAddVar} for many public tweaks of one K at once ({@link PublicTweak#tweakAddBatch}):
+   * each result is compress(t·G + K), or null for the point at infinity.
+   */
+  public static byte[][] tweakAddVarBatch(long[][] ts, long[] kx, long[] ky, long[][] xs, long[][] ys) {
+    return PublicTweak.tweakAddBatch(ts, kx, ky, xs, ys);
+  }
+
   /** The compressed k·G for a public scalar, 0 &lt; k &lt; n, in variable time (no masked table scan). */
   public static byte[] mulGVar(long[] k) {
     Point p = new Point();

@@ -122,4 +122,44 @@ class PublicTweakTest {
     BigInteger t = BigInteger.valueOf(5).add(BigInteger.valueOf(3).shiftLeft(PublicTweak.W));
     assertArrayEquals(expected(t, minus5), tweak(t, minus5), "identity in the middle of the sum");
   }
+  @Test
+  void batch_equalsOneByOne_includingSumsThatDoubleOrCancel() {
+    Random r = new Random(16);
+    BigInteger k = new BigInteger(256, r).mod(N.subtract(BigInteger.ONE)).add(BigInteger.ONE);
+    List<BigInteger> ts = new ArrayList<>();
+    for (int c = 0; c < 60; c++) {
+      ts.add(new BigInteger(256, r).mod(N));
+    }
+    ts.add(5, k); // the sum is 2K
+    ts.add(9, N.subtract(k)); // the point at infinity
+    ts.add(BigInteger.ZERO); // no digit: K itself
+    ts.add(N.subtract(BigInteger.ONE)); // the top window's carry
+    long[] kx = Fe.create();
+    long[] ky = Fe.create();
+    Secp256k1.decompress(G.multiply(k).normalize().getEncoded(true), kx, ky);
+    long[][] in = new long[ts.size()][];
+    long[][] xs = new long[ts.size()][5];
+    long[][] ys = new long[ts.size()][5];
+    for (int c = 0; c < in.length; c++) {
+      in[c] = words(ts.get(c));
+    }
+    byte[][] out = PublicTweak.tweakAddBatch(in, kx, ky, xs, ys);
+    for (int c = 0; c < in.length; c++) {
+      byte[] one = PublicTweak.tweakAdd(in[c], kx, ky, Fe.create(), Fe.create());
+      assertArrayEquals(one, out[c], "sum " + c);
+      if (one != null) {
+        assertArrayEquals(expected(ts.get(c), k), out[c], "sum " + c + " vs Bouncy Castle");
+        assertArrayEquals(Secp256k1.compress(xs[c], ys[c]), out[c], "affine output of sum " + c);
+      }
+    }
+    assertNull(out[9], "the cancelling sum");
+    // K = 77·G with t = 77 + (other windows): the very first addition of that sum meets K
+    BigInteger small = BigInteger.valueOf(77);
+    Secp256k1.decompress(G.multiply(small).normalize().getEncoded(true), kx, ky);
+    long[][] first = {words(small), words(small.add(BigInteger.ONE.shiftLeft(40))), words(BigInteger.TEN)};
+    byte[][] got = PublicTweak.tweakAddBatch(first, kx, ky, new long[3][5], new long[3][5]);
+    assertArrayEquals(expected(small, small), got[0]);
+    assertArrayEquals(expected(small.add(BigInteger.ONE.shiftLeft(40)), small), got[1]);
+    assertArrayEquals(expected(BigInteger.TEN, small), got[2]);
+  }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A tripwire for the rule that variable-time arithmetic sees public data only: the variable-time
- * entry points ({@link PublicTweak}, {@code Secp256k1.tweakAddVar}, {@code SafeGcd.invertVar})
+ * entry points ({@link PublicTweak}, {@code Secp256k1.tweakAddVar} and {@code tweakAddVarBatch}
+ * (the name search finds both), {@code SafeGcd.invertVar})
  * are reachable from BIP32 CKDpub alone, never from signing, CKDpriv or the public key of a private
  * key. Read from the compiled main classes: a class that calls a method has its name in its
  * constant pool. A new caller fails this test and must be reviewed (is every input public?)
