@@ -64,7 +64,7 @@ public class XpubChildBenchmark {
   @Benchmark
   @OperationsPerInvocation(20)
   public void publicChildrenRunOf20(Blackhole bh) {
-    int first = (counter += 20) & 0x7FFFFF00;
+    int first = (counter += 20) & 0x3FFFFFFF;
     if (impl.equals("clavis")) {
       for (ExtendedPublicKey k : clavis.deriveChildren(first, 20)) {
         bh.consume(k.getCompressed());
