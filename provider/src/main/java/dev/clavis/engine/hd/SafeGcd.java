@@ -88,7 +88,7 @@ final class SafeGcd {
     int len = 5;
     while (true) {
       eta = divsteps62Var(eta, f[0], g[0], t);
-      updateDe(d, e, t[0], t[1], t[2], t[3]);
+      updateDeVar(d, e, t[0], t[1], t[2], t[3]);
       updateFgVar(len, f, g, t[0], t[1], t[2], t[3]);
       if (g[0] == 0) {
         long any = 0;
@@ -270,6 +270,53 @@ final class SafeGcd {
       p = q * di; s = ceLo + p; ceHi += MulHigh.signed(q, di) + carry(ceLo, p, s); ceLo = s;
       p = r * ei; s = ceLo + p; ceHi += MulHigh.signed(r, ei) + carry(ceLo, p, s); ceLo = s;
       p = mi * me; s = ceLo + p; ceHi += MulHigh.signed(mi, me) + carry(ceLo, p, s); ceLo = s;
+      d[i - 1] = cdLo & M62;
+      e[i - 1] = ceLo & M62;
+      cdLo = (cdLo >>> 62) | (cdHi << 2); cdHi >>= 62;
+      ceLo = (ceLo >>> 62) | (ceHi << 2); ceHi >>= 62;
+    }
+    d[4] = cdLo;
+    e[4] = ceLo;
+  }
+
+  /**
+   * {@link #updateDe} for {@link #invertVar}: the same arithmetic with the JDK's
+   * {@link Math#multiplyHigh} as is (public values; on JDK 17 it is faster than {@link MulHigh}).
+   */
+  private void updateDeVar(long[] d, long[] e, long u, long v, long q, long r) {
+    long sd = d[4] >> 63;
+    long se = e[4] >> 63;
+    long md = (u & sd) + (v & se);
+    long me = (q & sd) + (r & se);
+    long d0 = d[0], e0 = e[0];
+    // cd = u·d0 + v·e0, ce = q·d0 + r·e0
+    long cdLo = u * d0, cdHi = Math.multiplyHigh(u, d0);
+    long p = v * e0, s = cdLo + p;
+    cdHi += Math.multiplyHigh(v, e0) + carry(cdLo, p, s);
+    cdLo = s;
+    long ceLo = q * d0, ceHi = Math.multiplyHigh(q, d0);
+    p = r * e0; s = ceLo + p;
+    ceHi += Math.multiplyHigh(r, e0) + carry(ceLo, p, s);
+    ceLo = s;
+    // choose md, me so that the low 62 bits of t·(d, e) + m·(md, me) vanish
+    md -= (modInv62 * cdLo + md) & M62;
+    me -= (modInv62 * ceLo + me) & M62;
+    p = mod[0] * md; s = cdLo + p;
+    cdHi += Math.multiplyHigh(mod[0], md) + carry(cdLo, p, s);
+    cdLo = s;
+    p = mod[0] * me; s = ceLo + p;
+    ceHi += Math.multiplyHigh(mod[0], me) + carry(ceLo, p, s);
+    ceLo = s;
+    cdLo = (cdLo >>> 62) | (cdHi << 2); cdHi >>= 62;
+    ceLo = (ceLo >>> 62) | (ceHi << 2); ceHi >>= 62;
+    for (int i = 1; i < 5; i++) {
+      long di = d[i], ei = e[i], mi = mod[i];
+      p = u * di; s = cdLo + p; cdHi += Math.multiplyHigh(u, di) + carry(cdLo, p, s); cdLo = s;
+      p = v * ei; s = cdLo + p; cdHi += Math.multiplyHigh(v, ei) + carry(cdLo, p, s); cdLo = s;
+      p = mi * md; s = cdLo + p; cdHi += Math.multiplyHigh(mi, md) + carry(cdLo, p, s); cdLo = s;
+      p = q * di; s = ceLo + p; ceHi += Math.multiplyHigh(q, di) + carry(ceLo, p, s); ceLo = s;
+      p = r * ei; s = ceLo + p; ceHi += Math.multiplyHigh(r, ei) + carry(ceLo, p, s); ceLo = s;
+      p = mi * me; s = ceLo + p; ceHi += Math.multiplyHigh(mi, me) + carry(ceLo, p, s); ceLo = s;
       d[i - 1] = cdLo & M62;
       e[i - 1] = ceLo & M62;
       cdLo = (cdLo >>> 62) | (cdHi << 2); cdHi >>= 62;
