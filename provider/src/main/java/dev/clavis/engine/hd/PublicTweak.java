@@ -22,6 +22,12 @@ package dev.clavis.engine.hd;
  * affine. That is 26 additions and one inversion, against {@link Secp256k1#mulG}'s 43 additions with
  * 6-bit windows, a complete addition, and the former {@code BigInteger.modInverse} (a third of the
  * time in the profile). Measured per window width: W = 8 (264 KiB) 4.2×, 9 4.4×, 10 4.6× bitcoinj.
+ * {@link #tweakAddBatch} does many tweaks of one K together, in affine coordinates.
+ *
+ * <p>Why this class is over 400 lines: the recoding, the table it indexes, the incomplete addition
+ * with its exceptional-case argument (Z stays 0 once one occurs, see {@link #sum}) and the batched
+ * affine variant that relies on the same recoding and table are one construction; split, the
+ * reasons each part may skip a check would live in another file.
  */
 final class PublicTweak {
 
