@@ -21,7 +21,7 @@ import java.math.BigInteger;
  * is safegcd on the constant-time field code ({@link Fe#invert}, {@link SafeGcd}); for public scalars
  * ({@link #mulGVar}) the entry is indexed and the inversion is the JDK's variable-time
  * {@link BigInteger#modInverse}; BIP32 CKDpub's {@link #tweakAddVar} is {@link PublicTweak}'s
- * (8-bit windows, a table of its own).
+ * (10-bit windows, a table of its own).
  * Even scalars are handled as n - k with the result negated, so the recoding always sees an odd k.
  *
  * <p>Why this class is over 400 lines: the group law, the fixed-base table and its recoding, and the
