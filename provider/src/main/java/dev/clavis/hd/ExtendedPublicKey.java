@@ -8,7 +8,9 @@ import java.math.BigInteger;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -85,6 +87,25 @@ public final class ExtendedPublicKey implements ECPublicKey {
   public ExtendedPublicKey deriveChild(int childNumber) {
     Bip32Node c = node.child(childNumber);
     return new ExtendedPublicKey(c, path.child(c.childNumber()));
+  }
+
+  /**
+   * Derives the non-hardened children {@code firstChildNumber} .. {@code firstChildNumber + count - 1}
+   * (CKDpub), element k equal to {@link #deriveChild deriveChild(firstChildNumber + k)}, computed
+   * together (points summed side by side in affine coordinates, one batched inversion per step): a
+   * run of 20 receive addresses costs about two thirds of the CPU of 20 {@code deriveChild} calls.
+   * Variable time, as all CKDpub: its inputs are public.
+   *
+   * @throws IllegalArgumentException if count is negative, an index is or would become hardened,
+   *     or this key is at depth 255
+   */
+  public List<ExtendedPublicKey> deriveChildren(int firstChildNumber, int count) {
+    Bip32Node[] c = node.children(firstChildNumber, count);
+    List<ExtendedPublicKey> out = new ArrayList<>(c.length);
+    for (Bip32Node n : c) {
+      out.add(new ExtendedPublicKey(n, path.child(n.childNumber())));
+    }
+    return List.copyOf(out);
   }
 
   /** The Base58Check serialization, {@code xpub…} (or {@code tpub…}). */

@@ -203,6 +203,70 @@ public final class Bip32Node {
         null, new PublicPoint(enc, x, y), Arrays.copyOfRange(i, 32, 64), depth + 1, p.fingerprint(), index, testnet);
   }
 
+  /**
+   * The children at the non-hardened indices first .. first + count - 1, element k equal to
+   * {@link #child}(first + k). For a public node their points are computed together
+   * ({@link Secp256k1#tweakAddVarBatch}: variable time, as CKDpub always is, on public data);
+   * a private node derives them one by one (its keys stay on the constant-time path).
+   *
+   * @throws IllegalArgumentException if count is negative, an index is or would become hardened,
+   *     or the node is at depth 255
+   * @throws IllegalStateException if the node was destroyed
+   */
+  public Bip32Node[] children(int first, int count) {
+    checkLive();
+    if (count < 0 || first < 0 || (long) first + count > 1L << 31) {
+      throw new IllegalArgumentException("children " + first + " .. " + ((long) first + count - 1)
+          + " are not " + count + " non-hardened indices (0 .. 2^31 - 1)");
+    }
+    if (depth == Bip32Path.MAX_DEPTH) {
+      throw new IllegalArgumentException("cannot derive below depth " + Bip32Path.MAX_DEPTH + ", the BIP32 maximum");
+    }
+    Bip32Node[] out = new Bip32Node[count];
+    if (priv != null || count < 2) {
+      for (int k = 0; k < count; k++) {
+        out[k] = child(first + k);
+      }
+      return out;
+    }
+    PublicPoint p = pub;
+    long[][] ts = new long[count][];
+    byte[][] chains = new byte[count][];
+    byte[] data = new byte[37];
+    System.arraycopy(p.encoded, 0, data, 0, 33);
+    for (int k = 0; k < count; k++) {
+      putInt(data, 33, first + k);
+      byte[] i = hmac().mac(data, 0, 37);
+      long[] il = Scalar.fromBytes(i, 0);
+      ts[k] = Scalar.isBelowOrder(il) == 1 ? il : null;
+      chains[k] = Arrays.copyOfRange(i, 32, 64);
+    }
+    int valid = 0;
+    for (long[] t : ts) {
+      valid += t != null ? 1 : 0;
+    }
+    long[][] batch = new long[valid][];
+    long[][] xs = new long[valid][5];
+    long[][] ys = new long[valid][5];
+    for (int k = 0, v = 0; k < count; k++) {
+      if (ts[k] != null) {
+        batch[v++] = ts[k];
+      }
+    }
+    byte[][] enc = Secp256k1.tweakAddVarBatch(batch, p.x, p.y, xs, ys);
+    int fingerprint = p.fingerprint();
+    for (int k = 0, v = 0; k < count; k++) {
+      byte[] e = ts[k] != null ? enc[v] : null;
+      if (e != null) {
+        out[k] = new Bip32Node(null, new PublicPoint(e, xs[v], ys[v]), chains[k], depth + 1, fingerprint, first + k, testnet);
+      } else {
+        out[k] = child(first + k); // I_L ≥ n or the point at infinity: BIP32's next index, as child does
+      }
+      v += ts[k] != null ? 1 : 0;
+    }
+    return out;
+  }
+
   /** Returns the public node with the same position (BIP32 N(·)). */
   public Bip32Node neuter() {
     checkLive();

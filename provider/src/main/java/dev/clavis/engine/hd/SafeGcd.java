@@ -14,7 +14,8 @@ import java.math.BigInteger;
  * index. About twenty times fewer multiplications than Fermat's a^(m-2).
  *
  * <p>Signed 128-bit accumulators are (hi, lo) pairs: lo the unsigned low word, hi the signed high
- * word from {@link Math#multiplyHigh}; the carry out of lo is the full-adder formula of Hacker's
+ * word from {@link MulHigh#signed} (not {@code Math.multiplyHigh}, whose
+ * un-intrinsified JDK 17 body branches on the signs); the carry out of lo is the full-adder formula of Hacker's
  * Delight §2-16. Immutable and thread-safe: all state lives in locals of one call.
  */
 final class SafeGcd {
@@ -70,6 +71,128 @@ final class SafeGcd {
     java.util.Arrays.fill(t, 0);
   }
 
+  /**
+   * As {@link #invert}, but in <em>variable time</em>, for public values only (libsecp256k1's
+   * {@code secp256k1_modinv64_var}): divsteps skip runs of zeros with a trailing-zero count and
+   * cancel up to six bits of g at once, the rounds stop when g = 0, and (f, g) shrink by a limb when
+   * their top limbs are only sign. Its timing depends on a, so it must never see a secret: the
+   * caller is BIP32 CKDpub ({@link PublicTweak}), whose inputs are all in the xpub.
+   */
+  void invertVar(long[] r, long[] a) {
+    long[] d = new long[5];
+    long[] e = {1, 0, 0, 0, 0};
+    long[] f = mod.clone();
+    long[] g = toSigned62(a[0], a[1], a[2], a[3]);
+    long eta = -1; // eta = -delta, delta starts at 1
+    long[] t = new long[4];
+    int len = 5;
+    while (true) {
+      eta = divsteps62Var(eta, f[0], g[0], t);
+      updateDeVar(d, e, t[0], t[1], t[2], t[3]);
+      updateFgVar(len, f, g, t[0], t[1], t[2], t[3]);
+      if (g[0] == 0) {
+        long any = 0;
+        for (int j = 1; j < len; j++) {
+          any |= g[j];
+        }
+        if (any == 0) {
+          break;
+        }
+      }
+      long fn = f[len - 1];
+      long gn = g[len - 1];
+      long cond = ((long) len - 2) >> 63;
+      cond |= fn ^ (fn >> 63);
+      cond |= gn ^ (gn >> 63);
+      if (cond == 0) { // both top limbs are 0 or -1: fold their sign into the limb below
+        f[len - 2] |= fn << 62;
+        g[len - 2] |= gn << 62;
+        len--;
+      }
+    }
+    normalize(d, f[len - 1]);
+    r[0] = d[0] | (d[1] << 62);
+    r[1] = (d[1] >>> 2) | (d[2] << 60);
+    r[2] = (d[2] >>> 4) | (d[3] << 58);
+    r[3] = (d[3] >>> 6) | (d[4] << 56);
+  }
+
+  /**
+   * 62 divsteps in variable time (libsecp256k1's {@code divsteps_62_var}); the matrix (u, v, q,
+   * r) comes out scaled by 2^62, as {@link #divsteps59}'s.
+   */
+  private static long divsteps62Var(long eta, long f0, long g0, long[] t) {
+    long u = 1, v = 0, q = 0, r = 1;
+    long f = f0, g = g0;
+    int i = 62;
+    while (true) {
+      int zeros = Long.numberOfTrailingZeros(g | (-1L << i)); // a sentinel bit stops the count at i
+      g >>>= zeros; // that many divsteps only halve g
+      u <<= zeros;
+      v <<= zeros;
+      eta -= zeros;
+      i -= zeros;
+      if (i == 0) {
+        break;
+      }
+      long w;
+      int limit;
+      if (eta < 0) { // negate eta and replace (f, g) by (g, -f)
+        eta = -eta;
+        long tmp = f; f = g; g = -tmp;
+        tmp = u; u = q; q = -tmp;
+        tmp = v; v = r; r = -tmp;
+        limit = Math.min((int) eta + 1, i);
+        long m = (-1L >>> (64 - limit)) & 63;
+        w = (f * g * (f * f - 2)) & m; // cancels up to six low bits of g
+      } else {
+        limit = Math.min((int) eta + 1, i);
+        long m = (-1L >>> (64 - limit)) & 15;
+        w = f + (((f + 1) & 4) << 1);
+        w = (-w * g) & m; // cancels up to four low bits of g
+      }
+      g += f * w;
+      q += u * w;
+      r += v * w;
+    }
+    t[0] = u;
+    t[1] = v;
+    t[2] = q;
+    t[3] = r;
+    return eta;
+  }
+
+  /**
+   * (f, g) = t/2^62 · (f, g) on the low len limbs (libsecp256k1's {@code update_fg_62_var}).
+   * Public values only, so the JDK's {@link Math#multiplyHigh} is used as is.
+   */
+  private static void updateFgVar(int len, long[] f, long[] g, long u, long v, long q, long r) {
+    long f0 = f[0], g0 = g[0];
+    long cfLo = u * f0, cfHi = Math.multiplyHigh(u, f0);
+    long p = v * g0, s = cfLo + p;
+    cfHi += Math.multiplyHigh(v, g0) + carry(cfLo, p, s);
+    cfLo = s;
+    long cgLo = q * f0, cgHi = Math.multiplyHigh(q, f0);
+    p = r * g0; s = cgLo + p;
+    cgHi += Math.multiplyHigh(r, g0) + carry(cgLo, p, s);
+    cgLo = s;
+    cfLo = (cfLo >>> 62) | (cfHi << 2); cfHi >>= 62;
+    cgLo = (cgLo >>> 62) | (cgHi << 2); cgHi >>= 62;
+    for (int i = 1; i < len; i++) {
+      long fi = f[i], gi = g[i];
+      p = u * fi; s = cfLo + p; cfHi += Math.multiplyHigh(u, fi) + carry(cfLo, p, s); cfLo = s;
+      p = v * gi; s = cfLo + p; cfHi += Math.multiplyHigh(v, gi) + carry(cfLo, p, s); cfLo = s;
+      p = q * fi; s = cgLo + p; cgHi += Math.multiplyHigh(q, fi) + carry(cgLo, p, s); cgLo = s;
+      p = r * gi; s = cgLo + p; cgHi += Math.multiplyHigh(r, gi) + carry(cgLo, p, s); cgLo = s;
+      f[i - 1] = cfLo & M62;
+      g[i - 1] = cgLo & M62;
+      cfLo = (cfLo >>> 62) | (cfHi << 2); cfHi >>= 62;
+      cgLo = (cgLo >>> 62) | (cgHi << 2); cgHi >>= 62;
+    }
+    f[len - 1] = cfLo;
+    g[len - 1] = cgLo;
+  }
+
   static long[] toSigned62(long a0, long a1, long a2, long a3) {
     return new long[] {
       a0 & M62,
@@ -120,6 +243,53 @@ final class SafeGcd {
     long me = (q & sd) + (r & se);
     long d0 = d[0], e0 = e[0];
     // cd = u·d0 + v·e0, ce = q·d0 + r·e0
+    long cdLo = u * d0, cdHi = MulHigh.signed(u, d0);
+    long p = v * e0, s = cdLo + p;
+    cdHi += MulHigh.signed(v, e0) + carry(cdLo, p, s);
+    cdLo = s;
+    long ceLo = q * d0, ceHi = MulHigh.signed(q, d0);
+    p = r * e0; s = ceLo + p;
+    ceHi += MulHigh.signed(r, e0) + carry(ceLo, p, s);
+    ceLo = s;
+    // choose md, me so that the low 62 bits of t·(d, e) + m·(md, me) vanish
+    md -= (modInv62 * cdLo + md) & M62;
+    me -= (modInv62 * ceLo + me) & M62;
+    p = mod[0] * md; s = cdLo + p;
+    cdHi += MulHigh.signed(mod[0], md) + carry(cdLo, p, s);
+    cdLo = s;
+    p = mod[0] * me; s = ceLo + p;
+    ceHi += MulHigh.signed(mod[0], me) + carry(ceLo, p, s);
+    ceLo = s;
+    cdLo = (cdLo >>> 62) | (cdHi << 2); cdHi >>= 62;
+    ceLo = (ceLo >>> 62) | (ceHi << 2); ceHi >>= 62;
+    for (int i = 1; i < 5; i++) {
+      long di = d[i], ei = e[i], mi = mod[i];
+      p = u * di; s = cdLo + p; cdHi += MulHigh.signed(u, di) + carry(cdLo, p, s); cdLo = s;
+      p = v * ei; s = cdLo + p; cdHi += MulHigh.signed(v, ei) + carry(cdLo, p, s); cdLo = s;
+      p = mi * md; s = cdLo + p; cdHi += MulHigh.signed(mi, md) + carry(cdLo, p, s); cdLo = s;
+      p = q * di; s = ceLo + p; ceHi += MulHigh.signed(q, di) + carry(ceLo, p, s); ceLo = s;
+      p = r * ei; s = ceLo + p; ceHi += MulHigh.signed(r, ei) + carry(ceLo, p, s); ceLo = s;
+      p = mi * me; s = ceLo + p; ceHi += MulHigh.signed(mi, me) + carry(ceLo, p, s); ceLo = s;
+      d[i - 1] = cdLo & M62;
+      e[i - 1] = ceLo & M62;
+      cdLo = (cdLo >>> 62) | (cdHi << 2); cdHi >>= 62;
+      ceLo = (ceLo >>> 62) | (ceHi << 2); ceHi >>= 62;
+    }
+    d[4] = cdLo;
+    e[4] = ceLo;
+  }
+
+  /**
+   * {@link #updateDe} for {@link #invertVar}: the same arithmetic with the JDK's
+   * {@link Math#multiplyHigh} as is (public values; on JDK 17 it is faster than {@link MulHigh}).
+   */
+  private void updateDeVar(long[] d, long[] e, long u, long v, long q, long r) {
+    long sd = d[4] >> 63;
+    long se = e[4] >> 63;
+    long md = (u & sd) + (v & se);
+    long me = (q & sd) + (r & se);
+    long d0 = d[0], e0 = e[0];
+    // cd = u·d0 + v·e0, ce = q·d0 + r·e0
     long cdLo = u * d0, cdHi = Math.multiplyHigh(u, d0);
     long p = v * e0, s = cdLo + p;
     cdHi += Math.multiplyHigh(v, e0) + carry(cdLo, p, s);
@@ -159,22 +329,22 @@ final class SafeGcd {
   /** (f, g) = t/2^62 · (f, g) (libsecp256k1's {@code update_fg_62}); the division is exact. */
   private static void updateFg(long[] f, long[] g, long u, long v, long q, long r) {
     long f0 = f[0], g0 = g[0];
-    long cfLo = u * f0, cfHi = Math.multiplyHigh(u, f0);
+    long cfLo = u * f0, cfHi = MulHigh.signed(u, f0);
     long p = v * g0, s = cfLo + p;
-    cfHi += Math.multiplyHigh(v, g0) + carry(cfLo, p, s);
+    cfHi += MulHigh.signed(v, g0) + carry(cfLo, p, s);
     cfLo = s;
-    long cgLo = q * f0, cgHi = Math.multiplyHigh(q, f0);
+    long cgLo = q * f0, cgHi = MulHigh.signed(q, f0);
     p = r * g0; s = cgLo + p;
-    cgHi += Math.multiplyHigh(r, g0) + carry(cgLo, p, s);
+    cgHi += MulHigh.signed(r, g0) + carry(cgLo, p, s);
     cgLo = s;
     cfLo = (cfLo >>> 62) | (cfHi << 2); cfHi >>= 62;
     cgLo = (cgLo >>> 62) | (cgHi << 2); cgHi >>= 62;
     for (int i = 1; i < 5; i++) {
       long fi = f[i], gi = g[i];
-      p = u * fi; s = cfLo + p; cfHi += Math.multiplyHigh(u, fi) + carry(cfLo, p, s); cfLo = s;
-      p = v * gi; s = cfLo + p; cfHi += Math.multiplyHigh(v, gi) + carry(cfLo, p, s); cfLo = s;
-      p = q * fi; s = cgLo + p; cgHi += Math.multiplyHigh(q, fi) + carry(cgLo, p, s); cgLo = s;
-      p = r * gi; s = cgLo + p; cgHi += Math.multiplyHigh(r, gi) + carry(cgLo, p, s); cgLo = s;
+      p = u * fi; s = cfLo + p; cfHi += MulHigh.signed(u, fi) + carry(cfLo, p, s); cfLo = s;
+      p = v * gi; s = cfLo + p; cfHi += MulHigh.signed(v, gi) + carry(cfLo, p, s); cfLo = s;
+      p = q * fi; s = cgLo + p; cgHi += MulHigh.signed(q, fi) + carry(cgLo, p, s); cgLo = s;
+      p = r * gi; s = cgLo + p; cgHi += MulHigh.signed(r, gi) + carry(cgLo, p, s); cgLo = s;
       f[i - 1] = cfLo & M62;
       g[i - 1] = cgLo & M62;
       cfLo = (cfLo >>> 62) | (cfHi << 2); cfHi >>= 62;

@@ -19,8 +19,9 @@ import java.math.BigInteger;
  * but the last (see {@link #mulG}), and the complete formula for the last. For secret scalars
  * every entry of a window is read and the wanted one selected with masks, and the final inversion
  * is safegcd on the constant-time field code ({@link Fe#invert}, {@link SafeGcd}); for public scalars
- * ({@link #mulGVar}, {@link #tweakAddVar}) the entry is indexed and the inversion is the JDK's
- * variable-time {@link BigInteger#modInverse}.
+ * ({@link #mulGVar}) the entry is indexed and the inversion is the JDK's variable-time
+ * {@link BigInteger#modInverse}; BIP32 CKDpub's {@link #tweakAddVar} is {@link PublicTweak}'s
+ * (10-bit windows, a table of its own).
  * Even scalars are handled as n - k with the result negated, so the recoding always sees an odd k.
  *
  * <p>Why this class is over 400 lines: the group law, the fixed-base table and its recoding, and the
@@ -396,14 +397,15 @@ public final class Secp256k1 {
    * @param y receives the canonical affine y of the result
    */
   public static byte[] tweakAddVar(long[] t, long[] kx, long[] ky, long[] x, long[] y) {
-    Point p = new Point();
-    Tmp s = new Tmp();
-    mulG(p, t, false, s);
-    addMixed(p, kx, ky, s);
-    if (!toAffine(p, x, y, false)) {
-      return null;
-    }
-    return compress(x, y);
+    return PublicTweak.tweakAdd(t, kx, ky, x, y); // its own wider table; see there why it may be variable time
+  }
+
+  /**
+   * {@link #tweakAddVar} for many public tweaks of one K at once ({@link PublicTweak#tweakAddBatch}):
+   * each result is compress(t·G + K), or null for the point at infinity.
+   */
+  public static byte[][] tweakAddVarBatch(long[][] ts, long[] kx, long[] ky, long[][] xs, long[][] ys) {
+    return PublicTweak.tweakAddBatch(ts, kx, ky, xs, ys);
   }
 
   /** The compressed k·G for a public scalar, 0 &lt; k &lt; n, in variable time (no masked table scan). */

@@ -81,6 +81,29 @@ class SafeGcdTest {
     assertEquals(a.modInverse(N), OrderField.toBig(x));
   }
 
+  @Test
+  void variableTimeInverse_equalsBigIntegerModInverse_onRandomAndEdgeInputs_forBothModuli() {
+    long[] r = new long[4];
+    for (BigInteger m : new BigInteger[] {N, P}) {
+      SafeGcd gcd = m.equals(N) ? SafeGcd.ORDER : SafeGcd.FIELD;
+      for (BigInteger a : inputs(m)) {
+        gcd.invertVar(r, OrderField.fromBig(a));
+        assertEquals(a.modInverse(m), OrderField.toBig(r), "mod " + m.toString(16) + ", a=" + a.toString(16));
+      }
+      // small inputs and the ones with long runs end the rounds early or shrink (f, g) soonest
+      for (long small = 1; small < 2000; small++) {
+        BigInteger a = BigInteger.valueOf(small);
+        gcd.invertVar(r, OrderField.fromBig(a));
+        assertEquals(a.modInverse(m), OrderField.toBig(r), "a=" + small);
+      }
+      long[] x = OrderField.fromBig(BigInteger.valueOf(12345));
+      gcd.invertVar(x, x); // output aliasing input
+      assertEquals(BigInteger.valueOf(12345).modInverse(m), OrderField.toBig(x));
+      gcd.invertVar(r, new long[4]);
+      assertArrayEquals(new long[4], r, "0 has no inverse: 0, as the constant-time one");
+    }
+  }
+
   private static byte[] bytes(BigInteger a) {
     byte[] out = new byte[32];
     Scalar.toBytes(OrderField.fromBig(a), out, 0);
