@@ -94,9 +94,12 @@ final class LifecycleCommands {
       } else if (begin && (csr != null || subject != null)) {
         throw CliException.usage("--csr and --subject are for a key pair; key " + n + " is a secret key");
       } else if (complete && cert != null) {
+        int was = k.find(n).flatMap(KeyInfo::primary).map(KeyVersionInfo::version).orElse(0);
         KeyVersionInfo v = KeyPairTwoPhase.complete(k, n, cert);
+        String old = k.find(n).flatMap(i -> i.versions().stream().filter(o -> o.version() == was).findFirst())
+            .map(o -> "; " + o.ref() + " " + o.state()).orElse("");
         ctx.result("completed rotation of " + n + ": " + v.ref() + " " + v.state() + " with the certificate from "
-            + cert, version(v));
+            + cert + old, version(v));
       } else if (begin) {
         KeyVersionInfo v = k.beginRotation(n, reason);
         ctx.result("began rotation of " + n + ": " + v.ref() + " " + v.state()

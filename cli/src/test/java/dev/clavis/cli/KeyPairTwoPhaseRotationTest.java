@@ -73,7 +73,7 @@ class KeyPairTwoPhaseRotationTest {
         "-days", "30");
     Files.writeString(dir.resolve("reply.pem"), Files.readString(dir.resolve("leaf.pem")) + Files.readString(dir.resolve("ca.pem")));
     String done = ok("rotate", "api", "--complete", "--cert", "reply.pem").out();
-    assertTrue(done.contains("api#2 ACTIVE"), done);
+    assertTrue(done.contains("api#2 ACTIVE") && done.contains("api#1 DEPRECATED"), done);
 
     List<X509Certificate> chain = certificates(ok("export-cert", "api", "--chain").stdout);
     assertEquals(2, chain.size());
