@@ -36,6 +36,11 @@ final class TokenKeyMaterial implements KeyMaterial {
   volatile long epoch;
   /** The usage attributes last written to the token ({@link TokenStateAttributes#USE_PROTECT} bits), -1 unknown. */
   volatile int usage = -1;
+  /**
+   * A key pair's leaf certificate {@code notAfter} (epoch ms) as last read, {@link TokenCertificateExpiry#UNREAD}
+   * before the first read and after this process replaced the chain.
+   */
+  volatile long notAfter = TokenCertificateExpiry.UNREAD;
 
   TokenKeyMaterial(TokenKeyBackend backend, KeyRef ref, KeyAlgorithm algorithm, boolean exportable, long handle, long epoch) {
     this.backend = backend;

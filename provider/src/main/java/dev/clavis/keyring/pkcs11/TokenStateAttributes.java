@@ -15,9 +15,10 @@ import java.util.function.Supplier;
 /**
  * Keeps each key object's usage attributes ({@code CKA_ENCRYPT}, {@code CKA_WRAP},
  * {@code CKA_DECRYPT}, {@code CKA_UNWRAP}; HMAC: {@code CKA_SIGN}, {@code CKA_VERIFY}) in line with
- * its version's lifecycle state (a key pair's private key: {@code CKA_SIGN}), so another PKCS#11
- * client cannot misuse a version: after every
- * commit, and for the one audited override use of a {@code COMPROMISED} version.
+ * its version's lifecycle state (a key pair's private key: {@code CKA_SIGN}, false also once its
+ * certificate's {@code notAfter} has passed), so another PKCS#11 client cannot misuse a version:
+ * when the keyring opens, after every commit, and for the one audited override use of a
+ * {@code COMPROMISED} version.
  */
 final class TokenStateAttributes {
 
@@ -71,11 +72,12 @@ final class TokenStateAttributes {
       return; // a SECRET has no usage attributes to switch
     }
     boolean pair = m.algorithm().isKeyPair();
-    int want = (state.allowsProtect() ? USE_PROTECT : 0) | (state.allowsUnprotect() ? USE_UNPROTECT : 0);
+    // a key pair whose certificate has expired signs no more, on the token as in Clavis
+    boolean protect = state.allowsProtect() && !(pair && TokenCertificateExpiry.expired(m, System.currentTimeMillis()));
+    int want = (protect ? USE_PROTECT : 0) | (state.allowsUnprotect() ? USE_UNPROTECT : 0);
     if (m.usage == want) {
       return;
     }
-    boolean protect = state.allowsProtect();
     boolean unprotect = state.allowsUnprotect();
     // A key pair's private key signs (the protect column); verifying is the certificate's, in Java.
     Template t = pair ? Template.builder().bool(CKA.SIGN, protect).build()
