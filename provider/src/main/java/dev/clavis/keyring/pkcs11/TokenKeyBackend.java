@@ -117,6 +117,7 @@ public final class TokenKeyBackend implements KeyBackend {
       }
       b.auditFile.create();
       b.index.rescan();
+      TokenPendingSweep.forbidLeftoverSigning(b); // a crash may have left a pending pair able to sign
       return b;
     } catch (Pkcs11Exception e) {
       throw new KeyringException("cannot open the keyring on " + token + ": " + e.getMessage(), e);
