@@ -58,21 +58,27 @@ final class KeyPairTwoPhase {
       throw new CliException("--csr " + csrFile + ": no such directory " + target.getParent());
     }
     KeyVersionInfo staged = KeyPairRotation.begin(ring, name, subject, reason);
-    boolean written = false;
     try {
       byte[] der = KeyPairRotation.request(ring, staged.ref());
       // the request is public: the owner-only temporary file is fine, it is moved over the target whole
       OutputFiles.write(csrFile, o -> o.write(CertificationRequest.pem(der).getBytes(StandardCharsets.US_ASCII)));
-      written = true;
+      return staged;
     } catch (IOException e) {
-      throw new CliException("--csr " + csrFile + ": " + Failures.describe(e) + "; the rotation of " + name
-          + " was aborted, nothing is staged");
-    } finally {
-      if (!written) {
-        ring.abortRotation(name);
-      }
+      throw abort(ring, name, new CliException("--csr " + csrFile + ": " + Failures.describe(e) + "; the rotation of "
+          + name + " was aborted, nothing is staged"));
+    } catch (RuntimeException e) {
+      throw abort(ring, name, e);
     }
-    return staged;
+  }
+
+  /** Drops the staged version after a failed request; a failure of that is attached to {@code cause}. */
+  private static RuntimeException abort(Keyring ring, String name, RuntimeException cause) {
+    try {
+      ring.abortRotation(name);
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+    return cause;
   }
 
   /**

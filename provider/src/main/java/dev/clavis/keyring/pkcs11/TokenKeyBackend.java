@@ -332,6 +332,17 @@ public final class TokenKeyBackend implements KeyBackend {
     return states.overridingState(version, use);
   }
 
+  /**
+   * A key pair's {@code CKA_SIGN} is switched on for its certification request only, and back to
+   * its committed state after it ({@link TokenStateAttributes#provingPossession}).
+   *
+   * @throws KeyringException if the token refuses to change the attribute
+   */
+  @Override
+  public <T> T provingPossession(KeyRef version, Supplier<T> use) {
+    return states.provingPossession(version, use);
+  }
+
   // ---------------------------------------------------------------- audit
 
   /**

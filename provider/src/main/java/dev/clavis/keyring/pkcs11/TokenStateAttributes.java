@@ -133,4 +133,43 @@ final class TokenStateAttributes {
       enforce(version, committedStates.of(version).orElse(KeyState.COMPROMISED));
     }
   }
+  /**
+   * A key pair's private key signs its own certification request (the engine checked the bytes
+   * and the state, and audited it) though its state may forbid signing on the token (a staged
+   * {@code PRE_ACTIVE} version, an expired certificate): {@code CKA_SIGN} is on for {@code use}
+   * only, then the committed state is written again. A crash in between leaves it on until the
+   * next open or commit writes the state ({@link #afterCommit}); another PIN holder could sign in
+   * that window, as with a pending pair's self-signature.
+   *
+   * @throws KeyringException if the token refuses to change the attribute
+   */
+  <T> T provingPossession(KeyRef version, Supplier<T> use) {
+    TokenKeyMaterial m = index.get(version);
+    KeyState st = committedStates.of(version).orElse(null);
+    if (m == null || !m.algorithm().isKeyPair() || st == null) {
+      return use.get();
+    }
+    synchronized (m) {
+      m.usage = -1; // unknown from here: the state written afterwards is written whatever it was
+      setSign(m, version, true);
+      try {
+        return use.get();
+      } finally {
+        enforce(version, committedStates.of(version).orElse(st));
+      }
+    }
+  }
+
+  private void setSign(TokenKeyMaterial m, KeyRef version, boolean on) {
+    Template t = Template.builder().bool(CKA.SIGN, on).build();
+    try {
+      backend.withKey(m, "allow the certification request's signature", (s, h) -> {
+        s.setAttributes(h, t);
+        return null;
+      });
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot allow " + version + " to sign its certification request on "
+          + backend.describe() + ": " + e.getMessage(), e);
+    }
+  }
 }
