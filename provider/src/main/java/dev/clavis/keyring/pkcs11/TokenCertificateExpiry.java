@@ -10,9 +10,10 @@ import java.util.List;
  * Whether a token key pair's certificate has expired, for its {@code CKA_SIGN}: Clavis refuses to
  * sign after {@code notAfter} (RFC 5280: valid through {@code notAfter} inclusive), and the token
  * must refuse too, or another PKCS#11 client holding the PIN signs with it. The {@code notAfter}
- * is cached in the material, and the chain is read again before a version is switched off, so a
- * chain another process renewed is not mistaken for the expired one; a chain that cannot be read
- * or parsed counts as expired (fail closed), uncached, so the next write reads it again.
+ * is cached in the material; when the cached one has passed, the chain is read once more before
+ * the version is switched off (another process may have renewed it), and that confirmed expiry is
+ * then kept until this process replaces the chain. A chain that cannot be read or parsed counts as
+ * expired (fail closed), uncached, so the next write reads it again.
  */
 final class TokenCertificateExpiry {
 
@@ -28,8 +29,8 @@ final class TokenCertificateExpiry {
    */
   static boolean expired(TokenKeyMaterial m, long nowMillis) {
     long cached = m.notAfter;
-    if (cached != UNREAD && nowMillis <= cached) {
-      return false;
+    if (cached != UNREAD && (nowMillis <= cached || m.expiryConfirmed)) {
+      return nowMillis > cached;
     }
     long fresh;
     try {
@@ -37,6 +38,7 @@ final class TokenCertificateExpiry {
     } catch (RuntimeException | CertificateException e) {
       return true;
     }
+    m.expiryConfirmed = nowMillis > fresh; // read once more only if this process replaces the chain
     m.notAfter = fresh;
     return nowMillis > fresh;
   }
@@ -45,6 +47,7 @@ final class TokenCertificateExpiry {
   static void forget(TokenKeyMaterial m) {
     if (m != null) {
       m.notAfter = UNREAD;
+      m.expiryConfirmed = false;
     }
   }
 

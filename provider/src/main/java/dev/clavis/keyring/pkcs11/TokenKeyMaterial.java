@@ -41,6 +41,8 @@ final class TokenKeyMaterial implements KeyMaterial {
    * before the first read and after this process replaced the chain.
    */
   volatile long notAfter = TokenCertificateExpiry.UNREAD;
+  /** Whether {@link #notAfter} was read after it had passed: the expiry is confirmed, not read again. */
+  volatile boolean expiryConfirmed;
 
   TokenKeyMaterial(TokenKeyBackend backend, KeyRef ref, KeyAlgorithm algorithm, boolean exportable, long handle, long epoch) {
     this.backend = backend;
