@@ -154,6 +154,38 @@ class KeyPairTwoPhaseRotationTest {
         .getSubjectX500Principal().getName());
   }
 
+  @Test
+  void onAToken_theStagedPairSignsItsCsrOnly_theCaReplyCompletes_andTheNewVersionSigns() throws Exception {
+    Path conf = dev.clavis.testkit.SoftHsm.freshToken(dir, "clavis-rot", "12345678", "123456").conf();
+    Files.writeString(dir.resolve("token.cfg"), "name = softhsm\nlibrary = " + dev.clavis.testkit.SoftHsm.LIBRARY
+        + "\ntokenLabel = clavis-rot\npin = env:CLAVIS_PIN\n");
+    Map<String, String> env = Map.of("SOFTHSM2_CONF", conf.toString(), "CLAVIS_PIN", "123456");
+    CliProcess hsm = new CliProcess(dir, env);
+    java.util.function.Function<String[], CliProcess.Result> on = args -> {
+      CliProcess.Result r = hsm.run(null, args);
+      assertEquals(0, r.exit, () -> "clavis " + String.join(" ", args) + "\n" + r);
+      return r;
+    };
+    on.apply(new String[] {"create", "tls", "--algorithm", "EC-P256", "--subject", "CN=tls.example", "--hsm", "token.cfg"});
+    String began = on.apply(new String[] {"rotate", "tls", "--begin", "--csr", "tls.csr", "--hsm", "token.cfg"}).out();
+    assertTrue(began.contains("tls#2 PRE_ACTIVE"), began);
+    assertTrue(openssl("req", "-verify", "-in", "tls.csr", "-noout").contains("verify OK"));
+    CliProcess.Result early = hsm.run(new byte[] {1}, "sign", "tls#2", "--hsm", "token.cfg");
+    assertTrue(early.exit != 0 && early.stderr.contains("PRE_ACTIVE"), early::toString);
+
+    openssl("x509", "-req", "-in", "tls.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "tls.pem",
+        "-days", "30");
+    String done = on.apply(new String[] {"rotate", "tls", "--complete", "--cert", "tls.pem", "--hsm", "token.cfg"}).out();
+    assertTrue(done.contains("tls#2 ACTIVE") && done.contains("tls#1 DEPRECATED"), done);
+    byte[] msg = "signed on the token by the renewed key".getBytes(StandardCharsets.UTF_8);
+    CliProcess.Result sig = hsm.run(msg, "sign", "tls", "--hsm", "token.cfg");
+    assertEquals(0, sig.exit, sig::toString);
+    Files.write(dir.resolve("tmsg"), msg);
+    Files.write(dir.resolve("tmsg.sig"), sig.stdout);
+    Files.writeString(dir.resolve("tls.pub"), openssl("x509", "-in", "tls.pem", "-pubkey", "-noout"));
+    assertTrue(openssl("dgst", "-sha256", "-verify", "tls.pub", "-signature", "tmsg.sig", "tmsg").contains("Verified OK"));
+  }
+
   private String publicKeyOf(String ref) throws Exception {
     Files.write(dir.resolve("pub-of.pem"), ok("export-cert", ref).stdout);
     return openssl("x509", "-in", "pub-of.pem", "-pubkey", "-noout");
