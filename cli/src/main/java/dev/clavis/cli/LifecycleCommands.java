@@ -22,7 +22,10 @@ final class LifecycleCommands {
 
   private LifecycleCommands() {}
 
-  /** {@code rotate NAME [--begin | --complete | --abort]} or {@code rotate --due}. */
+  /**
+   * {@code rotate NAME [--begin | --complete | --abort]} or {@code rotate --due}; for a key pair
+   * {@code --begin --csr FILE [--subject DN]} and {@code --complete [--cert FILE]} ({@link KeyPairTwoPhase}).
+   */
   @Command(name = "rotate", description = {"new primary version now, or in two phases (--begin stages it,"
       + " --complete switches, --abort drops it); --due rotates every key whose rotation period has passed"})
   static final class Rotate extends CliCommand {
@@ -45,6 +48,18 @@ final class LifecycleCommands {
     @Option(names = "--reason", paramLabel = "TEXT", order = 4, description = {"recorded with the change and in the audit log"})
     String reason;
 
+    @Option(names = "--csr", paramLabel = "FILE", order = 5, description = {"with --begin on a key pair: write the staged"
+        + " version's PKCS#10 certification request (PEM) for the CA"})
+    String csr;
+
+    @Option(names = "--subject", paramLabel = "DN", order = 6, description = {"with --begin on a key pair: the subject of"
+        + " the request (default: the primary certificate's)"})
+    String subject;
+
+    @Option(names = "--cert", paramLabel = "FILE", order = 7, description = {"with --complete on a key pair: the CA's reply"
+        + " (PEM or DER certificate, or chain leaf first) for the staged version"})
+    String cert;
+
     @Override
     int run(Context ctx) {
       if (due) {
@@ -57,8 +72,35 @@ final class LifecycleCommands {
       if ((begin ? 1 : 0) + (complete ? 1 : 0) + (abort ? 1 : 0) > 1) {
         throw CliException.usage("rotate takes at most one of --begin, --complete, --abort");
       }
+      if ((csr != null || subject != null) && !begin) {
+        throw CliException.usage("--csr and --subject go with --begin: 'clavis rotate " + n + " --begin --csr FILE'");
+      }
+      if (cert != null && !complete) {
+        throw CliException.usage("--cert goes with --complete: 'clavis rotate " + n + " --complete --cert FILE'");
+      }
       Keyring k = ctx.keyring();
-      if (begin) {
+      boolean pair = k.find(n).map(i -> i.algorithm().isKeyPair()).orElse(false);
+      if (begin && pair) {
+        if (csr == null) {
+          throw CliException.usage("a key pair's --begin writes the staged version's certification request for the CA:"
+              + " 'clavis rotate " + n + " --begin --csr FILE'");
+        }
+        KeyVersionInfo v = KeyPairTwoPhase.begin(k, n, subject, reason, csr);
+        Map<String, Object> json = version(v);
+        json.put("csr", csr);
+        ctx.result("began rotation of " + n + ": " + v.ref() + " " + v.state() + " (signs nothing yet); its"
+            + " certification request is in " + csr + ": send it to the CA, then 'clavis rotate " + n
+            + " --complete --cert FILE' with the reply", json);
+      } else if (begin && (csr != null || subject != null)) {
+        throw CliException.usage("--csr and --subject are for a key pair; key " + n + " is a secret key");
+      } else if (complete && cert != null) {
+        int was = k.find(n).flatMap(KeyInfo::primary).map(KeyVersionInfo::version).orElse(0);
+        KeyVersionInfo v = KeyPairTwoPhase.complete(k, n, cert);
+        String old = k.find(n).flatMap(i -> i.versions().stream().filter(o -> o.version() == was).findFirst())
+            .map(o -> "; " + o.ref() + " " + o.state()).orElse("");
+        ctx.result("completed rotation of " + n + ": " + v.ref() + " " + v.state() + " with the certificate from "
+            + cert + old, version(v));
+      } else if (begin) {
         KeyVersionInfo v = k.beginRotation(n, reason);
         ctx.result("began rotation of " + n + ": " + v.ref() + " " + v.state()
             + " (decrypts now; 'clavis rotate " + n + " --complete' makes it encrypt)", version(v));
@@ -74,7 +116,7 @@ final class LifecycleCommands {
         json.put("primary", primary == null ? null : version(primary));
         ctx.result("aborted rotation of " + n + "; "
             + (primary == null ? "no primary" : "primary is " + primary.ref() + " " + primary.state()), json);
-      } else if (k.find(n).map(i -> i.algorithm().isKeyPair()).orElse(false)) {
+      } else if (pair) {
         KeyVersionInfo v = KeyPairCreation.rotate(k, n).primary().orElseThrow();
         ctx.result("rotated " + n + ": " + v.ref() + " " + v.state() + " (a new key pair, self-signed like the old)",
             version(v));
@@ -86,8 +128,9 @@ final class LifecycleCommands {
     }
 
     private int rotateDue(Context ctx) {
-      if (name != null || begin || complete || abort || reason != null) {
-        throw CliException.usage("rotate --due takes no NAME, --begin, --complete, --abort or --reason");
+      if (name != null || begin || complete || abort || reason != null || csr != null || subject != null || cert != null) {
+        throw CliException.usage("rotate --due takes no NAME, --begin, --complete, --abort, --reason, --csr, --subject"
+            + " or --cert");
       }
       List<KeyVersionInfo> rotated = ctx.keyring().rotateDue();
       if (ctx.json()) {
@@ -114,7 +157,8 @@ final class LifecycleCommands {
           out.add("due " + k.name() + ": " + k.name() + "#" + k.primary().orElseThrow().version() + " since " + at
               + k.certificateDue().map(c -> " (certificate due " + c + ")").orElse("")
               + "; a key pair is not rotated automatically: rotate it with a new certificate (clavis rotate "
-              + k.name() + ", keytool -genkeypair, or a CA reply)");
+              + k.name() + " self-signed, or 'clavis rotate " + k.name() + " --begin --csr FILE' then --complete --cert"
+              + " FILE with the CA's reply)");
         }
       }
       return out;

@@ -1156,14 +1156,16 @@ public final class KeyringEngine implements Keyring {
       d.event("csr-sign", vref.toString(), Map.of("algorithm", jcaAlgorithm));
       return null;
     });
-    try {
-      KeyMaterial.SignOperation op = m.startSign(jcaAlgorithm, null);
-      op.update(requestInfo, 0, requestInfo.length);
-      return op.sign();
-    } catch (java.security.GeneralSecurityException e) {
-      throw new KeyringException("cannot sign the certification request of " + vref + " with " + jcaAlgorithm
-          + ": " + e.getMessage(), e);
-    }
+    return backend.provingPossession(vref, () -> { // a token lifts CKA_SIGN of a PRE_ACTIVE pair for this call
+      try {
+        KeyMaterial.SignOperation op = m.startSign(jcaAlgorithm, null);
+        op.update(requestInfo, 0, requestInfo.length);
+        return op.sign();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new KeyringException("cannot sign the certification request of " + vref + " with " + jcaAlgorithm
+            + ": " + e.getMessage(), e);
+      }
+    });
   }
 
   /**

@@ -165,8 +165,14 @@ final class Lifecycle {
       }
       if (!alg.isGenerated()) {
         // a key pair needs its certificate, which the caller makes (keytool -genkeypair, clavis create)
-        throw new IllegalArgumentException("key " + ref + " is " + alg + ": a new version of a key pair is imported"
-            + " with its certificate (keytool -genkeypair, KeyStore.setKeyEntry or clavis create --algorithm)");
+        if (k == null) {
+          throw new IllegalArgumentException("key " + ref + " is " + alg + ": a key pair is created with its"
+              + " certificate (clavis create --algorithm --subject, keytool -genkeypair, Keyring.importKeyPair)");
+        }
+        throw new IllegalArgumentException("key " + ref + " is " + alg + ": a key pair's next version comes with its"
+            + " certificate: 'clavis rotate " + name + "' (self-signed), or in two phases for a CA's"
+            + " ('clavis rotate " + name + " --begin --csr FILE', then '--complete --cert FILE';"
+            + " KeyPairRotation.begin in Java), or imported (keytool -genkeypair, KeyStore.setKeyEntry)");
       }
       s.material.add(new Generate(ref, alg, exportable));
     } else {

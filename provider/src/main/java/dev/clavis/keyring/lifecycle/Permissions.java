@@ -114,7 +114,7 @@ final class Permissions {
   /** @return the refusal of a version that is due and not rotated automatically */
   static KeyUsageException dueRefusal(KeyRef vref, VersionRecord v, String due) {
     return new KeyUsageException(vref, v.state(), "key " + vref + " is " + v.state() + " but " + due
-        + ": it may not encrypt; rotate the key");
+        + ": it may not " + DueAdvice.verb(v.algorithm()) + "; " + DueAdvice.remedy(vref.name(), v.algorithm()));
   }
 
   /**

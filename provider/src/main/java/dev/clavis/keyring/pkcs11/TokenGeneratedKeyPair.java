@@ -47,6 +47,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TokenGeneratedKeyPair implements AutoCloseable {
 
+  /** The label (and ID) prefix of a pair no version has taken yet. */
+  static final String LABEL_PREFIX = "clavis-pending:";
+  private static final System.Logger LOG = System.getLogger("dev.clavis.keyring.pkcs11");
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Map<String, TokenGeneratedKeyPair> PENDING = new ConcurrentHashMap<>();
   private static final byte[] SPKI_ED25519 = HexFormat.of().parseHex("302a300506032b6570032100");
@@ -214,8 +217,49 @@ public final class TokenGeneratedKeyPair implements AutoCloseable {
       op.update(data, 0, data.length);
       return op.sign();
     } finally {
-      setSign(false);
+      forbidSign("after its self-signature");
     }
+  }
+
+  /**
+   * Switches signing off, once more if the first attempt fails. A failure is logged (the pending
+   * label's first characters and the token, no key) and thrown: the caller then has no certificate,
+   * no version takes the pair, and {@link #close()} forces it off again before destroying it.
+   *
+   * @throws KeyringException if the token refuses twice
+   */
+  private void forbidSign(String when) {
+    try {
+      setSign(false);
+    } catch (KeyringException first) {
+      try {
+        setSign(false);
+        LOG.log(System.Logger.Level.WARNING, "switching CKA_SIGN off " + when + " for pending key pair " + shortLabel()
+            + " on " + backend.describe() + " failed once and succeeded on the retry: " + first.getMessage());
+      } catch (KeyringException second) {
+        second.addSuppressed(first);
+        LOG.log(System.Logger.Level.WARNING, "could not switch CKA_SIGN off " + when + " for pending key pair "
+            + shortLabel() + " on " + backend.describe() + " (" + second.getMessage() + "): it may still sign for a"
+            + " PIN holder until it is destroyed; delete leftover clavis-pending:* objects if this process ends first");
+        throw second;
+      }
+    }
+  }
+
+  /** @return the pending label, shortened for logs (the nonce names the pair in this process only) */
+  private String shortLabel() {
+    return shorten(LABEL_PREFIX + nonce);
+  }
+
+  /** @return {@code label} (a pending one) with its nonce cut to 8 characters, for logs */
+  static String shorten(String label) {
+    int keep = LABEL_PREFIX.length() + 8;
+    return label.length() <= keep ? label : label.substring(0, keep) + "...";
+  }
+
+  /** @return whether {@code label} names a pair this process generated and no version has taken yet */
+  static boolean isPendingHere(String label) {
+    return label.startsWith(LABEL_PREFIX) && PENDING.containsKey(label.substring(LABEL_PREFIX.length()));
   }
 
   private void setSign(boolean on) {
@@ -290,10 +334,20 @@ public final class TokenGeneratedKeyPair implements AutoCloseable {
         .bytes(CKA.ID, ("clavis-pending:" + nonce).getBytes(StandardCharsets.UTF_8)).build();
   }
 
-  /** Destroys the pair on the token unless a version took it. */
+  /**
+   * Destroys the pair on the token unless a version took it. Its {@code CKA_SIGN} is forced false
+   * first, so a pair the token will not destroy (or a failed reset after the self-signature) is
+   * left unable to sign; each failure is logged with the shortened label, for an operator.
+   */
   @Override
   public void close() {
     if (PENDING.remove(nonce) != null && !claimed) {
+      try {
+        setSign(false);
+      } catch (KeyringException e) {
+        LOG.log(System.Logger.Level.WARNING, "could not switch CKA_SIGN off for unused pending key pair " + shortLabel()
+            + " on " + backend.describe() + " before destroying it: " + e.getMessage());
+      }
       try {
         backend.call("destroy the unused key pair", s -> {
           s.destroyObject(privateHandle);
@@ -301,7 +355,8 @@ public final class TokenGeneratedKeyPair implements AutoCloseable {
           return null;
         });
       } catch (KeyringException e) {
-        // left for an operator: objects labelled clavis-pending:...
+        LOG.log(System.Logger.Level.WARNING, "could not destroy unused pending key pair " + shortLabel() + " on "
+            + backend.describe() + " (" + e.getMessage() + "): delete the clavis-pending:* objects left on the token");
       }
     }
   }

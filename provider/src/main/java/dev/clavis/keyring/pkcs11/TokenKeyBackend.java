@@ -117,6 +117,7 @@ public final class TokenKeyBackend implements KeyBackend {
       }
       b.auditFile.create();
       b.index.rescan();
+      TokenPendingSweep.forbidLeftoverSigning(b); // a crash may have left a pending pair able to sign
       return b;
     } catch (Pkcs11Exception e) {
       throw new KeyringException("cannot open the keyring on " + token + ": " + e.getMessage(), e);
@@ -329,6 +330,17 @@ public final class TokenKeyBackend implements KeyBackend {
   @Override
   public <T> T overridingState(KeyRef version, Supplier<T> use) {
     return states.overridingState(version, use);
+  }
+
+  /**
+   * A key pair's {@code CKA_SIGN} is switched on for its certification request only, and back to
+   * its committed state after it ({@link TokenStateAttributes#provingPossession}).
+   *
+   * @throws KeyringException if the token refuses to change the attribute
+   */
+  @Override
+  public <T> T provingPossession(KeyRef version, Supplier<T> use) {
+    return states.provingPossession(version, use);
   }
 
   // ---------------------------------------------------------------- audit

@@ -36,6 +36,13 @@ final class TokenKeyMaterial implements KeyMaterial {
   volatile long epoch;
   /** The usage attributes last written to the token ({@link TokenStateAttributes#USE_PROTECT} bits), -1 unknown. */
   volatile int usage = -1;
+  /**
+   * A key pair's leaf certificate {@code notAfter} (epoch ms) as last read, {@link TokenCertificateExpiry#UNREAD}
+   * before the first read and after this process replaced the chain.
+   */
+  volatile long notAfter = TokenCertificateExpiry.UNREAD;
+  /** Whether {@link #notAfter} was read after it had passed: the expiry is confirmed, not read again. */
+  volatile boolean expiryConfirmed;
 
   TokenKeyMaterial(TokenKeyBackend backend, KeyRef ref, KeyAlgorithm algorithm, boolean exportable, long handle, long epoch) {
     this.backend = backend;

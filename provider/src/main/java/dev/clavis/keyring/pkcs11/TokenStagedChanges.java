@@ -169,9 +169,11 @@ final class TokenStagedChanges implements KeyBackend.Changes {
     });
     byte[] old = (byte[]) swapped[0];
     long fresh = (Long) swapped[1];
+    TokenCertificateExpiry.forget(index.get(ref)); // the next state write reads the new notAfter
     restores.add(() -> backend.call("restore the certificate chain of " + ref, s -> {
       TokenKeyPairs.createChain(s, id, TokenKeyPairs.decodeChain(old));
       s.destroyObject(fresh);
+      TokenCertificateExpiry.forget(index.get(ref));
       return null;
     }));
   }

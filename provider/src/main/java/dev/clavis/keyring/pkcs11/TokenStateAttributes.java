@@ -15,9 +15,10 @@ import java.util.function.Supplier;
 /**
  * Keeps each key object's usage attributes ({@code CKA_ENCRYPT}, {@code CKA_WRAP},
  * {@code CKA_DECRYPT}, {@code CKA_UNWRAP}; HMAC: {@code CKA_SIGN}, {@code CKA_VERIFY}) in line with
- * its version's lifecycle state (a key pair's private key: {@code CKA_SIGN}), so another PKCS#11
- * client cannot misuse a version: after every
- * commit, and for the one audited override use of a {@code COMPROMISED} version.
+ * its version's lifecycle state (a key pair's private key: {@code CKA_SIGN}, false also once its
+ * certificate's {@code notAfter} has passed), so another PKCS#11 client cannot misuse a version:
+ * when the keyring opens, after every commit, and for the one audited override use of a
+ * {@code COMPROMISED} version.
  */
 final class TokenStateAttributes {
 
@@ -71,11 +72,12 @@ final class TokenStateAttributes {
       return; // a SECRET has no usage attributes to switch
     }
     boolean pair = m.algorithm().isKeyPair();
-    int want = (state.allowsProtect() ? USE_PROTECT : 0) | (state.allowsUnprotect() ? USE_UNPROTECT : 0);
+    // a key pair whose certificate has expired signs no more, on the token as in Clavis
+    boolean protect = state.allowsProtect() && !(pair && TokenCertificateExpiry.expired(m, System.currentTimeMillis()));
+    int want = (protect ? USE_PROTECT : 0) | (state.allowsUnprotect() ? USE_UNPROTECT : 0);
     if (m.usage == want) {
       return;
     }
-    boolean protect = state.allowsProtect();
     boolean unprotect = state.allowsUnprotect();
     // A key pair's private key signs (the protect column); verifying is the certificate's, in Java.
     Template t = pair ? Template.builder().bool(CKA.SIGN, protect).build()
@@ -129,6 +131,45 @@ final class TokenStateAttributes {
       return use.get();
     } finally {
       enforce(version, committedStates.of(version).orElse(KeyState.COMPROMISED));
+    }
+  }
+  /**
+   * A key pair's private key signs its own certification request (the engine checked the bytes
+   * and the state, and audited it) though its state may forbid signing on the token (a staged
+   * {@code PRE_ACTIVE} version, an expired certificate): {@code CKA_SIGN} is on for {@code use}
+   * only, then the committed state is written again. A crash in between leaves it on until the
+   * next open or commit writes the state ({@link #afterCommit}); another PIN holder could sign in
+   * that window, as with a pending pair's self-signature.
+   *
+   * @throws KeyringException if the token refuses to change the attribute
+   */
+  <T> T provingPossession(KeyRef version, Supplier<T> use) {
+    TokenKeyMaterial m = index.get(version);
+    KeyState st = committedStates.of(version).orElse(null);
+    if (m == null || !m.algorithm().isKeyPair() || st == null) {
+      return use.get();
+    }
+    synchronized (m) {
+      m.usage = -1; // unknown from here: the state written afterwards is written whatever it was
+      setSign(m, version, true);
+      try {
+        return use.get();
+      } finally {
+        enforce(version, committedStates.of(version).orElse(st));
+      }
+    }
+  }
+
+  private void setSign(TokenKeyMaterial m, KeyRef version, boolean on) {
+    Template t = Template.builder().bool(CKA.SIGN, on).build();
+    try {
+      backend.withKey(m, "allow the certification request's signature", (s, h) -> {
+        s.setAttributes(h, t);
+        return null;
+      });
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot allow " + version + " to sign its certification request on "
+          + backend.describe() + ": " + e.getMessage(), e);
     }
   }
 }

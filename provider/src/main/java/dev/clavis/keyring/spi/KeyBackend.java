@@ -221,6 +221,23 @@ public interface KeyBackend extends AutoCloseable {
     return use.get();
   }
 
+  /**
+   * Runs the one signature a key-pair version may make whatever the backend's own ban says: its
+   * certification request (PKCS#10 proof of possession, checked and audited by the engine before),
+   * which a {@code PRE_ACTIVE} version makes before it signs anything else. A backend that forbids
+   * signing itself (the token's {@code CKA_SIGN}) lifts that for {@code use} only. The default runs
+   * {@code use}.
+   *
+   * @param <T> the result type
+   * @param version the exact version
+   * @param use the signature
+   * @return what {@code use} returns
+   * @throws RuntimeException whatever {@code use} throws, or the backend's failure to lift or restore the ban
+   */
+  default <T> T provingPossession(KeyRef version, Supplier<T> use) {
+    return use.get();
+  }
+
   /** Releases locks, wipes material caches. */
   @Override
   void close();

@@ -42,6 +42,27 @@ public final class KeyPairRotation {
    * @throws dev.clavis.keyring.KeyringException if generating or storing fails
    */
   public static KeyVersionInfo begin(Keyring ring, String name, String reason) {
+    return begin(ring, name, null, reason);
+  }
+
+  /**
+   * As {@link #begin(Keyring, String, String)}, with the staged certificate's (and so the request's)
+   * subject given rather than taken from the primary: a renewal that changes the name.
+   *
+   * @param ring the keyring
+   * @param name the key pair
+   * @param subject the distinguished name (RFC 2253), or null for the primary's
+   * @param reason recorded with the change; null for the default
+   * @return the staged version
+   * @throws IllegalArgumentException if the key is no key pair, or {@code subject} is no distinguished name
+   * @throws IllegalStateException if its primary has no certificate, a version is staged already, or the key is doomed
+   * @throws dev.clavis.keyring.UnknownKeyException if the key does not exist
+   * @throws dev.clavis.keyring.KeyringException if generating or storing fails
+   */
+  public static KeyVersionInfo begin(Keyring ring, String name, String subject, String reason) {
+    if (subject != null) {
+      new javax.security.auth.x500.X500Principal(subject); // throws IllegalArgumentException before anything is made
+    }
     KeyInfo k = ring.find(name).orElseThrow(() -> new dev.clavis.keyring.UnknownKeyException(KeyRef.of(name)));
     if (!k.algorithm().isKeyPair() || k.algorithm() == KeyAlgorithm.CERTIFICATE) {
       throw new IllegalArgumentException("key " + name + " is " + k.algorithm() + ", not a key pair");
@@ -55,7 +76,8 @@ public final class KeyPairRotation {
       X509Certificate c = parse(chain.get(0));
       KeyPair kp = generate(k.algorithm(), c);
       Duration validity = Duration.between(c.getNotBefore().toInstant(), c.getNotAfter().toInstant());
-      X509Certificate self = SelfSignedCertificate.create(c.getSubjectX500Principal().getName(), kp.getPublic(),
+      X509Certificate self = SelfSignedCertificate.create(
+          subject != null ? subject : c.getSubjectX500Principal().getName(), kp.getPublic(),
           kp.getPrivate(), Instant.now().minusSeconds(60), validity);
       pkcs8 = kp.getPrivate().getEncoded();
       KeyPairMaterial m = KeyPairMaterial.of(pkcs8, List.of(self.getEncoded()));

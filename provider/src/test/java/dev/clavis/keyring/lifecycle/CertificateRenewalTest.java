@@ -123,4 +123,16 @@ class CertificateRenewalTest {
           msg);
     }
   }
+  @Test
+  void keyPair_overItsRotationPeriod_isRefusedSayingItMayNotSign_andHowToRotateIt() throws Exception {
+    importPair("jws", Duration.ofDays(365), KeyPolicy.builder().rotationPeriod(Duration.ofDays(30)).build());
+    assertNotNull(sign("jws"));
+    clock.advance(Duration.ofDays(31));
+    Exception e = assertThrows(Exception.class, () -> sign("jws"));
+    String msg = e.getMessage();
+    assertTrue(msg.contains("jws#1") && msg.contains("rotation period") && msg.contains("it may not sign")
+        && msg.contains("clavis rotate jws --begin --csr FILE"), msg);
+    assertFalse(msg.contains("encrypt"), msg);
+    assertNotNull(sign("jws#1"), "the exact version is not due by age: it names what the caller wants");
+  }
 }

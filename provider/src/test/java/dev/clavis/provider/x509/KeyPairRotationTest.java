@@ -211,6 +211,27 @@ class KeyPairRotationTest {
     assertEquals(3, KeyPairRotation.begin(ring, "api", null).version());
   }
 
+  @Test
+  void begin_withASubject_certifiesTheStagedPairUnderIt_andABadOneStagesNothing() throws Exception {
+    KeyVersionInfo v = KeyPairRotation.begin(ring, "api", "CN=api2.example.com,O=Clavis", null);
+    assertEquals(new X500Principal("CN=api2.example.com,O=Clavis"),
+        ((X509Certificate) ks.getCertificate(v.ref().toString())).getSubjectX500Principal());
+    ring.abortRotation("api");
+    assertThrows(IllegalArgumentException.class, () -> KeyPairRotation.begin(ring, "api", "not a name", null));
+    assertEquals(1, ring.find("api").orElseThrow().primary().orElseThrow().version());
+    assertEquals(KeyState.ACTIVE, ring.find("api").orElseThrow().primary().orElseThrow().state(), "nothing staged");
+  }
+
+  @Test
+  void plainRotationOfAKeyPair_namesTheWaysItCanBeRotated() {
+    IllegalArgumentException one = assertThrows(IllegalArgumentException.class, () -> ring.rotate("api", null));
+    assertTrue(one.getMessage().contains("clavis rotate api --begin --csr FILE")
+        && one.getMessage().contains("--complete --cert FILE") && one.getMessage().contains("KeyPairRotation.begin"),
+        one.getMessage());
+    IllegalArgumentException two = assertThrows(IllegalArgumentException.class, () -> ring.beginRotation("api"));
+    assertTrue(two.getMessage().contains("--begin --csr FILE"), two.getMessage());
+  }
+
   private String openssl(String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add("openssl");
