@@ -343,13 +343,17 @@ public final class PostgresKeyBackend implements KeyBackend {
       throw new StoreDamagedException(Kind.TAMPERED, where + ": its head row changed without a new generation ("
           + h.generation() + "): it was replaced (the database was not changed)");
     }
+    // a row that changed is read (and checked) again at its next use; material is wiped only when
+    // its version is destroyed: a state change leaves the bytes as they were, and a caller may hold them
     cache.entrySet().removeIf(e -> {
       Manifest.Entry m = v.manifest().get(e.getKey());
-      boolean stale = m == null || !MessageDigest.isEqual(m.digest(), e.getValue().digest());
-      if (stale) {
+      if (m != null && MessageDigest.isEqual(m.digest(), e.getValue().digest())) {
+        return false;
+      }
+      if (m == null || KeyState.DESTROYED.name().equals(m.state())) {
         MemoryMaterial.wipe(e.getValue().material());
       }
-      return stale;
+      return true;
     });
     image = v;
     return v;
@@ -628,13 +632,16 @@ public final class PostgresKeyBackend implements KeyBackend {
     freshness.contact();
     image = p.head;
     for (VersionRow r : p.rows) {
-      Cached old = cache.remove(r.ref());
-      if (old != null) {
-        MemoryMaterial.wipe(old.material());
-      }
       StagedRows.Added a = s.added.get(r.ref());
       if (a != null) {
         cache.put(r.ref(), new Cached(r.digest(), a.material()));
+        continue;
+      }
+      Cached old = cache.remove(r.ref());
+      if (old != null && r.wrapped() == null) {
+        MemoryMaterial.wipe(old.material()); // erased
+      } else if (old != null) {
+        cache.put(r.ref(), new Cached(r.digest(), old.material())); // a new state, the same bytes
       }
     }
   }
