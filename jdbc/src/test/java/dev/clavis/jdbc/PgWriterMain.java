@@ -32,7 +32,7 @@ public final class PgWriterMain {
       if (k.find(name).isEmpty()) {
         try {
           k.create(name, KeyAlgorithm.AES_256, KeyPolicy.defaults());
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (dev.clavis.keyring.KeyringException e) {
           // another writer created it first
         }
       }
