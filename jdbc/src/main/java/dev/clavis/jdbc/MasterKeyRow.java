@@ -17,8 +17,9 @@ import java.util.UUID;
  * from another keyring or edited does not open.
  *
  * <pre>
- * u8 format (1) | u8 kind (1 Argon2id, 2 PBKDF2-HMAC-SHA256) | u32 t | u32 m KiB | u32 p
- * | u32 salt length | salt | IV (12) | u32 length | wrapped master key (32 + 16)
+ * u8 format (1) | u8 kind (1 Argon2id, 2 PBKDF2-HMAC-SHA256, 3 token root) | u32 t | u32 m KiB | u32 p
+ * | u32 salt length | salt (a token root: its 16-byte root id; t = m = p = 0) | IV (12) | u32 length
+ * | wrapped master key (32 + 16)
  * AAD = "clavis-db/v1/master" | keyring id (16) | the bytes before the IV
  * </pre>
  */
@@ -28,6 +29,7 @@ final class MasterKeyRow {
   static final int MASTER_LENGTH = 32;
   private static final int ARGON2ID = 1;
   private static final int PBKDF2 = 2;
+  private static final int TOKEN_ROOT = 3;
 
   private MasterKeyRow() {}
 
@@ -39,13 +41,49 @@ final class MasterKeyRow {
    */
   static byte[] create(UUID id, MasterKeyProtector protector, String where, byte[] master) {
     ProtectorParameters p = protector.newParameters(where);
-    byte[] m = Bytes.random(MASTER_LENGTH);
-    System.arraycopy(m, 0, master, 0, MASTER_LENGTH);
-    java.util.Arrays.fill(m, (byte) 0);
-    byte[] prefix = prefix(p);
-    byte[] iv = Bytes.random(Bytes.IV);
-    byte[] wrapped = protector.wrap(p, iv, aad(id, prefix), master);
-    return new Bytes.Writer().raw(prefix).raw(iv).bytes(wrapped).done();
+    try {
+      byte[] m = Bytes.random(MASTER_LENGTH);
+      System.arraycopy(m, 0, master, 0, MASTER_LENGTH);
+      java.util.Arrays.fill(m, (byte) 0);
+      byte[] prefix = prefix(p);
+      byte[] iv = Bytes.random(Bytes.IV);
+      byte[] wrapped = protector.wrap(p, iv, aad(id, prefix), master);
+      return new Bytes.Writer().raw(prefix).raw(iv).bytes(wrapped).done();
+    } catch (RuntimeException e) {
+      abandon(protector, p, e);
+      throw e;
+    }
+  }
+
+  /** Undoes {@link MasterKeyProtector#newParameters} (a root key on the token) for a keyring not created. */
+  static void abandon(MasterKeyProtector protector, byte[] column) {
+    abandon(protector, parameters(column), null);
+  }
+
+  private static void abandon(MasterKeyProtector protector, ProtectorParameters p, RuntimeException cause) {
+    try {
+      protector.abandon(p);
+    } catch (RuntimeException d) {
+      if (cause == null) {
+        throw d;
+      }
+      cause.addSuppressed(d);
+    }
+  }
+
+  /** @return the protector parameters a column records (its layout is checked by {@link #unwrap}) */
+  private static ProtectorParameters parameters(byte[] column) {
+    Bytes.Reader r = new Bytes.Reader(column);
+    r.u8();
+    int kind = r.u8();
+    int t = r.u32();
+    int mem = r.u32();
+    int par = r.u32();
+    byte[] salt = r.bytes();
+    return kind == TOKEN_ROOT ? ProtectorParameters.tokenRoot(salt)
+        : ProtectorParameters.password(kind == ARGON2ID
+            ? KdfParameters.unchecked(KdfParameters.Algorithm.ARGON2ID, t, mem, par)
+            : KdfParameters.unchecked(KdfParameters.Algorithm.PBKDF2_HMAC_SHA256, t, 0, 0), salt);
   }
 
   /**
@@ -73,6 +111,20 @@ final class MasterKeyRow {
       int mem = r.u32();
       int par = r.u32();
       byte[] salt = r.bytes();
+      if (kind == TOKEN_ROOT) {
+        if (salt == null || salt.length != 16 || t != 0 || mem != 0 || par != 0) {
+          throw new IllegalArgumentException("token root id");
+        }
+        p = ProtectorParameters.tokenRoot(salt);
+        prefixLength = column.length - r.remaining();
+        iv = r.raw(Bytes.IV);
+        wrapped = r.bytes();
+        if (wrapped == null || !r.atEnd()) {
+          throw new IllegalArgumentException("layout");
+        }
+        byte[] prefix = java.util.Arrays.copyOf(column, prefixLength);
+        return protector.unwrap(p, iv, aad(id, prefix), wrapped, where);
+      }
       KdfParameters kdf = switch (kind) {
         case ARGON2ID -> KdfParameters.unchecked(KdfParameters.Algorithm.ARGON2ID, t, mem, par);
         case PBKDF2 -> KdfParameters.unchecked(KdfParameters.Algorithm.PBKDF2_HMAC_SHA256, t, 0, 0);
@@ -102,8 +154,10 @@ final class MasterKeyRow {
   }
 
   private static byte[] prefix(ProtectorParameters p) {
-    KdfParameters k = p.kdf().orElseThrow(() -> new IllegalArgumentException("a database keyring is protected by a"
-        + " password (a token root is not supported yet)"));
+    if (p.kind() == MasterKeyProtector.Kind.TOKEN_ROOT) {
+      return new Bytes.Writer().u8(FORMAT).u8(TOKEN_ROOT).u32(0).u32(0).u32(0).bytes(p.id()).done();
+    }
+    KdfParameters k = p.kdf().orElseThrow();
     boolean argon = k.algorithm() == KdfParameters.Algorithm.ARGON2ID;
     return new Bytes.Writer().u8(FORMAT).u8(argon ? ARGON2ID : PBKDF2).u32(k.iterations())
         .u32(argon ? k.memoryKiB() : 0).u32(argon ? k.parallelism() : 0).bytes(p.id()).done();

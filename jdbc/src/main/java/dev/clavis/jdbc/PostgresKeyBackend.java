@@ -178,6 +178,7 @@ public final class PostgresKeyBackend implements KeyBackend {
       String where, byte[] master) throws SQLException {
     byte[] prot = MasterKeyRow.create(id, protector, where, master);
     DbKeys k = new DbKeys(master.clone());
+    boolean done = false;
     try {
       byte[] meta = Bytes.seal(k.metadataKey(), new byte[0], HeadRow.metadataAad(id, 0));
       byte[] manifest = Manifest.empty().encode();
@@ -190,10 +191,15 @@ public final class PostgresKeyBackend implements KeyBackend {
         ps.setBytes(4, meta);
         ps.setBytes(5, manifest);
         ps.setBytes(6, mac);
-        return ps.executeUpdate() == 1;
+        boolean inserted = ps.executeUpdate() == 1;
+        done = inserted;
+        return inserted;
       }
     } finally {
       k.wipe();
+      if (!done) {
+        MasterKeyRow.abandon(protector, prot); // a root key made on the token for a keyring not created
+      }
     }
   }
 
@@ -303,6 +309,13 @@ public final class PostgresKeyBackend implements KeyBackend {
     }
   }
 
+  /**
+   * {@inheritDoc} Reads and verifies the head when it moved; while the database is unreachable,
+   * answers from the cache within the staleness bound.
+   *
+   * @throws StoreDamagedException if the head was tampered with or went back to an older generation
+   * @throws KeyringException if the database is unreachable beyond the staleness bound (naming host:port)
+   */
   @Override
   public Snapshot read() {
     ensureOpen();
@@ -384,6 +397,12 @@ public final class PostgresKeyBackend implements KeyBackend {
     return v;
   }
 
+  /**
+   * {@inheritDoc} The value the freshness thread last polled or was notified of (or this process's
+   * own last commit, if newer).
+   *
+   * @throws KeyringException if the database has not answered within the staleness bound
+   */
   @Override
   public long generation() {
     ensureOpen();
@@ -393,6 +412,15 @@ public final class PostgresKeyBackend implements KeyBackend {
         ? freshness.polledGeneration() : v.generation();
   }
 
+  /**
+   * {@inheritDoc} Locks the head row, runs {@code work}, writes the rows, audit records and the new
+   * head, and commits; retried on a conflict or a connection lost before COMMIT.
+   *
+   * @throws KeyringException if the database is unreachable or keeps conflicting (nothing was
+   *     changed), or the outcome of a COMMIT whose connection failed cannot be told (says so)
+   * @throws StoreDamagedException if the head or a row to be rewritten was tampered with
+   * @throws IllegalStateException if a transaction of this backend already runs on this thread
+   */
   @Override
   public <T> T transact(Transaction<T> work) {
     ensureOpen();
@@ -671,6 +699,12 @@ public final class PostgresKeyBackend implements KeyBackend {
     }
   }
 
+  /**
+   * {@inheritDoc} Unwrapped on first use after its row is checked against the head, then cached.
+   *
+   * @throws StoreDamagedException if the row was edited, swapped, deleted, added or replayed
+   * @throws KeyringException if it is not cached and the database cannot be reached
+   */
   @Override
   public Optional<KeyMaterial> material(KeyRef version) {
     Cached c = cache.get(version);
