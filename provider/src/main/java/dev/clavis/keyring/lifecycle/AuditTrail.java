@@ -1,9 +1,11 @@
 package dev.clavis.keyring.lifecycle;
 
+import dev.clavis.keyring.spi.AuditRecords;
 import dev.clavis.keyring.spi.KeyBackend;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -26,13 +28,20 @@ final class AuditTrail {
     try {
       List<MonotonicAnchor> a = new ArrayList<>();
       backend.auditFile().ifPresent(f -> a.add(MonotonicAnchor.besideLog(f, k, backend.describe())));
+      if (backend.auditFile().isEmpty()) {
+        backend.commitMarkFile().ifPresent(f -> a.add(new MonotonicAnchor(f, k, backend.describe(), true)));
+      }
       MonotonicAnchor.configured(k, backend.describe()).ifPresent(a::add);
       this.anchors = List.copyOf(a);
-      this.log = new HashChainedAuditLog(backend.auditFile().orElse(null), k, () -> {
+      Supplier<HashChainedAuditLog.Head> checked = () -> {
         HashChainedAuditLog.Head h = latestHead.get();
         anchors.forEach(m -> m.check(h.generation(), h.seq()));
         return h;
-      }, backend.describe());
+      };
+      Optional<AuditRecords> records = backend.auditRecords();
+      this.log = records.isPresent()
+          ? new HashChainedAuditLog(records.get(), k, checked, backend.describe())
+          : new HashChainedAuditLog(backend.auditFile().orElse(null), k, checked, backend.describe());
     } finally {
       Arrays.fill(k, (byte) 0);
     }

@@ -3,6 +3,7 @@ package dev.clavis.keyring.lifecycle;
 import dev.clavis.keyring.AuditEvent;
 import dev.clavis.keyring.AuditLog;
 import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.spi.AuditRecords;
 import dev.clavis.keyring.spi.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.Writer;
@@ -64,7 +65,8 @@ final class HashChainedAuditLog implements AuditLog {
   private static final HexFormat HEX = HexFormat.of();
   private static final String MAC_MEMBER = ",\"mac\":\"";
 
-  private final Path file; // null: kept in memory (a keyring loaded from a stream)
+  private final Path file; // null: kept by the backend (records) or in memory (a keyring loaded from a stream)
+  private final AuditRecords records; // null unless the backend keeps the records (a database table)
   private final byte[] macKey;
   private final Supplier<Head> expectedHead;
   private final String storeName;
@@ -77,7 +79,25 @@ final class HashChainedAuditLog implements AuditLog {
    * @param storeName the store's description, for messages
    */
   HashChainedAuditLog(Path file, byte[] macKey, Supplier<Head> expectedHead, String storeName) {
+    this(file, null, macKey, expectedHead, storeName);
+  }
+
+  /**
+   * A log whose records the backend stores (a database table, written in the commit's own
+   * transaction): the same chain and checks as a file, without torn or uncommitted tails.
+   *
+   * @param records where the backend keeps the lines
+   * @param expectedHead as for a file
+   * @param storeName the store's description, for messages
+   */
+  HashChainedAuditLog(AuditRecords records, byte[] macKey, Supplier<Head> expectedHead, String storeName) {
+    this(null, java.util.Objects.requireNonNull(records, "records"), macKey, expectedHead, storeName);
+  }
+
+  private HashChainedAuditLog(Path file, AuditRecords records, byte[] macKey, Supplier<Head> expectedHead,
+      String storeName) {
     this.file = file;
+    this.records = records;
     this.storeName = storeName;
     this.macKey = macKey.clone();
     this.expectedHead = expectedHead;
@@ -122,7 +142,7 @@ final class HashChainedAuditLog implements AuditLog {
     }
     Head head;
     List<Pending> all = events;
-    if (file == null) {
+    if (file == null && records == null) {
       // a keyring loaded from a stream: these records live only in this process, so the store
       // keeps the head of the log file it belongs to (or none), which a later open checks
       appendAfter(events, tail(), generation, sync);
@@ -163,7 +183,9 @@ final class HashChainedAuditLog implements AuditLog {
       lines.add(line);
       all.append(line).append('\n');
     }
-    if (file == null) {
+    if (records != null) {
+      records.append(head.seq() + 1, lines); // in the backend's transaction: committed with the store or not at all
+    } else if (file == null) {
       memory.addAll(lines);
     } else {
       // created owner-only (0600): the log names keys, states and reasons; never through a link,
@@ -196,11 +218,11 @@ final class HashChainedAuditLog implements AuditLog {
    * @throws dev.clavis.keyring.StoreDamagedException naming the rollback, truncation or swap
    */
   synchronized RollbackGuard.Verdict crossCheck(Head storeHead) {
-    if (file == null) {
+    if (file == null && records == null) {
       return new RollbackGuard.Verdict(tail(), 0, 0, 0, 0);
     }
-    LogTail t = LogTail.read(file, storeHead.seq());
-    return RollbackGuard.check(storeName, file.toString(), storeHead.generation(), storeHead.seq(), storeHead.hash(),
+    LogTail t = records != null ? new LogTail(records.read(storeHead.seq()), 0, 0) : LogTail.read(file, storeHead.seq());
+    return RollbackGuard.check(storeName, where(), storeHead.generation(), storeHead.seq(), storeHead.hash(),
         t, this::authenticate);
   }
 
@@ -299,6 +321,9 @@ final class HashChainedAuditLog implements AuditLog {
    *     torn append, never a record
    */
   private List<String> lines() {
+    if (records != null) {
+      return new ArrayList<>(records.read(1));
+    }
     if (file == null) {
       return new ArrayList<>(memory);
     }
@@ -326,6 +351,11 @@ final class HashChainedAuditLog implements AuditLog {
     }
     LogTail t = LogTail.read(file, Long.MAX_VALUE);
     return t.tornBytes();
+  }
+
+  /** @return the log's file or the backend's table, for messages */
+  private String where() {
+    return records != null ? records.describe() : String.valueOf(file);
   }
 
   /** Forces appended records to stable storage. */
@@ -445,9 +475,9 @@ final class HashChainedAuditLog implements AuditLog {
             + " the log was replaced or rolled back");
       }
     }
-    if (file != null) {
+    if (file != null || records != null) {
       // beyond the recorded head: at most one transaction that did not commit (RollbackGuard)
-      RollbackGuard.check(storeName, file.toString(), head.generation(), head.seq(), head.hash(),
+      RollbackGuard.check(storeName, where(), head.generation(), head.seq(), head.hash(),
           new LogTail(lines.subList((int) Math.max(0, head.seq() - 1), lines.size()), 0, torn), this::authenticate);
     }
     return count;

@@ -413,6 +413,11 @@ public final class KeyringEngine implements Keyring {
         changes.beforePublish(audit::sync);
         Map<String, KeyRecord> merged = new HashMap<>(base.keys());
         merged.putAll(d.changed);
+        for (KeyRecord k : d.changed.values()) { // a backend that keeps states in its rows (PostgreSQL) binds them
+          for (int v = 1; v <= k.versions().size(); v++) {
+            changes.versionState(KeyRef.of(k.name(), v), k.version(v).state());
+          }
+        }
         changes.setMetadata(MetadataCodec.encode(merged, d.settings, head.seq(), head.hash()));
         next[0] = new State(latest.generation() + 1, merged, d.settings, head.seq(), head.hash());
         return r;

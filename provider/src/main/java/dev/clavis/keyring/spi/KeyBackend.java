@@ -109,6 +109,18 @@ public interface KeyBackend extends AutoCloseable {
     void erase(KeyRef version);
 
     /**
+     * Tells the committed state of a version, for a backend that keeps states beside the material
+     * (the PostgreSQL backend binds it into each row's MAC). The engine calls it, inside the
+     * transaction and before {@link #setMetadata}, for every version of every key the transaction
+     * changed. The default ignores it.
+     *
+     * @param version the version, {@code name#N}
+     * @param state its state as this transaction commits it
+     */
+    default void versionState(KeyRef version, KeyState state) {
+    }
+
+    /**
      * Replaces the metadata document; must be called once per transaction that changes anything.
      *
      * @param metadata the engine's serialized metadata; copied or stored before the commit
@@ -179,6 +191,28 @@ public interface KeyBackend extends AutoCloseable {
 
   /** @return where the audit log lives (next to the store), or empty if the backend keeps none */
   Optional<Path> auditFile();
+
+  /**
+   * The audit log's storage for a backend that keeps the records itself (a database table); the
+   * engine then writes no log file. The default: none ({@link #auditFile()} decides).
+   *
+   * @return the backend's audit records, or empty
+   */
+  default Optional<AuditRecords> auditRecords() {
+    return Optional.empty();
+  }
+
+  /**
+   * A local file where this host keeps the commit mark (the highest generation and audit head it
+   * saw, MAC'ed), for a backend without an audit file beside which the mark would live: a store
+   * whose state goes back below it (a database restored to an older snapshot) is refused. The
+   * default: none.
+   *
+   * @return the commit mark file, or empty
+   */
+  default Optional<Path> commitMarkFile() {
+    return Optional.empty();
+  }
 
   /** @return a human description for messages, such as the file path or token label (no secrets) */
   String describe();

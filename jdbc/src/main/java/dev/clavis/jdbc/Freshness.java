@@ -1,0 +1,162 @@
+package dev.clavis.jdbc;
+
+import dev.clavis.keyring.KeyringException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * How a process learns of commits made elsewhere, and how long it may trust what it knows. A
+ * daemon thread holds its own connection, {@code LISTEN}s on {@value #CHANNEL} (the fast hint: the
+ * payload is {@code <keyring id>:<generation>}, never material) and polls the head's generation
+ * every {@link #POLL} (the guarantee: a notification is lost across reconnects and through
+ * transaction-pooling PgBouncer, and a hot standby sends none). It reconnects on its own.
+ *
+ * <p>Every successful contact with the database (a poll, a read, a commit) renews the lease;
+ * {@link #requireFresh} refuses to serve the cache when the last one is older than the staleness
+ * bound, saying since when the database is unreachable.
+ */
+final class Freshness implements AutoCloseable {
+
+  static final String CHANNEL = "clavis_keyring";
+  static final Duration POLL = Duration.ofMillis(250);
+
+  private final Database db;
+  private final UUID id;
+  private final long maxStalenessNanos;
+  private final Duration maxStaleness;
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile long polledGeneration = -1;
+  private volatile long polledAt;
+  private volatile long contactNanos = System.nanoTime();
+  private volatile Instant contactTime = Instant.now();
+  private volatile String lastError = "";
+
+  Freshness(Database db, UUID id, Duration maxStaleness, String keyring) {
+    this.db = db;
+    this.id = id;
+    this.maxStaleness = maxStaleness;
+    this.maxStalenessNanos = maxStaleness.toNanos();
+    this.thread = new Thread(this::run, "clavis-pg-freshness-" + keyring);
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Renews the lease: the database answered just now. */
+  void contact() {
+    contactNanos = System.nanoTime();
+    contactTime = Instant.now();
+  }
+
+  /** @return the generation last polled or notified, or -1 */
+  long polledGeneration() {
+    return polledGeneration;
+  }
+
+  /** @return when (System.nanoTime) it was learnt */
+  long polledAt() {
+    return polledAt;
+  }
+
+  /**
+   * @throws KeyringException if the database has not answered within the staleness bound
+   */
+  void requireFresh(String where) {
+    if (System.nanoTime() - contactNanos > maxStalenessNanos) {
+      throw new KeyringException("the PostgreSQL database at " + db.hostPort() + " has been unreachable since "
+          + contactTime + (lastError.isEmpty() ? "" : " (" + lastError + ")") + ", longer than the staleness bound"
+          + " clavis.maxStaleness=" + maxStaleness + ": " + where + " refuses to answer from its cache until the"
+          + " database is back");
+    }
+  }
+
+  /** @return whether the cache may still be served (the lease is younger than the bound) */
+  boolean fresh() {
+    return System.nanoTime() - contactNanos <= maxStalenessNanos;
+  }
+
+  private void learnt(long generation) {
+    polledGeneration = generation;
+    polledAt = System.nanoTime();
+    contact();
+  }
+
+  private void run() {
+    Connection c = null;
+    while (!closed) {
+      try {
+        if (c == null) {
+          c = db.connect();
+          try (Statement s = c.createStatement()) {
+            s.execute("LISTEN " + CHANNEL);
+          }
+        }
+        PGNotification[] ns = c.unwrap(PGConnection.class).getNotifications((int) POLL.toMillis());
+        if (ns != null) {
+          String mine = id + ":";
+          for (PGNotification n : ns) {
+            String p = n.getParameter();
+            if (p != null && p.startsWith(mine)) {
+              try {
+                learnt(Long.parseLong(p.substring(mine.length())));
+              } catch (NumberFormatException e) {
+                // not ours to trust: the poll below decides
+              }
+            }
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT generation FROM clavis_keyring WHERE id = ?")) {
+          ps.setObject(1, id);
+          try (ResultSet r = ps.executeQuery()) {
+            if (r.next()) {
+              learnt(r.getLong(1));
+            }
+          }
+        }
+        lastError = "";
+      } catch (SQLException | KeyringException e) {
+        lastError = e instanceof SQLException s ? Database.safeMessage(s) : e.getMessage();
+        Database.closeQuietly(c);
+        c = null;
+        pause();
+      } catch (RuntimeException e) {
+        lastError = String.valueOf(e);
+        Database.closeQuietly(c);
+        c = null;
+        pause();
+      }
+    }
+    Database.closeQuietly(c);
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

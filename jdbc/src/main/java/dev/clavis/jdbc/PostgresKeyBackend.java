@@ -1,0 +1,751 @@
+package dev.clavis.jdbc;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyState;
+import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.StoreDamagedException;
+import dev.clavis.keyring.StoreDamagedException.Kind;
+import dev.clavis.keyring.file.MasterKeyProtector;
+import dev.clavis.keyring.file.MemoryMaterial;
+import dev.clavis.keyring.spi.AuditRecords;
+import dev.clavis.keyring.spi.KeyBackend;
+import dev.clavis.keyring.spi.KeyMaterial;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A keyring kept in PostgreSQL: one head row ({@code clavis_keyring}: generation, the master key's
+ * protector, the engine's metadata sealed under K_meta, the manifest of every version row, the head
+ * MAC), one row per key version ({@code clavis_key_version}: state, algorithm, the material wrapped
+ * under K_mat, a row MAC under K_row; see {@link VersionRow}) and the append-only audit table. The
+ * layout and every check are in {@code docs/postgresql.md}.
+ *
+ * <p>A transaction locks the head row ({@code SELECT ... FOR UPDATE}), runs the engine's step
+ * against the latest committed head, writes the rows it staged, the audit records, the new head
+ * (generation + 1) and a {@code NOTIFY}, and commits; a serialisation failure, a deadlock or a
+ * connection lost before {@code COMMIT} runs it again. A connection lost during {@code COMMIT}
+ * leaves the outcome unknown: the head is read again to tell, and the caller is never told
+ * "failed" of a change that committed, nor "done" of one that did not.
+ *
+ * <p>Freshness is {@link Freshness}'s; material is unwrapped on first use, checked against the head
+ * ({@link RowChecks}) and cached until the keyring closes or the row changes.
+ */
+public final class PostgresKeyBackend implements KeyBackend {
+
+  private static final int MAX_ATTEMPTS = 6;
+
+  /** The transaction running on a thread: its connection and what it appended to the audit table. */
+  record Tx(Connection connection, DbAuditRecords.Staged audit) {}
+
+  /** Material cached with the manifest digest of the row it came from. */
+  private record Cached(byte[] digest, KeyMaterial material) {}
+
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private final Database db;
+  private final UUID id;
+  private final String name;
+  private final String where;
+  private final DbKeys keys;
+  private final RowChecks checks;
+  private final Path commitMark;
+  private final Freshness freshness;
+  private final DbAuditRecords audit;
+  private final ReentrantLock lock = new ReentrantLock(); // guards conn: one statement at a time
+  private final ThreadLocal<Tx> tx = new ThreadLocal<>();
+  private final ConcurrentHashMap<KeyRef, Cached> cache = new ConcurrentHashMap<>();
+  private final AtomicLong retries = new AtomicLong();
+  private Connection conn;
+  private volatile HeadRow.Verified image;
+  private volatile boolean closed;
+
+  private PostgresKeyBackend(Database db, UUID id, String name, DbKeys keys, Connection conn, Duration maxStaleness,
+      Path commitMark) {
+    this.db = db;
+    this.id = id;
+    this.name = name;
+    this.where = "the keyring '" + name + "' in the PostgreSQL database at " + db.hostPort();
+    this.keys = keys;
+    this.conn = conn;
+    this.checks = new RowChecks(keys, id, where);
+    this.commitMark = commitMark;
+    this.freshness = new Freshness(db, id, maxStaleness, name);
+    this.audit = new DbAuditRecords(this, id, where);
+  }
+
+  // ------------------------------------------------------------------ opening
+
+  /**
+   * Opens the keyring {@code keyring} in the database, creating the tables and the keyring if
+   * {@code create} and they are absent.
+   *
+   * @param jdbcUrl {@code jdbc:postgresql://host:port/db}
+   * @param connection the driver's properties; {@code clavis.*} ones are Clavis's and not passed on
+   * @param keyring the keyring's name inside the database
+   * @param protector what protects the master key (a password)
+   * @param create whether to create what is missing
+   * @param maxStaleness how long reads may be answered from the cache while the database is unreachable
+   * @param commitMark this host's commit mark file, or null for the default
+   *     {@code ~/.clavis/db-marks/<keyring id>.mark}
+   * @return the open backend
+   * @throws NoSuchKeyringException if it is absent and {@code create} is false
+   * @throws dev.clavis.keyring.WrongPasswordException if the password does not open it
+   * @throws StoreDamagedException if the head row or the rows were tampered with, or the schema is newer
+   * @throws KeyringException if the database cannot be reached (naming host:port)
+   */
+  public static PostgresKeyBackend open(String jdbcUrl, java.util.Properties connection, String keyring,
+      MasterKeyProtector protector, boolean create, Duration maxStaleness, Path commitMark) {
+    Database db = new Database(jdbcUrl, connection);
+    String where = "the keyring '" + keyring + "' in the PostgreSQL database at " + db.hostPort();
+    Connection c = db.connect();
+    try {
+      if (!Schema.ensure(c, where, create)) {
+        throw new NoSuchKeyringException(keyring, db.hostPort());
+      }
+      for (int attempt = 0; ; attempt++) {
+        Optional<Object[]> row = selectKeyring(c, keyring);
+        byte[] master;
+        UUID id;
+        if (row.isPresent()) {
+          id = (UUID) row.get()[0];
+          master = MasterKeyRow.unwrap(id, (byte[]) row.get()[1], protector, where);
+        } else if (!create) {
+          throw new NoSuchKeyringException(keyring, db.hostPort());
+        } else {
+          id = UUID.randomUUID();
+          master = new byte[MasterKeyRow.MASTER_LENGTH];
+          if (!insertKeyring(c, id, keyring, protector, where, master)) {
+            Arrays.fill(master, (byte) 0); // another host created it first: open theirs
+            if (attempt > 2) {
+              throw new KeyringException("cannot create " + where + ": it keeps being created and removed");
+            }
+            continue;
+          }
+        }
+        Path mark = commitMark != null ? commitMark : defaultMark(id);
+        PostgresKeyBackend b = new PostgresKeyBackend(db, id, keyring, new DbKeys(master), c, maxStaleness, mark);
+        try {
+          b.openChecks();
+        } catch (RuntimeException e) {
+          b.close();
+          throw e;
+        }
+        b.freshness.start();
+        return b;
+      }
+    } catch (SQLException e) {
+      Database.closeQuietly(c);
+      throw db.unreachable("cannot open " + where + " on", e);
+    } catch (RuntimeException e) {
+      Database.closeQuietly(c);
+      throw e;
+    }
+  }
+
+  private static Optional<Object[]> selectKeyring(Connection c, String keyring) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, protector FROM clavis_keyring WHERE name = ?")) {
+      ps.setString(1, keyring);
+      try (ResultSet r = ps.executeQuery()) {
+        return r.next() ? Optional.of(new Object[] {r.getObject(1, UUID.class), r.getBytes(2)}) : Optional.empty();
+      }
+    }
+  }
+
+  /** @return false if a keyring of that name exists already (another host won the race) */
+  private static boolean insertKeyring(Connection c, UUID id, String keyring, MasterKeyProtector protector,
+      String where, byte[] master) throws SQLException {
+    byte[] prot = MasterKeyRow.create(id, protector, where, master);
+    DbKeys k = new DbKeys(master.clone());
+    try {
+      byte[] meta = Bytes.seal(k.metadataKey(), new byte[0], HeadRow.metadataAad(id, 0));
+      byte[] manifest = Manifest.empty().encode();
+      byte[] mac = k.headMac(HeadRow.macInput(id, keyring, 0, prot, meta, manifest));
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO clavis_keyring (id, name, generation, protector,"
+          + " metadata, manifest, head_mac) VALUES (?, ?, 0, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+        ps.setObject(1, id);
+        ps.setString(2, keyring);
+        ps.setBytes(3, prot);
+        ps.setBytes(4, meta);
+        ps.setBytes(5, manifest);
+        ps.setBytes(6, mac);
+        return ps.executeUpdate() == 1;
+      }
+    } finally {
+      k.wipe();
+    }
+  }
+
+  private static Path defaultMark(UUID id) {
+    return Path.of(System.getProperty("user.home"), ".clavis", "db-marks", id + ".mark");
+  }
+
+  /** The head verified, the set of rows checked against its manifest, and the mark's directory made. */
+  private void openChecks() throws SQLException {
+    HeadRow h = selectHead(conn, false);
+    HeadRow.Verified v = h.verify(keys, id, name, where);
+    checks.checkIndex(conn, v.manifest(), v.generation());
+    image = v;
+    freshness.contact();
+    try {
+      Path dir = commitMark.toAbsolutePath().getParent();
+      if (dir != null && !Files.isDirectory(dir)) {
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new KeyringException("cannot create the directory of the commit mark " + commitMark + ": " + e.getMessage()
+          + " (set clavis.commitMark to a writable path)", e);
+    }
+  }
+
+  private HeadRow selectHead(Connection c, boolean forUpdate) throws SQLException {
+    String sql = forUpdate
+        ? "SELECT generation, protector, metadata, manifest, head_mac, 0 FROM clavis_keyring WHERE id = ? FOR UPDATE"
+        : "SELECT generation, protector, metadata, manifest, head_mac,"
+            + " (SELECT count(*) FROM clavis_key_version v WHERE v.keyring_id = k.id) FROM clavis_keyring k WHERE id = ?";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setObject(1, id);
+      try (ResultSet r = ps.executeQuery()) {
+        if (!r.next()) {
+          throw new StoreDamagedException(Kind.TAMPERED, where + ": its head row (id " + id + ") is gone: it was"
+              + " deleted or the keyring renamed");
+        }
+        return new HeadRow(r.getLong(1), r.getBytes(2), r.getBytes(3), r.getBytes(4), r.getBytes(5), r.getLong(6));
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ connections
+
+  /** @return the transaction running on this thread, or null */
+  Tx currentTx() {
+    return tx.get();
+  }
+
+  /**
+   * Runs {@code work} on the transaction's connection when one runs on this thread, else on the
+   * backend's connection (reconnecting once if it was lost).
+   *
+   * @throws KeyringException naming host:port if the database cannot be reached
+   */
+  <T> T query(String what, SqlWork<T> work) {
+    Tx t = tx.get();
+    if (t != null) {
+      try {
+        return work.run(t.connection());
+      } catch (SQLException e) {
+        throw new SqlFault("cannot " + what + " " + where + ": " + Database.safeMessage(e), e);
+      }
+    }
+    ensureOpen();
+    lock.lock();
+    try {
+      for (int attempt = 0; ; attempt++) {
+        Connection c = connection();
+        try {
+          T out = work.run(c);
+          freshness.contact();
+          return out;
+        } catch (SQLException e) {
+          if (Database.connectionLost(e)) {
+            dropConnection();
+            if (attempt == 0) {
+              continue;
+            }
+          }
+          throw db.unreachable("cannot " + what + " " + where + " on", e);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Connection connection() {
+    if (conn == null) {
+      conn = db.connect();
+    }
+    return conn;
+  }
+
+  private void dropConnection() {
+    Database.closeQuietly(conn);
+    conn = null;
+  }
+
+  // ------------------------------------------------------------------ KeyBackend
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new KeyringException(where + " was closed");
+    }
+  }
+
+  @Override
+  public Snapshot read() {
+    ensureOpen();
+    HeadRow.Verified v;
+    try {
+      v = refresh();
+    } catch (KeyringException e) {
+      if (e instanceof StoreDamagedException || !freshness.fresh()) {
+        throw e;
+      }
+      v = image; // unreachable, within the staleness bound: the cache answers
+    }
+    return new Snapshot(v.generation(), v.metadata());
+  }
+
+  /** Reads and verifies the head if it moved; never goes back to an older generation. */
+  private HeadRow.Verified refresh() {
+    return query("read", c -> {
+      HeadRow h = selectHead(c, false);
+      return adopt(h, c);
+    });
+  }
+
+  private HeadRow.Verified adopt(HeadRow h, Connection c) throws SQLException {
+    HeadRow.Verified cur = image;
+    if (h.generation() < cur.generation()) {
+      throw new StoreDamagedException(Kind.ROLLED_BACK, where + " went back: this process has seen generation "
+          + cur.generation() + " but the database is at generation " + h.generation() + " (restored from an older"
+          + " snapshot or backup, or a replica that lost commits; the database was not changed)");
+    }
+    if (h.generation() == cur.generation() && MessageDigest.isEqual(h.headMac(), cur.headMac())) {
+      return cur;
+    }
+    HeadRow.Verified v = h.verify(keys, id, name, where);
+    if (h.rowCount() != v.manifest().size() && tx.get() == null) {
+      checks.checkIndex(c, v.manifest(), v.generation()); // names the row deleted or added
+    }
+    if (h.generation() == cur.generation()) {
+      throw new StoreDamagedException(Kind.TAMPERED, where + ": its head row changed without a new generation ("
+          + h.generation() + "): it was replaced (the database was not changed)");
+    }
+    cache.entrySet().removeIf(e -> {
+      Manifest.Entry m = v.manifest().get(e.getKey());
+      boolean stale = m == null || !MessageDigest.isEqual(m.digest(), e.getValue().digest());
+      if (stale) {
+        MemoryMaterial.wipe(e.getValue().material());
+      }
+      return stale;
+    });
+    image = v;
+    return v;
+  }
+
+  @Override
+  public long generation() {
+    ensureOpen();
+    freshness.requireFresh("reading " + where);
+    HeadRow.Verified v = image;
+    return freshness.polledAt() - v.readAt() > 0 && freshness.polledGeneration() >= 0
+        ? freshness.polledGeneration() : v.generation();
+  }
+
+  @Override
+  public <T> T transact(Transaction<T> work) {
+    ensureOpen();
+    if (tx.get() != null) {
+      throw new IllegalStateException("a transaction of " + where + " is already running on this thread");
+    }
+    lock.lock();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return attempt(work);
+        } catch (Retry r) {
+          if (attempt >= MAX_ATTEMPTS) {
+            throw r.failure;
+          }
+          retries.incrementAndGet();
+          pauseBeforeRetry(attempt);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A failure before COMMIT that may be retried (nothing was committed). */
+  private static final class Retry extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final KeyringException failure;
+
+    Retry(KeyringException failure) {
+      super(null, null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  private static void pauseBeforeRetry(int attempt) {
+    try {
+      Thread.sleep(Math.min(1000, 25L << attempt) + (long) (Math.random() * 25));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KeyringException("interrupted while retrying a transaction");
+    }
+  }
+
+  private <T> T attempt(Transaction<T> work) {
+    Connection c;
+    try {
+      c = connection();
+    } catch (KeyringException e) {
+      throw new KeyringException("cannot write to " + where + ": " + e.getMessage() + "; nothing was changed", e);
+    }
+    StagedRows s = new StagedRows(keys, id);
+    boolean committing = false;
+    Pending p = null;
+    T result = null;
+    try {
+      c.setAutoCommit(false);
+      HeadRow h = selectHead(c, true);
+      HeadRow.Verified base;
+      tx.set(new Tx(c, new DbAuditRecords.Staged()));
+      base = adopt(h, c);
+      result = work.run(new Snapshot(base.generation(), base.metadata()), s);
+      if (!s.any()) {
+        c.rollback();
+        c.setAutoCommit(true);
+        s.discard();
+        freshness.contact();
+        return result;
+      }
+      p = write(c, base, s);
+      committing = true;
+      c.commit();
+      c.setAutoCommit(true);
+      published(p, s);
+      return result;
+    } catch (SQLException e) {
+      if (committing) {
+        settleFailedCommit(e, p, s); // returns only if the commit happened after all
+        return result;
+      }
+      s.discard();
+      rollbackQuietly(c);
+      KeyringException k = db.unreachable("cannot write to " + where + " (nothing was changed) on", e);
+      if (Database.connectionLost(e)) {
+        dropConnection();
+        throw new Retry(k);
+      }
+      if (Database.conflict(e)) {
+        throw new Retry(k);
+      }
+      throw k;
+    } catch (SqlFault f) {
+      s.discard();
+      rollbackQuietly(c);
+      SQLException e = f.sql();
+      if (Database.connectionLost(e)) {
+        dropConnection();
+        throw new Retry(f);
+      }
+      if (Database.conflict(e)) {
+        throw new Retry(f);
+      }
+      throw f;
+    } catch (RuntimeException e) {
+      s.discard();
+      rollbackQuietly(c);
+      throw e;
+    } finally {
+      tx.remove();
+    }
+  }
+
+  /** COMMIT failed: returns if the change committed anyway, else throws (a retry when it surely did not). */
+  private void settleFailedCommit(SQLException e, Pending p, StagedRows s) {
+    dropConnection();
+    Boolean committed = outcome(p);
+    if (committed == null) {
+      s.discard();
+      throw new KeyringException("the outcome of a change to " + where + " is unknown: the connection to "
+          + db.hostPort() + " failed during COMMIT (" + Database.safeMessage(e) + ") and the database cannot be asked"
+          + " now; open the keyring again to see whether generation " + p.head.generation() + " committed", e);
+    }
+    if (committed) {
+      published(p, s);
+      return;
+    }
+    s.discard();
+    throw new Retry(db.unreachable("cannot write to " + where + " (COMMIT failed, nothing was changed) on", e));
+  }
+
+  /**
+   * Asks the database (on a new connection) whether the commit of {@code p} happened.
+   *
+   * @return true, false, or null if it cannot be told now
+   */
+  private Boolean outcome(Pending p) {
+    Connection c;
+    try {
+      c = db.connect();
+    } catch (KeyringException e) {
+      return null;
+    }
+    try {
+      HeadRow h = selectHead(c, false);
+      if (h.generation() == p.head.generation()) {
+        return MessageDigest.isEqual(h.headMac(), p.head.headMac());
+      }
+      if (h.generation() < p.head.generation()) {
+        return false;
+      }
+      if (p.firstAuditLine == null) {
+        return null;
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT line FROM clavis_audit WHERE keyring_id = ? AND seq = ?")) {
+        ps.setObject(1, id);
+        ps.setLong(2, p.firstAuditSeq);
+        try (ResultSet r = ps.executeQuery()) {
+          return r.next() && p.firstAuditLine.equals(r.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      return null;
+    } finally {
+      Database.closeQuietly(c);
+    }
+  }
+
+  /** A transaction written but not yet known committed: the new head and the rows it wrote. */
+  private record Pending(HeadRow.Verified head, List<VersionRow> rows, long firstAuditSeq, String firstAuditLine) {}
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      // the connection is gone; the server rolls back on its own
+    }
+  }
+
+  /** Writes the staged rows, the new head and the notification; COMMIT is the caller's. */
+  private Pending write(Connection c, HeadRow.Verified base, StagedRows s) throws SQLException {
+    byte[] protector = base.protector(); // as verified, never the column as it is now
+    long next = base.generation() + 1;
+    Set<KeyRef> touched = new LinkedHashSet<>(s.added.keySet());
+    touched.addAll(s.erased);
+    touched.addAll(s.states.keySet());
+    List<VersionRow> rows = new ArrayList<>();
+    for (KeyRef ref : touched) {
+      Manifest.Entry e = base.manifest().get(ref);
+      KeyState st = s.states.get(ref);
+      String state = st != null ? st.name() : e != null ? e.state() : "UNRECORDED";
+      StagedRows.Added a = s.added.get(ref);
+      if (a != null) {
+        rows.add(VersionRow.sealed(keys, id, ref.name(), ref.version().getAsInt(), state, a.algorithm().name(),
+            a.exportable(), next, a.wrapped()));
+        continue;
+      }
+      boolean erase = s.erased.contains(ref);
+      if (e == null || !erase && e.state().equals(state)) {
+        continue; // no row (nothing stored for it), or nothing changed
+      }
+      VersionRow old = checks.select(c, ref);
+      checks.check(c, ref, old, e, base.generation()); // never rewrite a tampered row into a valid one
+      rows.add(VersionRow.sealed(keys, id, ref.name(), ref.version().getAsInt(), state, old.algorithm(),
+          old.exportable(), next, erase ? null : old.wrapped()));
+    }
+    if (!rows.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO clavis_key_version (keyring_id, name, version,"
+          + " state, algorithm, exportable, generation, wrapped, row_mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (keyring_id, name, version) DO UPDATE SET state = EXCLUDED.state,"
+          + " algorithm = EXCLUDED.algorithm, exportable = EXCLUDED.exportable, generation = EXCLUDED.generation,"
+          + " wrapped = EXCLUDED.wrapped, row_mac = EXCLUDED.row_mac")) {
+        for (VersionRow r : rows) {
+          ps.setObject(1, id);
+          ps.setString(2, r.name());
+          ps.setInt(3, r.version());
+          ps.setString(4, r.state());
+          ps.setString(5, r.algorithm());
+          ps.setBoolean(6, r.exportable());
+          ps.setLong(7, r.generation());
+          ps.setBytes(8, r.wrapped());
+          ps.setBytes(9, r.rowMac());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    Manifest manifest = base.manifest().with(rows);
+    byte[] metadata = s.metadata != null ? s.metadata : base.metadata();
+    byte[] sealed = Bytes.seal(keys.metadataKey(), metadata, HeadRow.metadataAad(id, next));
+    byte[] manifestBytes = manifest.encode();
+    byte[] mac = keys.headMac(HeadRow.macInput(id, name, next, protector, sealed, manifestBytes));
+    for (Runnable r : s.beforePublish) {
+      r.run();
+    }
+    try (PreparedStatement ps = c.prepareStatement("UPDATE clavis_keyring SET generation = ?, metadata = ?,"
+        + " manifest = ?, head_mac = ? WHERE id = ? AND generation = ?")) {
+      ps.setLong(1, next);
+      ps.setBytes(2, sealed);
+      ps.setBytes(3, manifestBytes);
+      ps.setBytes(4, mac);
+      ps.setObject(5, id);
+      ps.setLong(6, base.generation());
+      if (ps.executeUpdate() != 1) {
+        throw new SQLException("the head of " + where + " moved during the transaction", "40001");
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      ps.setString(1, Freshness.CHANNEL);
+      ps.setString(2, id + ":" + next);
+      ps.execute();
+    }
+    DbAuditRecords.Staged a = tx.get().audit();
+    return new Pending(new HeadRow.Verified(next, metadata, manifest, protector, mac, System.nanoTime()), rows,
+        a.firstSeq,
+        a.firstLine);
+  }
+
+  /** The commit is durable: the head and the caches follow. */
+  private void published(Pending p, StagedRows s) {
+    freshness.contact();
+    image = p.head;
+    for (VersionRow r : p.rows) {
+      Cached old = cache.remove(r.ref());
+      if (old != null) {
+        MemoryMaterial.wipe(old.material());
+      }
+      StagedRows.Added a = s.added.get(r.ref());
+      if (a != null) {
+        cache.put(r.ref(), new Cached(r.digest(), a.material()));
+      }
+    }
+  }
+
+  @Override
+  public Optional<KeyMaterial> material(KeyRef version) {
+    Cached c = cache.get(version);
+    if (c != null) {
+      return Optional.of(c.material());
+    }
+    ensureOpen();
+    if (version.version().isEmpty()) {
+      return Optional.empty();
+    }
+    return query("read key material from", cn -> load(cn, version, true));
+  }
+
+  private Optional<KeyMaterial> load(Connection c, KeyRef ref, boolean mayRefresh) throws SQLException {
+    HeadRow.Verified h = image;
+    Manifest.Entry e = h.manifest().get(ref);
+    VersionRow row = checks.select(c, ref);
+    boolean consistent = row == null ? e == null
+        : e != null && MessageDigest.isEqual(row.digest(), e.digest());
+    if (!consistent && mayRefresh && tx.get() == null) {
+      // the head may have moved since it was read: check against the latest one
+      HeadRow.Verified now = adopt(selectHead(c, false), c);
+      if (now.generation() != h.generation()) {
+        return load(c, ref, false);
+      }
+    }
+    checks.check(c, ref, row, e, h.generation());
+    if (row == null || row.wrapped() == null) {
+      return Optional.empty();
+    }
+    KeyAlgorithm alg;
+    try {
+      alg = KeyAlgorithm.valueOf(row.algorithm());
+    } catch (IllegalArgumentException x) {
+      throw new StoreDamagedException(Kind.UNSUPPORTED_VERSION, where + ": key " + ref + " has the algorithm "
+          + row.algorithm() + ", which this Clavis does not know: upgrade Clavis");
+    }
+    int v = ref.version().getAsInt();
+    byte[] raw = Bytes.open(keys.materialKey(), row.wrapped(),
+        VersionRow.materialAad(id, ref.name(), v, alg, row.exportable()));
+    if (raw == null) {
+      throw new StoreDamagedException(Kind.TAMPERED, where + ": the wrapped material of key " + ref.name()
+          + " version " + v + " fails its authentication tag (the database was not changed)");
+    }
+    try {
+      KeyMaterial m = MemoryMaterial.of(ref, alg, row.exportable(), raw);
+      Cached prev = cache.putIfAbsent(ref, new Cached(e.digest(), m));
+      if (prev != null) {
+        MemoryMaterial.wipe(m);
+        return Optional.of(prev.material());
+      }
+      return Optional.of(m);
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
+  }
+
+  @Override
+  public byte[] auditKey() {
+    return keys.auditKey();
+  }
+
+  @Override
+  public Optional<Path> auditFile() {
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<AuditRecords> auditRecords() {
+    return Optional.of(audit);
+  }
+
+  @Override
+  public Optional<Path> commitMarkFile() {
+    return Optional.of(commitMark);
+  }
+
+  @Override
+  public String describe() {
+    return where;
+  }
+
+  /** @return the keyring's id in the database */
+  public UUID keyringId() {
+    return id;
+  }
+
+  /** @return how many transactions were run again after a conflict or a lost connection (for tests and metrics) */
+  public long retries() {
+    return retries.get();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    freshness.close();
+    lock.lock();
+    try {
+      dropConnection();
+    } finally {
+      lock.unlock();
+    }
+    cache.values().forEach(c -> MemoryMaterial.wipe(c.material()));
+    cache.clear();
+    keys.wipe();
+  }
+}
