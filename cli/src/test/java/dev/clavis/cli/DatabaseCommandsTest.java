@@ -182,4 +182,14 @@ class DatabaseCommandsTest {
     assertTrue(srcAudit.contains("migrate-out"), srcAudit);
     assertNotEquals(-1, ok(cli.run("--store", file, "show", "cards")).out().indexOf("#2"));
   }
+  @Test
+  void fileOnlyCommands_refuseADatabaseKeyring_sayingWhatToDo() {
+    InProcess cli = new InProcess(env);
+    ok(cli.run(on("f", "init", "--kdf", WEAK, "--allow-weak-kdf")));
+    fails(cli.run(on("f", "backup", "--shares", "3", "--threshold", "2", "--out", dir.resolve("bk").toString())), 1,
+        "clavis migrate --from-db URL --to FILE");
+    fails(cli.run(on("f", "passwd")), 1, "cannot change the password of a database keyring");
+    fails(cli.run(on("f", "migrate-kdf", "--kdf", "argon2id")), 1, "cannot re-wrap the master key of a database keyring");
+    fails(cli.run("migrate", "--from", "x.store", "--to", "y.store"), 2, "migrate takes --from FILE --to-db JDBC_URL");
+  }
 }
