@@ -234,6 +234,14 @@ final class DatabaseOpener {
   }
 
 
+  /**
+   * @param password the keyring's password; not kept, the caller wipes it
+   * @return the keyring, created (with the tables) if absent
+   */
+  Keyring openOrCreate(char[] password, KdfParameters kdfForNew, AuditOptions audit) {
+    return open(password, true, kdfForNew, audit);
+  }
+
   private char[] password(boolean creating) {
     return new Passwords(options.passwordFile, env).read((creating ? "New password for " : "Password for ") + describe(),
         creating);

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code migrate}: copies a whole keyring between a file store and a database keyring
  * ({@link KeyringMigration}): {@code --from FILE --to-db URL} or {@code --from-db URL --to FILE}.
  * Every key moves with every version, its state, policy and metadata, non-exportable material
- * included; the target must be new; the source keeps its keys (its audit log records
+ * included; the target must be new or empty; the source keeps its keys (its audit log records
  * {@code migrate-out}). The source's password comes as for every command, the target's from
  * {@code --new-password-file}, {@code CLAVIS_NEW_PASSWORD} or a prompt asked twice; the database
  * keyring is named by {@code --keyring} and reached as with {@code --db}.
@@ -40,7 +40,8 @@ final class MigrateCommand extends CliCommand {
       description = {"the database of the keyring to copy (named by --keyring)"})
   String fromDb;
 
-  @Option(names = "--to", paramLabel = "FILE", order = 4, description = {"the new file store (must not exist)"})
+  @Option(names = "--to", paramLabel = "FILE", order = 4, description = {"the new file store (created; an existing one must"
+      + " be empty and open with the new password)"})
   Path to;
 
   @Option(names = "--new-password-file", paramLabel = "FILE", order = 5,
@@ -68,9 +69,6 @@ final class MigrateCommand extends CliCommand {
     if (intoDb && Keyrings.isTokenRooted(file)) {
       throw new CliException(file + " is rooted in a PKCS#11 token; migrate copies password-protected file stores");
     }
-    if (outOfDb && Files.exists(file)) {
-      throw new CliException("a file already exists at " + file + "; migrate writes a new store only");
-    }
     KdfParameters k = kdf.strongEnough(ctx, kdf.spec == null ? KdfParameters.defaults() : KdfSpecs.parse(kdf.spec),
         "refusing to create the target");
     String source = intoDb ? "store " + file.toAbsolutePath() : db.describe();
@@ -80,7 +78,9 @@ final class MigrateCommand extends CliCommand {
     try {
       try (Keyring src = intoDb ? openFile(file, pw, false, k, ctx) : db.openExisting(pw, ctx.opener().audit())) {
         fresh = Passwords.forNew(newPasswordFile, ctx.env()).read("Password for the new " + target, true);
-        try (Keyring dst = intoDb ? db.create(fresh, k, ctx.opener().audit()) : openFile(file, fresh, true, k, ctx)) {
+        // an empty target left by a failed attempt is reused; one holding keys is refused by the migration
+        try (Keyring dst = intoDb ? db.openOrCreate(fresh, k, ctx.opener().audit())
+            : openFile(file, fresh, true, k, ctx)) {
           KeyringMigration.Summary s = KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst);
           Map<String, Object> json = new LinkedHashMap<>();
           json.put("from", source);

@@ -154,7 +154,7 @@ class DatabaseCommandsTest {
         "clavis.commitMark=" + dir.resolve("moved.mark"), "--kdf", WEAK, "--allow-weak-kdf")).out();
     assertTrue(out.startsWith("migrated 1 keys (2 versions, 2 with key material)"), out);
     fails(new InProcess(withNew).run("migrate", "--from", file, "--to-db", url, "--keyring", "moved",
-        "--db-property", "clavis.commitMark=" + dir.resolve("moved.mark")), 1, "exists already");
+        "--db-property", "clavis.commitMark=" + dir.resolve("moved.mark")), 1, "holds 1 key; migrate into a new, empty keyring");
 
     Map<String, String> dbEnv = new HashMap<>(env);
     dbEnv.put("CLAVIS_PASSWORD", "db ring pw");

@@ -23,7 +23,8 @@ import java.util.Optional;
  * <p>Audited on both sides: {@code migrate-out} in the source (written first, under the source's
  * quorum if it has one, since the material leaves it; the keys themselves are untouched) and
  * {@code migrate-in} in the target, committed with the copy in one transaction, so the target
- * has all of it or nothing. A target that holds any key is refused. Material that cannot leave
+ * has all of it or nothing. A target that holds any key is refused; an empty one (a new keyring,
+ * or one left by a failed attempt) is filled. Material that cannot leave
  * its backend (a PKCS#11 token's) cannot be migrated and is refused naming the version, before
  * anything is written to the target.
  */
@@ -67,7 +68,7 @@ public final class KeyringMigration {
    * @throws KeyringException if the target holds keys, both are the same keyring, a version's
    *     material cannot leave its backend, or a write fails (the target is then unchanged)
    * @throws dev.clavis.keyring.QuorumRequiredException if the source's quorum has not approved
-   *     {@code migrate}
+   *     {@code migrate} with parameter {@code to} = the target's description
    */
   public static Summary copy(KeyringEngine source, KeyringEngine target) {
     Objects.requireNonNull(source, "source");
@@ -88,7 +89,8 @@ public final class KeyringMigration {
     out.put("toId", targetId);
     out.put("keys", Integer.toString(keys.size()));
     source.migrationWrite((base, settings, changes, sink) -> {
-      sink.approve("migrate", out);
+      // approved for its destination only: the target's id is new with each attempt
+      sink.approve("migrate", Map.of("to", target.backend().describe()));
       sink.event("migrate-out", out);
       return null;
     });

@@ -172,4 +172,24 @@ class KeyringMigrationTest {
     assertFalse(StoreSettings.DEFAULT.withFormerIds(List.of()).formerIds().iterator().hasNext());
     assertThrows(IllegalArgumentException.class, () -> StoreSettings.DEFAULT.withFormerIds(List.of("xyz")));
   }
+  @Test
+  void migrate_ofAStoreWithAQuorum_needsItsApproval_andTheTargetTakesTheQuorum() {
+    dev.clavis.keyring.CustodianKey c1 = dev.clavis.keyring.CustodianKey.generate();
+    dev.clavis.keyring.CustodianKey c2 = dev.clavis.keyring.CustodianKey.generate();
+    try (Keyring src = open("src.clavis"); Keyring dst = open("dst.clavis")) {
+      src.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      src.setQuorum(dev.clavis.keyring.CustodianQuorum.of(2, List.of(c1.publicKey(), c2.publicKey())));
+      int before = src.auditLog().events().size();
+      dev.clavis.keyring.QuorumRequiredException e = assertThrows(dev.clavis.keyring.QuorumRequiredException.class,
+          () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertEquals("migrate", e.request().operation());
+      assertEquals(before, src.auditLog().events().size(), "nothing recorded for the refused migration");
+      assertTrue(dst.list().isEmpty(), "nothing copied");
+      List<dev.clavis.keyring.Approval> ok = List.of(dev.clavis.keyring.Approval.sign(e.request(), c1),
+          dev.clavis.keyring.Approval.sign(e.request(), c2));
+      dev.clavis.keyring.Approvals.with(ok, () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertEquals(1, dst.list().size());
+      assertEquals(src.quorum(), dst.quorum(), "the copy keeps its dual control");
+    }
+  }
 }
