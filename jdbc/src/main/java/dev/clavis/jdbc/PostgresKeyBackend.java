@@ -203,10 +203,11 @@ public final class PostgresKeyBackend implements KeyBackend {
 
   /** The head verified, the set of rows checked against its manifest, and the mark's directory made. */
   private void openChecks() throws SQLException {
-    HeadRow h = selectHead(conn, false);
-    HeadRow.Verified v = h.verify(keys, id, name, where);
-    checks.checkIndex(conn, v.manifest(), v.generation());
-    image = v;
+    image = inSnapshot(conn, c -> {
+      HeadRow.Verified v = selectHead(c, false).verify(keys, id, name, where);
+      checks.checkIndex(c, v.manifest(), v.generation());
+      return v;
+    });
     freshness.contact();
     try {
       Path dir = commitMark.toAbsolutePath().getParent();
@@ -319,11 +320,35 @@ public final class PostgresKeyBackend implements KeyBackend {
 
   /** Reads and verifies the head if it moved; never goes back to an older generation. */
   private HeadRow.Verified refresh() {
-    return query("read", c -> {
-      HeadRow h = selectHead(c, false);
-      return adopt(h, c);
-    });
+    return query("read", c -> inSnapshot(c, cn -> adopt(selectHead(cn, false), cn)));
   }
+
+  /**
+   * Runs {@code work} in one REPEATABLE READ snapshot, so the head and the rows it reads belong to
+   * one commit (another host may commit between two statements otherwise); inside a write
+   * transaction, which holds the head's lock, on that transaction.
+   */
+  private <T> T inSnapshot(Connection c, SqlWork<T> work) throws SQLException {
+    if (tx.get() != null) {
+      return work.run(c);
+    }
+    c.setAutoCommit(false);
+    try {
+      try (java.sql.Statement st = c.createStatement()) {
+        st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      }
+      T out = work.run(c);
+      c.commit();
+      c.setAutoCommit(true);
+      return out;
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(c);
+      throw e;
+    }
+  }
+
+  /** A head and a row read in one snapshot. */
+  private record HeadAndRow(HeadRow.Verified head, VersionRow row) {}
 
   private HeadRow.Verified adopt(HeadRow h, Connection c) throws SQLException {
     HeadRow.Verified cur = image;
@@ -343,13 +368,17 @@ public final class PostgresKeyBackend implements KeyBackend {
       throw new StoreDamagedException(Kind.TAMPERED, where + ": its head row changed without a new generation ("
           + h.generation() + "): it was replaced (the database was not changed)");
     }
+    // a row that changed is read (and checked) again at its next use; material is wiped only when
+    // its version is destroyed: a state change leaves the bytes as they were, and a caller may hold them
     cache.entrySet().removeIf(e -> {
       Manifest.Entry m = v.manifest().get(e.getKey());
-      boolean stale = m == null || !MessageDigest.isEqual(m.digest(), e.getValue().digest());
-      if (stale) {
+      if (m != null && MessageDigest.isEqual(m.digest(), e.getValue().digest())) {
+        return false;
+      }
+      if (m == null || KeyState.DESTROYED.name().equals(m.state())) {
         MemoryMaterial.wipe(e.getValue().material());
       }
-      return stale;
+      return true;
     });
     image = v;
     return v;
@@ -628,13 +657,16 @@ public final class PostgresKeyBackend implements KeyBackend {
     freshness.contact();
     image = p.head;
     for (VersionRow r : p.rows) {
-      Cached old = cache.remove(r.ref());
-      if (old != null) {
-        MemoryMaterial.wipe(old.material());
-      }
       StagedRows.Added a = s.added.get(r.ref());
       if (a != null) {
         cache.put(r.ref(), new Cached(r.digest(), a.material()));
+        continue;
+      }
+      Cached old = cache.remove(r.ref());
+      if (old != null && r.wrapped() == null) {
+        MemoryMaterial.wipe(old.material()); // erased
+      } else if (old != null) {
+        cache.put(r.ref(), new Cached(r.digest(), old.material())); // a new state, the same bytes
       }
     }
   }
@@ -649,21 +681,21 @@ public final class PostgresKeyBackend implements KeyBackend {
     if (version.version().isEmpty()) {
       return Optional.empty();
     }
-    return query("read key material from", cn -> load(cn, version, true));
+    return query("read key material from", cn -> load(cn, version));
   }
 
-  private Optional<KeyMaterial> load(Connection c, KeyRef ref, boolean mayRefresh) throws SQLException {
+  private Optional<KeyMaterial> load(Connection c, KeyRef ref) throws SQLException {
     HeadRow.Verified h = image;
     Manifest.Entry e = h.manifest().get(ref);
     VersionRow row = checks.select(c, ref);
     boolean consistent = row == null ? e == null
         : e != null && MessageDigest.isEqual(row.digest(), e.digest());
-    if (!consistent && mayRefresh && tx.get() == null) {
-      // the head may have moved since it was read: check against the latest one
-      HeadRow.Verified now = adopt(selectHead(c, false), c);
-      if (now.generation() != h.generation()) {
-        return load(c, ref, false);
-      }
+    if (!consistent && tx.get() == null) {
+      // the head may have moved since it was read: check the row against the head of its own snapshot
+      HeadAndRow now = inSnapshot(c, cn -> new HeadAndRow(adopt(selectHead(cn, false), cn), checks.select(cn, ref)));
+      h = now.head();
+      row = now.row();
+      e = h.manifest().get(ref);
     }
     checks.check(c, ref, row, e, h.generation());
     if (row == null || row.wrapped() == null) {

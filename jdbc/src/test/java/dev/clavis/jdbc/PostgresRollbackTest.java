@@ -1,0 +1,86 @@
+package dev.clavis.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyPolicy;
+import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.StoreDamagedException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The database restored to an older snapshot (every table, so the rows, the head and the audit
+ * chain agree with each other): refused on every host that saw a newer state, through its commit
+ * mark at open and through the generation it has seen while it runs.
+ */
+class PostgresRollbackTest {
+
+  @TempDir
+  Path marks;
+  PgKeyrings pgk;
+
+  @BeforeEach
+  void database() {
+    pgk = new PgKeyrings(marks);
+  }
+
+  private void snapshot() {
+    pgk.psql("CREATE TABLE s_keyring AS SELECT * FROM clavis_keyring;"
+        + " CREATE TABLE s_version AS SELECT * FROM clavis_key_version;"
+        + " CREATE TABLE s_audit AS SELECT * FROM clavis_audit");
+  }
+
+  /** Puts every table back as it was, as a restore would (triggers off: a restore does not run them). */
+  private void restore() {
+    pgk.psql("SET session_replication_role = replica;"
+        + " DELETE FROM clavis_audit; DELETE FROM clavis_key_version; DELETE FROM clavis_keyring;"
+        + " INSERT INTO clavis_keyring SELECT * FROM s_keyring;"
+        + " INSERT INTO clavis_key_version SELECT * FROM s_version;"
+        + " INSERT INTO clavis_audit SELECT * FROM s_audit");
+  }
+
+  @Test
+  void restoredDatabaseIsRefusedAgainstTheCommitMark() {
+    try (Keyring k = pgk.keyring("main")) {
+      k.create("orders", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    }
+    snapshot();
+    try (Keyring k = pgk.keyring("main")) {
+      k.rotate("orders", "lost by the restore");
+    }
+    restore();
+    StoreDamagedException e = assertThrows(StoreDamagedException.class, () -> pgk.keyring("main").close());
+    assertEquals(StoreDamagedException.Kind.ROLLED_BACK, e.kind(), e.getMessage());
+    assertTrue(e.getMessage().contains("older than its commit mark"), e.getMessage());
+  }
+
+  @Test
+  void restoredDatabaseIsRefusedByARunningProcess() throws Exception {
+    try (Keyring k = pgk.keyring("main")) {
+      k.create("orders", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    }
+    snapshot();
+    try (Keyring running = pgk.keyring("main")) {
+      running.rotate("orders", "lost by the restore");
+      restore();
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      StoreDamagedException e = null;
+      while (e == null && System.nanoTime() < deadline) {
+        try {
+          running.find("orders");
+          Thread.sleep(20);
+        } catch (StoreDamagedException x) {
+          e = x;
+        }
+      }
+      assertTrue(e != null, "the running keyring kept serving the restored database");
+      assertEquals(StoreDamagedException.Kind.ROLLED_BACK, e.kind(), e.getMessage());
+      assertTrue(e.getMessage().contains("went back"), e.getMessage());
+    }
+  }
+}
