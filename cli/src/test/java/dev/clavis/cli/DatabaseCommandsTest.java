@@ -146,15 +146,16 @@ class DatabaseCommandsTest {
     byte[] before = ok(cli.run("from the file".getBytes(StandardCharsets.UTF_8), "--store", file, "encrypt", "cards"))
         .stdout;
     ok(cli.run("--store", file, "rotate", "cards"));
+    ok(cli.run("--store", file, "create", "signer", "--algorithm", "EC-P256", "--subject", "CN=signer"));
 
     Map<String, String> withNew = new HashMap<>(env);
     withNew.put("CLAVIS_NEW_PASSWORD", "db ring pw");
     CliProcess mig = new CliProcess(dir, withNew);
     String out = ok(mig.run("migrate", "--from", file, "--to-db", url, "--keyring", "moved", "--db-property",
         "clavis.commitMark=" + dir.resolve("moved.mark"), "--kdf", WEAK, "--allow-weak-kdf")).out();
-    assertTrue(out.startsWith("migrated 1 keys (2 versions, 2 with key material)"), out);
+    assertTrue(out.startsWith("migrated 2 keys (3 versions, 3 with key material)"), out);
     fails(new InProcess(withNew).run("migrate", "--from", file, "--to-db", url, "--keyring", "moved",
-        "--db-property", "clavis.commitMark=" + dir.resolve("moved.mark")), 1, "holds 1 key; migrate into a new, empty keyring");
+        "--db-property", "clavis.commitMark=" + dir.resolve("moved.mark")), 1, "holds 2 keys; migrate into a new, empty keyring");
 
     Map<String, String> dbEnv = new HashMap<>(env);
     dbEnv.put("CLAVIS_PASSWORD", "db ring pw");
@@ -164,6 +165,12 @@ class DatabaseCommandsTest {
     byte[] inDb = ok(onDb.run("in the database".getBytes(StandardCharsets.UTF_8), on("moved", "encrypt", "cards")))
         .stdout;
     ok(onDb.run(on("moved", "audit", "--verify")));
+    // the key pair moved too: signed with the database's copy, verified by the file store's
+    byte[] doc = "signed in the database".getBytes(StandardCharsets.UTF_8);
+    Path sig = dir.resolve("doc.sig");
+    Files.write(sig, ok(onDb.run(doc, on("moved", "sign", "signer"))).stdout);
+    assertTrue(ok(cli.run(doc, "--store", file, "verify", "signer", "--signature", sig.toString())).out()
+        .contains("valid"));
 
     Map<String, String> back = new HashMap<>(dbEnv);
     back.put("CLAVIS_NEW_PASSWORD", "file pw again");
