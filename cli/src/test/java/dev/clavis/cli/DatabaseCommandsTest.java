@@ -121,6 +121,8 @@ class DatabaseCommandsTest {
     fails(cli.run("list", "--db=jdbc:postgresql://u:s3cr3t@h/db"), 2, "never taken on the command line");
     fails(cli.run("--db", url, "--db-property", "password=" + Postgres.PASSWORD, "list"), 2,
         "never taken on the command line");
+    fails(cli.run("migrate", "--from", "x.store", "--to-db", pg.jdbcUrl(db)), 2, "never taken on the command line");
+    fails(cli.run("migrate", "--from-db=" + pg.jdbcUrl(db), "--to", "y.store"), 2, "never taken on the command line");
     fails(cli.run("--db", url, "--store", "x.store", "list"), 2, "give --db or --store/--hsm, not both");
   }
 
