@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
     sortOptions = false,
     usageHelpAutoWidth = true,
     synopsisSubcommandLabel = "COMMAND",
-    description = {"Manage the keys of a Clavis store or PKCS#11 token. Options may stand before or after the command."},
+    description = {"Manage the keys of a Clavis store, PKCS#11 token or PostgreSQL keyring. Options may stand before or after the command."},
     commandListHeading = "%nCommands:%n",
     optionListHeading = "%nOptions:%n",
     footerHeading = "%n",
@@ -41,7 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
         DataCommands.Encrypt.class, DataCommands.Decrypt.class, DataCommands.Rewrap.class,
         PairCommands.Sign.class, PairCommands.Verify.class, PairCommands.ExportCert.class,
         HdCommands.ImportSeed.class, HdCommands.DeriveKey.class,
-        AuditCommand.class, RecoveryCommands.Backup.class, RecoveryCommands.Restore.class,
+        AuditCommand.class, RecoveryCommands.Backup.class, RecoveryCommands.Restore.class, MigrateCommand.class,
         DeriveCommand.class, DemoCommand.class,
         HelpCommand.class})
 final class ClavisCommand implements Callable<Integer> {

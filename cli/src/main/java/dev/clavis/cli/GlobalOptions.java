@@ -19,6 +19,21 @@ final class GlobalOptions {
           + " whose master key is wrapped by a root key on that token (create it with init)"})
   String hsm;
 
+  @Option(names = "--db", paramLabel = "JDBC_URL", scope = ScopeType.INHERIT, order = 100,
+      description = {"a keyring kept in PostgreSQL instead of a file store (default $CLAVIS_DB), e.g."
+          + " jdbc:postgresql://HOST:5432/DB?user=NAME; the database password from $PGPASSWORD or ~/.pgpass,"
+          + " never on the command line; the keyring's own password as for a file store"})
+  String db;
+
+  @Option(names = "--keyring", paramLabel = "NAME", scope = ScopeType.INHERIT, order = 100,
+      description = {"with --db: the keyring's name inside the database (default $CLAVIS_KEYRING, else 'default')"})
+  String keyring;
+
+  @Option(names = "--db-property", paramLabel = "NAME=VALUE", scope = ScopeType.INHERIT, order = 100,
+      description = {"with --db: a connection property (repeatable), e.g. sslmode=verify-full,"
+          + " clavis.maxStaleness=PT10S, clavis.commitMark=FILE; never a password"})
+  java.util.List<String> dbProperties;
+
   @Option(names = "--anchor", paramLabel = "FILE", scope = ScopeType.INHERIT, order = 102,
       description = {"a high-water mark of the store kept outside it: refuses a store (with its log) restored from an"
           + " older copy; created at first use"})

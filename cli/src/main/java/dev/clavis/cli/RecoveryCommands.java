@@ -55,6 +55,10 @@ final class RecoveryCommands {
 
     @Override
     int run(Context ctx) {
+      if (ctx.opener().inDatabase()) {
+        throw new CliException("backup works on file stores; copy a database keyring into one first ('clavis migrate"
+            + " --from-db URL --to FILE', then 'clavis backup --store FILE'), or back the database up with its own tools");
+      }
       if (ctx.options().hsm != null && ctx.options().store == null) {
         throw new CliException("backup works on file stores (also those rooted in a token: --store FILE --hsm CONFIG);"
             + " keys on a PKCS#11 token never leave it: back the token up with its vendor's tools");

@@ -52,7 +52,10 @@ final class StoreCommands {
     @Override
     int run(Context ctx) {
       KdfParameters k = kdf.strongEnough(ctx, kdf.spec == null ? KdfParameters.defaults() : KdfSpecs.parse(kdf.spec),
-          "refusing to create " + ctx.opener().storeFile());
+          "refusing to create " + ctx.opener().describe());
+      if (ctx.opener().inDatabase()) {
+        return initDatabase(ctx, k);
+      }
       try (Keyring ring = ctx.opener().create(k, kdf.spec != null)) {
         String protection = ctx.opener().tokenRooted()
             ? "master key wrapped by a new root key on the token of " + ctx.options().hsm
@@ -64,6 +67,20 @@ final class StoreCommands {
         json.put("kdf", ctx.opener().tokenRooted() ? null : k.toString());
         ctx.result("created store " + ctx.opener().storeFile().toAbsolutePath() + " (" + ring.list().size() + " keys), "
             + protection, json);
+      }
+      return 0;
+    }
+
+    private static int initDatabase(Context ctx, KdfParameters k) {
+      DatabaseOpener db = ctx.opener().database();
+      try (Keyring ring = ctx.opener().create(k, true)) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("database", dev.clavis.spec.DatabaseKeyringParameter.redact(db.jdbcUrl()));
+        json.put("keyring", db.keyringName());
+        json.put("keys", ring.list().size());
+        json.put("protection", "password");
+        json.put("kdf", k.toString());
+        ctx.result("created " + db.describe() + " (" + ring.list().size() + " keys), password KDF " + k, json);
       }
       return 0;
     }

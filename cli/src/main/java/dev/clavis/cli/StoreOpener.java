@@ -29,10 +29,27 @@ final class StoreOpener {
 
   private final GlobalOptions options;
   private final Map<String, String> env;
+  private final DatabaseOpener database;
 
   StoreOpener(GlobalOptions options, Map<String, String> env) {
     this.options = options;
     this.env = env;
+    this.database = new DatabaseOpener(options, env);
+  }
+
+  /** @return whether the command line names a keyring in a database ({@code --db} or {@code $CLAVIS_DB}) */
+  boolean inDatabase() {
+    return database.named();
+  }
+
+  /** @return the database keyring of {@code --db} */
+  DatabaseOpener database() {
+    return database;
+  }
+
+  /** @return what the command works on, for messages: the store file or the database keyring */
+  String describe() {
+    return inDatabase() ? database.describe() : "store " + storeFile().toAbsolutePath();
   }
 
   /** @return the store file this command line names */
@@ -51,6 +68,9 @@ final class StoreOpener {
 
   /** @return the keyring of an existing store or token */
   Keyring openExisting() {
+    if (inDatabase()) {
+      return database.openExisting(audit());
+    }
     if (tokenRooted()) {
       Path file = storeFile();
       if (!Files.exists(file)) {
@@ -81,6 +101,9 @@ final class StoreOpener {
    * @return the keyring of a store this call creates; refuses to touch an existing file
    */
   Keyring create(KdfParameters kdf, boolean kdfGiven) {
+    if (inDatabase()) {
+      return database.create(kdf == null ? KdfParameters.defaults() : kdf, audit());
+    }
     if (options.hsm != null && options.store == null) {
       throw new CliException("init works on file stores; a PKCS#11 token is initialised with its own tools (softhsm2-util,"
           + " pkcs11-tool); for a file store rooted in the token use 'clavis init --store FILE --hsm CONFIG'");
@@ -100,6 +123,10 @@ final class StoreOpener {
 
   /** Re-derives the store's master-key wrapping with {@code kdf}, in place. */
   void migrateKdf(KdfParameters kdf) {
+    if (inDatabase()) {
+      throw new CliException("migrate-kdf works on file stores; this version cannot re-wrap the master key of a"
+          + " database keyring (" + database.describe() + ")");
+    }
     if (tokenRooted()) {
       throw new CliException("migrate-kdf works on password-protected stores; a store rooted in a token has no password KDF");
     }
@@ -125,6 +152,10 @@ final class StoreOpener {
    * @param newPasswordFile the file of {@code --new-password-file}, or null
    */
   void changePassword(String newPasswordFile) {
+    if (inDatabase()) {
+      throw new CliException("passwd works on file stores; this version cannot change the password of a database"
+          + " keyring (" + database.describe() + ")");
+    }
     if (options.hsm != null) {
       throw new CliException("passwd works on password-protected file stores; a token's PIN is changed with the"
           + " token's own tools (e.g. pkcs11-tool --change-pin), and a store rooted in a token has no password");

@@ -87,4 +87,52 @@ class ShadedJarIT {
       assertEquals(List.of(), left.collect(Collectors.toList()), "demo left files in the working directory");
     }
   }
+  @Test
+  void servicesFile_listsThePostgresBackend() throws Exception {
+    try (JarFile jar = new JarFile(JAR.toFile())) {
+      String services;
+      try (InputStream in = jar.getInputStream(jar.getEntry(
+          "META-INF/services/dev.clavis.keyring.spi.DatabaseBackendFactory"))) {
+        services = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      assertEquals(List.of("dev.clavis.jdbc.PostgresBackendFactory"), services.lines().map(String::strip)
+          .filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toList()));
+      assertTrue(jar.getEntry("org/postgresql/Driver.class") != null, "the driver is shaded in");
+    }
+  }
+
+  @Test
+  void javaJar_withDb_createsAndListsAKeyringInPostgres() throws Exception {
+    dev.clavis.testkit.Postgres pg = dev.clavis.testkit.Postgres.require();
+    String db = pg.createDatabase();
+    String[] on = {"--db", pg.jdbcUrlWithoutCredentials(db), "--db-property",
+        "clavis.commitMark=" + dir.resolve("jar.mark")};
+    String init = jar(on, "init", "--kdf", "argon2id:t=1,m=64,p=1", "--allow-weak-kdf");
+    assertTrue(init.contains("created keyring 'default' in jdbc:postgresql://"), init);
+    jar(on, "create", "from-the-jar");
+    String list = jar(on, "list");
+    assertTrue(list.contains("from-the-jar"), list);
+  }
+
+  /** Runs {@code java -jar clavis.jar} with the database credentials in the environment; fails unless it exits 0. */
+  private String jar(String[] global, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toAbsolutePath().toString()));
+    cmd.addAll(List.of(global));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().put("PGUSER", dev.clavis.testkit.Postgres.USER);
+    pb.environment().put("PGPASSWORD", dev.clavis.testkit.Postgres.PASSWORD);
+    pb.environment().put("CLAVIS_PASSWORD", "jar ring pw");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (InputStream in = p.getInputStream()) {
+      in.transferTo(out);
+    }
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "clavis did not finish");
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), text);
+    return text;
+  }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * What {@link Keyrings#open(KeyringOptions)} opens, and how: an immutable value, each setter
@@ -14,10 +15,12 @@ import java.util.Optional;
  *   <li>{@link #file(Path)} with {@link #password(char[])}: the encrypted file store;
  *   <li>{@link #token(Pkcs11Config)} with {@link #pin(char[])}: the keys on a PKCS#11 token;
  *   <li>{@link #tokenRootedFile(Path, Pkcs11Config)} with {@link #pin(char[])}: a file store
- *       whose master key is wrapped by a key on the token.
+ *       whose master key is wrapped by a key on the token;
+ *   <li>{@link #database(String, Properties)} with {@link #password(char[])}: a keyring kept in a
+ *       database, shared by many processes and hosts (needs {@code clavis-jdbc} on the class path).
  * </ul>
  *
- * A file store is created when missing unless {@link #createIfMissing(boolean)} says not to
+ * A file store (or a database keyring) is created when missing unless {@link #createIfMissing(boolean)} says not to
  * (tools that must not turn a mistyped path into a new empty store say {@code false}). The
  * password and PIN arrays are referenced, not copied: the caller wipes them after the open;
  * {@link #toString()} never shows them.
@@ -31,12 +34,15 @@ public final class KeyringOptions {
     /** The keys on a PKCS#11 token. */
     TOKEN,
     /** A file store whose master key is wrapped by a key on a PKCS#11 token. */
-    TOKEN_ROOTED_FILE
+    TOKEN_ROOTED_FILE,
+    /** A keyring kept in a database (PostgreSQL through clavis-jdbc), protected by a password. */
+    DATABASE
   }
 
   private final Kind kind;
   private final Path file;
   private final Pkcs11Config token;
+  private final DatabaseTarget database;
   private final char[] secret;
   private final boolean createIfMissing;
   private final KdfParameters kdfForNew;
@@ -46,15 +52,17 @@ public final class KeyringOptions {
 
   private KeyringOptions(Kind kind, Path file, Pkcs11Config token, char[] secret, boolean createIfMissing,
       KdfParameters kdfForNew, Clock clock) {
-    this(kind, file, token, secret, createIfMissing, kdfForNew, clock, AuditOptions.defaults(), null);
+    this(kind, file, token, null, secret, createIfMissing, kdfForNew, clock, AuditOptions.defaults(), null);
   }
 
-  private KeyringOptions(Kind kind, Path file, Pkcs11Config token, char[] secret, boolean createIfMissing,
-      KdfParameters kdfForNew, Clock clock, AuditOptions audit, DataKeyCachePolicy dataKeyCache) {
+  private KeyringOptions(Kind kind, Path file, Pkcs11Config token, DatabaseTarget database, char[] secret,
+      boolean createIfMissing, KdfParameters kdfForNew, Clock clock, AuditOptions audit,
+      DataKeyCachePolicy dataKeyCache) {
     this.audit = audit;
     this.kind = kind;
     this.file = file;
     this.token = token;
+    this.database = database;
     this.secret = secret;
     this.createIfMissing = createIfMissing;
     this.kdfForNew = kdfForNew;
@@ -94,28 +102,46 @@ public final class KeyringOptions {
   }
 
   /**
-   * @param password the file store's password (referenced, not copied)
+   * A keyring kept in a database: {@link Keyrings#open} finds a backend for the URL with
+   * {@link java.util.ServiceLoader} ({@code clavis-jdbc} provides the PostgreSQL one).
+   *
+   * @param jdbcUrl e.g. {@code jdbc:postgresql://db.example:5432/keys}
+   * @param connection the driver's properties ({@code user}, {@code password}, {@code sslmode}...)
+   *     and Clavis's own ({@code clavis.keyring}: the keyring's name in the database, default
+   *     {@code default}; {@code clavis.maxStaleness}); copied
+   * @return options for that keyring, created when missing unless {@link #createIfMissing} says not to
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code jdbcUrl} does not start with {@code jdbc:}
+   */
+  public static KeyringOptions database(String jdbcUrl, Properties connection) {
+    return new KeyringOptions(Kind.DATABASE, null, null, new DatabaseTarget(jdbcUrl, connection), null, true,
+        KdfParameters.defaults(), Clock.systemUTC(), AuditOptions.defaults(), null);
+  }
+
+  /**
+   * @param password the file store's or database keyring's password (referenced, not copied)
    * @return these options with the password
    * @throws IllegalStateException if these options open a token (give a {@link #pin(char[])})
    */
   public KeyringOptions password(char[] password) {
-    if (kind != Kind.FILE) {
+    if (kind != Kind.FILE && kind != Kind.DATABASE) {
       throw new IllegalStateException("a " + kind + " keyring is opened with a PIN, not a password");
     }
-    return new KeyringOptions(kind, file, token, Objects.requireNonNull(password, "password"), createIfMissing,
+    return new KeyringOptions(kind, file, token, database, Objects.requireNonNull(password, "password"), createIfMissing,
         kdfForNew, clock, audit, dataKeyCache);
   }
 
   /**
    * @param pin the token's PIN (referenced, not copied)
    * @return these options with the PIN
-   * @throws IllegalStateException if these options open a password-protected file store
+   * @throws IllegalStateException if these options open a password-protected file store or database keyring
    */
   public KeyringOptions pin(char[] pin) {
-    if (kind == Kind.FILE) {
-      throw new IllegalStateException("a file store is opened with a password, not a PIN");
+    if (kind == Kind.FILE || kind == Kind.DATABASE) {
+      throw new IllegalStateException("a " + (kind == Kind.FILE ? "file store" : "database keyring")
+          + " is opened with a password, not a PIN");
     }
-    return new KeyringOptions(kind, file, token, Objects.requireNonNull(pin, "pin"), createIfMissing, kdfForNew,
+    return new KeyringOptions(kind, file, token, database, Objects.requireNonNull(pin, "pin"), createIfMissing, kdfForNew,
         clock, audit, dataKeyCache);
   }
 
@@ -128,19 +154,19 @@ public final class KeyringOptions {
     if (kind == Kind.TOKEN) {
       throw new IllegalStateException("a token keyring is never created by opening it");
     }
-    return new KeyringOptions(kind, file, token, secret, create, kdfForNew, clock, audit, dataKeyCache);
+    return new KeyringOptions(kind, file, token, database, secret, create, kdfForNew, clock, audit, dataKeyCache);
   }
 
   /**
-   * @param kdf the KDF a file store created by this open gets (an existing store keeps its own)
+   * @param kdf the KDF a file store or database keyring created by this open gets (an existing one keeps its own)
    * @return these options with that KDF
-   * @throws IllegalStateException if these options do not open a password-protected file store
+   * @throws IllegalStateException if these options do not open a password-protected store
    */
   public KeyringOptions kdfForNew(KdfParameters kdf) {
-    if (kind != Kind.FILE) {
-      throw new IllegalStateException("only a password-protected file store has a KDF");
+    if (kind != Kind.FILE && kind != Kind.DATABASE) {
+      throw new IllegalStateException("only a password-protected file store or database keyring has a KDF");
     }
-    return new KeyringOptions(kind, file, token, secret, createIfMissing, Objects.requireNonNull(kdf, "kdf"), clock,
+    return new KeyringOptions(kind, file, token, database, secret, createIfMissing, Objects.requireNonNull(kdf, "kdf"), clock,
         audit, dataKeyCache);
   }
 
@@ -149,7 +175,7 @@ public final class KeyringOptions {
    * @return these options with that clock
    */
   public KeyringOptions clock(Clock clock) {
-    return new KeyringOptions(kind, file, token, secret, createIfMissing, kdfForNew,
+    return new KeyringOptions(kind, file, token, database, secret, createIfMissing, kdfForNew,
         Objects.requireNonNull(clock, "clock"), audit, dataKeyCache);
   }
 
@@ -158,7 +184,7 @@ public final class KeyringOptions {
    * @return these options with those audit settings
    */
   public KeyringOptions audit(AuditOptions audit) {
-    return new KeyringOptions(kind, file, token, secret, createIfMissing, kdfForNew, clock,
+    return new KeyringOptions(kind, file, token, database, secret, createIfMissing, kdfForNew, clock,
         Objects.requireNonNull(audit, "audit"), dataKeyCache);
   }
 
@@ -195,7 +221,7 @@ public final class KeyringOptions {
    * @throws NullPointerException if {@code policy} is null
    */
   public KeyringOptions withDataKeyCache(DataKeyCachePolicy policy) {
-    return new KeyringOptions(kind, file, token, secret, createIfMissing, kdfForNew, clock, audit,
+    return new KeyringOptions(kind, file, token, database, secret, createIfMissing, kdfForNew, clock, audit,
         Objects.requireNonNull(policy, "policy"));
   }
 
@@ -219,6 +245,16 @@ public final class KeyringOptions {
     return Optional.ofNullable(token);
   }
 
+  /** @return the JDBC URL, for a database keyring (it may hold a database password: do not log it) */
+  public Optional<String> jdbcUrl() {
+    return Optional.ofNullable(database).map(DatabaseTarget::jdbcUrl);
+  }
+
+  /** @return a copy of the connection properties, for a database keyring (empty for the other kinds) */
+  public Properties connectionProperties() {
+    return database == null ? new Properties() : database.connection();
+  }
+
   /** @return the password or PIN as given (not a copy), or null if none was given */
   char[] secret() {
     return secret;
@@ -229,7 +265,7 @@ public final class KeyringOptions {
     return createIfMissing;
   }
 
-  /** @return the KDF of a new password-protected store, or null for the other kinds */
+  /** @return the KDF of a new password-protected store or database keyring, or null for the other kinds */
   KdfParameters kdf() {
     return kdfForNew;
   }
@@ -243,6 +279,7 @@ public final class KeyringOptions {
   @Override
   public String toString() {
     return "KeyringOptions{" + kind + (file != null ? " " + file : "") + (token != null ? " " + token.name() : "")
+        + (database != null ? " " + database : "")
         + (createIfMissing ? ", create if missing" : "") + (dataKeyCache != null ? ", " + dataKeyCache : "") + "}";
   }
 }

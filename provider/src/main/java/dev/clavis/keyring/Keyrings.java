@@ -9,7 +9,9 @@ import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11ConfigException;
 import dev.clavis.pkcs11.Pkcs11Exception;
 import dev.clavis.pkcs11.Pkcs11Token;
+import dev.clavis.keyring.spi.DatabaseBackendFactory;
 import dev.clavis.keyring.spi.KeyBackend;
+import dev.clavis.spec.DatabaseKeyringParameter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,7 +56,11 @@ public final class Keyrings {
    *       indexes the keys and writes every version's state into its attributes);
    *   <li>{@link KeyringOptions#tokenRootedFile}: the file store whose master key a key on the
    *       token wraps (see {@link #openFile(Path, Pkcs11Config, char[])}); the token is used only
-   *       while opening.
+   *       while opening;
+   *   <li>{@link KeyringOptions#database}: the keyring in the database, opened by the
+   *       {@link DatabaseBackendFactory} on the class path that takes the URL ({@code clavis-jdbc}
+   *       for PostgreSQL), its tables and keyring created with the options' KDF if missing and
+   *       {@link KeyringOptions#createIfMissing} allows it.
    * </ul>
    *
    * The password or PIN array is not kept nor wiped; the caller wipes it.
@@ -67,7 +73,9 @@ public final class Keyrings {
    * @throws StoreDamagedException if the file is not a store, truncated, damaged or tampered with
    * @throws WeakKdfException if a new store's KDF is below OWASP's minimums ({@link KdfLimits});
    *     nothing is written
-   * @throws KeyringException naming any other problem (file access, library, token label, PIN)
+   * @throws KeyringException naming any other problem (file access, library, token label, PIN; no
+   *     database backend on the class path for the URL, naming clavis-jdbc; a database keyring that
+   *     does not exist and may not be created; an unreachable database)
    */
   public static Keyring open(KeyringOptions options) {
     Keyring ring = openWithoutCache(options);
@@ -85,7 +93,8 @@ public final class Keyrings {
   private static Keyring openWithoutCache(KeyringOptions options) {
     char[] secret = options.secret();
     if (secret == null) {
-      throw new IllegalArgumentException("no " + (options.kind() == KeyringOptions.Kind.FILE ? "password" : "PIN")
+      throw new IllegalArgumentException("no " + (options.kind() == KeyringOptions.Kind.FILE
+          || options.kind() == KeyringOptions.Kind.DATABASE ? "password" : "PIN")
           + " given to open " + options);
     }
     switch (options.kind()) {
@@ -106,6 +115,12 @@ public final class Keyrings {
         try (TokenRootProtector root = TokenRootProtector.open(options.tokenConfig().orElseThrow(), secret.clone())) {
           b = FileKeyBackend.open(file, root);
         }
+        return engineOver(b, options);
+      }
+      case DATABASE: {
+        String url = options.jdbcUrl().orElseThrow();
+        KeyBackend b = databaseBackendFor(url).open(url, options.connectionProperties(), secret, options.kdf(),
+            options.createsMissing());
         return engineOver(b, options);
       }
       default:
@@ -129,11 +144,52 @@ public final class Keyrings {
   private static Keyring engineOver(FileKeyBackend b, KeyringOptions options) {
     try {
       b.removeStrayTemporaries();
+    } catch (RuntimeException e) {
+      b.close();
+      throw e;
+    }
+    return engineOver((KeyBackend) b, options);
+  }
+
+  /** The engine over any backend; the backend is closed if the engine cannot start. */
+  private static Keyring engineOver(KeyBackend b, KeyringOptions options) {
+    try {
       return new KeyringEngine(b, options.clock(), FRESHNESS, options.auditOptions());
     } catch (RuntimeException e) {
       b.close();
       throw e;
     }
+  }
+
+  /**
+   * The database backend that takes {@code jdbcUrl}: the first {@link DatabaseBackendFactory} that
+   * {@link java.util.ServiceLoader} finds (through the thread's context class loader, then this
+   * class's) and that accepts it.
+   */
+  private static DatabaseBackendFactory databaseBackendFor(String jdbcUrl) {
+    java.util.List<String> found = new java.util.ArrayList<>();
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    ClassLoader own = Keyrings.class.getClassLoader();
+    for (ClassLoader loader : new ClassLoader[] {context, own == context ? null : own}) {
+      if (loader == null) {
+        continue;
+      }
+      try {
+        for (DatabaseBackendFactory f : java.util.ServiceLoader.load(DatabaseBackendFactory.class, loader)) {
+          if (f.accepts(jdbcUrl)) {
+            return f;
+          }
+          found.add(f.getClass().getName());
+        }
+      } catch (java.util.ServiceConfigurationError e) {
+        throw new KeyringException("cannot load a database backend for " + DatabaseKeyringParameter.redact(jdbcUrl)
+            + ": " + e.getMessage(), e);
+      }
+    }
+    throw new KeyringException("no database backend for " + DatabaseKeyringParameter.redact(jdbcUrl)
+        + ": put clavis-jdbc (dev.clavis:clavis-jdbc) on the class path"
+        + (found.isEmpty() ? "" : " (the backends found, " + String.join(", ", new java.util.TreeSet<>(found))
+            + ", do not take this URL; clavis-jdbc takes jdbc:postgresql: URLs)"));
   }
 
   /**

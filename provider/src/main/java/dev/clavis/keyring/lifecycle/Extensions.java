@@ -27,6 +27,11 @@ final class Extensions {
   static final int STORE_AUDIT_DECRYPTS = 3;
   /** Of the store: approvals used (u32 count, count times 16-byte nonce + i64 expiry in ms). */
   static final int STORE_USED_APPROVALS = 4;
+  /**
+   * Of the store: the ids of the keyrings it was migrated from (u16 count, count times 8 bytes).
+   * Not droppable: an older Clavis would refuse their envelopes, and drop the ids when it writes.
+   */
+  static final int STORE_FORMER_IDS = 5;
   /** Of a key: decryption floor, versions kept, decrypt window, deletion protection. */
   static final int KEY_RETENTION = 1;
   static final int KEY_PURPOSE = 2;
@@ -80,6 +85,14 @@ final class Extensions {
         for (Map.Entry<String, java.time.Instant> e : settings.usedApprovals().entrySet()) {
           o.write(java.util.HexFormat.of().parseHex(e.getKey()));
           o.writeLong(e.getValue().toEpochMilli());
+        }
+      }));
+    }
+    if (!settings.formerIds().isEmpty()) {
+      fields.add(field("", 0, STORE_FORMER_IDS, o -> {
+        o.writeShort(settings.formerIds().size());
+        for (String id : settings.formerIds()) {
+          o.write(java.util.HexFormat.of().parseHex(id));
         }
       }));
     }
@@ -174,7 +187,7 @@ final class Extensions {
       DataInputStream b = new DataInputStream(new ByteArrayInputStream(body));
       if (name.isEmpty() && version == 0 && tag == STORE_MIN_DELETION_WINDOW) {
         settings = settings.withMinimumDeletionWindow(MetadataCodec.readDuration(b));
-      } else if (name.isEmpty() && version == 0 && tag >= STORE_QUORUM && tag <= STORE_USED_APPROVALS) {
+      } else if (name.isEmpty() && version == 0 && tag >= STORE_QUORUM && tag <= STORE_FORMER_IDS) {
         settings = readStoreField(settings, tag, b);
       } else if (!name.isEmpty() && version == 0 && tag >= KEY_RETENTION && tag <= KEY_DERIVATION) {
         KeyRecord k = keys.get(name);
@@ -207,6 +220,16 @@ final class Extensions {
       case STORE_AUDIT_DECRYPTS -> {
         return s.withAuditDecrypts(b.readUnsignedByte() == 1);
       }
+      case STORE_FORMER_IDS -> {
+        int n = b.readUnsignedShort();
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (int i = 0; i < n; i++) {
+          byte[] id = new byte[Envelope.KEYRING_ID_LENGTH];
+          b.readFully(id);
+          ids.add(java.util.HexFormat.of().formatHex(id));
+        }
+        return s.withFormerIds(ids);
+      }
       default -> {
         int n = b.readInt();
         if (n < 0 || n > 1_000_000) {
@@ -218,7 +241,7 @@ final class Extensions {
           b.readFully(nonce);
           used.put(java.util.HexFormat.of().formatHex(nonce), java.time.Instant.ofEpochMilli(b.readLong()));
         }
-        return new StoreSettings(s.minimumDeletionWindow(), s.quorum(), s.auditDecrypts(), used);
+        return new StoreSettings(s.minimumDeletionWindow(), s.quorum(), s.auditDecrypts(), used, s.formerIds());
       }
     }
   }

@@ -1833,6 +1833,56 @@ public final class KeyringEngine implements Keyring {
     });
   }
 
+  // ---------------------------------------------------------------- migration (rules: KeyringMigration)
+
+  /** @return the committed keys, read fresh from the backend */
+  Map<String, KeyRecord> committedKeys() {
+    return latest().keys();
+  }
+
+  /** @return the committed store settings, read fresh from the backend */
+  StoreSettings committedSettings() {
+    return latest().settings();
+  }
+
+  /** @return this keyring's id ({@link KeyringIdentity}), 16 hex digits */
+  String keyringIdHex() {
+    return java.util.HexFormat.of().formatHex(identity.id());
+  }
+
+  /** @return the ids of the keyrings this one was migrated from; their envelopes open here */
+  java.util.Set<String> formerKeyringIds() {
+    return current().settings().formerIds();
+  }
+
+  /**
+   * Commits a migration's changes in one write: {@code op} stages them on the draft's changes and
+   * returns the keys to put and the settings to take (the draft is this class's own).
+   */
+  <T> T migrationWrite(KeyringMigration.Step<T> op) {
+    return write(d -> op.run(d.base.keys(), d.settings, d.changes, new KeyringMigration.Sink() {
+      @Override
+      public void put(KeyRecord k) {
+        d.put(k);
+      }
+
+      @Override
+      public void settings(StoreSettings s) {
+        d.settings = s;
+      }
+
+      @Override
+      public void approve(String operation, Map<String, String> params) {
+        d.approve(operation, "", params);
+      }
+
+      @Override
+      public void event(String action, Map<String, String> details) {
+        d.event(action, "", details);
+      }
+    }));
+  }
+
   @Override
   public void close() {
     if (closed) {

@@ -14,7 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
  * another keyring fails saying so rather than failing its integrity check under a same-named key.
  * It is HMAC-SHA256(audit key, "clavis/v1/keyring-id") cut to 8 bytes: stable for the life of the
  * store (password changes and KDF migrations keep the master key, hence the audit key), equal for
- * a copy or backup of the store, and telling nothing about the key it comes from.
+ * a copy or backup of the store, and telling nothing about the key it comes from. A keyring
+ * migrated from others ({@link KeyringMigration}) also accepts their ids, kept in its metadata.
  */
 final class KeyringIdentity {
 
@@ -54,7 +55,8 @@ final class KeyringIdentity {
    */
   void check(Envelope.Header header, String what) {
     byte[] theirs = header.keyringId();
-    if (theirs != null && !MessageDigest.isEqual(theirs, id())) {
+    if (theirs != null && !MessageDigest.isEqual(theirs, id())
+        && !engine.formerKeyringIds().contains(HexFormat.of().formatHex(theirs))) {
       HexFormat hex = HexFormat.of();
       throw new KeyringException("this " + what + " under " + header.ref() + " was made by another keyring (id "
           + hex.formatHex(theirs) + "), not by " + engine.backend().describe() + " (id " + hex.formatHex(id())

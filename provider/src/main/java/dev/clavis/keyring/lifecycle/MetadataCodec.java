@@ -33,7 +33,8 @@ import java.util.Map;
  * </pre>
  * Format 3 adds the extension section: tagged fields of the store (name "", version 0), of a key
  * (version 0) or of one version, so that a later feature adds a tag, not a format. The tags (see
- * {@link Extensions}): of the store 1 = minimum deletion window (duration); of a key 1 = retention
+ * {@link Extensions}): of the store 1 = minimum deletion window (duration), 2-4 dual control, 5 =
+ * the ids of the keyrings it was migrated from; of a key 1 = retention
  * (u32 min decryption version | u32 keep versions | duration decrypt window | u8 flags, 1 =
  * deletion protection), 2 = purpose (utf), 3 = description (utf), 4 = tags (u16 n | (utf k | utf v)*),
  * 5 = creation source (utf). A field at its default is not written. An unknown tag is refused

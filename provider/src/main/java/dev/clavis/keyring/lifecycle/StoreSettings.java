@@ -18,9 +18,11 @@ import java.util.TreeMap;
  * @param quorum the dual control of the store, or null for none
  * @param auditDecrypts whether every decryption is recorded, whoever opens the store
  * @param usedApprovals the nonces of approvals used, with their requests' expiry (a replay is refused)
+ * @param formerIds the ids (16 hex digits, {@link KeyringIdentity}) of the keyrings this one was
+ *     migrated from ({@link KeyringMigration}): their envelopes and wrapped keys open here
  */
 record StoreSettings(Duration minimumDeletionWindow, CustodianQuorum quorum, boolean auditDecrypts,
-    Map<String, Instant> usedApprovals) {
+    Map<String, Instant> usedApprovals, java.util.Set<String> formerIds) {
 
   /** What a store without settings (every store before format 3) has. */
   static final StoreSettings DEFAULT = new StoreSettings(KeyPolicy.DEFAULT_DELETION_WINDOW);
@@ -32,6 +34,19 @@ record StoreSettings(Duration minimumDeletionWindow, CustodianQuorum quorum, boo
           + minimumDeletionWindow);
     }
     usedApprovals = java.util.Collections.unmodifiableMap(new TreeMap<>(usedApprovals));
+    for (String id : formerIds) {
+      if (!id.matches("[0-9a-f]{16}")) {
+        throw new IllegalArgumentException("a former keyring id is 16 lower-case hex digits, got " + id.length()
+            + " characters");
+      }
+    }
+    formerIds = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(formerIds));
+  }
+
+  /** As the canonical constructor, with no former keyring ids. */
+  StoreSettings(Duration minimumDeletionWindow, CustodianQuorum quorum, boolean auditDecrypts,
+      Map<String, Instant> usedApprovals) {
+    this(minimumDeletionWindow, quorum, auditDecrypts, usedApprovals, java.util.Set.of());
   }
 
   /** @param minimumDeletionWindow as the canonical constructor, the other settings at their defaults */
@@ -40,15 +55,22 @@ record StoreSettings(Duration minimumDeletionWindow, CustodianQuorum quorum, boo
   }
 
   StoreSettings withMinimumDeletionWindow(Duration d) {
-    return new StoreSettings(d, quorum, auditDecrypts, usedApprovals);
+    return new StoreSettings(d, quorum, auditDecrypts, usedApprovals, formerIds);
   }
 
   StoreSettings withQuorum(CustodianQuorum q) {
-    return new StoreSettings(minimumDeletionWindow, q, auditDecrypts, usedApprovals);
+    return new StoreSettings(minimumDeletionWindow, q, auditDecrypts, usedApprovals, formerIds);
   }
 
   StoreSettings withAuditDecrypts(boolean on) {
-    return new StoreSettings(minimumDeletionWindow, quorum, on, usedApprovals);
+    return new StoreSettings(minimumDeletionWindow, quorum, on, usedApprovals, formerIds);
+  }
+
+  /** @return these settings with {@code ids} added to the former keyring ids */
+  StoreSettings withFormerIds(java.util.Collection<String> ids) {
+    java.util.Set<String> all = new java.util.TreeSet<>(formerIds);
+    all.addAll(ids);
+    return new StoreSettings(minimumDeletionWindow, quorum, auditDecrypts, usedApprovals, all);
   }
 
   /** @return these settings with {@code nonce} used, and nonces expired before {@code now} forgotten */
@@ -66,6 +88,6 @@ record StoreSettings(Duration minimumDeletionWindow, CustodianQuorum quorum, boo
       }
     });
     m.put(nonce, expires);
-    return new StoreSettings(minimumDeletionWindow, quorum, auditDecrypts, m);
+    return new StoreSettings(minimumDeletionWindow, quorum, auditDecrypts, m, formerIds);
   }
 }

@@ -6,7 +6,9 @@ import dev.clavis.keyring.Keyring;
  * KeyStore {@code Clavis}: the managed keys of the encrypted file store; the
  * {@link ManagedKeyStoreSpi} over a {@link FileKeyringOpener}, which says how {@code load} and
  * {@code store} find the file (a {@code KeyringParameter}, keytool's stream of its own file, a
- * {@link FileStoreConfig} of a configured provider, or a detached image in memory).
+ * {@link FileStoreConfig} of a configured provider, or a detached image in memory); a
+ * {@link dev.clavis.spec.DatabaseKeyringParameter} opens a keyring kept in a database instead
+ * ({@link DatabaseKeyringOpener}).
  *
  * A wrong password is an {@link java.io.IOException} caused by an
  * {@link java.security.UnrecoverableKeyException}, as
@@ -26,7 +28,7 @@ public final class ClavisKeyStoreSpi extends ManagedKeyStoreSpi {
    * @param config the store to open, or null for the default behaviour
    */
   public ClavisKeyStoreSpi(FileStoreConfig config) {
-    super("Clavis", new FileKeyringOpener(config));
+    super("Clavis", new DatabaseKeyringOpener(new FileKeyringOpener(config)));
   }
 
   /**

@@ -54,7 +54,8 @@ final class FileKeyringOpener implements KeyringOpener {
   @Override
   public Opened load(KeyStore.LoadStoreParameter param) throws IOException {
     if (!(param instanceof KeyringParameter)) {
-      throw new IllegalArgumentException("the Clavis key store loads from a KeyringParameter(path, password), got "
+      throw new IllegalArgumentException("the Clavis key store loads from a KeyringParameter(path, password) or a"
+          + " DatabaseKeyringParameter(jdbcUrl, properties, password), got "
           + param.getClass().getName());
     }
     KeyringParameter kp = (KeyringParameter) param;

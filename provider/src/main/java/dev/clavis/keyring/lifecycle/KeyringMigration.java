@@ -1,0 +1,161 @@
+package dev.clavis.keyring.lifecycle;
+
+import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.spi.KeyBackend;
+import dev.clavis.keyring.spi.KeyMaterial;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Copies a whole keyring into a new, empty one over another backend (a file store into a
+ * database keyring, or back): every key with every version, its state, times, usage counts,
+ * policy and metadata, the store's settings (deletion window, quorum), and the material of every
+ * version that has some, exportable or not: it goes from one backend's memory into the other's
+ * inside Clavis, never out of the process. Envelopes and wrapped keys made by the source keep
+ * opening in the target: the target keeps the source's keyring id among its former ids (store
+ * extension 5). Destroyed versions travel as records without material.
+ *
+ * <p>Audited on both sides: {@code migrate-out} in the source (written first, under the source's
+ * quorum if it has one, since the material leaves it; the keys themselves are untouched) and
+ * {@code migrate-in} in the target, committed with the copy in one transaction, so the target
+ * has all of it or nothing. A target that holds any key is refused; an empty one (a new keyring,
+ * or one left by a failed attempt) is filled. Material that cannot leave
+ * its backend (a PKCS#11 token's) cannot be migrated and is refused naming the version, before
+ * anything is written to the target.
+ */
+public final class KeyringMigration {
+
+  /**
+   * What a migration copied.
+   *
+   * @param keys keys copied (deleted ones included)
+   * @param versions versions copied
+   * @param materials versions whose material was copied (the others are destroyed)
+   * @param sourceId the source's keyring id, now a former id of the target
+   */
+  public record Summary(int keys, int versions, int materials, String sourceId) {}
+
+  /** Where a migration step puts what it decided (the engine's draft). */
+  interface Sink {
+    void put(KeyRecord k);
+
+    void settings(StoreSettings s);
+
+    void approve(String operation, Map<String, String> params);
+
+    void event(String action, Map<String, String> details);
+  }
+
+  /** One write of a migration, run inside the engine's transaction. */
+  @FunctionalInterface
+  interface Step<T> {
+    T run(Map<String, KeyRecord> base, StoreSettings settings, KeyBackend.Changes changes, Sink sink);
+  }
+
+  private KeyringMigration() {}
+
+  /**
+   * Copies {@code source} into {@code target}.
+   *
+   * @param source the keyring to copy; its keys are untouched, its audit log gets {@code migrate-out}
+   * @param target a new, empty keyring over another backend
+   * @return what was copied
+   * @throws KeyringException if the target holds keys, both are the same keyring, a version's
+   *     material cannot leave its backend, or a write fails (the target is then unchanged)
+   * @throws dev.clavis.keyring.QuorumRequiredException if the source's quorum has not approved
+   *     {@code migrate} with parameter {@code to} = the target's description
+   */
+  public static Summary copy(KeyringEngine source, KeyringEngine target) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(target, "target");
+    String sourceId = source.keyringIdHex();
+    String targetId = target.keyringIdHex();
+    if (source == target || sourceId.equals(targetId)) {
+      throw new KeyringException("refusing to migrate " + source.backend().describe() + " into itself");
+    }
+    if (!target.committedKeys().isEmpty()) {
+      throw refusedNonEmpty(target, target.committedKeys().size());
+    }
+    source.flushUsage(); // the uses this process counted go with the keys
+    Map<String, KeyRecord> keys = source.committedKeys();
+    requireMovable(source, keys);
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("to", target.backend().describe());
+    out.put("toId", targetId);
+    out.put("keys", Integer.toString(keys.size()));
+    source.migrationWrite((base, settings, changes, sink) -> {
+      // approved for its destination only: the target's id is new with each attempt
+      sink.approve("migrate", Map.of("to", target.backend().describe()));
+      sink.event("migrate-out", out);
+      return null;
+    });
+    // read again after the source's write: it may have run due destructions
+    Map<String, KeyRecord> copied = source.committedKeys();
+    StoreSettings settings = source.committedSettings();
+    return target.migrationWrite((base, targetSettings, changes, sink) -> {
+      if (!base.isEmpty()) {
+        throw refusedNonEmpty(target, base.size());
+      }
+      int versions = 0;
+      int materials = 0;
+      for (KeyRecord k : copied.values()) {
+        for (VersionRecord v : k.versions()) {
+          versions++;
+          KeyRef ref = KeyRef.of(k.name(), v.version());
+          Optional<KeyMaterial> m = source.backend().material(ref);
+          if (m.isPresent()) {
+            byte[] raw = raw(m.get());
+            try {
+              changes.importMaterial(ref, m.get().algorithm(), raw, v.exportable());
+            } finally {
+              Arrays.fill(raw, (byte) 0);
+            }
+            materials++;
+          }
+        }
+        sink.put(k);
+      }
+      sink.settings(settings.withFormerIds(List.of(sourceId)));
+      Map<String, String> in = new LinkedHashMap<>();
+      in.put("from", source.backend().describe());
+      in.put("fromId", sourceId);
+      in.put("keys", Integer.toString(copied.size()));
+      in.put("versions", Integer.toString(versions));
+      in.put("materials", Integer.toString(materials));
+      sink.event("migrate-in", in);
+      return new Summary(copied.size(), versions, materials, sourceId);
+    });
+  }
+
+  private static KeyringException refusedNonEmpty(KeyringEngine target, int n) {
+    return new KeyringException("refusing to migrate into " + target.backend().describe() + ": it holds " + n
+        + " key" + (n == 1 ? "" : "s") + "; migrate into a new, empty keyring");
+  }
+
+  /** Refuses, before anything is written, a version whose material cannot leave its backend. */
+  private static void requireMovable(KeyringEngine source, Map<String, KeyRecord> keys) {
+    for (KeyRecord k : keys.values()) {
+      for (VersionRecord v : k.versions()) {
+        KeyRef ref = KeyRef.of(k.name(), v.version());
+        Optional<KeyMaterial> m = source.backend().material(ref);
+        if (m.isPresent()) {
+          Arrays.fill(raw(m.get()), (byte) 0);
+        }
+      }
+    }
+  }
+
+  private static byte[] raw(KeyMaterial m) {
+    try {
+      return m.rawForInProcessCrypto();
+    } catch (UnsupportedOperationException e) {
+      throw new KeyringException("cannot migrate " + m.ref() + ": its material cannot leave its backend (a PKCS#11"
+          + " token's keys stay on the token); migrate works between file stores and database keyrings", e);
+    }
+  }
+}
