@@ -99,11 +99,7 @@ public final class DatabaseKeyringParameter implements KeyStore.LoadStoreParamet
 
   /** Wipes the copied password. */
   public void destroy() {
-    try {
-      protection.destroy();
-    } catch (javax.security.auth.DestroyFailedException e) {
-      // PasswordProtection.destroy clears the array and does not fail
-    }
+    ProtectedPasswords.destroy(protection);
   }
 
   /** @return the URL redacted, the property names (values of secret ones masked); never a password */
@@ -192,13 +188,7 @@ public final class DatabaseKeyringParameter implements KeyStore.LoadStoreParamet
         || protection.isDestroyed() || other.protection.isDestroyed()) {
       return o == this;
     }
-    char[] a = protection.getPassword();
-    char[] b = other.protection.getPassword();
-    int diff = a.length ^ b.length;
-    for (int i = 0; i < Math.max(a.length, b.length); i++) {
-      diff |= (i < a.length ? a[i] : 0) ^ (i < b.length ? b[i] : 0);
-    }
-    return diff == 0;
+    return ProtectedPasswords.sameInConstantTime(protection, other.protection);
   }
 
   @Override

@@ -62,11 +62,7 @@ public final class KeyringParameter implements KeyStore.LoadStoreParameter {
 
   /** Wipes the copied password. */
   public void destroy() {
-    try {
-      protection.destroy();
-    } catch (javax.security.auth.DestroyFailedException e) {
-      // PasswordProtection.destroy clears the array and does not fail
-    }
+    ProtectedPasswords.destroy(protection);
   }
 
   @Override
@@ -87,13 +83,7 @@ public final class KeyringParameter implements KeyStore.LoadStoreParameter {
     if (!other.file.equals(file) || other.createMissing != createMissing || protection.isDestroyed() || other.protection.isDestroyed()) {
       return o == this;
     }
-    char[] a = protection.getPassword();
-    char[] b = other.protection.getPassword();
-    int diff = a.length ^ b.length;
-    for (int i = 0; i < Math.max(a.length, b.length); i++) {
-      diff |= (i < a.length ? a[i] : 0) ^ (i < b.length ? b[i] : 0);
-    }
-    return diff == 0;
+    return ProtectedPasswords.sameInConstantTime(protection, other.protection);
   }
 
   @Override

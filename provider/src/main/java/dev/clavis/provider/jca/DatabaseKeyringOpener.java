@@ -8,7 +8,6 @@ import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.spec.DatabaseKeyringParameter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
 import java.util.Arrays;
@@ -55,7 +54,9 @@ final class DatabaseKeyringOpener implements KeyringOpener {
     try {
       KeyringOptions o = KeyringOptions.database(p.getJdbcUrl(), p.getConnection()).password(copy)
           .createIfMissing(p.createsMissing());
-      return new InDatabase((KeyringEngine) Keyrings.open(o));
+      return Opened.live((KeyringEngine) Keyrings.open(o), "this Clavis key store lives in a database and has no file form;"
+          + " store(null, null) is a no-op because every change is already committed (copy it to a file with 'clavis"
+          + " migrate')");
     } catch (WrongPasswordException e) {
       UnrecoverableKeyException u = new UnrecoverableKeyException(e.getMessage());
       u.initCause(e);
@@ -64,38 +65,6 @@ final class DatabaseKeyringOpener implements KeyringOpener {
       throw new IOException(e.getMessage(), e);
     } finally {
       Arrays.fill(copy, '\0');
-    }
-  }
-
-  /** A keyring in the database: every change is committed there already. */
-  private static final class InDatabase implements Opened {
-    private final KeyringEngine engine;
-
-    InDatabase(KeyringEngine engine) {
-      this.engine = engine;
-    }
-
-    @Override
-    public KeyringEngine engine() {
-      return engine;
-    }
-
-    @Override
-    public void store(OutputStream stream, char[] password) throws IOException {
-      if (stream != null) {
-        throw new IOException("this Clavis key store lives in a database and has no file form; store(null, null)"
-            + " is a no-op because every change is already committed (copy it to a file with 'clavis migrate')");
-      }
-    }
-
-    /** Every change is already committed: nothing to write. */
-    @Override
-    public void store(KeyStore.LoadStoreParameter param) {
-    }
-
-    @Override
-    public void close() {
-      engine.close();
     }
   }
 }

@@ -36,6 +36,40 @@ interface KeyringOpener {
     /** Closes the keyring (releases locks, sessions). */
     @Override
     void close();
+
+    /**
+     * A keyring whose every change is committed where it lives (a token, a database): {@code
+     * store(null, null)} and {@code store(param)} have nothing to write, and a stream is refused.
+     *
+     * @param engine the keyring
+     * @param noFileForm the message refusing {@code store(stream, password)}: where the keyring lives
+     * @return the opened keyring
+     */
+    static Opened live(KeyringEngine engine, String noFileForm) {
+      return new Opened() {
+        @Override
+        public KeyringEngine engine() {
+          return engine;
+        }
+
+        @Override
+        public void store(OutputStream stream, char[] password) throws IOException {
+          if (stream != null) {
+            throw new IOException(noFileForm);
+          }
+        }
+
+        /** Every change is already committed: nothing to write. */
+        @Override
+        public void store(KeyStore.LoadStoreParameter param) {
+        }
+
+        @Override
+        public void close() {
+          engine.close();
+        }
+      };
+    }
   }
 
   /**

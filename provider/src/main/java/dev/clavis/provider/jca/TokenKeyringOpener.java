@@ -11,7 +11,6 @@ import dev.clavis.pkcs11.Pkcs11Exception;
 import dev.clavis.spec.Pkcs11Parameter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
 import java.util.Arrays;
@@ -76,7 +75,9 @@ final class TokenKeyringOpener implements KeyringOpener {
       throw new IOException(e.getMessage(), e);
     }
     try {
-      return new OnToken((KeyringEngine) Keyrings.open(KeyringOptions.token(cfg).pin(pin)));
+      return Opened.live((KeyringEngine) Keyrings.open(KeyringOptions.token(cfg).pin(pin)), "the ClavisPKCS11 key store"
+          + " lives on the token and has no file form; store(null, null) is a no-op because every change is already on"
+          + " the token");
     } catch (KeyringException e) {
       Throwable c = e.getCause();
       if (c instanceof Pkcs11Exception && ((Pkcs11Exception) c).returnValue() == CKR.PIN_INCORRECT) {
@@ -87,38 +88,6 @@ final class TokenKeyringOpener implements KeyringOpener {
       throw new IOException(e.getMessage(), e);
     } finally {
       Arrays.fill(pin, '\0');
-    }
-  }
-
-  /** A keyring on the token: every change is there already. */
-  private static final class OnToken implements Opened {
-    private final KeyringEngine engine;
-
-    OnToken(KeyringEngine engine) {
-      this.engine = engine;
-    }
-
-    @Override
-    public KeyringEngine engine() {
-      return engine;
-    }
-
-    @Override
-    public void store(OutputStream stream, char[] password) throws IOException {
-      if (stream != null) {
-        throw new IOException("the ClavisPKCS11 key store lives on the token and has no file form; store(null, null)"
-            + " is a no-op because every change is already on the token");
-      }
-    }
-
-    /** Every change is already on the token: nothing to write. */
-    @Override
-    public void store(KeyStore.LoadStoreParameter param) {
-    }
-
-    @Override
-    public void close() {
-      engine.close();
     }
   }
 }
