@@ -34,8 +34,13 @@ final class Freshness implements AutoCloseable {
   private final Duration maxStaleness;
   private final Thread thread;
   private volatile boolean closed;
-  private volatile long polledGeneration = -1;
-  private volatile long polledAt;
+  /** A generation learnt and since when it holds (System.nanoTime); one value, so a reader never mixes two. */
+  record Learnt(long generation, long since) {
+    static final Learnt NOTHING = new Learnt(-1, Long.MIN_VALUE);
+  }
+
+  private volatile Learnt polled = Learnt.NOTHING;
+  private volatile Learnt notified = Learnt.NOTHING;
   private volatile long contactNanos = System.nanoTime();
   private volatile Instant contactTime = Instant.now();
   private volatile String lastError = "";
@@ -59,14 +64,32 @@ final class Freshness implements AutoCloseable {
     contactTime = Instant.now();
   }
 
-  /** @return the generation last polled or notified, or -1 */
-  long polledGeneration() {
-    return polledGeneration;
+  /**
+   * The generation to report, from what this process read itself and what the thread learnt.
+   *
+   * <p>A poll counts only if its query began after the image was read: one begun before this
+   * process's own commit can finish after it with the older generation, which is not news. A poll
+   * begun later is the truth, lower included (a database restored to an older snapshot, which the
+   * engine then refuses). A notification only ever raises the generation: it may arrive late, so
+   * a lower one says nothing.
+   *
+   * @param image the generation of the image this process holds
+   * @param imageReadAt when (System.nanoTime) that image was read or committed
+   */
+  static long current(long image, long imageReadAt, Learnt polled, Learnt notified) {
+    long g = image;
+    if (polled.generation() >= 0 && polled.since() - imageReadAt > 0) {
+      g = polled.generation();
+    }
+    if (notified.since() - imageReadAt > 0 && notified.generation() > g) {
+      g = notified.generation();
+    }
+    return g;
   }
 
-  /** @return when (System.nanoTime) it was learnt */
-  long polledAt() {
-    return polledAt;
+  /** @return the generation to report for an image of {@code image} read at {@code imageReadAt} */
+  long current(long image, long imageReadAt) {
+    return current(image, imageReadAt, polled, notified);
   }
 
   /**
@@ -86,9 +109,13 @@ final class Freshness implements AutoCloseable {
     return System.nanoTime() - contactNanos <= maxStalenessNanos;
   }
 
-  private void learnt(long generation) {
-    polledGeneration = generation;
-    polledAt = System.nanoTime();
+  private void polled(long generation, long queryBegan) {
+    polled = new Learnt(generation, queryBegan);
+    contact();
+  }
+
+  private void notified(long generation) {
+    notified = new Learnt(generation, System.nanoTime());
     contact();
   }
 
@@ -109,18 +136,19 @@ final class Freshness implements AutoCloseable {
             String p = n.getParameter();
             if (p != null && p.startsWith(mine)) {
               try {
-                learnt(Long.parseLong(p.substring(mine.length())));
+                notified(Long.parseLong(p.substring(mine.length())));
               } catch (NumberFormatException e) {
                 // not ours to trust: the poll below decides
               }
             }
           }
         }
+        long began = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement("SELECT generation FROM clavis_keyring WHERE id = ?")) {
           ps.setObject(1, id);
           try (ResultSet r = ps.executeQuery()) {
             if (r.next()) {
-              learnt(r.getLong(1));
+              polled(r.getLong(1), began);
             }
           }
         }

@@ -31,7 +31,12 @@ record HeadRow(long generation, byte[] protector, byte[] sealedMetadata, byte[] 
 
   /** A verified head: its generation, the plaintext metadata, the manifest and the MAC it was read with. */
   record Verified(long generation, byte[] metadata, Manifest manifest, byte[] protector, byte[] headMac,
-      long readAt) {}
+      long readAt) {
+    /** @return this head, known to hold from now (after the COMMIT that wrote it) */
+    Verified readNow() {
+      return new Verified(generation, metadata, manifest, protector, headMac, System.nanoTime());
+    }
+  }
 
   /**
    * @throws StoreDamagedException if the MAC, the metadata's tag or the manifest's layout is wrong

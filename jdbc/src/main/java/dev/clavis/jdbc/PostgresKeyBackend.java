@@ -408,8 +408,7 @@ public final class PostgresKeyBackend implements KeyBackend {
     ensureOpen();
     freshness.requireFresh("reading " + where);
     HeadRow.Verified v = image;
-    return freshness.polledAt() - v.readAt() > 0 && freshness.polledGeneration() >= 0
-        ? freshness.polledGeneration() : v.generation();
+    return freshness.current(v.generation(), v.readAt());
   }
 
   /**
@@ -683,7 +682,7 @@ public final class PostgresKeyBackend implements KeyBackend {
   /** The commit is durable: the head and the caches follow. */
   private void published(Pending p, StagedRows s) {
     freshness.contact();
-    image = p.head;
+    image = p.head.readNow(); // stamped after COMMIT: a poll begun before it may still see the old head
     for (VersionRow r : p.rows) {
       StagedRows.Added a = s.added.get(r.ref());
       if (a != null) {
