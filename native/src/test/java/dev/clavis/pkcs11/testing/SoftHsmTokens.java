@@ -14,15 +14,8 @@ public final class SoftHsmTokens {
 
   private SoftHsmTokens() {}
 
-  /**
-   * The configuration of the token of this JVM, creating the token first if needed (a test that
-   * runs alone must not depend on another having created it).
-   *
-   * @return the configuration (PIN {@link SoftHsm#PIN} in it)
-   * @throws org.opentest4j.TestAbortedException without SoftHSM2 outside CI (see {@link SoftHsm#require()})
-   */
+  /** @return the configuration of the token of this JVM (PIN {@link SoftHsm#PIN} in it) */
   public static Pkcs11Config config() {
-    SoftHsm.require();
     return Pkcs11Config.builder().name("softhsm").library(SoftHsm.LIBRARY).tokenLabel(SoftHsm.LABEL).pin(SoftHsm.PIN).build();
   }
 
