@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenRootedBackupTest {
 
   @TempDir Path dir;
+
+  /** The JVM's token must exist before the module loads (SoftHsmTokens.config() only describes it). */
+  @BeforeAll
+  static void token() {
+    SoftHsm.require();
+  }
 
   @Test
   void tokenRootedStore_restoredFromTwoOfThree_opensWithTheTokenAndDecrypts() throws Exception {
