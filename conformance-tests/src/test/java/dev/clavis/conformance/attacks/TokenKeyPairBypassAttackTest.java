@@ -3,11 +3,11 @@ package dev.clavis.conformance.attacks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.clavis.conformance.pkcs11.IaikSessions;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPairMaterial;
 import dev.clavis.keyring.KeyPolicy;
@@ -41,9 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.PKCS11Constants;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
-import org.xipki.pkcs11.wrapper.PKCS11Module;
 import org.xipki.pkcs11.wrapper.Session;
-import org.xipki.pkcs11.wrapper.Slot;
 
 /**
  * The attacker holds the token's user PIN and bypasses Clavis: with OpenSC's {@code pkcs11-tool}
@@ -55,7 +53,6 @@ import org.xipki.pkcs11.wrapper.Slot;
 class TokenKeyPairBypassAttackTest {
 
   private static KeyringEngine ring;
-  private static PKCS11Module iaik;
   private static Session session;
 
   @BeforeAll
@@ -63,29 +60,7 @@ class TokenKeyPairBypassAttackTest {
     SoftHsm.require();
     ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(SoftHsm.configFile()))
         .pin(SoftHsm.PIN.toCharArray()));
-    iaik = PKCS11Module.getInstance(SoftHsm.LIBRARY.toString());
-    try {
-      iaik.initialize();
-    } catch (PKCS11Exception e) {
-      if (e.getErrorCode() != PKCS11Constants.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-        throw e;
-      }
-    }
-    Slot slot = null;
-    for (Slot s : iaik.getSlotList(true)) {
-      if (s.getToken().getTokenInfo().getLabel().trim().equals(SoftHsm.LABEL)) {
-        slot = s;
-      }
-    }
-    assertNotNull(slot);
-    session = slot.getToken().openSession(true);
-    try {
-      session.login(PKCS11Constants.CKU_USER, SoftHsm.PIN.toCharArray());
-    } catch (PKCS11Exception e) {
-      if (e.getErrorCode() != PKCS11Constants.CKR_USER_ALREADY_LOGGED_IN) {
-        throw e;
-      }
-    }
+    session = IaikSessions.userSession(SoftHsm.LIBRARY.toString(), SoftHsm.LABEL, SoftHsm.PIN.toCharArray(), true);
   }
 
   @AfterAll

@@ -3,10 +3,10 @@ package dev.clavis.conformance.attacks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.clavis.conformance.pkcs11.IaikSessions;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyringOptions;
 import dev.clavis.keyring.Keyrings;
@@ -33,10 +33,7 @@ import org.xipki.pkcs11.wrapper.KeyPairTemplate;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.PKCS11KeyPair;
 import org.xipki.pkcs11.wrapper.PKCS11Constants;
-import org.xipki.pkcs11.wrapper.PKCS11Exception;
-import org.xipki.pkcs11.wrapper.PKCS11Module;
 import org.xipki.pkcs11.wrapper.Session;
-import org.xipki.pkcs11.wrapper.Slot;
 
 /**
  * A pending key pair left on the token ({@code clavis-pending:*}) whose private key may sign (a
@@ -48,7 +45,6 @@ import org.xipki.pkcs11.wrapper.Slot;
 class TokenPendingKeyPairCleanupAttackTest {
 
   private static KeyringEngine ring;
-  private static PKCS11Module iaik;
   private static Session session;
 
   @BeforeAll
@@ -56,29 +52,7 @@ class TokenPendingKeyPairCleanupAttackTest {
     SoftHsm.require();
     ring = (KeyringEngine) Keyrings.open(KeyringOptions.token(Pkcs11Config.parse(SoftHsm.configFile()))
         .pin(SoftHsm.PIN.toCharArray()));
-    iaik = PKCS11Module.getInstance(SoftHsm.LIBRARY.toString());
-    try {
-      iaik.initialize();
-    } catch (PKCS11Exception e) {
-      if (e.getErrorCode() != PKCS11Constants.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-        throw e;
-      }
-    }
-    Slot slot = null;
-    for (Slot s : iaik.getSlotList(true)) {
-      if (s.getToken().getTokenInfo().getLabel().trim().equals(SoftHsm.LABEL)) {
-        slot = s;
-      }
-    }
-    assertNotNull(slot);
-    session = slot.getToken().openSession(true);
-    try {
-      session.login(PKCS11Constants.CKU_USER, SoftHsm.PIN.toCharArray());
-    } catch (PKCS11Exception e) {
-      if (e.getErrorCode() != PKCS11Constants.CKR_USER_ALREADY_LOGGED_IN) {
-        throw e;
-      }
-    }
+    session = IaikSessions.userSession(SoftHsm.LIBRARY.toString(), SoftHsm.LABEL, SoftHsm.PIN.toCharArray(), true);
   }
 
   @AfterAll

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.clavis.conformance.pkcs11.IaikSessions;
 import dev.clavis.pkcs11.Pkcs11Config;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.testkit.ChildJvm;
@@ -20,7 +21,6 @@ import java.security.Security;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +31,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.Mechanism;
 import org.xipki.pkcs11.wrapper.PKCS11Constants;
-import org.xipki.pkcs11.wrapper.PKCS11Exception;
-import org.xipki.pkcs11.wrapper.PKCS11Module;
 import org.xipki.pkcs11.wrapper.Session;
-import org.xipki.pkcs11.wrapper.Slot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -186,27 +183,6 @@ class TokenRewrapHostMemoryAttackTest {
   }
 
   private static Session iaikSession() throws Exception {
-    PKCS11Module m = PKCS11Module.getInstance(SoftHsm.LIBRARY.toString());
-    try {
-      m.initialize();
-    } catch (PKCS11Exception e) {
-      if (e.getErrorCode() != PKCS11Constants.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-        throw e;
-      }
-    }
-    for (Slot s : m.getSlotList(true)) {
-      if (s.getToken().getTokenInfo().getLabel().trim().equals(SoftHsm.LABEL)) {
-        Session session = s.getToken().openSession(false);
-        try {
-          session.login(PKCS11Constants.CKU_USER, SoftHsm.PIN.toCharArray());
-        } catch (PKCS11Exception e) {
-          if (e.getErrorCode() != PKCS11Constants.CKR_USER_ALREADY_LOGGED_IN) {
-            throw e;
-          }
-        }
-        return session;
-      }
-    }
-    throw new IllegalStateException("the IAIK wrapper sees no token labelled " + SoftHsm.LABEL);
+    return IaikSessions.userSession(SoftHsm.LIBRARY.toString(), SoftHsm.LABEL, SoftHsm.PIN.toCharArray(), false);
   }
 }

@@ -1,5 +1,6 @@
 package dev.clavis.conformance.attacks;
 
+import dev.clavis.conformance.pkcs11.IaikSessions;
 import dev.clavis.keyring.DataKey;
 import dev.clavis.keyring.DataKeyRewrap;
 import dev.clavis.keyring.KeyAlgorithm;
@@ -14,11 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.xipki.pkcs11.wrapper.AttributeVector;
-import org.xipki.pkcs11.wrapper.PKCS11Constants;
-import org.xipki.pkcs11.wrapper.PKCS11Exception;
-import org.xipki.pkcs11.wrapper.PKCS11Module;
 import org.xipki.pkcs11.wrapper.Session;
-import org.xipki.pkcs11.wrapper.Slot;
 
 /**
  * The child JVM of {@link TokenRewrapHostMemoryAttackTest}: opens the keyring through the
@@ -70,28 +67,7 @@ public final class TokenRewrapWorker {
   }
 
   private static Session iaikSession(String library, String label, char[] pin) throws Exception {
-    PKCS11Module m = PKCS11Module.getInstance(library);
-    try {
-      m.initialize();
-    } catch (PKCS11Exception e) {
-      if (e.getErrorCode() != PKCS11Constants.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-        throw e;
-      }
-    }
-    for (Slot s : m.getSlotList(true)) {
-      if (s.getToken().getTokenInfo().getLabel().trim().equals(label)) {
-        Session session = s.getToken().openSession(false);
-        try {
-          session.login(PKCS11Constants.CKU_USER, pin);
-        } catch (PKCS11Exception e) {
-          if (e.getErrorCode() != PKCS11Constants.CKR_USER_ALREADY_LOGGED_IN) {
-            throw e;
-          }
-        }
-        return session;
-      }
-    }
-    throw new IllegalStateException("no token labelled " + label);
+    return IaikSessions.userSession(library, label, pin, false);
   }
 
   /** Session objects of this process are visible to all its sessions (PKCS#11 v2.40 §4.4). */

@@ -6,7 +6,6 @@ import dev.clavis.keyring.lifecycle.KeyringEngine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,9 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.PKCS11Constants;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
-import org.xipki.pkcs11.wrapper.PKCS11Module;
 import org.xipki.pkcs11.wrapper.Session;
-import org.xipki.pkcs11.wrapper.Slot;
 import org.xipki.pkcs11.wrapper.params.GCM_PARAMS;
 
 /**
@@ -51,7 +48,6 @@ class Pkcs11InteropTest {
   private static KeyringEngine ring;
   private static Provider sun;
   private static KeyStore sunKeyStore;
-  private static PKCS11Module iaik;
   private static Session iaikSession;
 
   @BeforeAll
@@ -63,29 +59,7 @@ class Pkcs11InteropTest {
     // SunPKCS11 selects tokens by slot ID, not label.
     Files.writeString(sunCfg, "name = ClavisInterop\nlibrary = " + SoftHsm.LIBRARY + "\nslot = " + slotId + "\n");
     sun = Security.getProvider("SunPKCS11").configure(sunCfg.toString());
-    iaik = PKCS11Module.getInstance(SoftHsm.LIBRARY.toString());
-    try {
-      iaik.initialize();
-    } catch (PKCS11Exception e) {
-      if (e.getErrorCode() != PKCS11Constants.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-        throw e;
-      }
-    }
-    Slot slot = null;
-    for (Slot s : iaik.getSlotList(true)) {
-      if (s.getToken().getTokenInfo().getLabel().trim().equals(SoftHsm.LABEL)) {
-        slot = s;
-      }
-    }
-    assertNotNull(slot, "the IAIK wrapper sees token " + SoftHsm.LABEL);
-    iaikSession = slot.getToken().openSession(true);
-    try {
-      iaikSession.login(PKCS11Constants.CKU_USER, SoftHsm.PIN.toCharArray());
-    } catch (PKCS11Exception e) {
-      if (e.getErrorCode() != PKCS11Constants.CKR_USER_ALREADY_LOGGED_IN) {
-        throw e;
-      }
-    }
+    iaikSession = IaikSessions.userSession(SoftHsm.LIBRARY.toString(), SoftHsm.LABEL, SoftHsm.PIN.toCharArray(), true);
   }
 
   /** SunPKCS11 reads its KeyStore once per load, so each test loads it afresh. */
