@@ -70,8 +70,9 @@ final class Freshness implements AutoCloseable {
    * <p>A poll counts only if its query began after the image was read: one begun before this
    * process's own commit can finish after it with the older generation, which is not news. A poll
    * begun later is the truth, lower included (a database restored to an older snapshot, which the
-   * engine then refuses). A notification only ever raises the generation: it may arrive late, so
-   * a lower one says nothing.
+   * engine then refuses). A notification only ever raises the generation, and only until the next
+   * poll begins: it may arrive late, so a lower one says nothing, and an older notification (this
+   * process's own commit, say) must not hide what a later poll found (a restored database).
    *
    * @param image the generation of the image this process holds
    * @param imageReadAt when (System.nanoTime) that image was read or committed
@@ -81,7 +82,8 @@ final class Freshness implements AutoCloseable {
     if (polled.generation() >= 0 && polled.since() - imageReadAt > 0) {
       g = polled.generation();
     }
-    if (notified.since() - imageReadAt > 0 && notified.generation() > g) {
+    if (notified.since() - imageReadAt > 0 && (polled.generation() < 0 || notified.since() - polled.since() > 0)
+        && notified.generation() > g) {
       g = notified.generation();
     }
     return g;

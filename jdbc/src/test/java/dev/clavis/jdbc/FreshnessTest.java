@@ -36,4 +36,11 @@ class FreshnessTest {
   void nothingLearnt_reportsTheImage() {
     assertEquals(7, Freshness.current(7, READ_AT, Learnt.NOTHING, Learnt.NOTHING));
   }
+
+  @Test
+  void aNotificationOfThisProcesssOwnCommit_doesNotHideARestoreALaterPollFinds() {
+    Learnt ownCommit = new Learnt(120, READ_AT + 5);
+    Learnt laterPoll = new Learnt(118, READ_AT + 10);
+    assertEquals(118, Freshness.current(120, READ_AT, laterPoll, ownCommit));
+  }
 }
