@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.TestStores;
 import dev.clavis.keyring.StoreDamagedException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,5 +84,29 @@ class PostgresRollbackTest {
       assertEquals(StoreDamagedException.Kind.ROLLED_BACK, e.kind(), e.getMessage());
       assertTrue(e.getMessage().contains("went back"), e.getMessage());
     }
+  }
+
+  @Test
+  void headAndVersionRowsPutBackBehindTheirAuditRecords_areRefusedOnAHostThatNeverSawTheNewerState(
+      @TempDir Path otherHost) {
+    try (Keyring k = pgk.keyring("main")) {
+      k.create("orders", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    }
+    pgk.psql("CREATE TABLE s_keyring AS SELECT * FROM clavis_keyring;"
+        + " CREATE TABLE s_version AS SELECT * FROM clavis_key_version");
+    try (Keyring k = pgk.keyring("main")) {
+      k.rotate("orders", "taken back by the attacker");
+    }
+    // the audit table is left alone (append-only); the head and the version rows are put back
+    pgk.psql("SET session_replication_role = replica;"
+        + " DELETE FROM clavis_key_version; DELETE FROM clavis_keyring;"
+        + " INSERT INTO clavis_keyring SELECT * FROM s_keyring;"
+        + " INSERT INTO clavis_key_version SELECT * FROM s_version");
+    java.util.Properties p = pgk.props("main");
+    p.setProperty(PostgresBackendFactory.COMMIT_MARK, otherHost.resolve("main.mark").toString());
+    StoreDamagedException e = assertThrows(StoreDamagedException.class,
+        () -> Keyrings.open(pgk.backend("main", p, TestStores.PASSWORD, false)).close());
+    assertEquals(StoreDamagedException.Kind.ROLLED_BACK, e.kind(), e.getMessage());
+    assertTrue(e.getMessage().contains("older than its audit records"), e.getMessage());
   }
 }

@@ -222,8 +222,17 @@ final class HashChainedAuditLog implements AuditLog {
       return new RollbackGuard.Verdict(tail(), 0, 0, 0, 0);
     }
     LogTail t = records != null ? new LogTail(records.read(storeHead.seq()), 0, 0) : LogTail.read(file, storeHead.seq());
-    return RollbackGuard.check(storeName, where(), storeHead.generation(), storeHead.seq(), storeHead.hash(),
-        t, this::authenticate);
+    RollbackGuard.Verdict v = RollbackGuard.check(storeName, where(), storeHead.generation(), storeHead.seq(),
+        storeHead.hash(), t, this::authenticate);
+    if (records != null && v.uncommittedFrom() > 0) {
+      // a backend that keeps the records commits them with its head: records beyond the head are
+      // never a crash's, they are a head (and rows) put back behind their log
+      throw new dev.clavis.keyring.StoreDamagedException(dev.clavis.keyring.StoreDamagedException.Kind.ROLLED_BACK,
+          storeName + " is older than its audit records: records from " + v.uncommittedFrom() + " (generation "
+          + v.uncommittedGen() + ") were committed with a newer head, which was put back (a restore of the head or"
+          + " version rows); nothing was changed");
+    }
+    return v;
   }
 
   /** @return the record a line holds if its MAC and format are right, else null */
