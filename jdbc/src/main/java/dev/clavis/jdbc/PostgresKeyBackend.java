@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -148,8 +149,8 @@ public final class PostgresKeyBackend implements KeyBackend {
         PostgresKeyBackend b = new PostgresKeyBackend(db, id, keyring, new DbKeys(master), c, maxStaleness, mark);
         try {
           b.openChecks();
-        } catch (RuntimeException e) {
-          b.close();
+        } catch (SQLException | RuntimeException e) {
+          b.close(); // wipes the master key; a database error is reported below as for any other step
           throw e;
         }
         b.freshness.start();
@@ -535,7 +536,13 @@ public final class PostgresKeyBackend implements KeyBackend {
   /** COMMIT failed: returns if the change committed anyway, else throws (a retry when it surely did not). */
   private void settleFailedCommit(SQLException e, Pending p, StagedRows s) {
     dropConnection();
-    Boolean committed = outcome(p);
+    Boolean committed;
+    try {
+      committed = outcome(p);
+    } catch (RuntimeException damaged) {
+      s.discard();
+      throw damaged;
+    }
     if (committed == null) {
       s.discard();
       throw new KeyringException("the outcome of a change to " + where + " is unknown: the connection to "
@@ -563,7 +570,15 @@ public final class PostgresKeyBackend implements KeyBackend {
       return null;
     }
     try {
-      HeadRow h = selectHead(c, false);
+      // a COMMIT the server received may still run (waiting for a synchronous standby, a slow fsync):
+      // it holds the head's row lock until it ends, so waiting for that lock is waiting for the
+      // outcome; a plain read would see the old head and call a commit that then lands "failed".
+      // On a standby (a multi-host URL) FOR UPDATE is refused: unknown, as is a lock timeout.
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("SET LOCAL lock_timeout = '" + OUTCOME_LOCK_WAIT.toMillis() + "ms'");
+      }
+      HeadRow h = selectHead(c, true);
       if (h.generation() == p.head.generation()) {
         return MessageDigest.isEqual(h.headMac(), p.head.headMac());
       }
@@ -587,6 +602,9 @@ public final class PostgresKeyBackend implements KeyBackend {
       Database.closeQuietly(c);
     }
   }
+
+  /** How long {@link #outcome} waits for a COMMIT still in flight before it calls the outcome unknown. */
+  private static final java.time.Duration OUTCOME_LOCK_WAIT = java.time.Duration.ofSeconds(30);
 
   /** A transaction written but not yet known committed: the new head and the rows it wrote. */
   private record Pending(HeadRow.Verified head, List<VersionRow> rows, long firstAuditSeq, String firstAuditLine) {}
