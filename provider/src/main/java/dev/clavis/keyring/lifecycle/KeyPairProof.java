@@ -41,12 +41,13 @@ final class KeyPairProof {
    *
    * @param ref the key (or version) the material is for, named in the error
    * @param algorithm what the caller declared
-   * @param stored the material's stored form ({@link KeyPairMaterial#encode}); not kept
+   * @param stored the material's stored form ({@link KeyPairMaterial#encode}), or a backend's
+   *     reference to a pair it holds (left to that backend); not kept
    * @throws IllegalArgumentException if the bytes are no key-pair material, the private key cannot
    *     be read as {@code algorithm}, the certificate cannot be read, or it certifies another key
    */
   static void require(KeyRef ref, KeyAlgorithm algorithm, byte[] stored) {
-    if (!algorithm.isKeyPair()) {
+    if (!algorithm.isKeyPair() || !inProcess(stored)) {
       return;
     }
     KeyPairMaterial m = KeyPairMaterial.decode(stored);
@@ -65,6 +66,15 @@ final class KeyPairProof {
     } finally {
       Arrays.fill(pkcs8, (byte) 0);
     }
+  }
+
+  /**
+   * A backend's reference to a key pair it holds itself (a pair generated on a token, whose
+   * private key never leaves it) carries no private key to prove with here: that backend compares
+   * the chain with the public key it generated when it takes the pair.
+   */
+  private static boolean inProcess(byte[] stored) {
+    return stored.length >= 3 && stored[0] == 'C' && stored[1] == 'K' && stored[2] == 'P';
   }
 
   /** @return whether {@code pub} verifies a signature {@code key} makes over a fresh random challenge */

@@ -77,4 +77,26 @@ class TokenKeyPairProofTest {
       assertEquals(0, privateKeys(probe, n + "#2"), "no second private key on the token");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(value = KeyAlgorithm.class, names = {"EC_P256", "ED25519"})
+  void aKeyPairGeneratedOnTheToken_refusesACertificateOfAnotherKey_andStaysPendingForItsOwn(KeyAlgorithm alg)
+      throws Exception {
+    try (KeyringEngine ring = TokenKeyPairTest.open();
+        TokenGeneratedKeyPair p = TokenGeneratedKeyPair.generate(ring, alg, 0)) {
+      String n = "proof-gen-" + UUID.randomUUID().toString().substring(0, 8);
+      KeyPair other = TokenKeyPairTest.generate(alg, 0);
+      // a certificate of another public key, even signed by the generated private key
+      byte[] forged = SelfSignedCertificate.create("CN=" + n, other.getPublic(), p::sign,
+          Instant.now().minusSeconds(60), Duration.ofDays(30)).getEncoded();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ring.importKey(n, alg, p.material(List.of(forged)), KeyPolicy.defaults()));
+      assertNamesTheMismatch(e, n);
+      assertTrue(ring.find(n).isEmpty(), "nothing stored");
+      byte[] own = SelfSignedCertificate.create("CN=" + n, p.publicKey(), p::sign,
+          Instant.now().minusSeconds(60), Duration.ofDays(30)).getEncoded();
+      ring.importKey(n, alg, p.material(List.of(own)), KeyPolicy.defaults()); // still pending: taken with its own
+      assertEquals(1, ring.find(n).orElseThrow().versions().size());
+    }
+  }
 }
