@@ -546,15 +546,17 @@ public interface Keyring extends AutoCloseable {
 
   /**
    * Imports a key pair with its certificate chain as a new key (version 1 {@code ACTIVE}), or as
-   * the new primary of an existing key pair of the same algorithm (a rotation). The caller has
-   * checked that the chain's first certificate is the key's; the material is copied.
+   * the new primary of an existing key pair of the same algorithm (a rotation). The keyring proves
+   * that the chain's first certificate is the private key's own (the key signs a random challenge,
+   * the certificate's public key must verify it) before it stores anything; the material is copied.
    *
    * @param name the key's name
    * @param algorithm {@link KeyAlgorithm#EC_P256}, {@link KeyAlgorithm#EC_P384}, {@link KeyAlgorithm#RSA} or {@link KeyAlgorithm#ED25519}
    * @param material the private key and its chain
    * @param policy the policy of a new key
    * @return the key as it is now
-   * @throws IllegalArgumentException for an invalid name, an algorithm that is no key pair, or another algorithm than the key's
+   * @throws IllegalArgumentException for an invalid name, an algorithm that is no key pair, another algorithm than the
+   *     key's, or a first certificate whose public key is not the private key's (naming the key; nothing is stored)
    * @throws IllegalStateException if a two-phase rotation of the key is in progress
    * @throws KeyringException if the backend's write fails or cannot hold key pairs
    */
@@ -1082,7 +1084,8 @@ public interface Keyring extends AutoCloseable {
    * @param reason recorded with the change; null for the default
    * @return the staged version
    * @throws UnknownKeyException if the key does not exist
-   * @throws IllegalArgumentException if the key is no key pair
+   * @throws IllegalArgumentException if the key is no key pair, or the material's first certificate is not its
+   *     private key's (nothing is staged)
    * @throws IllegalStateException if a version is staged already, or the key has no primary or is doomed
    * @throws UnsupportedOperationException if this keyring cannot stage key pairs
    * @throws KeyringException if the backend's write fails

@@ -11,10 +11,11 @@ import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.ManagedPublicKey;
 import dev.clavis.keyring.TestStores;
+import dev.clavis.keyring.file.FileKeyBackend;
+import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.provider.ClavisProvider;
 import dev.clavis.provider.x509.SelfSignedCertificate;
 import dev.clavis.testkit.Json;
-import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -35,7 +36,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -48,19 +48,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * nothing else), acceptable ones may go either way and are counted.
  *
  * <p>How the vector's public key gets behind a managed handle: Wycheproof verification files hold
- * public keys only, and Clavis verifies through a key pair's version (there is no public-only
- * managed entry). So each group becomes a key pair whose certificate carries the group's public
- * key, beside a throwaway private key, through {@link Keyring#importKeyPair}, whose contract
- * leaves the pairing check to the caller (the KeyStore checks it; this test deliberately does
- * not). The managed verifier takes its key from the version's certificate, which is the path
- * under test. The files hold no private keys, so nothing here signs; managed signatures on
- * random messages verified by SunEC/SunRsaSign/BC are {@code KeyPairKeyStoreTest}'s.
+ * public keys only, and Clavis verifies through a key pair's version, whose certificate the keyring
+ * proves to be its private key's ({@link Keyring#importKeyPair} refuses any other). So each group
+ * becomes a real key pair (a throwaway private key with its own certificate, imported through the
+ * API), and the store below the engine ({@link VectorCertificateBackend}, a double of the storage
+ * layer) answers that version's certificate with one of the vector's public key. The engine's
+ * lifecycle checks, the handle and {@code ManagedSignatureSpi}'s verify path, which takes its key from
+ * the version's certificate, are the code under test. The files hold no private keys, so nothing here
+ * signs; managed signatures on random messages verified by SunEC/SunRsaSign/BC are
+ * {@code KeyPairKeyStoreTest}'s.
  */
 class WycheproofManagedVerifyTest {
 
   private static final HexFormat HEX = HexFormat.of();
-
-  @TempDir Path dir;
 
   enum Suite {
     ECDSA_P256("ecdsa_secp256r1_sha256_test.json", "SHA256withECDSA", KeyAlgorithm.EC_P256, "EC", null),
@@ -127,7 +127,8 @@ class WycheproofManagedVerifyTest {
     List<String> wrong = new java.util.ArrayList<>();
     List<String> oldJdkRejects = new java.util.ArrayList<>();
     KeyPair throwaway = null;
-    try (Keyring ring = TestStores.open(dir.resolve("wycheproof.clavis"))) {
+    VectorCertificateBackend store = new VectorCertificateBackend(FileKeyBackend.inMemory(TestStores.LIGHTEST_KDF));
+    try (Keyring ring = KeyringEngine.open(store)) {
       int group = 0;
       for (Object g : Json.array(root.get("testGroups"))) {
         Map<String, Object> grp = Json.object(g);
@@ -137,10 +138,12 @@ class WycheproofManagedVerifyTest {
           throwaway = suite.throwaway(pub);
         }
         String name = "g" + group++;
-        byte[] cert = SelfSignedCertificate.create("CN=wycheproof " + name, pub, throwaway.getPrivate(),
-            Instant.now().minusSeconds(60), Duration.ofDays(1)).getEncoded();
+        byte[] own = SelfSignedCertificate.create("CN=wycheproof " + name, throwaway.getPublic(),
+            throwaway.getPrivate(), Instant.now().minusSeconds(60), Duration.ofDays(1)).getEncoded();
         ring.importKeyPair(name, suite.keyAlgorithm, KeyPairMaterial.of(throwaway.getPrivate().getEncoded(),
-            List.of(cert)), KeyPolicy.defaults());
+            List.of(own)), KeyPolicy.defaults());
+        store.holdCertificate(KeyRef.of(name, 1), SelfSignedCertificate.create("CN=wycheproof " + name, pub,
+            throwaway.getPrivate(), Instant.now().minusSeconds(60), Duration.ofDays(1)).getEncoded());
         ManagedPublicKey handle = ring.publicKeyHandle(KeyRef.of(name, 1));
         ManagedPublicKey byName = ring.publicKeyHandle(KeyRef.parse(name)); // the every-version path
         for (Object t : Json.array(grp.get("tests"))) {

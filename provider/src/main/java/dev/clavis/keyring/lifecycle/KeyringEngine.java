@@ -497,13 +497,19 @@ public final class KeyringEngine implements Keyring {
 
   /**
    * Imports material as a new key or the new primary of an existing one ({@link Lifecycle#importVersion}).
+   * Key-pair material is proven first ({@link KeyPairProof}): its first certificate must certify its
+   * private key.
    *
-   * @throws IllegalArgumentException for an invalid name, a wrong material length or another algorithm
+   * @throws IllegalArgumentException for an invalid name, a wrong material length, another algorithm, or
+   *     key-pair material whose certificate is of another key (nothing is stored)
    * @throws IllegalStateException if a two-phase rotation is in progress
    * @throws KeyringException if the backend's write fails
    */
   @Override
   public KeyInfo importKey(String name, KeyAlgorithm algorithm, byte[] material, KeyPolicy policy) {
+    KeyRef.of(name);
+    checkMaterial(algorithm, material);
+    KeyPairProof.require(KeyRef.of(name), algorithm, material); // the chain certifies this private key
     return importKey(name, algorithm, material, policy, backend::transact);
   }
 
@@ -555,6 +561,7 @@ public final class KeyringEngine implements Keyring {
     for (Map.Entry<String, byte[]> e : materials.entrySet()) {
       KeyRef.of(e.getKey());
       checkMaterial(algorithm, e.getValue());
+      KeyPairProof.require(KeyRef.of(e.getKey()), algorithm, e.getValue());
     }
     write(d -> {
       for (Map.Entry<String, byte[]> e : materials.entrySet()) {
@@ -607,7 +614,8 @@ public final class KeyringEngine implements Keyring {
    * Two-phase rotation of a key pair, phase one: {@code material} staged as PRE_ACTIVE.
    *
    * @throws UnknownKeyException if the key does not exist
-   * @throws IllegalArgumentException if the key is no key pair, or the material is no key pair
+   * @throws IllegalArgumentException if the key is no key pair, the material is no key pair, or its first
+   *     certificate does not certify its private key ({@link KeyPairProof}; nothing is staged)
    * @throws IllegalStateException if a version is staged already, or the key has no primary or is doomed
    * @throws KeyringException if the backend's write fails
    */
@@ -616,6 +624,7 @@ public final class KeyringEngine implements Keyring {
     KeyPairs.requireKeyPair(key(current(), name).algorithm(), KeyRef.of(name));
     byte[] stored = material.encode();
     try {
+      KeyPairProof.require(KeyRef.of(name), key(current(), name).algorithm(), stored);
       KeyRecord k = write(d -> {
         KeyRecord r = d.get(name);
         KeyPairs.requireKeyPair(r.algorithm(), KeyRef.of(name));

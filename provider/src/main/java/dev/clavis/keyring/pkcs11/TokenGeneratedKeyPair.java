@@ -322,6 +322,27 @@ public final class TokenGeneratedKeyPair implements AutoCloseable {
     return Map.entry(p, certs);
   }
 
+  /**
+   * The chain a generated pair is claimed with must certify the pair's own public key, as read from
+   * the token (the private key never leaves it, so the keyring's in-process proof cannot run).
+   *
+   * @throws IllegalArgumentException if the first certificate cannot be read or is of another key
+   */
+  static void requireCertifies(KeyRef ref, PublicKey generated, List<byte[]> chain) {
+    PublicKey certified;
+    try {
+      certified = java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(new java.io.ByteArrayInputStream(chain.get(0))).getPublicKey();
+    } catch (java.security.cert.CertificateException ex) {
+      throw new IllegalArgumentException("the first certificate of the chain for key " + ref + " cannot be read: "
+          + ex.getMessage() + "; nothing was stored", ex);
+    }
+    if (!Arrays.equals(generated.getEncoded(), certified.getEncoded())) {
+      throw new IllegalArgumentException("the first certificate of the chain for key " + ref + " does not match the"
+          + " private key generated on the token: its public key is another; nothing was stored");
+    }
+  }
+
   /** Makes a claimed pair pending again (the transaction that took it rolled back, and may run again). */
   void unclaim() {
     claimed = false;

@@ -118,6 +118,12 @@ final class TokenStagedChanges implements KeyBackend.Changes {
   private TokenKeyMaterial takeGenerated(KeyRef ref, KeyAlgorithm alg, byte[] reference) {
     java.util.Map.Entry<TokenGeneratedKeyPair, List<byte[]>> e = TokenGeneratedKeyPair.claim(backend, alg, reference);
     TokenGeneratedKeyPair p = e.getKey();
+    try {
+      TokenGeneratedKeyPair.requireCertifies(ref, p.publicKey(), e.getValue());
+    } catch (RuntimeException ex) {
+      p.unclaim(); // still pending: the caller may claim it with its own certificate
+      throw ex;
+    }
     byte[] id = TokenObjectIndex.id(ref, alg);
     Template names = Template.builder().string(CKA.LABEL, ref.toString()).bytes(CKA.ID, id).build();
     try {

@@ -8,12 +8,9 @@ import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.lifecycle.KeyringEngine;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
 import java.security.KeyStoreException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
@@ -29,13 +26,12 @@ import java.util.Optional;
 
 /**
  * The key store's rules for private-key entries: which keys Clavis holds (EC P-256 and P-384, RSA
- * 2048 to 4096 bits, Ed25519), that a chain's first certificate is the key's own (proven by a
- * signature over a random challenge, not by comparing encodings), and onto which version a CA
- * reply goes (the one whose public key the reply certifies).
+ * 2048 to 4096 bits, Ed25519) and onto which version a CA reply goes (the one whose public key the
+ * reply certifies). That a chain's first certificate is the key's own is proven below, by the
+ * keyring's import ({@code keyring.lifecycle.KeyPairProof}), for this store and every other caller.
  */
 final class KeyPairEntries {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   /** The order of NIST P-256's base point (FIPS 186-4 D.1.2.3). */
   private static final BigInteger P256_N =
       new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
@@ -84,12 +80,12 @@ final class KeyPairEntries {
   /**
    * Checks a private key and its chain and builds the material to store.
    *
-   * @throws KeyStoreException if the key is unsupported or has no encoding, the chain is missing
-   *     or not X.509, or its first certificate is not the key's
+   * @throws KeyStoreException if the key is unsupported or has no encoding, or the chain is missing
+   *     or not X.509
    */
   static KeyPairMaterial material(KeyAlgorithm alg, PrivateKey key, Certificate[] chain) throws KeyStoreException {
     List<byte[]> ders = ders(chain);
-    requireMatches(alg, key, (X509Certificate) chain[0]);
+    // that ders[0] certifies the key is proven by the keyring itself (KeyPairProof), for every caller
     byte[] pkcs8 = key.getEncoded();
     if (pkcs8 == null || !"PKCS#8".equalsIgnoreCase(key.getFormat())) {
       throw new KeyStoreException("the private key has no PKCS#8 encoding to import (a non-exportable key of"
@@ -121,39 +117,6 @@ final class KeyPairEntries {
       }
     }
     return out;
-  }
-
-  /** Proves that {@code cert} certifies {@code key}: sign a random challenge, verify with the certificate. */
-  private static void requireMatches(KeyAlgorithm alg, PrivateKey key, X509Certificate cert) throws KeyStoreException {
-    byte[] challenge = new byte[32];
-    RANDOM.nextBytes(challenge);
-    String sigAlg = signatureFor(alg);
-    boolean ok;
-    try {
-      Signature s = Signature.getInstance(sigAlg, JdkSigners.provider(alg));
-      s.initSign(key);
-      s.update(challenge);
-      byte[] sig = s.sign();
-      Signature v = Signature.getInstance(sigAlg, JdkSigners.provider(alg));
-      v.initVerify(cert.getPublicKey());
-      v.update(challenge);
-      ok = v.verify(sig);
-    } catch (GeneralSecurityException e) {
-      ok = false;
-    }
-    if (!ok) {
-      throw new KeyStoreException("the first certificate of the chain (" + cert.getSubjectX500Principal().getName()
-          + ") does not match the private key: give the key's own certificate first; nothing was stored");
-    }
-  }
-
-  /** @return the signature this key type is checked with */
-  static String signatureFor(KeyAlgorithm alg) {
-    switch (alg) {
-      case RSA: return "SHA256withRSA";
-      case ED25519: return "Ed25519";
-      default: return "SHA256withECDSA";
-    }
   }
 
   /**
