@@ -1020,7 +1020,7 @@ public final class KeyringEngine implements Keyring {
 
   /** As {@link #unprotect(KeyRef, boolean)}; an override's audit record says what it is for ({@code decrypt}, {@code rewrap}). */
   Use unprotect(KeyRef exact, boolean allowCompromised, String purpose) {
-    State s = current();
+    State s = knowing(current(), exact);
     KeyRecord k = key(s, exact.name());
     HdLineage.check(s.keys(), k, false);
     Permissions.UnprotectCheck c = Permissions.unprotect(k, exact, allowCompromised, clock.instant(), purpose);
@@ -1032,6 +1032,19 @@ public final class KeyringEngine implements Keyring {
       });
     }
     return new Use(exact, material(exact, c.record().state()));
+  }
+
+  /**
+   * A version this process does not know may have been committed by another process or host since
+   * the last freshness check (a database keyring shared by a fleet): reload at once rather than
+   * refuse it.
+   */
+  private State knowing(State s, KeyRef exact) {
+    KeyRecord k = s.keys().get(exact.name());
+    if (exact.version().isPresent() && (k == null || k.version(exact.version().getAsInt()) == null)) {
+      return latest();
+    }
+    return s;
   }
 
   /**
