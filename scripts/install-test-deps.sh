@@ -3,6 +3,7 @@
 #   argon2   - the C reference implementation of Argon2, an oracle for the Argon2 tests
 #   softhsm2 - a software PKCS#11 token that stands in for an HSM in the PKCS#11 tests
 #   opensc   - pkcs11-tool, an independent PKCS#11 client used by the interop tests
+#   pgbouncer  - a transaction-pooling connection pooler the PostgreSQL keyring tests put in front of it
 #   postgresql - the server the PostgreSQL keyring tests start a throw-away cluster of (initdb, pg_ctl;
 #              the tests start it themselves, on their own port and data directory)
 # Safe to run again: it installs only what is missing.
@@ -12,10 +13,11 @@ need=()
 command -v argon2 >/dev/null 2>&1 || need+=(argon2)
 [ -e /usr/lib/softhsm/libsofthsm2.so ] || need+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || need+=(opensc)
+[ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test dependencies present: argon2, softhsm2, opensc, postgresql"
+  echo "test dependencies present: argon2, softhsm2, opensc, postgresql, pgbouncer"
   exit 0
 fi
 

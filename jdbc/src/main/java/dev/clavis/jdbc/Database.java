@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * Where the keyring's database is and how to reach it: the JDBC URL, the driver's properties
  * (Clavis's own {@code clavis.*} removed, time-outs defaulted so a vanished network fails a call
- * instead of hanging it), and the classification of driver errors into faults of the connection
+ * instead of hanging it, server-side prepared statements off so a transaction pooler between
+ * them works), and the classification of driver errors into faults of the connection
  * (reconnect), conflicts (retry) and the rest.
  */
 final class Database {
@@ -37,6 +38,9 @@ final class Database {
     driver.putIfAbsent("socketTimeout", "30");
     driver.putIfAbsent("tcpKeepAlive", "true");
     driver.putIfAbsent("ApplicationName", "clavis");
+    // Unnamed statements only: behind a transaction-pooling PgBouncer the next transaction may run
+    // on another server connection, where a named one is missing or already exists (42P05).
+    driver.putIfAbsent("prepareThreshold", "0");
     Matcher m = HOST.matcher(url);
     this.hostPort = m.find() && !m.group(1).isEmpty() ? m.group(1) : "localhost:5432";
   }
