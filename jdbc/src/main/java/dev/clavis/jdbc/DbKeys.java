@@ -79,6 +79,11 @@ final class DbKeys {
     return derive(master, "clavis-db/v1/audit");
   }
 
+  /** @return a copy of the master key, to wrap it again (the caller wipes it) */
+  byte[] master() {
+    return master.clone();
+  }
+
   void wipe() {
     Arrays.fill(master, (byte) 0);
     Arrays.fill(rowKey, (byte) 0);

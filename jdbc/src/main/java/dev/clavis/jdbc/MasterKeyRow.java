@@ -2,9 +2,11 @@ package dev.clavis.jdbc;
 
 import dev.clavis.keyring.KdfLimits;
 import dev.clavis.keyring.KdfParameters;
+import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.StoreDamagedException;
 import dev.clavis.keyring.StoreDamagedException.Kind;
 import dev.clavis.keyring.file.MasterKeyProtector;
+import dev.clavis.keyring.file.PasswordProtector;
 import dev.clavis.keyring.file.ProtectorParameters;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,14 +47,61 @@ final class MasterKeyRow {
       byte[] m = Bytes.random(MASTER_LENGTH);
       System.arraycopy(m, 0, master, 0, MASTER_LENGTH);
       java.util.Arrays.fill(m, (byte) 0);
-      byte[] prefix = prefix(p);
-      byte[] iv = Bytes.random(Bytes.IV);
-      byte[] wrapped = protector.wrap(p, iv, aad(id, prefix), master);
-      return new Bytes.Writer().raw(prefix).raw(iv).bytes(wrapped).done();
+      return wrap(id, protector, p, master);
     } catch (RuntimeException e) {
       abandon(protector, p, e);
       throw e;
     }
+  }
+
+  private static byte[] wrap(UUID id, MasterKeyProtector protector, ProtectorParameters p, byte[] master) {
+    byte[] prefix = prefix(p);
+    byte[] iv = Bytes.random(Bytes.IV);
+    byte[] wrapped = protector.wrap(p, iv, aad(id, prefix), master);
+    return new Bytes.Writer().raw(prefix).raw(iv).bytes(wrapped).done();
+  }
+
+  /**
+   * @return the password KDF a column records
+   * @throws KeyringException if the master key is wrapped by a token key (there is no password)
+   */
+  static KdfParameters kdf(byte[] column, String where) {
+    ProtectorParameters p = parameters(column);
+    return p.kdf().orElseThrow(() -> new KeyringException(where + " has no password: its master key is wrapped by"
+        + " a key on a PKCS#11 token"));
+  }
+
+  /**
+   * The same master key under a new password or new KDF settings (a fresh salt and IV either way),
+   * after the current password has opened the current column.
+   *
+   * @param column the current column, as verified by the head MAC
+   * @param password the current password
+   * @param newPassword the new password, or null to keep the current one
+   * @param kdf the KDF of the new column; settings other than the current ones must be strong enough
+   * @param master this keyring's master key, which the current column must wrap
+   * @return the new column
+   * @throws dev.clavis.keyring.WrongPasswordException if {@code password} does not open the column
+   * @throws dev.clavis.keyring.WeakKdfException if {@code kdf} is new and below OWASP's minimums
+   * @throws KeyringException if the keyring has no password (a token root)
+   * @throws StoreDamagedException if the column does not wrap this keyring's master key
+   */
+  static byte[] rewrap(UUID id, byte[] column, char[] password, char[] newPassword, KdfParameters kdf,
+      byte[] master, String where) {
+    KdfParameters current = kdf(column, where);
+    byte[] opened = unwrap(id, column, new PasswordProtector(password, null), where);
+    try {
+      if (!java.security.MessageDigest.isEqual(opened, master)) {
+        throw new StoreDamagedException(Kind.DAMAGED, where + ": its protector wraps another master key than the"
+            + " one this process opened");
+      }
+    } finally {
+      java.util.Arrays.fill(opened, (byte) 0);
+    }
+    // keeping the keyring's own settings is not a choice to be judged again; new ones must be strong
+    KdfParameters next = kdf.equals(current) ? kdf.allowingWeak() : kdf;
+    PasswordProtector protector = new PasswordProtector(newPassword != null ? newPassword : password, next);
+    return wrap(id, protector, protector.newParameters(where), master);
   }
 
   /** Undoes {@link MasterKeyProtector#newParameters} (a root key on the token) for a keyring not created. */

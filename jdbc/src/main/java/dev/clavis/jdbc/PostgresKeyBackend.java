@@ -1,5 +1,6 @@
 package dev.clavis.jdbc;
 
+import dev.clavis.keyring.KdfParameters;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyState;
@@ -11,6 +12,7 @@ import dev.clavis.keyring.file.MemoryMaterial;
 import dev.clavis.keyring.spi.AuditRecords;
 import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.keyring.spi.KeyMaterial;
+import dev.clavis.keyring.spi.PasswordProtectedBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -50,7 +53,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Freshness is {@link Freshness}'s; material is unwrapped on first use, checked against the head
  * ({@link RowChecks}) and cached until the keyring closes or the row changes.
  */
-public final class PostgresKeyBackend implements KeyBackend {
+public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBackend {
 
   private static final int MAX_ATTEMPTS = 6;
 
@@ -620,7 +623,8 @@ public final class PostgresKeyBackend implements KeyBackend {
 
   /** Writes the staged rows, the new head and the notification; COMMIT is the caller's. */
   private Pending write(Connection c, HeadRow.Verified base, StagedRows s) throws SQLException {
-    byte[] protector = base.protector(); // as verified, never the column as it is now
+    // as verified, never the column as it is now
+    byte[] protector = s.reprotect != null ? s.reprotect.apply(base.protector()) : base.protector();
     long next = base.generation() + 1;
     Set<KeyRef> touched = new LinkedHashSet<>(s.added.keySet());
     touched.addAll(s.erased);
@@ -675,13 +679,14 @@ public final class PostgresKeyBackend implements KeyBackend {
       r.run();
     }
     try (PreparedStatement ps = c.prepareStatement("UPDATE clavis_keyring SET generation = ?, metadata = ?,"
-        + " manifest = ?, head_mac = ? WHERE id = ? AND generation = ?")) {
+        + " manifest = ?, head_mac = ?, protector = ? WHERE id = ? AND generation = ?")) {
       ps.setLong(1, next);
       ps.setBytes(2, sealed);
       ps.setBytes(3, manifestBytes);
       ps.setBytes(4, mac);
-      ps.setObject(5, id);
-      ps.setLong(6, base.generation());
+      ps.setBytes(5, protector);
+      ps.setObject(6, id);
+      ps.setLong(7, base.generation());
       if (ps.executeUpdate() != 1) {
         throw new SQLException("the head of " + where + " moved during the transaction", "40001");
       }
@@ -807,6 +812,47 @@ public final class PostgresKeyBackend implements KeyBackend {
   /** @return the keyring's id in the database */
   public UUID keyringId() {
     return id;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws KeyringException if the master key is wrapped by a token key (there is no password)
+   */
+  @Override
+  public KdfParameters kdf() {
+    ensureOpen();
+    return MasterKeyRow.kdf(image.protector(), where);
+  }
+
+  /**
+   * {@inheritDoc} The head row's protector column is replaced in the transaction that commits
+   * {@code alongside}; the master key, and so every row, MAC and process that has the keyring open,
+   * stay as they are. The current password is checked against the column as it is in that
+   * transaction, so a password another host changed meanwhile is not overwritten unknowingly.
+   *
+   * @throws dev.clavis.keyring.WrongPasswordException if {@code password} is not the current one
+   *     (nothing was changed)
+   * @throws dev.clavis.keyring.WeakKdfException if {@code kdf} is new and below OWASP's minimums
+   * @throws KeyringException if the keyring has no password (a token root), or as {@link #transact}
+   */
+  @Override
+  public <T> T rekey(char[] password, char[] newPassword, KdfParameters kdf, Transaction<T> alongside) {
+    Objects.requireNonNull(password, "password");
+    Objects.requireNonNull(kdf, "kdf");
+    kdf();
+    return transact((snapshot, changes) -> {
+      StagedRows s = (StagedRows) changes;
+      s.reprotect = column -> {
+        byte[] master = keys.master();
+        try {
+          return MasterKeyRow.rewrap(id, column, password, newPassword, kdf, master, where);
+        } finally {
+          Arrays.fill(master, (byte) 0);
+        }
+      };
+      return alongside == null ? null : alongside.run(snapshot, changes);
+    });
   }
 
   /** @return how many transactions were run again after a conflict or a lost connection (for tests and metrics) */

@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * The changes of one database transaction, staged until the rows are written: new material (wrapped
  * for its row, and held for the cache), erased versions, the committed state of each version the
- * engine reported, the new metadata and the steps to run before COMMIT.
+ * engine reported, the new metadata, a new master-key protector and the steps to run before COMMIT.
  */
 final class StagedRows implements KeyBackend.Changes {
 
@@ -29,6 +29,8 @@ final class StagedRows implements KeyBackend.Changes {
   final Map<KeyRef, KeyState> states = new LinkedHashMap<>();
   final List<Runnable> beforePublish = new ArrayList<>();
   byte[] metadata;
+  /** A new master-key protector from the verified current one (a password change), or null. */
+  java.util.function.UnaryOperator<byte[]> reprotect;
   private final DbKeys keys;
   private final java.util.UUID keyring;
 
@@ -94,7 +96,7 @@ final class StagedRows implements KeyBackend.Changes {
   }
 
   boolean any() {
-    return metadata != null || !added.isEmpty() || !erased.isEmpty();
+    return metadata != null || reprotect != null || !added.isEmpty() || !erased.isEmpty();
   }
 
   /** Wipes the material of a transaction that did not commit. */

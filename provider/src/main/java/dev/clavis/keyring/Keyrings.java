@@ -11,6 +11,7 @@ import dev.clavis.pkcs11.Pkcs11Exception;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.keyring.spi.DatabaseBackendFactory;
 import dev.clavis.keyring.spi.KeyBackend;
+import dev.clavis.keyring.spi.PasswordProtectedBackend;
 import dev.clavis.spec.DatabaseKeyringParameter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -326,7 +327,75 @@ public final class Keyrings {
     auditedRekey(b, "passwd", Map.of("kdf", kdf.toString()), tx -> b.rekey(oldPassword, newPassword, kdf, tx));
   }
 
-  private static void auditedRekey(FileKeyBackend b, String action, Map<String, String> details,
+  /**
+   * Upgrades the KDF of a database keyring in place, as {@link #migrateKdf(Path, char[], KdfParameters)}
+   * does for a file store: its master key is wrapped again under a key derived with {@code kdf},
+   * in the transaction that writes the audit record ({@code migrate-kdf}). Processes that have the
+   * keyring open keep working; the next open derives with {@code kdf}.
+   *
+   * @param jdbcUrl the database ({@code jdbc:postgresql://host:port/db})
+   * @param connection the driver's and Clavis's connection properties (the keyring's name), or null
+   * @param password the keyring's password; not kept, the caller wipes it
+   * @param kdf the new KDF and its parameters
+   * @throws WrongPasswordException if the password is wrong (nothing is changed)
+   * @throws WeakKdfException if {@code kdf} is below OWASP's minimums and not
+   *     {@link KdfParameters#allowingWeak()} (nothing is changed)
+   * @throws IllegalArgumentException if {@code kdf} is beyond the cost cap ({@link KdfLimits})
+   * @throws KeyringException if the keyring does not exist, has no password (its master key is
+   *     wrapped by a token key), no database backend takes the URL, or the database is unreachable
+   */
+  public static void migrateDatabaseKdf(String jdbcUrl, java.util.Properties connection, char[] password,
+      KdfParameters kdf) {
+    if (!kdf.limitsOk()) {
+      throw new IllegalArgumentException(KdfLimits.excess(kdf).orElse(kdf.toString()));
+    }
+    KeyBackend b = databaseBackendFor(jdbcUrl).open(jdbcUrl, connection, password, null, false);
+    PasswordProtectedBackend p = passwordProtected(b);
+    KdfParameters from = kdfOf(b, p);
+    auditedRekey(b, "migrate-kdf", Map.of("from", from.toString(), "to", kdf.toString()),
+        tx -> p.rekey(password, null, kdf, tx));
+  }
+
+  /**
+   * Changes the password of a database keyring in place, keeping its KDF parameters, as
+   * {@link #changePassword(Path, char[], char[])} does for a file store; audited ({@code passwd})
+   * in the same transaction. Processes that have the keyring open keep working; the next open
+   * needs the new password. Neither password is kept; the caller wipes both.
+   *
+   * @param jdbcUrl the database ({@code jdbc:postgresql://host:port/db})
+   * @param connection the driver's and Clavis's connection properties (the keyring's name), or null
+   * @param oldPassword the current password
+   * @param newPassword the new password
+   * @throws WrongPasswordException if the old password is wrong (nothing is changed)
+   * @throws KeyringException if the keyring does not exist, has no password (its master key is
+   *     wrapped by a token key), no database backend takes the URL, or the database is unreachable
+   */
+  public static void changeDatabasePassword(String jdbcUrl, java.util.Properties connection, char[] oldPassword,
+      char[] newPassword) {
+    KeyBackend b = databaseBackendFor(jdbcUrl).open(jdbcUrl, connection, oldPassword, null, false);
+    PasswordProtectedBackend p = passwordProtected(b);
+    KdfParameters kdf = kdfOf(b, p);
+    auditedRekey(b, "passwd", Map.of("kdf", kdf.toString()), tx -> p.rekey(oldPassword, newPassword, kdf, tx));
+  }
+
+  private static PasswordProtectedBackend passwordProtected(KeyBackend b) {
+    if (b instanceof PasswordProtectedBackend p) {
+      return p;
+    }
+    b.close();
+    throw new KeyringException(b.describe() + " cannot change how its master key is protected");
+  }
+
+  private static KdfParameters kdfOf(KeyBackend b, PasswordProtectedBackend p) {
+    try {
+      return p.kdf();
+    } catch (RuntimeException e) {
+      b.close();
+      throw e;
+    }
+  }
+
+  private static void auditedRekey(KeyBackend b, String action, Map<String, String> details,
       Consumer<KeyBackend.Transaction<Void>> rekey) {
     KeyringEngine engine;
     try {

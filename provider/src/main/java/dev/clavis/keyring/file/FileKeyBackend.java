@@ -9,6 +9,7 @@ import dev.clavis.keyring.StoreDamagedException.Kind;
 import dev.clavis.keyring.WrongPasswordException;
 import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.keyring.spi.KeyMaterial;
+import dev.clavis.keyring.spi.PasswordProtectedBackend;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ import javax.crypto.Cipher;
  * master key's protection a {@link MasterKeyProtector}'s, replacement and locking {@link
  * AtomicFile}'s, staging {@link StagedChanges}' and the index bookkeeping {@link StoreImage}'s.
  */
-public final class FileKeyBackend implements KeyBackend {
+public final class FileKeyBackend implements KeyBackend, PasswordProtectedBackend {
 
   private final AtomicFile atomic; // null: in memory
   private final Path file; // the real path, resolved once; null: in memory
