@@ -192,8 +192,7 @@ final class DatabaseOpener {
     try {
       return open(password, false, KdfParameters.defaults(), audit);
     } catch (NoSuchKeyringException e) {
-      throw new CliException("no " + describe() + ": create it with 'clavis init --db URL"
-          + (keyringName().equals("default") ? "" : " --keyring " + keyringName()) + "'");
+      throw noKeyring();
     }
   }
 
@@ -240,6 +239,52 @@ final class DatabaseOpener {
    */
   Keyring openOrCreate(char[] password, KdfParameters kdfForNew, AuditOptions audit) {
     return open(password, true, kdfForNew, audit);
+  }
+
+  /**
+   * {@code passwd} on the database keyring: the current password as for every command, the new one
+   * from {@code newPasswords}.
+   *
+   * @throws CliException if the keyring does not exist or the new password is the current one
+   */
+  void changePassword(Passwords newPasswords) {
+    char[] password = password(false);
+    char[] fresh = null;
+    try {
+      fresh = newPasswords.read("New password for " + describe(), true);
+      if (StoreOpener.sameSecret(password, fresh)) {
+        throw new CliException("the new password is the current one; nothing was changed");
+      }
+      Keyrings.changeDatabasePassword(jdbcUrl(), connection(), password, fresh);
+    } catch (NoSuchKeyringException e) {
+      throw noKeyring();
+    } finally {
+      Arrays.fill(password, '\0');
+      if (fresh != null) {
+        Arrays.fill(fresh, '\0');
+      }
+    }
+  }
+
+  /**
+   * {@code migrate-kdf} on the database keyring.
+   *
+   * @throws CliException if the keyring does not exist
+   */
+  void migrateKdf(KdfParameters kdf) {
+    char[] password = password(false);
+    try {
+      Keyrings.migrateDatabaseKdf(jdbcUrl(), connection(), password, kdf);
+    } catch (NoSuchKeyringException e) {
+      throw noKeyring();
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private CliException noKeyring() {
+    return new CliException("no " + describe() + ": create it with 'clavis init --db URL"
+        + (keyringName().equals("default") ? "" : " --keyring " + keyringName()) + "'");
   }
 
   private char[] password(boolean creating) {

@@ -96,12 +96,11 @@ final class StoreCommands {
       if (kdf.spec == null) {
         throw CliException.usage("migrate-kdf needs --kdf, e.g. --kdf argon2id or --kdf pbkdf2:i=600000");
       }
-      KdfParameters k = kdf.strongEnough(ctx, KdfSpecs.parse(kdf.spec), "refusing to migrate " + ctx.opener().storeFile());
+      KdfParameters k = kdf.strongEnough(ctx, KdfSpecs.parse(kdf.spec), "refusing to migrate " + target(ctx));
       ctx.opener().migrateKdf(k);
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("store", ctx.opener().storeFile().toAbsolutePath().toString());
+      Map<String, Object> json = where(ctx);
       json.put("kdf", k.toString());
-      ctx.result("store " + ctx.opener().storeFile() + " now derives its key with " + k, json);
+      ctx.result(target(ctx) + " now derives its key with " + k, json);
       return 0;
     }
   }
@@ -117,12 +116,30 @@ final class StoreCommands {
     @Override
     int run(Context ctx) {
       ctx.opener().changePassword(newPasswordFile);
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("store", ctx.opener().storeFile().toAbsolutePath().toString());
+      Map<String, Object> json = where(ctx);
       json.put("passwordChanged", true);
-      ctx.result("changed the password of store " + ctx.opener().storeFile()
-          + "; the old password no longer opens it (backups made before still open with it)", json);
+      ctx.result("changed the password of " + target(ctx) + "; the old password no longer opens it ("
+          + (ctx.opener().inDatabase() ? "processes that have it open keep working; database backups made before"
+              : "backups made before") + " still open with it)", json);
       return 0;
     }
+  }
+
+  /** @return "store FILE" or "keyring 'k' in URL" (without passwords), for messages */
+  private static String target(Context ctx) {
+    return ctx.opener().inDatabase() ? ctx.opener().database().describe() : "store " + ctx.opener().storeFile();
+  }
+
+  /** @return the JSON fields naming the store file, or the database and keyring */
+  private static Map<String, Object> where(Context ctx) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    if (ctx.opener().inDatabase()) {
+      DatabaseOpener db = ctx.opener().database();
+      json.put("database", dev.clavis.spec.DatabaseKeyringParameter.redact(db.jdbcUrl()));
+      json.put("keyring", db.keyringName());
+    } else {
+      json.put("store", ctx.opener().storeFile().toAbsolutePath().toString());
+    }
+    return json;
   }
 }

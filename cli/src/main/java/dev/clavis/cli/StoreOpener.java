@@ -124,8 +124,8 @@ final class StoreOpener {
   /** Re-derives the store's master-key wrapping with {@code kdf}, in place. */
   void migrateKdf(KdfParameters kdf) {
     if (inDatabase()) {
-      throw new CliException("migrate-kdf works on file stores; this version cannot re-wrap the master key of a"
-          + " database keyring (" + database.describe() + ")");
+      database.migrateKdf(kdf);
+      return;
     }
     if (tokenRooted()) {
       throw new CliException("migrate-kdf works on password-protected stores; a store rooted in a token has no password KDF");
@@ -153,8 +153,8 @@ final class StoreOpener {
    */
   void changePassword(String newPasswordFile) {
     if (inDatabase()) {
-      throw new CliException("passwd works on file stores; this version cannot change the password of a database"
-          + " keyring (" + database.describe() + ")");
+      database.changePassword(Passwords.forNew(newPasswordFile, env));
+      return;
     }
     if (options.hsm != null) {
       throw new CliException("passwd works on password-protected file stores; a token's PIN is changed with the"
@@ -184,7 +184,7 @@ final class StoreOpener {
   }
 
   /** Compares two passwords in time that depends on their lengths only. */
-  private static boolean sameSecret(char[] a, char[] b) {
+  static boolean sameSecret(char[] a, char[] b) {
     int diff = a.length ^ b.length;
     for (int i = 0; i < Math.max(a.length, b.length); i++) {
       diff |= (i < a.length ? a[i] : 0) ^ (i < b.length ? b[i] : 0);

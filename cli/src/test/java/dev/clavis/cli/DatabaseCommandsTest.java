@@ -197,8 +197,33 @@ class DatabaseCommandsTest {
     ok(cli.run(on("f", "init", "--kdf", WEAK, "--allow-weak-kdf")));
     fails(cli.run(on("f", "backup", "--shares", "3", "--threshold", "2", "--out", dir.resolve("bk").toString())), 1,
         "clavis migrate --from-db URL --to FILE");
-    fails(cli.run(on("f", "passwd")), 1, "cannot change the password of a database keyring");
-    fails(cli.run(on("f", "migrate-kdf", "--kdf", "argon2id")), 1, "cannot re-wrap the master key of a database keyring");
     fails(cli.run("migrate", "--from", "x.store", "--to", "y.store"), 2, "migrate takes --from FILE --to-db JDBC_URL");
+  }
+
+  @Test
+  void passwdAndMigrateKdf_onADatabaseKeyring_asRealProcesses() throws Exception {
+    CliProcess cli = new CliProcess(dir, env);
+    ok(cli.run(on("pw", "init", "--kdf", WEAK, "--allow-weak-kdf")));
+    ok(cli.run(on("pw", "create", "cards")));
+    byte[] envelope = ok(cli.run("card 5500".getBytes(StandardCharsets.UTF_8), on("pw", "encrypt", "cards"))).stdout;
+
+    Map<String, String> change = new HashMap<>(env);
+    change.put("CLAVIS_NEW_PASSWORD", "ring pw 5");
+    String out = ok(new CliProcess(dir, change).run(on("pw", "passwd"))).out();
+    assertTrue(out.contains("changed the password of keyring 'pw' in " + url), out);
+    fails(new InProcess(env).run(on("pw", "list")), 1, "password");
+    Map<String, String> fresh = new HashMap<>(env);
+    fresh.put("CLAVIS_PASSWORD", "ring pw 5");
+    CliProcess now = new CliProcess(dir, fresh);
+    assertEquals("card 5500", ok(now.run(envelope, on("pw", "decrypt"))).out());
+
+    String migrated = ok(now.run(on("pw", "--json", "migrate-kdf", "--kdf", "argon2id:t=2,m=64,p=1",
+        "--allow-weak-kdf"))).out();
+    assertTrue(migrated.contains("\"keyring\":\"pw\"") && migrated.contains("t=2"), migrated);
+    assertEquals("card 5500", ok(now.run(envelope, on("pw", "decrypt"))).out());
+    String audit = ok(now.run(on("pw", "audit"))).out();
+    assertTrue(audit.contains("passwd") && audit.contains("migrate-kdf"), audit);
+    ok(now.run(on("pw", "audit", "--verify")));
+    fails(new InProcess(change).run(on("pw", "passwd")), 1, "password");
   }
 }
