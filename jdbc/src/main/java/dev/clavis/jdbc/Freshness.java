@@ -106,6 +106,11 @@ final class Freshness implements AutoCloseable {
     }
   }
 
+  /** @return whether the database has not answered (a poll, a read, a commit) for longer than {@code d} */
+  boolean quietFor(Duration d) {
+    return System.nanoTime() - contactNanos > d.toNanos();
+  }
+
   /** @return whether the cache may still be served (the lease is younger than the bound) */
   boolean fresh() {
     return System.nanoTime() - contactNanos <= maxStalenessNanos;
