@@ -102,9 +102,11 @@ class PostgresNetworkNamespaceTest {
       throws Exception {
     PgNetHost a = inNamespace("ns-a", BOUND);
     assertEquals("1", a.ok("create orders"));
+    PgNetHost reader = inNamespace("ns-reader", BOUND); // only reads: it recovers without a write
     PgNetHost root = inRootNamespace("root");
     String envA = a.ok("encrypt orders before").split(" ")[0];
     assertEquals("before", root.ok("decrypt " + envA));
+    assertEquals("before", reader.ok("decrypt " + envA));
     int acknowledged = 1; // versions: the created one
     int unknown = 0;
     String[] during;
@@ -121,6 +123,7 @@ class PostgresNetworkNamespaceTest {
       Answer w = a.call("rotate orders", ANSWER_WITHIN);
       assertFalse(w.ok(), "a rotation with the network gone: " + w.line());
       assertWriteRefused(w);
+      System.out.println("PostgresNetworkNamespaceTest: write refused after " + w.took().toMillis() + " ms: " + w.line());
       // the root namespace's host still works: a rotation acknowledged while ns-a is cut off
       assertEquals("2", root.ok("rotate orders"));
       acknowledged++;
@@ -134,6 +137,10 @@ class PostgresNetworkNamespaceTest {
       assertTrue(late.line().startsWith("err dev.clavis.keyring.KeyringException "), late.line());
       assertTrue(late.line().contains("has been unreachable since"), late.line());
       assertTrue(late.line().contains("clavis.maxStaleness=" + BOUND), late.line());
+      System.out.println("PostgresNetworkNamespaceTest: read refused after " + late.took().toMillis() + " ms: "
+          + late.line());
+      Answer lateReader = reader.call("decrypt " + envA, ANSWER_WITHIN);
+      assertFalse(lateReader.ok(), "the other host cut off is past its bound too: " + lateReader.line());
 
       // the worker keeps working for the whole outage: every call answered promptly, every write refused
       while (System.nanoTime() - cut < OUTAGE.minusSeconds(2).toNanos()) {
@@ -155,8 +162,19 @@ class PostgresNetworkNamespaceTest {
       ns.restoreLink();
     }
 
-    // back: the same JVM writes again, without a restart, and sees what was done meanwhile
+    // back: the same JVMs work again, without a restart, and see what was done meanwhile
     long back = System.nanoTime();
+    Answer r0;
+    while (!(r0 = reader.call("decrypt " + during[0], ANSWER_WITHIN)).ok()) {
+      if (System.nanoTime() - back > Duration.ofSeconds(20).toNanos()) {
+        fail("the reader did not recover within 20 s of the link coming back: " + r0.line() + reader.stderrTail());
+      }
+      Thread.sleep(200);
+    }
+    assertEquals("during-outage", r0.value(), "the reader decrypts what the root host encrypted meanwhile");
+    System.out.println("PostgresNetworkNamespaceTest: the reader read again " + (System.nanoTime() - back) / 1_000_000
+        + " ms after the link came back");
+    back = System.nanoTime();
     String v = null;
     while (v == null) {
       Answer r = a.call("rotate orders", Duration.ofSeconds(40));
@@ -170,7 +188,7 @@ class PostgresNetworkNamespaceTest {
     }
     acknowledged++;
     long recoveredMs = (System.nanoTime() - back) / 1_000_000;
-    System.out.println("PostgresNetworkNamespaceTest: ns-a wrote again " + recoveredMs + " ms after the link came back");
+    System.out.println("PostgresNetworkNamespaceTest: ns-a wrote again " + recoveredMs + " ms after that");
     assertTrue(Integer.parseInt(v) >= acknowledged && Integer.parseInt(v) <= acknowledged + unknown,
         "ns-a's rotation " + v + " follows the one made in the root namespace during the outage");
     assertEquals("during-outage", a.ok("decrypt " + during[0]), "what the root host encrypted meanwhile");
