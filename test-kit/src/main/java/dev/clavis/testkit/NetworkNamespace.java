@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * veth pair on a private /30 ({@code 10.213.x.y}: the root end is {@link #hostAddress()}, the
  * namespace's end {@link #namespaceAddress()}). Processes started through {@link #command} see
  * only that link (and a loopback that is down), as a separate machine on a cable would; taking
- * the link down ({@link #cutLink}) drops their packets silently, without a reset, as a pulled
- * cable or a dead switch does.
+ * the link down ({@link #cutLink}) drops their packets without a reset, as a pulled cable does;
+ * {@link #dropSilently} loses them further away, as a dead switch does.
  *
  * <pre>{@code
  * try (NetworkNamespace ns = NetworkNamespace.create()) {
@@ -129,6 +129,27 @@ public final class NetworkNamespace implements AutoCloseable {
   public void restoreLink() {
     ip("link", "set", hostEnd, "up");
   }
+
+  /**
+   * The network is gone further away, as across a dead switch: the link stays up with its carrier,
+   * but each end sends its frames to a hardware address nobody has (a permanent neighbour entry),
+   * so the other end discards them. Unlike {@link #cutLink}, the sender's kernel sees every packet
+   * leave: TCP retransmits with its usual back-off (200 ms, 400 ms, ... doubling), as it would for
+   * a far failure.
+   */
+  public void dropSilently() {
+    ip("-n", name, "neigh", "replace", hostAddress, "lladdr", NOBODY, "dev", namespaceEnd, "nud", "permanent");
+    ip("neigh", "replace", namespaceAddress, "lladdr", NOBODY, "dev", hostEnd, "nud", "permanent");
+  }
+
+  /** Undoes {@link #dropSilently}: the neighbour entries are removed and learnt again by ARP. */
+  public void stopDropping() {
+    ip("-n", name, "neigh", "del", hostAddress, "dev", namespaceEnd);
+    ip("neigh", "del", namespaceAddress, "dev", hostEnd);
+  }
+
+  /** A locally administered unicast address no interface here has. */
+  private static final String NOBODY = "02:00:5e:c1:a0:01";
 
   /** Deletes the veth pair and the namespace (processes still inside lose their network). */
   @Override

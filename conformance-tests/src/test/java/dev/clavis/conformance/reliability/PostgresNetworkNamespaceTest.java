@@ -205,6 +205,36 @@ class PostgresNetworkNamespaceTest {
     assertEquals(versions + "", a.ok("key orders").split(" ")[1]);
   }
 
+  @Test
+  void aReaderIsServedAgainWithinSecondsOfTheLinkComingBackAfterAShortOutage() throws Exception {
+    PgNetHost reader = inNamespace("ns-reader", Duration.ofSeconds(2));
+    assertEquals("1", reader.ok("create orders"));
+    String env = reader.ok("encrypt orders before").split(" ")[0];
+    ns.dropSilently(); // packets lost beyond the link: TCP backs off as for a far failure
+    long cut = System.nanoTime();
+    try {
+      sleepUntil(cut, Duration.ofSeconds(4));
+      Answer stale = reader.call("decrypt " + env, ANSWER_WITHIN);
+      assertFalse(stale.ok(), "past the bound: " + stale.line());
+      // 14 s: long enough that TCP's next retransmission of a poll sent at the cut comes about 11 s
+      // after the link is back (back-off from 200 ms: ... 12.6 s, 25.4 s), shorter than socketTimeout
+      sleepUntil(cut, Duration.ofSeconds(14));
+    } finally {
+      ns.stopDropping();
+    }
+    long back = System.nanoTime();
+    Answer r;
+    while (!(r = reader.call("decrypt " + env, ANSWER_WITHIN)).ok()) {
+      if (System.nanoTime() - back > Duration.ofSeconds(6).toNanos()) {
+        fail("the reader was still refused 6 s after the link came back: " + r.line() + reader.stderrTail());
+      }
+      Thread.sleep(100);
+    }
+    assertEquals("before", r.value());
+    System.out.println("PostgresNetworkNamespaceTest: after a 14 s outage the reader read again "
+        + (System.nanoTime() - back) / 1_000_000 + " ms after the link came back");
+  }
+
   private static void assertWriteRefused(Answer w) {
     assertTrue(w.line().startsWith("err dev.clavis.keyring.KeyringException "), w.line());
     assertTrue(w.line().contains("cannot write to the keyring 'fleet'"), w.line());
