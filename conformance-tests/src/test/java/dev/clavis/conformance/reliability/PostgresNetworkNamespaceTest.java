@@ -31,7 +31,7 @@ class PostgresNetworkNamespaceTest {
   /** The staleness bound of the worker cut off: short, so the outage shows both sides of it. */
   private static final Duration BOUND = Duration.ofSeconds(5);
   /** How long any call may take while the network is gone: a call that hangs is a failure. */
-  private static final Duration ANSWER_WITHIN = Duration.ofSeconds(8);
+  private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
 
   @TempDir
   Path dir;
