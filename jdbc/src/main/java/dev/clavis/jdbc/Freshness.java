@@ -27,6 +27,12 @@ final class Freshness implements AutoCloseable {
 
   static final String CHANNEL = "clavis_keyring";
   static final Duration POLL = Duration.ofMillis(250);
+  /**
+   * The poller's own network time-out (lower than the driver's {@code socketTimeout}, 30 s by
+   * default): a poll is one primary-key read, and one sent just before the network went silent
+   * must not keep the lease from being renewed for 30 s after the network is back.
+   */
+  static final Duration POLL_TIMEOUT = Duration.ofSeconds(3);
 
   private final Database db;
   private final UUID id;
@@ -106,6 +112,11 @@ final class Freshness implements AutoCloseable {
     }
   }
 
+  /** @return whether the database has not answered (a poll, a read, a commit) for longer than {@code d} */
+  boolean quietFor(Duration d) {
+    return System.nanoTime() - contactNanos > d.toNanos();
+  }
+
   /** @return whether the cache may still be served (the lease is younger than the bound) */
   boolean fresh() {
     return System.nanoTime() - contactNanos <= maxStalenessNanos;
@@ -127,6 +138,10 @@ final class Freshness implements AutoCloseable {
       try {
         if (c == null) {
           c = db.connect();
+          int configured = c.getNetworkTimeout();
+          if (configured == 0 || configured > POLL_TIMEOUT.toMillis()) {
+            c.setNetworkTimeout(Runnable::run, (int) POLL_TIMEOUT.toMillis());
+          }
           try (Statement s = c.createStatement()) {
             s.execute("LISTEN " + CHANNEL);
           }

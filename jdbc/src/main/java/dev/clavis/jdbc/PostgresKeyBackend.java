@@ -294,10 +294,27 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
   }
 
   private Connection connection() {
+    if (conn != null && freshness.quietFor(SUSPECT) && !valid(conn)) {
+      // the database has not answered the poller for a while: on a network that went silent (a cut
+      // cable, no reset) a statement on the old socket would wait for the driver's socketTimeout
+      dropConnection();
+    }
     if (conn == null) {
       conn = db.connect();
     }
     return conn;
+  }
+
+  /** How long without an answer from the database before a kept connection is checked before use. */
+  static final Duration SUSPECT = Freshness.POLL.multipliedBy(2);
+
+  /** @return whether {@code c} answers an empty query within a second */
+  private static boolean valid(Connection c) {
+    try {
+      return c.isValid(1);
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   private void dropConnection() {

@@ -58,6 +58,8 @@ public final class Postgres {
   private final int port;
   private final boolean asServiceUser;
   private boolean running;
+  /** Addresses listened on besides 127.0.0.1 ({@link #allowHost}). */
+  private final java.util.Set<String> listenAlso = new java.util.LinkedHashSet<>();
 
   private Postgres(Path bin, Path home, int port, boolean asServiceUser) {
     this.bin = bin;
@@ -104,6 +106,15 @@ public final class Postgres {
    */
   public String jdbcUrl(String database) {
     return "jdbc:postgresql://" + host() + ":" + port + "/" + database + "?user=" + USER + "&password=" + PASSWORD;
+  }
+
+  /**
+   * @param database a database of this cluster
+   * @param host the address to reach the server at (one given to {@link #allowHost}, or 127.0.0.1)
+   * @return its JDBC URL through that address, with the user and password as URL parameters
+   */
+  public String jdbcUrl(String database, String host) {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?user=" + USER + "&password=" + PASSWORD;
   }
 
   /**
@@ -156,9 +167,41 @@ public final class Postgres {
   /** Starts the server again on the same port and data directory. */
   public synchronized void start() {
     server("pg_ctl", "-D", data.toString(), "-l", home.resolve("server.log").toString(), "-w", "-t", "60",
-        "-o", "-p " + port + " -k " + home + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
+        "-o", "-p " + port + " -k " + home + " -c listen_addresses=" + listenAddresses()
+            + " -c fsync=off -c max_connections=300",
         "start");
     running = true;
+  }
+
+  /**
+   * Lets clients of another network reach the server: it listens also on {@code address} (a local
+   * address, e.g. the root end of a test network namespace's link) and accepts password (SCRAM)
+   * logins from {@code clientCidr}. Restarts the server, which breaks every open connection. An
+   * address that later vanishes is skipped by the server at its next start, with a warning in its log.
+   *
+   * @param address a local address to listen on
+   * @param clientCidr the clients allowed, e.g. {@code 10.213.4.0/30}
+   * @throws IllegalArgumentException if either is not a plain address (or address/bits)
+   * @throws IllegalStateException if pg_hba.conf cannot be written or the server does not start again
+   */
+  public synchronized void allowHost(String address, String clientCidr) {
+    if (!address.matches("[0-9.]+|[0-9a-fA-F:]+") || !clientCidr.matches("[0-9.]+/[0-9]+|[0-9a-fA-F:]+/[0-9]+")) {
+      throw new IllegalArgumentException("not an address and a CIDR: " + address + ", " + clientCidr);
+    }
+    try {
+      Files.writeString(data.resolve("pg_hba.conf"), "host all all " + clientCidr + " scram-sha-256\n",
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot allow " + clientCidr + " in pg_hba.conf: " + e.getMessage(), e);
+    }
+    listenAlso.add(address);
+    restart();
+  }
+
+  private String listenAddresses() {
+    List<String> all = new ArrayList<>(List.of("127.0.0.1"));
+    all.addAll(listenAlso);
+    return String.join(",", all);
   }
 
   /** Restarts the server: every open connection is broken. */
