@@ -30,7 +30,7 @@ final class KeyCommands {
   static final class PolicyOptions {
     @Option(names = "--algorithm", paramLabel = "ALG", converter = AlgorithmConverter.class, order = 10,
         description = {"AES-256 (default), AES-128, AES-192, HMAC-SHA256, HMAC-SHA384, HMAC-SHA512, or a key pair:"
-            + " EC-P256, EC-P384, RSA-2048, RSA-3072, RSA-4096, Ed25519 (any case and punctuation)"})
+            + " EC-P256, EC-P384, RSA-2048, RSA-3072, RSA-4096, Ed25519, ML-DSA-44/65/87 (JDK 24+; any case and punctuation)"})
     KeyPairCreation.Choice algorithm = new KeyPairCreation.Choice(KeyAlgorithm.AES_256, 0);
 
     @Option(names = "--rotation-period", paramLabel = "DURATION", converter = Durations.Converter.class, order = 11,
@@ -117,7 +117,7 @@ final class KeyCommands {
       }
       throw new TypeConversionException("unknown algorithm '" + text
           + "'; use AES-128, AES-192, AES-256, HMAC-SHA256, HMAC-SHA384, HMAC-SHA512, EC-P256, EC-P384, RSA-2048,"
-          + " RSA-3072, RSA-4096, Ed25519, HD-SEED or (for import) SECRET");
+          + " RSA-3072, RSA-4096, Ed25519, ML-DSA-44, ML-DSA-65, ML-DSA-87 (JDK 24+), HD-SEED or (for import) SECRET");
     }
   }
 

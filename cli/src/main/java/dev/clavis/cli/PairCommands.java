@@ -42,6 +42,9 @@ final class PairCommands {
       case EC_P384: return "SHA384withECDSA";
       case RSA: return "SHA256withRSA";
       case ED25519: return "Ed25519";
+      case ML_DSA_44:
+      case ML_DSA_65:
+      case ML_DSA_87: return "ML-DSA";
       case SECP256K1: return "SHA256withECDSA";
       default: throw CliException.usage("key of algorithm " + a + " does not sign: use a key pair");
     }
@@ -91,7 +94,7 @@ final class PairCommands {
     String name;
 
     @Option(names = "--signature-algorithm", paramLabel = "ALG", order = 1,
-        description = {"SHA256withECDSA, SHA384withECDSA, SHA256withRSA, SHA384withRSA, Ed25519 (default: by key)"})
+        description = {"SHA256withECDSA, SHA384withECDSA, SHA256withRSA, SHA384withRSA, Ed25519, ML-DSA (default: by key)"})
     String algorithm;
 
     @Option(names = "--base64", order = 2, description = {"write the signature in Base64 on one line"})

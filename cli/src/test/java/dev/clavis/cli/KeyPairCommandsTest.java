@@ -82,6 +82,30 @@ class KeyPairCommandsTest {
   }
 
   @Test
+  void mlDsa_createSignVerify_onJdk24AndLater_refusedClearlyBefore() throws Exception {
+    if (!dev.clavis.keyring.MlDsa.available()) {
+      CliProcess.Result r = run(null, "create", "pq", "--algorithm", "ML-DSA-65", "--subject", "CN=pq");
+      assertEquals(CliException.FAILURE, r.exit, r::toString);
+      assertTrue(r.stderr.contains(dev.clavis.keyring.MlDsa.unavailableMessage()), r::toString);
+      assertFalse(r.stderr.contains("\tat "), r::toString);
+      assertFalse(ok(null, "list").out().contains("pq"), "nothing was stored");
+      return;
+    }
+    ok(null, "create", "pq", "--algorithm", "ML-DSA-65", "--subject", "CN=pq.example");
+    X509Certificate c = exported("pq");
+    assertEquals("2.16.840.1.101.3.4.3.18", c.getSigAlgOID());
+    c.verify(c.getPublicKey());
+    byte[] msg = "a post-quantum document".getBytes(StandardCharsets.UTF_8);
+    byte[] sig = ok(msg, "sign", "pq").stdout;
+    Signature jdk = Signature.getInstance("ML-DSA", "SUN");
+    jdk.initVerify(c.getPublicKey());
+    jdk.update(msg);
+    assertTrue(jdk.verify(sig), "the JDK verifies the CLI's ML-DSA signature against the exported certificate");
+    assertTrue(ok(null, "rotate", "pq").out().contains("pq#2"));
+    assertEquals("2.16.840.1.101.3.4.3.18", exported("pq#2").getSigAlgOID());
+  }
+
+  @Test
   void rotate_givesANewSelfSignedVersion_theOldNoLongerSigns() throws Exception {
     ok(null, "create", "jws", "--algorithm", "Ed25519", "--subject", "CN=jws");
     assertTrue(ok(null, "rotate", "jws").out().contains("jws#2"));

@@ -53,7 +53,17 @@ public enum KeyAlgorithm {
    * {@code SHA256withECDSA} with RFC 6979 nonces and low S. Its derivation (seed, version, path)
    * is in {@link KeyMetadata#derivation()}; its operations also need the seed version's state.
    */
-  SECP256K1(13, "EC", 256, Kind.DERIVED_KEY);
+  SECP256K1(13, "EC", 256, Kind.DERIVED_KEY),
+  /**
+   * An ML-DSA-44 key pair (FIPS 204, NIST security category 2) with its certificate chain; signs
+   * {@code ML-DSA} with the JDK's own implementation, so it needs JDK 24 or later ({@link MlDsa}).
+   * {@link #bits()} is 0: the parameter set, not a key size, says its strength.
+   */
+  ML_DSA_44(14, "ML-DSA", 0, Kind.KEY_PAIR),
+  /** An ML-DSA-65 key pair (FIPS 204, category 3); JDK 24 or later. */
+  ML_DSA_65(15, "ML-DSA", 0, Kind.KEY_PAIR),
+  /** An ML-DSA-87 key pair (FIPS 204, category 5); JDK 24 or later. */
+  ML_DSA_87(16, "ML-DSA", 0, Kind.KEY_PAIR);
 
   /** The most bytes a {@link #SECRET} may hold. */
   public static final int MAX_SECRET_BYTES = 1024;
@@ -127,7 +137,7 @@ public enum KeyAlgorithm {
     return java.util.Optional.empty();
   }
 
-  /** @return the JCA algorithm name of the key: {@code AES}, {@code HmacSHA256}, {@code HmacSHA384}, {@code HmacSHA512}, {@code GENERIC}, {@code EC}, {@code RSA}, {@code EdDSA}, {@code X.509}, {@code BIP32} */
+  /** @return the JCA algorithm name of the key: {@code AES}, {@code HmacSHA256}, {@code HmacSHA384}, {@code HmacSHA512}, {@code GENERIC}, {@code EC}, {@code RSA}, {@code EdDSA}, {@code X.509}, {@code BIP32}, {@code ML-DSA} */
   public String jcaName() {
     return jcaName;
   }
@@ -161,7 +171,12 @@ public enum KeyAlgorithm {
     return bits == 0 ? length >= 1 && length <= MAX_SECRET_BYTES : length * 8 == bits;
   }
 
-  /** @return the key size in bits, 0 for a {@link #SECRET}, an {@link #RSA} key or a {@link #CERTIFICATE} */
+  /** @return whether this is an ML-DSA key pair (FIPS 204: {@link #ML_DSA_44}, {@link #ML_DSA_65}, {@link #ML_DSA_87}) */
+  public boolean isMlDsa() {
+    return this == ML_DSA_44 || this == ML_DSA_65 || this == ML_DSA_87;
+  }
+
+  /** @return the key size in bits, 0 for a {@link #SECRET}, an {@link #RSA} key, an ML-DSA key or a {@link #CERTIFICATE} */
   public int bits() {
     return bits;
   }

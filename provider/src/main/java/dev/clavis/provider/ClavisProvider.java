@@ -200,6 +200,14 @@ public final class ClavisProvider extends Provider {
         List.of("PSS", "1.2.840.113549.1.1.10", "OID.1.2.840.113549.1.1.10"), pairsOnly);
     t.add("Signature", "Ed25519", p -> new ManagedSignatureSpi.Ed25519(),
         List.of("EdDSA", "1.3.101.112", "OID.1.3.101.112"), pairsOnly);
+    // ML-DSA (FIPS 204): registered on every JDK, so that before JDK 24 a managed key is refused clearly
+    t.add("Signature", "ML-DSA", p -> new ManagedSignatureSpi.MlDsaAny(), List.of(), pairsOnly);
+    t.add("Signature", "ML-DSA-44", p -> new ManagedSignatureSpi.MlDsa44(),
+        List.of("2.16.840.1.101.3.4.3.17", "OID.2.16.840.1.101.3.4.3.17"), pairsOnly);
+    t.add("Signature", "ML-DSA-65", p -> new ManagedSignatureSpi.MlDsa65(),
+        List.of("2.16.840.1.101.3.4.3.18", "OID.2.16.840.1.101.3.4.3.18"), pairsOnly);
+    t.add("Signature", "ML-DSA-87", p -> new ManagedSignatureSpi.MlDsa87(),
+        List.of("2.16.840.1.101.3.4.3.19", "OID.2.16.840.1.101.3.4.3.19"), pairsOnly);
 
     // --- PKCS#11 token keystore (bound to the token on a configure()d provider) ---
     t.add("KeyStore", "ClavisPKCS11", p -> new ClavisPkcs11KeyStoreSpi(token));

@@ -25,7 +25,7 @@ class StableEnumCodesTest {
   private static final Map<String, Integer> ALGORITHMS = table(
       "AES_128", 0, "AES_192", 1, "AES_256", 2, "HMAC_SHA256", 3, "SECRET", 4, "EC_P256", 5, "EC_P384", 6,
       "RSA", 7, "ED25519", 8, "CERTIFICATE", 9, "HMAC_SHA384", 10, "HMAC_SHA512", 11, "HD_SEED", 12,
-      "SECP256K1", 13);
+      "SECP256K1", 13, "ML_DSA_44", 14, "ML_DSA_65", 15, "ML_DSA_87", 16);
   private static final Map<String, Integer> ORIGINS = table("GENERATED", 0, "IMPORTED", 1);
 
   private static Map<String, Integer> table(Object... nameCode) {

@@ -1,5 +1,7 @@
 package dev.clavis.keyring.file;
 
+import dev.clavis.keyring.lifecycle.JdkKeyPairs;
+import dev.clavis.keyring.lifecycle.JdkKeyPairs;
 import dev.clavis.engine.kw.IntegrityCheckException;
 import dev.clavis.engine.kw.JdkAesBlocks;
 import dev.clavis.engine.kw.KeyWrapPadded;

@@ -10,7 +10,6 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Security;
 import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -81,9 +80,9 @@ final class KeyPairProof {
   private static boolean proves(KeyAlgorithm algorithm, PrivateKey key, PublicKey pub) {
     byte[] challenge = new byte[32];
     RANDOM.nextBytes(challenge);
-    String sigAlg = signature(algorithm);
+    String sigAlg = JdkKeyPairs.proofSignature(algorithm);
     try {
-      Provider p = provider(algorithm);
+      Provider p = JdkKeyPairs.provider(algorithm);
       Signature s = Signature.getInstance(sigAlg, p);
       s.initSign(key);
       s.update(challenge);
@@ -99,7 +98,7 @@ final class KeyPairProof {
 
   private static PrivateKey privateKey(KeyRef ref, KeyAlgorithm algorithm, byte[] pkcs8) {
     try {
-      return KeyFactory.getInstance(keyFactory(algorithm), provider(algorithm))
+      return KeyFactory.getInstance(JdkKeyPairs.keyFactory(algorithm), JdkKeyPairs.provider(algorithm))
           .generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
     } catch (GeneralSecurityException e) {
       // the JDK's message names the encoding problem, never the key's bytes
@@ -116,31 +115,5 @@ final class KeyPairProof {
       throw new IllegalArgumentException("the first certificate of the chain for key " + ref + " cannot be read: "
           + e.getMessage() + "; nothing was stored", e);
     }
-  }
-
-  private static String signature(KeyAlgorithm a) {
-    switch (a) {
-      case RSA: return "SHA256withRSA";
-      case ED25519: return "Ed25519";
-      default: return "SHA256withECDSA";
-    }
-  }
-
-  private static String keyFactory(KeyAlgorithm a) {
-    switch (a) {
-      case RSA: return "RSA";
-      case ED25519: return "Ed25519";
-      default: return "EC";
-    }
-  }
-
-  private static Provider provider(KeyAlgorithm a) throws GeneralSecurityException {
-    String name = a == KeyAlgorithm.RSA ? "SunRsaSign" : "SunEC";
-    Provider p = Security.getProvider(name);
-    if (p == null) {
-      throw new java.security.NoSuchProviderException("the JDK provider " + name + " is not installed: Clavis"
-          + " proves " + a + " key pairs with it");
-    }
-    return p;
   }
 }

@@ -90,6 +90,9 @@ public final class TokenGeneratedKeyPair implements AutoCloseable {
     if (!algorithm.isKeyPair()) {
       throw new IllegalArgumentException(algorithm + " is no key-pair algorithm");
     }
+    if (algorithm.isMlDsa()) {
+      throw new IllegalArgumentException(TokenMlDsa.refusal("a key pair to generate on the token", algorithm));
+    }
     if (algorithm == KeyAlgorithm.RSA && (rsaBits < 2048 || rsaBits > 4096 || rsaBits % 8 != 0)) {
       throw new IllegalArgumentException("RSA keys on the token are 2048 to 4096 bits (a multiple of 8), not " + rsaBits);
     }

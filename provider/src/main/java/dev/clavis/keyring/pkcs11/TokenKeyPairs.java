@@ -52,6 +52,9 @@ final class TokenKeyPairs {
    * @throws IllegalArgumentException if the PKCS#8 does not hold a key of {@code alg}
    */
   static Template importTemplate(KeyRef ref, KeyAlgorithm alg, KeyPairMaterial m) {
+    if (alg.isMlDsa()) {
+      throw new IllegalArgumentException(TokenMlDsa.refusal("key " + ref, alg));
+    }
     byte[] der = m.pkcs8();
     PrivateKey key;
     try {

@@ -5,6 +5,7 @@ import dev.clavis.keyring.KeyInfo;
 import dev.clavis.keyring.KeyPairMaterial;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyVersionInfo;
+import dev.clavis.keyring.MlDsa;
 import dev.clavis.keyring.lifecycle.KeyringEngine;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
@@ -26,7 +27,7 @@ import java.util.Optional;
 
 /**
  * The key store's rules for private-key entries: which keys Clavis holds (EC P-256 and P-384, RSA
- * 2048 to 4096 bits, Ed25519) and onto which version a CA reply goes (the one whose public key the
+ * 2048 to 4096 bits, Ed25519, ML-DSA-44/65/87 on JDK 24+) and onto which version a CA reply goes (the one whose public key the
  * reply certifies). That a chain's first certificate is the key's own is proven below, by the
  * keyring's import ({@code keyring.lifecycle.KeyPairProof}), for this store and every other caller.
  */
@@ -73,8 +74,33 @@ final class KeyPairEntries {
       throw new KeyStoreException("unsupported EdDSA curve " + curve + ": Clavis holds Ed25519 keys; nothing was"
           + " stored");
     }
+    Optional<KeyAlgorithm> mlDsa = mlDsaOf(key);
+    if (mlDsa.isPresent()) {
+      if (!MlDsa.available()) {
+        throw new KeyStoreException(MlDsa.unavailableMessage() + ": cannot hold the " + mlDsa.get()
+            + " key; nothing was stored");
+      }
+      return mlDsa.get();
+    }
     throw new KeyStoreException("unsupported private key " + (key == null ? "null" : key.getAlgorithm() + " "
-        + key.getClass().getName()) + ": Clavis holds EC (P-256, P-384), RSA (2048-4096) and Ed25519 keys");
+        + key.getClass().getName()) + ": Clavis holds EC (P-256, P-384), RSA (2048-4096), Ed25519 and (JDK 24+)"
+        + " ML-DSA keys");
+  }
+
+  /** @return the parameter set of an ML-DSA key (the JDK's, or another provider's such as Bouncy Castle's), by its PKCS#8 OID */
+  private static Optional<KeyAlgorithm> mlDsaOf(PrivateKey key) {
+    if (key == null || key.getAlgorithm() == null || !key.getAlgorithm().toUpperCase(java.util.Locale.ROOT)
+        .startsWith("ML-DSA")) {
+      return Optional.empty();
+    }
+    byte[] der = key.getEncoded();
+    try {
+      return MlDsa.ofEncoding(der);
+    } finally {
+      if (der != null) {
+        Arrays.fill(der, (byte) 0);
+      }
+    }
   }
 
   /**

@@ -1,10 +1,12 @@
 package dev.clavis.provider.jca;
 
+import dev.clavis.keyring.lifecycle.JdkKeyPairs;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.ManagedPrivateKey;
 import dev.clavis.keyring.ManagedPublicKey;
+import dev.clavis.keyring.MlDsa;
 import dev.clavis.keyring.lifecycle.KeyringEngine;
 import dev.clavis.keyring.spi.KeyMaterial;
 import java.io.ByteArrayInputStream;
@@ -53,6 +55,8 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
       KeyAlgorithm.SECP256K1);
   private static final Set<KeyAlgorithm> RSA = EnumSet.of(KeyAlgorithm.RSA);
   private static final Set<KeyAlgorithm> ED = EnumSet.of(KeyAlgorithm.ED25519);
+  private static final Set<KeyAlgorithm> ML_DSA = EnumSet.of(KeyAlgorithm.ML_DSA_44, KeyAlgorithm.ML_DSA_65,
+      KeyAlgorithm.ML_DSA_87);
 
   private final String jcaName;
   private final Set<KeyAlgorithm> keyTypes;
@@ -142,6 +146,9 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
     if (!keyTypes.contains(a)) {
       throw new InvalidKeyException("key " + ref + " is " + a + ": " + jcaName + " takes " + keyTypes + " keys");
     }
+    if (a.isMlDsa() && !MlDsa.available()) { // refused before a use is taken
+      throw new InvalidKeyException(MlDsa.unavailableMessage() + ": key " + ref + " is " + a);
+    }
   }
 
   private static KeyringEngine engine(Object keyring, KeyRef ref) throws InvalidKeyException {
@@ -159,7 +166,7 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
     try {
       PublicKey pub = CertificateFactory.getInstance("X.509")
           .generateCertificate(new ByteArrayInputStream(chain.get(0))).getPublicKey();
-      Signature s = Signature.getInstance(jcaName, JdkSigners.provider(c.material().algorithm()));
+      Signature s = Signature.getInstance(jcaName, JdkKeyPairs.provider(c.material().algorithm()));
       s.initVerify(pub);
       if (params != null) {
         s.setParameter(params);
@@ -226,7 +233,7 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
       return null;
     }
     try {
-      AlgorithmParameters p = AlgorithmParameters.getInstance("RSASSA-PSS", JdkSigners.provider(KeyAlgorithm.RSA));
+      AlgorithmParameters p = AlgorithmParameters.getInstance("RSASSA-PSS", JdkKeyPairs.provider(KeyAlgorithm.RSA));
       p.init(params);
       return p;
     } catch (GeneralSecurityException e) {
@@ -415,6 +422,41 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
     /** A fresh instance, as JCA creates it. */
     public Ed25519() {
       super("Ed25519", ED, false);
+    }
+  }
+
+  /**
+   * ML-DSA (FIPS 204, pure, empty context) with a key of any parameter set; the JDK's own
+   * implementation signs (JDK 24 or later), on older JDKs {@code init} is refused.
+   */
+  public static final class MlDsaAny extends ManagedSignatureSpi {
+    /** A fresh instance, as JCA creates it. */
+    public MlDsaAny() {
+      super("ML-DSA", ML_DSA, false);
+    }
+  }
+
+  /** ML-DSA-44 only (as the JDK's {@code ML-DSA-44}, and id-ml-dsa-44 in a certificate). */
+  public static final class MlDsa44 extends ManagedSignatureSpi {
+    /** A fresh instance, as JCA creates it. */
+    public MlDsa44() {
+      super("ML-DSA-44", EnumSet.of(KeyAlgorithm.ML_DSA_44), false);
+    }
+  }
+
+  /** ML-DSA-65 only. */
+  public static final class MlDsa65 extends ManagedSignatureSpi {
+    /** A fresh instance, as JCA creates it. */
+    public MlDsa65() {
+      super("ML-DSA-65", EnumSet.of(KeyAlgorithm.ML_DSA_65), false);
+    }
+  }
+
+  /** ML-DSA-87 only. */
+  public static final class MlDsa87 extends ManagedSignatureSpi {
+    /** A fresh instance, as JCA creates it. */
+    public MlDsa87() {
+      super("ML-DSA-87", EnumSet.of(KeyAlgorithm.ML_DSA_87), false);
     }
   }
 }

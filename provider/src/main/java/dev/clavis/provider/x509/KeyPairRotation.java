@@ -135,6 +135,11 @@ public final class KeyPairRotation {
       }
       case ED25519:
         return KeyPairGenerator.getInstance("Ed25519", "SunEC").generateKeyPair();
+      case ML_DSA_44:
+      case ML_DSA_65:
+      case ML_DSA_87:
+        dev.clavis.keyring.MlDsa.requireAvailable("a new " + a + " key pair");
+        return KeyPairGenerator.getInstance(dev.clavis.keyring.MlDsa.parameterSet(a), "SUN").generateKeyPair();
       default:
         throw new GeneralSecurityException("Clavis generates no " + a + " key pairs");
     }

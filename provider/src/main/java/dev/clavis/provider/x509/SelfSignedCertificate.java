@@ -1,5 +1,7 @@
 package dev.clavis.provider.x509;
 
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.MlDsa;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -37,7 +39,7 @@ public final class SelfSignedCertificate {
    * @param notBefore the start of validity
    * @param validity how long the certificate is valid
    * @return the certificate
-   * @throws GeneralSecurityException if signing fails or the key type is not EC (P-256, P-384), RSA or Ed25519
+   * @throws GeneralSecurityException if signing fails or the key type is not EC (P-256, P-384), RSA, Ed25519 or ML-DSA (JDK 24+)
    * @throws IllegalArgumentException if the subject is not a distinguished name
    */
   public static X509Certificate create(String subject, PublicKey publicKey, PrivateKey signer, Instant notBefore,
@@ -72,7 +74,7 @@ public final class SelfSignedCertificate {
    * @param notBefore the start of validity
    * @param validity how long the certificate is valid
    * @return the certificate
-   * @throws GeneralSecurityException if signing fails or the key type is not EC (P-256, P-384), RSA or Ed25519
+   * @throws GeneralSecurityException if signing fails or the key type is not EC (P-256, P-384), RSA, Ed25519 or ML-DSA (JDK 24+)
    * @throws IllegalArgumentException if the subject is not a distinguished name
    */
   public static X509Certificate create(String subject, PublicKey publicKey, TbsSigner signer, Instant notBefore,
@@ -117,6 +119,16 @@ public final class SelfSignedCertificate {
       case "EdDSA":
       case "Ed25519":
         return "Ed25519";
+      case "ML-DSA":
+      case "ML-DSA-44":
+      case "ML-DSA-65":
+      case "ML-DSA-87": {
+        // the parameter set from the SPKI's OID: the certificate is signed with the key's own set (RFC 9881 §2)
+        KeyAlgorithm a = MlDsa.ofEncoding(publicKey.getEncoded()).orElseThrow(() -> new GeneralSecurityException(
+            "the " + publicKey.getAlgorithm() + " public key does not encode id-ml-dsa-44, -65 or -87"));
+        MlDsa.requireAvailable("a certificate signed with " + a);
+        return MlDsa.parameterSet(a);
+      }
       default:
         throw new GeneralSecurityException("no certificate signature for " + publicKey.getAlgorithm() + " keys");
     }
@@ -127,6 +139,10 @@ public final class SelfSignedCertificate {
       case "SHA256withECDSA": return seq(oid("1.2.840.10045.4.3.2"));
       case "SHA384withECDSA": return seq(oid("1.2.840.10045.4.3.3"));
       case "SHA256withRSA": return seq(oid("1.2.840.113549.1.1.11"), new byte[] {0x05, 0x00});
+      // RFC 9881 §2: id-ml-dsa-44/65/87, parameters absent
+      case "ML-DSA-44": return seq(oid(MlDsa.oid(KeyAlgorithm.ML_DSA_44)));
+      case "ML-DSA-65": return seq(oid(MlDsa.oid(KeyAlgorithm.ML_DSA_65)));
+      case "ML-DSA-87": return seq(oid(MlDsa.oid(KeyAlgorithm.ML_DSA_87)));
       default: return seq(oid("1.3.101.112")); // RFC 8410 §3: Ed25519, parameters absent
     }
   }

@@ -10,6 +10,7 @@ import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
 import java.security.Provider;
+import java.security.Security;
 import java.util.Collections;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,24 @@ class TokenKeyPairRefusalTest {
     KeyStoreException e = assertThrows(KeyStoreException.class,
         () -> ks.setCertificateEntry(name, KeyPairFixtures.selfSigned(kp, name)));
     assertTrue(e.getMessage().contains("trusted certificates"), e.getMessage());
+    assertFalse(Collections.list(ks.aliases()).contains(name));
+  }
+
+  @Test
+  void mlDsaKeyEntry_onTheToken_isRefusedClearly_nothingStored() throws Exception {
+    Provider p = new ClavisProvider().configure(SoftHsm.configFile().toString());
+    KeyStore ks = KeyStore.getInstance("ClavisPKCS11", p);
+    ks.load(null, SoftHsm.PIN.toCharArray());
+    String name = "pq-" + UUID.randomUUID().toString().substring(0, 8);
+    KeyPair kp = java.security.KeyPairGenerator.getInstance("ML-DSA-65", dev.clavis.keyring.MlDsa.available()
+        ? Security.getProvider("SUN") : new org.bouncycastle.jce.provider.BouncyCastleProvider()).generateKeyPair();
+    java.security.cert.Certificate[] chain = {dev.clavis.keyring.MlDsa.available() ? KeyPairFixtures.selfSigned(kp, name)
+        : KeyPairFixtures.selfSigned(KeyPairFixtures.Type.EC_P256.generate(), name)};
+    KeyStoreException e = assertThrows(KeyStoreException.class,
+        () -> ks.setKeyEntry(name, kp.getPrivate(), null, chain));
+    // JDK 24+: the token has no ML-DSA (PKCS#11 v3.2); before: this JDK has none
+    assertTrue(e.getMessage().contains(dev.clavis.keyring.MlDsa.available() ? "PKCS#11 v3.2"
+        : dev.clavis.keyring.MlDsa.unavailableMessage()), e.getMessage());
     assertFalse(Collections.list(ks.aliases()).contains(name));
   }
 }
