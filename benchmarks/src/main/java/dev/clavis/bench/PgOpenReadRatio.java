@@ -27,7 +27,7 @@ import java.util.Properties;
  * export is audited, a first encrypt reserves a usage block: one commit per key on both backends).
  * The file store holds every key in one sealed image; PostgreSQL reads and checks one row per key
  * on its first use. Wall time per phase; the cluster is the test fixture's ({@code fsync=off},
- * loopback).
+ * loopback). Then 20 rotations in the N-key keyring on each (two rounds, order swapped).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.clavis.bench.PgOpenReadRatio [keys [rounds [light|default]]]
@@ -95,6 +95,21 @@ public final class PgOpenReadRatio {
     System.out.printf("median total: file %.0f ms, PostgreSQL %.0f ms; median of the rounds' ratios PostgreSQL/file"
         + " %.2f (range %.2f-%.2f)%n", median(totals[0]), median(totals[1]), median(ratio),
         Arrays.stream(ratio).min().orElse(0), Arrays.stream(ratio).max().orElse(0));
+    int rot = 20;
+    for (int round = 0; round < 2; round++) { // rotations in the N-key keyring: each rewrites the metadata document
+      for (boolean f : new boolean[] {round == 0, round != 0}) {
+        KeyBackend backend = f ? FileKeyBackend.openExisting(file, PW)
+            : new PostgresBackendFactory().open(url, p, PW, null, false);
+        try (Keyring ring = Keyrings.open(backend)) {
+          long t = System.nanoTime();
+          for (int i = 0; i < rot; i++) {
+            ring.rotate("k" + (round * rot + i), "bench");
+          }
+          System.out.printf("%s: %d rotations in the %d-key keyring, %.1f ms each%n", f ? "file" : "PostgreSQL", rot,
+              n, (System.nanoTime() - t) / 1e6 / rot);
+        }
+      }
+    }
     System.exit(0); // the fixture's shutdown hook stops the cluster
   }
 
