@@ -162,7 +162,8 @@ public final class PgPropagationLatency {
           long seen = System.nanoTime();
           byte[] env = b.encrypt("orders", msg, AAD); // the first use: reserves this process's first block
           long used = System.nanoTime();
-          int v = ByteBuffer.wrap(env, 5 + env[4], 4).getInt(); // "CLV" fmt | u8 n | name | u32 version (docs/envelope.md)
+          // "CLV" format | u8 n | name | u32 version ... (docs/envelope.md)
+          int v = ByteBuffer.wrap(env, 5 + env[4], 4).getInt();
           System.out.println("v " + v + " " + seen + " " + used);
           System.out.flush();
           last = primary;
