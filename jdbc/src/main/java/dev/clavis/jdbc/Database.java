@@ -23,6 +23,7 @@ final class Database {
   private final String url;
   private final Properties driver;
   private final String hostPort;
+  private final boolean listen;
 
   Database(String url, Properties connection) {
     this.url = Objects.requireNonNull(url, "jdbcUrl");
@@ -34,6 +35,7 @@ final class Database {
         }
       }
     }
+    this.listen = connection == null || !"false".equals(connection.getProperty(PostgresBackendFactory.LISTEN));
     driver.putIfAbsent("connectTimeout", "5");
     driver.putIfAbsent("socketTimeout", "30");
     driver.putIfAbsent("tcpKeepAlive", "true");
@@ -43,6 +45,11 @@ final class Database {
     driver.putIfAbsent("prepareThreshold", "0");
     Matcher m = HOST.matcher(url);
     this.hostPort = m.find() && !m.group(1).isEmpty() ? m.group(1) : "localhost:5432";
+  }
+
+  /** @return whether the freshness thread LISTENs ({@code clavis.listen}, default true) or only polls */
+  boolean listens() {
+    return listen;
   }
 
   /** @return host:port (or the URL's host list), for messages; never credentials */

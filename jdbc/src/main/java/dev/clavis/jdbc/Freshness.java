@@ -17,7 +17,8 @@ import org.postgresql.PGNotification;
  * daemon thread holds its own connection, {@code LISTEN}s on {@value #CHANNEL} (the fast hint: the
  * payload is {@code <keyring id>:<generation>}, never material) and polls the head's generation
  * every {@link #POLL} (the guarantee: a notification is lost across reconnects and through
- * transaction-pooling PgBouncer, and a hot standby sends none). It reconnects on its own.
+ * transaction-pooling PgBouncer, and a hot standby sends none). It reconnects on its own. With
+ * {@code clavis.listen=false} it only polls.
  *
  * <p>Every successful contact with the database (a poll, a read, a commit) renews the lease;
  * {@link #requireFresh} refuses to serve the cache when the last one is older than the staleness
@@ -142,11 +143,18 @@ final class Freshness implements AutoCloseable {
           if (configured == 0 || configured > POLL_TIMEOUT.toMillis()) {
             c.setNetworkTimeout(Runnable::run, (int) POLL_TIMEOUT.toMillis());
           }
-          try (Statement s = c.createStatement()) {
-            s.execute("LISTEN " + CHANNEL);
+          if (db.listens()) {
+            try (Statement s = c.createStatement()) {
+              s.execute("LISTEN " + CHANNEL);
+            }
           }
         }
-        PGNotification[] ns = c.unwrap(PGConnection.class).getNotifications((int) POLL.toMillis());
+        PGNotification[] ns = null;
+        if (db.listens()) {
+          ns = c.unwrap(PGConnection.class).getNotifications((int) POLL.toMillis());
+        } else {
+          Thread.sleep(POLL.toMillis()); // the poll alone: clavis.listen=false
+        }
         if (ns != null) {
           String mine = id + ":";
           for (PGNotification n : ns) {
@@ -180,6 +188,9 @@ final class Freshness implements AutoCloseable {
         Database.closeQuietly(c);
         c = null;
         pause();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // close()
+        closed = true;
       }
     }
     Database.closeQuietly(c);

@@ -14,8 +14,9 @@ import java.util.Properties;
  * Opens {@link PostgresKeyBackend}s for {@code jdbc:postgresql:} URLs; found by
  * {@link java.util.ServiceLoader}. Clavis's own connection properties: {@value #KEYRING} (the
  * keyring's name in the database, default {@code default}), {@value #MAX_STALENESS} (ISO-8601,
- * default {@code PT30S}) and {@value #COMMIT_MARK} (this host's commit mark file, default
- * {@code ~/.clavis/db-marks/<keyring id>.mark}).
+ * default {@code PT30S}), {@value #COMMIT_MARK} (this host's commit mark file, default
+ * {@code ~/.clavis/db-marks/<keyring id>.mark}) and {@value #LISTEN} ({@code true} or
+ * {@code false}, default {@code true}).
  */
 public final class PostgresBackendFactory implements DatabaseBackendFactory {
 
@@ -25,6 +26,12 @@ public final class PostgresBackendFactory implements DatabaseBackendFactory {
   public static final String MAX_STALENESS = "clavis.maxStaleness";
   /** The property naming this host's commit mark file. */
   public static final String COMMIT_MARK = "clavis.commitMark";
+  /**
+   * The property that turns the {@code LISTEN} hint off ({@code false}): the generation poll alone
+   * (at most a quarter of a second late), for connections through transaction-pooling PgBouncer,
+   * where a {@code LISTEN} lands on whichever server connection the pool lends.
+   */
+  public static final String LISTEN = "clavis.listen";
 
   /** Creates the factory (ServiceLoader). */
   public PostgresBackendFactory() {
@@ -58,6 +65,10 @@ public final class PostgresBackendFactory implements DatabaseBackendFactory {
     }
     if (staleness.isNegative()) {
       throw new KeyringException("the property " + MAX_STALENESS + " cannot be negative");
+    }
+    String listen = p.getProperty(LISTEN, "true");
+    if (!listen.equals("true") && !listen.equals("false")) {
+      throw new KeyringException("the property " + LISTEN + " must be true or false, got '" + listen + "'");
     }
     String mark = p.getProperty(COMMIT_MARK);
     return PostgresKeyBackend.open(jdbcUrl, p, keyring, new PasswordProtector(password, kdfForNew), createIfMissing,

@@ -230,6 +230,29 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     }
   }
 
+  /**
+   * Whether the head is still the image's (same generation, same MAC), read without its large
+   * columns (the sealed metadata document and the manifest grow with the keyring: about 1 MB at
+   * 10,000 keys): {@link #adopt} keeps the image in exactly that case, so the full row is read only
+   * when it moved. {@code forUpdate} locks the head row, as {@link #selectHead} does.
+   *
+   * @throws StoreDamagedException if the head row is gone
+   */
+  private boolean headUnchanged(Connection c, boolean forUpdate, HeadRow.Verified cur) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT generation, head_mac FROM clavis_keyring WHERE id = ?"
+        + (forUpdate ? " FOR UPDATE" : ""))) {
+      ps.setObject(1, id);
+      try (ResultSet r = ps.executeQuery()) {
+        if (!r.next()) {
+          throw new StoreDamagedException(Kind.TAMPERED, where + ": its head row (id " + id + ") is gone: it was"
+              + " deleted or the keyring renamed");
+        }
+        byte[] mac = r.getBytes(2);
+        return r.getLong(1) == cur.generation() && mac != null && MessageDigest.isEqual(mac, cur.headMac());
+      }
+    }
+  }
+
   private HeadRow selectHead(Connection c, boolean forUpdate) throws SQLException {
     String sql = forUpdate
         ? "SELECT generation, protector, metadata, manifest, head_mac, 0 FROM clavis_keyring WHERE id = ? FOR UPDATE"
@@ -354,7 +377,10 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
 
   /** Reads and verifies the head if it moved; never goes back to an older generation. */
   private HeadRow.Verified refresh() {
-    return query("read", c -> inSnapshot(c, cn -> adopt(selectHead(cn, false), cn)));
+    return query("read", c -> inSnapshot(c, cn -> {
+      HeadRow.Verified cur = image;
+      return headUnchanged(cn, false, cur) ? cur : adopt(selectHead(cn, false), cn);
+    }));
   }
 
   /**
@@ -498,10 +524,12 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     T result = null;
     try {
       c.setAutoCommit(false);
-      HeadRow h = selectHead(c, true);
+      HeadRow.Verified cur = image;
+      boolean unchanged = headUnchanged(c, true, cur); // locks the head row
+      HeadRow h = unchanged ? null : selectHead(c, true);
       HeadRow.Verified base;
       tx.set(new Tx(c, new DbAuditRecords.Staged()));
-      base = adopt(h, c);
+      base = unchanged ? cur : adopt(h, c);
       result = work.run(new Snapshot(base.generation(), base.metadata()), s);
       if (!s.any()) {
         c.rollback();

@@ -118,22 +118,30 @@ final class RowChecks {
   /**
    * The open-time check of the whole set: every row recorded, no row missing or added, each
    * state and MAC digest as recorded (the wrapped material is checked when it is first used).
+   * The set is read without the wrapped material (about half the bytes at 10,000 keys); a row
+   * that fails is read again whole, from the same snapshot (the caller's), for the checks that
+   * say what was done to it.
    */
   void checkIndex(Connection c, Manifest m, long generation) throws SQLException {
     Set<KeyRef> seen = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+    try (PreparedStatement ps = c.prepareStatement("SELECT name, version, state, row_mac"
         + " FROM clavis_key_version WHERE keyring_id = ?")) {
       ps.setObject(1, id);
       try (ResultSet r = ps.executeQuery()) {
         while (r.next()) {
-          VersionRow row = row(r);
-          KeyRef ref = row.ref();
+          KeyRef ref = KeyRef.of(r.getString(1), r.getInt(2));
           seen.add(ref);
           Manifest.Entry e = m.get(ref);
-          if (e != null && !e.state().equals(row.state()) && !row.macValid(keys, id)) {
+          boolean stateDiffers = e != null && !e.state().equals(r.getString(3));
+          boolean digestDiffers = e == null || !MessageDigest.isEqual(e.digest(), VersionRow.digestOf(r.getBytes(4)));
+          if (!stateDiffers && !digestDiffers) {
+            continue;
+          }
+          VersionRow row = select(c, ref);
+          if (stateDiffers && row != null && !row.macValid(keys, id)) {
             throw macFailure(c, ref, row);
           }
-          if (e == null || !MessageDigest.isEqual(e.digest(), row.digest())) {
+          if (digestDiffers) {
             check(c, ref, row, e, generation);
           }
         }

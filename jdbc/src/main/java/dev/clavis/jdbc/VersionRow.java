@@ -59,6 +59,11 @@ record VersionRow(String name, int version, String state, String algorithm, bool
 
   /** @return the manifest's digest of this row: SHA-256 of its MAC */
   byte[] digest() {
+    return digestOf(rowMac);
+  }
+
+  /** @return the manifest's digest of a row with this MAC (null: none) */
+  static byte[] digestOf(byte[] rowMac) {
     return Bytes.sha256(rowMac == null ? new byte[0] : rowMac);
   }
 }
