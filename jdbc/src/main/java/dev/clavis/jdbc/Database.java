@@ -6,8 +6,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Where the keyring's database is and how to reach it: the JDBC URL, the driver's properties
@@ -17,11 +15,10 @@ import java.util.regex.Pattern;
  */
 final class Database {
 
-  private static final Pattern HOST = Pattern.compile("^jdbc:postgresql://([^/?]*)");
-
   private final String url;
   private final Properties driver;
   private final String hostPort;
+  private final String location;
 
   Database(String url, Properties connection) {
     this.url = Objects.requireNonNull(url, "jdbcUrl");
@@ -37,15 +34,21 @@ final class Database {
     driver.putIfAbsent("socketTimeout", "30");
     driver.putIfAbsent("tcpKeepAlive", "true");
     driver.putIfAbsent("ApplicationName", "clavis");
-    Matcher m = HOST.matcher(url);
-    this.hostPort = m.find() && !m.group(1).isEmpty() ? m.group(1) : "localhost:5432";
+    this.hostPort = JdbcUrl.hostPort(url);
+    this.location = JdbcUrl.location(url);
   }
 
   /** @return host:port (or the URL's host list), for messages; never credentials */
   String hostPort() {
-    String h = hostPort;
-    int at = h.lastIndexOf('@');
-    return at >= 0 ? h.substring(at + 1) : h;
+    return hostPort;
+  }
+
+  /**
+   * @return host:port/database, which names the keyring's place in descriptions (and so in a
+   *     quorum's approval of a migration); never credentials or the URL's other properties
+   */
+  String location() {
+    return location;
   }
 
   /**

@@ -87,7 +87,7 @@ public final class PostgresKeyBackend implements KeyBackend {
     this.db = db;
     this.id = id;
     this.name = name;
-    this.where = "the keyring '" + name + "' in the PostgreSQL database at " + db.hostPort();
+    this.where = "the keyring '" + name + "' in the PostgreSQL database at " + db.location();
     this.keys = keys;
     this.conn = conn;
     this.checks = new RowChecks(keys, id, where);
@@ -119,7 +119,7 @@ public final class PostgresKeyBackend implements KeyBackend {
   public static PostgresKeyBackend open(String jdbcUrl, java.util.Properties connection, String keyring,
       MasterKeyProtector protector, boolean create, Duration maxStaleness, Path commitMark) {
     Database db = new Database(jdbcUrl, connection);
-    String where = "the keyring '" + keyring + "' in the PostgreSQL database at " + db.hostPort();
+    String where = "the keyring '" + keyring + "' in the PostgreSQL database at " + db.location();
     Connection c = db.connect();
     try {
       if (!Schema.ensure(c, where, create)) {
