@@ -65,13 +65,40 @@ final class Database {
 
   KeyringException unreachable(String what, SQLException e) {
     return new KeyringException(what + " the PostgreSQL database at " + hostPort() + ": " + safeMessage(e)
-        + " (SQLSTATE " + e.getSQLState() + ")", e);
+        + " (SQLSTATE " + e.getSQLState() + ")", redacted(e));
   }
 
-  /** The driver's message, which never holds the password (it names the user and database at most). */
+  /**
+   * The driver's message with any JDBC URL in it cut to host, port and database, and any
+   * {@code password=} masked: the driver manager's "No suitable driver found for URL" echoes the
+   * whole URL, query string and password included.
+   */
   static String safeMessage(SQLException e) {
     String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
+    return m == null ? e.getClass().getSimpleName() : JdbcUrl.redactIn(m);
+  }
+
+  /**
+   * @return a copy of {@code e} to carry as a cause: the same SQLSTATE, code and stack, its message
+   *     and its causes' messages redacted ({@link #safeMessage}), since stack traces get printed
+   */
+  static SQLException redacted(SQLException e) {
+    SQLException copy = new SQLException(safeMessage(e), e.getSQLState(), e.getErrorCode());
+    copy.setStackTrace(e.getStackTrace());
+    Throwable cause = e.getCause();
+    if (cause != null) {
+      copy.initCause(redactedCause(cause, 0));
+    }
+    return copy;
+  }
+
+  private static Throwable redactedCause(Throwable t, int depth) {
+    Exception copy = new Exception(t.getClass().getName() + ": " + JdbcUrl.redactIn(String.valueOf(t.getMessage())));
+    copy.setStackTrace(t.getStackTrace());
+    if (t.getCause() != null && t.getCause() != t && depth < 8) {
+      copy.initCause(redactedCause(t.getCause(), depth + 1));
+    }
+    return copy;
   }
 
   /** @return whether the error means the connection is gone (reconnect and, before COMMIT, retry) */

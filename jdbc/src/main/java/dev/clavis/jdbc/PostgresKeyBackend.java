@@ -547,7 +547,8 @@ public final class PostgresKeyBackend implements KeyBackend {
       s.discard();
       throw new KeyringException("the outcome of a change to " + where + " is unknown: the connection to "
           + db.hostPort() + " failed during COMMIT (" + Database.safeMessage(e) + ") and the database cannot be asked"
-          + " now; open the keyring again to see whether generation " + p.head.generation() + " committed", e);
+          + " now; open the keyring again to see whether generation " + p.head.generation() + " committed",
+          Database.redacted(e));
     }
     if (committed) {
       published(p, s);
