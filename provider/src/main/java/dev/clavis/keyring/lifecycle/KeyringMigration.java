@@ -1,9 +1,12 @@
 package dev.clavis.keyring.lifecycle;
 
+import dev.clavis.keyring.Approval;
+import dev.clavis.keyring.Approvals;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.keyring.spi.KeyMaterial;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +27,10 @@ import java.util.Optional;
  * quorum if it has one, since the material leaves it; the keys themselves are untouched) and
  * {@code migrate-in} in the target, committed with the copy in one transaction, so the target
  * has all of it or nothing. A target that holds any key is refused; an empty one (a new keyring,
- * or one left by a failed attempt) is filled. Material that cannot leave
+ * or one left by a failed attempt) is filled, and its settings replaced by the source's: a target
+ * with a quorum of its own needs that quorum's approval ({@code migrate-in}), one with settings of
+ * its own and no quorum is refused ({@link MigrationTarget}). The approvals given are split by the
+ * store they were issued for, so one list can carry the source's and the target's. Material that cannot leave
  * its backend (a PKCS#11 token's) cannot be migrated and is refused naming the version, before
  * anything is written to the target.
  */
@@ -65,10 +71,11 @@ public final class KeyringMigration {
    * @param source the keyring to copy; its keys are untouched, its audit log gets {@code migrate-out}
    * @param target a new, empty keyring over another backend
    * @return what was copied
-   * @throws KeyringException if the target holds keys, both are the same keyring, a version's
+   * @throws KeyringException if the target holds keys or has settings of its own and no quorum, both are the same keyring, a version's
    *     material cannot leave its backend, or a write fails (the target is then unchanged)
    * @throws dev.clavis.keyring.QuorumRequiredException if the source's quorum has not approved
-   *     {@code migrate} with parameter {@code to} = the target's description
+   *     {@code migrate} with parameter {@code to} = the target's description, or the target's
+   *     quorum {@code migrate-in} with {@code from} and {@code fromId} = the source's description and id
    */
   public static Summary copy(KeyringEngine source, KeyringEngine target) {
     Objects.requireNonNull(source, "source");
@@ -81,6 +88,13 @@ public final class KeyringMigration {
     if (!target.committedKeys().isEmpty()) {
       throw refusedNonEmpty(target, target.committedKeys().size());
     }
+    // the target's own settings are replaced: its quorum approves that, asked before the source is touched
+    StoreSettings targetBefore = target.committedSettings();
+    MigrationTarget.requireFillable(target.backend().describe(), targetBefore);
+    Map<String, String> inParams = MigrationTarget.approvalParams(source.backend().describe(), sourceId);
+    List<Approval> given = Approvals.current();
+    List<Approval> forTarget = MigrationTarget.forStore(given, targetId);
+    MigrationTarget.requireAsked(targetBefore, targetId, inParams, forTarget, Instant.now());
     source.flushUsage(); // the uses this process counted go with the keys
     Map<String, KeyRecord> keys = source.committedKeys();
     requireMovable(source, keys);
@@ -88,18 +102,23 @@ public final class KeyringMigration {
     out.put("to", target.backend().describe());
     out.put("toId", targetId);
     out.put("keys", Integer.toString(keys.size()));
-    source.migrationWrite((base, settings, changes, sink) -> {
+    Approvals.with(MigrationTarget.notForStore(given, targetId), () -> source.migrationWrite((base, settings, changes,
+        sink) -> {
       // approved for its destination only: the target's id is new with each attempt
       sink.approve("migrate", Map.of("to", target.backend().describe()));
       sink.event("migrate-out", out);
       return null;
-    });
+    }));
     // read again after the source's write: it may have run due destructions
     Map<String, KeyRecord> copied = source.committedKeys();
     StoreSettings settings = source.committedSettings();
-    return target.migrationWrite((base, targetSettings, changes, sink) -> {
+    return Approvals.with(forTarget, () -> target.migrationWrite((base, targetSettings, changes, sink) -> {
       if (!base.isEmpty()) {
         throw refusedNonEmpty(target, base.size());
+      }
+      MigrationTarget.requireFillable(target.backend().describe(), targetSettings);
+      if (targetSettings.quorum() != null) {
+        sink.approve(MigrationTarget.OPERATION, inParams);
       }
       int versions = 0;
       int materials = 0;
@@ -129,7 +148,7 @@ public final class KeyringMigration {
       in.put("materials", Integer.toString(materials));
       sink.event("migrate-in", in);
       return new Summary(copied.size(), versions, materials, sourceId);
-    });
+    }));
   }
 
   private static KeyringException refusedNonEmpty(KeyringEngine target, int n) {

@@ -192,4 +192,72 @@ class KeyringMigrationTest {
       assertEquals(src.quorum(), dst.quorum(), "the copy keeps its dual control");
     }
   }
+
+  @Test
+  void migrate_intoAnEmptyTargetWithAQuorum_needsTheTargetsQuorum_askedBeforeTheSourceIsTouched() {
+    dev.clavis.keyring.CustodianKey t1 = dev.clavis.keyring.CustodianKey.generate();
+    dev.clavis.keyring.CustodianKey t2 = dev.clavis.keyring.CustodianKey.generate();
+    try (Keyring src = open("src.clavis"); Keyring dst = open("dst.clavis")) {
+      src.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      dst.setQuorum(dev.clavis.keyring.CustodianQuorum.of(2, List.of(t1.publicKey(), t2.publicKey())));
+      int srcEvents = src.auditLog().events().size();
+      dev.clavis.keyring.QuorumRequiredException e = assertThrows(dev.clavis.keyring.QuorumRequiredException.class,
+          () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertEquals("migrate-in", e.request().operation());
+      assertEquals(((KeyringEngine) dst).keyringIdHex(), e.request().store());
+      assertEquals(((KeyringEngine) src).keyringIdHex(), e.request().params().get("fromId"));
+      assertEquals(srcEvents, src.auditLog().events().size(), "the source is not touched before the target agrees");
+      assertTrue(dst.list().isEmpty());
+      assertTrue(dst.quorum().isPresent(), "the target keeps its quorum");
+      List<dev.clavis.keyring.Approval> ok = List.of(dev.clavis.keyring.Approval.sign(e.request(), t1),
+          dev.clavis.keyring.Approval.sign(e.request(), t2));
+      dev.clavis.keyring.Approvals.with(ok, () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertEquals(1, dst.list().size());
+      assertTrue(actions(dst).contains("quorum-approval"), actions(dst).toString());
+    }
+  }
+
+  @Test
+  void migrate_betweenTwoKeyringsWithQuorums_takesBothQuorumsApprovalsInOneList() {
+    List<dev.clavis.keyring.CustodianKey> s = List.of(dev.clavis.keyring.CustodianKey.generate(),
+        dev.clavis.keyring.CustodianKey.generate());
+    List<dev.clavis.keyring.CustodianKey> t = List.of(dev.clavis.keyring.CustodianKey.generate(),
+        dev.clavis.keyring.CustodianKey.generate());
+    try (Keyring src = open("src.clavis"); Keyring dst = open("dst.clavis")) {
+      src.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      src.setQuorum(dev.clavis.keyring.CustodianQuorum.of(2, List.of(s.get(0).publicKey(), s.get(1).publicKey())));
+      dst.setQuorum(dev.clavis.keyring.CustodianQuorum.of(2, List.of(t.get(0).publicKey(), t.get(1).publicKey())));
+      dev.clavis.keyring.QuorumRequiredException forTarget = assertThrows(
+          dev.clavis.keyring.QuorumRequiredException.class,
+          () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      List<dev.clavis.keyring.Approval> target = List.of(dev.clavis.keyring.Approval.sign(forTarget.request(), t.get(0)),
+          dev.clavis.keyring.Approval.sign(forTarget.request(), t.get(1)));
+      dev.clavis.keyring.QuorumRequiredException forSource = assertThrows(
+          dev.clavis.keyring.QuorumRequiredException.class, () -> dev.clavis.keyring.Approvals.with(target,
+              () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst)));
+      assertEquals("migrate", forSource.request().operation());
+      List<dev.clavis.keyring.Approval> both = new java.util.ArrayList<>(target);
+      both.add(dev.clavis.keyring.Approval.sign(forSource.request(), s.get(0)));
+      both.add(dev.clavis.keyring.Approval.sign(forSource.request(), s.get(1)));
+      dev.clavis.keyring.Approvals.with(both, () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertEquals(1, dst.list().size());
+      assertEquals(src.quorum(), dst.quorum(), "the copy takes the source's dual control");
+    }
+  }
+
+  @Test
+  void migrate_intoAnEmptyTargetWithSettingsOfItsOwnAndNoQuorum_isRefused_andNothingIsWritten() throws Exception {
+    try (Keyring src = open("src.clavis"); Keyring dst = open("dst.clavis")) {
+      src.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      dst.setMinimumDeletionWindow(Duration.ofDays(30), false);
+      byte[] srcBytes = Files.readAllBytes(dir.resolve("src.clavis"));
+      byte[] dstBytes = Files.readAllBytes(dir.resolve("dst.clavis"));
+      KeyringException e = assertThrows(KeyringException.class,
+          () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertTrue(e.getMessage().contains("has settings of its own (minimum deletion window PT720H)"), e.getMessage());
+      assertArrayEquals(srcBytes, Files.readAllBytes(dir.resolve("src.clavis")));
+      assertArrayEquals(dstBytes, Files.readAllBytes(dir.resolve("dst.clavis")));
+      assertEquals(Duration.ofDays(30), dst.minimumDeletionWindow());
+    }
+  }
 }
