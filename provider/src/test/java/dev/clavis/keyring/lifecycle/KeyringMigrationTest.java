@@ -260,4 +260,120 @@ class KeyringMigrationTest {
       assertEquals(Duration.ofDays(30), dst.minimumDeletionWindow());
     }
   }
+
+  /** A file store's backend that records which material is read, and may run something at a read. */
+  private static final class Watched implements dev.clavis.keyring.spi.KeyBackend {
+    final dev.clavis.keyring.spi.KeyBackend inner;
+    final List<KeyRef> read = new java.util.ArrayList<>();
+    Runnable atSecondRead;
+
+    Watched(dev.clavis.keyring.spi.KeyBackend inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Snapshot read() {
+      return inner.read();
+    }
+
+    @Override
+    public long generation() {
+      return inner.generation();
+    }
+
+    @Override
+    public <T> T transact(Transaction<T> tx) {
+      return inner.transact(tx);
+    }
+
+    @Override
+    public java.util.Optional<dev.clavis.keyring.spi.KeyMaterial> material(KeyRef version) {
+      if (read.contains(version) && atSecondRead != null) {
+        Runnable r = atSecondRead;
+        atSecondRead = null;
+        r.run();
+      }
+      read.add(version);
+      return inner.material(version);
+    }
+
+    @Override
+    public byte[] auditKey() {
+      return inner.auditKey();
+    }
+
+    @Override
+    public java.util.Optional<Path> auditFile() {
+      return inner.auditFile();
+    }
+
+    @Override
+    public java.util.Optional<dev.clavis.keyring.spi.AuditRecords> auditRecords() {
+      return inner.auditRecords();
+    }
+
+    @Override
+    public java.util.Optional<Path> commitMarkFile() {
+      return inner.commitMarkFile();
+    }
+
+    @Override
+    public String describe() {
+      return inner.describe();
+    }
+
+    @Override
+    public void afterCommit(VersionStates states) {
+      inner.afterCommit(states);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  private Watched watched(String name) {
+    return new Watched(dev.clavis.keyring.file.FileKeyBackend.open(dir.resolve(name), "pw".toCharArray(),
+        TestStores.FAST_KDF));
+  }
+
+  @Test
+  void migrate_neverReadsTheMaterialOfADestroyedVersion() {
+    try (Keyring src = open("src.clavis")) {
+      populate(src);
+    }
+    Watched b = watched("src.clavis");
+    try (Keyring src = Keyrings.open(b); Keyring dst = open("dst.clavis")) {
+      KeyringMigration.Summary s = KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst);
+      assertEquals(5, s.materials());
+      assertFalse(b.read.contains(KeyRef.of("gone", 1)), "read the material of a destroyed version: " + b.read);
+      assertTrue(b.read.contains(KeyRef.of("gone", 2)), b.read.toString());
+      assertEquals(KeyState.DESTROYED, dst.find("gone").orElseThrow().versions().get(0).state());
+    }
+  }
+
+  @Test
+  void migrate_whenTheSourceCommitsDuringTheCopy_isRefusedAsChanged_andTheTargetStaysEmpty_thenARetryWorks() {
+    try (Keyring src = open("src.clavis")) {
+      populate(src);
+    }
+    Watched b = watched("src.clavis");
+    try (Keyring src = Keyrings.open(b); Keyring dst = open("dst.clavis")) {
+      // another process rotates while the material is read for the copy (the second read of a version)
+      b.atSecondRead = () -> {
+        try (Keyring other = open("src.clavis")) {
+          other.rotate("payments", "during the migration");
+        }
+      };
+      KeyringException e = assertThrows(KeyringException.class,
+          () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertTrue(e.getMessage().startsWith("source changed during migration, retry"), e.getMessage());
+      assertTrue(dst.list().isEmpty(), "nothing was written to the target");
+      assertFalse(actions(dst).contains("migrate-in"));
+      KeyringMigration.Summary s = KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst);
+      assertEquals(3, dst.find("payments").orElseThrow().versions().size(), "the retry copies the newer state");
+      assertEquals(4, s.keys());
+    }
+  }
 }
