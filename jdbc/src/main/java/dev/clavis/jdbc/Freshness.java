@@ -19,7 +19,8 @@ import org.postgresql.PGNotification;
  * every {@link #POLL} (the guarantee: a notification is lost across reconnects and through
  * transaction-pooling PgBouncer, and a hot standby sends none). It reconnects on its own.
  *
- * <p>Every successful contact with the database (a poll, a read, a commit) renews the lease;
+ * <p>Every successful contact with the database (a poll, a read, a commit) renews the lease, a
+ * notification does not (anyone who can reach the database can send one);
  * {@link #requireFresh} refuses to serve the cache when the last one is older than the staleness
  * bound, saying since when the database is unreachable.
  */
@@ -116,9 +117,9 @@ final class Freshness implements AutoCloseable {
     contact();
   }
 
+  /** A hint, not contact: anyone who can reach the database can NOTIFY, so it never renews the lease. */
   private void notified(long generation) {
     notified = new Learnt(generation, System.nanoTime());
-    contact();
   }
 
   private void run() {
