@@ -45,6 +45,7 @@ final class Freshness implements AutoCloseable {
   private volatile long contactNanos = System.nanoTime();
   private volatile Instant contactTime = Instant.now();
   private volatile String lastError = "";
+  private volatile boolean headGone;
 
   Freshness(Database db, UUID id, Duration maxStaleness, String keyring) {
     this.db = db;
@@ -107,6 +108,11 @@ final class Freshness implements AutoCloseable {
     }
   }
 
+  /** @return whether the last poll found no head row (deleted, or the keyring renamed) */
+  boolean headGone() {
+    return headGone;
+  }
+
   /** @return whether the cache may still be served (the lease is younger than the bound) */
   boolean fresh() {
     return System.nanoTime() - contactNanos <= maxStalenessNanos;
@@ -151,7 +157,10 @@ final class Freshness implements AutoCloseable {
           ps.setObject(1, id);
           try (ResultSet r = ps.executeQuery()) {
             if (r.next()) {
+              headGone = false;
               polled(r.getLong(1), began);
+            } else {
+              headGone = true; // the database answered, without the head: tampering, not a network fault
             }
           }
         }

@@ -236,12 +236,16 @@ public final class PostgresKeyBackend implements KeyBackend {
       ps.setObject(1, id);
       try (ResultSet r = ps.executeQuery()) {
         if (!r.next()) {
-          throw new StoreDamagedException(Kind.TAMPERED, where + ": its head row (id " + id + ") is gone: it was"
-              + " deleted or the keyring renamed");
+          throw headRowGone();
         }
         return new HeadRow(r.getLong(1), r.getBytes(2), r.getBytes(3), r.getBytes(4), r.getBytes(5), r.getLong(6));
       }
     }
+  }
+
+  private StoreDamagedException headRowGone() {
+    return new StoreDamagedException(Kind.TAMPERED, where + ": its head row (id " + id + ") is gone: it was"
+        + " deleted or the keyring renamed");
   }
 
   // ------------------------------------------------------------------ connections
@@ -402,11 +406,15 @@ public final class PostgresKeyBackend implements KeyBackend {
    * {@inheritDoc} The value the freshness thread last polled or was notified of (or this process's
    * own last commit, if newer).
    *
+   * @throws StoreDamagedException if the last poll found the head row gone (deleted or renamed)
    * @throws KeyringException if the database has not answered within the staleness bound
    */
   @Override
   public long generation() {
     ensureOpen();
+    if (freshness.headGone()) {
+      throw headRowGone(); // the database answers: this is not the staleness bound's case
+    }
     freshness.requireFresh("reading " + where);
     HeadRow.Verified v = image;
     return freshness.current(v.generation(), v.readAt());
