@@ -63,9 +63,24 @@ final class Database {
     }
   }
 
+  /**
+   * @return the failure to report: a {@link DatabaseUnreachableException} for a network fault
+   *     ({@link #networkFault}), which a read may answer from the cache, else a plain KeyringException
+   */
   KeyringException unreachable(String what, SQLException e) {
-    return new KeyringException(what + " the PostgreSQL database at " + hostPort() + ": " + safeMessage(e)
-        + " (SQLSTATE " + e.getSQLState() + ")", redacted(e));
+    String m = what + " the PostgreSQL database at " + hostPort() + ": " + safeMessage(e) + " (SQLSTATE "
+        + e.getSQLState() + ")";
+    return networkFault(e) ? new DatabaseUnreachableException(m, redacted(e)) : new KeyringException(m, redacted(e));
+  }
+
+  /**
+   * @return whether the error says the database cannot be reached now: SQLSTATE class 08 (no
+   *     connection, or it broke) or the server shutting down or starting (57P01-57P03); a database
+   *     that answers with any other error is not unreachable
+   */
+  static boolean networkFault(SQLException e) {
+    String s = e.getSQLState();
+    return s != null && (s.startsWith("08") || s.equals("57P01") || s.equals("57P02") || s.equals("57P03"));
   }
 
   /**

@@ -315,11 +315,12 @@ public final class PostgresKeyBackend implements KeyBackend {
   }
 
   /**
-   * {@inheritDoc} Reads and verifies the head when it moved; while the database is unreachable,
-   * answers from the cache within the staleness bound.
+   * {@inheritDoc} Reads and verifies the head when it moved; while the database is unreachable (a
+   * network fault, {@link Database#networkFault}), answers from the cache within the staleness bound.
    *
    * @throws StoreDamagedException if the head was tampered with or went back to an older generation
-   * @throws KeyringException if the database is unreachable beyond the staleness bound (naming host:port)
+   * @throws KeyringException if the database is unreachable beyond the staleness bound (naming
+   *     host:port), or answers with an error (never hidden behind the cache)
    */
   @Override
   public Snapshot read() {
@@ -327,8 +328,8 @@ public final class PostgresKeyBackend implements KeyBackend {
     HeadRow.Verified v;
     try {
       v = refresh();
-    } catch (KeyringException e) {
-      if (e instanceof StoreDamagedException || !freshness.fresh()) {
+    } catch (DatabaseUnreachableException e) {
+      if (!freshness.fresh()) {
         throw e;
       }
       v = image; // unreachable, within the staleness bound: the cache answers

@@ -50,4 +50,19 @@ class DatabaseTest {
     assertTrue(e.getMessage().contains("127.0.0.1:notaport"), e.getMessage());
     assertFalse(everything(e).contains("secret"), everything(e));
   }
+
+  @Test
+  void onlyANetworkFault_isUnreachable_soOnlyItMayBeAnsweredFromTheCache() {
+    for (String s : new String[] {"08001", "08006", "08003", "57P01", "57P03"}) {
+      assertTrue(Database.networkFault(new SQLException("x", s)), s);
+    }
+    for (String s : new String[] {"42P01", "42501", "28P01", "57014", "53100", "XX000"}) {
+      assertFalse(Database.networkFault(new SQLException("x", s)), s);
+    }
+    assertFalse(Database.networkFault(new SQLException("x")), "no SQLSTATE");
+    Database db = new Database("jdbc:postgresql://h:1/keys", new Properties());
+    assertTrue(db.unreachable("cannot read", new SQLException("gone", "08006")) instanceof DatabaseUnreachableException);
+    assertFalse(db.unreachable("cannot read", new SQLException("no table", "42P01"))
+        instanceof DatabaseUnreachableException);
+  }
 }
