@@ -7,7 +7,6 @@ import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.keyring.spi.KeyMaterial;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,7 +99,13 @@ public final class KeyringMigration {
     Map<String, String> inParams = MigrationTarget.approvalParams(source.backend().describe(), sourceId);
     List<Approval> given = Approvals.current();
     List<Approval> forTarget = MigrationTarget.forStore(given, targetId);
-    MigrationTarget.requireAsked(targetBefore, targetId, inParams, forTarget, Instant.now());
+    if (targetBefore.quorum() != null && forTarget.isEmpty()) {
+      // the request is issued (by the target's clock) and the write aborted before the source is touched
+      target.migrationWrite((base, s, changes, sink) -> {
+        sink.approve(MigrationTarget.OPERATION, inParams);
+        return null;
+      });
+    }
     source.flushUsage(); // the uses this process counted go with the keys
     Map<String, KeyRecord> keys = source.committedKeys();
     requireMovable(source, keys);

@@ -2,7 +2,6 @@ package dev.clavis.keyring.lifecycle;
 
 import dev.clavis.keyring.Approval;
 import dev.clavis.keyring.KeyringException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,18 +43,6 @@ final class MigrationTarget {
     throw new KeyringException("refusing to migrate into " + target + ": it holds no keys but has settings of its own ("
         + String.join(", ", own) + "), which the migration would replace with the source's; migrate into a new"
         + " keyring, or reset them there first; nothing was changed");
-  }
-
-  /**
-   * Asks the target's quorum before anything is written, when the caller gave no approval for it.
-   *
-   * @throws dev.clavis.keyring.QuorumRequiredException carrying the request to approve
-   */
-  static void requireAsked(StoreSettings s, String targetId, Map<String, String> params, List<Approval> forTarget,
-      Instant now) {
-    if (s.quorum() != null && forTarget.isEmpty()) {
-      QuorumGuard.check(s, targetId, OPERATION, "", params, List.of(), now);
-    }
   }
 
   /** @return the approvals given for the store {@code storeId} */
