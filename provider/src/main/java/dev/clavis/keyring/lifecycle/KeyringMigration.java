@@ -76,8 +76,7 @@ public final class KeyringMigration {
    * @return what was copied
    * @throws KeyringException if the target holds keys or has settings of its own and no quorum, both
    *     are the same keyring, a version's material cannot leave its backend, the source changed
-   *     during the copy, or a write fails
-   *     (the target is then unchanged)
+   *     during the copy, or a write fails (the target is then unchanged)
    * @throws dev.clavis.keyring.QuorumRequiredException if the source's quorum has not approved
    *     {@code migrate} with parameter {@code to} = the target's description, or the target's
    *     quorum {@code migrate-in} with {@code from} and {@code fromId} = the source's description and id
