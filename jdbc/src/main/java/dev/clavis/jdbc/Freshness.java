@@ -46,6 +46,8 @@ final class Freshness implements AutoCloseable {
   private volatile Instant contactTime = Instant.now();
   private volatile String lastError = "";
   private volatile boolean headGone;
+  /** The error the database answered the last poll with, when it was no network fault; else null. */
+  private volatile String refused;
 
   Freshness(Database db, UUID id, Duration maxStaleness, String keyring) {
     this.db = db;
@@ -97,9 +99,15 @@ final class Freshness implements AutoCloseable {
   }
 
   /**
-   * @throws KeyringException if the database has not answered within the staleness bound
+   * @throws KeyringException if the database has not answered within the staleness bound, or
+   *     answered the last poll with an error that is no network fault (never hidden behind the cache)
    */
   void requireFresh(String where) {
+    String r = refused;
+    if (r != null) {
+      throw new KeyringException("the PostgreSQL database at " + db.hostPort() + " answers the freshness poll with an"
+          + " error: " + r + "; " + where + " does not answer from its cache while the database answers with errors");
+    }
     if (System.nanoTime() - contactNanos > maxStalenessNanos) {
       throw new KeyringException("the PostgreSQL database at " + db.hostPort() + " has been unreachable since "
           + contactTime + (lastError.isEmpty() ? "" : " (" + lastError + ")") + ", longer than the staleness bound"
@@ -165,8 +173,14 @@ final class Freshness implements AutoCloseable {
           }
         }
         lastError = "";
+        refused = null;
       } catch (SQLException | KeyringException e) {
         lastError = e instanceof SQLException s ? Database.safeMessage(s) : e.getMessage();
+        if (e instanceof SQLException s) {
+          refused = Database.networkFault(s) ? null : lastError + " (SQLSTATE " + s.getSQLState() + ")";
+        } else {
+          refused = e instanceof DatabaseUnreachableException ? null : lastError;
+        }
         Database.closeQuietly(c);
         c = null;
         pause();
