@@ -6,8 +6,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Where the keyring's database is and how to reach it: the JDBC URL, the driver's properties
@@ -18,12 +16,11 @@ import java.util.regex.Pattern;
  */
 final class Database {
 
-  private static final Pattern HOST = Pattern.compile("^jdbc:postgresql://([^/?]*)");
-
   private final String url;
   private final Properties driver;
   private final String hostPort;
   private final boolean listen;
+  private final String location;
 
   Database(String url, Properties connection) {
     this.url = Objects.requireNonNull(url, "jdbcUrl");
@@ -43,8 +40,8 @@ final class Database {
     // Unnamed statements only: behind a transaction-pooling PgBouncer the next transaction may run
     // on another server connection, where a named one is missing or already exists (42P05).
     driver.putIfAbsent("prepareThreshold", "0");
-    Matcher m = HOST.matcher(url);
-    this.hostPort = m.find() && !m.group(1).isEmpty() ? m.group(1) : "localhost:5432";
+    this.hostPort = JdbcUrl.hostPort(url);
+    this.location = JdbcUrl.location(url);
   }
 
   /** @return whether the freshness thread LISTENs ({@code clavis.listen}, default true) or only polls */
@@ -54,9 +51,15 @@ final class Database {
 
   /** @return host:port (or the URL's host list), for messages; never credentials */
   String hostPort() {
-    String h = hostPort;
-    int at = h.lastIndexOf('@');
-    return at >= 0 ? h.substring(at + 1) : h;
+    return hostPort;
+  }
+
+  /**
+   * @return host:port/database, which names the keyring's place in descriptions (and so in a
+   *     quorum's approval of a migration); never credentials or the URL's other properties
+   */
+  String location() {
+    return location;
   }
 
   /**
@@ -71,15 +74,57 @@ final class Database {
     }
   }
 
+  /**
+   * @return the failure to report: a {@link DatabaseUnreachableException} for a network fault
+   *     ({@link #networkFault}), which a read may answer from the cache, else a plain KeyringException
+   */
   KeyringException unreachable(String what, SQLException e) {
-    return new KeyringException(what + " the PostgreSQL database at " + hostPort() + ": " + safeMessage(e)
-        + " (SQLSTATE " + e.getSQLState() + ")", e);
+    String m = what + " the PostgreSQL database at " + hostPort() + ": " + safeMessage(e) + " (SQLSTATE "
+        + e.getSQLState() + ")";
+    return networkFault(e) ? new DatabaseUnreachableException(m, redacted(e)) : new KeyringException(m, redacted(e));
   }
 
-  /** The driver's message, which never holds the password (it names the user and database at most). */
+  /**
+   * @return whether the error says the database cannot be reached now: SQLSTATE class 08 (no
+   *     connection, or it broke) or the server shutting down or starting (57P01-57P03); a database
+   *     that answers with any other error is not unreachable
+   */
+  static boolean networkFault(SQLException e) {
+    String s = e.getSQLState();
+    return s != null && (s.startsWith("08") || s.equals("57P01") || s.equals("57P02") || s.equals("57P03"));
+  }
+
+  /**
+   * The driver's message with any JDBC URL in it cut to host, port and database, and any
+   * {@code password=} masked: the driver manager's "No suitable driver found for URL" echoes the
+   * whole URL, query string and password included.
+   */
   static String safeMessage(SQLException e) {
     String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
+    return m == null ? e.getClass().getSimpleName() : JdbcUrl.redactIn(m);
+  }
+
+  /**
+   * @return a copy of {@code e} to carry as a cause: the same SQLSTATE, code and stack, its message
+   *     and its causes' messages redacted ({@link #safeMessage}), since stack traces get printed
+   */
+  static SQLException redacted(SQLException e) {
+    SQLException copy = new SQLException(safeMessage(e), e.getSQLState(), e.getErrorCode());
+    copy.setStackTrace(e.getStackTrace());
+    Throwable cause = e.getCause();
+    if (cause != null) {
+      copy.initCause(redactedCause(cause, 0));
+    }
+    return copy;
+  }
+
+  private static Throwable redactedCause(Throwable t, int depth) {
+    Exception copy = new Exception(t.getClass().getName() + ": " + JdbcUrl.redactIn(String.valueOf(t.getMessage())));
+    copy.setStackTrace(t.getStackTrace());
+    if (t.getCause() != null && t.getCause() != t && depth < 8) {
+      copy.initCause(redactedCause(t.getCause(), depth + 1));
+    }
+    return copy;
   }
 
   /** @return whether the error means the connection is gone (reconnect and, before COMMIT, retry) */

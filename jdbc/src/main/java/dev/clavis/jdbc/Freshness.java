@@ -20,7 +20,8 @@ import org.postgresql.PGNotification;
  * transaction-pooling PgBouncer, and a hot standby sends none). It reconnects on its own. With
  * {@code clavis.listen=false} it only polls.
  *
- * <p>Every successful contact with the database (a poll, a read, a commit) renews the lease;
+ * <p>Every successful contact with the database (a poll, a read, a commit) renews the lease, a
+ * notification does not (anyone who can reach the database can send one);
  * {@link #requireFresh} refuses to serve the cache when the last one is older than the staleness
  * bound, saying since when the database is unreachable.
  */
@@ -51,6 +52,9 @@ final class Freshness implements AutoCloseable {
   private volatile long contactNanos = System.nanoTime();
   private volatile Instant contactTime = Instant.now();
   private volatile String lastError = "";
+  private volatile boolean headGone;
+  /** The error the database answered the last poll with, when it was no network fault; else null. */
+  private volatile String refused;
 
   Freshness(Database db, UUID id, Duration maxStaleness, String keyring) {
     this.db = db;
@@ -102,9 +106,15 @@ final class Freshness implements AutoCloseable {
   }
 
   /**
-   * @throws KeyringException if the database has not answered within the staleness bound
+   * @throws KeyringException if the database has not answered within the staleness bound, or
+   *     answered the last poll with an error that is no network fault (never hidden behind the cache)
    */
   void requireFresh(String where) {
+    String r = refused;
+    if (r != null) {
+      throw new KeyringException("the PostgreSQL database at " + db.hostPort() + " answers the freshness poll with an"
+          + " error: " + r + "; " + where + " does not answer from its cache while the database answers with errors");
+    }
     if (System.nanoTime() - contactNanos > maxStalenessNanos) {
       throw new KeyringException("the PostgreSQL database at " + db.hostPort() + " has been unreachable since "
           + contactTime + (lastError.isEmpty() ? "" : " (" + lastError + ")") + ", longer than the staleness bound"
@@ -118,6 +128,11 @@ final class Freshness implements AutoCloseable {
     return System.nanoTime() - contactNanos > d.toNanos();
   }
 
+  /** @return whether the last poll found no head row (deleted, or the keyring renamed) */
+  boolean headGone() {
+    return headGone;
+  }
+
   /** @return whether the cache may still be served (the lease is younger than the bound) */
   boolean fresh() {
     return System.nanoTime() - contactNanos <= maxStalenessNanos;
@@ -128,9 +143,9 @@ final class Freshness implements AutoCloseable {
     contact();
   }
 
+  /** A hint, not contact: anyone who can reach the database can NOTIFY, so it never renews the lease. */
   private void notified(long generation) {
     notified = new Learnt(generation, System.nanoTime());
-    contact();
   }
 
   private void run() {
@@ -173,13 +188,22 @@ final class Freshness implements AutoCloseable {
           ps.setObject(1, id);
           try (ResultSet r = ps.executeQuery()) {
             if (r.next()) {
+              headGone = false;
               polled(r.getLong(1), began);
+            } else {
+              headGone = true; // the database answered, without the head: tampering, not a network fault
             }
           }
         }
         lastError = "";
+        refused = null;
       } catch (SQLException | KeyringException e) {
         lastError = e instanceof SQLException s ? Database.safeMessage(s) : e.getMessage();
+        if (e instanceof SQLException s) {
+          refused = Database.networkFault(s) ? null : lastError + " (SQLSTATE " + s.getSQLState() + ")";
+        } else {
+          refused = e instanceof DatabaseUnreachableException ? null : lastError;
+        }
         Database.closeQuietly(c);
         c = null;
         pause();

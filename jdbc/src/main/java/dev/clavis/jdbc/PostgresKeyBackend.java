@@ -90,7 +90,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     this.db = db;
     this.id = id;
     this.name = name;
-    this.where = "the keyring '" + name + "' in the PostgreSQL database at " + db.hostPort();
+    this.where = "the keyring '" + name + "' in the PostgreSQL database at " + db.location();
     this.keys = keys;
     this.conn = conn;
     this.checks = new RowChecks(keys, id, where);
@@ -122,7 +122,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
   public static PostgresKeyBackend open(String jdbcUrl, java.util.Properties connection, String keyring,
       MasterKeyProtector protector, boolean create, Duration maxStaleness, Path commitMark) {
     Database db = new Database(jdbcUrl, connection);
-    String where = "the keyring '" + keyring + "' in the PostgreSQL database at " + db.hostPort();
+    String where = "the keyring '" + keyring + "' in the PostgreSQL database at " + db.location();
     Connection c = db.connect();
     try {
       if (!Schema.ensure(c, where, create)) {
@@ -262,12 +262,16 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
       ps.setObject(1, id);
       try (ResultSet r = ps.executeQuery()) {
         if (!r.next()) {
-          throw new StoreDamagedException(Kind.TAMPERED, where + ": its head row (id " + id + ") is gone: it was"
-              + " deleted or the keyring renamed");
+          throw headRowGone();
         }
         return new HeadRow(r.getLong(1), r.getBytes(2), r.getBytes(3), r.getBytes(4), r.getBytes(5), r.getLong(6));
       }
     }
+  }
+
+  private StoreDamagedException headRowGone() {
+    return new StoreDamagedException(Kind.TAMPERED, where + ": its head row (id " + id + ") is gone: it was"
+        + " deleted or the keyring renamed");
   }
 
   // ------------------------------------------------------------------ connections
@@ -354,11 +358,12 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
   }
 
   /**
-   * {@inheritDoc} Reads and verifies the head when it moved; while the database is unreachable,
-   * answers from the cache within the staleness bound.
+   * {@inheritDoc} Reads and verifies the head when it moved; while the database is unreachable (a
+   * network fault, {@link Database#networkFault}), answers from the cache within the staleness bound.
    *
    * @throws StoreDamagedException if the head was tampered with or went back to an older generation
-   * @throws KeyringException if the database is unreachable beyond the staleness bound (naming host:port)
+   * @throws KeyringException if the database is unreachable beyond the staleness bound (naming
+   *     host:port), or answers with an error (never hidden behind the cache)
    */
   @Override
   public Snapshot read() {
@@ -366,8 +371,8 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     HeadRow.Verified v;
     try {
       v = refresh();
-    } catch (KeyringException e) {
-      if (e instanceof StoreDamagedException || !freshness.fresh()) {
+    } catch (DatabaseUnreachableException e) {
+      if (!freshness.fresh()) {
         throw e;
       }
       v = image; // unreachable, within the staleness bound: the cache answers
@@ -448,11 +453,15 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
    * {@inheritDoc} The value the freshness thread last polled or was notified of (or this process's
    * own last commit, if newer).
    *
+   * @throws StoreDamagedException if the last poll found the head row gone (deleted or renamed)
    * @throws KeyringException if the database has not answered within the staleness bound
    */
   @Override
   public long generation() {
     ensureOpen();
+    if (freshness.headGone()) {
+      throw headRowGone(); // the database answers: this is not the staleness bound's case
+    }
     freshness.requireFresh("reading " + where);
     HeadRow.Verified v = image;
     return freshness.current(v.generation(), v.readAt());
@@ -595,7 +604,8 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
       s.discard();
       throw new KeyringException("the outcome of a change to " + where + " is unknown: the connection to "
           + db.hostPort() + " failed during COMMIT (" + Database.safeMessage(e) + ") and the database cannot be asked"
-          + " now; open the keyring again to see whether generation " + p.head.generation() + " committed", e);
+          + " now; open the keyring again to see whether generation " + p.head.generation() + " committed",
+          Database.redacted(e));
     }
     if (committed) {
       published(p, s);

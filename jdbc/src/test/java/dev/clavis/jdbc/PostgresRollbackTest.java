@@ -87,6 +87,32 @@ class PostgresRollbackTest {
   }
 
   @Test
+  void aGenerationLearntByReloadRaisesTheCommitMark_soARestoreBehindItIsRefusedOnThisHost(@TempDir Path otherHost)
+      throws Exception {
+    try (Keyring k = pgk.keyring("main")) {
+      k.create("orders", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    }
+    snapshot();
+    java.util.Properties b = pgk.props("main");
+    b.setProperty(PostgresBackendFactory.COMMIT_MARK, otherHost.resolve("main.mark").toString());
+    try (Keyring hostA = pgk.keyring("main")) {
+      try (Keyring hostB = Keyrings.open(pgk.backend("main", b, TestStores.PASSWORD, false))) {
+        hostB.rotate("orders", "committed on host B, then lost by the restore");
+      }
+      // host A commits nothing: it only learns generation N by reloading
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (hostA.find("orders").get().versions().size() < 2) {
+        assertTrue(System.nanoTime() < deadline, "host A never saw host B's rotation");
+        Thread.sleep(20);
+      }
+    }
+    restore();
+    StoreDamagedException e = assertThrows(StoreDamagedException.class, () -> pgk.keyring("main").close());
+    assertEquals(StoreDamagedException.Kind.ROLLED_BACK, e.kind(), e.getMessage());
+    assertTrue(e.getMessage().contains("older than its commit mark"), e.getMessage());
+  }
+
+  @Test
   void headAndVersionRowsPutBackBehindTheirAuditRecords_areRefusedOnAHostThatNeverSawTheNewerState(
       @TempDir Path otherHost) {
     try (Keyring k = pgk.keyring("main")) {

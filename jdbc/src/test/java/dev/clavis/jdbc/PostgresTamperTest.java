@@ -139,4 +139,29 @@ class PostgresTamperTest {
     assertTrue(e.getMessage().contains("its head row (generation"), e.getMessage());
     assertTrue(e.getMessage().contains("fails its MAC"), e.getMessage());
   }
+
+  @Test
+  void deletedHeadRowIsReportedAsDeleted_byARunningKeyring_notAsAnUnreachableDatabase() throws Exception {
+    java.util.Properties p = pgk.props("main");
+    p.setProperty(PostgresBackendFactory.MAX_STALENESS, "PT1S");
+    try (Keyring k = dev.clavis.keyring.Keyrings.open(pgk.backend("main", p, dev.clavis.keyring.TestStores.PASSWORD,
+        false))) {
+      assertArrayEquals(PLAIN, k.decrypt(env2, AAD));
+      pgk.psql("SET session_replication_role = replica; DELETE FROM clavis_keyring WHERE name = 'main'");
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      RuntimeException e = null;
+      while (e == null && System.nanoTime() < deadline) {
+        try {
+          k.find("orders"); // a read: no write (an encryption's usage reservation would meet the lock query)
+          Thread.sleep(20);
+        } catch (RuntimeException x) {
+          e = x;
+        }
+      }
+      assertTrue(e != null, "the running keyring kept serving a keyring whose head row was deleted");
+      assertTrue(e instanceof StoreDamagedException, e.toString());
+      assertEquals(StoreDamagedException.Kind.TAMPERED, ((StoreDamagedException) e).kind(), e.getMessage());
+      assertTrue(e.getMessage().contains("its head row (id ") && e.getMessage().contains("is gone"), e.getMessage());
+    }
+  }
 }

@@ -111,4 +111,18 @@ class DatabaseCredentialAttackTest {
     assertTrue(r.text().contains("127.0.0.1:" + closed), r.text());
     assertNoSecret(r, inUrl, RING_PW);
   }
+
+  @Test
+  void aUrlTheDriverRefuses_atDebug_isNeverEchoedWithThePasswordInItsQuery() throws Exception {
+    // the port does not parse: the driver declines the URL and the driver manager's message
+    // ("No suitable driver found for <url>") would carry the whole URL, password included
+    String inUrl = "db-pw-refused-url-7c31d9";
+    Map<String, String> env = new HashMap<>();
+    env.put("CLAVIS_DB", "jdbc:postgresql://127.0.0.1:notaport/keys?user=app&password=" + inUrl);
+    env.put("CLAVIS_PASSWORD", RING_PW);
+    Run r = cli(env, "list");
+    assertEquals(1, r.exit(), r.text());
+    assertTrue(r.text().contains("127.0.0.1:notaport"), r.text());
+    assertNoSecret(r, inUrl, RING_PW);
+  }
 }

@@ -223,6 +223,7 @@ public final class KeyringEngine implements Keyring {
       KeyBackend.Snapshot s = backend.read();
       if (s.generation() != state.generation()) {
         state = crossChecked(decode(requireNotOlder(s)));
+        raiseAnchors(state); // a generation committed elsewhere is one this host has seen: a restore behind it is refused
       }
       return state;
     }

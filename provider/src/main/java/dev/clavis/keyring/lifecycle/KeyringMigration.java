@@ -1,6 +1,9 @@
 package dev.clavis.keyring.lifecycle;
 
+import dev.clavis.keyring.Approval;
+import dev.clavis.keyring.Approvals;
 import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyringException;
 import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.keyring.spi.KeyMaterial;
@@ -18,13 +21,19 @@ import java.util.Optional;
  * version that has some, exportable or not: it goes from one backend's memory into the other's
  * inside Clavis, never out of the process. Envelopes and wrapped keys made by the source keep
  * opening in the target: the target keeps the source's keyring id among its former ids (store
- * extension 5). Destroyed versions travel as records without material.
+ * extension 5). Destroyed versions travel as records without material (what a backend may still
+ * hold for one is never read). The source's generation is read after its {@code migrate-out} and
+ * again once every row has been read: a commit in between refuses the copy ("source changed during
+ * migration, retry"), so the target gets one state of the source.
  *
  * <p>Audited on both sides: {@code migrate-out} in the source (written first, under the source's
  * quorum if it has one, since the material leaves it; the keys themselves are untouched) and
  * {@code migrate-in} in the target, committed with the copy in one transaction, so the target
  * has all of it or nothing. A target that holds any key is refused; an empty one (a new keyring,
- * or one left by a failed attempt) is filled. Material that cannot leave
+ * or one left by a failed attempt) is filled, and its settings replaced by the source's: a target
+ * with a quorum of its own needs that quorum's approval ({@code migrate-in}), one with settings of
+ * its own and no quorum is refused ({@link MigrationTarget}). The approvals given are split by the
+ * store they were issued for, so one list can carry the source's and the target's. Material that cannot leave
  * its backend (a PKCS#11 token's) cannot be migrated and is refused naming the version, before
  * anything is written to the target.
  */
@@ -65,10 +74,12 @@ public final class KeyringMigration {
    * @param source the keyring to copy; its keys are untouched, its audit log gets {@code migrate-out}
    * @param target a new, empty keyring over another backend
    * @return what was copied
-   * @throws KeyringException if the target holds keys, both are the same keyring, a version's
-   *     material cannot leave its backend, or a write fails (the target is then unchanged)
+   * @throws KeyringException if the target holds keys or has settings of its own and no quorum, both
+   *     are the same keyring, a version's material cannot leave its backend, the source changed
+   *     during the copy, or a write fails (the target is then unchanged)
    * @throws dev.clavis.keyring.QuorumRequiredException if the source's quorum has not approved
-   *     {@code migrate} with parameter {@code to} = the target's description
+   *     {@code migrate} with parameter {@code to} = the target's description, or the target's
+   *     quorum {@code migrate-in} with {@code from} and {@code fromId} = the source's description and id
    */
   public static Summary copy(KeyringEngine source, KeyringEngine target) {
     Objects.requireNonNull(source, "source");
@@ -81,6 +92,19 @@ public final class KeyringMigration {
     if (!target.committedKeys().isEmpty()) {
       throw refusedNonEmpty(target, target.committedKeys().size());
     }
+    // the target's own settings are replaced: its quorum approves that, asked before the source is touched
+    StoreSettings targetBefore = target.committedSettings();
+    MigrationTarget.requireFillable(target.backend().describe(), targetBefore);
+    Map<String, String> inParams = MigrationTarget.approvalParams(source.backend().describe(), sourceId);
+    List<Approval> given = Approvals.current();
+    List<Approval> forTarget = MigrationTarget.forStore(given, targetId);
+    if (targetBefore.quorum() != null && forTarget.isEmpty()) {
+      // the request is issued (by the target's clock) and the write aborted before the source is touched
+      target.migrationWrite((base, s, changes, sink) -> {
+        sink.approve(MigrationTarget.OPERATION, inParams);
+        return null;
+      });
+    }
     source.flushUsage(); // the uses this process counted go with the keys
     Map<String, KeyRecord> keys = source.committedKeys();
     requireMovable(source, keys);
@@ -88,24 +112,34 @@ public final class KeyringMigration {
     out.put("to", target.backend().describe());
     out.put("toId", targetId);
     out.put("keys", Integer.toString(keys.size()));
-    source.migrationWrite((base, settings, changes, sink) -> {
+    Approvals.with(MigrationTarget.notForStore(given, targetId), () -> source.migrationWrite((base, settings, changes,
+        sink) -> {
       // approved for its destination only: the target's id is new with each attempt
       sink.approve("migrate", Map.of("to", target.backend().describe()));
       sink.event("migrate-out", out);
       return null;
-    });
-    // read again after the source's write: it may have run due destructions
+    }));
+    // read again after the source's write: it may have run due destructions. The material is read
+    // later, row by row: the source's generation must not move until then, or the copy mixes two states
+    long sourceGeneration = source.backend().read().generation();
     Map<String, KeyRecord> copied = source.committedKeys();
     StoreSettings settings = source.committedSettings();
-    return target.migrationWrite((base, targetSettings, changes, sink) -> {
+    return Approvals.with(forTarget, () -> target.migrationWrite((base, targetSettings, changes, sink) -> {
       if (!base.isEmpty()) {
         throw refusedNonEmpty(target, base.size());
+      }
+      MigrationTarget.requireFillable(target.backend().describe(), targetSettings);
+      if (targetSettings.quorum() != null) {
+        sink.approve(MigrationTarget.OPERATION, inParams);
       }
       int versions = 0;
       int materials = 0;
       for (KeyRecord k : copied.values()) {
         for (VersionRecord v : k.versions()) {
           versions++;
+          if (v.state() == KeyState.DESTROYED) {
+            continue; // travels as a record: whatever a backend still holds for it is not read
+          }
           KeyRef ref = KeyRef.of(k.name(), v.version());
           Optional<KeyMaterial> m = source.backend().material(ref);
           if (m.isPresent()) {
@@ -120,6 +154,7 @@ public final class KeyringMigration {
         }
         sink.put(k);
       }
+      requireUnmoved(source, sourceGeneration);
       sink.settings(settings.withFormerIds(List.of(sourceId)));
       Map<String, String> in = new LinkedHashMap<>();
       in.put("from", source.backend().describe());
@@ -129,7 +164,7 @@ public final class KeyringMigration {
       in.put("materials", Integer.toString(materials));
       sink.event("migrate-in", in);
       return new Summary(copied.size(), versions, materials, sourceId);
-    });
+    }));
   }
 
   private static KeyringException refusedNonEmpty(KeyringEngine target, int n) {
@@ -137,10 +172,27 @@ public final class KeyringMigration {
         + " key" + (n == 1 ? "" : "s") + "; migrate into a new, empty keyring");
   }
 
+  /**
+   * Refuses the copy (its transaction then writes nothing) when the source committed while its
+   * material was read: the records copied and the rows read may belong to two states.
+   */
+  private static void requireUnmoved(KeyringEngine source, long generation) {
+    long now = source.backend().read().generation();
+    if (now != generation) {
+      throw new KeyringException("source changed during migration, retry: " + source.backend().describe()
+          + " moved from generation " + generation + " to " + now + " while its keys were copied (another process"
+          + " committed a change); nothing was written to the target; stop the writers of the source or run the"
+          + " migration again");
+    }
+  }
+
   /** Refuses, before anything is written, a version whose material cannot leave its backend. */
   private static void requireMovable(KeyringEngine source, Map<String, KeyRecord> keys) {
     for (KeyRecord k : keys.values()) {
       for (VersionRecord v : k.versions()) {
+        if (v.state() == KeyState.DESTROYED) {
+          continue;
+        }
         KeyRef ref = KeyRef.of(k.name(), v.version());
         Optional<KeyMaterial> m = source.backend().material(ref);
         if (m.isPresent()) {

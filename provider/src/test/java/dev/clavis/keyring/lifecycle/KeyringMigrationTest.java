@@ -192,4 +192,188 @@ class KeyringMigrationTest {
       assertEquals(src.quorum(), dst.quorum(), "the copy keeps its dual control");
     }
   }
+
+  @Test
+  void migrate_intoAnEmptyTargetWithAQuorum_needsTheTargetsQuorum_askedBeforeTheSourceIsTouched() {
+    dev.clavis.keyring.CustodianKey t1 = dev.clavis.keyring.CustodianKey.generate();
+    dev.clavis.keyring.CustodianKey t2 = dev.clavis.keyring.CustodianKey.generate();
+    try (Keyring src = open("src.clavis"); Keyring dst = open("dst.clavis")) {
+      src.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      dst.setQuorum(dev.clavis.keyring.CustodianQuorum.of(2, List.of(t1.publicKey(), t2.publicKey())));
+      int srcEvents = src.auditLog().events().size();
+      dev.clavis.keyring.QuorumRequiredException e = assertThrows(dev.clavis.keyring.QuorumRequiredException.class,
+          () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertEquals("migrate-in", e.request().operation());
+      assertEquals(((KeyringEngine) dst).keyringIdHex(), e.request().store());
+      assertEquals(((KeyringEngine) src).keyringIdHex(), e.request().params().get("fromId"));
+      assertEquals(srcEvents, src.auditLog().events().size(), "the source is not touched before the target agrees");
+      assertTrue(dst.list().isEmpty());
+      assertTrue(dst.quorum().isPresent(), "the target keeps its quorum");
+      List<dev.clavis.keyring.Approval> ok = List.of(dev.clavis.keyring.Approval.sign(e.request(), t1),
+          dev.clavis.keyring.Approval.sign(e.request(), t2));
+      dev.clavis.keyring.Approvals.with(ok, () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertEquals(1, dst.list().size());
+      assertTrue(actions(dst).contains("quorum-approval"), actions(dst).toString());
+    }
+  }
+
+  @Test
+  void migrate_betweenTwoKeyringsWithQuorums_takesBothQuorumsApprovalsInOneList() {
+    List<dev.clavis.keyring.CustodianKey> s = List.of(dev.clavis.keyring.CustodianKey.generate(),
+        dev.clavis.keyring.CustodianKey.generate());
+    List<dev.clavis.keyring.CustodianKey> t = List.of(dev.clavis.keyring.CustodianKey.generate(),
+        dev.clavis.keyring.CustodianKey.generate());
+    try (Keyring src = open("src.clavis"); Keyring dst = open("dst.clavis")) {
+      src.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      src.setQuorum(dev.clavis.keyring.CustodianQuorum.of(2, List.of(s.get(0).publicKey(), s.get(1).publicKey())));
+      dst.setQuorum(dev.clavis.keyring.CustodianQuorum.of(2, List.of(t.get(0).publicKey(), t.get(1).publicKey())));
+      dev.clavis.keyring.QuorumRequiredException forTarget = assertThrows(
+          dev.clavis.keyring.QuorumRequiredException.class,
+          () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      List<dev.clavis.keyring.Approval> target = List.of(dev.clavis.keyring.Approval.sign(forTarget.request(), t.get(0)),
+          dev.clavis.keyring.Approval.sign(forTarget.request(), t.get(1)));
+      dev.clavis.keyring.QuorumRequiredException forSource = assertThrows(
+          dev.clavis.keyring.QuorumRequiredException.class, () -> dev.clavis.keyring.Approvals.with(target,
+              () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst)));
+      assertEquals("migrate", forSource.request().operation());
+      List<dev.clavis.keyring.Approval> both = new java.util.ArrayList<>(target);
+      both.add(dev.clavis.keyring.Approval.sign(forSource.request(), s.get(0)));
+      both.add(dev.clavis.keyring.Approval.sign(forSource.request(), s.get(1)));
+      dev.clavis.keyring.Approvals.with(both, () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertEquals(1, dst.list().size());
+      assertEquals(src.quorum(), dst.quorum(), "the copy takes the source's dual control");
+    }
+  }
+
+  @Test
+  void migrate_intoAnEmptyTargetWithSettingsOfItsOwnAndNoQuorum_isRefused_andNothingIsWritten() throws Exception {
+    try (Keyring src = open("src.clavis"); Keyring dst = open("dst.clavis")) {
+      src.create("k", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+      dst.setMinimumDeletionWindow(Duration.ofDays(30), false);
+      byte[] srcBytes = Files.readAllBytes(dir.resolve("src.clavis"));
+      byte[] dstBytes = Files.readAllBytes(dir.resolve("dst.clavis"));
+      KeyringException e = assertThrows(KeyringException.class,
+          () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertTrue(e.getMessage().contains("has settings of its own (minimum deletion window PT720H)"), e.getMessage());
+      assertArrayEquals(srcBytes, Files.readAllBytes(dir.resolve("src.clavis")));
+      assertArrayEquals(dstBytes, Files.readAllBytes(dir.resolve("dst.clavis")));
+      assertEquals(Duration.ofDays(30), dst.minimumDeletionWindow());
+    }
+  }
+
+  /** A file store's backend that records which material is read, and may run something at a read. */
+  private static final class Watched implements dev.clavis.keyring.spi.KeyBackend {
+    final dev.clavis.keyring.spi.KeyBackend inner;
+    final List<KeyRef> read = new java.util.ArrayList<>();
+    Runnable atSecondRead;
+
+    Watched(dev.clavis.keyring.spi.KeyBackend inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Snapshot read() {
+      return inner.read();
+    }
+
+    @Override
+    public long generation() {
+      return inner.generation();
+    }
+
+    @Override
+    public <T> T transact(Transaction<T> tx) {
+      return inner.transact(tx);
+    }
+
+    @Override
+    public java.util.Optional<dev.clavis.keyring.spi.KeyMaterial> material(KeyRef version) {
+      if (read.contains(version) && atSecondRead != null) {
+        Runnable r = atSecondRead;
+        atSecondRead = null;
+        r.run();
+      }
+      read.add(version);
+      return inner.material(version);
+    }
+
+    @Override
+    public byte[] auditKey() {
+      return inner.auditKey();
+    }
+
+    @Override
+    public java.util.Optional<Path> auditFile() {
+      return inner.auditFile();
+    }
+
+    @Override
+    public java.util.Optional<dev.clavis.keyring.spi.AuditRecords> auditRecords() {
+      return inner.auditRecords();
+    }
+
+    @Override
+    public java.util.Optional<Path> commitMarkFile() {
+      return inner.commitMarkFile();
+    }
+
+    @Override
+    public String describe() {
+      return inner.describe();
+    }
+
+    @Override
+    public void afterCommit(VersionStates states) {
+      inner.afterCommit(states);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  private Watched watched(String name) {
+    return new Watched(dev.clavis.keyring.file.FileKeyBackend.open(dir.resolve(name), "pw".toCharArray(),
+        TestStores.FAST_KDF));
+  }
+
+  @Test
+  void migrate_neverReadsTheMaterialOfADestroyedVersion() {
+    try (Keyring src = open("src.clavis")) {
+      populate(src);
+    }
+    Watched b = watched("src.clavis");
+    try (Keyring src = Keyrings.open(b); Keyring dst = open("dst.clavis")) {
+      KeyringMigration.Summary s = KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst);
+      assertEquals(5, s.materials());
+      assertFalse(b.read.contains(KeyRef.of("gone", 1)), "read the material of a destroyed version: " + b.read);
+      assertTrue(b.read.contains(KeyRef.of("gone", 2)), b.read.toString());
+      assertEquals(KeyState.DESTROYED, dst.find("gone").orElseThrow().versions().get(0).state());
+    }
+  }
+
+  @Test
+  void migrate_whenTheSourceCommitsDuringTheCopy_isRefusedAsChanged_andTheTargetStaysEmpty_thenARetryWorks() {
+    try (Keyring src = open("src.clavis")) {
+      populate(src);
+    }
+    Watched b = watched("src.clavis");
+    try (Keyring src = Keyrings.open(b); Keyring dst = open("dst.clavis")) {
+      // another process rotates while the material is read for the copy (the second read of a version)
+      b.atSecondRead = () -> {
+        try (Keyring other = open("src.clavis")) {
+          other.rotate("payments", "during the migration");
+        }
+      };
+      KeyringException e = assertThrows(KeyringException.class,
+          () -> KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst));
+      assertTrue(e.getMessage().startsWith("source changed during migration, retry"), e.getMessage());
+      assertTrue(dst.list().isEmpty(), "nothing was written to the target");
+      assertFalse(actions(dst).contains("migrate-in"));
+      KeyringMigration.Summary s = KeyringMigration.copy((KeyringEngine) src, (KeyringEngine) dst);
+      assertEquals(3, dst.find("payments").orElseThrow().versions().size(), "the retry copies the newer state");
+      assertEquals(4, s.keys());
+    }
+  }
 }
