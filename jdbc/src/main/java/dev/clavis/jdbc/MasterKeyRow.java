@@ -78,11 +78,13 @@ final class MasterKeyRow {
    * @param column the current column, as verified by the head MAC
    * @param password the current password
    * @param newPassword the new password, or null to keep the current one
-   * @param kdf the KDF of the new column; settings other than the current ones must be strong enough
+   * @param kdf the KDF of the new column, or null to keep the column's own (read in the transaction,
+   *     so a migration another host made meanwhile is kept); other settings must be strong enough
    * @param master this keyring's master key, which the current column must wrap
    * @return the new column
    * @throws dev.clavis.keyring.WrongPasswordException if {@code password} does not open the column
    * @throws dev.clavis.keyring.WeakKdfException if {@code kdf} is new and below OWASP's minimums
+   * @throws IllegalArgumentException if {@code kdf} is beyond the cost cap ({@link KdfLimits})
    * @throws KeyringException if the keyring has no password (a token root)
    * @throws StoreDamagedException if the column does not wrap this keyring's master key
    */
@@ -98,8 +100,13 @@ final class MasterKeyRow {
     } finally {
       java.util.Arrays.fill(opened, (byte) 0);
     }
-    // keeping the keyring's own settings is not a choice to be judged again; new ones must be strong
-    KdfParameters next = kdf.equals(current) ? kdf.allowingWeak() : kdf;
+    // null or the keyring's own settings: kept, not a choice to be judged again; new ones must be
+    // strong enough, and within the cost every later open accepts
+    KdfParameters next = kdf == null || kdf.equals(current) ? current.allowingWeak() : kdf;
+    if (!next.limitsOk()) {
+      throw new IllegalArgumentException(KdfLimits.excess(next).orElse(next.toString())
+          + ": every later open would refuse it; nothing was changed");
+    }
     PasswordProtector protector = new PasswordProtector(newPassword != null ? newPassword : password, next);
     return wrap(id, protector, protector.newParameters(where), master);
   }

@@ -894,8 +894,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
   @Override
   public <T> T rekey(char[] password, char[] newPassword, KdfParameters kdf, Transaction<T> alongside) {
     Objects.requireNonNull(password, "password");
-    Objects.requireNonNull(kdf, "kdf");
-    kdf();
+    kdf(); // refuses a keyring without a password before any transaction
     return transact((snapshot, changes) -> {
       StagedRows s = (StagedRows) changes;
       s.reprotect = column -> {

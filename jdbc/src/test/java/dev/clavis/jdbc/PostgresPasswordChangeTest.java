@@ -121,4 +121,20 @@ class PostgresPasswordChangeTest {
         TestStores.PASSWORD.toCharArray(), NEW_PASSWORD.toCharArray()));
     assertTrue(e.getMessage().contains("absent"), e.getMessage());
   }
+
+  @Test
+  void aPasswordChangeKeepsAKdfMigratedElsewhereMeanwhile() {
+    pgk = new PgKeyrings(marks);
+    pgk.keyring("main").close();
+    try (PostgresKeyBackend opened = pgk.backend("main", pgk.props("main"), TestStores.PASSWORD, false)) {
+      KdfParameters before = opened.kdf();
+      KdfParameters stronger = KdfParameters.argon2id(2, 128, 1).allowingWeak();
+      Keyrings.migrateDatabaseKdf(pgk.url, pgk.props("main"), TestStores.PASSWORD.toCharArray(), stronger);
+      assertEquals(before, opened.kdf(), "this backend has not reloaded");
+      opened.rekey(TestStores.PASSWORD.toCharArray(), NEW_PASSWORD.toCharArray(), null, null);
+    }
+    try (PostgresKeyBackend b = pgk.backend("main", pgk.props("main"), NEW_PASSWORD, false)) {
+      assertEquals(KdfParameters.argon2id(2, 128, 1), b.kdf(), "the migration made meanwhile stays");
+    }
+  }
 }

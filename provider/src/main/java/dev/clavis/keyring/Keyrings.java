@@ -375,7 +375,8 @@ public final class Keyrings {
     KeyBackend b = databaseBackendFor(jdbcUrl).open(jdbcUrl, connection, oldPassword, null, false);
     PasswordProtectedBackend p = passwordProtected(b);
     KdfParameters kdf = kdfOf(b, p);
-    auditedRekey(b, "passwd", Map.of("kdf", kdf.toString()), tx -> p.rekey(oldPassword, newPassword, kdf, tx));
+    // null: the KDF as the head has it in the transaction, so a migration made elsewhere meanwhile stays
+    auditedRekey(b, "passwd", Map.of("kdf", kdf.toString()), tx -> p.rekey(oldPassword, newPassword, null, tx));
   }
 
   private static PasswordProtectedBackend passwordProtected(KeyBackend b) {

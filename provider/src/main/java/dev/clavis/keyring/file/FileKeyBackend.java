@@ -498,17 +498,22 @@ public final class FileKeyBackend implements KeyBackend, PasswordProtectedBacken
    * @param <T> what {@code alongside} returns
    * @param password the current password
    * @param newPassword the new password, or null to keep it
-   * @param kdf the new KDF parameters
+   * @param kdfOrNull the new KDF parameters, or null to keep the store's own
    * @param alongside a transaction run under the store's lock, or null
    * @return what {@code alongside} returned, or null
    * @throws WrongPasswordException if {@code password} does not open the store
    * @throws dev.clavis.keyring.WeakKdfException as above
    */
-  public <T> T rekey(char[] password, char[] newPassword, KdfParameters kdf, Transaction<T> alongside) {
-    Objects.requireNonNull(kdf, "kdf");
+  public <T> T rekey(char[] password, char[] newPassword, KdfParameters kdfOrNull, Transaction<T> alongside) {
     ensureOpen();
     try (AtomicFile.Lock l = exclusive()) {
       StoreImage cur = changedOnDisk(image) ? reload() : image;
+      // null keeps the store's KDF as it is under the lock (a migration made meanwhile stays)
+      KdfParameters kdf = kdfOrNull != null ? kdfOrNull : cur.protector.kdf().orElseThrow(() -> new KeyringException(
+          describe() + " is protected by " + cur.protector + ", not a password"));
+      if (!kdf.limitsOk()) {
+        throw new IllegalArgumentException(KdfLimits.excess(kdf).orElse(kdf.toString()));
+      }
       if (!cur.protector.kdf().equals(Optional.of(kdf))) {
         // a new setting is a choice and must be strong enough; keeping the store's own is not
         KdfLimits.requireStrongEnough(kdf, "cannot migrate " + describe() + " from " + cur.protector);

@@ -46,8 +46,14 @@ final class KeyPairProof {
    *     be read as {@code algorithm}, the certificate cannot be read, or it certifies another key
    */
   static void require(KeyRef ref, KeyAlgorithm algorithm, byte[] stored) {
-    if (!algorithm.isKeyPair() || !inProcess(stored)) {
+    if (!algorithm.isKeyPair() || tokenReference(stored)) {
       return;
+    }
+    if (!inProcess(stored)) {
+      // a chain replacement ("CKC") or any other bytes would be held as the version's material:
+      // unreadable, or, on a token, a chain put on a key it was never proven against
+      throw new IllegalArgumentException("the material for key pair " + ref + " is no key-pair material (a PKCS#8"
+          + " private key with its chain, KeyPairMaterial.encode); nothing was stored");
     }
     KeyPairMaterial m = KeyPairMaterial.decode(stored);
     byte[] pkcs8 = m.pkcs8();
@@ -56,6 +62,19 @@ final class KeyPairProof {
     try {
       X509Certificate leaf = certificate(ref, chain.get(0));
       PrivateKey key = privateKey(ref, algorithm, pkcs8);
+      KeyAlgorithm actual;
+      try {
+        actual = JdkKeyPairs.algorithmOf(key);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("the private key of " + ref + ": " + e.getMessage() + "; nothing was stored",
+            e);
+      }
+      if (actual != algorithm) {
+        // a consistent pair under a false label would pass the proof and then be held, listed and
+        // governed as what it is not (another curve, parameter set or size)
+        throw new IllegalArgumentException("the private key of " + ref + " is " + actual + ", not the declared "
+            + algorithm + "; nothing was stored");
+      }
       if (!proves(algorithm, key, leaf.getPublicKey())) {
         throw new IllegalArgumentException("the first certificate of the chain for key " + ref + " ("
             + leaf.getSubjectX500Principal().getName() + ") does not match the private key: its public key is"
@@ -68,10 +87,15 @@ final class KeyPairProof {
   }
 
   /**
-   * A backend's reference to a key pair it holds itself (a pair generated on a token, whose
+   * A backend's reference to a key pair it holds itself ({@code "CKG"}) (a pair generated on a token, whose
    * private key never leaves it) carries no private key to prove with here: that backend compares
    * the chain with the public key it generated when it takes the pair.
    */
+  private static boolean tokenReference(byte[] stored) {
+    return stored.length >= 3 && stored[0] == 'C' && stored[1] == 'K' && stored[2] == 'G';
+  }
+
+  /** @return whether the bytes are {@link KeyPairMaterial#encode}'s: a private key here to prove with */
   private static boolean inProcess(byte[] stored) {
     return stored.length >= 3 && stored[0] == 'C' && stored[1] == 'K' && stored[2] == 'P';
   }

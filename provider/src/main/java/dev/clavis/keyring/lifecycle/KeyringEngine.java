@@ -508,10 +508,15 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public KeyInfo importKey(String name, KeyAlgorithm algorithm, byte[] material, KeyPolicy policy) {
-    KeyRef.of(name);
-    checkMaterial(algorithm, material);
-    KeyPairProof.require(KeyRef.of(name), algorithm, material); // the chain certifies this private key
-    return importKey(name, algorithm, material, policy, backend::transact);
+    byte[] copy = material.clone(); // proven and stored from one copy: the caller's array may change
+    try {
+      KeyRef.of(name);
+      checkMaterial(algorithm, copy);
+      KeyPairProof.require(KeyRef.of(name), algorithm, copy); // the chain certifies this private key
+      return importKey(name, algorithm, copy, policy, backend::transact);
+    } finally {
+      Arrays.fill(copy, (byte) 0);
+    }
   }
 
   /**
@@ -559,18 +564,25 @@ public final class KeyringEngine implements Keyring {
    */
   @Override
   public void importKeys(Map<String, byte[]> materials, KeyAlgorithm algorithm, KeyPolicy policy) {
-    for (Map.Entry<String, byte[]> e : materials.entrySet()) {
-      KeyRef.of(e.getKey());
-      checkMaterial(algorithm, e.getValue());
-      KeyPairProof.require(KeyRef.of(e.getKey()), algorithm, e.getValue());
-    }
-    write(d -> {
-      for (Map.Entry<String, byte[]> e : materials.entrySet()) {
-        String name = e.getKey();
-        d.apply(Lifecycle.importNew(d.find(name), name, algorithm, e.getValue(), policy, d.now));
+    // checked and written from one private copy: the caller's map and arrays may change meanwhile
+    Map<String, byte[]> copy = new java.util.LinkedHashMap<>();
+    materials.forEach((name, m) -> copy.put(name, m.clone()));
+    try {
+      for (Map.Entry<String, byte[]> e : copy.entrySet()) {
+        KeyRef.of(e.getKey());
+        checkMaterial(algorithm, e.getValue());
+        KeyPairProof.require(KeyRef.of(e.getKey()), algorithm, e.getValue());
       }
-      return null;
-    });
+      write(d -> {
+        for (Map.Entry<String, byte[]> e : copy.entrySet()) {
+          String name = e.getKey();
+          d.apply(Lifecycle.importNew(d.find(name), name, algorithm, e.getValue(), policy, d.now));
+        }
+        return null;
+      });
+    } finally {
+      copy.values().forEach(m -> Arrays.fill(m, (byte) 0));
+    }
   }
 
   /**
@@ -1041,12 +1053,31 @@ public final class KeyringEngine implements Keyring {
    * refuse it.
    */
   private State knowing(State s, KeyRef exact) {
-    KeyRecord k = s.keys().get(exact.name());
-    if (exact.version().isPresent() && (k == null || k.version(exact.version().getAsInt()) == null)) {
-      return latest();
+    if (exact.version().isEmpty()) {
+      return s;
     }
-    return s;
+    int v = exact.version().getAsInt();
+    KeyRecord k = s.keys().get(exact.name());
+    boolean unseen = k == null ? v >= 1 : v > k.versions().size(); // versions are numbered 1..n
+    if (!unseen) {
+      return s;
+    }
+    // envelopes come from outside: one naming versions that exist nowhere must not make every
+    // decryption a read of the backend; a reload forced at most every FORCED_RELOAD_NANOS (the
+    // freshness check brings a real new version within its own period anyway)
+    long now = System.nanoTime();
+    long last = lastForcedReload.get();
+    if (now - last < FORCED_RELOAD_NANOS || !lastForcedReload.compareAndSet(last, now)) {
+      return s;
+    }
+    return latest();
   }
+
+  /** The shortest time between two reloads forced by a decryption under an unseen version. */
+  static final long FORCED_RELOAD_NANOS = 50_000_000L;
+
+  private final java.util.concurrent.atomic.AtomicLong lastForcedReload =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - FORCED_RELOAD_NANOS);
 
   /**
    * The versions a handle may decrypt with: the exact one, or for a name every version that may

@@ -5,10 +5,9 @@ import dev.clavis.keyring.KeyInfo;
 import dev.clavis.keyring.KeyPairMaterial;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyVersionInfo;
-import dev.clavis.keyring.MlDsa;
+import dev.clavis.keyring.lifecycle.JdkKeyPairs;
 import dev.clavis.keyring.lifecycle.KeyringEngine;
 import java.io.ByteArrayInputStream;
-import java.math.BigInteger;
 import java.security.KeyStoreException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -17,9 +16,6 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.EdECPrivateKey;
-import java.security.interfaces.RSAPrivateKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,13 +29,6 @@ import java.util.Optional;
  */
 final class KeyPairEntries {
 
-  /** The order of NIST P-256's base point (FIPS 186-4 D.1.2.3). */
-  private static final BigInteger P256_N =
-      new BigInteger("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
-  /** The order of NIST P-384's base point (FIPS 186-4 D.1.2.4). */
-  private static final BigInteger P384_N = new BigInteger(
-      "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973", 16);
-
   private KeyPairEntries() {}
 
   /**
@@ -47,59 +36,10 @@ final class KeyPairEntries {
    * @throws KeyStoreException for another curve, RSA outside 2048..4096 bits, Ed448, or another type
    */
   static KeyAlgorithm algorithmOf(PrivateKey key) throws KeyStoreException {
-    if (key instanceof ECPrivateKey) {
-      BigInteger n = ((ECPrivateKey) key).getParams().getOrder();
-      if (n.equals(P256_N)) {
-        return KeyAlgorithm.EC_P256;
-      }
-      if (n.equals(P384_N)) {
-        return KeyAlgorithm.EC_P384;
-      }
-      throw new KeyStoreException("unsupported EC curve (order of " + n.bitLength() + " bits): Clavis holds"
-          + " P-256 (secp256r1) and P-384 (secp384r1) keys; nothing was stored");
-    }
-    if (key instanceof RSAPrivateKey) {
-      int bits = ((RSAPrivateKey) key).getModulus().bitLength();
-      if (bits < 2048 || bits > 4096) {
-        throw new KeyStoreException("RSA keys of " + bits + " bits are refused: Clavis holds RSA keys of 2048 to"
-            + " 4096 bits; nothing was stored");
-      }
-      return KeyAlgorithm.RSA;
-    }
-    if (key instanceof EdECPrivateKey) {
-      String curve = ((EdECPrivateKey) key).getParams().getName();
-      if ("Ed25519".equalsIgnoreCase(curve)) {
-        return KeyAlgorithm.ED25519;
-      }
-      throw new KeyStoreException("unsupported EdDSA curve " + curve + ": Clavis holds Ed25519 keys; nothing was"
-          + " stored");
-    }
-    Optional<KeyAlgorithm> mlDsa = mlDsaOf(key);
-    if (mlDsa.isPresent()) {
-      if (!MlDsa.available()) {
-        throw new KeyStoreException(MlDsa.unavailableMessage() + ": cannot hold the " + mlDsa.get()
-            + " key; nothing was stored");
-      }
-      return mlDsa.get();
-    }
-    throw new KeyStoreException("unsupported private key " + (key == null ? "null" : key.getAlgorithm() + " "
-        + key.getClass().getName()) + ": Clavis holds EC (P-256, P-384), RSA (2048-4096), Ed25519 and (JDK 24+)"
-        + " ML-DSA keys");
-  }
-
-  /** @return the parameter set of an ML-DSA key (the JDK's, or another provider's such as Bouncy Castle's), by its PKCS#8 OID */
-  private static Optional<KeyAlgorithm> mlDsaOf(PrivateKey key) {
-    if (key == null || key.getAlgorithm() == null || !key.getAlgorithm().toUpperCase(java.util.Locale.ROOT)
-        .startsWith("ML-DSA")) {
-      return Optional.empty();
-    }
-    byte[] der = key.getEncoded();
     try {
-      return MlDsa.ofEncoding(der);
-    } finally {
-      if (der != null) {
-        Arrays.fill(der, (byte) 0);
-      }
+      return JdkKeyPairs.algorithmOf(key);
+    } catch (IllegalArgumentException e) {
+      throw new KeyStoreException(e.getMessage() + "; nothing was stored", e);
     }
   }
 

@@ -198,4 +198,53 @@ class KeyPairProofTest {
     assertTrue(e.getMessage().contains("x") && e.getMessage().contains("cannot be read as RSA"), e.getMessage());
     assertTrue(ring.find("x").isEmpty(), "nothing stored");
   }
+
+  @Test
+  void importKeyPair_refusesAConsistentPairUnderAFalseLabel_curveOrSize() throws Exception {
+    KeyPair p384 = generate(KeyAlgorithm.EC_P384);
+    IllegalArgumentException curve = assertThrows(IllegalArgumentException.class,
+        () -> ring.importKeyPair("label", KeyAlgorithm.EC_P256, own(p384, "label"), KeyPolicy.defaults()));
+    assertTrue(curve.getMessage().contains("is EC_P384, not the declared EC_P256"), curve.getMessage());
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", "SunRsaSign");
+    g.initialize(1024);
+    KeyPair small = g.generateKeyPair();
+    IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+        () -> ring.importKey("small", KeyAlgorithm.RSA, own(small, "small").encode(), KeyPolicy.defaults()));
+    assertTrue(size.getMessage().contains("1024 bits"), size.getMessage());
+    assertTrue(ring.find("label").isEmpty() && ring.find("small").isEmpty(), "nothing stored");
+  }
+
+  @Test
+  void importKey_ofBytesThatAreNoKeyPairMaterial_isRefused_evenAChainReplacement() throws Exception {
+    KeyPair kp = generate(KeyAlgorithm.EC_P256);
+    ring.importKeyPair("api", KeyAlgorithm.EC_P256, own(kp, "api"), KeyPolicy.defaults());
+    byte[] chainOnly = KeyPairMaterial.encodeChainReplacement(List.of(SelfSignedCertificate.create("CN=other",
+        generate(KeyAlgorithm.EC_P256).getPublic(), kp.getPrivate(), Instant.now().minusSeconds(60),
+        Duration.ofDays(1)).getEncoded()));
+    for (byte[] bytes : new byte[][] {chainOnly, "not a key pair".getBytes(java.nio.charset.StandardCharsets.UTF_8)}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ring.importKey("api", KeyAlgorithm.EC_P256, bytes, KeyPolicy.defaults()));
+      assertTrue(e.getMessage().contains("no key-pair material"), e.getMessage());
+    }
+    assertEquals(1, ring.find("api").orElseThrow().versions().size(), "the key is as it was");
+  }
+
+  @Test
+  void importKeys_provesAndStoresOneCopy_soAMapThatChangesUnderItCannotSlipAForeignCertificateIn()
+      throws Exception {
+    KeyPair kp = generate(KeyAlgorithm.EC_P256);
+    byte[] good = own(kp, "m").encode();
+    byte[] bad = foreign(kp, generate(KeyAlgorithm.EC_P256), "m").encode();
+    int[] calls = {0};
+    Map<String, byte[]> shifty = new java.util.AbstractMap<>() {
+      @Override
+      public java.util.Set<Map.Entry<String, byte[]>> entrySet() {
+        // the first look sees the key's own certificate, every later one a foreign one
+        return java.util.Set.of(Map.entry("m", calls[0]++ == 0 ? good : bad));
+      }
+    };
+    ring.importKeys(shifty, KeyAlgorithm.EC_P256, KeyPolicy.defaults());
+    byte[] leaf = ring.certificates(KeyRef.of("m")).get(0);
+    assertArrayEquals(KeyPairMaterial.decode(good).chain().get(0), leaf, "the proven certificate was stored");
+  }
 }

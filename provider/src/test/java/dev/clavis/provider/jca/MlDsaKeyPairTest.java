@@ -196,4 +196,22 @@ class MlDsaKeyPairTest {
     assertTrue(MlDsa.ofEncoding(new byte[3]).isEmpty());
     assertTrue(MlDsa.ofEncoding(null).isEmpty());
   }
+
+  @Test
+  void aPairOfOneParameterSet_isNotTakenUnderAnother() throws Exception {
+    KeyPair kp = pair(KeyAlgorithm.ML_DSA_44);
+    Keyring ring = dev.clavis.keyring.Keyrings.openFile(dir.resolve("label.clavis"), PW,
+        dev.clavis.keyring.TestStores.FAST_KDF);
+    try (ring) {
+      byte[] cert = MlDsa.available() ? SelfSignedCertificate.create("CN=label", kp.getPublic(), kp.getPrivate(),
+          Instant.now().minusSeconds(60), Duration.ofDays(1)).getEncoded()
+          : KeyPairFixtures.selfSigned(KeyPairFixtures.Type.EC_P256.generate(), "x").getEncoded();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ring.importKeyPair("label",
+          KeyAlgorithm.ML_DSA_87, dev.clavis.keyring.KeyPairMaterial.of(kp.getPrivate().getEncoded(),
+              java.util.List.of(cert)), dev.clavis.keyring.KeyPolicy.defaults()));
+      assertTrue(e.getMessage().contains(MlDsa.available() ? "is ML_DSA_44, not the declared ML_DSA_87"
+          : "cannot be read as ML_DSA_87"), e.getMessage());
+      assertTrue(ring.find("label").isEmpty());
+    }
+  }
 }
