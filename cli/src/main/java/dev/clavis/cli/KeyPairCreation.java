@@ -5,12 +5,11 @@ import dev.clavis.keyring.KeyInfo;
 import dev.clavis.keyring.KeyPairMaterial;
 import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.lifecycle.JdkKeyPairs;
 import dev.clavis.provider.x509.SelfSignedCertificate;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -100,28 +99,6 @@ final class KeyPairCreation {
   }
 
   private static KeyPair generate(Choice c) throws GeneralSecurityException {
-    switch (c.algorithm()) {
-      case EC_P256:
-      case EC_P384: {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
-        g.initialize(new ECGenParameterSpec(c.algorithm() == KeyAlgorithm.EC_P256 ? "secp256r1" : "secp384r1"));
-        return g.generateKeyPair();
-      }
-      case RSA: {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", "SunRsaSign");
-        g.initialize(c.rsaBits() == 0 ? 3072 : c.rsaBits());
-        return g.generateKeyPair();
-      }
-      case ED25519:
-        return KeyPairGenerator.getInstance("Ed25519", "SunEC").generateKeyPair();
-      case ML_DSA_44:
-      case ML_DSA_65:
-      case ML_DSA_87:
-        dev.clavis.keyring.MlDsa.requireAvailable("a new " + c.algorithm() + " key pair");
-        return KeyPairGenerator.getInstance(dev.clavis.keyring.MlDsa.parameterSet(c.algorithm()), "SUN")
-            .generateKeyPair();
-      default:
-        throw new GeneralSecurityException("Clavis generates no " + c.algorithm() + " key pairs");
-    }
+    return JdkKeyPairs.generate(c.algorithm(), c.rsaBits() == 0 ? 3072 : c.rsaBits());
   }
 }

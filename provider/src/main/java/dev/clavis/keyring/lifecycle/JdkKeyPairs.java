@@ -3,6 +3,9 @@ package dev.clavis.keyring.lifecycle;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.MlDsa;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
 import java.security.PrivateKey;
@@ -11,6 +14,7 @@ import java.security.Security;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -141,6 +145,39 @@ public final class JdkKeyPairs {
       case ML_DSA_65:
       case ML_DSA_87: return "ML-DSA";
       default: return "SHA256withECDSA";
+    }
+  }
+
+  /**
+   * A new key pair from the JDK's own providers.
+   *
+   * @param a a key-pair algorithm
+   * @param rsaBits the RSA modulus size (2048 to 4096); ignored for the others
+   * @return the pair
+   * @throws GeneralSecurityException if the JDK cannot make it (ML-DSA before JDK 24, a provider
+   *     missing) or {@code a} is no algorithm Clavis generates pairs of
+   */
+  public static KeyPair generate(KeyAlgorithm a, int rsaBits) throws GeneralSecurityException {
+    switch (a) {
+      case EC_P256:
+      case EC_P384: {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC", provider(a));
+        g.initialize(new ECGenParameterSpec(a == KeyAlgorithm.EC_P256 ? "secp256r1" : "secp384r1"));
+        return g.generateKeyPair();
+      }
+      case RSA: {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", provider(a));
+        g.initialize(rsaBits);
+        return g.generateKeyPair();
+      }
+      case ED25519:
+        return KeyPairGenerator.getInstance("Ed25519", provider(a)).generateKeyPair();
+      case ML_DSA_44:
+      case ML_DSA_65:
+      case ML_DSA_87:
+        return KeyPairGenerator.getInstance(MlDsa.parameterSet(a), provider(a)).generateKeyPair();
+      default:
+        throw new GeneralSecurityException("Clavis generates no " + a + " key pairs");
     }
   }
 }

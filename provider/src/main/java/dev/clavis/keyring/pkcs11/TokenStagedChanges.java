@@ -167,6 +167,7 @@ final class TokenStagedChanges implements KeyBackend.Changes {
             + "; nothing was changed");
       }
       byte[] before = s.getAttributes(found[0], CKA.VALUE).bytes(CKA.VALUE).orElse(new byte[0]);
+      requireSameKey(ref, TokenKeyPairs.decodeChain(before), chain);
       long created = TokenKeyPairs.createChain(s, id, chain);
       for (long h : found) {
         s.destroyObject(h);
@@ -182,6 +183,28 @@ final class TokenStagedChanges implements KeyBackend.Changes {
       TokenCertificateExpiry.forget(index.get(ref));
       return null;
     }));
+  }
+
+  /**
+   * The token's own check that a new chain is for the key already there: whoever reaches this
+   * backend's changes (not only the engine, which checks first) cannot put another key's
+   * certificate behind a version.
+   */
+  private static void requireSameKey(KeyRef ref, List<byte[]> current, List<byte[]> chain) {
+    if (current.isEmpty() || chain.isEmpty()
+        || !java.util.Arrays.equals(publicKey(ref, current.get(0)), publicKey(ref, chain.get(0)))) {
+      throw new KeyringException("the new certificate chain for " + ref + " certifies another key than the one on"
+          + " the token; nothing was changed");
+    }
+  }
+
+  private static byte[] publicKey(KeyRef ref, byte[] der) {
+    try {
+      return java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(new java.io.ByteArrayInputStream(der)).getPublicKey().getEncoded();
+    } catch (java.security.cert.CertificateException e) {
+      throw new KeyringException("a certificate of " + ref + " cannot be read: " + e.getMessage(), e);
+    }
   }
 
   private static Template.Builder keyTemplate(KeyRef ref, KeyAlgorithm alg, boolean exportable) {

@@ -6,14 +6,13 @@ import dev.clavis.keyring.KeyPairMaterial;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyVersionInfo;
 import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.lifecycle.JdkKeyPairs;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -121,28 +120,8 @@ public final class KeyPairRotation {
   }
 
   private static KeyPair generate(KeyAlgorithm a, X509Certificate like) throws GeneralSecurityException {
-    switch (a) {
-      case EC_P256:
-      case EC_P384: {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
-        g.initialize(new ECGenParameterSpec(a == KeyAlgorithm.EC_P256 ? "secp256r1" : "secp384r1"));
-        return g.generateKeyPair();
-      }
-      case RSA: {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", "SunRsaSign");
-        g.initialize(((RSAKey) like.getPublicKey()).getModulus().bitLength());
-        return g.generateKeyPair();
-      }
-      case ED25519:
-        return KeyPairGenerator.getInstance("Ed25519", "SunEC").generateKeyPair();
-      case ML_DSA_44:
-      case ML_DSA_65:
-      case ML_DSA_87:
-        dev.clavis.keyring.MlDsa.requireAvailable("a new " + a + " key pair");
-        return KeyPairGenerator.getInstance(dev.clavis.keyring.MlDsa.parameterSet(a), "SUN").generateKeyPair();
-      default:
-        throw new GeneralSecurityException("Clavis generates no " + a + " key pairs");
-    }
+    int rsaBits = a == KeyAlgorithm.RSA ? ((RSAKey) like.getPublicKey()).getModulus().bitLength() : 0;
+    return JdkKeyPairs.generate(a, rsaBits);
   }
 
   private static X509Certificate parse(byte[] der) throws GeneralSecurityException {

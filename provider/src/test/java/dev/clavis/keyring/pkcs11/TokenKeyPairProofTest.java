@@ -1,5 +1,6 @@
 package dev.clavis.keyring.pkcs11;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -97,6 +99,28 @@ class TokenKeyPairProofTest {
           Instant.now().minusSeconds(60), Duration.ofDays(30)).getEncoded();
       ring.importKey(n, alg, p.material(List.of(own)), KeyPolicy.defaults()); // still pending: taken with its own
       assertEquals(1, ring.find(n).orElseThrow().versions().size());
+    }
+  }
+
+  @Test
+  void aChainReplacementOfAnotherKey_reachingTheTokenBackendDirectly_isRefusedByTheToken() throws Exception {
+    try (KeyringEngine ring = TokenKeyPairTest.open()) {
+      String n = "chain-" + UUID.randomUUID().toString().substring(0, 8);
+      KeyPair kp = TokenKeyPairTest.generate(KeyAlgorithm.EC_P256, 2048);
+      ring.importKeyPair(n, KeyAlgorithm.EC_P256, TokenKeyPairTest.material(kp, n), KeyPolicy.defaults());
+      byte[] own = ring.certificates(dev.clavis.keyring.KeyRef.of(n)).get(0);
+      KeyPair other = TokenKeyPairTest.generate(KeyAlgorithm.EC_P256, 2048);
+      byte[] foreignChain = KeyPairMaterial.encodeChainReplacement(List.of(SelfSignedCertificate.create("CN=" + n,
+          other.getPublic(), other.getPrivate(), Instant.now().minusSeconds(60), Duration.ofDays(30)).getEncoded()));
+      // past the engine, which checks first: the backend's own check is what stops this caller
+      dev.clavis.keyring.KeyringException e = assertThrows(dev.clavis.keyring.KeyringException.class,
+          () -> ring.backend().transact((latest, changes) -> {
+            changes.importMaterial(dev.clavis.keyring.KeyRef.parse(n + "#1"), KeyAlgorithm.EC_P256, foreignChain,
+                false);
+            return null;
+          }));
+      assertTrue(e.getMessage().contains("certifies another key"), e.getMessage());
+      assertArrayEquals(own, ring.certificates(dev.clavis.keyring.KeyRef.of(n)).get(0), "the chain is as it was");
     }
   }
 }
