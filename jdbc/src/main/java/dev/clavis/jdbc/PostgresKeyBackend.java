@@ -76,6 +76,10 @@ public final class PostgresKeyBackend implements KeyBackend {
   private final DbAuditRecords audit;
   private final ReentrantLock lock = new ReentrantLock(); // guards conn: one statement at a time
   private final ThreadLocal<Tx> tx = new ThreadLocal<>();
+  /** The read-only snapshot running on this thread ({@link #consistently}), or null. */
+  private final ThreadLocal<SnapshotState> snapshot = new ThreadLocal<>();
+  /** Test hook: runs after the audit records are read outside a transaction (a commit lands here). */
+  volatile Runnable afterAuditRead = () -> { };
   private final ConcurrentHashMap<KeyRef, Cached> cache = new ConcurrentHashMap<>();
   private final AtomicLong retries = new AtomicLong();
   private Connection conn;
@@ -267,8 +271,19 @@ public final class PostgresKeyBackend implements KeyBackend {
       }
     }
     ensureOpen();
+    SnapshotState ss = snapshot.get();
+    Connection sc = ss == null ? null : ss.connection;
     lock.lock();
     try {
+      if (sc != null) {
+        try { // never retried on another connection: that would leave the snapshot
+          T out = work.run(sc);
+          freshness.contact();
+          return out;
+        } catch (SQLException e) {
+          throw db.unreachable("cannot " + what + " " + where + " on", e);
+        }
+      }
       for (int attempt = 0; ; attempt++) {
         Connection c = connection();
         try {
@@ -334,7 +349,114 @@ public final class PostgresKeyBackend implements KeyBackend {
 
   /** Reads and verifies the head if it moved; never goes back to an older generation. */
   private HeadRow.Verified refresh() {
-    return query("read", c -> inSnapshot(c, cn -> adopt(selectHead(cn, false), cn)));
+    return query("read", c -> inSnapshot(c, cn -> {
+      HeadRow h = selectHead(cn, false);
+      SnapshotState st = snapshot.get();
+      if (st != null) {
+        st.generation = h.generation();
+        if (h.generation() < image.generation() && !st.last) {
+          throw new StaleSnapshot(); // another thread here saw a later commit after it began: begin again
+        }
+      }
+      return adopt(h, cn);
+    }));
+  }
+
+  /** The snapshot of {@link #consistently} began before a head this process adopted: it begins again. */
+  private static final class StaleSnapshot extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StaleSnapshot() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The read-only snapshot running on a thread: its connection, the head it read, whether it is the last try. */
+  private static final class SnapshotState {
+    final Connection connection;
+    final boolean last;
+    long generation = -1;
+
+    SnapshotState(Connection connection, boolean last) {
+      this.connection = connection;
+      this.last = last;
+    }
+  }
+
+  private static final int SNAPSHOT_ATTEMPTS = 100;
+
+  /** A connection kept for the next snapshot, so a reload does not connect anew. */
+  private final java.util.concurrent.atomic.AtomicReference<Connection> spare =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * Runs {@code reads} in one REPEATABLE READ READ ONLY transaction on a connection of their own:
+   * every {@link #read()}, {@link DbAuditRecords#read} and material read on this thread inside it
+   * sees one committed state, so the audit records and the head they are checked against belong to
+   * one commit. It holds no lock while {@code reads} run (they take the engine's lock, which a
+   * writer takes before this backend's).
+   *
+   * <p>A snapshot is a moment in the past: a head this process adopted after it began (another
+   * thread's commit or read), or a commit mark another process on this host raised after it began,
+   * is newer than it. Then it begins again on a new snapshot, as the engine re-reads a store that
+   * moved on; when two snapshots in a row read the same generation (the database did not move on)
+   * or after {@value #SNAPSHOT_ATTEMPTS} tries, the last one reports what it finds (a real rollback
+   * stays a rollback). If no connection can be had, {@code reads} run as without a snapshot (the
+   * cache answers within the staleness bound, or they fail as reads do).
+   *
+   * @throws KeyringException as the reads do
+   */
+  <T> T consistently(java.util.function.Supplier<T> reads) {
+    if (tx.get() != null || snapshot.get() != null || closed) {
+      return reads.get();
+    }
+    long previous = Long.MIN_VALUE;
+    boolean last = false;
+    for (int attempt = 1; ; attempt++) {
+      Connection c = spare.getAndSet(null);
+      try {
+        if (c == null) {
+          c = db.connect();
+        }
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+          st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        }
+      } catch (KeyringException | SQLException e) {
+        Database.closeQuietly(c);
+        return reads.get(); // unreachable: the reads fail, or the cache answers, as without a snapshot
+      }
+      SnapshotState state = new SnapshotState(c, last || attempt >= SNAPSHOT_ATTEMPTS);
+      snapshot.set(state);
+      boolean reusable = false;
+      try {
+        T out = reads.get();
+        reusable = true;
+        return out;
+      } catch (StaleSnapshot s) {
+        reusable = true;
+      } catch (StoreDamagedException e) {
+        if (state.last || e.kind() != Kind.ROLLED_BACK) {
+          throw e;
+        }
+        reusable = true; // perhaps only older than a newer commit's mark: look again
+      } finally {
+        snapshot.remove();
+        try {
+          c.rollback();
+          c.setAutoCommit(true);
+        } catch (SQLException e) {
+          reusable = false;
+        }
+        if (!reusable || closed || !spare.compareAndSet(null, c)) {
+          Database.closeQuietly(c); // a failed read may have broken it; one spare is kept
+        } else if (closed) {
+          Database.closeQuietly(spare.getAndSet(null)); // closed meanwhile
+        }
+      }
+      last = state.generation == previous; // the database did not move on: the next look is the last
+      previous = state.generation;
+    }
   }
 
   /**
@@ -343,7 +465,7 @@ public final class PostgresKeyBackend implements KeyBackend {
    * transaction, which holds the head's lock, on that transaction.
    */
   private <T> T inSnapshot(Connection c, SqlWork<T> work) throws SQLException {
-    if (tx.get() != null) {
+    if (tx.get() != null || snapshot.get() != null) {
       return work.run(c);
     }
     c.setAutoCommit(false);
@@ -360,7 +482,6 @@ public final class PostgresKeyBackend implements KeyBackend {
       throw e;
     }
   }
-
   /** A head and a row read in one snapshot. */
   private record HeadAndRow(HeadRow.Verified head, VersionRow row) {}
 
@@ -824,6 +945,7 @@ public final class PostgresKeyBackend implements KeyBackend {
     lock.lock();
     try {
       dropConnection();
+      Database.closeQuietly(spare.getAndSet(null));
     } finally {
       lock.unlock();
     }
