@@ -65,8 +65,17 @@ final class Database {
         + " (SQLSTATE " + e.getSQLState() + ")", e);
   }
 
-  /** The driver's message, which never holds the password (it names the user and database at most). */
+  /**
+   * The driver's message, which never holds the password (it names the user and database at most);
+   * for a failed batch the server's error, not the driver's text, which quotes the statement with its
+   * parameters (wrapped keys, audit records).
+   */
   static String safeMessage(SQLException e) {
+    if (e instanceof java.sql.BatchUpdateException) {
+      SQLException next = e.getNextException();
+      return "a batch of statements failed: " + (next != null && !(next instanceof java.sql.BatchUpdateException)
+          ? safeMessage(next) : "SQLSTATE " + e.getSQLState());
+    }
     String m = e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m;
   }

@@ -639,7 +639,7 @@ public final class PostgresKeyBackend implements KeyBackend {
       SQLException e = f.sql();
       if (Database.connectionLost(e)) {
         dropConnection();
-        throw new Retry(f);
+        throw new Retry(db.unreachable("cannot write to " + where + " (nothing was changed) on", e));
       }
       if (Database.conflict(e)) {
         throw new Retry(f);

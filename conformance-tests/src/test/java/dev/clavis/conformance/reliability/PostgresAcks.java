@@ -78,6 +78,11 @@ final class PostgresAcks {
     for (String c : created) {
       assertTrue(workerKeys.contains(c), when + ": the acknowledged creation of " + c + " was lost");
     }
+    for (KeyInfo i : k.list()) { // every key: one ACTIVE version, numbered without a gap
+      long activeVersions = i.versions().stream().filter(v -> v.state() == KeyState.ACTIVE).count();
+      assertEquals(1, activeVersions, when + ": key " + i.name() + " has " + activeVersions + " ACTIVE versions: "
+          + i.versions());
+    }
     KeyInfo rot = k.find("shared-rot").orElseThrow();
     List<KeyVersionInfo> vs = rot.versions();
     int active = 0;
