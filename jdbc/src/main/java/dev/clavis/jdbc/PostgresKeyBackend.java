@@ -276,11 +276,14 @@ public final class PostgresKeyBackend implements KeyBackend {
     lock.lock();
     try {
       if (sc != null) {
-        try { // never retried on another connection: that would leave the snapshot
+        try { // never retried on another connection here: that would leave the snapshot
           T out = work.run(sc);
           freshness.contact();
           return out;
         } catch (SQLException e) {
+          if (Database.connectionLost(e) && !ss.last) {
+            throw new StaleSnapshot(true); // the kept connection died (a restart): begin again on a new one
+          }
           throw db.unreachable("cannot " + what + " " + where + " on", e);
         }
       }
@@ -365,9 +368,15 @@ public final class PostgresKeyBackend implements KeyBackend {
   /** The snapshot of {@link #consistently} began before a head this process adopted: it begins again. */
   private static final class StaleSnapshot extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    final boolean connectionLost;
 
     StaleSnapshot() {
+      this(false);
+    }
+
+    StaleSnapshot(boolean connectionLost) {
       super(null, null, false, false);
+      this.connectionLost = connectionLost;
     }
   }
 
@@ -390,6 +399,28 @@ public final class PostgresKeyBackend implements KeyBackend {
       new java.util.concurrent.atomic.AtomicReference<>();
 
   /**
+   * @param kept the spare connection, or null to connect
+   * @return {@code kept} (or a new connection) in a REPEATABLE READ READ ONLY transaction, or null if
+   *     it is dead (a restart, a killed backend) or the database cannot be reached
+   */
+  private Connection begin(Connection kept) {
+    Connection c = kept;
+    try {
+      if (c == null) {
+        c = db.connect();
+      }
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      }
+      return c;
+    } catch (KeyringException | SQLException e) {
+      Database.closeQuietly(c);
+      return null;
+    }
+  }
+
+  /**
    * Runs {@code reads} in one REPEATABLE READ READ ONLY transaction on a connection of their own:
    * every {@link #read()}, {@link DbAuditRecords#read} and material read on this thread inside it
    * sees one committed state, so the audit records and the head they are checked against belong to
@@ -401,7 +432,8 @@ public final class PostgresKeyBackend implements KeyBackend {
    * is newer than it. Then it begins again on a new snapshot, as the engine re-reads a store that
    * moved on; when two snapshots in a row read the same generation (the database did not move on)
    * or after {@value #SNAPSHOT_ATTEMPTS} tries, the last one reports what it finds (a real rollback
-   * stays a rollback). If no connection can be had, {@code reads} run as without a snapshot (the
+   * stays a rollback). A kept connection found dead (the database restarted) is replaced and the
+   * snapshot begun again. If no connection can be had, {@code reads} run as without a snapshot (the
    * cache answers within the staleness bound, or they fail as reads do).
    *
    * @throws KeyringException as the reads do
@@ -413,17 +445,12 @@ public final class PostgresKeyBackend implements KeyBackend {
     long previous = Long.MIN_VALUE;
     boolean last = false;
     for (int attempt = 1; ; attempt++) {
-      Connection c = spare.getAndSet(null);
-      try {
-        if (c == null) {
-          c = db.connect();
-        }
-        c.setAutoCommit(false);
-        try (Statement st = c.createStatement()) {
-          st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
-        }
-      } catch (KeyringException | SQLException e) {
-        Database.closeQuietly(c);
+      Connection kept = spare.getAndSet(null);
+      Connection c = begin(kept);
+      if (c == null && kept != null) {
+        c = begin(null); // the kept one was dead
+      }
+      if (c == null) {
         return reads.get(); // unreachable: the reads fail, or the cache answers, as without a snapshot
       }
       SnapshotState state = new SnapshotState(c, last || attempt >= SNAPSHOT_ATTEMPTS);
@@ -434,7 +461,7 @@ public final class PostgresKeyBackend implements KeyBackend {
         reusable = true;
         return out;
       } catch (StaleSnapshot s) {
-        reusable = true;
+        reusable = !s.connectionLost;
       } catch (StoreDamagedException e) {
         if (state.last || e.kind() != Kind.ROLLED_BACK) {
           throw e;
