@@ -99,51 +99,65 @@ class PostgresMultiProcessTest {
       for (int i = 0; i < slots.length; i++) {
         slots[i] = new Worker(i, SEED * 100 + i, 0);
       }
-      PostgresAcks acks = new PostgresAcks();
-      long t0 = System.nanoTime();
-      int killedWhileWriting = 0;
-      long lastGen = -1;
-      for (int run = 0; run < KILLS; run++) {
-        int s = pickReady(slots, timing);
-        int delay = 150 + timing.nextInt(600); // after READY the worker writes without pause: a random moment of an operation
-        Worker w = slots[s];
-        Thread.sleep(delay);
-        long before = w.acks.toFile().length();
-        w.process.destroyForcibly(); // SIGKILL
-        assertTrue(w.process.waitFor(30, TimeUnit.SECONDS), "worker did not die");
-        w.reader.join(5000);
-        String out = w.output();
-        assertTrue(!out.contains("GENERATION-WENT-BACK") && !out.contains("ACK-FILE"), out);
-        assertEquals(0, w.errors(), "a worker failed an operation with the database up: " + out);
-        acks.read(w.acks);
-        killedWhileWriting += w.acks.toFile().length() > 0 || before > 0 ? 1 : 0;
-        slots[s] = new Worker(10 + run, SEED * 100 + 10 + run, 0);
-        if (run % 10 == 9) { // a new process opens the keyring while the others write on
-          String when = "kill " + (run + 1) + " (slot " + s + ", " + delay + " ms, seed " + SEED + ")";
-          try (KeyBackend b = backend(false); Keyring k = Keyrings.open(b)) {
-            long g = b.generation();
-            assertTrue(g >= lastGen, when + ": the generation went back from " + lastGen + " to " + g);
-            lastGen = g;
-            acks.verify(k, when, false, LIMIT);
+      try {
+        killAndCheck(slots, timing);
+      } finally { // these workers run until killed: never leave one behind (it would hold the build's stderr)
+        for (Worker w : slots) {
+          w.process.destroyForcibly();
+        }
+      }
+    });
+  }
+
+  /** The kills and the checks; the caller kills what is left running. */
+  private void killAndCheck(Worker[] slots, Random timing) throws Exception {
+    PostgresAcks acks = new PostgresAcks();
+    long t0 = System.nanoTime();
+    int killedWhileWriting = 0;
+    long lastGen = -1;
+    for (int run = 0; run < KILLS; run++) {
+      int s = pickReady(slots, timing);
+      int delay = 150 + timing.nextInt(600); // after READY the worker writes without pause: a random moment of an operation
+      Worker w = slots[s];
+      Thread.sleep(delay);
+      long before = w.acks.toFile().length();
+      w.process.destroyForcibly(); // SIGKILL
+      assertTrue(w.process.waitFor(30, TimeUnit.SECONDS), "worker did not die");
+      w.reader.join(5000);
+      String out = w.output();
+      assertTrue(!out.contains("GENERATION-WENT-BACK") && !out.contains("ACK-FILE"), out);
+      assertEquals(0, w.errors(), "a worker failed an operation with the database up: " + out);
+      acks.read(w.acks);
+      killedWhileWriting += w.acks.toFile().length() > 0 || before > 0 ? 1 : 0;
+      slots[s] = new Worker(10 + run, SEED * 100 + 10 + run, 0);
+      if (run % 10 == 9) { // a new process opens the keyring while the others write on
+        String when = "kill " + (run + 1) + " (slot " + s + ", " + delay + " ms, seed " + SEED + ")";
+        try (KeyBackend b = backend(false); Keyring k = Keyrings.open(b)) {
+          long g = b.generation();
+          assertTrue(g >= lastGen, when + ": the generation went back from " + lastGen + " to " + g);
+          lastGen = g;
+          acks.verify(k, when, false, LIMIT);
+          for (int i = 0; i < 25; i++) { // while the others commit: never a false "truncated" or "rolled back"
+            assertTrue(k.auditLog().verify() > 0, when + ": the audit chain, verified while writers commit");
           }
         }
       }
-      for (Worker w : slots) {
-        w.process.destroyForcibly();
-        w.process.waitFor(30, TimeUnit.SECONDS);
-        w.reader.join(5000);
-        acks.read(w.acks);
-      }
-      try (Keyring k = open(false)) {
-        acks.verify(k, "after all " + KILLS + " kills (seed " + SEED + ")", false, LIMIT);
-      }
-      long ms = (System.nanoTime() - t0) / 1_000_000;
-      System.err.printf("PostgresMultiProcessTest: %d SIGKILLs of 3 concurrent writers (%d had acknowledged"
-          + " operations), %d acknowledged operations kept (%d rotations), %d ms (seed %d)%n", KILLS,
-          killedWhileWriting, acks.lines, acks.rotations.size(), ms, SEED);
-      assertTrue(KILLS >= 50 || Integer.getInteger("clavis.pg.kills") != null, "the issue asks for 50 kills or more");
-      assertTrue(killedWhileWriting >= KILLS / 2, "only " + killedWhileWriting + " workers wrote before the kill");
-    });
+    }
+    for (Worker w : slots) {
+      w.process.destroyForcibly();
+      w.process.waitFor(30, TimeUnit.SECONDS);
+      w.reader.join(5000);
+      acks.read(w.acks);
+    }
+    try (Keyring k = open(false)) {
+      acks.verify(k, "after all " + KILLS + " kills (seed " + SEED + ")", false, LIMIT);
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.err.printf("PostgresMultiProcessTest: %d SIGKILLs of 3 concurrent writers (%d had acknowledged"
+        + " operations), %d acknowledged operations kept (%d rotations), %d ms (seed %d)%n", KILLS,
+        killedWhileWriting, acks.lines, acks.rotations.size(), ms, SEED);
+    assertTrue(KILLS >= 50 || Integer.getInteger("clavis.pg.kills") != null, "the issue asks for 50 kills or more");
+    assertTrue(killedWhileWriting >= KILLS / 2, "only " + killedWhileWriting + " workers wrote before the kill");
   }
 
   /** @return a slot whose worker is READY (seeded among those), waiting for one if none is */
