@@ -98,8 +98,15 @@ final class Database {
    * The driver's message with any JDBC URL in it cut to host, port and database, and any
    * {@code password=} masked: the driver manager's "No suitable driver found for URL" echoes the
    * whole URL, query string and password included.
+   * For a failed batch the server's error, not the driver's text, which quotes the statement with its
+   * parameters (wrapped keys, audit records).
    */
   static String safeMessage(SQLException e) {
+    if (e instanceof java.sql.BatchUpdateException) {
+      SQLException next = e.getNextException();
+      return "a batch of statements failed: " + (next != null && !(next instanceof java.sql.BatchUpdateException)
+          ? safeMessage(next) : "SQLSTATE " + e.getSQLState());
+    }
     String m = e.getMessage();
     return m == null ? e.getClass().getSimpleName() : JdbcUrl.redactIn(m);
   }

@@ -63,7 +63,17 @@ final class DbAuditRecords implements AuditRecords {
 
   @Override
   public List<String> read(long fromSeq) {
-    return backend.query("read the audit table of", c -> read(c, fromSeq));
+    List<String> out = backend.query("read the audit table of", c -> read(c, fromSeq));
+    if (backend.currentTx() == null) {
+      backend.afterAuditRead.run();
+    }
+    return out;
+  }
+
+  /** {@inheritDoc} In one REPEATABLE READ READ ONLY transaction of the backend's. */
+  @Override
+  public <T> T consistently(java.util.function.Supplier<T> reads) {
+    return backend.consistently(reads);
   }
 
   private List<String> read(Connection c, long fromSeq) throws SQLException {

@@ -79,6 +79,10 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
   private final DbAuditRecords audit;
   private final ReentrantLock lock = new ReentrantLock(); // guards conn: one statement at a time
   private final ThreadLocal<Tx> tx = new ThreadLocal<>();
+  /** The read-only snapshot running on this thread ({@link #consistently}), or null. */
+  private final ThreadLocal<SnapshotState> snapshot = new ThreadLocal<>();
+  /** Test hook: runs after the audit records are read outside a transaction (a commit lands here). */
+  volatile Runnable afterAuditRead = () -> { };
   private final ConcurrentHashMap<KeyRef, Cached> cache = new ConcurrentHashMap<>();
   private final AtomicLong retries = new AtomicLong();
   private Connection conn;
@@ -297,8 +301,22 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
       }
     }
     ensureOpen();
+    SnapshotState ss = snapshot.get();
+    Connection sc = ss == null ? null : ss.connection;
     lock.lock();
     try {
+      if (sc != null) {
+        try { // never retried on another connection here: that would leave the snapshot
+          T out = work.run(sc);
+          freshness.contact();
+          return out;
+        } catch (SQLException e) {
+          if (Database.connectionLost(e) && !ss.last) {
+            throw new StaleSnapshot(true); // the kept connection died (a restart): begin again on a new one
+          }
+          throw db.unreachable("cannot " + what + " " + where + " on", e);
+        }
+      }
       for (int attempt = 0; ; attempt++) {
         Connection c = connection();
         try {
@@ -384,8 +402,143 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
   private HeadRow.Verified refresh() {
     return query("read", c -> inSnapshot(c, cn -> {
       HeadRow.Verified cur = image;
-      return headUnchanged(cn, false, cur) ? cur : adopt(selectHead(cn, false), cn);
+      SnapshotState st = snapshot.get();
+      if (headUnchanged(cn, false, cur)) { // the generation and MAC only: the full head when it moved
+        if (st != null) {
+          st.generation = cur.generation();
+        }
+        return cur;
+      }
+      HeadRow h = selectHead(cn, false);
+      if (st != null) {
+        st.generation = h.generation();
+        if (h.generation() < image.generation() && !st.last) {
+          throw new StaleSnapshot(); // another thread here saw a later commit after it began: begin again
+        }
+      }
+      return adopt(h, cn);
     }));
+  }
+
+  /** The snapshot of {@link #consistently} began before a head this process adopted: it begins again. */
+  private static final class StaleSnapshot extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final boolean connectionLost;
+
+    StaleSnapshot() {
+      this(false);
+    }
+
+    StaleSnapshot(boolean connectionLost) {
+      super(null, null, false, false);
+      this.connectionLost = connectionLost;
+    }
+  }
+
+  /** The read-only snapshot running on a thread: its connection, the head it read, whether it is the last try. */
+  private static final class SnapshotState {
+    final Connection connection;
+    final boolean last;
+    long generation = -1;
+
+    SnapshotState(Connection connection, boolean last) {
+      this.connection = connection;
+      this.last = last;
+    }
+  }
+
+  private static final int SNAPSHOT_ATTEMPTS = 100;
+
+  /** A connection kept for the next snapshot, so a reload does not connect anew. */
+  private final java.util.concurrent.atomic.AtomicReference<Connection> spare =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * @param kept the spare connection, or null to connect
+   * @return {@code kept} (or a new connection) in a REPEATABLE READ READ ONLY transaction, or null if
+   *     it is dead (a restart, a killed backend) or the database cannot be reached
+   */
+  private Connection begin(Connection kept) {
+    Connection c = kept;
+    try {
+      if (c == null) {
+        c = db.connect();
+      }
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      }
+      return c;
+    } catch (KeyringException | SQLException e) {
+      Database.closeQuietly(c);
+      return null;
+    }
+  }
+
+  /**
+   * Runs {@code reads} in one REPEATABLE READ READ ONLY transaction on a connection of their own:
+   * every {@link #read()}, {@link DbAuditRecords#read} and material read on this thread inside it
+   * sees one committed state, so the audit records and the head they are checked against belong to
+   * one commit. It holds no lock while {@code reads} run (they take the engine's lock, which a
+   * writer takes before this backend's).
+   *
+   * <p>A snapshot is a moment in the past: a head this process adopted after it began (another
+   * thread's commit or read), or a commit mark another process on this host raised after it began,
+   * is newer than it. Then it begins again on a new snapshot, as the engine re-reads a store that
+   * moved on; when two snapshots in a row read the same generation (the database did not move on)
+   * or after {@value #SNAPSHOT_ATTEMPTS} tries, the last one reports what it finds (a real rollback
+   * stays a rollback). A kept connection found dead (the database restarted) is replaced and the
+   * snapshot begun again. If no connection can be had, {@code reads} run as without a snapshot (the
+   * cache answers within the staleness bound, or they fail as reads do).
+   *
+   * @throws KeyringException as the reads do
+   */
+  <T> T consistently(java.util.function.Supplier<T> reads) {
+    if (tx.get() != null || snapshot.get() != null || closed) {
+      return reads.get();
+    }
+    long previous = Long.MIN_VALUE;
+    boolean last = false;
+    for (int attempt = 1; ; attempt++) {
+      Connection kept = spare.getAndSet(null);
+      Connection c = begin(kept);
+      if (c == null && kept != null) {
+        c = begin(null); // the kept one was dead
+      }
+      if (c == null) {
+        return reads.get(); // unreachable: the reads fail, or the cache answers, as without a snapshot
+      }
+      SnapshotState state = new SnapshotState(c, last || attempt >= SNAPSHOT_ATTEMPTS);
+      snapshot.set(state);
+      boolean reusable = false;
+      try {
+        T out = reads.get();
+        reusable = true;
+        return out;
+      } catch (StaleSnapshot s) {
+        reusable = !s.connectionLost;
+      } catch (StoreDamagedException e) {
+        if (state.last || e.kind() != Kind.ROLLED_BACK) {
+          throw e;
+        }
+        reusable = true; // perhaps only older than a newer commit's mark: look again
+      } finally {
+        snapshot.remove();
+        try {
+          c.rollback();
+          c.setAutoCommit(true);
+        } catch (SQLException e) {
+          reusable = false;
+        }
+        if (!reusable || closed || !spare.compareAndSet(null, c)) {
+          Database.closeQuietly(c); // a failed read may have broken it; one spare is kept
+        } else if (closed) {
+          Database.closeQuietly(spare.getAndSet(null)); // closed meanwhile
+        }
+      }
+      last = state.generation == previous; // the database did not move on: the next look is the last
+      previous = state.generation;
+    }
   }
 
   /**
@@ -394,7 +547,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
    * transaction, which holds the head's lock, on that transaction.
    */
   private <T> T inSnapshot(Connection c, SqlWork<T> work) throws SQLException {
-    if (tx.get() != null) {
+    if (tx.get() != null || snapshot.get() != null) {
       return work.run(c);
     }
     c.setAutoCommit(false);
@@ -411,7 +564,6 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
       throw e;
     }
   }
-
   /** A head and a row read in one snapshot. */
   private record HeadAndRow(HeadRow.Verified head, VersionRow row) {}
 
@@ -575,7 +727,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
       SQLException e = f.sql();
       if (Database.connectionLost(e)) {
         dropConnection();
-        throw new Retry(f);
+        throw new Retry(db.unreachable("cannot write to " + where + " (nothing was changed) on", e));
       }
       if (Database.conflict(e)) {
         throw new Retry(f);
@@ -924,6 +1076,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     lock.lock();
     try {
       dropConnection();
+      Database.closeQuietly(spare.getAndSet(null));
     } finally {
       lock.unlock();
     }

@@ -47,6 +47,14 @@ final class AuditTrail {
     }
   }
 
+  /**
+   * Runs reads of the store's head and of the log in one committed state where the backend keeps
+   * the records itself ({@link AuditRecords#consistently}); else just runs them.
+   */
+  <T> T consistently(Supplier<T> reads) {
+    return log.consistently(reads);
+  }
+
   /** @return the log, as the keyring's {@link dev.clavis.keyring.AuditLog} */
   HashChainedAuditLog log() {
     return log;

@@ -410,7 +410,27 @@ final class HashChainedAuditLog implements AuditLog {
   }
 
   @Override
-  public synchronized long verify() {
+  public long verify() {
+    if (records != null) {
+      // the records and the head they are checked against are read in one committed state (a
+      // commit landing between the two reads is not a truncation); not under this log's monitor:
+      // the head is read under the engine's lock, which a writer takes before this monitor
+      return records.consistently(this::verifyLines);
+    }
+    synchronized (this) {
+      return verifyLines();
+    }
+  }
+
+  /**
+   * Runs reads of the records and of the store's head in one committed state (see {@link
+   * AuditRecords#consistently}); a log without a backend's records just runs them.
+   */
+  <T> T consistently(java.util.function.Supplier<T> reads) {
+    return records != null ? records.consistently(reads) : reads.get();
+  }
+
+  private long verifyLines() {
     List<String> lines = lines();
     long torn = tornBytes();
     byte[] prev = new byte[32];

@@ -140,10 +140,10 @@ public final class KeyringEngine implements Keyring {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.freshnessNanos = freshness.toNanos();
-    this.state = decode(backend.read());
     this.audit = new AuditTrail(backend, () -> head(latest()));
-    // the store and its log must belong together before anything is used (RollbackGuard)
-    this.state = crossChecked(state);
+    // the store and its log must belong together before anything is used (RollbackGuard); the
+    // head and the records are read in one committed state where the backend keeps both
+    this.state = audit.consistently(() -> crossChecked(decode(backend.read())));
     raiseAnchors(state);
     this.lastCheck = System.nanoTime();
     if (Lifecycle.anyDestructionDue(state.keys().values(), clock.instant())) {
@@ -220,12 +220,14 @@ public final class KeyringEngine implements Keyring {
 
   private State latest() {
     synchronized (writeLock) {
-      KeyBackend.Snapshot s = backend.read();
-      if (s.generation() != state.generation()) {
-        state = crossChecked(decode(requireNotOlder(s)));
-        raiseAnchors(state); // a generation committed elsewhere is one this host has seen: a restore behind it is refused
-      }
-      return state;
+      return audit.consistently(() -> { // the head and the records it is checked against: one committed state
+        KeyBackend.Snapshot s = backend.read();
+        if (s.generation() != state.generation()) {
+          state = crossChecked(decode(requireNotOlder(s)));
+          raiseAnchors(state); // a generation committed elsewhere is one this host has seen: a restore behind it is refused
+        }
+        return state;
+      });
     }
   }
 

@@ -32,4 +32,19 @@ public interface AuditRecords {
 
   /** @return where the records live, for messages (no secrets) */
   String describe();
+
+  /**
+   * Runs {@code reads} so that every read of these records and of the backend's head inside it
+   * ({@link KeyBackend#read()}, {@link #read(long)}) sees one committed state: a commit landing
+   * between two of them (another host's) cannot make the records look truncated or ahead of the
+   * head. Nested calls, and calls inside a transaction of the backend, run in the outer one. The
+   * default (a backend whose reads are consistent on their own) just runs them.
+   *
+   * @param reads the reads; may be run more than once if the backend's view has to start again
+   * @return what {@code reads} returned
+   * @throws dev.clavis.keyring.KeyringException as the reads do
+   */
+  default <T> T consistently(java.util.function.Supplier<T> reads) {
+    return reads.get();
+  }
 }
