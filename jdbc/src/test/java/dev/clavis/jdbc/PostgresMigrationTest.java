@@ -56,28 +56,12 @@ class PostgresMigrationTest {
   }
 
   /** The source's backend, running {@code atSecondRead} when a version's material is read a second time. */
-  private static final class Hooked implements dev.clavis.keyring.spi.KeyBackend {
-    final PostgresKeyBackend inner;
+  private static final class Hooked extends dev.clavis.keyring.spi.ForwardingKeyBackend {
     final java.util.Set<dev.clavis.keyring.KeyRef> read = new java.util.HashSet<>();
     Runnable atSecondRead;
 
     Hooked(PostgresKeyBackend inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public Snapshot read() {
-      return inner.read();
-    }
-
-    @Override
-    public long generation() {
-      return inner.generation();
-    }
-
-    @Override
-    public <T> T transact(Transaction<T> tx) {
-      return inner.transact(tx);
+      super(inner);
     }
 
     @Override
@@ -88,36 +72,6 @@ class PostgresMigrationTest {
         r.run();
       }
       return inner.material(version);
-    }
-
-    @Override
-    public byte[] auditKey() {
-      return inner.auditKey();
-    }
-
-    @Override
-    public java.util.Optional<Path> auditFile() {
-      return inner.auditFile();
-    }
-
-    @Override
-    public java.util.Optional<dev.clavis.keyring.spi.AuditRecords> auditRecords() {
-      return inner.auditRecords();
-    }
-
-    @Override
-    public java.util.Optional<Path> commitMarkFile() {
-      return inner.commitMarkFile();
-    }
-
-    @Override
-    public String describe() {
-      return inner.describe();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 

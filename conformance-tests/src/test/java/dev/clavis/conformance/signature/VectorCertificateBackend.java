@@ -2,9 +2,9 @@ package dev.clavis.conformance.signature;
 
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyRef;
+import dev.clavis.keyring.spi.ForwardingKeyBackend;
 import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.keyring.spi.KeyMaterial;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * verifies only: its material refuses to sign (the default of {@link KeyMaterial#startSign}), so the
  * double never makes a signature the certificate would not verify.
  */
-final class VectorCertificateBackend implements KeyBackend {
+final class VectorCertificateBackend extends ForwardingKeyBackend {
 
-  private final KeyBackend real;
   private final Map<KeyRef, byte[]> certificates = new ConcurrentHashMap<>();
 
   VectorCertificateBackend(KeyBackend real) {
-    this.real = real;
+    super(real);
   }
 
   /** From now on version {@code version} answers with {@code der} as its only certificate, and signs nothing. */
@@ -38,55 +37,15 @@ final class VectorCertificateBackend implements KeyBackend {
   }
 
   @Override
-  public Snapshot read() {
-    return real.read();
-  }
-
-  @Override
-  public long generation() {
-    return real.generation();
-  }
-
-  @Override
-  public <T> T transact(Transaction<T> tx) {
-    return real.transact(tx);
-  }
-
-  @Override
   public Optional<KeyMaterial> material(KeyRef version) {
-    Optional<KeyMaterial> m = real.material(version);
+    Optional<KeyMaterial> m = inner.material(version);
     byte[] der = certificates.get(version);
     return der == null ? m : m.map(k -> new VerifyOnly(k, der));
   }
 
   @Override
-  public byte[] auditKey() {
-    return real.auditKey();
-  }
-
-  @Override
-  public Optional<Path> auditFile() {
-    return real.auditFile();
-  }
-
-  @Override
   public String describe() {
-    return "vector certificates over " + real.describe();
-  }
-
-  @Override
-  public void afterCommit(VersionStates states) {
-    real.afterCommit(states);
-  }
-
-  @Override
-  public <T> T overridingState(KeyRef version, java.util.function.Supplier<T> use) {
-    return real.overridingState(version, use);
-  }
-
-  @Override
-  public void close() {
-    real.close();
+    return "vector certificates over " + inner.describe();
   }
 
   /** The real version's material with the vector's certificate, verifying only. */

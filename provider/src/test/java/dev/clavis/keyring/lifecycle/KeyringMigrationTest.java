@@ -262,28 +262,12 @@ class KeyringMigrationTest {
   }
 
   /** A file store's backend that records which material is read, and may run something at a read. */
-  private static final class Watched implements dev.clavis.keyring.spi.KeyBackend {
-    final dev.clavis.keyring.spi.KeyBackend inner;
+  private static final class Watched extends dev.clavis.keyring.spi.ForwardingKeyBackend {
     final List<KeyRef> read = new java.util.ArrayList<>();
     Runnable atSecondRead;
 
     Watched(dev.clavis.keyring.spi.KeyBackend inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public Snapshot read() {
-      return inner.read();
-    }
-
-    @Override
-    public long generation() {
-      return inner.generation();
-    }
-
-    @Override
-    public <T> T transact(Transaction<T> tx) {
-      return inner.transact(tx);
+      super(inner);
     }
 
     @Override
@@ -295,41 +279,6 @@ class KeyringMigrationTest {
       }
       read.add(version);
       return inner.material(version);
-    }
-
-    @Override
-    public byte[] auditKey() {
-      return inner.auditKey();
-    }
-
-    @Override
-    public java.util.Optional<Path> auditFile() {
-      return inner.auditFile();
-    }
-
-    @Override
-    public java.util.Optional<dev.clavis.keyring.spi.AuditRecords> auditRecords() {
-      return inner.auditRecords();
-    }
-
-    @Override
-    public java.util.Optional<Path> commitMarkFile() {
-      return inner.commitMarkFile();
-    }
-
-    @Override
-    public String describe() {
-      return inner.describe();
-    }
-
-    @Override
-    public void afterCommit(VersionStates states) {
-      inner.afterCommit(states);
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 
