@@ -40,6 +40,8 @@ final class Database {
     // Unnamed statements only: behind a transaction-pooling PgBouncer the next transaction may run
     // on another server connection, where a named one is missing or already exists (42P05).
     driver.putIfAbsent("prepareThreshold", "0");
+    // a server error's "Detail: Failing row contains (...)" could carry a row's bytes (wrapped keys)
+    driver.putIfAbsent("logServerErrorDetail", "false");
     this.hostPort = JdbcUrl.hostPort(url);
     this.location = JdbcUrl.location(url);
   }

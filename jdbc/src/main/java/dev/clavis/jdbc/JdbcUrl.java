@@ -11,7 +11,8 @@ final class JdbcUrl {
 
   private static final String SCHEME = "jdbc:postgresql:";
   /** A JDBC URL inside a text (the driver manager's "No suitable driver found for URL", say). */
-  private static final Pattern URL_IN_TEXT = Pattern.compile("(?i)jdbc:[^\\s'\"<>()\\[\\]]*");
+  // to the next whitespace: a password may hold brackets and quotes, so stopping at them would show its tail
+  private static final Pattern URL_IN_TEXT = Pattern.compile("(?i)jdbc:\\S*");
   /** A secret property written as name=value outside a URL. */
   private static final Pattern SECRET_PARAM =
       Pattern.compile("(?i)\\b([a-z_.]*(?:password|passwd|secret)[a-z_.]*=)[^\\s&;'\"]*");

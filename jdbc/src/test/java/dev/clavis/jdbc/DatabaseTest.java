@@ -40,6 +40,17 @@ class DatabaseTest {
   }
 
   @Test
+  void aPasswordHoldingBracketsOrQuotes_isNotShownInPart() {
+    for (String url : new String[] {"jdbc:postgres://h/db?password=ab(cd", "jdbc:postgres://alice:s3(cret@h/db",
+        "jdbc:postgresql://h/db?user=u&password=x\"y]z"}) {
+      String m = Database.safeMessage(new SQLException("No suitable driver found for " + url, "08001"));
+      for (String part : new String[] {"ab(cd", "(cd", "s3(cret", "s3", "x\"y", "y]z"}) {
+        assertFalse(m.contains(part), m);
+      }
+    }
+  }
+
+  @Test
   void aUrlTheDriverRefuses_failsWithoutEchoingThePasswordInItsQuery_inTheMessageOrAnyCause() {
     // the driver cannot parse the port, so the driver manager answers "No suitable driver found for <url>"
     String url = "jdbc:postgresql://127.0.0.1:notaport/keys?user=app&password=secret";

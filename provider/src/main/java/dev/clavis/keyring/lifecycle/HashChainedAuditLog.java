@@ -103,6 +103,17 @@ final class HashChainedAuditLog implements AuditLog {
     this.expectedHead = expectedHead;
   }
 
+  /**
+   * The lock writers hold before this log's monitor (the engine's write lock): {@link #verify()}
+   * of a file takes it first, so reading the expected head inside cannot invert the order.
+   */
+  private volatile Object writers = this;
+
+  /** @param lock the lock a writer holds before it appends here (the engine's write lock) */
+  void writersLock(Object lock) {
+    this.writers = java.util.Objects.requireNonNull(lock, "lock");
+  }
+
   /** The record format this class writes: 2 adds {@code v} and {@code actor} to format 1's members. */
   static final int FORMAT = 2;
 
@@ -379,11 +390,25 @@ final class HashChainedAuditLog implements AuditLog {
     }
   }
 
+  /**
+   * The records for reading them out, without this log's monitor where none is needed: a backend's
+   * records are read under its own lock, which a writer holds before this monitor (so taking the
+   * monitor first would deadlock with a write), and a file is read whole, a torn tail dropped.
+   */
+  private List<String> linesToRead() {
+    if (records != null || file != null) {
+      return lines();
+    }
+    synchronized (this) {
+      return lines();
+    }
+  }
+
   @Override
-  public synchronized List<AuditEvent> events() {
+  public List<AuditEvent> events() {
     List<AuditEvent> out = new ArrayList<>();
     int lineNo = 0;
-    for (String line : lines()) {
+    for (String line : linesToRead()) {
       lineNo++;
       int m = line.lastIndexOf(MAC_MEMBER);
       try {
@@ -411,14 +436,17 @@ final class HashChainedAuditLog implements AuditLog {
 
   @Override
   public long verify() {
-    if (records != null) {
-      // the records and the head they are checked against are read in one committed state (a
-      // commit landing between the two reads is not a truncation); not under this log's monitor:
-      // the head is read under the engine's lock, which a writer takes before this monitor
-      return records.consistently(this::verifyLines);
-    }
-    synchronized (this) {
-      return verifyLines();
+    // under the lock writers take first (the engine's), never this monitor first: the head is read
+    // under it, and no commit of this process lands between reading the records and the head
+    synchronized (writers) {
+      if (records != null) {
+        // the records and the head they are checked against in one committed state: a commit of
+        // another host landing between the two reads is not a truncation
+        return records.consistently(this::verifyLines);
+      }
+      synchronized (this) {
+        return verifyLines();
+      }
     }
   }
 
@@ -519,8 +547,8 @@ final class HashChainedAuditLog implements AuditLog {
   }
 
   @Override
-  public synchronized void exportJsonLines(Writer out) throws IOException {
-    for (String line : lines()) {
+  public void exportJsonLines(Writer out) throws IOException {
+    for (String line : linesToRead()) {
       out.write(line);
       out.write('\n');
     }

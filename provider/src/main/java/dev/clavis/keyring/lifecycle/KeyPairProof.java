@@ -42,11 +42,13 @@ final class KeyPairProof {
    * @param algorithm what the caller declared
    * @param stored the material's stored form ({@link KeyPairMaterial#encode}), or a backend's
    *     reference to a pair it holds (left to that backend); not kept
+   * @param backendGeneratesPairs whether the backend takes such references
+   *     ({@link dev.clavis.keyring.spi.KeyBackend#holdsGeneratedKeyPairs()}); elsewhere one is refused
    * @throws IllegalArgumentException if the bytes are no key-pair material, the private key cannot
    *     be read as {@code algorithm}, the certificate cannot be read, or it certifies another key
    */
-  static void require(KeyRef ref, KeyAlgorithm algorithm, byte[] stored) {
-    if (!algorithm.isKeyPair() || tokenReference(stored)) {
+  static void require(KeyRef ref, KeyAlgorithm algorithm, byte[] stored, boolean backendGeneratesPairs) {
+    if (!algorithm.isKeyPair() || backendGeneratesPairs && tokenReference(stored)) {
       return;
     }
     if (!inProcess(stored)) {

@@ -141,6 +141,7 @@ public final class KeyringEngine implements Keyring {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.freshnessNanos = freshness.toNanos();
     this.audit = new AuditTrail(backend, () -> head(latest()));
+    audit.log().writersLock(writeLock); // verify() of a file log takes it before the log's monitor, as writers do
     // the store and its log must belong together before anything is used (RollbackGuard); the
     // head and the records are read in one committed state where the backend keeps both
     this.state = audit.consistently(() -> crossChecked(decode(backend.read())));
@@ -514,7 +515,7 @@ public final class KeyringEngine implements Keyring {
     try {
       KeyRef.of(name);
       checkMaterial(algorithm, copy);
-      KeyPairProof.require(KeyRef.of(name), algorithm, copy); // the chain certifies this private key
+      KeyPairProof.require(KeyRef.of(name), algorithm, copy, backend.holdsGeneratedKeyPairs()); // the chain certifies this private key
       return importKey(name, algorithm, copy, policy, backend::transact);
     } finally {
       Arrays.fill(copy, (byte) 0);
@@ -568,12 +569,12 @@ public final class KeyringEngine implements Keyring {
   public void importKeys(Map<String, byte[]> materials, KeyAlgorithm algorithm, KeyPolicy policy) {
     // checked and written from one private copy: the caller's map and arrays may change meanwhile
     Map<String, byte[]> copy = new java.util.LinkedHashMap<>();
-    materials.forEach((name, m) -> copy.put(name, m.clone()));
     try {
+      materials.forEach((name, m) -> copy.put(name, m.clone()));
       for (Map.Entry<String, byte[]> e : copy.entrySet()) {
         KeyRef.of(e.getKey());
         checkMaterial(algorithm, e.getValue());
-        KeyPairProof.require(KeyRef.of(e.getKey()), algorithm, e.getValue());
+        KeyPairProof.require(KeyRef.of(e.getKey()), algorithm, e.getValue(), backend.holdsGeneratedKeyPairs());
       }
       write(d -> {
         for (Map.Entry<String, byte[]> e : copy.entrySet()) {
@@ -639,7 +640,8 @@ public final class KeyringEngine implements Keyring {
     KeyPairs.requireKeyPair(key(current(), name).algorithm(), KeyRef.of(name));
     byte[] stored = material.encode();
     try {
-      KeyPairProof.require(KeyRef.of(name), key(current(), name).algorithm(), stored);
+      KeyPairProof.require(KeyRef.of(name), key(current(), name).algorithm(), stored,
+          backend.holdsGeneratedKeyPairs());
       KeyRecord k = write(d -> {
         KeyRecord r = d.get(name);
         KeyPairs.requireKeyPair(r.algorithm(), KeyRef.of(name));

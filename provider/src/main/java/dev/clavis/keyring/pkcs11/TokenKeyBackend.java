@@ -410,4 +410,10 @@ public final class TokenKeyBackend implements KeyBackend {
   public String toString() {
     return "TokenKeyBackend{" + describe() + "}";
   }
+
+  /** {@inheritDoc} A pair generated here is taken by reference, and checked against its chain then. */
+  @Override
+  public boolean holdsGeneratedKeyPairs() {
+    return true;
+  }
 }

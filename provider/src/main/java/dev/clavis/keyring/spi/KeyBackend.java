@@ -272,6 +272,18 @@ public interface KeyBackend extends AutoCloseable {
     return use.get();
   }
 
+  /**
+   * Whether this backend generates key pairs itself and takes a reference to one
+   * ({@code "CKG"}, a PKCS#11 token) where other backends take the private key; the engine lets
+   * such a reference past its own proof only then, and the backend checks the pair when it takes
+   * it. The default: no.
+   *
+   * @return whether references to pairs this backend generated are taken
+   */
+  default boolean holdsGeneratedKeyPairs() {
+    return false;
+  }
+
   /** Releases locks, wipes material caches. */
   @Override
   void close();

@@ -221,7 +221,12 @@ class KeyPairProofTest {
     byte[] chainOnly = KeyPairMaterial.encodeChainReplacement(List.of(SelfSignedCertificate.create("CN=other",
         generate(KeyAlgorithm.EC_P256).getPublic(), kp.getPrivate(), Instant.now().minusSeconds(60),
         Duration.ofDays(1)).getEncoded()));
-    for (byte[] bytes : new byte[][] {chainOnly, "not a key pair".getBytes(java.nio.charset.StandardCharsets.UTF_8)}) {
+    byte[] reference = new byte[64]; // what a token takes for a pair it generated: not here
+    reference[0] = 'C';
+    reference[1] = 'K';
+    reference[2] = 'G';
+    for (byte[] bytes : new byte[][] {chainOnly, "not a key pair".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        reference}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> ring.importKey("api", KeyAlgorithm.EC_P256, bytes, KeyPolicy.defaults()));
       assertTrue(e.getMessage().contains("no key-pair material"), e.getMessage());
