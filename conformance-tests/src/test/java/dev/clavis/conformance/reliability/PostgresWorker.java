@@ -88,6 +88,13 @@ public final class PostgresWorker {
         } catch (KeyUsageException e) {
           System.out.println("LIMIT " + e.getMessage()); // the usage limit held: not a failure
         } catch (KeyringException e) {
+          if (String.valueOf(e.getMessage()).contains("is unknown") && op < 5) {
+            // COMMIT was sent and the database went away before it answered: the change may or may not
+            // have committed (Clavis says so rather than guess); recorded, so the checks allow either
+            String maybe = op < 3 ? "?R shared-rot" : "?C w" + id + "-" + i;
+            ack.write(ByteBuffer.wrap((maybe + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ack.force(false);
+          }
           errors++;
           System.out.println("ERR " + (System.currentTimeMillis() - t0) + " " + opName + " "
               + e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).replace('\n', ' '));
