@@ -14,8 +14,8 @@ import dev.clavis.keyring.StoreDamagedException;
 import dev.clavis.keyring.TestStores;
 import dev.clavis.keyring.file.FileKeyBackend;
 import dev.clavis.keyring.spi.AuditRecords;
+import dev.clavis.keyring.spi.ForwardingKeyBackend;
 import dev.clavis.keyring.spi.KeyBackend;
-import dev.clavis.keyring.spi.KeyMaterial;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +36,7 @@ class BackendAuditRecordsTest {
   Path dir;
 
   /** An in-memory store whose audit records are a list, staged per transaction; survives close(). */
-  static final class RecordsBackend implements KeyBackend {
-    final FileKeyBackend inner = FileKeyBackend.inMemory(TestStores.FAST_KDF);
+  static final class RecordsBackend extends ForwardingKeyBackend {
     final List<String> committed = new ArrayList<>();
     final ThreadLocal<List<String>> staged = new ThreadLocal<>();
     final Path mark;
@@ -69,17 +68,8 @@ class BackendAuditRecordsTest {
     };
 
     RecordsBackend(Path mark) {
+      super(FileKeyBackend.inMemory(TestStores.FAST_KDF));
       this.mark = mark;
-    }
-
-    @Override
-    public Snapshot read() {
-      return inner.read();
-    }
-
-    @Override
-    public long generation() {
-      return inner.generation();
     }
 
     @Override
@@ -92,16 +82,6 @@ class BackendAuditRecordsTest {
       } finally {
         staged.remove();
       }
-    }
-
-    @Override
-    public Optional<KeyMaterial> material(KeyRef version) {
-      return inner.material(version);
-    }
-
-    @Override
-    public byte[] auditKey() {
-      return inner.auditKey();
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.clavis.keyring.KeyUsageException;
 import dev.clavis.keyring.KeyringOptions;
 import dev.clavis.keyring.TestStores;
 import dev.clavis.keyring.file.FileKeyBackend;
+import dev.clavis.keyring.spi.ForwardingKeyBackend;
 import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.keyring.spi.KeyMaterial;
 import dev.clavis.testkit.MutableClock;
@@ -47,53 +48,17 @@ class DataKeyCacheTest {
   static final Map<String, String> ROW2 = Map.of("tenant", "acme", "row", "2");
 
   /** Counts the backend's material look-ups: each uncached unwrap makes one. */
-  static final class CountingBackend implements KeyBackend {
-    final KeyBackend inner;
+  static final class CountingBackend extends ForwardingKeyBackend {
     final AtomicInteger materials = new AtomicInteger();
 
     CountingBackend(KeyBackend inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public Snapshot read() {
-      return inner.read();
-    }
-
-    @Override
-    public long generation() {
-      return inner.generation();
-    }
-
-    @Override
-    public <T> T transact(Transaction<T> tx) {
-      return inner.transact(tx);
+      super(inner);
     }
 
     @Override
     public Optional<KeyMaterial> material(KeyRef version) {
       materials.incrementAndGet();
       return inner.material(version);
-    }
-
-    @Override
-    public byte[] auditKey() {
-      return inner.auditKey();
-    }
-
-    @Override
-    public Optional<Path> auditFile() {
-      return inner.auditFile();
-    }
-
-    @Override
-    public String describe() {
-      return inner.describe();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 
