@@ -127,16 +127,7 @@ class PostgresFaultTest {
       // the head moves (the poll sees it) and the reload's query fails with 42P01, a database that answers
       pgk.psql("ALTER TABLE clavis_key_version RENAME TO moved_away;"
           + " UPDATE clavis_keyring SET generation = generation + 1 WHERE name = 'main'");
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      KeyringException e = null;
-      while (e == null && System.nanoTime() < deadline) {
-        try {
-          k.find("orders");
-          Thread.sleep(20);
-        } catch (KeyringException x) {
-          e = x;
-        }
-      }
+      KeyringException e = firstFailureOfFind(k, "orders");
       assertTrue(e != null, "the reload's SQL error was hidden behind the cache");
       assertTrue(e.getMessage().contains("SQLSTATE 42P01"), e.getMessage());
     }
@@ -148,19 +139,24 @@ class PostgresFaultTest {
     try (Keyring k = pgk.keyring("main")) { // clavis.maxStaleness: the default 30 s
       k.create("orders", KeyAlgorithm.AES_256, KeyPolicy.defaults());
       pgk.psql("ALTER TABLE clavis_keyring RENAME COLUMN generation TO generation_moved");
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      KeyringException e = null;
-      while (e == null && System.nanoTime() < deadline) {
-        try {
-          k.find("orders");
-          Thread.sleep(20);
-        } catch (KeyringException x) {
-          e = x;
-        }
-      }
+      KeyringException e = firstFailureOfFind(k, "orders");
       assertTrue(e != null, "the poll's SQL error was hidden behind the cache");
       assertTrue(e.getMessage().contains("SQLSTATE 42703"), e.getMessage());
       assertTrue(e.getMessage().contains("answers the freshness poll with an error"), e.getMessage());
     }
+  }
+
+  /** @return the first failure of {@code find} within 5 s (tried every 20 ms), or null if none */
+  private static KeyringException firstFailureOfFind(Keyring k, String name) throws InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        k.find(name);
+        Thread.sleep(20);
+      } catch (KeyringException x) {
+        return x;
+      }
+    }
+    return null;
   }
 }
