@@ -137,4 +137,20 @@ class PostgresPasswordChangeTest {
       assertEquals(KdfParameters.argon2id(2, 128, 1), b.kdf(), "the migration made meanwhile stays");
     }
   }
+
+  @Test
+  void rekeyThroughTheSpi_refusesAKdfBeyondTheCostCap_soNoLaterOpenIsRefused() {
+    pgk = new PgKeyrings(marks);
+    pgk.keyring("main").close();
+    String before = protectorDigest();
+    // unchecked: the public factories refuse it already; the SPI must not take it either
+    KdfParameters costly = KdfParameters.unchecked(KdfParameters.Algorithm.ARGON2ID, 100, 65_536, 1).allowingWeak();
+    try (PostgresKeyBackend b = pgk.backend("main", pgk.props("main"), TestStores.PASSWORD, false)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> b.rekey(TestStores.PASSWORD.toCharArray(), null, costly, null));
+      assertTrue(e.getMessage().contains("nothing was changed"), e.getMessage());
+    }
+    assertEquals(before, protectorDigest());
+    open(TestStores.PASSWORD).close();
+  }
 }

@@ -365,4 +365,18 @@ class FileKeyBackendTest {
     m.close();
     assertThrows(WrongPasswordException.class, () -> FileKeyBackend.fromBytes(out.toByteArray(), PW));
   }
+
+  @Test
+  void rekey_refusesAKdfBeyondTheCostCap_andTheStoreStillOpens() throws Exception {
+    Path f = dir.resolve("cap.clavis");
+    char[] pw = TestStores.PASSWORD.toCharArray();
+    Keyrings.openFile(f, pw, TestStores.FAST_KDF).close();
+    byte[] before = Files.readAllBytes(f);
+    KdfParameters costly = KdfParameters.unchecked(KdfParameters.Algorithm.ARGON2ID, 100, 65_536, 1).allowingWeak();
+    try (FileKeyBackend b = FileKeyBackend.open(f, pw, null)) {
+      assertThrows(IllegalArgumentException.class, () -> b.rekey(pw, null, costly, null));
+    }
+    assertArrayEquals(before, Files.readAllBytes(f), "nothing written");
+    Keyrings.openFile(f, pw).close();
+  }
 }
