@@ -209,6 +209,22 @@ public final class Session implements AutoCloseable {
    * ({@code CKR_ATTRIBUTE_SENSITIVE} and {@code CKR_ATTRIBUTE_TYPE_INVALID} are not errors here).
    */
   public AttributeValues getAttributes(long object, long... types) throws Pkcs11Exception {
+    for (int attempt = 1; ; attempt++) {
+      AttributeValues v = readAttributes(object, types, attempt < 3);
+      if (v != null) {
+        return v;
+      }
+    }
+  }
+
+  /**
+   * The two calls of PKCS#11 §5.7.5: the lengths, then the values. Another session may change a
+   * value in between (a keyring head rewritten by another thread): the second call then says
+   * CKR_BUFFER_TOO_SMALL, and the caller asks again.
+   *
+   * @return the values, or null if one grew between the two calls and {@code mayRetry}
+   */
+  private AttributeValues readAttributes(long object, long[] types, boolean mayRetry) throws Pkcs11Exception {
     CK_ATTRIBUTE[] a = (CK_ATTRIBUTE[]) new CK_ATTRIBUTE().toArray(types.length);
     for (int i = 0; i < types.length; i++) {
       a[i].type = Ulong.of(types[i]);
@@ -243,6 +259,10 @@ public final class Session implements AutoCloseable {
         }
       }
       rv = Ulong.unsigned(ck.C_GetAttributeValue(handle, Ulong.of(object), a, Ulong.of(types.length)));
+      if (rv == CKR.BUFFER_TOO_SMALL && mayRetry) {
+        mem.clear();
+        return null;
+      }
       if (rv != CKR.OK && rv != CKR.ATTRIBUTE_SENSITIVE && rv != CKR.ATTRIBUTE_TYPE_INVALID) {
         throw new Pkcs11Exception("C_GetAttributeValue", rv, CKR.name(rv));
       }
