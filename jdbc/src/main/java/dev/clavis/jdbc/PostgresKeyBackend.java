@@ -14,6 +14,7 @@ import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.keyring.spi.KeyMaterial;
 import dev.clavis.keyring.spi.PasswordProtectedBackend;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,8 +27,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -74,6 +78,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
   private final String where;
   private final DbKeys keys;
   private final RowChecks checks;
+  private final HeadChunks chunks;
   private final Path commitMark;
   private final Freshness freshness;
   private final DbAuditRecords audit;
@@ -98,6 +103,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     this.keys = keys;
     this.conn = conn;
     this.checks = new RowChecks(keys, id, where);
+    this.chunks = new HeadChunks(id, keys, where);
     this.commitMark = commitMark;
     this.freshness = new Freshness(db, id, maxStaleness, name);
     this.audit = new DbAuditRecords(this, id, where);
@@ -188,9 +194,10 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     DbKeys k = new DbKeys(master.clone());
     boolean done = false;
     try {
-      byte[] meta = Bytes.seal(k.metadataKey(), new byte[0], HeadRow.metadataAad(id, 0));
-      byte[] manifest = Manifest.empty().encode();
-      byte[] mac = k.headMac(HeadRow.macInput(id, keyring, 0, prot, meta, manifest));
+      // layout 2, both documents empty: no chunks yet
+      byte[] meta = HeadChunks.list(List.of());
+      byte[] manifest = HeadChunks.list(List.of());
+      byte[] mac = k.headMac(HeadRow.macInput(HeadRow.LABEL_V2, id, keyring, 0, prot, meta, manifest));
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO clavis_keyring (id, name, generation, protector,"
           + " metadata, manifest, head_mac) VALUES (?, ?, 0, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
         ps.setObject(1, id);
@@ -218,7 +225,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
   /** The head verified, the set of rows checked against its manifest, and the mark's directory made. */
   private void openChecks() throws SQLException {
     image = inSnapshot(conn, c -> {
-      HeadRow.Verified v = selectHead(c, false).verify(keys, id, name, where);
+      HeadRow.Verified v = selectHead(c, false).verify(keys, chunks, id, name, where, c, Map.of());
       checks.checkIndex(c, v.manifest(), v.generation());
       return v;
     });
@@ -577,7 +584,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     if (h.generation() == cur.generation() && MessageDigest.isEqual(h.headMac(), cur.headMac())) {
       return cur;
     }
-    HeadRow.Verified v = h.verify(keys, id, name, where);
+    HeadRow.Verified v = h.verify(keys, chunks, id, name, where, c, cur.chunks());
     if (h.rowCount() != v.manifest().size() && tx.get() == null) {
       checks.checkIndex(c, v.manifest(), v.generation()); // names the row deleted or added
     }
@@ -879,9 +886,22 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     }
     Manifest manifest = base.manifest().with(rows);
     byte[] metadata = s.metadata != null ? s.metadata : base.metadata();
-    byte[] sealed = Bytes.seal(keys.metadataKey(), metadata, HeadRow.metadataAad(id, next));
-    byte[] manifestBytes = manifest.encode();
-    byte[] mac = keys.headMac(HeadRow.macInput(id, name, next, protector, sealed, manifestBytes));
+    // layout 2 (a layout-1 head becomes one here): only the chunks that changed are written
+    List<HeadChunks.Chunk> metaChunks = chunks.split(HeadChunks.METADATA, metadata);
+    List<HeadChunks.Chunk> manifestChunks = chunks.split(HeadChunks.MANIFEST, manifest.encode());
+    Map<ByteBuffer, byte[]> now = new HashMap<>();
+    chunks.store(c, HeadChunks.METADATA, newChunks(metaChunks, base.chunks(), now));
+    chunks.store(c, HeadChunks.MANIFEST, newChunks(manifestChunks, base.chunks(), now));
+    List<ByteBuffer> dropped = new ArrayList<>();
+    for (ByteBuffer old : base.chunks().keySet()) {
+      if (!now.containsKey(old)) {
+        dropped.add(old);
+      }
+    }
+    chunks.delete(c, dropped);
+    byte[] sealed = HeadChunks.list(metaChunks);
+    byte[] manifestBytes = HeadChunks.list(manifestChunks);
+    byte[] mac = keys.headMac(HeadRow.macInput(HeadRow.LABEL_V2, id, name, next, protector, sealed, manifestBytes));
     for (Runnable r : s.beforePublish) {
       r.run();
     }
@@ -904,9 +924,27 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
       ps.execute();
     }
     DbAuditRecords.Staged a = tx.get().audit();
-    return new Pending(new HeadRow.Verified(next, metadata, manifest, protector, mac, System.nanoTime()), rows,
+    return new Pending(new HeadRow.Verified(next, metadata, manifest, protector, mac, System.nanoTime(),
+        Collections.unmodifiableMap(now)), rows,
         a.firstSeq,
         a.firstLine);
+  }
+
+  /**
+   * @param split a document's chunks
+   * @param base the chunks the head holds now
+   * @param now where every chunk of the new head is added
+   * @return the chunks of {@code split} the head does not hold yet (to be stored)
+   */
+  private static List<HeadChunks.Chunk> newChunks(List<HeadChunks.Chunk> split, Map<ByteBuffer, byte[]> base,
+      Map<ByteBuffer, byte[]> now) {
+    List<HeadChunks.Chunk> added = new ArrayList<>();
+    for (HeadChunks.Chunk ch : split) {
+      if (now.put(ch.id(), ch.content()) == null && !base.containsKey(ch.id())) {
+        added.add(ch);
+      }
+    }
+    return added;
   }
 
   /** The commit is durable: the head and the caches follow. */

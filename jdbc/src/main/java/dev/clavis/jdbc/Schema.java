@@ -17,7 +17,7 @@ import java.util.List;
 final class Schema {
 
   /** The schema version this code writes. */
-  static final int CURRENT = 1;
+  static final int CURRENT = 2;
 
   /** The advisory lock key that serialises creation and migration ("clavis" in ASCII). */
   private static final long LOCK = 0x636c61766973L;
@@ -54,7 +54,14 @@ final class Schema {
       "CREATE TRIGGER clavis_audit_no_change BEFORE UPDATE OR DELETE ON clavis_audit"
           + " FOR EACH ROW EXECUTE FUNCTION clavis_audit_append_only()",
       "CREATE TRIGGER clavis_audit_no_truncate BEFORE TRUNCATE ON clavis_audit"
-          + " FOR EACH STATEMENT EXECUTE FUNCTION clavis_audit_append_only()"));
+          + " FOR EACH STATEMENT EXECUTE FUNCTION clavis_audit_append_only()"),
+      // version 2: the head's metadata and manifest as content-defined chunks (HeadChunks); a
+      // layout-1 head row stays readable and is rewritten as layout 2 by its next commit
+      List.of("CREATE TABLE clavis_head_chunk ("
+          + " keyring_id uuid NOT NULL REFERENCES clavis_keyring(id),"
+          + " id bytea NOT NULL,"
+          + " body bytea NOT NULL,"
+          + " PRIMARY KEY (keyring_id, id))"));
 
   private Schema() {}
 

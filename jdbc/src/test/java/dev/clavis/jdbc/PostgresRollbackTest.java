@@ -33,6 +33,7 @@ class PostgresRollbackTest {
 
   private void snapshot() {
     pgk.psql("CREATE TABLE s_keyring AS SELECT * FROM clavis_keyring;"
+        + " CREATE TABLE s_chunk AS SELECT * FROM clavis_head_chunk;"
         + " CREATE TABLE s_version AS SELECT * FROM clavis_key_version;"
         + " CREATE TABLE s_audit AS SELECT * FROM clavis_audit");
   }
@@ -40,8 +41,10 @@ class PostgresRollbackTest {
   /** Puts every table back as it was, as a restore would (triggers off: a restore does not run them). */
   private void restore() {
     pgk.psql("SET session_replication_role = replica;"
-        + " DELETE FROM clavis_audit; DELETE FROM clavis_key_version; DELETE FROM clavis_keyring;"
+        + " DELETE FROM clavis_audit; DELETE FROM clavis_key_version; DELETE FROM clavis_head_chunk;"
+        + " DELETE FROM clavis_keyring;"
         + " INSERT INTO clavis_keyring SELECT * FROM s_keyring;"
+        + " INSERT INTO clavis_head_chunk SELECT * FROM s_chunk;"
         + " INSERT INTO clavis_key_version SELECT * FROM s_version;"
         + " INSERT INTO clavis_audit SELECT * FROM s_audit");
   }
@@ -119,14 +122,16 @@ class PostgresRollbackTest {
       k.create("orders", KeyAlgorithm.AES_256, KeyPolicy.defaults());
     }
     pgk.psql("CREATE TABLE s_keyring AS SELECT * FROM clavis_keyring;"
+        + " CREATE TABLE s_chunk AS SELECT * FROM clavis_head_chunk;"
         + " CREATE TABLE s_version AS SELECT * FROM clavis_key_version");
     try (Keyring k = pgk.keyring("main")) {
       k.rotate("orders", "taken back by the attacker");
     }
     // the audit table is left alone (append-only); the head and the version rows are put back
     pgk.psql("SET session_replication_role = replica;"
-        + " DELETE FROM clavis_key_version; DELETE FROM clavis_keyring;"
+        + " DELETE FROM clavis_key_version; DELETE FROM clavis_head_chunk; DELETE FROM clavis_keyring;"
         + " INSERT INTO clavis_keyring SELECT * FROM s_keyring;"
+        + " INSERT INTO clavis_head_chunk SELECT * FROM s_chunk;"
         + " INSERT INTO clavis_key_version SELECT * FROM s_version");
     java.util.Properties p = pgk.props("main");
     p.setProperty(PostgresBackendFactory.COMMIT_MARK, otherHost.resolve("main.mark").toString());

@@ -140,6 +140,43 @@ class PostgresTamperTest {
     assertTrue(e.getMessage().contains("fails its MAC"), e.getMessage());
   }
 
+  private static final String MAIN = "(SELECT id FROM clavis_keyring WHERE name = 'main')";
+
+  @Test
+  void editedHeadChunkIsDetected() {
+    assertEquals("2", pgk.psql("SELECT count(*) FROM clavis_head_chunk WHERE keyring_id = " + MAIN).strip(),
+        "the metadata and the manifest, one chunk each");
+    pgk.psql("UPDATE clavis_head_chunk SET body = set_byte(body, 20, get_byte(body, 20) # 1)"
+        + " WHERE keyring_id = " + MAIN + " AND id = (SELECT id FROM clavis_head_chunk WHERE keyring_id = "
+        + MAIN + " ORDER BY id LIMIT 1)");
+    StoreDamagedException e = refusedAtOpen();
+    assertTrue(e.getMessage().contains("chunk its head (generation"), e.getMessage());
+    assertTrue(e.getMessage().contains("fails its authentication tag: the chunk row was edited or copied from"
+        + " another keyring"), e.getMessage());
+  }
+
+  @Test
+  void deletedHeadChunkIsDetected() {
+    pgk.psql("DELETE FROM clavis_head_chunk WHERE keyring_id = " + MAIN + " AND id = (SELECT id FROM"
+        + " clavis_head_chunk WHERE keyring_id = " + MAIN + " ORDER BY id LIMIT 1)");
+    StoreDamagedException e = refusedAtOpen();
+    assertTrue(e.getMessage().contains("chunk(s) its head (generation"), e.getMessage());
+    assertTrue(e.getMessage().contains("are missing from clavis_head_chunk: the rows were deleted"), e.getMessage());
+  }
+
+  @Test
+  void headChunkCopiedFromAnotherKeyringIsDetected() {
+    try (Keyring k = pgk.keyring("other")) {
+      k.create("orders", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    }
+    // every chunk of main gets the body of one of other's (same password, same key names)
+    pgk.psql("UPDATE clavis_head_chunk SET body = (SELECT body FROM clavis_head_chunk WHERE keyring_id ="
+        + " (SELECT id FROM clavis_keyring WHERE name = 'other') LIMIT 1) WHERE keyring_id = " + MAIN);
+    StoreDamagedException e = refusedAtOpen();
+    assertTrue(e.getMessage().contains("fails its authentication tag: the chunk row was edited or copied from"
+        + " another keyring"), e.getMessage());
+  }
+
   @Test
   void deletedHeadRowIsReportedAsDeleted_byARunningKeyring_notAsAnUnreachableDatabase() throws Exception {
     java.util.Properties p = pgk.props("main");

@@ -1,0 +1,270 @@
+package dev.clavis.jdbc;
+
+import dev.clavis.keyring.KeyringException;
+import dev.clavis.keyring.StoreDamagedException;
+import dev.clavis.keyring.StoreDamagedException.Kind;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The head's two documents (the engine's metadata and the manifest) in schema version 2: cut into
+ * content-defined chunks ({@link ContentChunker}) stored as rows of {@code clavis_head_chunk}, the
+ * head row holding only the list of their ids. Both documents grow with the keyring (about 1.7 MB
+ * at 10,000 keys) while a commit changes a few hundred bytes of them: a commit now writes the
+ * chunks it changed (a few, of about 10 KiB) and a reload reads only those, where version 1 wrote
+ * and read both documents whole.
+ *
+ * <pre>
+ * list = u8 format (2) | u32 count | (id (32) | u32 length)*
+ * id   = HMAC-SHA256(K_chunk, u8 kind | chunk)          kind 1 metadata, 2 manifest
+ * body = IV | AES-256-GCM(K_meta, chunk, AAD = "clavis-db/v2/chunk" | keyring id | u8 kind | id)
+ * </pre>
+ *
+ * <p>The head MAC covers both lists, so it binds every chunk's id; a body opens only under the
+ * AAD of its own id, and only the holder of the master key seals one, so a body that opens is the
+ * chunk the head names. A chunk's id is a MAC of its content: equal chunks have equal ids (kept,
+ * not rewritten), and an id says nothing of the content without the key. Chunks no list names any
+ * more are deleted in the commit that stops naming them.
+ */
+final class HeadChunks {
+
+  /** The list's format byte. */
+  static final int LIST_FORMAT = 2;
+
+  /** The kind of the engine's metadata document. */
+  static final int METADATA = 1;
+
+  /** The kind of the manifest. */
+  static final int MANIFEST = 2;
+
+  /** At most this many ids in one {@code IN (...)} list. */
+  private static final int BATCH = 500;
+
+  /** One chunk: its id (a read-only buffer, usable as a map key) and its content. */
+  record Chunk(ByteBuffer id, byte[] content) {}
+
+  /** One entry of a list: a chunk's id and length. */
+  record Entry(ByteBuffer id, int length) {}
+
+  private final UUID keyring;
+  private final SecretKeySpec metaKey;
+  private final SecretKeySpec idKey;
+  private final ContentChunker chunker;
+  private final String where;
+
+  HeadChunks(UUID keyring, DbKeys keys, String where) {
+    this.keyring = keyring;
+    this.metaKey = keys.metadataKey();
+    byte[] k = keys.chunkIdKey();
+    try {
+      this.idKey = new SecretKeySpec(k, "HmacSHA256");
+    } finally {
+      Arrays.fill(k, (byte) 0);
+    }
+    this.chunker = new ContentChunker(keys.chunkGear());
+    this.where = where;
+  }
+
+  /** @return {@code doc} cut into chunks, in order */
+  List<Chunk> split(int kind, byte[] doc) {
+    Mac mac = mac();
+    int[] cuts = chunker.cuts(doc);
+    List<Chunk> out = new ArrayList<>(cuts.length);
+    int start = 0;
+    for (int end : cuts) {
+      byte[] content = Arrays.copyOfRange(doc, start, end);
+      mac.update((byte) kind);
+      out.add(new Chunk(ByteBuffer.wrap(mac.doFinal(content)).asReadOnlyBuffer(), content));
+      start = end;
+    }
+    return out;
+  }
+
+  private Mac mac() {
+    try {
+      Mac m = DbKeys.SUNJCE != null ? Mac.getInstance("HmacSHA256", DbKeys.SUNJCE) : Mac.getInstance("HmacSHA256");
+      m.init(idKey);
+      return m;
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("HmacSHA256 is unavailable", e);
+    }
+  }
+
+  /** @return the list naming {@code chunks}, for the head row */
+  static byte[] list(List<Chunk> chunks) {
+    Bytes.Writer w = new Bytes.Writer().u8(LIST_FORMAT).u32(chunks.size());
+    for (Chunk c : chunks) {
+      w.raw(bytes(c.id())).u32(c.content().length);
+    }
+    return w.done();
+  }
+
+  /** @return whether {@code column} has the layout of a list (not proof: the head MAC decides) */
+  static boolean looksLikeList(byte[] column) {
+    return column != null && column.length >= 5 && column[0] == LIST_FORMAT
+        && (column.length - 5) % 36 == 0
+        && ByteBuffer.wrap(column, 1, 4).getInt() == (column.length - 5) / 36;
+  }
+
+  /** @throws IllegalArgumentException if {@code list} is malformed */
+  static List<Entry> entries(byte[] list) {
+    if (!looksLikeList(list)) {
+      throw new IllegalArgumentException("not a chunk list of format " + LIST_FORMAT);
+    }
+    Bytes.Reader r = new Bytes.Reader(list);
+    r.raw(1);
+    int n = r.u32();
+    List<Entry> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ByteBuffer id = ByteBuffer.wrap(r.raw(32)).asReadOnlyBuffer();
+      int len = r.u32();
+      if (len <= 0 || len > ContentChunker.MAX) {
+        throw new IllegalArgumentException("a chunk of " + len + " bytes");
+      }
+      out.add(new Entry(id, len));
+    }
+    return out;
+  }
+
+  /**
+   * Puts a document together from its list: chunks in {@code held} are taken from there, the
+   * others read from {@code c} (in the caller's snapshot, or under the head's lock).
+   *
+   * @param held chunks already known, by id (verified before); not changed
+   * @param into where every chunk of the document is added, by id
+   * @throws StoreDamagedException if a chunk is missing or fails its tag
+   */
+  byte[] assemble(Connection c, int kind, byte[] list, long generation, Map<ByteBuffer, byte[]> held,
+      Map<ByteBuffer, byte[]> into) throws SQLException {
+    List<Entry> entries;
+    try {
+      entries = entries(list);
+    } catch (IllegalArgumentException e) {
+      throw new StoreDamagedException(Kind.DAMAGED, where + ": the " + name(kind) + " list of its head row"
+          + " (generation " + generation + ") is damaged (" + e.getMessage() + ")");
+    }
+    Set<ByteBuffer> missing = new HashSet<>();
+    long total = 0;
+    for (Entry e : entries) {
+      total += e.length();
+      if (!held.containsKey(e.id())) {
+        missing.add(e.id());
+      }
+    }
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new StoreDamagedException(Kind.DAMAGED, where + ": its " + name(kind) + " is " + total + " bytes long");
+    }
+    Map<ByteBuffer, byte[]> fetched = fetch(c, kind, missing, generation);
+    byte[] doc = new byte[(int) total];
+    int at = 0;
+    for (Entry e : entries) {
+      byte[] content = held.containsKey(e.id()) ? held.get(e.id()) : fetched.get(e.id());
+      if (content.length != e.length()) {
+        throw new StoreDamagedException(Kind.DAMAGED, where + ": a " + name(kind) + " chunk of its head"
+            + " (generation " + generation + ") is " + content.length + " bytes, its list says " + e.length());
+      }
+      System.arraycopy(content, 0, doc, at, content.length);
+      at += content.length;
+      into.put(e.id(), content);
+    }
+    return doc;
+  }
+
+  private Map<ByteBuffer, byte[]> fetch(Connection c, int kind, Set<ByteBuffer> ids, long generation)
+      throws SQLException {
+    Map<ByteBuffer, byte[]> out = new HashMap<>();
+    List<ByteBuffer> all = new ArrayList<>(ids);
+    for (int from = 0; from < all.size(); from += BATCH) {
+      List<ByteBuffer> part = all.subList(from, Math.min(all.size(), from + BATCH));
+      StringBuilder sql = new StringBuilder("SELECT id, body FROM clavis_head_chunk WHERE keyring_id = ? AND id IN (");
+      for (int i = 0; i < part.size(); i++) {
+        sql.append(i == 0 ? "?" : ", ?");
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.append(')').toString())) {
+        ps.setObject(1, keyring);
+        for (int i = 0; i < part.size(); i++) {
+          ps.setBytes(i + 2, bytes(part.get(i)));
+        }
+        try (ResultSet r = ps.executeQuery()) {
+          while (r.next()) {
+            ByteBuffer id = ByteBuffer.wrap(r.getBytes(1)).asReadOnlyBuffer();
+            byte[] content = Bytes.open(metaKey, r.getBytes(2), aad(kind, id));
+            if (content == null) {
+              throw new StoreDamagedException(Kind.TAMPERED, where + ": a " + name(kind) + " chunk its head"
+                  + " (generation " + generation + ") names fails its authentication tag: the chunk row was edited"
+                  + " or copied from another keyring (the database was not changed)");
+            }
+            out.put(id, content);
+          }
+        }
+      }
+    }
+    if (out.size() != ids.size()) {
+      throw new StoreDamagedException(Kind.TAMPERED, where + ": " + (ids.size() - out.size()) + " " + name(kind)
+          + " chunk(s) its head (generation " + generation + ") names are missing from clavis_head_chunk: the"
+          + " rows were deleted (the database was not changed)");
+    }
+    return out;
+  }
+
+  /** Inserts {@code chunks} (a row that exists with the same id gets this body: its content is the same). */
+  void store(Connection c, int kind, Collection<Chunk> chunks) throws SQLException {
+    if (chunks.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO clavis_head_chunk (keyring_id, id, body)"
+        + " VALUES (?, ?, ?) ON CONFLICT (keyring_id, id) DO UPDATE SET body = EXCLUDED.body")) {
+      for (Chunk ch : chunks) {
+        ps.setObject(1, keyring);
+        ps.setBytes(2, bytes(ch.id()));
+        ps.setBytes(3, Bytes.seal(metaKey, ch.content(), aad(kind, ch.id())));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Deletes the chunks of {@code ids}. */
+  void delete(Connection c, Collection<ByteBuffer> ids) throws SQLException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM clavis_head_chunk WHERE keyring_id = ? AND id = ?")) {
+      for (ByteBuffer id : ids) {
+        ps.setObject(1, keyring);
+        ps.setBytes(2, bytes(id));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private byte[] aad(int kind, ByteBuffer id) {
+    return new Bytes.Writer().label("clavis-db/v2/chunk").uuid(keyring).u8(kind).raw(bytes(id)).done();
+  }
+
+  private static String name(int kind) {
+    return kind == METADATA ? "metadata" : "manifest";
+  }
+
+  private static byte[] bytes(ByteBuffer id) {
+    byte[] b = new byte[id.remaining()];
+    id.duplicate().get(b);
+    return b;
+  }
+}
