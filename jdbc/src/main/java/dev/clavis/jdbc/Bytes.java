@@ -1,7 +1,6 @@
 package dev.clavis.jdbc;
 
 import dev.clavis.keyring.KeyringException;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -74,7 +73,25 @@ final class Bytes {
 
   /** A growing big-endian buffer with length-prefixed fields. */
   static final class Writer {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // not a ByteArrayOutputStream: its write is synchronized per byte, and a manifest of 10,000
+    // versions is written byte by byte at every commit
+    private byte[] buf;
+    private int size;
+
+    Writer() {
+      this(64);
+    }
+
+    /** @param capacity the bytes expected (the buffer grows past it) */
+    Writer(int capacity) {
+      buf = new byte[Math.max(16, capacity)];
+    }
+
+    private void room(int n) {
+      if (buf.length - size < n) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+      }
+    }
 
     Writer label(String s) {
       return bytes(s.getBytes(StandardCharsets.UTF_8));
@@ -86,12 +103,13 @@ final class Bytes {
         return this;
       }
       u32(b.length);
-      out.write(b, 0, b.length);
-      return this;
+      return raw(b);
     }
 
     Writer raw(byte[] b) {
-      out.write(b, 0, b.length);
+      room(b.length);
+      System.arraycopy(b, 0, buf, size, b.length);
+      size += b.length;
       return this;
     }
 
@@ -100,15 +118,18 @@ final class Bytes {
     }
 
     Writer u8(int v) {
-      out.write(v);
+      room(1);
+      buf[size++] = (byte) v;
       return this;
     }
 
     Writer u32(int v) {
-      out.write(v >>> 24);
-      out.write(v >>> 16);
-      out.write(v >>> 8);
-      out.write(v);
+      room(4);
+      buf[size] = (byte) (v >>> 24);
+      buf[size + 1] = (byte) (v >>> 16);
+      buf[size + 2] = (byte) (v >>> 8);
+      buf[size + 3] = (byte) v;
+      size += 4;
       return this;
     }
 
@@ -117,7 +138,7 @@ final class Bytes {
     }
 
     byte[] done() {
-      return out.toByteArray();
+      return java.util.Arrays.copyOf(buf, size);
     }
   }
 

@@ -107,7 +107,7 @@ final class HeadChunks {
 
   /** @return the list naming {@code chunks}, for the head row */
   static byte[] list(List<Chunk> chunks) {
-    Bytes.Writer w = new Bytes.Writer().u8(LIST_FORMAT).u32(chunks.size());
+    Bytes.Writer w = new Bytes.Writer(5 + chunks.size() * 36).u8(LIST_FORMAT).u32(chunks.size());
     for (Chunk c : chunks) {
       w.raw(bytes(c.id())).u32(c.content().length);
     }

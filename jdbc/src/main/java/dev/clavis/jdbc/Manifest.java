@@ -49,7 +49,8 @@ final class Manifest {
   }
 
   byte[] encode() {
-    Bytes.Writer w = new Bytes.Writer().u32(size());
+    int n = size();
+    Bytes.Writer w = new Bytes.Writer(4 + n * 64).u32(n);
     entries.forEach((name, vs) -> vs.forEach((v, e) -> w.label(name).u32(v).label(e.state()).raw(e.digest())));
     return w.done();
   }
@@ -66,10 +67,16 @@ final class Manifest {
 
   /** @return a copy with {@code rows} recorded (replacing what it held of their versions) */
   Manifest with(java.util.Collection<VersionRow> rows) {
-    TreeMap<String, TreeMap<Integer, Entry>> m = new TreeMap<>();
-    entries.forEach((k, v) -> m.put(k, new TreeMap<>(v)));
+    // the inner maps are never changed once built: those of untouched keys are shared, not copied
+    TreeMap<String, TreeMap<Integer, Entry>> m = new TreeMap<>(entries);
+    java.util.Set<String> copied = new java.util.HashSet<>();
     for (VersionRow row : rows) {
-      m.computeIfAbsent(row.name(), k -> new TreeMap<>()).put(row.version(), new Entry(row.state(), row.digest()));
+      TreeMap<Integer, Entry> vs = m.get(row.name());
+      if (copied.add(row.name())) {
+        vs = vs == null ? new TreeMap<>() : new TreeMap<>(vs);
+        m.put(row.name(), vs);
+      }
+      vs.put(row.version(), new Entry(row.state(), row.digest()));
     }
     return new Manifest(m);
   }
