@@ -102,7 +102,13 @@ class PostgresSchemaV1FixtureTest {
     byte[] env;
     long audit;
     try (Keyring k = open()) {
+      assertEquals("0", pg.psql(db, "SELECT count(*) FROM clavis_head_chunk").strip(),
+          "the migration made the table; the head is read in layout 1 until it is written");
       assertEquals(4, k.rotate("orders", "after the migration").version());
+      // the first commit rewrote the head in layout 2: its columns are chunk lists, its chunks rows
+      assertTrue(Integer.parseInt(pg.psql(db, "SELECT count(*) FROM clavis_head_chunk").strip()) >= 2);
+      assertEquals("2|2", pg.psql(db, "SELECT get_byte(metadata, 0) || '|' || get_byte(manifest, 0)"
+          + " FROM clavis_keyring").strip(), "the head's columns are lists of format 2");
       k.create("added", KeyAlgorithm.AES_256, KeyPolicy.defaults());
       env = k.encrypt("added", plain, SchemaV1FixtureMain.AAD);
       audit = k.auditLog().verify();
