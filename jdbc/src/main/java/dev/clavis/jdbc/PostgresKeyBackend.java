@@ -508,6 +508,12 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     boolean last = false;
     for (int attempt = 1; ; attempt++) {
       Connection kept = spare.getAndSet(null);
+      if (kept != null && freshness.quietFor(SUSPECT) && !valid(kept)) {
+        // as connection(): after a silence a kept socket may be dead without a reset (a NAT that
+        // forgot it), and the first statement on it would wait for the driver's socketTimeout
+        Database.closeQuietly(kept);
+        kept = null;
+      }
       Connection c = begin(kept);
       if (c == null && kept != null) {
         c = begin(null); // the kept one was dead

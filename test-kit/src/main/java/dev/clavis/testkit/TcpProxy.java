@@ -15,7 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP forwarder on 127.0.0.1 in front of a server, for tests that must lose a connection at a
  * chosen moment: {@link #cutAll()} resets every forwarded connection at once (the client sees its
  * socket fail, the server sees its client gone, neither is told anything else), and
- * {@link #refuseNew(boolean)} turns new connections away, as a network that has just failed.
+ * {@link #refuseNew(boolean)} turns new connections away, as a network that has just failed, and
+ * {@link #silence(boolean)} drops every byte of the connections forwarded (neither side is told: a
+ * cut cable, or a NAT that forgot them).
  *
  * <pre>{@code
  * try (TcpProxy proxy = TcpProxy.to("127.0.0.1", pg.port())) {
@@ -31,6 +33,7 @@ public final class TcpProxy implements AutoCloseable {
   private final InetSocketAddress target;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile boolean refusing;
+  private volatile boolean silent;
   private volatile boolean closed;
 
   private TcpProxy(ServerSocket server, InetSocketAddress target) {
@@ -69,6 +72,11 @@ public final class TcpProxy implements AutoCloseable {
   /** @param refuse whether new connections are closed at once instead of forwarded */
   public void refuseNew(boolean refuse) {
     refusing = refuse;
+  }
+
+  /** @param silence whether the bytes of forwarded connections are dropped instead of delivered */
+  public void silence(boolean silence) {
+    silent = silence;
   }
 
   @Override
@@ -114,8 +122,10 @@ public final class TcpProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buf)) >= 0) {
-          out.write(buf, 0, n);
-          out.flush();
+          if (!silent) {
+            out.write(buf, 0, n);
+            out.flush();
+          }
         }
       } catch (IOException e) {
         // one side is gone: so is the other
