@@ -1,6 +1,7 @@
 package dev.clavis.jdbc;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -35,6 +36,11 @@ final class ContentChunker {
       throw new IllegalArgumentException("a gear table has 256 entries, not " + gear.length);
     }
     this.gear = gear.clone();
+  }
+
+  /** Zeroes the gear table: the chunker cuts no more. */
+  void wipe() {
+    Arrays.fill(gear, 0);
   }
 
   /**

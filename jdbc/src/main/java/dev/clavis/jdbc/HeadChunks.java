@@ -61,23 +61,36 @@ final class HeadChunks {
   /** One entry of a list: a chunk's id and length. */
   record Entry(ByteBuffer id, int length) {}
 
+  /** The longest body a chunk row may have: its longest content, the IV and the tag. */
+  static final int MAX_BODY = ContentChunker.MAX + Bytes.IV + 16;
+
   private final UUID keyring;
   private final SecretKeySpec metaKey;
-  private final SecretKeySpec idKey;
+  private final byte[] idKey;
+  private final long[] gear;
   private final ContentChunker chunker;
   private final String where;
+  private final java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
 
   HeadChunks(UUID keyring, DbKeys keys, String where) {
     this.keyring = keyring;
     this.metaKey = keys.metadataKey();
-    byte[] k = keys.chunkIdKey();
-    try {
-      this.idKey = new SecretKeySpec(k, "HmacSHA256");
-    } finally {
-      Arrays.fill(k, (byte) 0);
-    }
-    this.chunker = new ContentChunker(keys.chunkGear());
+    this.idKey = keys.chunkIdKey();
+    this.gear = keys.chunkGear();
+    this.chunker = new ContentChunker(gear);
     this.where = where;
+  }
+
+  /** Wipes the chunk-id key and the gear table (the chunker keeps its own copy only of the gear's use). */
+  void wipe() {
+    Arrays.fill(idKey, (byte) 0);
+    Arrays.fill(gear, 0);
+    chunker.wipe();
+  }
+
+  /** @return how many chunk rows this keyring read so far (for tests: a reload reads only what changed) */
+  long fetched() {
+    return fetched.get();
   }
 
   /** @return {@code doc} cut into chunks, in order */
@@ -98,7 +111,7 @@ final class HeadChunks {
   private Mac mac() {
     try {
       Mac m = DbKeys.SUNJCE != null ? Mac.getInstance("HmacSHA256", DbKeys.SUNJCE) : Mac.getInstance("HmacSHA256");
-      m.init(idKey);
+      m.init(new SecretKeySpec(idKey, "HmacSHA256")); // copies the key: nothing to wipe here
       return m;
     } catch (GeneralSecurityException e) {
       throw new KeyringException("HmacSHA256 is unavailable", e);
@@ -191,7 +204,9 @@ final class HeadChunks {
     List<ByteBuffer> all = new ArrayList<>(ids);
     for (int from = 0; from < all.size(); from += BATCH) {
       List<ByteBuffer> part = all.subList(from, Math.min(all.size(), from + BATCH));
-      StringBuilder sql = new StringBuilder("SELECT id, body FROM clavis_head_chunk WHERE keyring_id = ? AND id IN (");
+      // an oversized body reads as NULL (it fails its tag below): a forged row cannot make a reader allocate it
+      StringBuilder sql = new StringBuilder("SELECT id, CASE WHEN length(body) <= " + MAX_BODY + " THEN body END"
+          + " FROM clavis_head_chunk WHERE keyring_id = ? AND id IN (");
       for (int i = 0; i < part.size(); i++) {
         sql.append(i == 0 ? "?" : ", ?");
       }
@@ -210,6 +225,7 @@ final class HeadChunks {
                   + " or copied from another keyring (the database was not changed)");
             }
             out.put(id, content);
+            fetched.incrementAndGet();
           }
         }
       }
@@ -218,6 +234,23 @@ final class HeadChunks {
       throw new StoreDamagedException(Kind.TAMPERED, where + ": " + (ids.size() - out.size()) + " " + name(kind)
           + " chunk(s) its head (generation " + generation + ") names are missing from clavis_head_chunk: the"
           + " rows were deleted (the database was not changed)");
+    }
+    return out;
+  }
+
+  /**
+   * @return the ids of every chunk row of this keyring (under the head's lock: what a commit
+   *     checks its kept chunks against, and deletes the rest of)
+   */
+  Set<ByteBuffer> storedIds(Connection c) throws SQLException {
+    Set<ByteBuffer> out = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM clavis_head_chunk WHERE keyring_id = ?")) {
+      ps.setObject(1, keyring);
+      try (ResultSet r = ps.executeQuery()) {
+        while (r.next()) {
+          out.add(ByteBuffer.wrap(r.getBytes(1)).asReadOnlyBuffer());
+        }
+      }
     }
     return out;
   }

@@ -896,12 +896,29 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     List<HeadChunks.Chunk> metaChunks = chunks.split(HeadChunks.METADATA, metadata);
     List<HeadChunks.Chunk> manifestChunks = chunks.split(HeadChunks.MANIFEST, manifest.encode());
     Map<ByteBuffer, byte[]> now = new HashMap<>();
-    chunks.store(c, HeadChunks.METADATA, newChunks(metaChunks, base.chunks(), now));
-    chunks.store(c, HeadChunks.MANIFEST, newChunks(manifestChunks, base.chunks(), now));
+    List<HeadChunks.Chunk> newMeta = newChunks(metaChunks, base.chunks(), now);
+    List<HeadChunks.Chunk> newManifest = newChunks(manifestChunks, base.chunks(), now);
+    // the rows as they are under the lock, not as this process last read them: a kept chunk whose
+    // row went missing is found by this commit (not years later at some host's next open), and a
+    // row no head names (an aborted restore, an insert) is deleted with the ones this head drops
+    Set<ByteBuffer> stored = chunks.storedIds(c);
+    int gone = 0;
+    for (ByteBuffer kept : now.keySet()) {
+      if (base.chunks().containsKey(kept) && !stored.contains(kept)) {
+        gone++;
+      }
+    }
+    if (gone > 0) {
+      throw new StoreDamagedException(Kind.TAMPERED, where + ": " + gone + " chunk(s) its head (generation "
+          + base.generation() + ") names are missing from clavis_head_chunk: the rows were deleted (found by a"
+          + " commit; the database was not changed)");
+    }
+    chunks.store(c, HeadChunks.METADATA, newMeta);
+    chunks.store(c, HeadChunks.MANIFEST, newManifest);
     List<ByteBuffer> dropped = new ArrayList<>();
-    for (ByteBuffer old : base.chunks().keySet()) {
-      if (!now.containsKey(old)) {
-        dropped.add(old);
+    for (ByteBuffer id : stored) {
+      if (!now.containsKey(id)) {
+        dropped.add(id);
       }
     }
     chunks.delete(c, dropped);
@@ -1105,6 +1122,11 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     });
   }
 
+  /** @return how many head chunk rows this backend read (for tests: a reload reads only the chunks that changed) */
+  long chunksFetched() {
+    return chunks.fetched();
+  }
+
   /** @return how many transactions were run again after a conflict or a lost connection (for tests and metrics) */
   public long retries() {
     return retries.get();
@@ -1127,5 +1149,6 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     cache.values().forEach(c -> MemoryMaterial.wipe(c.material()));
     cache.clear();
     keys.wipe();
+    chunks.wipe();
   }
 }

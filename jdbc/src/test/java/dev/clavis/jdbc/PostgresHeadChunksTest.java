@@ -85,10 +85,15 @@ class PostgresHeadChunksTest {
 
   @Test
   void anotherHostFollowsARotation_readingOnlyTheChunksThatChanged() throws Exception {
-    try (Keyring a = pgk.keyring("main"); Keyring b = pgk.keyring("main")) {
+    PostgresKeyBackend bBackend = pgk.backend("main");
+    try (Keyring a = pgk.keyring("main"); Keyring b = dev.clavis.keyring.Keyrings.open(bBackend)) {
       byte[] env1 = b.encrypt("k7", new byte[] {7}, AAD);
+      long opened = bBackend.chunksFetched();
+      assertTrue(opened > 20, "the open read every chunk: " + opened);
       a.rotate("k7", "test");
       PostgresKeyBackendTest.awaitVersions(b, "k7", 2);
+      long followed = bBackend.chunksFetched() - opened;
+      assertTrue(followed >= 1 && followed <= 8, "following one rotation read " + followed + " chunks of " + opened);
       byte[] env2 = b.encrypt("k7", new byte[] {8}, AAD);
       assertArrayEquals(new byte[] {8}, a.decrypt(env2, AAD));
       assertArrayEquals(new byte[] {7}, a.decrypt(env1, AAD));
@@ -105,5 +110,37 @@ class PostgresHeadChunksTest {
       assertEquals(KEYS + 1, k.list().size(), "the chunks as written open again");
       assertEquals(2, k.find("k7").orElseThrow().versions().size());
     }
+  }
+
+  @Test
+  void aKeptChunkDeletedUnderARunningKeyring_isFoundByItsNextCommit() {
+    try (Keyring k = pgk.keyring("main")) {
+      k.rotate("k1", "before");
+      pgk.psql("DELETE FROM clavis_head_chunk WHERE keyring_id = " + MAIN);
+      dev.clavis.keyring.StoreDamagedException e = org.junit.jupiter.api.Assertions.assertThrows(
+          dev.clavis.keyring.StoreDamagedException.class, () -> k.rotate("k2", "after"));
+      assertEquals(dev.clavis.keyring.StoreDamagedException.Kind.TAMPERED, e.kind(), e.getMessage());
+      assertTrue(e.getMessage().contains("are missing from clavis_head_chunk: the rows were deleted (found by a"
+          + " commit"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aChunkRowNoHeadNames_isDeletedByTheNextCommit() {
+    pgk.psql("SET session_replication_role = replica; INSERT INTO clavis_head_chunk VALUES (" + MAIN
+        + ", '\\x00', '\\x00')");
+    assertEquals(listed() + 1, chunkRows().size());
+    try (Keyring k = pgk.keyring("main")) {
+      k.rotate("k3", "test");
+    }
+    assertEquals(listed(), chunkRows().size(), "the stray row went with the chunks the commit dropped");
+  }
+
+  @Test
+  void anOversizedChunkBody_isRefusedAsTampered() {
+    pgk.psql("UPDATE clavis_head_chunk SET body = decode(repeat('00', 200000), 'hex') WHERE keyring_id = " + MAIN);
+    dev.clavis.keyring.StoreDamagedException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.clavis.keyring.StoreDamagedException.class, () -> pgk.keyring("main").close());
+    assertTrue(e.getMessage().contains("fails its authentication tag"), e.getMessage());
   }
 }
