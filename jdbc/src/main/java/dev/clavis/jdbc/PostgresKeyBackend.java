@@ -79,6 +79,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
   private final DbKeys keys;
   private final RowChecks checks;
   private final HeadChunks chunks;
+  private final ReservationRows reservations;
   private final Path commitMark;
   private final Freshness freshness;
   private final DbAuditRecords audit;
@@ -104,6 +105,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     this.conn = conn;
     this.checks = new RowChecks(keys, id, where);
     this.chunks = new HeadChunks(id, keys, where);
+    this.reservations = new ReservationRows(id);
     this.commitMark = commitMark;
     this.freshness = new Freshness(db, id, maxStaleness, name);
     this.audit = new DbAuditRecords(this, id, where);
@@ -890,6 +892,7 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
         ps.executeBatch();
       }
     }
+    reservations.write(c, s.reservations);
     Manifest manifest = base.manifest().with(rows);
     byte[] metadata = s.metadata != null ? s.metadata : base.metadata();
     // layout 2 (a layout-1 head becomes one here): only the chunks that changed are written

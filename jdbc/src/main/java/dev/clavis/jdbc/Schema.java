@@ -61,7 +61,18 @@ final class Schema {
           + " keyring_id uuid NOT NULL REFERENCES clavis_keyring(id),"
           + " id bytea NOT NULL,"
           + " body bytea NOT NULL,"
-          + " PRIMARY KEY (keyring_id, id))"));
+          + " PRIMARY KEY (keyring_id, id))",
+      // and each process's usage reservations, a view for operators (ReservationRows)
+      "CREATE TABLE clavis_usage ("
+          + " keyring_id uuid NOT NULL REFERENCES clavis_keyring(id),"
+          + " holder uuid NOT NULL,"
+          + " name text NOT NULL,"
+          + " version int NOT NULL,"
+          + " host text NOT NULL,"
+          + " pid bigint NOT NULL,"
+          + " held bigint NOT NULL,"
+          + " updated timestamptz NOT NULL,"
+          + " PRIMARY KEY (keyring_id, holder, name, version))"));
 
   private Schema() {}
 

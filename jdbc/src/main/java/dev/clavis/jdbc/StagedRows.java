@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * The changes of one database transaction, staged until the rows are written: new material (wrapped
  * for its row, and held for the cache), erased versions, the committed state of each version the
- * engine reported, the new metadata, a new master-key protector and the steps to run before COMMIT.
+ * engine reported, this process's usage reservations, the new metadata, a new master-key protector
+ * and the steps to run before COMMIT.
  */
 final class StagedRows implements KeyBackend.Changes {
 
@@ -27,6 +28,8 @@ final class StagedRows implements KeyBackend.Changes {
   final Map<KeyRef, Added> added = new LinkedHashMap<>();
   final Set<KeyRef> erased = new LinkedHashSet<>();
   final Map<KeyRef, KeyState> states = new LinkedHashMap<>();
+  /** What this process holds reserved of each version once this commits (0: given back). */
+  final Map<KeyRef, Long> reservations = new LinkedHashMap<>();
   final List<Runnable> beforePublish = new ArrayList<>();
   byte[] metadata;
   /** A new master-key protector from the verified current one (a password change), or null. */
@@ -83,6 +86,11 @@ final class StagedRows implements KeyBackend.Changes {
   @Override
   public void versionState(KeyRef version, KeyState state) {
     states.put(version, state);
+  }
+
+  @Override
+  public void reservation(KeyRef version, long held) {
+    reservations.put(version, held);
   }
 
   @Override

@@ -956,6 +956,7 @@ public final class KeyringEngine implements Keyring {
         UsageLedger.Change c = v == null ? null : change.apply(ref, v);
         if (c != null) {
           d.put(k.withVersion(c.updated()));
+          d.changes.reservation(ref, c.held());
           d.event("use", ref.toString(), c.details());
           done.put(ref, c);
         }

@@ -67,8 +67,13 @@ final class UsageLedger {
     return t;
   });
 
-  /** What one transaction changes in one version: the new record and the details of its {@code use} audit event. */
-  record Change(VersionRecord updated, Map<String, String> details) {}
+  /**
+   * What one transaction changes in one version: the new record, the details of its {@code use}
+   * audit event, and how many uses of it this process holds reserved once it commits (0 after a
+   * give-back), for a backend that shows each process's reservation
+   * ({@link dev.clavis.keyring.spi.KeyBackend.Changes#reservation}).
+   */
+  record Change(VersionRecord updated, Map<String, String> details, long held) {}
 
   /**
    * Runs the ledger's durable changes: one backend transaction that, for each reference, reads the
@@ -249,7 +254,7 @@ final class UsageLedger {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("reserved", Long.toString(counted));
         details.put("previouslyReserved", Long.toString(v.usageReserved()));
-        return new Change(v.withUsage(counted, v.usesSettled()), details);
+        return new Change(v.withUsage(counted, v.usesSettled()), details, c.held + grant);
       });
       Change ch = done.get(vref);
       if (ch == null) {
@@ -277,7 +282,9 @@ final class UsageLedger {
   private void reserveAhead(Counter c) {
     try {
       long want;
+      long heldBefore; // stable until the flag is cleared: take and giveBack wait for a read-ahead
       synchronized (c) {
+        heldBefore = c.held;
         long t = nanoTime.getAsLong();
         c.block = nextBlock(c.block, t - c.reservedAt);
         c.reservedAt = t;
@@ -294,7 +301,7 @@ final class UsageLedger {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("reserved", Long.toString(counted));
         details.put("previouslyReserved", Long.toString(v.usageReserved()));
-        return new Change(v.withUsage(counted, v.usesSettled()), details);
+        return new Change(v.withUsage(counted, v.usesSettled()), details, heldBefore + granted[0]);
       });
       if (done.containsKey(c.vref)) {
         synchronized (c) {
@@ -375,7 +382,7 @@ final class UsageLedger {
       details.put("released", Long.toString(v.usageReserved() - counted));
       details.put("uses", Long.toString(settled));
       details.put("reserved", Long.toString(counted - settled));
-      return new Change(v.withUsage(counted, settled), details);
+      return new Change(v.withUsage(counted, settled), details, 0);
     });
   }
 

@@ -121,6 +121,18 @@ public interface KeyBackend extends AutoCloseable {
     }
 
     /**
+     * Tells how many uses of a version this process holds reserved once the transaction commits
+     * (a usage block, {@code 0} when it gave them back), for a backend that shows each process's
+     * reservation (the PostgreSQL backend keeps a row per process and version). The authoritative
+     * count stays in the metadata document; the default ignores it.
+     *
+     * @param version the version, {@code name#N}
+     * @param held the uses this process holds reserved (used or not), or 0
+     */
+    default void reservation(KeyRef version, long held) {
+    }
+
+    /**
      * Replaces the metadata document; must be called once per transaction that changes anything.
      *
      * @param metadata the engine's serialized metadata; copied or stored before the commit

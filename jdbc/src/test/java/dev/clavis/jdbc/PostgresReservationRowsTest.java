@@ -1,0 +1,104 @@
+package dev.clavis.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.clavis.keyring.KeyAlgorithm;
+import dev.clavis.keyring.KeyPolicy;
+import dev.clavis.keyring.Keyring;
+import dev.clavis.keyring.Keyrings;
+import dev.clavis.keyring.TestStores;
+import dev.clavis.testkit.ChildJvm;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each process's usage reservation is a row of {@code clavis_usage}: written with the reservation,
+ * deleted with the give-back, left (still counted) by a process killed with SIGKILL.
+ */
+class PostgresReservationRowsTest {
+
+  private static final byte[] AAD = "aad".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir
+  Path marks;
+  PgKeyrings pgk;
+
+  @BeforeEach
+  void limitedKey() {
+    pgk = new PgKeyrings(marks);
+    try (Keyring k = pgk.keyring("main")) {
+      k.create("limited", KeyAlgorithm.AES_256, KeyPolicy.builder().usageLimit(10_000).autoRotate(false).build());
+    }
+  }
+
+  private String rows() {
+    return pgk.psql("SELECT name || '#' || version || ' ' || held || ' ' || (pid = " + ProcessHandle.current().pid()
+        + ") FROM clavis_usage ORDER BY holder").strip();
+  }
+
+  private int holders() {
+    return Integer.parseInt(pgk.psql("SELECT count(DISTINCT holder) FROM clavis_usage").strip());
+  }
+
+  @Test
+  void eachProcessReservationIsARow_untilItGivesItBack() {
+    try (Keyring a = pgk.keyring("main")) {
+      try (Keyring b = pgk.keyring("main")) {
+        a.encrypt("limited", new byte[] {1}, AAD);
+        b.encrypt("limited", new byte[] {2}, AAD);
+        assertEquals(2, holders(), rows());
+        assertEquals("limited#1 8 true\nlimited#1 8 true", rows(), "two holders, a first block of 8 each");
+        long counted = a.find("limited").orElseThrow().versions().get(0).usageCount();
+        assertTrue(counted >= 1, "uses seen: " + counted);
+      }
+      assertEquals(1, holders(), "b's give-back at close deleted its row: " + rows());
+      for (int i = 0; i < 8; i++) {
+        a.encrypt("limited", new byte[] {3}, AAD);
+      }
+      String one = rows();
+      assertTrue(one.startsWith("limited#1 ") && Long.parseLong(one.split(" ")[1]) > 8,
+          "a used up its block and holds a larger one: " + one);
+    }
+    assertEquals(0, holders(), "every reservation given back: " + rows());
+  }
+
+  /** A worker that reserves a block and waits to be killed. */
+  public static final class Holder {
+    public static void main(String[] args) throws Exception {
+      Properties p = new Properties();
+      p.setProperty(PostgresBackendFactory.KEYRING, "main");
+      p.setProperty(PostgresBackendFactory.COMMIT_MARK, args[1]);
+      Keyring k = Keyrings.open(new PostgresBackendFactory().open(args[0], p, TestStores.PASSWORD.toCharArray(),
+          PgKeyrings.kdf(), false));
+      k.encrypt("limited", new byte[] {9}, AAD);
+      System.out.println("reserved");
+      System.out.flush();
+      Thread.sleep(60_000);
+    }
+  }
+
+  @Test
+  void aKilledProcessLeavesItsRow_andItsUsesStayCounted() throws Exception {
+    Process child = ChildJvm.start(Holder.class, Map.of(), pgk.url, marks.resolve("child.mark").toString());
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      assertEquals("reserved", out.readLine());
+    }
+    child.destroyForcibly(); // SIGKILL: no give-back
+    assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+    assertEquals("limited#1 8 false", rows(), "the killed process's row, with its pid");
+    try (Keyring k = pgk.keyring("main")) {
+      long counted = k.find("limited").orElseThrow().versions().get(0).usageCount();
+      assertTrue(counted >= 8, "the killed process's whole block stays counted: " + counted);
+    }
+  }
+}
