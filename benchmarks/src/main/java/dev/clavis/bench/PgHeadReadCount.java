@@ -9,13 +9,11 @@ import dev.clavis.keyring.Keyrings;
 import dev.clavis.testkit.Postgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -52,13 +50,7 @@ public final class PgHeadReadCount {
     p.setProperty(PostgresBackendFactory.KEYRING, "bench");
     p.setProperty(PostgresBackendFactory.COMMIT_MARK, dir.resolve("bench.mark").toString());
     char[] pw = "bench-password".toCharArray();
-    Map<String, byte[]> keys = new LinkedHashMap<>();
-    SecureRandom r = new SecureRandom();
-    for (int i = 0; i < n; i++) {
-      byte[] k = new byte[32];
-      r.nextBytes(k);
-      keys.put("k" + i, k);
-    }
+    Map<String, byte[]> keys = dev.clavis.testkit.RandomKeys.aes256(n);
     try (Keyring k = Keyrings.open(new PostgresBackendFactory().open(url, p, pw,
         KdfParameters.argon2id(1, 8, 1).allowingWeak(), true))) {
       k.importKeys(keys, KeyAlgorithm.AES_256, KeyPolicy.defaults());

@@ -9,9 +9,7 @@ import dev.clavis.keyring.Keyrings;
 import dev.clavis.testkit.Postgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -51,13 +49,7 @@ public final class PgLargeKeyringCost {
       p.setProperty(PostgresBackendFactory.COMMIT_MARK, dir.resolve(s + ".mark").toString());
       rings[s] = Keyrings.open(new PostgresBackendFactory().open(url, p, pw,
           KdfParameters.argon2id(1, 8, 1).allowingWeak(), true));
-      Map<String, byte[]> keys = new LinkedHashMap<>();
-      SecureRandom r = new SecureRandom();
-      for (int i = 0; i < sizes[s]; i++) {
-        byte[] k = new byte[32];
-        r.nextBytes(k);
-        keys.put("k" + i, k);
-      }
+      Map<String, byte[]> keys = dev.clavis.testkit.RandomKeys.aes256(sizes[s]);
       rings[s].importKeys(keys, KeyAlgorithm.AES_256, KeyPolicy.defaults());
     }
     double[][] ms = new double[2][rounds * PER_ROUND];

@@ -12,9 +12,7 @@ import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.testkit.Postgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -60,13 +58,7 @@ public final class PgOpenReadRatio {
     Properties p = new Properties();
     p.setProperty(PostgresBackendFactory.KEYRING, "bench");
     p.setProperty(PostgresBackendFactory.COMMIT_MARK, dir.resolve("bench.mark").toString());
-    Map<String, byte[]> keys = new LinkedHashMap<>();
-    SecureRandom r = new SecureRandom();
-    for (int i = 0; i < n; i++) {
-      byte[] k = new byte[32];
-      r.nextBytes(k);
-      keys.put("k" + i, k);
-    }
+    Map<String, byte[]> keys = dev.clavis.testkit.RandomKeys.aes256(n);
     KdfParameters forNew = kdf == null ? KdfParameters.defaults() : kdf;
     try (Keyring k = Keyrings.openFile(file, PW, forNew)) {
       k.importKeys(keys, KeyAlgorithm.AES_256, KeyPolicy.defaults());

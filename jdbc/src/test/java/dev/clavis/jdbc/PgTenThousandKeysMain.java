@@ -8,8 +8,6 @@ import dev.clavis.keyring.TestStores;
 import dev.clavis.testkit.Postgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -31,13 +29,7 @@ public final class PgTenThousandKeysMain {
     Path file = dir.resolve("s.clavis");
     Properties p = new Properties();
     p.setProperty(PostgresBackendFactory.COMMIT_MARK, dir.resolve("mark").toString());
-    Map<String, byte[]> keys = new LinkedHashMap<>();
-    SecureRandom r = new SecureRandom();
-    for (int i = 0; i < n; i++) {
-      byte[] k = new byte[32];
-      r.nextBytes(k);
-      keys.put("k" + i, k);
-    }
+    Map<String, byte[]> keys = dev.clavis.testkit.RandomKeys.aes256(n);
     long t = System.nanoTime();
     try (Keyring k = Keyrings.openFile(file, TestStores.PASSWORD.toCharArray(), TestStores.FAST_KDF)) {
       k.importKeys(keys, KeyAlgorithm.AES_256, KeyPolicy.defaults());

@@ -9,10 +9,8 @@ import dev.clavis.keyring.KeyPolicy;
 import dev.clavis.keyring.Keyring;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,13 +34,7 @@ class PostgresHeadChunksTest {
   @BeforeEach
   void largeKeyring() {
     pgk = new PgKeyrings(marks);
-    Map<String, byte[]> keys = new LinkedHashMap<>();
-    SecureRandom r = new SecureRandom();
-    for (int i = 0; i < KEYS; i++) {
-      byte[] k = new byte[32];
-      r.nextBytes(k);
-      keys.put("k" + i, k);
-    }
+    Map<String, byte[]> keys = dev.clavis.testkit.RandomKeys.aes256(KEYS);
     try (Keyring k = pgk.keyring("main")) {
       k.importKeys(keys, KeyAlgorithm.AES_256, KeyPolicy.defaults());
     }
