@@ -1215,6 +1215,10 @@ public final class KeyringEngine implements Keyring {
     ProofOfPossession.checkState(vref, v.state());
     KeyMaterial m = material(vref, v.state());
     ProofOfPossession.checkRequestInfo(vref, requestInfo, KeyPairs.publicKey(vref, m.certificates()).getEncoded());
+    if (k.algorithm().isMlDsa() && !dev.clavis.keyring.MlDsa.available()) { // refused before it is recorded
+      throw new KeyringException("cannot sign the certification request of " + vref + " with " + jcaAlgorithm + ": "
+          + dev.clavis.keyring.MlDsa.unavailableMessage());
+    }
     write(d -> {
       ProofOfPossession.checkState(vref, Permissions.version(d.get(vref.name()), vref).state());
       d.event("csr-sign", vref.toString(), Map.of("algorithm", jcaAlgorithm));

@@ -129,8 +129,14 @@ public final class SelfSignedCertificate {
         MlDsa.requireAvailable("a certificate signed with " + a);
         return MlDsa.parameterSet(a);
       }
-      default:
+      default: {
+        // before JDK 24 an ML-DSA key parses as a generic key named by its OID: say why, not "unknown"
+        java.util.Optional<KeyAlgorithm> pq = MlDsa.ofEncoding(publicKey.getEncoded());
+        if (pq.isPresent()) {
+          MlDsa.requireAvailable("a certificate or request signed with " + pq.get());
+        }
         throw new GeneralSecurityException("no certificate signature for " + publicKey.getAlgorithm() + " keys");
+      }
     }
   }
 
