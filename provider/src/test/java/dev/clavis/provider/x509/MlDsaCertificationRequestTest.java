@@ -69,6 +69,8 @@ class MlDsaCertificationRequestTest {
     if (MlDsa.available()) {
       Maker.make(store);
     } else {
+      assertTrue(java.nio.file.Files.isExecutable(JDK25), "this test writes the store with JDK 25, expected at "
+          + JDK25 + " (the test command runs both JDKs; scripts/install-test-deps.sh)");
       Process p = new ProcessBuilder(JDK25.toString(), "-cp", System.getProperty("java.class.path"),
           Maker.class.getName(), store.toString()).inheritIO().start();
       assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the JDK 25 child did not finish");
