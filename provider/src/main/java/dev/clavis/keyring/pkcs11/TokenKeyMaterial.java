@@ -265,9 +265,10 @@ final class TokenKeyMaterial implements KeyMaterial {
   }
 
   /**
-   * {@inheritDoc} A trusted certificate's DER whatever {@code exportable} says: it is public on the
-   * token ({@code CKA_PRIVATE} false, readable without a login) as a file store's is public data;
-   * the engine refuses the export of a version not created exportable before it asks, on every backend.
+   * {@inheritDoc} A trusted certificate's DER whatever {@code exportable} says: a certificate is
+   * public data (the key store hands it out through {@code getCertificate}), and whether it is
+   * known exportable is not on the token after a reopen; the engine refuses the export of a version
+   * not created exportable before it asks, on every backend.
    */
   @Override
   public byte[] exportRaw() {

@@ -19,9 +19,15 @@ import java.util.Arrays;
  * standard X.509 certificate object, so other PKCS#11 clients ({@code pkcs11-tool --list-objects
  * --type cert}, SunPKCS11) see it: {@code CKO_CERTIFICATE}, {@code CKC_X_509}, {@code CKA_VALUE} =
  * the DER, {@code CKA_SUBJECT}/{@code CKA_ISSUER}/{@code CKA_SERIAL_NUMBER} from it,
- * {@code CKA_TOKEN} true, {@code CKA_PRIVATE} false (a certificate is public), {@code CKA_LABEL}
- * {@code name#N} and {@code CKA_ID} {@code clavis:name#N;CERTIFICATE} like every version object,
- * so {@link TokenObjectIndex} finds it again by its {@code CKA_ID}.
+ * {@code CKA_TOKEN} true, {@code CKA_LABEL} {@code name#N} and {@code CKA_ID}
+ * {@code clavis:name#N;CERTIFICATE} like every version object, so {@link TokenObjectIndex} finds it
+ * again by its {@code CKA_ID}.
+ *
+ * <p>{@code CKA_PRIVATE} is true though a certificate is public: a trust anchor's integrity is what
+ * matters, and a public object can be destroyed or created in a public session, without the PIN
+ * (PKCS#11 v2.40 §4.1.2, "R/W Public Session"). Only private objects are read back, so a public
+ * certificate object someone wrote with a Clavis {@code CKA_ID} is never trusted.
+ * {@code CKA_MODIFIABLE} is false: a new certificate is a new version, never a rewrite.
  */
 final class TokenTrustedCertificates {
 
@@ -37,7 +43,7 @@ final class TokenTrustedCertificates {
   static Template template(KeyRef ref, byte[] der) {
     X509Certificate c = parse(ref, der);
     return Template.builder().ulong(CKA.CLASS, CKO.CERTIFICATE).ulong(CKA.CERTIFICATE_TYPE, CKC_X_509)
-        .bool(CKA.TOKEN, true).bool(CKA.PRIVATE, false).bool(CKA.MODIFIABLE, true)
+        .bool(CKA.TOKEN, true).bool(CKA.PRIVATE, true).bool(CKA.MODIFIABLE, false)
         .string(CKA.LABEL, ref.toString()).bytes(CKA.ID, TokenObjectIndex.id(ref, KeyAlgorithm.CERTIFICATE))
         .bytes(CKA.SUBJECT, c.getSubjectX500Principal().getEncoded())
         .bytes(CKA.ISSUER, c.getIssuerX500Principal().getEncoded())
@@ -45,9 +51,13 @@ final class TokenTrustedCertificates {
         .bytes(CKA.VALUE, der.clone()).build();
   }
 
-  /** @return the token's certificate objects (Clavis's among them are told by their {@code CKA_ID}) */
+  /**
+   * @return the token's private certificate objects (Clavis's among them are told by their
+   *     {@code CKA_ID}); a public one is never taken, since anyone may create it without the PIN
+   */
   static long[] objects(Session s) throws Pkcs11Exception {
-    return s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.CERTIFICATE).bool(CKA.TOKEN, true).build());
+    return s.findObjects(Template.builder().ulong(CKA.CLASS, CKO.CERTIFICATE).bool(CKA.TOKEN, true)
+        .bool(CKA.PRIVATE, true).build());
   }
 
   /**

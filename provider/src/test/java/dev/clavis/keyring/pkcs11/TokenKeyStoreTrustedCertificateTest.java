@@ -94,15 +94,16 @@ class TokenKeyStoreTrustedCertificateTest {
     assertTrue(ks.entryInstanceOf(n, KeyStore.TrustedCertificateEntry.class));
     assertEquals(ca.cert, ((KeyStore.TrustedCertificateEntry) ks.getEntry(n, null)).getTrustedCertificate());
 
-    // on the token: one public X.509 certificate object, named like every version object
+    // on the token: one X.509 certificate object, private (no write without the PIN), named like every version object
     try (Pkcs11Token probe = TokenKeyPairTest.probe()) {
       long[] h = certificateObjects(probe, n + "#1");
       assertEquals(1, h.length, "certificate objects labelled " + n + "#1");
-      AttributeValues v = probe.call(s -> s.getAttributes(h[0], CKA.VALUE, CKA.ID, CKA.PRIVATE, CKA.TOKEN,
+      AttributeValues v = probe.call(s -> s.getAttributes(h[0], CKA.VALUE, CKA.ID, CKA.PRIVATE, CKA.TOKEN, CKA.MODIFIABLE,
           CKA.CERTIFICATE_TYPE, CKA.SUBJECT, CKA.ISSUER, CKA.SERIAL_NUMBER));
       assertArrayEquals(ca.cert.getEncoded(), v.bytes(CKA.VALUE).orElseThrow());
       assertEquals("clavis:" + n + "#1;CERTIFICATE", v.string(CKA.ID).orElseThrow());
-      assertEquals(false, v.bool(CKA.PRIVATE).orElseThrow());
+      assertEquals(true, v.bool(CKA.PRIVATE).orElseThrow());
+      assertEquals(false, v.bool(CKA.MODIFIABLE).orElseThrow(), "a new certificate is a new version, never a rewrite");
       assertEquals(true, v.bool(CKA.TOKEN).orElseThrow());
       assertEquals(TokenTrustedCertificates.CKC_X_509, v.ulong(CKA.CERTIFICATE_TYPE).orElseThrow());
       assertArrayEquals(ca.cert.getSubjectX500Principal().getEncoded(), v.bytes(CKA.SUBJECT).orElseThrow());
@@ -221,7 +222,7 @@ class TokenKeyStoreTrustedCertificateTest {
 
   private static String pkcs11Tool(String... args) throws Exception {
     java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("pkcs11-tool", "--module",
-        SoftHsm.LIBRARY.toString(), "--token-label", SoftHsm.LABEL));
+        SoftHsm.LIBRARY.toString(), "--token-label", SoftHsm.LABEL, "--login", "--pin", SoftHsm.PIN));
     cmd.addAll(java.util.List.of(args));
     Process tool = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
