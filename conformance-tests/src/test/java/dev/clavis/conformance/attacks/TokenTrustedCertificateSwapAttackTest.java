@@ -99,12 +99,18 @@ class TokenTrustedCertificateSwapAttackTest {
     List<String> cmd = new ArrayList<>(List.of("pkcs11-tool", "--module", SoftHsm.LIBRARY.toString(),
         "--token-label", SoftHsm.LABEL));
     cmd.addAll(List.of(args));
-    Process tool = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(tool.waitFor(60, TimeUnit.SECONDS));
-    if (mustSucceed) {
-      assertEquals(0, tool.exitValue(), out);
+    // stderr apart: its unbuffered warnings would land inside the buffered listing
+    Path err = Files.createTempFile("pkcs11-tool", ".err");
+    try {
+      Process tool = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+      String out = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(tool.waitFor(60, TimeUnit.SECONDS));
+      if (mustSucceed) {
+        assertEquals(0, tool.exitValue(), out + Files.readString(err));
+      }
+      return out;
+    } finally {
+      Files.delete(err);
     }
-    return out;
   }
 }

@@ -224,11 +224,17 @@ class TokenKeyStoreTrustedCertificateTest {
     java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("pkcs11-tool", "--module",
         SoftHsm.LIBRARY.toString(), "--token-label", SoftHsm.LABEL, "--login", "--pin", SoftHsm.PIN));
     cmd.addAll(java.util.List.of(args));
-    Process tool = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(tool.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, tool.exitValue(), out);
-    return out;
+    // stderr apart: its unbuffered warnings would land inside the buffered listing
+    Path err = Files.createTempFile("pkcs11-tool", ".err");
+    try {
+      Process tool = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+      String out = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(tool.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, tool.exitValue(), out + Files.readString(err));
+      return out;
+    } finally {
+      Files.delete(err);
+    }
   }
 
   private static long[] certificateObjects(Pkcs11Token probe, String label) throws Exception {
