@@ -149,7 +149,7 @@ final class TokenObjectIndex {
     }
   }
 
-  /** Adds the trusted-certificate versions ({@link TokenTrustedCertificates}): public objects, no usage attributes. */
+  /** Adds the trusted-certificate versions ({@link TokenTrustedCertificates}): private objects, no usage attributes. */
   private static void trustedCertificates(dev.clavis.pkcs11.Session s, Map<KeyRef, Object[]> out)
       throws Pkcs11Exception {
     for (long h : TokenTrustedCertificates.objects(s)) {

@@ -16,8 +16,8 @@ import java.util.Arrays;
 
 /**
  * The token object of one trusted-certificate version ({@link KeyAlgorithm#CERTIFICATE}): a
- * standard X.509 certificate object, so other PKCS#11 clients ({@code pkcs11-tool --list-objects
- * --type cert}, SunPKCS11) see it: {@code CKO_CERTIFICATE}, {@code CKC_X_509}, {@code CKA_VALUE} =
+ * standard X.509 certificate object, so other PKCS#11 clients with the PIN ({@code pkcs11-tool
+ * --login --list-objects --type cert}) see it: {@code CKO_CERTIFICATE}, {@code CKC_X_509}, {@code CKA_VALUE} =
  * the DER, {@code CKA_SUBJECT}/{@code CKA_ISSUER}/{@code CKA_SERIAL_NUMBER} from it,
  * {@code CKA_TOKEN} true, {@code CKA_LABEL} {@code name#N} and {@code CKA_ID}
  * {@code clavis:name#N;CERTIFICATE} like every version object, so {@link TokenObjectIndex} finds it
