@@ -187,6 +187,25 @@ class TokenKeyStoreTrustedCertificateTest {
     }
   }
 
+  /** A transaction that fails after a certificate object was created leaves no object behind. */
+  @Test
+  void failedTransaction_destroysTheCertificateObjectItCreated() throws Exception {
+    String taken = name("taken");
+    String fresh = name("fresh");
+    Ca ca = new Ca("CN=" + fresh);
+    try (KeyringEngine ring = TokenKeyPairTest.open(); Pkcs11Token probe = TokenKeyPairTest.probe()) {
+      ring.importKey(taken, KeyAlgorithm.CERTIFICATE, ca.cert.getEncoded(), dev.clavis.keyring.KeyPolicy.defaults());
+      java.util.Map<String, byte[]> batch = new java.util.LinkedHashMap<>();
+      batch.put(fresh, ca.cert.getEncoded()); // its object is created first
+      batch.put(taken, ca.cert.getEncoded()); // then the batch fails: the name exists
+      assertThrows(RuntimeException.class,
+          () -> ring.importKeys(batch, KeyAlgorithm.CERTIFICATE, dev.clavis.keyring.KeyPolicy.defaults()));
+      assertTrue(ring.find(fresh).isEmpty());
+      assertEquals(0, certificateObjects(probe, fresh + "#1").length, "rolled back: no object left on the token");
+      assertEquals(1, certificateObjects(probe, taken + "#1").length);
+    }
+  }
+
   @Test
   void trustManagerPkix_overTheTokenStore_acceptsAChainOfItsCa_andRejectsAnotherCas() throws Exception {
     KeyStore ks = store();
