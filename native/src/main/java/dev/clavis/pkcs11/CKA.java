@@ -32,6 +32,12 @@ public final class CKA {
   /** {@code CKA_CERTIFICATE_TYPE} */
   public static final long CERTIFICATE_TYPE = 0x80L;
 
+  /** {@code CKA_ISSUER} (a certificate's issuer name, DER) */
+  public static final long ISSUER = 0x81L;
+
+  /** {@code CKA_SERIAL_NUMBER} (a certificate's serial number, DER INTEGER) */
+  public static final long SERIAL_NUMBER = 0x82L;
+
   /** {@code CKA_KEY_TYPE} */
   public static final long KEY_TYPE = 0x100L;
 

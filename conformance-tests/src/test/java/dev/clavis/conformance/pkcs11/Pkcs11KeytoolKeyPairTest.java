@@ -78,4 +78,38 @@ class Pkcs11KeytoolKeyPairTest {
     String usage = old.lines().filter(l -> l.trim().startsWith("Usage:")).findFirst().orElse("Usage: none");
     assertFalse(usage.contains("sign"), "the DEPRECATED version may not sign on the token:\n" + old);
   }
+
+  /**
+   * keytool -importcert of a CA certificate makes a trusted-certificate entry on the token: keytool
+   * lists it as a trustedCertEntry and exports the same certificate, and pkcs11-tool reads the same
+   * DER from the X.509 certificate object labelled {@code name#1}.
+   */
+  @Test
+  void keytoolImportcert_ofACaCertificate_isATrustedCertificateObjectOnTheToken(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    SoftHsm.require();
+    String n = "ktca-" + UUID.randomUUID().toString().substring(0, 8);
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC", "SunEC");
+    g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+    java.security.KeyPair kp = g.generateKeyPair();
+    byte[] ca = dev.clavis.provider.x509.SelfSignedCertificate.create("CN=" + n, kp.getPublic(), kp.getPrivate(),
+        java.time.Instant.now().minusSeconds(60), java.time.Duration.ofDays(30)).getEncoded();
+    java.nio.file.Path in = dir.resolve("ca.der");
+    java.nio.file.Files.write(in, ca);
+    String[] imp = run(keytool("-importcert", "-noprompt", "-alias", n, "-file", in.toString()));
+    assertEquals("0", imp[0], imp[1]);
+    String[] list = run(keytool("-list", "-alias", n));
+    assertEquals("0", list[0], list[1]);
+    assertTrue(list[1].contains("trustedCertEntry"), list[1]);
+    java.nio.file.Path out = dir.resolve("out.der");
+    String[] exp = run(keytool("-exportcert", "-alias", n, "-file", out.toString()));
+    assertEquals("0", exp[0], exp[1]);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(ca, java.nio.file.Files.readAllBytes(out));
+    java.nio.file.Path read = dir.resolve("read.der");
+    String[] tool = run(List.of("pkcs11-tool", "--module", SoftHsm.LIBRARY.toString(), "--token-label", SoftHsm.LABEL,
+        "--login", "--pin", SoftHsm.PIN, "--read-object", "--type", "cert", "--label", n + "#1",
+        "--output-file", read.toString()));
+    assertEquals("0", tool[0], tool[1]);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(ca, java.nio.file.Files.readAllBytes(read));
+  }
 }

@@ -184,9 +184,15 @@ final class TokenKeyMaterial implements KeyMaterial {
     return null;
   }
 
-  /** A key pair's chain, from its chain object beside the private key ({@link TokenKeyPairs}). */
+  /**
+   * A key pair's chain, from its chain object beside the private key ({@link TokenKeyPairs}); a
+   * trusted certificate's DER, from its certificate object ({@link TokenTrustedCertificates}).
+   */
   @Override
   public List<byte[]> certificates() {
+    if (algorithm == KeyAlgorithm.CERTIFICATE) {
+      return List.of(certificateValue());
+    }
     if (!algorithm.isKeyPair()) {
       return List.of();
     }
@@ -249,8 +255,26 @@ final class TokenKeyMaterial implements KeyMaterial {
     }
   }
 
+  /** @return the DER in a trusted certificate's object */
+  private byte[] certificateValue() {
+    try {
+      return backend.withKey(this, "read the certificate", (s, h) -> TokenTrustedCertificates.value(s, h, ref));
+    } catch (GeneralSecurityException e) {
+      throw new KeyringException("cannot read the trusted certificate " + ref + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@inheritDoc} A trusted certificate's DER whatever {@code exportable} says: a certificate is
+   * public data (the key store hands it out through {@code getCertificate}), and whether it is
+   * known exportable is not on the token after a reopen; the engine refuses the export of a version
+   * not created exportable before it asks, on every backend.
+   */
   @Override
   public byte[] exportRaw() {
+    if (algorithm == KeyAlgorithm.CERTIFICATE) {
+      return certificateValue();
+    }
     if (!exportable) {
       throw new UnsupportedOperationException("the material of " + ref + " is sensitive on " + backend.describe()
           + " and never leaves it");

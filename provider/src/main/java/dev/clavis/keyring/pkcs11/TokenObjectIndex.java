@@ -74,7 +74,10 @@ final class TokenObjectIndex {
     return m;
   }
 
-  /** Reads every Clavis key object on the token into the index (handles change across logins on some modules). */
+  /**
+   * Reads every Clavis key object, and trusted-certificate object, on the token into the index
+   * (handles change across logins on some modules).
+   */
   void rescan() throws Pkcs11Exception {
     synchronized (indexLock) {
       long epoch = token.sessions().epoch();
@@ -94,24 +97,15 @@ final class TokenObjectIndex {
             }
             throw e;
           }
-          String id = v.string(CKA.ID).orElse("");
-          int semi = id.lastIndexOf(';');
-          if (!id.startsWith(ID_PREFIX) || semi < 0) {
+          Object[] parsed = parseId(v.string(CKA.ID).orElse(""));
+          if (parsed == null || parsed[1] == KeyAlgorithm.CERTIFICATE) {
             continue;
           }
-          KeyRef ref;
-          KeyAlgorithm alg;
-          try {
-            ref = KeyRef.parse(id.substring(ID_PREFIX.length(), semi));
-            alg = KeyAlgorithm.valueOf(id.substring(semi + 1));
-          } catch (IllegalArgumentException e) {
-            continue; // not one of ours after all
-          }
-          if (ref.version().isEmpty()) {
-            continue;
-          }
-          out.put(ref, new Object[] {h, alg, v.bool(CKA.SENSITIVE).orElse(true), TokenStateAttributes.usageOf(v, alg)});
+          KeyAlgorithm alg = (KeyAlgorithm) parsed[1];
+          out.put((KeyRef) parsed[0], new Object[] {h, alg, v.bool(CKA.SENSITIVE).orElse(true),
+              TokenStateAttributes.usageOf(v, alg)});
         }
+        trustedCertificates(s, out);
         if (!s.isLoggedIn()) {
           // The login was lost during the search (sessions closed elsewhere): private objects were
           // invisible, so this result is incomplete. Reported as a lost login, the pool logs in
@@ -134,6 +128,44 @@ final class TokenObjectIndex {
       });
       indexEpoch = epoch;
       indexGeneration = generation;
+    }
+  }
+
+  /**
+   * @return {@code {KeyRef, KeyAlgorithm}} of a Clavis version object's {@code CKA_ID}, or null
+   *     for an object that is not one
+   */
+  private static Object[] parseId(String id) {
+    int semi = id.lastIndexOf(';');
+    if (!id.startsWith(ID_PREFIX) || semi < 0) {
+      return null;
+    }
+    try {
+      KeyRef ref = KeyRef.parse(id.substring(ID_PREFIX.length(), semi));
+      KeyAlgorithm alg = KeyAlgorithm.valueOf(id.substring(semi + 1));
+      return ref.version().isEmpty() ? null : new Object[] {ref, alg};
+    } catch (IllegalArgumentException e) {
+      return null; // not one of ours after all
+    }
+  }
+
+  /** Adds the trusted-certificate versions ({@link TokenTrustedCertificates}): private objects, no usage attributes. */
+  private static void trustedCertificates(dev.clavis.pkcs11.Session s, Map<KeyRef, Object[]> out)
+      throws Pkcs11Exception {
+    for (long h : TokenTrustedCertificates.objects(s)) {
+      String id;
+      try {
+        id = s.getAttributes(h, CKA.ID).string(CKA.ID).orElse("");
+      } catch (Pkcs11Exception e) {
+        if (e.isHandleStale()) {
+          continue; // destroyed by another process between the search and this read
+        }
+        throw e;
+      }
+      Object[] parsed = parseId(id);
+      if (parsed != null && parsed[1] == KeyAlgorithm.CERTIFICATE) {
+        out.put((KeyRef) parsed[0], new Object[] {h, KeyAlgorithm.CERTIFICATE, true, -1});
+      }
     }
   }
 

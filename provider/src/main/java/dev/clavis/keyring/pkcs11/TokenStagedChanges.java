@@ -17,9 +17,9 @@ import java.util.List;
 
 /**
  * The changes of one token transaction. Key objects are created on the token at once (generated,
- * imported, or unwrapped there for bring your own key) and destroyed again on rollback; erased
- * versions and the new metadata wait for the commit. It alone knows the template of a key-version
- * object.
+ * imported, or unwrapped there for bring your own key; a trusted certificate's certificate
+ * object) and destroyed again on rollback; erased versions and the new metadata wait for the
+ * commit. It alone knows the template of a key-version object.
  */
 final class TokenStagedChanges implements KeyBackend.Changes {
 
@@ -236,9 +236,12 @@ final class TokenStagedChanges implements KeyBackend.Changes {
       }
       return importKeyPair(ref, alg, material);
     }
+    if (alg == KeyAlgorithm.CERTIFICATE) {
+      return importCertificate(ref, material, exportable);
+    }
     if (alg.kind() != KeyAlgorithm.Kind.SECRET_KEY) {
-      throw new IllegalArgumentException("the PKCS#11 key store holds secret keys and key pairs, not " + alg
-          + " (" + ref + "): keep trusted certificates in a Clavis file store");
+      throw new IllegalArgumentException("the PKCS#11 key store holds secret keys, key pairs and trusted"
+          + " certificates, not " + alg + " (" + ref + ")");
     }
     if (!alg.acceptsLength(material.length)) {
       throw new IllegalArgumentException(alg == KeyAlgorithm.SECRET
@@ -252,6 +255,14 @@ final class TokenStagedChanges implements KeyBackend.Changes {
     } finally {
       t.wipe();
     }
+  }
+
+  /** A trusted certificate onto the token as an X.509 certificate object ({@link TokenTrustedCertificates}). */
+  private TokenKeyMaterial importCertificate(KeyRef ref, byte[] der, boolean exportable) {
+    Template t = TokenTrustedCertificates.template(ref, der);
+    long h = backend.call("import the trusted certificate " + ref, s -> s.createObject(t));
+    return new TokenKeyMaterial(backend, ref, KeyAlgorithm.CERTIFICATE, exportable, h,
+        backend.token().sessions().epoch());
   }
 
   /**

@@ -68,8 +68,8 @@ final class TokenStateAttributes {
    */
   void enforce(KeyRef version, KeyState state) {
     TokenKeyMaterial m = index.get(version);
-    if (m == null || m.algorithm() == KeyAlgorithm.SECRET) {
-      return; // a SECRET has no usage attributes to switch
+    if (m == null || m.algorithm() == KeyAlgorithm.SECRET || m.algorithm() == KeyAlgorithm.CERTIFICATE) {
+      return; // a SECRET or a trusted certificate has no usage attributes to switch
     }
     boolean pair = m.algorithm().isKeyPair();
     // a key pair whose certificate has expired signs no more, on the token as in Clavis

@@ -17,23 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The token key store holds key pairs (see {@code dev.clavis.keyring.pkcs11.TokenKeyStoreKeyPairTest})
- * but no trusted-certificate entries yet: one is refused with an error that says so, and nothing
- * is left on the token.
+ * and trusted certificates ({@code TokenKeyStoreTrustedCertificateTest}), but no ML-DSA key pairs:
+ * one is refused with an error that says so, and nothing is left on the token.
  */
 class TokenKeyPairRefusalTest {
-
-  @Test
-  void trustedCertificateEntry_onTheToken_isRefusedClearly_nothingStored() throws Exception {
-    Provider p = new ClavisProvider().configure(SoftHsm.configFile().toString());
-    KeyStore ks = KeyStore.getInstance("ClavisPKCS11", p);
-    ks.load(null, SoftHsm.PIN.toCharArray());
-    String name = "ca-" + UUID.randomUUID().toString().substring(0, 8);
-    KeyPair kp = KeyPairFixtures.Type.EC_P256.generate();
-    KeyStoreException e = assertThrows(KeyStoreException.class,
-        () -> ks.setCertificateEntry(name, KeyPairFixtures.selfSigned(kp, name)));
-    assertTrue(e.getMessage().contains("trusted certificates"), e.getMessage());
-    assertFalse(Collections.list(ks.aliases()).contains(name));
-  }
 
   @Test
   void mlDsaKeyEntry_onTheToken_isRefusedClearly_nothingStored() throws Exception {
