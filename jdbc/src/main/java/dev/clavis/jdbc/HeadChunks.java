@@ -70,6 +70,7 @@ final class HeadChunks {
   private final long[] gear;
   private final ContentChunker chunker;
   private final String where;
+  private Mac mac;
   private final java.util.concurrent.atomic.AtomicLong fetched = new java.util.concurrent.atomic.AtomicLong();
 
   HeadChunks(UUID keyring, DbKeys keys, String where) {
@@ -81,7 +82,7 @@ final class HeadChunks {
     this.where = where;
   }
 
-  /** Wipes the chunk-id key and the gear table (the chunker keeps its own copy only of the gear's use). */
+  /** Wipes the chunk-id key and the gear table (the chunker's copy too). */
   void wipe() {
     Arrays.fill(idKey, (byte) 0);
     Arrays.fill(gear, 0);
@@ -94,8 +95,10 @@ final class HeadChunks {
   }
 
   /** @return {@code doc} cut into chunks, in order */
-  List<Chunk> split(int kind, byte[] doc) {
-    Mac mac = mac();
+  synchronized List<Chunk> split(int kind, byte[] doc) {
+    if (mac == null) {
+      mac = mac(); // one, kept: a key copy per commit would linger unwiped
+    }
     int[] cuts = chunker.cuts(doc);
     List<Chunk> out = new ArrayList<>(cuts.length);
     int start = 0;
@@ -244,7 +247,11 @@ final class HeadChunks {
    */
   Set<ByteBuffer> storedIds(Connection c) throws SQLException {
     Set<ByteBuffer> out = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM clavis_head_chunk WHERE keyring_id = ?")) {
+    // 32 bytes a row (about 70 KB at 100,000 keys); not bounded by a LIMIT, which could leave a
+    // kept chunk unlisted behind planted rows and report it missing. A row with an id of another
+    // length is no chunk of ours: never named, never read, left alone.
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM clavis_head_chunk WHERE keyring_id = ?"
+        + " AND length(id) = 32")) {
       ps.setObject(1, keyring);
       try (ResultSet r = ps.executeQuery()) {
         while (r.next()) {

@@ -1125,6 +1125,11 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     });
   }
 
+  /** @return how many commits left their usage rows out (the view failed; for tests and metrics) */
+  long reservationRowFailures() {
+    return reservations.failures();
+  }
+
   /** @return how many head chunk rows this backend read (for tests: a reload reads only the chunks that changed) */
   long chunksFetched() {
     return chunks.fetched();

@@ -24,7 +24,8 @@ import java.util.UUID;
  * shows the uses that stay counted, as they must (never under-count). The rows are a view: the count
  * the engine enforces is the one in the authenticated head (the metadata document), where a
  * reservation commits under the head's lock, so the limit holds across hosts and an edited or
- * deleted row changes nothing. (Rows that decided the count would be a counter anyone with write
+ * deleted row changes nothing, and a failure writing them never fails the reservation
+ * ({@link #write}). (Rows that decided the count would be a counter anyone with write
  * access could delete or roll back to exceed a usage limit, unless each reservation also rewrote an
  * authenticated anchor, which is the head commit that happens anyway.)
  */
@@ -44,11 +45,57 @@ final class ReservationRows {
     return holder;
   }
 
-  /** Writes what {@code held} says of each version (0 deletes the row), in the caller's transaction. */
-  void write(Connection c, Map<KeyRef, Long> held) throws SQLException {
+  /**
+   * Writes what {@code held} says of each version (0 deletes the row), in the caller's transaction,
+   * behind a savepoint: the rows are a view, so a failure on them (no grant on the table, a table
+   * left out of a restore, a row locked by someone's open transaction beyond {@value #LOCK_WAIT_MS}
+   * ms) is rolled back to the savepoint and the reservation commits without them. Only a lost
+   * connection is thrown (the transaction is gone anyway).
+   *
+   * @return whether the rows were written
+   * @throws SQLException if the connection was lost
+   */
+  boolean write(Connection c, Map<KeyRef, Long> held) throws SQLException {
     if (held.isEmpty()) {
-      return;
+      return true;
     }
+    java.sql.Savepoint sp = c.setSavepoint();
+    try {
+      String before;
+      try (java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet r = st.executeQuery("SELECT current_setting('lock_timeout'),"
+              + " set_config('lock_timeout', '" + LOCK_WAIT_MS + "ms', true)")) {
+        r.next();
+        before = r.getString(1);
+      }
+      writeRows(c, held);
+      try (PreparedStatement ps = c.prepareStatement("SELECT set_config('lock_timeout', ?, true)")) {
+        ps.setString(1, before); // the rest of the transaction waits as the database is configured
+        ps.execute();
+      }
+      c.releaseSavepoint(sp);
+      return true;
+    } catch (SQLException e) {
+      if (Database.connectionLost(e)) {
+        throw e;
+      }
+      c.rollback(sp); // also undoes the SET LOCAL
+      failures.incrementAndGet();
+      return false;
+    }
+  }
+
+  /** How long a row write waits for a lock someone else holds on it before the view is skipped. */
+  static final long LOCK_WAIT_MS = 200;
+
+  private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+
+  /** @return how many commits went through without writing their rows (for tests and metrics) */
+  long failures() {
+    return failures.get();
+  }
+
+  private void writeRows(Connection c, Map<KeyRef, Long> held) throws SQLException {
     try (PreparedStatement up = c.prepareStatement("INSERT INTO clavis_usage (keyring_id, holder, name, version,"
         + " host, pid, held, updated) VALUES (?, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (keyring_id, holder, name,"
         + " version) DO UPDATE SET held = EXCLUDED.held, updated = EXCLUDED.updated");

@@ -120,7 +120,7 @@ class PostgresHeadChunksTest {
   @Test
   void aChunkRowNoHeadNames_isDeletedByTheNextCommit() {
     pgk.psql("SET session_replication_role = replica; INSERT INTO clavis_head_chunk VALUES (" + MAIN
-        + ", '\\x00', '\\x00')");
+        + ", decode(repeat('ab', 32), 'hex'), '\\x00')");
     assertEquals(listed() + 1, chunkRows().size());
     try (Keyring k = pgk.keyring("main")) {
       k.rotate("k3", "test");

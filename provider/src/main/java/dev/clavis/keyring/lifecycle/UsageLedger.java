@@ -92,7 +92,8 @@ final class UsageLedger {
   static final class Counter {
     private final UsageLedger ledger;
     private final KeyRef vref;
-    private long held;
+    /** Written under the monitor; volatile so the give-back's write can read it without taking the monitor. */
+    private volatile long held;
     private long used;
     private long block = INITIAL_BLOCK;
     private long reservedAt;
@@ -382,7 +383,11 @@ final class UsageLedger {
       details.put("released", Long.toString(v.usageReserved() - counted));
       details.put("uses", Long.toString(settled));
       details.put("reserved", Long.toString(counted - settled));
-      return new Change(v.withUsage(counted, settled), details, 0);
+      // what this process holds now: 0 after the detach, unless a use raced the give-back and
+      // reserved a new block, committed before this write (read without the monitor: a take holds
+      // it while it waits for the engine's write lock, which this write holds)
+      Counter now = counters.get(ref);
+      return new Change(v.withUsage(counted, settled), details, now == null ? 0 : now.held);
     });
   }
 
