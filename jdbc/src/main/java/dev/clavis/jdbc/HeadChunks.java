@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -239,6 +240,62 @@ final class HeadChunks {
           + " rows were deleted (the database was not changed)");
     }
     return out;
+  }
+
+  /** What a commit wrote of the head's documents: their two lists, and every chunk the new head names. */
+  record Written(byte[] metadataList, byte[] manifestList, Map<ByteBuffer, byte[]> chunks) {}
+
+  /**
+   * Writes both documents of a new head, under the head's lock: stores the chunks the previous
+   * head did not hold, and deletes every row the new head does not name. The rows are listed as
+   * they are under the lock, not as this process last read them: a kept chunk whose row went
+   * missing is found by this commit (not later at some host's next open), and a row no head names
+   * (an aborted restore, an insert) is deleted with the ones this head drops.
+   *
+   * @param base the chunks of the previous head, by id (empty for a layout-1 head)
+   * @param baseGeneration its generation, for the message
+   * @throws StoreDamagedException if a chunk kept from the previous head is missing
+   */
+  Written write(Connection c, Map<ByteBuffer, byte[]> base, long baseGeneration, byte[] metadata, byte[] manifest)
+      throws SQLException {
+    List<Chunk> metaChunks = split(METADATA, metadata);
+    List<Chunk> manifestChunks = split(MANIFEST, manifest);
+    Map<ByteBuffer, byte[]> now = new HashMap<>();
+    List<Chunk> newMeta = unheld(metaChunks, base, now);
+    List<Chunk> newManifest = unheld(manifestChunks, base, now);
+    Set<ByteBuffer> stored = storedIds(c);
+    int gone = 0;
+    for (ByteBuffer kept : now.keySet()) {
+      if (base.containsKey(kept) && !stored.contains(kept)) {
+        gone++;
+      }
+    }
+    if (gone > 0) {
+      throw new StoreDamagedException(Kind.TAMPERED, where + ": " + gone + " chunk(s) its head (generation "
+          + baseGeneration + ") names are missing from clavis_head_chunk: the rows were deleted (found by a"
+          + " commit; the database was not changed)");
+    }
+    store(c, METADATA, newMeta);
+    store(c, MANIFEST, newManifest);
+    List<ByteBuffer> dropped = new ArrayList<>();
+    for (ByteBuffer id : stored) {
+      if (!now.containsKey(id)) {
+        dropped.add(id);
+      }
+    }
+    delete(c, dropped);
+    return new Written(list(metaChunks), list(manifestChunks), Collections.unmodifiableMap(now));
+  }
+
+  /** @return the chunks of {@code split} that {@code base} does not hold; every one is added to {@code now} */
+  private static List<Chunk> unheld(List<Chunk> split, Map<ByteBuffer, byte[]> base, Map<ByteBuffer, byte[]> now) {
+    List<Chunk> added = new ArrayList<>();
+    for (Chunk ch : split) {
+      if (now.put(ch.id(), ch.content()) == null && !base.containsKey(ch.id())) {
+        added.add(ch);
+      }
+    }
+    return added;
   }
 
   /**

@@ -14,7 +14,6 @@ import dev.clavis.keyring.spi.KeyBackend;
 import dev.clavis.keyring.spi.KeyMaterial;
 import dev.clavis.keyring.spi.PasswordProtectedBackend;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,8 +26,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -896,37 +893,9 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     Manifest manifest = base.manifest().with(rows);
     byte[] metadata = s.metadata != null ? s.metadata : base.metadata();
     // layout 2 (a layout-1 head becomes one here): only the chunks that changed are written
-    List<HeadChunks.Chunk> metaChunks = chunks.split(HeadChunks.METADATA, metadata);
-    List<HeadChunks.Chunk> manifestChunks = chunks.split(HeadChunks.MANIFEST, manifest.encode());
-    Map<ByteBuffer, byte[]> now = new HashMap<>();
-    List<HeadChunks.Chunk> newMeta = newChunks(metaChunks, base.chunks(), now);
-    List<HeadChunks.Chunk> newManifest = newChunks(manifestChunks, base.chunks(), now);
-    // the rows as they are under the lock, not as this process last read them: a kept chunk whose
-    // row went missing is found by this commit (not years later at some host's next open), and a
-    // row no head names (an aborted restore, an insert) is deleted with the ones this head drops
-    Set<ByteBuffer> stored = chunks.storedIds(c);
-    int gone = 0;
-    for (ByteBuffer kept : now.keySet()) {
-      if (base.chunks().containsKey(kept) && !stored.contains(kept)) {
-        gone++;
-      }
-    }
-    if (gone > 0) {
-      throw new StoreDamagedException(Kind.TAMPERED, where + ": " + gone + " chunk(s) its head (generation "
-          + base.generation() + ") names are missing from clavis_head_chunk: the rows were deleted (found by a"
-          + " commit; the database was not changed)");
-    }
-    chunks.store(c, HeadChunks.METADATA, newMeta);
-    chunks.store(c, HeadChunks.MANIFEST, newManifest);
-    List<ByteBuffer> dropped = new ArrayList<>();
-    for (ByteBuffer id : stored) {
-      if (!now.containsKey(id)) {
-        dropped.add(id);
-      }
-    }
-    chunks.delete(c, dropped);
-    byte[] sealed = HeadChunks.list(metaChunks);
-    byte[] manifestBytes = HeadChunks.list(manifestChunks);
+    HeadChunks.Written w = chunks.write(c, base.chunks(), base.generation(), metadata, manifest.encode());
+    byte[] sealed = w.metadataList();
+    byte[] manifestBytes = w.manifestList();
     byte[] mac = keys.headMac(HeadRow.macInput(HeadRow.LABEL_V2, id, name, next, protector, sealed, manifestBytes));
     for (Runnable r : s.beforePublish) {
       r.run();
@@ -951,26 +920,9 @@ public final class PostgresKeyBackend implements KeyBackend, PasswordProtectedBa
     }
     DbAuditRecords.Staged a = tx.get().audit();
     return new Pending(new HeadRow.Verified(next, metadata, manifest, protector, mac, System.nanoTime(),
-        Collections.unmodifiableMap(now)), rows,
+        w.chunks()), rows,
         a.firstSeq,
         a.firstLine);
-  }
-
-  /**
-   * @param split a document's chunks
-   * @param base the chunks the head holds now
-   * @param now where every chunk of the new head is added
-   * @return the chunks of {@code split} the head does not hold yet (to be stored)
-   */
-  private static List<HeadChunks.Chunk> newChunks(List<HeadChunks.Chunk> split, Map<ByteBuffer, byte[]> base,
-      Map<ByteBuffer, byte[]> now) {
-    List<HeadChunks.Chunk> added = new ArrayList<>();
-    for (HeadChunks.Chunk ch : split) {
-      if (now.put(ch.id(), ch.content()) == null && !base.containsKey(ch.id())) {
-        added.add(ch);
-      }
-    }
-    return added;
   }
 
   /** The commit is durable: the head and the caches follow. */
