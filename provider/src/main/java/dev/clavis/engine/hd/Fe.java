@@ -24,6 +24,8 @@ public final class Fe {
   private static final long M48 = 0xFFFFFFFFFFFFL; // 2^48 - 1
   /** 2^260 mod p = 16 · (2^32 + 977). */
   static final long R = 0x1000003D10L;
+  /** R · 2^12: multiplyHigh(c, R12) = floor(c·R / 2^52) for any c below 2^63 (the high half of a split product). */
+  private static final long R12 = R << 12;
   /** 2^256 mod p. */
   static final long R256 = 0x1000003D1L;
 
@@ -48,74 +50,54 @@ public final class Fe {
   public static void mul(long[] r, long[] a, long[] b) {
     long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
     long b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4];
-    long p, q, l, h;
+    // Each limb product is split at bit 52: the low half is (x·y) & M, the high half the top 64
+    // bits of (x·2^6)·(y·2^6), i.e. floor(x·y / 2^52), so one multiply each and no shifts per
+    // product (limbs below 2^55 keep the shifted operands below 2^61).
+    long s0 = a0 << 6, s1 = a1 << 6, s2 = a2 << 6, s3 = a3 << 6, s4 = a4 << 6;
+    long u0 = b0 << 6, u1 = b1 << 6, u2 = b2 << 6, u3 = b3 << 6, u4 = b4 << 6;
+    long l, h;
     // column 0
-    p = a0 * b0; q = Math.multiplyHigh(a0, b0);
-    l = p & M; h = (p >>> 52) | (q << 12);
+    l = (a0 * b0) & M; h = Math.multiplyHigh(s0, u0);
     long l0 = l, h0 = h;
     // column 1
-    p = a0 * b1; q = Math.multiplyHigh(a0, b1);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = a1 * b0; q = Math.multiplyHigh(a1, b0);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (a0 * b1) & M; h = Math.multiplyHigh(s0, u1);
+    l += (a1 * b0) & M; h += Math.multiplyHigh(s1, u0);
     long l1 = l, h1 = h;
     // column 2
-    p = a0 * b2; q = Math.multiplyHigh(a0, b2);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = a1 * b1; q = Math.multiplyHigh(a1, b1);
-    l += p & M; h += (p >>> 52) | (q << 12);
-    p = a2 * b0; q = Math.multiplyHigh(a2, b0);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (a0 * b2) & M; h = Math.multiplyHigh(s0, u2);
+    l += (a1 * b1) & M; h += Math.multiplyHigh(s1, u1);
+    l += (a2 * b0) & M; h += Math.multiplyHigh(s2, u0);
     long l2 = l, h2 = h;
     // column 3
-    p = a0 * b3; q = Math.multiplyHigh(a0, b3);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = a1 * b2; q = Math.multiplyHigh(a1, b2);
-    l += p & M; h += (p >>> 52) | (q << 12);
-    p = a2 * b1; q = Math.multiplyHigh(a2, b1);
-    l += p & M; h += (p >>> 52) | (q << 12);
-    p = a3 * b0; q = Math.multiplyHigh(a3, b0);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (a0 * b3) & M; h = Math.multiplyHigh(s0, u3);
+    l += (a1 * b2) & M; h += Math.multiplyHigh(s1, u2);
+    l += (a2 * b1) & M; h += Math.multiplyHigh(s2, u1);
+    l += (a3 * b0) & M; h += Math.multiplyHigh(s3, u0);
     long l3 = l, h3 = h;
     // column 4
-    p = a0 * b4; q = Math.multiplyHigh(a0, b4);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = a1 * b3; q = Math.multiplyHigh(a1, b3);
-    l += p & M; h += (p >>> 52) | (q << 12);
-    p = a2 * b2; q = Math.multiplyHigh(a2, b2);
-    l += p & M; h += (p >>> 52) | (q << 12);
-    p = a3 * b1; q = Math.multiplyHigh(a3, b1);
-    l += p & M; h += (p >>> 52) | (q << 12);
-    p = a4 * b0; q = Math.multiplyHigh(a4, b0);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (a0 * b4) & M; h = Math.multiplyHigh(s0, u4);
+    l += (a1 * b3) & M; h += Math.multiplyHigh(s1, u3);
+    l += (a2 * b2) & M; h += Math.multiplyHigh(s2, u2);
+    l += (a3 * b1) & M; h += Math.multiplyHigh(s3, u1);
+    l += (a4 * b0) & M; h += Math.multiplyHigh(s4, u0);
     long l4 = l, h4 = h;
     // column 5
-    p = a1 * b4; q = Math.multiplyHigh(a1, b4);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = a2 * b3; q = Math.multiplyHigh(a2, b3);
-    l += p & M; h += (p >>> 52) | (q << 12);
-    p = a3 * b2; q = Math.multiplyHigh(a3, b2);
-    l += p & M; h += (p >>> 52) | (q << 12);
-    p = a4 * b1; q = Math.multiplyHigh(a4, b1);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (a1 * b4) & M; h = Math.multiplyHigh(s1, u4);
+    l += (a2 * b3) & M; h += Math.multiplyHigh(s2, u3);
+    l += (a3 * b2) & M; h += Math.multiplyHigh(s3, u2);
+    l += (a4 * b1) & M; h += Math.multiplyHigh(s4, u1);
     long l5 = l, h5 = h;
     // column 6
-    p = a2 * b4; q = Math.multiplyHigh(a2, b4);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = a3 * b3; q = Math.multiplyHigh(a3, b3);
-    l += p & M; h += (p >>> 52) | (q << 12);
-    p = a4 * b2; q = Math.multiplyHigh(a4, b2);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (a2 * b4) & M; h = Math.multiplyHigh(s2, u4);
+    l += (a3 * b3) & M; h += Math.multiplyHigh(s3, u3);
+    l += (a4 * b2) & M; h += Math.multiplyHigh(s4, u2);
     long l6 = l, h6 = h;
     // column 7
-    p = a3 * b4; q = Math.multiplyHigh(a3, b4);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = a4 * b3; q = Math.multiplyHigh(a4, b3);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (a3 * b4) & M; h = Math.multiplyHigh(s3, u4);
+    l += (a4 * b3) & M; h += Math.multiplyHigh(s4, u3);
     long l7 = l, h7 = h;
     // column 8
-    p = a4 * b4; q = Math.multiplyHigh(a4, b4);
-    l = p & M; h = (p >>> 52) | (q << 12);
+    l = (a4 * b4) & M; h = Math.multiplyHigh(s4, u4);
     long l8 = l, h8 = h;
     reduce(r, l0, l1 + h0, l2 + h1, l3 + h2, l4 + h3, l5 + h4, l6 + h5, l7 + h6, l8 + h7, h8);
   }
@@ -129,54 +111,42 @@ public final class Fe {
   public static void sqr(long[] r, long[] a) {
     long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
     long t0 = a0 << 1, t1 = a1 << 1, t2 = a2 << 1, t3 = a3 << 1;
-    long p, q, l, h;
+    // as in mul: the high halves from operands pre-shifted by 6 bits each (doubled ones below 2^62)
+    long s0 = a0 << 6, s1 = a1 << 6, s2 = a2 << 6, s3 = a3 << 6, s4 = a4 << 6;
+    long v0 = a0 << 7, v1 = a1 << 7, v2 = a2 << 7, v3 = a3 << 7;
+    long l, h;
     // column 0
-    p = a0 * a0; q = Math.multiplyHigh(a0, a0);
-    l = p & M; h = (p >>> 52) | (q << 12);
+    l = (a0 * a0) & M; h = Math.multiplyHigh(s0, s0);
     long l0 = l, h0 = h;
     // column 1
-    p = t0 * a1; q = Math.multiplyHigh(t0, a1);
-    l = p & M; h = (p >>> 52) | (q << 12);
+    l = (t0 * a1) & M; h = Math.multiplyHigh(v0, s1);
     long l1 = l, h1 = h;
     // column 2
-    p = t0 * a2; q = Math.multiplyHigh(t0, a2);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = a1 * a1; q = Math.multiplyHigh(a1, a1);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (t0 * a2) & M; h = Math.multiplyHigh(v0, s2);
+    l += (a1 * a1) & M; h += Math.multiplyHigh(s1, s1);
     long l2 = l, h2 = h;
     // column 3
-    p = t0 * a3; q = Math.multiplyHigh(t0, a3);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = t1 * a2; q = Math.multiplyHigh(t1, a2);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (t0 * a3) & M; h = Math.multiplyHigh(v0, s3);
+    l += (t1 * a2) & M; h += Math.multiplyHigh(v1, s2);
     long l3 = l, h3 = h;
     // column 4
-    p = t0 * a4; q = Math.multiplyHigh(t0, a4);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = t1 * a3; q = Math.multiplyHigh(t1, a3);
-    l += p & M; h += (p >>> 52) | (q << 12);
-    p = a2 * a2; q = Math.multiplyHigh(a2, a2);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (t0 * a4) & M; h = Math.multiplyHigh(v0, s4);
+    l += (t1 * a3) & M; h += Math.multiplyHigh(v1, s3);
+    l += (a2 * a2) & M; h += Math.multiplyHigh(s2, s2);
     long l4 = l, h4 = h;
     // column 5
-    p = t1 * a4; q = Math.multiplyHigh(t1, a4);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = t2 * a3; q = Math.multiplyHigh(t2, a3);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (t1 * a4) & M; h = Math.multiplyHigh(v1, s4);
+    l += (t2 * a3) & M; h += Math.multiplyHigh(v2, s3);
     long l5 = l, h5 = h;
     // column 6
-    p = t2 * a4; q = Math.multiplyHigh(t2, a4);
-    l = p & M; h = (p >>> 52) | (q << 12);
-    p = a3 * a3; q = Math.multiplyHigh(a3, a3);
-    l += p & M; h += (p >>> 52) | (q << 12);
+    l = (t2 * a4) & M; h = Math.multiplyHigh(v2, s4);
+    l += (a3 * a3) & M; h += Math.multiplyHigh(s3, s3);
     long l6 = l, h6 = h;
     // column 7
-    p = t3 * a4; q = Math.multiplyHigh(t3, a4);
-    l = p & M; h = (p >>> 52) | (q << 12);
+    l = (t3 * a4) & M; h = Math.multiplyHigh(v3, s4);
     long l7 = l, h7 = h;
     // column 8
-    p = a4 * a4; q = Math.multiplyHigh(a4, a4);
-    l = p & M; h = (p >>> 52) | (q << 12);
+    l = (a4 * a4) & M; h = Math.multiplyHigh(s4, s4);
     long l8 = l, h8 = h;
     reduce(r, l0, l1 + h0, l2 + h1, l3 + h2, l4 + h3, l5 + h4, l6 + h5, l7 + h6, l8 + h7, h8);
   }
@@ -189,51 +159,23 @@ public final class Fe {
     }
   }
 
-  /** Reduces Σ c_k·2^(52k), k = 0..9, each c_k below 2^63, to a weakly normalized vector. */
+  /**
+   * Reduces Σ c_k·2^(52k), k = 0..9, each c_k below 2^62, to a weakly normalized vector.
+   *
+   * <p>Each upper column is folded down whole, c_(k+5)·2^(52(k+5)) ≡ c_(k+5)·R·2^(52k), without
+   * first carrying it into 52-bit limbs: the product (below 2^99) splits into its low 52 bits
+   * (weight k) and the rest, below 2^47 (weight k+1). Only the fold of c9's top (weight 2^260
+   * again) waits for another product, so the only serial carry chain is {@link #carry}'s.
+   */
   private static void reduce(
       long[] r, long c0, long c1, long c2, long c3, long c4, long c5, long c6, long c7, long c8, long c9) {
-    // Carry the upper half into 52-bit limbs e5..e9 and a small e10 (weight 2^520).
-    long t = c5;
-    long e5 = t & M;
-    t = (t >>> 52) + c6;
-    long e6 = t & M;
-    t = (t >>> 52) + c7;
-    long e7 = t & M;
-    t = (t >>> 52) + c8;
-    long e8 = t & M;
-    t = (t >>> 52) + c9;
-    long e9 = t & M;
-    long e10 = t >>> 52; // below 2^12 for inputs below 2^55
-    // e_(j+5)·2^(52(j+5)) ≡ e_(j+5)·R·2^(52j): each product (below 2^89) is split into its low 52
-    // bits (weight j) and the rest (weight j+1).
-    long p;
-    long q;
-    p = e5 * R;
-    q = Math.multiplyHigh(e5, R);
-    c0 += p & M;
-    c1 += (p >>> 52) | (q << 12);
-    p = e6 * R;
-    q = Math.multiplyHigh(e6, R);
-    c1 += p & M;
-    c2 += (p >>> 52) | (q << 12);
-    p = e7 * R;
-    q = Math.multiplyHigh(e7, R);
-    c2 += p & M;
-    c3 += (p >>> 52) | (q << 12);
-    p = e8 * R;
-    q = Math.multiplyHigh(e8, R);
-    c3 += p & M;
-    c4 += (p >>> 52) | (q << 12);
-    p = e9 * R;
-    q = Math.multiplyHigh(e9, R);
-    c4 += p & M;
-    // Weight 2^260 again: the top of e9·R plus e10·R (e10 sits at 2^520 ≡ R·2^260).
-    long g5 = ((p >>> 52) | (q << 12)) + e10 * R;
-    p = g5 * R;
-    q = Math.multiplyHigh(g5, R);
-    c0 += p & M;
-    c1 += (p >>> 52) | (q << 12);
-    carry(r, c0, c1, c2, c3, c4);
+    long top = Math.multiplyHigh(c9, R12); // c9·R / 2^52, below 2^43: weight 2^260 ≡ R
+    carry(r,
+        c0 + ((c5 * R) & M) + ((top * R) & M),
+        c1 + Math.multiplyHigh(c5, R12) + ((c6 * R) & M) + Math.multiplyHigh(top, R12),
+        c2 + Math.multiplyHigh(c6, R12) + ((c7 * R) & M),
+        c3 + Math.multiplyHigh(c7, R12) + ((c8 * R) & M),
+        c4 + Math.multiplyHigh(c8, R12) + ((c9 * R) & M));
   }
 
   /**
@@ -314,6 +256,18 @@ public final class Fe {
   /** r = -a. */
   public static void neg(long[] r, long[] a) {
     carry(r, Q0 - a[0], Q1 - a[1], Q1 - a[2], Q1 - a[3], Q1 - a[4]);
+  }
+
+  /**
+   * r = a · 2^n without carrying, for a weakly normalized a and n ≤ 2: limbs stay below 2^55. Only
+   * for a result that goes straight into {@link #mul} or {@link #sqr}.
+   */
+  public static void shiftLazy(long[] r, long[] a, int n) {
+    r[0] = a[0] << n;
+    r[1] = a[1] << n;
+    r[2] = a[2] << n;
+    r[3] = a[3] << n;
+    r[4] = a[4] << n;
   }
 
   /** r = a · k for a small constant 0 ≤ k &lt; 2^9. */

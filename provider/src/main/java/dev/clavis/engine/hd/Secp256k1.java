@@ -86,10 +86,10 @@ public final class Secp256k1 {
     // Lazy results (limbs below 2^55) feed only multiplications; each carried result is weakly
     // normalized, as the subtractions require of what they subtract.
     Fe.subLazy(h, u2, p.x); // H = U2 - X1
-    Fe.subLazy(r, s2, p.y);
-    Fe.mulSmall(r, r, 2); // r = 2·(S2 - Y1)
+    Fe.sub(r, s2, p.y);
+    Fe.shiftLazy(r, r, 1); // r = 2·(S2 - Y1), limbs below 2^54: only multiplied
     Fe.sqr(hh4, h); // H²
-    Fe.mulSmall(hh, hh4, 4); // I = 4·H²
+    Fe.shiftLazy(hh, hh4, 2); // I = 4·H², limbs below 2^55: only multiplied
     Fe.mul(j, h, hh); // J = H·I
     Fe.mul(v, p.x, hh); // V = X1·I
     Fe.addLazy(p.z, p.z, h);

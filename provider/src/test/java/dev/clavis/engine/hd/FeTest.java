@@ -49,13 +49,27 @@ class FeTest {
     Random r = new Random(1);
     long[] o = Fe.create();
     for (int i = 0; i < 20_000; i++) {
-      long[] a = random(r, 52 + r.nextInt(3));
-      long[] b = random(r, 52 + r.nextInt(3));
+      long[] a = random(r, 52 + r.nextInt(4)); // up to the documented bound: limbs below 2^55
+      long[] b = random(r, 52 + r.nextInt(4));
       Fe.mul(o, a, b);
       assertWeak(o, value(a).multiply(value(b)).mod(P), "mul #" + i);
       Fe.sqr(o, a);
       assertWeak(o, value(a).pow(2).mod(P), "sqr #" + i);
     }
+  }
+
+  @Test
+  void mulAndSqr_everyLimbAtTheBound_matchBigInteger() {
+    // the largest inputs mul and sqr accept: every column sum and every folded product at its maximum
+    long[] max = {(1L << 55) - 1, (1L << 55) - 1, (1L << 55) - 1, (1L << 55) - 1, (1L << 55) - 1};
+    long[] o = Fe.create();
+    Fe.mul(o, max, max);
+    assertWeak(o, value(max).pow(2).mod(P), "mul at the bound");
+    Fe.sqr(o, max);
+    assertWeak(o, value(max).pow(2).mod(P), "sqr at the bound");
+    long[] one = {1, 0, 0, 0, 0};
+    Fe.mul(o, max, one);
+    assertWeak(o, value(max).mod(P), "mul by one at the bound");
   }
 
   @Test
@@ -83,6 +97,9 @@ class FeTest {
       Fe.subLazy(o, a, b);
       Fe.sqr(o, o);
       assertWeak(o, value(a).subtract(value(b)).pow(2).mod(P), "subLazy then sqr #" + i);
+      Fe.shiftLazy(o, a, 2);
+      Fe.mul(o, o, b);
+      assertWeak(o, value(a).shiftLeft(2).multiply(value(b)).mod(P), "shiftLazy then mul #" + i);
       Fe.mulSmall(o, a, 21);
       assertWeak(o, value(a).multiply(BigInteger.valueOf(21)).mod(P), "mulSmall #" + i);
     }
