@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP forwarder on 127.0.0.1 in front of a server, for tests that must lose a connection at a
@@ -17,7 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * socket fail, the server sees its client gone, neither is told anything else), and
  * {@link #refuseNew(boolean)} turns new connections away, as a network that has just failed, and
  * {@link #silence(boolean)} drops every byte of the connections forwarded (neither side is told: a
- * cut cable, or a NAT that forgot them).
+ * cut cable, or a NAT that forgot them). {@link #bytesToClients()} counts what the server sent, for
+ * tests of how much a client downloads.
  *
  * <pre>{@code
  * try (TcpProxy proxy = TcpProxy.to("127.0.0.1", pg.port())) {
@@ -35,6 +37,7 @@ public final class TcpProxy implements AutoCloseable {
   private volatile boolean refusing;
   private volatile boolean silent;
   private volatile boolean closed;
+  private final AtomicLong toClients = new AtomicLong();
 
   private TcpProxy(ServerSocket server, InetSocketAddress target) {
     this.server = server;
@@ -74,6 +77,11 @@ public final class TcpProxy implements AutoCloseable {
     refusing = refuse;
   }
 
+  /** @return how many bytes the server has sent to the clients through this proxy so far */
+  public long bytesToClients() {
+    return toClients.get();
+  }
+
   /** @param silence whether the bytes of forwarded connections are dropped instead of delivered */
   public void silence(boolean silence) {
     silent = silence;
@@ -111,12 +119,12 @@ public final class TcpProxy implements AutoCloseable {
       }
       open.add(client);
       open.add(upstream);
-      pump(client, upstream);
-      pump(upstream, client);
+      pump(client, upstream, new AtomicLong());
+      pump(upstream, client, toClients);
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, AtomicLong count) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -125,6 +133,7 @@ public final class TcpProxy implements AutoCloseable {
           if (!silent) {
             out.write(buf, 0, n);
             out.flush();
+            count.addAndGet(n);
           }
         }
       } catch (IOException e) {

@@ -284,6 +284,51 @@ class UsageLedgerTest {
     assertEquals(3, store.v.usageReserved());
   }
 
+  /**
+   * A use races the give-back: after the give-back detached the block, and before its write, the
+   * use reserves a new block and commits it. The give-back's write then reports what the counter
+   * holds now (the new block), so the backend's view of this process's reservation (a
+   * {@code clavis_usage} row) stays, rather than the 0 of a process that holds nothing.
+   */
+  @Test
+  void giveBack_racedByAUseThatReservesANewBlock_reportsTheNewBlockAsHeld() throws Exception {
+    OneVersion store = new OneVersion(0);
+    UsageLedger[] ledger = new UsageLedger[1];
+    Map<KeyRef, UsageLedger.Change> settled = new HashMap<>();
+    boolean[] race = {true};
+    boolean[] took = {false};
+    UsageLedger.Transactor racedSettle = (versions, change) -> {
+      if (race[0]) { // the first give-back: between its detach and its write, another thread's use
+        race[0] = false; // reserves a block, and commits
+        Thread use = new Thread(() -> took[0] = ledger[0].take(V1, 1, store.v));
+        use.start();
+        try {
+          use.join(10_000);
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+        assertFalse(use.isAlive(), "the racing use did not finish");
+        assertTrue(took[0], "the racing use was refused");
+      }
+      Map<KeyRef, UsageLedger.Change> out = store.update(versions, change);
+      settled.putAll(out);
+      return out;
+    };
+    ledger[0] = new UsageLedger(store, racedSettle, UsageLedgerTest::limitOf, () -> 1, () -> false, null);
+    assertTrue(ledger[0].take(V1, 1, store.v));
+    assertEquals(UsageLedger.INITIAL_BLOCK, ledger[0].counter(V1).held());
+    ledger[0].giveBack();
+    long now = ledger[0].counter(V1).held();
+    assertEquals(2 * UsageLedger.INITIAL_BLOCK, now, "the racing use reserved a new (doubled) block");
+    assertEquals(now, settled.get(V1).held(), "the give-back reports the block the racing use holds");
+    assertEquals(1, store.v.usesSettled(), "the first block's use is settled, its unused part given back");
+    assertEquals(1 + now, store.v.usageReserved(), "and the racing use's block stays counted");
+    ledger[0].giveBack();
+    assertEquals(0, settled.get(V1).held(), "a give-back with no race reports nothing held");
+    assertEquals(2, store.v.usesSettled());
+    assertEquals(2, store.v.usageReserved());
+  }
+
   @Test
   void usage_view_showsOwnUsesExactly_andOthersReservationsAsReserved() {
     OneVersion store = new OneVersion(0);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clavis.keyring.KeyAlgorithm;
-import dev.clavis.provider.ClavisProvider;
 import dev.clavis.provider.x509.SelfSignedCertificate;
 import dev.clavis.testkit.SoftHsm;
 import java.io.InputStream;
@@ -16,8 +15,6 @@ import java.security.Key;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.Provider;
-import java.security.Security;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -50,16 +47,11 @@ class TokenKeyStoreKeyPairTest {
 
   @BeforeAll
   static void providers() {
-    if (Security.getProvider("Clavis") == null) {
-      Security.addProvider(new ClavisProvider());
-    }
+    TokenKeyStores.installProvider();
   }
 
   private static KeyStore store() throws Exception {
-    Provider p = new ClavisProvider().configure(SoftHsm.configFile().toString());
-    KeyStore ks = KeyStore.getInstance("ClavisPKCS11", p);
-    ks.load(null, SoftHsm.PIN.toCharArray());
-    return ks;
+    return TokenKeyStores.open();
   }
 
   private static Certificate[] chain(KeyPair kp, String cn) throws Exception {

@@ -16,35 +16,21 @@ import dev.clavis.pkcs11.CKA;
 import dev.clavis.pkcs11.CKO;
 import dev.clavis.pkcs11.Pkcs11Token;
 import dev.clavis.pkcs11.Template;
-import dev.clavis.provider.ClavisProvider;
+import dev.clavis.provider.x509.TestCa;
 import dev.clavis.testkit.SoftHsm;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.Provider;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Security;
-import java.security.Signature;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,32 +43,37 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TokenKeyStoreTrustedCertificateTest {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   @BeforeAll
   static void providers() {
     SoftHsm.require(); // fails loudly without SoftHSM2
-    if (Security.getProvider("Clavis") == null) {
-      Security.addProvider(new ClavisProvider());
-    }
+    TokenKeyStores.installProvider();
   }
 
   private static KeyStore store() throws Exception {
-    Provider p = new ClavisProvider().configure(SoftHsm.configFile().toString());
-    KeyStore ks = KeyStore.getInstance("ClavisPKCS11", p);
-    ks.load(null, SoftHsm.PIN.toCharArray());
-    return ks;
+    return TokenKeyStores.open();
   }
 
   private static String name(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /** A name with two trusted-certificate versions in a key store: #1 of {@code first}, #2 of {@code second}. */
+  private record TwoVersions(String name, TestCa first, TestCa second) {}
+
+  /** @return a new name of {@code prefix} set twice in {@code ks}, to two CAs' certificates */
+  private static TwoVersions setTwice(KeyStore ks, String prefix) throws Exception {
+    String n = name(prefix);
+    TwoVersions v = new TwoVersions(n, new TestCa("CN=" + n + " 1"), new TestCa("CN=" + n + " 2"));
+    ks.setCertificateEntry(n, v.first().cert);
+    ks.setCertificateEntry(n, v.second().cert);
+    return v;
+  }
+
   @Test
   void setCertificateEntry_answersAsPkcs12_andIsACertificateObjectOnTheToken() throws Exception {
     KeyStore ks = store();
     String n = name("ca");
-    Ca ca = new Ca("CN=" + n);
+    TestCa ca = new TestCa("CN=" + n);
     ks.setCertificateEntry(n, ca.cert);
     assertTrue(ks.isCertificateEntry(n));
     assertFalse(ks.isKeyEntry(n));
@@ -123,14 +114,13 @@ class TokenKeyStoreTrustedCertificateTest {
   @Test
   void secondSetCertificateEntry_isVersion2_theFirstDeprecated_andBothSurviveReopening() throws Exception {
     KeyStore ks = store();
-    String n = name("rot");
-    Ca first = new Ca("CN=" + n + " 1");
-    Ca second = new Ca("CN=" + n + " 2");
-    ks.setCertificateEntry(n, first.cert);
-    ks.setCertificateEntry(n, second.cert);
-    assertEquals(second.cert, ks.getCertificate(n));
-    assertEquals(first.cert, ks.getCertificate(n + "#1"));
-    assertEquals(second.cert, ks.getCertificate(n + "#2"));
+    TwoVersions v = setTwice(ks, "rot");
+    String n = v.name();
+    X509Certificate first = v.first().cert;
+    X509Certificate second = v.second().cert;
+    assertEquals(second, ks.getCertificate(n));
+    assertEquals(first, ks.getCertificate(n + "#1"));
+    assertEquals(second, ks.getCertificate(n + "#2"));
     assertEquals("DEPRECATED", status(ks, n + "#1"));
     assertEquals("ACTIVE", status(ks, n + "#2"));
 
@@ -139,21 +129,17 @@ class TokenKeyStoreTrustedCertificateTest {
     for (KeyStore again : new KeyStore[] {ks, store()}) {
       assertTrue(again.isCertificateEntry(n));
       assertFalse(again.isKeyEntry(n));
-      assertEquals(second.cert, again.getCertificate(n));
-      assertEquals(first.cert, again.getCertificate(n + "#1"));
+      assertEquals(second, again.getCertificate(n));
+      assertEquals(first, again.getCertificate(n + "#1"));
       assertEquals("2", attribute(again, n, "clavis.version"));
-      assertEquals(n, again.getCertificateAlias(second.cert));
+      assertEquals(n, again.getCertificateAlias(second));
     }
   }
 
   @Test
   void destroy_removesTheCertificateObject_andDeleteEntryTakesTheAliasAway() throws Exception {
-    KeyStore ks = store();
-    String n = name("gone");
-    Ca first = new Ca("CN=" + n + " 1");
-    Ca second = new Ca("CN=" + n + " 2");
-    ks.setCertificateEntry(n, first.cert);
-    ks.setCertificateEntry(n, second.cert);
+    TwoVersions v = setTwice(store(), "gone");
+    String n = v.name();
     try (KeyringEngine ring = TokenKeyPairTest.open(); Pkcs11Token probe = TokenKeyPairTest.probe()) {
       assertEquals(1, certificateObjects(probe, n + "#1").length);
       ring.destroyNow(KeyRef.parse(n + "#1")); // DEPRECATED since #2: destroyed at once
@@ -162,7 +148,7 @@ class TokenKeyStoreTrustedCertificateTest {
       assertTrue(ring.certificates(KeyRef.parse(n + "#1")).isEmpty());
       KeyStore again = store();
       assertNull(again.getCertificate(n + "#1"));
-      assertEquals(second.cert, again.getCertificate(n));
+      assertEquals(v.second().cert, again.getCertificate(n));
 
       again.deleteEntry(n);
       assertFalse(Collections.list(store().aliases()).contains(n));
@@ -173,7 +159,7 @@ class TokenKeyStoreTrustedCertificateTest {
   @Test
   void export_followsTheEntrysPolicy_asOnTheFileStore() throws Exception {
     String n = name("exp");
-    Ca ca = new Ca("CN=" + n);
+    TestCa ca = new TestCa("CN=" + n);
     try (KeyringEngine ring = TokenKeyPairTest.open()) {
       ring.importKey(n, KeyAlgorithm.CERTIFICATE, ca.cert.getEncoded(), dev.clavis.keyring.KeyPolicy.defaults());
       assertThrows(KeyUsageException.class, () -> ring.exportKey(KeyRef.parse(n)), "not created exportable");
@@ -192,7 +178,7 @@ class TokenKeyStoreTrustedCertificateTest {
   void failedTransaction_destroysTheCertificateObjectItCreated() throws Exception {
     String taken = name("taken");
     String fresh = name("fresh");
-    Ca ca = new Ca("CN=" + fresh);
+    TestCa ca = new TestCa("CN=" + fresh);
     try (KeyringEngine ring = TokenKeyPairTest.open(); Pkcs11Token probe = TokenKeyPairTest.probe()) {
       ring.importKey(taken, KeyAlgorithm.CERTIFICATE, ca.cert.getEncoded(), dev.clavis.keyring.KeyPolicy.defaults());
       java.util.Map<String, byte[]> batch = new java.util.LinkedHashMap<>();
@@ -210,14 +196,14 @@ class TokenKeyStoreTrustedCertificateTest {
   void trustManagerPkix_overTheTokenStore_acceptsAChainOfItsCa_andRejectsAnotherCas() throws Exception {
     KeyStore ks = store();
     String n = name("root");
-    Ca ca = new Ca("CN=" + n);
-    Ca stranger = new Ca("CN=" + name("stranger"));
+    TestCa ca = new TestCa("CN=" + n);
+    TestCa stranger = new TestCa("CN=" + name("stranger"));
     ks.setCertificateEntry(n, ca.cert);
     TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
     tmf.init(store()); // the certificate read back from the token by another store
     X509TrustManager tm = (X509TrustManager) tmf.getTrustManagers()[0];
     assertTrue(java.util.Arrays.asList(tm.getAcceptedIssuers()).contains(ca.cert));
-    KeyPair leaf = ec();
+    KeyPair leaf = TestCa.ec();
     tm.checkServerTrusted(new X509Certificate[] {ca.issue("CN=server", leaf.getPublic())}, "ECDHE_ECDSA");
     assertThrows(CertificateException.class, () -> tm.checkServerTrusted(
         new X509Certificate[] {stranger.issue("CN=server", leaf.getPublic())}, "ECDHE_ECDSA"));
@@ -228,7 +214,7 @@ class TokenKeyStoreTrustedCertificateTest {
   void pkcs11Tool_listsTheTrustedCertificate_andReadsItsDer(@TempDir Path dir) throws Exception {
     KeyStore ks = store();
     String n = name("tool");
-    Ca ca = new Ca("CN=" + n);
+    TestCa ca = new TestCa("CN=" + n);
     ks.setCertificateEntry(n, ca.cert);
     String out = pkcs11Tool("--list-objects", "--type", "cert");
     assertTrue(out.matches("(?s).*Certificate Object.*label:\\s+" + java.util.regex.Pattern.quote(n + "#1")
@@ -272,85 +258,5 @@ class TokenKeyStoreTrustedCertificateTest {
       }
     }
     throw new AssertionError("no attribute " + name + " on " + alias);
-  }
-
-  private static KeyPair ec() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
-  }
-
-  /** A test CA (EC P-256) that issues certificates whose issuer is its subject (RFC 5280 §4.1), in plain DER. */
-  private static final class Ca {
-    final KeyPair keys;
-    final X500Principal name;
-    final X509Certificate cert;
-
-    Ca(String dn) throws Exception {
-      keys = ec();
-      name = new X500Principal(dn);
-      cert = build(name, keys.getPublic(), true);
-    }
-
-    X509Certificate issue(String subject, PublicKey key) throws Exception {
-      return build(new X500Principal(subject), key, false);
-    }
-
-    private X509Certificate build(X500Principal subject, PublicKey key, boolean isCa) throws Exception {
-      byte[] algId = tlv(0x30, tlv(0x06, new byte[] {0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x02}));
-      byte[] serial = new byte[12];
-      RANDOM.nextBytes(serial);
-      byte[] basic = tlv(0x30, cat(tlv(0x06, new byte[] {0x55, 0x1d, 0x13}), tlv(0x01, new byte[] {(byte) 0xff}),
-          tlv(0x04, tlv(0x30, isCa ? tlv(0x01, new byte[] {(byte) 0xff}) : new byte[0]))));
-      Instant now = Instant.now();
-      byte[] tbs = tlv(0x30, cat(
-          tlv(0xa0, tlv(0x02, new byte[] {2})),
-          tlv(0x02, new BigInteger(1, serial).toByteArray()),
-          algId,
-          name.getEncoded(),
-          tlv(0x30, cat(time(now.minusSeconds(60)), time(now.plusSeconds(86400)))),
-          subject.getEncoded(),
-          key.getEncoded(),
-          tlv(0xa3, tlv(0x30, basic))));
-      Signature s = Signature.getInstance("SHA256withECDSA", "SunEC");
-      s.initSign(keys.getPrivate());
-      s.update(tbs);
-      byte[] sig = s.sign();
-      byte[] bits = new byte[sig.length + 1];
-      System.arraycopy(sig, 0, bits, 1, sig.length);
-      byte[] der = tlv(0x30, cat(tbs, algId, tlv(0x03, bits)));
-      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
-    }
-
-    private static byte[] time(Instant t) {
-      return tlv(0x17, DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC).format(t)
-          .getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static byte[] cat(byte[]... parts) {
-      ByteArrayOutputStream o = new ByteArrayOutputStream();
-      for (byte[] p : parts) {
-        o.writeBytes(p);
-      }
-      return o.toByteArray();
-    }
-
-    private static byte[] tlv(int tag, byte[] content) {
-      ByteArrayOutputStream o = new ByteArrayOutputStream();
-      o.write(tag);
-      int n = content.length;
-      if (n < 0x80) {
-        o.write(n);
-      } else if (n < 0x100) {
-        o.write(0x81);
-        o.write(n);
-      } else {
-        o.write(0x82);
-        o.write(n >>> 8);
-        o.write(n);
-      }
-      o.writeBytes(content);
-      return o.toByteArray();
-    }
   }
 }
