@@ -8,6 +8,7 @@ import dev.clavis.engine.hd.Bip32Node;
 import dev.clavis.engine.hd.Bip32Path;
 import dev.clavis.engine.hd.Secp256k1Ecdsa;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Managed HD keys from the command line, each command a real child JVM: {@code import-seed},
  * {@code create --algorithm HD-SEED}, {@code derive-key} by path and by BIP44 levels,
  * {@code show}, {@code sign} (the RFC 6979 signature is deterministic, so it must equal the one
- * computed here from the independently derived key), and {@code revoke} of the seed, after which
- * the child no longer signs.
+ * computed here from the independently derived key), {@code verify} through the managed
+ * public-key handle, and {@code revoke} of the seed, after which the child no longer signs or
+ * verifies.
  */
 class HdCommandsTest {
 
@@ -63,11 +65,18 @@ class HdCommandsTest {
     byte[] sig = ok(msg, "sign", "six").stdout;
     byte[] hash = MessageDigest.getInstance("SHA-256").digest(msg);
     assertArrayEquals(new Secp256k1Ecdsa().signDer(expected("m/44'/0'/0'/0'/6'").privateKeyBytes(), hash), sig);
+    Path sigFile = Files.write(dir.resolve("six.sig"), sig);
+    assertTrue(ok(msg, "verify", "six", "--signature", sigFile.toString()).out().contains("signature valid for six"));
+    assertEquals(1, run("pay 2 BTC to bob".getBytes(StandardCharsets.UTF_8), "verify", "six", "--signature",
+        sigFile.toString()).exit, "another message");
 
     ok(null, "revoke", "wallet", "--reason", "seed leaked");
     CliProcess.Result refused = run(msg, "sign", "six");
     assertEquals(1, refused.exit, refused::toString);
     assertTrue(refused.stderr.contains("six") && refused.stderr.contains("REVOKED"), refused.stderr);
+    CliProcess.Result unverified = run(msg, "verify", "six", "--signature", sigFile.toString());
+    assertEquals(1, unverified.exit, unverified::toString);
+    assertTrue(unverified.stderr.contains("six") && unverified.stderr.contains("REVOKED"), unverified.stderr);
     assertTrue(ok(null, "show", "wallet/44h/0h/0h/0h/5h").out().contains("REVOKED"));
   }
 

@@ -799,12 +799,14 @@ public interface Keyring extends AutoCloseable {
   }
 
   /**
-   * A handle to a key pair's public key whose verifications follow the lifecycle.
+   * A handle to a key pair's public key whose verifications follow the lifecycle (the decrypt
+   * column of the state table). A derived HD key ({@link #deriveKey}) has one too: it verifies
+   * {@code SHA256withECDSA} on secp256k1 while the key and its seed version may verify.
    *
    * @param ref a key ({@code name}: every version that may verify) or one version ({@code name#N})
    * @return the handle
    * @throws UnknownKeyException if the key or version does not exist
-   * @throws IllegalArgumentException if the key is no key pair
+   * @throws IllegalArgumentException if the key is neither a key pair nor a derived HD key
    * @throws UnsupportedOperationException if this keyring issues no handles
    */
   default ManagedPublicKey publicKeyHandle(KeyRef ref) {

@@ -6,7 +6,11 @@ import java.util.Objects;
  * A handle to the public key of a managed key pair ({@code tls}: every version that may still
  * verify) or of one version ({@code tls#2}), for verification that follows the lifecycle: a
  * {@code REVOKED}, {@code SUSPENDED} or {@code COMPROMISED} version no longer verifies through it.
- * The plain public key is in the certificate for anyone who needs no lifecycle;
+ * A derived HD key ({@link KeyAlgorithm#SECP256K1}) has such a handle too: it verifies
+ * {@code SHA256withECDSA} on secp256k1 while the key's version and the seed version it came from
+ * may verify ({@link HdDerivation}).
+ * The plain public key is in the certificate (for an HD key: {@link Keyring#hdPublicKey}) for
+ * anyone who needs no lifecycle;
  * {@link #getFormat()} and {@link #getEncoded()} are {@code null} so that other providers skip
  * this handle and verification reaches Clavis.
  */
@@ -21,14 +25,14 @@ public final class ManagedPublicKey implements java.security.PublicKey {
   /**
    * @param keyring the keyring that resolves and enforces every use
    * @param ref the key ({@code name}) or an exact version ({@code name#N})
-   * @param algorithm the key pair's algorithm
-   * @throws IllegalArgumentException if the algorithm is no key pair
+   * @param algorithm the key pair's algorithm, or {@link KeyAlgorithm#SECP256K1} for a derived HD key
+   * @throws IllegalArgumentException if the algorithm is neither a key pair nor a derived HD key
    */
   public ManagedPublicKey(Keyring keyring, KeyRef ref, KeyAlgorithm algorithm) {
     this.keyring = Objects.requireNonNull(keyring, "keyring");
     this.ref = Objects.requireNonNull(ref, "ref");
     this.algorithm = Objects.requireNonNull(algorithm, "algorithm");
-    if (!algorithm.isKeyPair()) {
+    if (!algorithm.isKeyPair() && algorithm != KeyAlgorithm.SECP256K1) {
       throw new IllegalArgumentException("key " + ref + " is " + algorithm + ", not a key pair");
     }
   }
@@ -43,7 +47,7 @@ public final class ManagedPublicKey implements java.security.PublicKey {
     return ref;
   }
 
-  /** @return the key pair's algorithm */
+  /** @return the key pair's algorithm ({@link KeyAlgorithm#SECP256K1} for a derived HD key) */
   public KeyAlgorithm keyAlgorithm() {
     return algorithm;
   }
@@ -59,7 +63,7 @@ public final class ManagedPublicKey implements java.security.PublicKey {
     return null;
   }
 
-  /** @return {@code null}; the version's certificate holds the plain public key */
+  /** @return {@code null}; the version's certificate (an HD key: {@link Keyring#hdPublicKey}) holds the plain public key */
   @Override
   public byte[] getEncoded() {
     return null;

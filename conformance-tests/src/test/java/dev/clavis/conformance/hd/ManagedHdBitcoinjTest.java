@@ -1,6 +1,7 @@
 package dev.clavis.conformance.hd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.clavis.keyring.KeyPolicy;
@@ -8,6 +9,7 @@ import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.Keyring;
 import dev.clavis.keyring.TestStores;
 import dev.clavis.provider.ClavisProvider;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -26,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Managed HD keys against bitcoinj, an implementation nobody here wrote: the derived key's public
  * key is bitcoinj's for the same seed and BIP44 path, every JCA signature of the managed key
  * verifies with {@code ECKey.verify} and is canonical (low S), and it is byte for byte the
- * signature bitcoinj's own {@code ECKey.sign} makes (RFC 6979, canonicalised).
+ * signature bitcoinj's own {@code ECKey.sign} makes (RFC 6979, canonicalised). Through the managed
+ * public-key handle ({@code Keyring.publicKeyHandle}) Clavis verifies both, and refuses a
+ * bitcoinj signature of another message or key.
  */
 class ManagedHdBitcoinjTest {
 
@@ -58,6 +62,8 @@ class ManagedHdBitcoinjTest {
         }
         byte[] pub = ring.hdPublicKey(KeyRef.parse(child));
         assertArrayEquals(k.getPubKey(), pub, "public key of " + child);
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(ring.publicKeyHandle(KeyRef.parse(child)));
 
         for (int i = 0; i < 25; i++) {
           byte[] msg = new byte[RANDOM.nextInt(500)];
@@ -70,6 +76,15 @@ class ManagedHdBitcoinjTest {
           assertTrue(ECKey.verify(hash, sig, pub), "bitcoinj verifies " + child);
           assertTrue(ECKey.ECDSASignature.decodeFromDER(sig).isCanonical(), "low S");
           assertArrayEquals(k.sign(Sha256Hash.wrap(hash)).encodeToDER(), sig, "bitcoinj's RFC 6979 signature");
+          verifier.update(msg);
+          assertTrue(verifier.verify(sig), "the managed handle verifies " + child);
+          byte[] other = ECKey.fromPrivate(k.getPrivKey().add(BigInteger.ONE)).sign(Sha256Hash.wrap(hash)).encodeToDER();
+          verifier.update(msg);
+          assertFalse(verifier.verify(other), "another key's signature");
+          byte[] shifted = hash.clone();
+          shifted[0] ^= 1;
+          verifier.update(msg);
+          assertFalse(verifier.verify(k.sign(Sha256Hash.wrap(shifted)).encodeToDER()), "another message's signature");
         }
       }
     }

@@ -44,6 +44,26 @@ public final class Secp256k1Verifier {
   }
 
   /**
+   * @param compressed the public key as SEC 1 §2.3.3 writes it compressed (33 bytes: 02 or 03, then x),
+   *     as {@code Keyring.hdPublicKey} and BIP32 give it
+   * @return a verifier for that key
+   * @throws IllegalArgumentException if it is not 33 bytes, has another prefix, or names no point of secp256k1
+   */
+  public static Secp256k1Verifier ofCompressed(byte[] compressed) {
+    long[] x = Fe.create();
+    long[] y = Fe.create();
+    String defect = Secp256k1.decompress(compressed, x, y);
+    if (defect != null) {
+      throw new IllegalArgumentException(defect);
+    }
+    byte[] xb = new byte[32];
+    byte[] yb = new byte[32];
+    Fe.toBytes(xb, 0, x);
+    Fe.toBytes(yb, 0, y);
+    return of(new BigInteger(1, xb), new BigInteger(1, yb));
+  }
+
+  /**
    * @param hash the message hash (SHA-256 for {@code SHA256withECDSA}: 32 bytes)
    * @param der the signature, DER
    * @return whether it is a valid signature of {@code hash} under this key

@@ -1256,9 +1256,9 @@ public final class KeyringEngine implements Keyring {
   }
 
   /**
-   * @return a public-key handle for {@code ref}
+   * @return a public-key handle for {@code ref} (a key pair's, or a derived HD key's)
    * @throws UnknownKeyException if the key or version does not exist
-   * @throws IllegalArgumentException if the key is no key pair
+   * @throws IllegalArgumentException if the key is neither a key pair nor a derived HD key
    */
   @Override
   public ManagedPublicKey publicKeyHandle(KeyRef ref) {
@@ -1266,7 +1266,9 @@ public final class KeyringEngine implements Keyring {
     if (ref.version().isPresent()) {
       Permissions.version(k, ref);
     }
-    KeyPairs.requireKeyPair(k.algorithm(), ref);
+    if (k.algorithm() != KeyAlgorithm.SECP256K1) { // a derived key has no certificate, but verifies as a pair does
+      KeyPairs.requireKeyPair(k.algorithm(), ref);
+    }
     return new ManagedPublicKey(this, ref, k.algorithm());
   }
 

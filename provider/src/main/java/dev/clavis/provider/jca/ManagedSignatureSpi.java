@@ -43,7 +43,9 @@ import java.util.Set;
  *
  * <p>Verifying: an exact version's handle verifies with that version's certificate key while it
  * may still verify; a name's handle with every version that may, checked again at each
- * {@code verify()}.
+ * {@code verify()}. A derived HD key's handle verifies the same way (its seed version must allow
+ * it too: {@code KeyringEngine.unprotect}), with its public key computed from the version
+ * ({@code hdPublicKey}) and Clavis's own secp256k1 verifier ({@link Secp256k1Verification}).
  *
  * <p>Not thread-safe, as JCA signatures are not.
  */
@@ -81,8 +83,8 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
     this.pss = pss;
   }
 
-  /** One version's verifier: its JDK signature over its certificate's public key. */
-  private record Verifier(KeyRef version, Signature signature) {}
+  /** One version's verifier: its JDK signature over its certificate's public key, or secp256k1's. */
+  private record Verifier(KeyRef version, VersionVerifier signature) {}
 
   // ---------------------------------------------------------------- init
 
@@ -135,7 +137,7 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
     }
     List<Verifier> vs = new ArrayList<>(candidates.size());
     for (KeyringEngine.Use c : candidates) {
-      vs.add(new Verifier(c.version(), verifier(c)));
+      vs.add(new Verifier(c.version(), verifier(engine, c)));
     }
     resetAll();
     verifyEngine = engine;
@@ -158,7 +160,10 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
     return (KeyringEngine) keyring;
   }
 
-  private Signature verifier(KeyringEngine.Use c) throws InvalidKeyException {
+  private VersionVerifier verifier(KeyringEngine engine, KeyringEngine.Use c) throws InvalidKeyException {
+    if (c.material().algorithm() == KeyAlgorithm.SECP256K1) {
+      return hdVerifier(engine, c.version());
+    }
     List<byte[]> chain = c.material().certificates();
     if (chain.isEmpty()) {
       throw new InvalidKeyException("key " + c.version() + " has no certificate to verify with");
@@ -171,10 +176,21 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
       if (params != null) {
         s.setParameter(params);
       }
-      return s;
+      return VersionVerifier.of(s);
     } catch (GeneralSecurityException e) {
       throw new InvalidKeyException("cannot verify with " + c.version() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A derived key has no certificate: its public key is k·G of the version just granted. */
+  private VersionVerifier hdVerifier(KeyringEngine engine, KeyRef version) throws InvalidKeyException {
+    byte[] pub;
+    try {
+      pub = engine.hdPublicKey(version);
+    } catch (IllegalStateException | KeyringException e) { // destroyed since the grant
+      throw new InvalidKeyException(e.getMessage(), e);
+    }
+    return Secp256k1Verification.of(version, pub);
   }
 
   private void resetAll() {

@@ -30,6 +30,31 @@ class Secp256k1VerifierTest {
   }
 
   @Test
+  void theCompressedForm_isTheSameKey_bothParities_andABadEncodingIsRefused() throws Exception {
+    byte[] h = MessageDigest.getInstance("SHA-256").digest("m".getBytes());
+    for (int k = 1; k <= 4; k++) { // 1·G and 3·G have even y, 2·G and 4·G odd: both prefixes
+      byte[] d = new byte[32];
+      d[31] = (byte) k;
+      long[] x = Fe.create();
+      long[] y = Fe.create();
+      byte[] compressed = Secp256k1.publicKey(Scalar.fromBytes(d, 0), x, y);
+      byte[] sig = new Secp256k1Ecdsa().signDer(d, h);
+      assertTrue(Secp256k1Verifier.ofCompressed(compressed).verify(h, sig), "k = " + k);
+      byte[] other = compressed.clone();
+      other[0] ^= 1; // the other y: the negated key
+      assertFalse(Secp256k1Verifier.ofCompressed(other).verify(h, sig), "-" + k + "·G");
+    }
+    byte[] g = HexFormat.of().parseHex("0279BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798");
+    assertThrows(IllegalArgumentException.class, () -> Secp256k1Verifier.ofCompressed(java.util.Arrays.copyOf(g, 32)));
+    byte[] uncompressedPrefix = g.clone();
+    uncompressedPrefix[0] = 4;
+    assertThrows(IllegalArgumentException.class, () -> Secp256k1Verifier.ofCompressed(uncompressedPrefix));
+    byte[] offCurve = g.clone();
+    offCurve[32] = 0x5b; // Gx with its last byte 5b: x³ + 7 is no square mod p, so no point has this x
+    assertThrows(IllegalArgumentException.class, () -> Secp256k1Verifier.ofCompressed(offCurve));
+  }
+
+  @Test
   void aPointOffTheCurve_isRefused() {
     assertThrows(IllegalArgumentException.class, () -> Secp256k1Verifier.of(GX, GY.add(BigInteger.ONE)));
   }

@@ -13,23 +13,17 @@ import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyUsageException;
 import dev.clavis.keyring.Keyring;
-import dev.clavis.keyring.Keyrings;
 import dev.clavis.keyring.ManagedPrivateKey;
-import dev.clavis.keyring.TestStores;
-import dev.clavis.provider.ClavisProvider;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.security.Security;
 import java.security.Signature;
 import java.security.SignatureException;
-import java.time.Duration;
 import java.util.HexFormat;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -37,7 +31,6 @@ import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,26 +44,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ManagedHdKeyTest {
 
-  private static final X9ECParameters X9 = CustomNamedCurves.getByName("secp256k1");
-  private static final ECDomainParameters DOMAIN = new ECDomainParameters(X9);
-  private static final BigInteger N = X9.getN();
+  private static final X9ECParameters X9 = HdKeyFixture.X9;
+  private static final ECDomainParameters DOMAIN = HdKeyFixture.DOMAIN;
+  private static final BigInteger N = HdKeyFixture.N;
   private static final byte[] SEED = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f");
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final SecureRandom RANDOM = HdKeyFixture.RANDOM;
 
   @TempDir Path dir;
   Keyring ring;
 
-  @BeforeAll
-  static void addClavis() {
-    if (Security.getProvider("Clavis") == null) {
-      Security.addProvider(new ClavisProvider());
-    }
-  }
-
   @BeforeEach
   void open() {
-    ring = Keyrings.openFile(dir.resolve("hd.clavis"), "pw".toCharArray(), TestStores.FAST_KDF);
-    ring.importSeed("wallet", SEED, KeyPolicy.defaults());
+    ring = HdKeyFixture.openWithSeed(dir.resolve("hd.clavis"), "wallet", SEED);
   }
 
   @AfterEach
@@ -79,7 +64,7 @@ class ManagedHdKeyTest {
   }
 
   private static byte[] expectedPrivate(String path) {
-    return Bip32Node.master(SEED, false).derive(Bip32Path.parse(path)).privateKeyBytes();
+    return HdKeyFixture.privateKey(SEED, path);
   }
 
   private static byte[] bcSignature(byte[] priv, byte[] hash) {
@@ -138,7 +123,7 @@ class ManagedHdKeyTest {
     s.update(new byte[] {9});
     assertArrayEquals(bcSignature(expectedPrivate("m/7'"), MessageDigest.getInstance("SHA-256").digest(new byte[] {9})),
         s.sign());
-    ring = Keyrings.openFile(dir.resolve("hd.clavis"), "pw".toCharArray(), TestStores.FAST_KDF);
+    ring = HdKeyFixture.reopen(dir.resolve("hd.clavis"));
   }
 
   @Test
@@ -156,7 +141,7 @@ class ManagedHdKeyTest {
     ring.deriveKey("wallet", "m/0'/1'", "c", KeyPolicy.defaults());
     ring.updateMetadata("c", KeyMetadata.builder().purpose("payments").build());
     ring.close();
-    ring = Keyrings.openFile(dir.resolve("hd.clavis"), "pw".toCharArray(), TestStores.FAST_KDF);
+    ring = HdKeyFixture.reopen(dir.resolve("hd.clavis"));
     KeyInfo c = ring.find("c").orElseThrow();
     assertEquals("m/0'/1'", c.metadata().derivation().orElseThrow().path());
     assertEquals("payments", c.metadata().purpose().orElseThrow());
@@ -178,37 +163,16 @@ class ManagedHdKeyTest {
     assertThrows(InvalidKeyException.class, () -> Signature.getInstance("SHA256withECDSA").initSign(h));
   }
 
-  /** The seed's state, how version 1 of the seed is brought into it, and whether its children still sign. */
-  enum SeedState {
-    ACTIVE(true), SUSPENDED(false), REVOKED(false), COMPROMISED(false), PENDING_DESTRUCTION(false), DESTROYED(false);
-
-    final boolean childSigns;
-
-    SeedState(boolean childSigns) {
-      this.childSigns = childSigns;
-    }
-
-    void enter(Keyring ring, KeyRef ref) {
-      switch (this) {
-        case SUSPENDED -> ring.suspend(ref, "test");
-        case REVOKED -> ring.revoke(ref, "test");
-        case COMPROMISED -> ring.markCompromised(ref, "test");
-        case PENDING_DESTRUCTION -> ring.scheduleDestruction(ref, Duration.ofDays(1), true);
-        case DESTROYED -> ring.destroyNow(ref, true);
-        default -> { }
-      }
-    }
-  }
-
+  /** The seed's state (version 1 of the seed brought into it): its children sign only while it is ACTIVE. */
   @ParameterizedTest
-  @EnumSource(SeedState.class)
-  void child_signsOnlyWhileItsSeedMay_evenWithAHandleIssuedBefore(SeedState st) throws Exception {
+  @EnumSource(HdKeyFixture.Reachable.class)
+  void child_signsOnlyWhileItsSeedMay_evenWithAHandleIssuedBefore(HdKeyFixture.Reachable st) throws Exception {
     ring.deriveKey("wallet", "m/1'", "c", KeyPolicy.defaults());
     sign("c", new byte[] {1}); // the hot path is warm
     ManagedPrivateKey h = ring.privateKeyHandle(KeyRef.parse("c"));
     st.enter(ring, KeyRef.parse("wallet#1"));
     Signature s = Signature.getInstance("SHA256withECDSA");
-    if (st.childSigns) {
+    if (st.allowsUse()) {
       s.initSign(h);
       s.update(new byte[] {2});
       assertNotNull(s.sign());
@@ -231,26 +195,16 @@ class ManagedHdKeyTest {
   }
 
   /** The child's own state × sign, as for any key pair: only ACTIVE signs. */
-  enum ChildState { ACTIVE, SUSPENDED, REVOKED, COMPROMISED, PENDING_DESTRUCTION, DESTROYED }
-
   @ParameterizedTest
-  @EnumSource(ChildState.class)
-  void child_ownState_followsTheEncryptColumn(ChildState st) throws Exception {
+  @EnumSource(HdKeyFixture.Reachable.class)
+  void child_ownState_followsTheEncryptColumn(HdKeyFixture.Reachable st) throws Exception {
     ring.deriveKey("wallet", "m/2'", "c", KeyPolicy.defaults());
     ManagedPrivateKey h = ring.privateKeyHandle(KeyRef.parse("c#1"));
     Signature s = Signature.getInstance("SHA256withECDSA");
     s.initSign(h);
     s.update(new byte[] {1});
-    KeyRef v1 = KeyRef.parse("c#1");
-    switch (st) {
-      case SUSPENDED -> ring.suspend(v1, "t");
-      case REVOKED -> ring.revoke(v1, "t");
-      case COMPROMISED -> ring.markCompromised(v1, "t");
-      case PENDING_DESTRUCTION -> ring.scheduleDestruction(v1, Duration.ofDays(1), true);
-      case DESTROYED -> ring.destroyNow(v1, true);
-      default -> { }
-    }
-    if (st == ChildState.ACTIVE) {
+    st.enter(ring, KeyRef.parse("c#1"));
+    if (st.allowsUse()) {
       assertNotNull(s.sign());
     } else {
       SignatureException e = assertThrows(SignatureException.class, s::sign);
