@@ -11,8 +11,7 @@ import javax.crypto.ShortBufferException;
  * {@link MultiBlockCipher128} over the JDK's {@code AES/ECB/NoPadding}, in either direction: the
  * blocks of one {@link #processBlocks} call go to SunJCE in one {@code update}, so HotSpot's AES-NI
  * code pipelines them (independent blocks cost a fraction of the chained ones of a single key
- * wrap). The two private buffers grow to the largest call and are reused; {@link #clear} wipes
- * them.
+ * wrap). It reads and writes the caller's arrays directly and holds no block of its own.
  */
 public final class JdkAesBlocks implements MultiBlockCipher128 {
 
@@ -20,8 +19,6 @@ public final class JdkAesBlocks implements MultiBlockCipher128 {
 
   private final Cipher ecb;
   private final int mode;
-  private byte[] in = new byte[0];
-  private byte[] out = new byte[0];
 
   private JdkAesBlocks(Cipher ecb, int mode) {
     this.ecb = Objects.requireNonNull(ecb, "ecb");
@@ -64,34 +61,20 @@ public final class JdkAesBlocks implements MultiBlockCipher128 {
    * @throws IllegalStateException if the cipher is not keyed
    */
   @Override
-  public void processBlocks(long[] hi, long[] lo, int count) {
+  public void processBlocks(byte[] in, byte[] out, int count) {
     int len = Math.multiplyExact(count, BLOCK);
-    if (in.length < len) {
-      clear();
-      in = new byte[len];
-      out = new byte[len];
-    }
-    for (int k = 0, o = 0; k < count; k++, o += BLOCK) {
-      Semiblocks.set(in, o, hi[k]);
-      Semiblocks.set(in, o + 8, lo[k]);
-    }
     try {
       // ECB without padding returns every whole block at once; no state is carried between calls.
+      // Two arrays: SunJCE copies an input that is also the output before it starts.
       ecb.update(in, 0, len, out, 0);
     } catch (ShortBufferException e) {
       throw new IllegalStateException("AES output buffer too short", e);
     }
-    for (int k = 0, o = 0; k < count; k++, o += BLOCK) {
-      hi[k] = Semiblocks.get(out, o);
-      lo[k] = Semiblocks.get(out, o + 8);
-    }
   }
 
+  /** Holds no blocks of its own (the caller's arrays are the only buffers): nothing to wipe. */
   @Override
-  public void clear() {
-    Arrays.fill(in, (byte) 0);
-    Arrays.fill(out, (byte) 0);
-  }
+  public void clear() {}
 
   @Override
   public String toString() {

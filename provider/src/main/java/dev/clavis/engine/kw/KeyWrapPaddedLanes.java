@@ -16,10 +16,17 @@ import java.util.TreeMap;
  * key equals {@link KeyWrapPadded#wrap} of it, and each unwrapped key passes the same constant-time
  * checks ({@code KeyWrapPadded.badAiv}).
  *
- * <p>Lanes are held as longs: A of lane k in {@code a[k]}, R[i] of lane k in {@code r[i - 1][k]}, so
- * step i hands {@code a} and {@code r[i - 1]} to the block cipher without copying.
+ * <p>Lanes live where the block cipher reads them: the 16-byte block of lane k at {@code 16·k} of
+ * one input array holds A and the R[i] of the current step; every R[i] waits in {@code r[i - 1][k]}
+ * as a raw word (its 8 bytes in native order: moved, never byte-swapped). Between two steps one
+ * pass over the lanes takes the output apart and lays out the next input; RFC 3394's big-endian
+ * A ^ t is a raw XOR with the raw form of t.
  */
 public final class KeyWrapPaddedLanes {
+
+  private static final int BLOCK = 2 * SEMIBLOCK;
+  /** Lanes per pass: enough blocks per cipher call to fill AES-NI's pipeline many times over. */
+  static final int LANES_PER_PASS = 512;
 
   private KeyWrapPaddedLanes() {}
 
@@ -44,7 +51,9 @@ public final class KeyWrapPaddedLanes {
     byte[][] out = new byte[semiblocks.length][];
     try {
       for (Map.Entry<Integer, int[]> g : groups(semiblocks).entrySet()) {
-        wrapGroup(aes, aivConstant, keys, g.getKey(), g.getValue(), out);
+        for (int[] pass : passes(g.getValue())) {
+          wrapGroup(aes, aivConstant, keys, g.getKey(), pass, out);
+        }
       }
     } catch (RuntimeException e) {
       wipe(out);
@@ -84,7 +93,9 @@ public final class KeyWrapPaddedLanes {
     int failed = Integer.MAX_VALUE;
     try {
       for (Map.Entry<Integer, int[]> g : groups(semiblocks).entrySet()) {
-        failed = Math.min(failed, unwrapGroup(aesInverse, aivConstant, wrapped, g.getKey(), g.getValue(), out));
+        for (int[] pass : passes(g.getValue())) {
+          failed = Math.min(failed, unwrapGroup(aesInverse, aivConstant, wrapped, g.getKey(), pass, out));
+        }
       }
     } catch (RuntimeException e) {
       wipe(out);
@@ -102,31 +113,38 @@ public final class KeyWrapPaddedLanes {
   private static void wrapGroup(
       MultiBlockCipher128 aes, int aivConstant, List<byte[]> keys, int n, int[] idx, byte[][] out) {
     int c = idx.length;
-    long[] a = new long[c];
+    byte[] in = new byte[c * BLOCK];
+    byte[] res = new byte[c * BLOCK];
     long[][] r = new long[n][c];
     byte[] pad = new byte[n * SEMIBLOCK];
     try {
       for (int k = 0; k < c; k++) {
         byte[] p = keys.get(idx[k]);
         // RFC 5649 §3: AIV = A65959A6 || MLI; §4.1 step 1: zero padding to a multiple of 8.
-        a[k] = ((long) aivConstant << 32) | (p.length & 0xFFFFFFFFL);
+        Semiblocks.set(in, k * BLOCK, ((long) aivConstant << 32) | (p.length & 0xFFFFFFFFL));
         System.arraycopy(p, 0, pad, 0, p.length);
         Arrays.fill(pad, p.length, pad.length, (byte) 0);
         for (int i = 0; i < n; i++) {
-          r[i][k] = Semiblocks.get(pad, i * SEMIBLOCK);
+          r[i][k] = Semiblocks.getRaw(pad, i * SEMIBLOCK);
         }
       }
       if (n == 1) {
         // RFC 5649 §4.1 step 2: exactly one semiblock: C[0] | C[1] = ENC(K, A | P[1]).
-        aes.processBlocks(a, r[0], c);
-      } else {
-        w(aes, a, r, n, c);
+        for (int k = 0; k < c; k++) {
+          Semiblocks.setRaw(in, k * BLOCK + SEMIBLOCK, r[0][k]);
+        }
+        aes.processBlocks(in, res, c);
+        for (int k = 0; k < c; k++) {
+          out[idx[k]] = Arrays.copyOfRange(res, k * BLOCK, (k + 1) * BLOCK);
+        }
+        return;
       }
+      w(aes, in, res, r, n, c);
       for (int k = 0; k < c; k++) {
         byte[] o = new byte[SEMIBLOCK + n * SEMIBLOCK];
-        Semiblocks.set(o, 0, a[k]);
+        System.arraycopy(in, k * BLOCK, o, 0, SEMIBLOCK);
         for (int i = 0; i < n; i++) {
-          Semiblocks.set(o, SEMIBLOCK + i * SEMIBLOCK, r[i][k]);
+          Semiblocks.setRaw(o, SEMIBLOCK + i * SEMIBLOCK, r[i][k]);
         }
         out[idx[k]] = o;
       }
@@ -135,6 +153,8 @@ public final class KeyWrapPaddedLanes {
         Arrays.fill(column, 0);
       }
       Arrays.fill(pad, (byte) 0);
+      Arrays.fill(in, (byte) 0);
+      Arrays.fill(res, (byte) 0);
     }
   }
 
@@ -142,36 +162,47 @@ public final class KeyWrapPaddedLanes {
   private static int unwrapGroup(
       MultiBlockCipher128 aesInverse, int aivConstant, List<byte[]> wrapped, int n, int[] idx, byte[][] out) {
     int c = idx.length;
-    long[] a = new long[c];
+    byte[] in = new byte[c * BLOCK];
+    byte[] res = new byte[c * BLOCK];
     long[][] r = new long[n][c];
     byte[] plain = new byte[n * SEMIBLOCK];
     int failed = Integer.MAX_VALUE;
     try {
-      for (int k = 0; k < c; k++) {
-        byte[] w = wrapped.get(idx[k]);
-        a[k] = Semiblocks.get(w, 0);
-        for (int i = 0; i < n; i++) {
-          r[i][k] = Semiblocks.get(w, SEMIBLOCK + i * SEMIBLOCK);
-        }
-      }
+      byte[] a; // where A of lane k is, at k·BLOCK, once W⁻¹ is done
       if (n == 1) {
         // RFC 5649 §4.2 step 1: exactly two semiblocks: A | P[1] = DEC(K, C[0] | C[1]).
-        aesInverse.processBlocks(a, r[0], c);
+        for (int k = 0; k < c; k++) {
+          System.arraycopy(wrapped.get(idx[k]), 0, in, k * BLOCK, BLOCK);
+        }
+        aesInverse.processBlocks(in, res, c);
+        for (int k = 0; k < c; k++) {
+          r[0][k] = Semiblocks.getRaw(res, k * BLOCK + SEMIBLOCK);
+        }
+        a = res;
       } else {
-        wInverse(aesInverse, a, r, n, c);
+        for (int k = 0; k < c; k++) {
+          byte[] w = wrapped.get(idx[k]);
+          System.arraycopy(w, 0, in, k * BLOCK, SEMIBLOCK);
+          for (int i = 0; i < n; i++) {
+            r[i][k] = Semiblocks.getRaw(w, SEMIBLOCK + i * SEMIBLOCK);
+          }
+        }
+        wInverse(aesInverse, in, res, r, n, c);
+        a = in;
       }
       for (int k = 0; k < c; k++) {
         // RFC 5649 §3: the three checks folded into one word, branch-free; only their combined
         // result decides, as in KeyWrapPadded.unwrapInPlace.
-        long bad = KeyWrapPadded.badAiv(a[k], aivConstant, n, r[n - 1][k]);
+        long ak = Semiblocks.get(a, k * BLOCK);
+        long bad = KeyWrapPadded.badAiv(ak, aivConstant, n, Semiblocks.raw(r[n - 1][k]));
         if (bad != 0) {
           failed = Math.min(failed, idx[k]);
           continue;
         }
         for (int i = 0; i < n; i++) {
-          Semiblocks.set(plain, i * SEMIBLOCK, r[i][k]);
+          Semiblocks.setRaw(plain, i * SEMIBLOCK, r[i][k]);
         }
-        out[idx[k]] = Arrays.copyOf(plain, (int) (a[k] & 0xFFFFFFFFL));
+        out[idx[k]] = Arrays.copyOf(plain, (int) (ak & 0xFFFFFFFFL));
       }
       return failed;
     } finally {
@@ -179,44 +210,100 @@ public final class KeyWrapPaddedLanes {
         Arrays.fill(column, 0);
       }
       Arrays.fill(plain, (byte) 0);
+      Arrays.fill(in, (byte) 0);
+      Arrays.fill(res, (byte) 0);
     }
   }
 
   /**
-   * W of RFC 3394 §2.2.1 (index-based form) on c lanes of n semiblocks: on entry {@code a} holds
-   * the initial values and {@code r} P[1..n], on exit C[0] and C[1..n].
+   * W of RFC 3394 §2.2.1 (index-based form) on c lanes of n semiblocks. On entry {@code in[16k..)}
+   * holds lane k's initial value A and {@code r[i][k]} its P[i+1] (raw words); on exit
+   * {@code in[16k..)} holds C[0] and {@code r} C[1..n]. {@code res} is the cipher's output buffer.
    */
-  static void w(MultiBlockCipher128 aes, long[] a, long[][] r, int n, int c) {
+  static void w(MultiBlockCipher128 aes, byte[] in, byte[] res, long[][] r, int n, int c) {
     // for j = 0 to 5, for i = 1 to n: B = AES(K, A | R[i]); A = MSB(64, B) ^ t, t = (n*j) + i;
-    // R[i] = LSB(64, B). The cipher writes MSB into a and LSB into R[i] of every lane.
+    // R[i] = LSB(64, B). One pass over the lanes per step: it takes the previous step's output
+    // (R[prev] = LSB, A = MSB ^ t) and lays out this step's input (A | R[i]).
     long t = 0;
+    int prev = -1;
     for (int j = 0; j <= 5; j++) {
       for (int i = 0; i < n; i++) {
-        aes.processBlocks(a, r[i], c);
-        t++;
-        for (int k = 0; k < c; k++) {
-          a[k] ^= t;
+        long[] ri = r[i];
+        if (prev < 0) {
+          for (int k = 0, o = 0; k < c; k++, o += BLOCK) {
+            Semiblocks.setRaw(in, o + SEMIBLOCK, ri[k]);
+          }
+        } else {
+          long[] rp = r[prev];
+          long tr = Semiblocks.raw(t);
+          for (int k = 0, o = 0; k < c; k++, o += BLOCK) {
+            rp[k] = Semiblocks.getRaw(res, o + SEMIBLOCK);
+            Semiblocks.setRaw(in, o, Semiblocks.getRaw(res, o) ^ tr);
+            Semiblocks.setRaw(in, o + SEMIBLOCK, ri[k]);
+          }
         }
+        aes.processBlocks(in, res, c);
+        t++;
+        prev = i;
       }
+    }
+    long[] rp = r[prev];
+    long tr = Semiblocks.raw(t);
+    for (int k = 0, o = 0; k < c; k++, o += BLOCK) {
+      rp[k] = Semiblocks.getRaw(res, o + SEMIBLOCK);
+      Semiblocks.setRaw(in, o, Semiblocks.getRaw(res, o) ^ tr);
     }
   }
 
   /**
-   * W⁻¹ of RFC 3394 §2.2.2 (index-based form) on c lanes: on entry {@code a} holds C[0] and
-   * {@code r} C[1..n], on exit the recovered A and R[1..n].
+   * W⁻¹ of RFC 3394 §2.2.2 (index-based form) on c lanes. On entry {@code in[16k..)} holds lane
+   * k's C[0] and {@code r} its C[1..n] (raw words); on exit {@code in[16k..)} holds the recovered A
+   * and {@code r} R[1..n].
    */
-  static void wInverse(MultiBlockCipher128 aesInverse, long[] a, long[][] r, int n, int c) {
+  static void wInverse(MultiBlockCipher128 aesInverse, byte[] in, byte[] res, long[][] r, int n, int c) {
     // for j = 5 to 0, for i = n to 1: B = AES-1(K, (A ^ t) | R[i]), t = n*j + i;
     // A = MSB(64, B); R[i] = LSB(64, B).
     long t = 6L * n;
+    int prev = -1;
     for (int j = 5; j >= 0; j--) {
       for (int i = n - 1; i >= 0; i--, t--) {
-        for (int k = 0; k < c; k++) {
-          a[k] ^= t;
+        long[] ri = r[i];
+        long tr = Semiblocks.raw(t);
+        if (prev < 0) {
+          for (int k = 0, o = 0; k < c; k++, o += BLOCK) {
+            Semiblocks.setRaw(in, o, Semiblocks.getRaw(in, o) ^ tr);
+            Semiblocks.setRaw(in, o + SEMIBLOCK, ri[k]);
+          }
+        } else {
+          long[] rp = r[prev];
+          for (int k = 0, o = 0; k < c; k++, o += BLOCK) {
+            rp[k] = Semiblocks.getRaw(res, o + SEMIBLOCK);
+            Semiblocks.setRaw(in, o, Semiblocks.getRaw(res, o) ^ tr);
+            Semiblocks.setRaw(in, o + SEMIBLOCK, ri[k]);
+          }
         }
-        aesInverse.processBlocks(a, r[i], c);
+        aesInverse.processBlocks(in, res, c);
+        prev = i;
       }
     }
+    long[] rp = r[prev];
+    for (int k = 0, o = 0; k < c; k++, o += BLOCK) {
+      rp[k] = Semiblocks.getRaw(res, o + SEMIBLOCK);
+      Semiblocks.setRaw(in, o, Semiblocks.getRaw(res, o));
+    }
+  }
+
+  /**
+   * A group's lanes in passes of at most {@link #LANES_PER_PASS}: each pass runs all 6n steps on its
+   * lanes, whose blocks and semiblocks (a few KiB) stay in the core's caches between the steps;
+   * one pass over ten thousand lanes would stream 400 KB through memory at every step.
+   */
+  private static List<int[]> passes(int[] idx) {
+    List<int[]> out = new ArrayList<>();
+    for (int from = 0; from < idx.length; from += LANES_PER_PASS) {
+      out.add(Arrays.copyOfRange(idx, from, Math.min(idx.length, from + LANES_PER_PASS)));
+    }
+    return out;
   }
 
   /** Lane groups: indexes of the inputs with the same semiblock count, which run the same steps. */

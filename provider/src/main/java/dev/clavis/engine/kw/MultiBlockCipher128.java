@@ -2,8 +2,8 @@ package dev.clavis.engine.kw;
 
 /**
  * The multi-lane form of {@link BlockCipher128}: a 128-bit block cipher keyed for one direction,
- * applied to many independent blocks in one call. Block {@code k} is {@code hi[k] || lo[k]}, two
- * big-endian 64-bit halves, and is replaced by its image in place.
+ * applied to many independent blocks in one call: block {@code k} is the 16 bytes at {@code 16·k}
+ * of the input, and its image goes to the same place of the output.
  *
  * <p>The bulk key-wrap functions of {@link KeyWrapPaddedLanes} run step (j, i) of RFC 3394 for
  * every key at once. One call over all those blocks lets an implementation batch them: the JDK's
@@ -13,14 +13,14 @@ package dev.clavis.engine.kw;
 public interface MultiBlockCipher128 {
 
   /**
-   * Transforms blocks {@code hi[k] || lo[k]} for {@code k < count}, in place.
+   * Transforms the first {@code count} 16-byte blocks of {@code in} into {@code out}.
    *
-   * @param hi the most significant 64 bits of each block; receives those of each output
-   * @param lo the least significant 64 bits of each block; receives those of each output
-   * @param count how many blocks, at most the length of either array
+   * @param in the blocks, at least {@code 16·count} bytes; not changed
+   * @param out receives their images; another array than {@code in}, at least as long
+   * @param count how many blocks
    * @throws IllegalStateException if the underlying cipher is not keyed or fails
    */
-  void processBlocks(long[] hi, long[] lo, int count);
+  void processBlocks(byte[] in, byte[] out, int count);
 
   /** Overwrites every intermediate block this instance holds (not the key schedule). */
   void clear();

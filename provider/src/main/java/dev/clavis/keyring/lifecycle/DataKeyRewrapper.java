@@ -53,9 +53,20 @@ final class DataKeyRewrapper {
     int n = wrappedDataKeys.size();
     Envelope.Header[] heads = new Envelope.Header[n];
     Map<KeyRef, Group> groups = new LinkedHashMap<>();
+    byte[] prevData = null;
+    Group prevGroup = null;
     for (int i = 0; i < n; i++) {
-      heads[i] = Envelope.parse(wrappedDataKeys.get(i), Envelope.WRAPPED, "wrapped data key");
-      groups.computeIfAbsent(heads[i].ref(), Group::new).indices.add(i);
+      byte[] w = wrappedDataKeys.get(i);
+      int h = prevData == null ? 0 : heads[i - 1].payloadOffset();
+      if (prevData != null && w.length >= h && Arrays.equals(w, 0, h, prevData, 0, h)) {
+        // the header bytes of the previous key, byte for byte: its parse (which reads nothing else)
+        heads[i] = heads[i - 1];
+      } else {
+        heads[i] = Envelope.parse(w, Envelope.WRAPPED, "wrapped data key");
+        prevGroup = groups.computeIfAbsent(heads[i].ref(), Group::new);
+      }
+      prevGroup.indices.add(i);
+      prevData = w;
     }
     byte[][] deks = new byte[n][];
     byte[][] out = new byte[n][];
@@ -122,7 +133,7 @@ final class DataKeyRewrapper {
           if (wrapped.get(j) == null) {
             viaHost.add(i);
           } else {
-            out[i] = framed(target.version(), wrapped.get(j));
+            out[i] = framed(Envelope.wrappedHeader1(target.version(), 0), wrapped.get(j));
           }
         }
         if (viaHost.isEmpty()) {
@@ -138,8 +149,9 @@ final class DataKeyRewrapper {
         keys.add(deks[i]);
       }
       List<byte[]> wrapped = target.material().wrapKwpAll(keys);
+      byte[] header = Envelope.wrappedHeader1(target.version(), 0);
       for (int j = 0; j < wrapped.size(); j++) {
-        out[viaHost.get(j)] = framed(target.version(), wrapped.get(j));
+        out[viaHost.get(j)] = framed(header, wrapped.get(j));
       }
       return inHostNow;
     } catch (GeneralSecurityException ex) {
@@ -168,10 +180,10 @@ final class DataKeyRewrapper {
     return payloads;
   }
 
-  private static byte[] framed(KeyRef version, byte[] wrapped) {
-    int hl = Envelope.ivOffset(version);
-    byte[] o = Envelope.wrappedHeader1(version, wrapped.length);
-    System.arraycopy(wrapped, 0, o, hl, wrapped.length);
+  /** @return the header (of the target version, built once per group) followed by the wrapped key */
+  private static byte[] framed(byte[] header, byte[] wrapped) {
+    byte[] o = Arrays.copyOf(header, header.length + wrapped.length);
+    System.arraycopy(wrapped, 0, o, header.length, wrapped.length);
     return o;
   }
 

@@ -68,23 +68,16 @@ final class TokenAesEcb implements BlockCipher128, MultiBlockCipher128 {
    * @throws TokenFailure if the token refuses or fails
    */
   @Override
-  public void processBlocks(long[] his, long[] los, int count) {
-    byte[] in = new byte[Math.multiplyExact(count, BLOCK)];
-    for (int k = 0; k < count; k++) {
-      LONG_BE.set(in, k * BLOCK, his[k]);
-      LONG_BE.set(in, k * BLOCK + 8, los[k]);
-    }
-    byte[] out = null;
+  public void processBlocks(byte[] in, byte[] out, int count) {
+    byte[] blocks = Arrays.copyOf(in, Math.multiplyExact(count, BLOCK));
+    byte[] result = null;
     try {
-      out = onToken(in);
-      for (int k = 0; k < count; k++) {
-        his[k] = (long) LONG_BE.get(out, k * BLOCK);
-        los[k] = (long) LONG_BE.get(out, k * BLOCK + 8);
-      }
+      result = onToken(blocks);
+      System.arraycopy(result, 0, out, 0, blocks.length);
     } finally {
-      Arrays.fill(in, (byte) 0);
-      if (out != null) {
-        Arrays.fill(out, (byte) 0);
+      Arrays.fill(blocks, (byte) 0);
+      if (result != null) {
+        Arrays.fill(result, (byte) 0);
       }
     }
   }

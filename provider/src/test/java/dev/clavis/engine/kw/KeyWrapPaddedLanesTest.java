@@ -82,6 +82,35 @@ class KeyWrapPaddedLanesTest {
     }
   }
 
+  @Test
+  void wrapAllAndUnwrapAll_moreLanesThanOnePass_matchSunJceAcrossThePassBoundaries() throws Exception {
+    byte[] kek = new byte[32];
+    RANDOM.nextBytes(kek);
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = 0; i < 2 * KeyWrapPaddedLanes.LANES_PER_PASS + 7; i++) { // 32-byte keys: one group, three passes
+      byte[] k = new byte[i % 5 == 0 ? 24 : 32];
+      RANDOM.nextBytes(k);
+      keys.add(k);
+    }
+    List<byte[]> multi = KeyWrapPaddedLanes.wrapAll(lanes(kek, false), KeyWrapPadded.AIV_CONSTANT, keys);
+    Cipher sun = Cipher.getInstance("AES/KWP/NoPadding", "SunJCE");
+    for (int i = 0; i < keys.size(); i++) {
+      sun.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kek, "AES"));
+      assertArrayEquals(sun.doFinal(keys.get(i)), multi.get(i), "SunJCE AES/KWP/NoPadding, key " + i);
+    }
+    List<byte[]> back = KeyWrapPaddedLanes.unwrapAll(lanes(kek, true), KeyWrapPadded.AIV_CONSTANT, multi);
+    for (int i = 0; i < keys.size(); i++) {
+      assertArrayEquals(keys.get(i), back.get(i), "round trip, key " + i);
+    }
+    List<byte[]> tampered = new ArrayList<>(multi);
+    byte[] bad = multi.get(KeyWrapPaddedLanes.LANES_PER_PASS + 3).clone();
+    bad[9] ^= 1;
+    tampered.set(KeyWrapPaddedLanes.LANES_PER_PASS + 3, bad);
+    IntegrityCheckException e = assertThrows(IntegrityCheckException.class,
+        () -> KeyWrapPaddedLanes.unwrapAll(lanes(kek, true), KeyWrapPadded.AIV_CONSTANT, tampered));
+    assertEquals(KeyWrapPaddedLanes.LANES_PER_PASS + 3, e.index(), "the failing key of the second pass");
+  }
+
   @ParameterizedTest(name = "KEK {0} bytes")
   @ValueSource(ints = {16, 24, 32})
   void unwrapAll_sunJceOutputsOfLengths1To64_equalSingleKeyUnwrap(int kekBytes) throws Exception {

@@ -345,6 +345,39 @@ class KeyringEngineTest {
   }
 
   @Test
+  void bulkRewrap_interleavedNamesAndVersions_eachKeyToItsOwnPrimary_andATruncatedOneIsRefused() {
+    ring.create("kek", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    ring.create("other", KeyAlgorithm.AES_128, KeyPolicy.defaults());
+    List<DataKey> dks = new ArrayList<>();
+    for (int i = 0; i < 12; i++) { // runs of equal headers, broken by the other name
+      dks.add(ring.generateDataKey(i % 4 == 3 ? "other" : "kek", i % 2 == 0 ? 128 : 256));
+    }
+    ring.rotate("kek", null);
+    for (int i = 0; i < 6; i++) { // kek#2 keys between kek#1 ones
+      dks.add(ring.generateDataKey("kek", 256));
+      dks.add(dks.get(i * 2));
+    }
+    ring.rotate("kek", null);
+    ring.rotate("other", null);
+    List<byte[]> wrapped = new ArrayList<>();
+    for (DataKey dk : dks) {
+      wrapped.add(dk.wrapped());
+    }
+    List<byte[]> re = ring.rewrapDataKeys(wrapped);
+    for (int i = 0; i < dks.size(); i++) {
+      DataKey dk = dks.get(i);
+      assertArrayEquals(dk.plaintextKey(), ring.unwrapDataKey(re.get(i)), "DEK " + i);
+      String name = dk.kek().name();
+      int primary = name.equals("kek") ? 3 : 2;
+      assertEquals(primary, re.get(i)[5 + name.length() + 3], "DEK " + i + " rewrapped under " + name + "#" + primary);
+    }
+    // the header of the key before it, and then nothing: refused by the parse, not read as a key
+    List<byte[]> cut = new ArrayList<>(wrapped.subList(0, 2));
+    cut.add(java.util.Arrays.copyOf(wrapped.get(0), 9 + "kek".length() - 1));
+    assertThrows(KeyringException.class, () -> ring.rewrapDataKeys(cut));
+  }
+
+  @Test
   void dataKeys_generateUnwrap_andBulkRewrapAfterKekRotation() {
     ring.create("kek", KeyAlgorithm.AES_256, KeyPolicy.defaults());
     List<DataKey> dks = new ArrayList<>();
