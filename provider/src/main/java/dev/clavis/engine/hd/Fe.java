@@ -50,55 +50,56 @@ public final class Fe {
   public static void mul(long[] r, long[] a, long[] b) {
     long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
     long b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4];
-    // Each limb product is split at bit 52: the low half is (x·y) & M, the high half the top 64
-    // bits of (x·2^6)·(y·2^6), i.e. floor(x·y / 2^52), so one multiply each and no shifts per
-    // product (limbs below 2^55 keep the shifted operands below 2^61).
+    // Column k is Σ x·y = L + H·2^52 with H = Σ floor(x·y / 2^52), each the top 64 bits of
+    // (x·2^6)·(y·2^6) (limbs below 2^55 keep the shifted operands below 2^61), and L = Σ (x·y mod
+    // 2^52) < 2^55. The wrapping sum of the low words x·y is L + 2^52·H mod 2^64, so L is that sum
+    // minus H·2^52, once per column: one multiply per half-product, no mask or shift per product.
     long s0 = a0 << 6, s1 = a1 << 6, s2 = a2 << 6, s3 = a3 << 6, s4 = a4 << 6;
     long u0 = b0 << 6, u1 = b1 << 6, u2 = b2 << 6, u3 = b3 << 6, u4 = b4 << 6;
     long l, h;
     // column 0
-    l = (a0 * b0) & M; h = Math.multiplyHigh(s0, u0);
-    long l0 = l, h0 = h;
+    l = a0 * b0; h = Math.multiplyHigh(s0, u0);
+    long l0 = l - (h << 52), h0 = h;
     // column 1
-    l = (a0 * b1) & M; h = Math.multiplyHigh(s0, u1);
-    l += (a1 * b0) & M; h += Math.multiplyHigh(s1, u0);
-    long l1 = l, h1 = h;
+    l = a0 * b1; h = Math.multiplyHigh(s0, u1);
+    l += a1 * b0; h += Math.multiplyHigh(s1, u0);
+    long l1 = l - (h << 52), h1 = h;
     // column 2
-    l = (a0 * b2) & M; h = Math.multiplyHigh(s0, u2);
-    l += (a1 * b1) & M; h += Math.multiplyHigh(s1, u1);
-    l += (a2 * b0) & M; h += Math.multiplyHigh(s2, u0);
-    long l2 = l, h2 = h;
+    l = a0 * b2; h = Math.multiplyHigh(s0, u2);
+    l += a1 * b1; h += Math.multiplyHigh(s1, u1);
+    l += a2 * b0; h += Math.multiplyHigh(s2, u0);
+    long l2 = l - (h << 52), h2 = h;
     // column 3
-    l = (a0 * b3) & M; h = Math.multiplyHigh(s0, u3);
-    l += (a1 * b2) & M; h += Math.multiplyHigh(s1, u2);
-    l += (a2 * b1) & M; h += Math.multiplyHigh(s2, u1);
-    l += (a3 * b0) & M; h += Math.multiplyHigh(s3, u0);
-    long l3 = l, h3 = h;
+    l = a0 * b3; h = Math.multiplyHigh(s0, u3);
+    l += a1 * b2; h += Math.multiplyHigh(s1, u2);
+    l += a2 * b1; h += Math.multiplyHigh(s2, u1);
+    l += a3 * b0; h += Math.multiplyHigh(s3, u0);
+    long l3 = l - (h << 52), h3 = h;
     // column 4
-    l = (a0 * b4) & M; h = Math.multiplyHigh(s0, u4);
-    l += (a1 * b3) & M; h += Math.multiplyHigh(s1, u3);
-    l += (a2 * b2) & M; h += Math.multiplyHigh(s2, u2);
-    l += (a3 * b1) & M; h += Math.multiplyHigh(s3, u1);
-    l += (a4 * b0) & M; h += Math.multiplyHigh(s4, u0);
-    long l4 = l, h4 = h;
+    l = a0 * b4; h = Math.multiplyHigh(s0, u4);
+    l += a1 * b3; h += Math.multiplyHigh(s1, u3);
+    l += a2 * b2; h += Math.multiplyHigh(s2, u2);
+    l += a3 * b1; h += Math.multiplyHigh(s3, u1);
+    l += a4 * b0; h += Math.multiplyHigh(s4, u0);
+    long l4 = l - (h << 52), h4 = h;
     // column 5
-    l = (a1 * b4) & M; h = Math.multiplyHigh(s1, u4);
-    l += (a2 * b3) & M; h += Math.multiplyHigh(s2, u3);
-    l += (a3 * b2) & M; h += Math.multiplyHigh(s3, u2);
-    l += (a4 * b1) & M; h += Math.multiplyHigh(s4, u1);
-    long l5 = l, h5 = h;
+    l = a1 * b4; h = Math.multiplyHigh(s1, u4);
+    l += a2 * b3; h += Math.multiplyHigh(s2, u3);
+    l += a3 * b2; h += Math.multiplyHigh(s3, u2);
+    l += a4 * b1; h += Math.multiplyHigh(s4, u1);
+    long l5 = l - (h << 52), h5 = h;
     // column 6
-    l = (a2 * b4) & M; h = Math.multiplyHigh(s2, u4);
-    l += (a3 * b3) & M; h += Math.multiplyHigh(s3, u3);
-    l += (a4 * b2) & M; h += Math.multiplyHigh(s4, u2);
-    long l6 = l, h6 = h;
+    l = a2 * b4; h = Math.multiplyHigh(s2, u4);
+    l += a3 * b3; h += Math.multiplyHigh(s3, u3);
+    l += a4 * b2; h += Math.multiplyHigh(s4, u2);
+    long l6 = l - (h << 52), h6 = h;
     // column 7
-    l = (a3 * b4) & M; h = Math.multiplyHigh(s3, u4);
-    l += (a4 * b3) & M; h += Math.multiplyHigh(s4, u3);
-    long l7 = l, h7 = h;
+    l = a3 * b4; h = Math.multiplyHigh(s3, u4);
+    l += a4 * b3; h += Math.multiplyHigh(s4, u3);
+    long l7 = l - (h << 52), h7 = h;
     // column 8
-    l = (a4 * b4) & M; h = Math.multiplyHigh(s4, u4);
-    long l8 = l, h8 = h;
+    l = a4 * b4; h = Math.multiplyHigh(s4, u4);
+    long l8 = l - (h << 52), h8 = h;
     reduce(r, l0, l1 + h0, l2 + h1, l3 + h2, l4 + h3, l5 + h4, l6 + h5, l7 + h6, l8 + h7, h8);
   }
 
@@ -111,43 +112,44 @@ public final class Fe {
   public static void sqr(long[] r, long[] a) {
     long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
     long t0 = a0 << 1, t1 = a1 << 1, t2 = a2 << 1, t3 = a3 << 1;
-    // as in mul: the high halves from operands pre-shifted by 6 bits each (doubled ones below 2^62)
+    // as in mul: the high halves from operands pre-shifted by 6 bits each (doubled ones below 2^62),
+    // the low halves from the wrapping column sums
     long s0 = a0 << 6, s1 = a1 << 6, s2 = a2 << 6, s3 = a3 << 6, s4 = a4 << 6;
     long v0 = a0 << 7, v1 = a1 << 7, v2 = a2 << 7, v3 = a3 << 7;
     long l, h;
     // column 0
-    l = (a0 * a0) & M; h = Math.multiplyHigh(s0, s0);
-    long l0 = l, h0 = h;
+    l = a0 * a0; h = Math.multiplyHigh(s0, s0);
+    long l0 = l - (h << 52), h0 = h;
     // column 1
-    l = (t0 * a1) & M; h = Math.multiplyHigh(v0, s1);
-    long l1 = l, h1 = h;
+    l = t0 * a1; h = Math.multiplyHigh(v0, s1);
+    long l1 = l - (h << 52), h1 = h;
     // column 2
-    l = (t0 * a2) & M; h = Math.multiplyHigh(v0, s2);
-    l += (a1 * a1) & M; h += Math.multiplyHigh(s1, s1);
-    long l2 = l, h2 = h;
+    l = t0 * a2; h = Math.multiplyHigh(v0, s2);
+    l += a1 * a1; h += Math.multiplyHigh(s1, s1);
+    long l2 = l - (h << 52), h2 = h;
     // column 3
-    l = (t0 * a3) & M; h = Math.multiplyHigh(v0, s3);
-    l += (t1 * a2) & M; h += Math.multiplyHigh(v1, s2);
-    long l3 = l, h3 = h;
+    l = t0 * a3; h = Math.multiplyHigh(v0, s3);
+    l += t1 * a2; h += Math.multiplyHigh(v1, s2);
+    long l3 = l - (h << 52), h3 = h;
     // column 4
-    l = (t0 * a4) & M; h = Math.multiplyHigh(v0, s4);
-    l += (t1 * a3) & M; h += Math.multiplyHigh(v1, s3);
-    l += (a2 * a2) & M; h += Math.multiplyHigh(s2, s2);
-    long l4 = l, h4 = h;
+    l = t0 * a4; h = Math.multiplyHigh(v0, s4);
+    l += t1 * a3; h += Math.multiplyHigh(v1, s3);
+    l += a2 * a2; h += Math.multiplyHigh(s2, s2);
+    long l4 = l - (h << 52), h4 = h;
     // column 5
-    l = (t1 * a4) & M; h = Math.multiplyHigh(v1, s4);
-    l += (t2 * a3) & M; h += Math.multiplyHigh(v2, s3);
-    long l5 = l, h5 = h;
+    l = t1 * a4; h = Math.multiplyHigh(v1, s4);
+    l += t2 * a3; h += Math.multiplyHigh(v2, s3);
+    long l5 = l - (h << 52), h5 = h;
     // column 6
-    l = (t2 * a4) & M; h = Math.multiplyHigh(v2, s4);
-    l += (a3 * a3) & M; h += Math.multiplyHigh(s3, s3);
-    long l6 = l, h6 = h;
+    l = t2 * a4; h = Math.multiplyHigh(v2, s4);
+    l += a3 * a3; h += Math.multiplyHigh(s3, s3);
+    long l6 = l - (h << 52), h6 = h;
     // column 7
-    l = (t3 * a4) & M; h = Math.multiplyHigh(v3, s4);
-    long l7 = l, h7 = h;
+    l = t3 * a4; h = Math.multiplyHigh(v3, s4);
+    long l7 = l - (h << 52), h7 = h;
     // column 8
-    l = (a4 * a4) & M; h = Math.multiplyHigh(s4, s4);
-    long l8 = l, h8 = h;
+    l = a4 * a4; h = Math.multiplyHigh(s4, s4);
+    long l8 = l - (h << 52), h8 = h;
     reduce(r, l0, l1 + h0, l2 + h1, l3 + h2, l4 + h3, l5 + h4, l6 + h5, l7 + h6, l8 + h7, h8);
   }
 
