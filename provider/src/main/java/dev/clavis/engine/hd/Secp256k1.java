@@ -62,6 +62,12 @@ public final class Secp256k1 {
       Fe.copy(y, o.y);
       Fe.copy(z, o.z);
     }
+
+    void wipe() {
+      java.util.Arrays.fill(x, 0);
+      java.util.Arrays.fill(y, 0);
+      java.util.Arrays.fill(z, 0);
+    }
   }
 
   /**
@@ -121,6 +127,12 @@ public final class Secp256k1 {
     final long[] x3 = Fe.create();
     final long[] y3 = Fe.create();
     final long[] z3 = Fe.create();
+
+    void wipe() {
+      for (long[] t : new long[][] {t0, t1, t2, t3, t4, t5, x3, y3, z3}) {
+        java.util.Arrays.fill(t, 0);
+      }
+    }
   }
 
   /**
@@ -223,6 +235,7 @@ public final class Secp256k1 {
     }
     Fe.mul(outX, p.x, zi);
     Fe.mul(outY, p.y, zi);
+    java.util.Arrays.fill(zi, 0);
     Fe.normalize(outX);
     Fe.normalize(outY);
     return true;
@@ -312,6 +325,12 @@ public final class Secp256k1 {
     }
     Fe.neg(ny, p.y);
     Fe.cmov(p.y, ny, (int) even);
+    // n - k and the recoded k are the secret itself; the last entry read names its last digit
+    java.util.Arrays.fill(nk, 0);
+    java.util.Arrays.fill(e, 0);
+    java.util.Arrays.fill(ex, 0);
+    java.util.Arrays.fill(ey, 0);
+    java.util.Arrays.fill(ny, 0);
   }
 
   /**
@@ -380,9 +399,14 @@ public final class Secp256k1 {
   public static byte[] publicKey(long[] k, long[] x, long[] y) {
     Point p = new Point();
     Tmp s = new Tmp();
-    mulG(p, k, true, s);
-    toAffine(p, x, y, true); // never the identity for 0 < k < n
-    return compress(x, y);
+    try {
+      mulG(p, k, true, s);
+      toAffine(p, x, y, true); // never the identity for 0 < k < n
+      return compress(x, y);
+    } finally {
+      p.wipe(); // the partial sums of a secret multiple of G (the first is one of 64 points)
+      s.wipe();
+    }
   }
 
   /**

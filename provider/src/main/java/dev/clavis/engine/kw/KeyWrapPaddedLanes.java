@@ -25,8 +25,6 @@ import java.util.TreeMap;
 public final class KeyWrapPaddedLanes {
 
   private static final int BLOCK = 2 * SEMIBLOCK;
-  /** Lanes per pass: enough blocks per cipher call to fill AES-NI's pipeline many times over. */
-  static final int LANES_PER_PASS = 512;
 
   private KeyWrapPaddedLanes() {}
 
@@ -51,7 +49,7 @@ public final class KeyWrapPaddedLanes {
     byte[][] out = new byte[semiblocks.length][];
     try {
       for (Map.Entry<Integer, int[]> g : groups(semiblocks).entrySet()) {
-        for (int[] pass : passes(g.getValue())) {
+        for (int[] pass : passes(g.getValue(), aes.maxBlocksPerCall())) {
           wrapGroup(aes, aivConstant, keys, g.getKey(), pass, out);
         }
       }
@@ -93,7 +91,7 @@ public final class KeyWrapPaddedLanes {
     int failed = Integer.MAX_VALUE;
     try {
       for (Map.Entry<Integer, int[]> g : groups(semiblocks).entrySet()) {
-        for (int[] pass : passes(g.getValue())) {
+        for (int[] pass : passes(g.getValue(), aesInverse.maxBlocksPerCall())) {
           failed = Math.min(failed, unwrapGroup(aesInverse, aivConstant, wrapped, g.getKey(), pass, out));
         }
       }
@@ -294,14 +292,16 @@ public final class KeyWrapPaddedLanes {
   }
 
   /**
-   * A group's lanes in passes of at most {@link #LANES_PER_PASS}: each pass runs all 6n steps on its
-   * lanes, whose blocks and semiblocks (a few KiB) stay in the core's caches between the steps;
-   * one pass over ten thousand lanes would stream 400 KB through memory at every step.
+   * A group's lanes in passes of at most {@code size} (the cipher's
+   * {@link MultiBlockCipher128#maxBlocksPerCall}): each pass runs all 6n steps on its lanes.
    */
-  private static List<int[]> passes(int[] idx) {
+  private static List<int[]> passes(int[] idx, int size) {
+    if (idx.length <= size) {
+      return List.of(idx);
+    }
     List<int[]> out = new ArrayList<>();
-    for (int from = 0; from < idx.length; from += LANES_PER_PASS) {
-      out.add(Arrays.copyOfRange(idx, from, Math.min(idx.length, from + LANES_PER_PASS)));
+    for (int from = 0; from < idx.length; from += size) {
+      out.add(Arrays.copyOfRange(idx, from, Math.min(idx.length, from + size)));
     }
     return out;
   }

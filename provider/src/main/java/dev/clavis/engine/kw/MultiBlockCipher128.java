@@ -22,6 +22,17 @@ public interface MultiBlockCipher128 {
    */
   void processBlocks(byte[] in, byte[] out, int count);
 
+  /**
+   * How many blocks one {@link #processBlocks} call should carry at most: the multi-lane functions
+   * run a group's lanes in passes of this many. In-process AES wants small passes (the lanes stay
+   * in the core's caches between steps); a token wants one pass (every call is a round trip).
+   *
+   * @return the pass size, at least 1; unbounded unless an implementation says otherwise
+   */
+  default int maxBlocksPerCall() {
+    return Integer.MAX_VALUE;
+  }
+
   /** Overwrites every intermediate block this instance holds (not the key schedule). */
   void clear();
 }

@@ -45,28 +45,21 @@ final class DataKeyRewrapper {
   }
 
   /**
+   * @param heads the parsed header of each wrapped key (the caller parsed them all to choose this path)
    * @throws KeyringException if any wrapped key is malformed or fails its integrity check (nothing
    *     is rewrapped), or the backend fails
    * @throws dev.clavis.keyring.KeyUsageException if the lifecycle refuses
    */
-  DataKeyRewrap rewrap(List<byte[]> wrappedDataKeys) {
+  DataKeyRewrap rewrap(List<byte[]> wrappedDataKeys, Envelope.Header[] heads) {
     int n = wrappedDataKeys.size();
-    Envelope.Header[] heads = new Envelope.Header[n];
     Map<KeyRef, Group> groups = new LinkedHashMap<>();
-    byte[] prevData = null;
-    Group prevGroup = null;
+    Group last = null;
     for (int i = 0; i < n; i++) {
-      byte[] w = wrappedDataKeys.get(i);
-      int h = prevData == null ? 0 : heads[i - 1].payloadOffset();
-      if (prevData != null && w.length >= h && Arrays.equals(w, 0, h, prevData, 0, h)) {
-        // the header bytes of the previous key, byte for byte: its parse (which reads nothing else)
-        heads[i] = heads[i - 1];
-      } else {
-        heads[i] = Envelope.parse(w, Envelope.WRAPPED, "wrapped data key");
-        prevGroup = groups.computeIfAbsent(heads[i].ref(), Group::new);
+      KeyRef ref = heads[i].ref();
+      if (last == null || !last.version.equals(ref)) { // runs of one version need no lookup
+        last = groups.computeIfAbsent(ref, Group::new);
       }
-      prevGroup.indices.add(i);
-      prevData = w;
+      last.indices.add(i);
     }
     byte[][] deks = new byte[n][];
     byte[][] out = new byte[n][];
@@ -125,6 +118,7 @@ final class DataKeyRewrapper {
     List<Integer> viaHost = g.indices;
     int inHostNow = 0;
     try {
+      byte[] header = Envelope.wrappedHeader1(target.version(), 0);
       if (g.held != null) {
         List<byte[]> wrapped = g.held.wrapKwpUnder(target.material());
         viaHost = new ArrayList<>();
@@ -133,7 +127,7 @@ final class DataKeyRewrapper {
           if (wrapped.get(j) == null) {
             viaHost.add(i);
           } else {
-            out[i] = framed(Envelope.wrappedHeader1(target.version(), 0), wrapped.get(j));
+            out[i] = framed(header, wrapped.get(j));
           }
         }
         if (viaHost.isEmpty()) {
@@ -149,7 +143,6 @@ final class DataKeyRewrapper {
         keys.add(deks[i]);
       }
       List<byte[]> wrapped = target.material().wrapKwpAll(keys);
-      byte[] header = Envelope.wrappedHeader1(target.version(), 0);
       for (int j = 0; j < wrapped.size(); j++) {
         out[viaHost.get(j)] = framed(header, wrapped.get(j));
       }

@@ -368,12 +368,14 @@ final class EnvelopeService {
    */
   DataKeyRewrap rewrapDataKeys(List<byte[]> wrappedDataKeys) {
     boolean allFormat1 = true;
-    for (byte[] w : wrappedDataKeys) {
-      allFormat1 &= Envelope.parse(w, Envelope.WRAPPED, "wrapped data key").format() == Envelope.FORMAT_1;
+    Envelope.Header[] heads = new Envelope.Header[wrappedDataKeys.size()];
+    for (int i = 0; i < heads.length; i++) {
+      heads[i] = Envelope.parse(wrappedDataKeys.get(i), Envelope.WRAPPED, "wrapped data key");
+      allFormat1 &= heads[i].format() == Envelope.FORMAT_1;
     }
     if (allFormat1) {
       // KWP keys: inside the backend where it can hold keys (a token), else multi-lane in memory
-      return new DataKeyRewrapper(engine).rewrap(wrappedDataKeys);
+      return new DataKeyRewrapper(engine).rewrap(wrappedDataKeys, heads);
     }
     List<byte[]> out = rewrapInHost(wrappedDataKeys);
     return new DataKeyRewrap(out, out.size(), List.of("format-2 (context-bound AES-GCM) wrapped keys are rewrapped"

@@ -69,13 +69,17 @@ final class TokenAesEcb implements BlockCipher128, MultiBlockCipher128 {
    */
   @Override
   public void processBlocks(byte[] in, byte[] out, int count) {
-    byte[] blocks = Arrays.copyOf(in, Math.multiplyExact(count, BLOCK));
+    int len = Math.multiplyExact(count, BLOCK);
+    // the lanes' own array when it holds exactly these blocks: no further copy of them on the heap
+    byte[] blocks = in.length == len ? in : Arrays.copyOf(in, len);
     byte[] result = null;
     try {
       result = onToken(blocks);
-      System.arraycopy(result, 0, out, 0, blocks.length);
+      System.arraycopy(result, 0, out, 0, len);
     } finally {
-      Arrays.fill(blocks, (byte) 0);
+      if (blocks != in) {
+        Arrays.fill(blocks, (byte) 0);
+      }
       if (result != null) {
         Arrays.fill(result, (byte) 0);
       }

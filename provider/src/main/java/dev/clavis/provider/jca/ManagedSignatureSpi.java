@@ -162,6 +162,10 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
 
   private VersionVerifier verifier(KeyringEngine engine, KeyringEngine.Use c) throws InvalidKeyException {
     if (c.material().algorithm() == KeyAlgorithm.SECP256K1) {
+      if (!"SHA256withECDSA".equals(jcaName)) { // the only hash Secp256k1Verification computes
+        throw new InvalidKeyException("derived secp256k1 key " + c.version() + " verifies with SHA256withECDSA only,"
+            + " not " + jcaName);
+      }
       return hdVerifier(engine, c.version());
     }
     List<byte[]> chain = c.material().certificates();

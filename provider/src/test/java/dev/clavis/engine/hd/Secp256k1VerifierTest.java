@@ -32,18 +32,23 @@ class Secp256k1VerifierTest {
   @Test
   void theCompressedForm_isTheSameKey_bothParities_andABadEncodingIsRefused() throws Exception {
     byte[] h = MessageDigest.getInstance("SHA-256").digest("m".getBytes());
-    for (int k = 1; k <= 4; k++) { // 1·G and 3·G have even y, 2·G and 4·G odd: both prefixes
+    boolean sawOdd = false;
+    boolean sawEven = false;
+    for (int k = 1; k <= 8; k++) { // 1·G to 5·G have even y, 6·G odd: both prefixes
       byte[] d = new byte[32];
       d[31] = (byte) k;
       long[] x = Fe.create();
       long[] y = Fe.create();
       byte[] compressed = Secp256k1.publicKey(Scalar.fromBytes(d, 0), x, y);
+      sawOdd |= compressed[0] == 3;
+      sawEven |= compressed[0] == 2;
       byte[] sig = new Secp256k1Ecdsa().signDer(d, h);
       assertTrue(Secp256k1Verifier.ofCompressed(compressed).verify(h, sig), "k = " + k);
       byte[] other = compressed.clone();
       other[0] ^= 1; // the other y: the negated key
       assertFalse(Secp256k1Verifier.ofCompressed(other).verify(h, sig), "-" + k + "·G");
     }
+    assertTrue(sawOdd && sawEven, "keys of both prefixes were verified");
     byte[] g = HexFormat.of().parseHex("0279BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798");
     assertThrows(IllegalArgumentException.class, () -> Secp256k1Verifier.ofCompressed(java.util.Arrays.copyOf(g, 32)));
     byte[] uncompressedPrefix = g.clone();

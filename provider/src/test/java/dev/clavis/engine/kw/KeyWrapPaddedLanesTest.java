@@ -87,28 +87,59 @@ class KeyWrapPaddedLanesTest {
     byte[] kek = new byte[32];
     RANDOM.nextBytes(kek);
     List<byte[]> keys = new ArrayList<>();
-    for (int i = 0; i < 2 * KeyWrapPaddedLanes.LANES_PER_PASS + 7; i++) { // 32-byte keys: one group, three passes
+    int pass = lanes(kek, false).maxBlocksPerCall();
+    for (int i = 0; i < 2 * pass + 7; i++) { // mostly 32-byte keys: their group runs in three passes
       byte[] k = new byte[i % 5 == 0 ? 24 : 32];
       RANDOM.nextBytes(k);
       keys.add(k);
     }
-    List<byte[]> multi = KeyWrapPaddedLanes.wrapAll(lanes(kek, false), KeyWrapPadded.AIV_CONSTANT, keys);
+    CountingBlocks wrapping = new CountingBlocks(lanes(kek, false));
+    List<byte[]> multi = KeyWrapPaddedLanes.wrapAll(wrapping, KeyWrapPadded.AIV_CONSTANT, keys);
+    assertEquals(pass, wrapping.largest, "no cipher call carries more than the cipher's pass size");
     Cipher sun = Cipher.getInstance("AES/KWP/NoPadding", "SunJCE");
     for (int i = 0; i < keys.size(); i++) {
       sun.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kek, "AES"));
       assertArrayEquals(sun.doFinal(keys.get(i)), multi.get(i), "SunJCE AES/KWP/NoPadding, key " + i);
     }
-    List<byte[]> back = KeyWrapPaddedLanes.unwrapAll(lanes(kek, true), KeyWrapPadded.AIV_CONSTANT, multi);
+    CountingBlocks unwrapping = new CountingBlocks(lanes(kek, true));
+    List<byte[]> back = KeyWrapPaddedLanes.unwrapAll(unwrapping, KeyWrapPadded.AIV_CONSTANT, multi);
+    assertEquals(pass, unwrapping.largest, "no cipher call carries more than the cipher's pass size");
     for (int i = 0; i < keys.size(); i++) {
       assertArrayEquals(keys.get(i), back.get(i), "round trip, key " + i);
     }
     List<byte[]> tampered = new ArrayList<>(multi);
-    byte[] bad = multi.get(KeyWrapPaddedLanes.LANES_PER_PASS + 3).clone();
+    byte[] bad = multi.get(pass + 3).clone();
     bad[9] ^= 1;
-    tampered.set(KeyWrapPaddedLanes.LANES_PER_PASS + 3, bad);
+    tampered.set(pass + 3, bad);
     IntegrityCheckException e = assertThrows(IntegrityCheckException.class,
         () -> KeyWrapPaddedLanes.unwrapAll(lanes(kek, true), KeyWrapPadded.AIV_CONSTANT, tampered));
-    assertEquals(KeyWrapPaddedLanes.LANES_PER_PASS + 3, e.index(), "the failing key of the second pass");
+    assertEquals(pass + 3, e.index(), "the failing key of the second pass");
+  }
+
+  /** A cipher that remembers the most blocks one call carried. */
+  private static final class CountingBlocks implements MultiBlockCipher128 {
+    private final MultiBlockCipher128 inner;
+    int largest;
+
+    CountingBlocks(MultiBlockCipher128 inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public void processBlocks(byte[] in, byte[] out, int count) {
+      largest = Math.max(largest, count);
+      inner.processBlocks(in, out, count);
+    }
+
+    @Override
+    public int maxBlocksPerCall() {
+      return inner.maxBlocksPerCall();
+    }
+
+    @Override
+    public void clear() {
+      inner.clear();
+    }
   }
 
   @ParameterizedTest(name = "KEK {0} bytes")
