@@ -29,10 +29,10 @@ import javax.security.auth.x500.X500Principal;
 /**
  * Two-phase rotation of a key pair from the command line. {@code rotate NAME --begin --csr FILE}
  * stages a PRE_ACTIVE version ({@link KeyPairRotation#begin}) and writes its PKCS#10 request as
- * PEM; {@code rotate NAME --complete --cert FILE} puts the CA's reply on the staged version
- * ({@link Keyring#replaceCertificates}, which itself refuses a chain for another key) and makes it
- * the primary. Either fails closed: a failed begin aborts the staging, a refused reply changes
- * nothing.
+ * PEM; {@code rotate NAME --complete --cert FILE} puts the CA's reply on the staged version and
+ * makes it the primary in one write ({@link Keyring#completeRotation(String, List)}, which itself
+ * refuses a chain for another key). Either fails closed: a failed begin aborts the staging, a
+ * refused reply or a failed write changes nothing.
  */
 final class KeyPairTwoPhase {
 
@@ -118,11 +118,10 @@ final class KeyPairTwoPhase {
       throw new CliException("--cert " + certFile + ": cannot encode the chain: " + e.getMessage());
     }
     try {
-      ring.replaceCertificates(staged.ref(), ders);
+      return ring.completeRotation(name, ders); // one write: the reply and the switch of primary together
     } catch (IllegalArgumentException e) {
       throw new CliException("--cert " + certFile + ": " + e.getMessage());
     }
-    return ring.completeRotation(name);
   }
 
   /** @return the staged (PRE_ACTIVE) version, newest first, or null */

@@ -1,5 +1,6 @@
 package dev.clavis.cli;
 
+import dev.clavis.keyring.CertificateInfo;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyInfo;
 import dev.clavis.keyring.KeyRef;
@@ -66,22 +67,28 @@ final class PairCommands {
     }
   }
 
-  /** @return per version: subject, issuer, notBefore, notAfter of its own certificate (public data) */
+  /**
+   * @return per version: subject, issuer, notBefore, notAfter of its own certificate (public data),
+   *     from the facts its metadata records; only a version certified by an older Clavis has its chain read
+   */
   static List<Map<String, Object>> certificates(Keyring ring, KeyInfo k) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (KeyVersionInfo v : k.versions()) {
-      List<byte[]> chain = ring.certificates(KeyRef.of(k.name(), v.version()));
-      if (chain.isEmpty()) {
-        continue;
+      CertificateInfo c = v.certificate().orElse(null);
+      if (c == null) {
+        List<byte[]> chain = ring.certificates(KeyRef.of(k.name(), v.version()));
+        if (chain.isEmpty()) {
+          continue;
+        }
+        c = CertificateInfo.of(parse(chain.get(0)), chain.size());
       }
-      X509Certificate c = parse(chain.get(0));
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("version", v.version());
-      m.put("subject", c.getSubjectX500Principal().getName());
-      m.put("issuer", c.getIssuerX500Principal().getName());
-      m.put("notBefore", c.getNotBefore().toInstant().toString());
-      m.put("notAfter", c.getNotAfter().toInstant().toString());
-      m.put("chainLength", chain.size());
+      m.put("subject", c.subject());
+      m.put("issuer", c.issuer());
+      m.put("notBefore", c.notBefore().toString());
+      m.put("notAfter", c.notAfter().toString());
+      m.put("chainLength", c.chainLength());
       out.add(m);
     }
     return out;

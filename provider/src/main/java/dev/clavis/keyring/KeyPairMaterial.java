@@ -202,6 +202,32 @@ public final class KeyPairMaterial {
     return java.util.Optional.of(copyChain(chain));
   }
 
+  /**
+   * The public part of any form a backend is handed for a key-pair version: the chain of this
+   * format's material (the private key read with it is wiped at once), of a chain replacement, or
+   * of a token's reference to a pair it generated ({@code "CKG" | u8 format | 32-byte nonce | the
+   * chain as a chain replacement holds it}).
+   *
+   * @param stored what a backend was handed for a key-pair version; not kept
+   * @return the chain, the version's own certificate first; empty for bytes of no such form
+   * @throws IllegalArgumentException if the bytes are of such a form but malformed
+   */
+  public static java.util.Optional<List<byte[]>> publicChain(byte[] stored) {
+    if (stored.length >= 3 && stored[0] == 'C' && stored[1] == 'K' && stored[2] == 'P') {
+      KeyPairMaterial m = decode(stored);
+      m.wipe();
+      return java.util.Optional.of(m.chain);
+    }
+    if (stored.length > 36 && stored[0] == 'C' && stored[1] == 'K' && stored[2] == 'G') {
+      byte[] replacement = new byte[stored.length - 32];
+      System.arraycopy(CHAIN_MAGIC, 0, replacement, 0, 3);
+      replacement[3] = stored[3];
+      System.arraycopy(stored, 36, replacement, 4, stored.length - 36);
+      return decodeChainReplacement(replacement);
+    }
+    return decodeChainReplacement(stored);
+  }
+
   /** Zeroes the private key held here. */
   public void wipe() {
     Arrays.fill(pkcs8, (byte) 0);

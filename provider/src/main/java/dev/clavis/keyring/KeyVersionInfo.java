@@ -59,6 +59,7 @@ public final class KeyVersionInfo {
   private final long reserved;
   private final long usageLimit;
   private final String reason;
+  private final CertificateInfo certificate;
 
   private KeyVersionInfo(Builder b) {
     this.keyName = Objects.requireNonNull(b.keyName, "keyName");
@@ -77,6 +78,7 @@ public final class KeyVersionInfo {
     this.reserved = b.reserved;
     this.usageLimit = b.usageLimit;
     this.reason = b.reason;
+    this.certificate = b.certificate;
   }
 
   /** @return a builder for a version's metadata */
@@ -103,6 +105,7 @@ public final class KeyVersionInfo {
     b.reserved = reserved;
     b.usageLimit = usageLimit;
     b.reason = reason;
+    b.certificate = certificate;
     return b;
   }
 
@@ -155,6 +158,13 @@ public final class KeyVersionInfo {
   public long usageLimit() { return usageLimit; }
   /** @return the reason given for the last transition, if any */
   public Optional<String> reason() { return Optional.ofNullable(reason); }
+  /**
+   * @return the public facts of a key-pair version's own certificate as its metadata records them
+   *     (read without the private key); empty for a secret key, a destroyed version, or a version
+   *     whose chain was last set by a Clavis that did not record them (metadata extension 9):
+   *     {@link Keyring#certificates} still reads its chain
+   */
+  public Optional<CertificateInfo> certificate() { return Optional.ofNullable(certificate); }
 
   @Override
   public String toString() {
@@ -180,6 +190,7 @@ public final class KeyVersionInfo {
     private long reserved;
     private long usageLimit;
     private String reason;
+    private CertificateInfo certificate;
 
     private Builder() {}
 
@@ -263,6 +274,11 @@ public final class KeyVersionInfo {
      * @return this builder
      */
     public Builder reason(String v) { this.reason = v; return this; }
+    /**
+     * @param v the facts of the version's own certificate, or null
+     * @return this builder
+     */
+    public Builder certificate(CertificateInfo v) { this.certificate = v; return this; }
 
     /**
      * @return the metadata

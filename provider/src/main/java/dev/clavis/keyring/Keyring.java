@@ -786,6 +786,25 @@ public interface Keyring extends AutoCloseable {
   }
 
   /**
+   * Two-phase rotation of a key pair, phase two, in one write: the CA's reply becomes the chain of
+   * the staged ({@code PRE_ACTIVE}) version, which becomes the primary ({@code ACTIVE}; the old one
+   * {@code DEPRECATED}), audited as {@code certificate} then {@code rotate-complete}. A failure
+   * leaves the rotation staged as it was, the self-signed chain in place, so it can be rerun.
+   *
+   * @param name the key pair
+   * @param chain the CA's chain, the staged version's own certificate first; the caller has checked it
+   * @return the new primary version
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalArgumentException if the key is no key pair, or the chain is empty or certifies another key
+   * @throws IllegalStateException if no rotation is in progress
+   * @throws UnsupportedOperationException if this keyring cannot change a chain
+   * @throws KeyringException if the backend's write fails
+   */
+  default KeyVersionInfo completeRotation(String name, List<byte[]> chain) {
+    throw new UnsupportedOperationException("this keyring cannot change certificate chains");
+  }
+
+  /**
    * A handle to a key pair's private key, for Clavis's {@code Signature}.
    *
    * @param ref a key ({@code name}: its primary) or one version ({@code name#N})

@@ -1,5 +1,6 @@
 package dev.clavis.keyring.lifecycle;
 
+import dev.clavis.keyring.CertificateInfo;
 import dev.clavis.keyring.KeyRef;
 import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyUsageException;
@@ -27,8 +28,15 @@ final class CertificateRenewal {
 
   /** @return when a key pair certified by {@code leaf} is due for rotation */
   static Instant dueAt(X509Certificate leaf) {
-    Instant from = leaf.getNotBefore().toInstant();
-    Instant to = leaf.getNotAfter().toInstant();
+    return dueAt(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
+  }
+
+  /** @return when a key pair whose certificate's facts its version records is due for rotation */
+  static Instant dueAt(CertificateInfo c) {
+    return dueAt(c.notBefore(), c.notAfter());
+  }
+
+  private static Instant dueAt(Instant from, Instant to) {
     Duration third = Duration.between(from, to).dividedBy(3);
     Duration margin = third.isNegative() || third.compareTo(MARGIN) >= 0 ? MARGIN : third;
     return to.minus(margin);

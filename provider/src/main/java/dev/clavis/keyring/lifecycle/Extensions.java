@@ -45,6 +45,13 @@ final class Extensions {
   static final int KEY_DERIVATION = 6;
   /** A tag with this bit may be dropped by a reader that does not know it. */
   static final int IGNORABLE = 0x8000;
+  /**
+   * Of a version: its own certificate's public facts (subject, issuer, serial, notBefore, notAfter,
+   * chain length), so listing reads no private key. Numbered after the key tags (7 and 8 are
+   * spoken for), so no number means two things in any scope. Droppable: a reader that does not
+   * know it reads the chain from the material, and a writer that drops it leaves no stale copy.
+   */
+  static final int VERSION_CERTIFICATE = IGNORABLE | 9;
 
   private static final int FLAG_DELETION_PROTECTION = 1;
 
@@ -137,6 +144,11 @@ final class Extensions {
           }
         }));
       }
+      for (VersionRecord v : k.versions()) {
+        if (v.certificate() != null) {
+          fields.add(field(k.name(), v.version(), VERSION_CERTIFICATE, o -> writeCertificate(o, v.certificate())));
+        }
+      }
     }
     out.writeInt(fields.size());
     for (Field f : fields) {
@@ -195,6 +207,13 @@ final class Extensions {
           throw new IllegalArgumentException("extension " + tag + " of an unknown key " + name);
         }
         keys.put(name, readKeyField(k, tag, b));
+      } else if (!name.isEmpty() && version != 0 && tag == VERSION_CERTIFICATE) {
+        KeyRecord k = keys.get(name);
+        VersionRecord v = k == null ? null : k.version(version);
+        if (v == null) {
+          throw new IllegalArgumentException("extension " + tag + " of an unknown version " + name + "#" + version);
+        }
+        keys.put(name, k.withVersion(v.withCertificate(readCertificate(b))));
       } else if ((tag & IGNORABLE) == 0) {
         throw new KeyringException("the keyring metadata holds extension " + tag + " for "
             + (name.isEmpty() ? "the store" : name + (version == 0 ? "" : "#" + version))
@@ -202,6 +221,47 @@ final class Extensions {
       }
     }
     return settings;
+  }
+
+  /** u32 n | UTF-8 subject | u32 n | UTF-8 issuer | u16 n | serial (two's complement) | i64 notBefore ms | i64 notAfter ms | u8 chain length */
+  private static void writeCertificate(DataOutputStream o, dev.clavis.keyring.CertificateInfo c) throws IOException {
+    writeText(o, c.subject());
+    writeText(o, c.issuer());
+    byte[] serial = c.serialNumber().toByteArray();
+    o.writeShort(serial.length);
+    o.write(serial);
+    o.writeLong(c.notBefore().toEpochMilli());
+    o.writeLong(c.notAfter().toEpochMilli());
+    o.writeByte(c.chainLength());
+  }
+
+  private static dev.clavis.keyring.CertificateInfo readCertificate(DataInputStream b) throws IOException {
+    String subject = readText(b);
+    String issuer = readText(b);
+    byte[] serial = new byte[b.readUnsignedShort()];
+    b.readFully(serial);
+    if (serial.length == 0) {
+      throw new IllegalArgumentException("a certificate's serial number of no bytes");
+    }
+    java.time.Instant from = java.time.Instant.ofEpochMilli(b.readLong());
+    java.time.Instant to = java.time.Instant.ofEpochMilli(b.readLong());
+    return dev.clavis.keyring.CertificateInfo.of(subject, issuer, new java.math.BigInteger(serial), from, to,
+        b.readUnsignedByte());
+  }
+
+  /** A distinguished name may exceed writeUTF's 65,535 bytes: a u32 length. */
+  private static void writeText(DataOutputStream o, String s) throws IOException {
+    byte[] utf8 = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    o.writeInt(utf8.length);
+    o.write(utf8);
+  }
+
+  private static String readText(DataInputStream b) throws IOException {
+    int n = b.readInt();
+    if (n < 0 || n > b.available()) { // the body is in memory: available() is what is left of it
+      throw new IllegalArgumentException("text length " + n);
+    }
+    return new String(b.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static StoreSettings readStoreField(StoreSettings s, int tag, DataInputStream b) throws IOException {

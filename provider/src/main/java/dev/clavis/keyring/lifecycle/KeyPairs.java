@@ -1,5 +1,6 @@
 package dev.clavis.keyring.lifecycle;
 
+import dev.clavis.keyring.CertificateInfo;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyPairMaterial;
 import dev.clavis.keyring.KeyRef;
@@ -82,6 +83,33 @@ final class KeyPairs {
       throw new IllegalArgumentException("the certificate " + parse(version, chain.get(0)).getSubjectX500Principal()
           .getName() + " certifies another key than " + version + "; nothing was changed");
     }
+  }
+
+  /**
+   * @return the public facts of a chain's first certificate, to record on its version
+   * @throws IllegalArgumentException if the chain is empty or its first certificate cannot be read
+   */
+  static CertificateInfo certificateInfo(KeyRef version, List<byte[]> chain) {
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("a certificate chain for " + version + " needs at least one certificate");
+    }
+    return CertificateInfo.of(parse(version, chain.get(0)), chain.size());
+  }
+
+  /**
+   * @return the facts of the certificate in the material of a new version: of a key pair's chain
+   *     ({@link KeyPairMaterial#publicChain}), of a trusted certificate's DER; null for other keys
+   * @throws IllegalArgumentException if a key pair's material holds a chain that cannot be read
+   */
+  static CertificateInfo certificateInfo(KeyRef version, KeyAlgorithm a, byte[] stored) {
+    if (a == KeyAlgorithm.CERTIFICATE) {
+      try {
+        return certificateInfo(version, List.of(stored));
+      } catch (IllegalArgumentException e) {
+        return null; // the entry's bytes were never refused for not parsing: they still are not, just not summed up
+      }
+    }
+    return a.isKeyPair() ? KeyPairMaterial.publicChain(stored).map(c -> certificateInfo(version, c)).orElse(null) : null;
   }
 
   /** @return audit details of a certificate: subject, issuer, serial, notAfter (public values) */

@@ -856,7 +856,9 @@ public final class KeyringEngine implements Keyring {
     Instant certDue = null;
     if (primary != 0 && k.algorithm().isKeyPair()) {
       KeyRef pref = KeyRef.of(k.name(), primary);
-      certDue = backend.material(pref).map(m -> CertificateRenewal.dueAt(pref, m.certificates())).orElse(null);
+      // the facts its metadata records; only a version whose chain an older Clavis set reads its material
+      certDue = p.certificate() != null ? CertificateRenewal.dueAt(p.certificate())
+          : backend.material(pref).map(m -> CertificateRenewal.dueAt(pref, m.certificates())).orElse(null);
     }
     return new KeyInfo(k.name(), k.algorithm(), k.policy(), vs, primary, k.metadata(), certDue);
   }
@@ -1180,21 +1182,52 @@ public final class KeyringEngine implements Keyring {
   @Override
   public void replaceCertificates(KeyRef version, List<byte[]> chain) {
     write(d -> {
-      KeyRecord k = d.get(version.name());
-      VersionRecord v = Permissions.version(k, version);
-      KeyMaterial m = backend.material(version).orElseThrow(() -> new IllegalStateException("key " + version
-          + " is " + v.state() + " and has no material left: its certificate cannot change"));
-      byte[] stored = KeyPairs.withChain(k.algorithm(), version, m, chain);
-      try {
-        d.changes.importMaterial(version, k.algorithm(), stored, v.exportable());
-      } finally {
-        Arrays.fill(stored, (byte) 0);
-      }
-      d.put(k);
-      d.event("certificate", version.toString(), KeyPairs.describe(chain.get(0)));
+      replaceChain(d, version, chain);
       return null;
     });
     hot.clear();
+  }
+
+  /** Stages a version's new chain, its facts in the version's metadata, and the audit event. */
+  private void replaceChain(Draft d, KeyRef version, List<byte[]> chain) {
+    KeyRecord k = d.get(version.name());
+    VersionRecord v = Permissions.version(k, version);
+    KeyMaterial m = backend.material(version).orElseThrow(() -> new IllegalStateException("key " + version
+        + " is " + v.state() + " and has no material left: its certificate cannot change"));
+    byte[] stored = KeyPairs.withChain(k.algorithm(), version, m, chain);
+    try {
+      d.changes.importMaterial(version, k.algorithm(), stored, v.exportable());
+    } finally {
+      Arrays.fill(stored, (byte) 0);
+    }
+    d.put(k.withVersion(v.withCertificate(KeyPairs.certificateInfo(version, chain))));
+    d.event("certificate", version.toString(), KeyPairs.describe(chain.get(0)));
+  }
+
+  /**
+   * Two-phase rotation of a key pair, phase two in one commit: the CA's chain onto the staged
+   * version ({@link #replaceCertificates}'s rules) and the staged version made the primary
+   * ({@link Lifecycle#completeRotation}), so a failure leaves the rotation staged as it was.
+   *
+   * @throws UnknownKeyException if the key does not exist
+   * @throws IllegalArgumentException if the key is no key pair, or the chain is empty or certifies another key
+   * @throws IllegalStateException if no rotation is in progress
+   * @throws KeyringException if the backend's write fails
+   */
+  @Override
+  public KeyVersionInfo completeRotation(String name, List<byte[]> chain) {
+    KeyRecord k = write(d -> {
+      KeyRecord r = d.get(name);
+      KeyPairs.requireKeyPair(r.algorithm(), KeyRef.of(name));
+      VersionRecord st = Lifecycle.staged(r);
+      if (st == null) {
+        throw new IllegalStateException("cannot complete a rotation of key " + name + ": no rotation is in progress");
+      }
+      replaceChain(d, KeyRef.of(name, st.version()), chain);
+      return d.apply(Lifecycle.completeRotation(d.get(name), d.now));
+    });
+    hot.clear();
+    return versionInfo(k, k.primary());
   }
 
   /**

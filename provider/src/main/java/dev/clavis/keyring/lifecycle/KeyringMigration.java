@@ -135,6 +135,7 @@ public final class KeyringMigration {
       int versions = 0;
       int materials = 0;
       for (KeyRecord k : copied.values()) {
+        KeyRecord copy = k;
         for (VersionRecord v : k.versions()) {
           versions++;
           if (v.state() == KeyState.DESTROYED) {
@@ -146,13 +147,17 @@ public final class KeyringMigration {
             byte[] raw = raw(m.get());
             try {
               changes.importMaterial(ref, m.get().algorithm(), raw, v.exportable());
+              if (v.certificate() == null) { // a version an older Clavis certified: its facts recorded now
+                dev.clavis.keyring.CertificateInfo c = KeyPairs.certificateInfo(ref, k.algorithm(), raw);
+                copy = c == null ? copy : copy.withVersion(v.withCertificate(c));
+              }
             } finally {
               Arrays.fill(raw, (byte) 0);
             }
             materials++;
           }
         }
-        sink.put(k);
+        sink.put(copy);
       }
       requireUnmoved(source, sourceGeneration);
       sink.settings(settings.withFormerIds(List.of(sourceId)));

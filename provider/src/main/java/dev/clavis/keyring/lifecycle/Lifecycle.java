@@ -190,6 +190,8 @@ final class Lifecycle {
         .activated(act)
         .expires(exp)
         .usageLimit(policy.usageLimit().orElse(0))
+        // a key pair's certificate facts in its metadata: listing and due dates read no private key
+        .certificate(material == null ? null : KeyPairs.certificateInfo(ref, alg, material))
         .build();
   }
 
@@ -527,6 +529,7 @@ final class Lifecycle {
     }
     if (to == KeyState.DESTROYED) {
       s.material.add(new Erase(ref));
+      nv.certificate(null); // its chain goes with its material, as Keyring.certificates shows
     }
     Map<String, String> details = new LinkedHashMap<>();
     details.put("from", from.name());

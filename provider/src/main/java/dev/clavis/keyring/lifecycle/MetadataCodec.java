@@ -37,7 +37,9 @@ import java.util.Map;
  * the ids of the keyrings it was migrated from; of a key 1 = retention
  * (u32 min decryption version | u32 keep versions | duration decrypt window | u8 flags, 1 =
  * deletion protection), 2 = purpose (utf), 3 = description (utf), 4 = tags (u16 n | (utf k | utf v)*),
- * 5 = creation source (utf). A field at its default is not written. An unknown tag is refused
+ * 5 = creation source (utf), 6 = an HD key's derivation; of a version 0x8009 = its own certificate's
+ * public facts (droppable; layout in {@link Extensions}), so that listing key pairs reads no private
+ * key. A field at its default is not written. An unknown tag is refused
  * naming it (a newer Clavis wrote it), unless its high bit (0x8000) marks it as one an older
  * reader may drop.
  * Format 2 (no extension section) reads as every new field at its default.

@@ -1,5 +1,6 @@
 package dev.clavis.keyring.lifecycle;
 
+import dev.clavis.keyring.CertificateInfo;
 import dev.clavis.keyring.KeyAlgorithm;
 import dev.clavis.keyring.KeyState;
 import dev.clavis.keyring.KeyVersionInfo;
@@ -7,13 +8,16 @@ import java.time.Instant;
 
 /**
  * The engine's persisted metadata of one version. Immutable; {@code with...} methods and {@link
- * #toBuilder()} copy. Build new records with {@link #builder()}, not the 16-field constructor.
+ * #toBuilder()} copy. Build new records with {@link #builder()}, not the 17-field constructor.
  *
  * @param usageReserved the uses counted against the limit: exact uses plus the reservations still
  *     outstanding (held by live processes or left by crashed ones); the true count never exceeds it
  * @param usesSettled the part of {@code usageReserved} known exactly: uses that processes made and
  *     accounted for when they gave their unused reservations back ({@code 0 <= usesSettled <= usageReserved})
  * @param remembered the state to return to on resume or cancel-destroy, or null
+ * @param certificate a key pair's own certificate's public facts, recorded when its chain is set
+ *     (so listing needs no private key), or null: no key pair, destroyed, or not recorded (a store
+ *     written before metadata extension 9)
  */
 record VersionRecord(
     int version,
@@ -31,7 +35,8 @@ record VersionRecord(
     long usageReserved,
     long usageLimit,
     String reason,
-    long usesSettled) {
+    long usesSettled,
+    CertificateInfo certificate) {
 
   VersionRecord {
     if (usesSettled < 0 || usesSettled > usageReserved) {
@@ -66,6 +71,10 @@ record VersionRecord(
     return toBuilder().activated(act).deactivated(deact).expires(exp).destroyAt(destroy).build();
   }
 
+  VersionRecord withCertificate(CertificateInfo c) {
+    return toBuilder().certificate(c).build();
+  }
+
   VersionRecord withReason(String why) {
     return toBuilder().reason(why).build();
   }
@@ -93,6 +102,7 @@ record VersionRecord(
     private long usageLimit;
     private String reason;
     private long usesSettled;
+    private CertificateInfo certificate;
 
     private Builder() {}
 
@@ -113,6 +123,7 @@ record VersionRecord(
       usageLimit = r.usageLimit;
       reason = r.reason;
       usesSettled = r.usesSettled;
+      certificate = r.certificate;
     }
 
     Builder version(int v) {
@@ -195,13 +206,19 @@ record VersionRecord(
       return this;
     }
 
+    Builder certificate(CertificateInfo c) {
+      certificate = c;
+      return this;
+    }
+
     /**
      * @return the record
      * @throws IllegalArgumentException if the settled uses lie outside {@code 0..usageReserved}
      */
     VersionRecord build() {
       return new VersionRecord(version, state, remembered, rememberedBeforeDestroy, algorithm, origin, exportable,
-          created, activated, deactivated, expires, destroyAt, usageReserved, usageLimit, reason, usesSettled);
+          created, activated, deactivated, expires, destroyAt, usageReserved, usageLimit, reason, usesSettled,
+          certificate);
     }
   }
 
@@ -228,6 +245,7 @@ record VersionRecord(
         .reserved(usage.reserved())
         .usageLimit(usageLimit)
         .reason(reason)
+        .certificate(certificate)
         .build();
   }
 }

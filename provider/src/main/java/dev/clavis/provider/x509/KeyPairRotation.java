@@ -23,8 +23,8 @@ import java.util.List;
  * of the primary's type (and RSA size) with the JDK's providers, self-signs it with the primary's
  * subject and validity period, and stages it PRE_ACTIVE ({@link Keyring#beginRotation(String,
  * KeyPairMaterial, String)}); {@link #request} makes the PKCS#10 request a CA answers, signed by the
- * version inside the keyring. The CA reply then replaces the staged version's chain
- * ({@link Keyring#replaceCertificates}) and {@link Keyring#completeRotation} makes it sign.
+ * version inside the keyring. The CA reply then becomes the staged version's chain and the version
+ * the primary in one write ({@link Keyring#completeRotation(String, List)}).
  */
 public final class KeyPairRotation {
 

@@ -56,6 +56,20 @@ class ExtensionsTest {
   }
 
   @Test
+  void certificateFacts_roundTripPerVersion_asTag0x8009_whichAnOlderReaderMayDrop() {
+    dev.clavis.keyring.CertificateInfo c = dev.clavis.keyring.CertificateInfo.of("CN=api.example.com,O=Ü ✓",
+        "CN=Test CA", new java.math.BigInteger("-80000000000000000001", 16), Instant.parse("2026-01-01T00:00:00Z"),
+        Instant.parse("2027-01-01T00:00:00Z"), 3);
+    KeyRecord k = key("p", KeyPolicy.defaults(), KeyMetadata.empty());
+    k = k.withVersion(k.version(1).withCertificate(c));
+    MetadataCodec.Document d = MetadataCodec.decode(MetadataCodec.encode(Map.of("p", k), 0, new byte[32]));
+    assertEquals(c, d.keys().get("p").version(1).certificate());
+    assertEquals(9, Extensions.VERSION_CERTIFICATE & ~Extensions.IGNORABLE, "numbered after the key tags 7 and 8");
+    assertNotEquals(0, Extensions.VERSION_CERTIFICATE & Extensions.IGNORABLE,
+        "droppable: a reader that does not know it reads the chain from the material");
+  }
+
+  @Test
   void defaults_writeAnEmptySection() {
     byte[] doc = MetadataCodec.encode(Map.of("k", key("k", KeyPolicy.defaults(), KeyMetadata.empty())), 0, new byte[32]);
     byte[] tail = Arrays.copyOfRange(doc, doc.length - 4, doc.length);

@@ -107,6 +107,36 @@ class TokenGeneratedKeyPairTest {
     }
   }
 
+  @Test
+  void certificateFacts_ofPairsOnTheToken_areRecorded_sayWhatTheirChainsSay_andGiveTheSameDueDate() throws Exception {
+    String gen = name("facts-gen");
+    String imp = name("facts-imp");
+    try (KeyringEngine ring = TokenKeyPairTest.open()) {
+      TokenKeyPairGeneration.generate(ring, gen, KeyAlgorithm.EC_P256, 0, "CN=" + gen, Duration.ofDays(30),
+          KeyPolicy.defaults());
+      java.security.KeyPair kp = TokenKeyPairTest.generate(KeyAlgorithm.EC_P256, 0);
+      ring.importKeyPair(imp, KeyAlgorithm.EC_P256, TokenKeyPairTest.material(kp, imp), KeyPolicy.defaults());
+      dev.clavis.provider.x509.TestCa ca = new dev.clavis.provider.x509.TestCa("CN=Token Facts CA");
+      ring.replaceCertificates(KeyRef.of(imp, 1), java.util.List.of(ca.issue("CN=" + imp, kp.getPublic()).getEncoded(),
+          ca.cert.getEncoded()));
+    }
+    try (KeyringEngine ring = TokenKeyPairTest.open()) { // a fresh keyring: the facts come from the token's metadata
+      for (String n : java.util.List.of(gen, imp)) {
+        dev.clavis.keyring.KeyInfo k = ring.find(n).orElseThrow();
+        java.util.List<byte[]> chain = ring.certificates(KeyRef.of(n, 1));
+        X509Certificate leaf = certificate(ring, n + "#1");
+        assertEquals(dev.clavis.keyring.CertificateInfo.of(leaf, chain.size()),
+            k.version(1).orElseThrow().certificate().orElseThrow(), n);
+        java.time.Instant to = leaf.getNotAfter().toInstant();
+        Duration third = Duration.between(leaf.getNotBefore().toInstant(), to).dividedBy(3);
+        assertEquals(to.minus(third.compareTo(Duration.ofDays(30)) < 0 ? third : Duration.ofDays(30)),
+            k.certificateDue().orElseThrow(), n + ": notAfter minus the margin, as read from the chain");
+      }
+      assertEquals(2, ring.find(imp).orElseThrow().version(1).orElseThrow().certificate().orElseThrow().chainLength(),
+          "the CA reply's facts, not the self-signed certificate's");
+    }
+  }
+
   private static int countClavisPrivateKeys(Pkcs11Token probe) throws Exception {
     return probe.call(s -> {
       int n = 0;

@@ -195,6 +195,43 @@ class KeyPairRotationTest {
   }
 
   @Test
+  void completeWithTheCaReply_putsTheChainOnTheStagedVersionAndActivatesIt_auditedInOneCommit() throws Exception {
+    KeyPairRotation.begin(ring, "api", null);
+    TestCa ca = new TestCa("CN=Rotation CA");
+    X509Certificate issued = ca.issue("CN=api.example.com,O=Clavis", ks.getCertificate("api#2").getPublicKey());
+    int before = ring.auditLog().events().size();
+    KeyVersionInfo v = ring.completeRotation("api", List.of(issued.getEncoded(), ca.cert.getEncoded()));
+    assertEquals(2, v.version());
+    assertEquals(KeyState.ACTIVE, v.state());
+    assertEquals(KeyState.DEPRECATED, ring.find("api").orElseThrow().version(1).orElseThrow().state());
+    assertEquals(issued, ks.getCertificate("api"), "the primary presents the CA's certificate");
+    assertEquals(2, ks.getCertificateChain("api").length);
+    assertEquals("CN=Rotation CA", v.certificate().orElseThrow().issuer(), "the facts listing shows are the reply's");
+    List<dev.clavis.keyring.AuditEvent> events = ring.auditLog().events();
+    List<String> added = events.subList(before, events.size()).stream().map(e -> e.action() + " " + e.key()).toList();
+    assertEquals(List.of("certificate api#2", "rotate-complete api#2", "deprecate api#1"), added);
+    assertEquals(1, events.subList(before, events.size()).stream().map(e -> e.time()).distinct().count(),
+        "one transaction: one time for all three");
+  }
+
+  @Test
+  void completeWithAReplyForAnotherKey_orWithNothingStaged_isRefused_andNothingChanges() throws Exception {
+    TestCa ca = new TestCa("CN=Rotation CA");
+    byte[] foreign = ca.issue("CN=api.example.com,O=Clavis", ec().getPublic()).getEncoded();
+    IllegalStateException none = assertThrows(IllegalStateException.class,
+        () -> ring.completeRotation("api", List.of(foreign)));
+    assertTrue(none.getMessage().contains("no rotation is in progress"), none.getMessage());
+    KeyPairRotation.begin(ring, "api", null);
+    byte[] self = ks.getCertificate("api#2").getEncoded();
+    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+        () -> ring.completeRotation("api", List.of(foreign)));
+    assertTrue(other.getMessage().contains("certifies another key than api#2"), other.getMessage());
+    assertEquals(KeyState.PRE_ACTIVE, ring.find("api").orElseThrow().version(2).orElseThrow().state());
+    assertEquals(KeyState.ROTATING, ring.find("api").orElseThrow().version(1).orElseThrow().state());
+    assertArrayEquals(self, ks.getCertificate("api#2").getEncoded(), "the staged chain is unchanged");
+  }
+
+  @Test
   void begin_onASecretKey_isRefused() throws Exception {
     ring.create("aes", dev.clavis.keyring.KeyAlgorithm.AES_256, dev.clavis.keyring.KeyPolicy.defaults());
     assertThrows(IllegalArgumentException.class, () -> KeyPairRotation.begin(ring, "aes", null));
