@@ -789,13 +789,17 @@ public interface Keyring extends AutoCloseable {
    * Two-phase rotation of a key pair, phase two, in one write: the CA's reply becomes the chain of
    * the staged ({@code PRE_ACTIVE}) version, which becomes the primary ({@code ACTIVE}; the old one
    * {@code DEPRECATED}), audited as {@code certificate} then {@code rotate-complete}. A failure
-   * leaves the rotation staged as it was, the self-signed chain in place, so it can be rerun.
+   * leaves the rotation staged, so it can be rerun: on a file store or database with the
+   * self-signed chain in place; on a token, whose chain objects are replaced before the head is
+   * written, a process killed in between can leave the CA's chain on the still staged version.
    *
    * @param name the key pair
    * @param chain the CA's chain, the staged version's own certificate first; the caller has checked it
+   *     (its own certificate's validity is checked here too)
    * @return the new primary version
    * @throws UnknownKeyException if the key does not exist
-   * @throws IllegalArgumentException if the key is no key pair, or the chain is empty or certifies another key
+   * @throws IllegalArgumentException if the key is no key pair, or the chain is empty, certifies another key, or its
+   *     own certificate is expired or not yet valid
    * @throws IllegalStateException if no rotation is in progress
    * @throws UnsupportedOperationException if this keyring cannot change a chain
    * @throws KeyringException if the backend's write fails

@@ -856,8 +856,9 @@ public final class KeyringEngine implements Keyring {
     Instant certDue = null;
     if (primary != 0 && k.algorithm().isKeyPair()) {
       KeyRef pref = KeyRef.of(k.name(), primary);
-      // the facts its metadata records; only a version whose chain an older Clavis set reads its material
-      certDue = p.certificate() != null ? CertificateRenewal.dueAt(p.certificate())
+      // the facts its metadata records, where they are written with the chain (file store, database);
+      // the chain itself on a token (public objects), and where an older Clavis recorded no facts
+      certDue = p.certificate() != null && !backend.readsChainsWithoutKeys() ? CertificateRenewal.dueAt(p.certificate())
           : backend.material(pref).map(m -> CertificateRenewal.dueAt(pref, m.certificates())).orElse(null);
     }
     return new KeyInfo(k.name(), k.algorithm(), k.policy(), vs, primary, k.metadata(), certDue);
@@ -1210,7 +1211,8 @@ public final class KeyringEngine implements Keyring {
    * ({@link Lifecycle#completeRotation}), so a failure leaves the rotation staged as it was.
    *
    * @throws UnknownKeyException if the key does not exist
-   * @throws IllegalArgumentException if the key is no key pair, or the chain is empty or certifies another key
+   * @throws IllegalArgumentException if the key is no key pair, or the chain is empty, certifies another key, or its
+   *     own certificate is expired or not yet valid
    * @throws IllegalStateException if no rotation is in progress
    * @throws KeyringException if the backend's write fails
    */
@@ -1223,11 +1225,31 @@ public final class KeyringEngine implements Keyring {
       if (st == null) {
         throw new IllegalStateException("cannot complete a rotation of key " + name + ": no rotation is in progress");
       }
-      replaceChain(d, KeyRef.of(name, st.version()), chain);
+      KeyRef staged = KeyRef.of(name, st.version());
+      requireValidNow(staged, KeyPairs.certificateInfo(staged, chain), d.now);
+      replaceChain(d, staged, chain);
       return d.apply(Lifecycle.completeRotation(d.get(name), d.now));
     });
     hot.clear();
     return versionInfo(k, k.primary());
+  }
+
+  /** Clock skew allowed for a CA reply that is valid from "now": a CA's clock may run a little ahead. */
+  private static final Duration NOT_BEFORE_SKEW = Duration.ofMinutes(5);
+
+  /**
+   * Refuses a chain whose own certificate is expired or not yet valid: made the primary, it would
+   * refuse every signature while the old primary is already deprecated.
+   */
+  private static void requireValidNow(KeyRef version, dev.clavis.keyring.CertificateInfo leaf, Instant now) {
+    if (!leaf.notAfter().isAfter(now)) {
+      throw new IllegalArgumentException("the certificate for " + version + " expired at " + leaf.notAfter()
+          + ": the rotation stays staged");
+    }
+    if (leaf.notBefore().isAfter(now.plus(NOT_BEFORE_SKEW))) {
+      throw new IllegalArgumentException("the certificate for " + version + " is valid only from "
+          + leaf.notBefore() + ": the rotation stays staged");
+    }
   }
 
   /**

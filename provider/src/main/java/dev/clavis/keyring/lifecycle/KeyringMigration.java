@@ -147,10 +147,10 @@ public final class KeyringMigration {
             byte[] raw = raw(m.get());
             try {
               changes.importMaterial(ref, m.get().algorithm(), raw, v.exportable());
-              if (v.certificate() == null) { // a version an older Clavis certified: its facts recorded now
-                dev.clavis.keyring.CertificateInfo c = KeyPairs.certificateInfo(ref, k.algorithm(), raw);
-                copy = c == null ? copy : copy.withVersion(v.withCertificate(c));
-              }
+              // the facts read again from the chain the copy holds (an older Clavis recorded none; a
+              // recorded one could disagree with its chain: the chain is what signs)
+              dev.clavis.keyring.CertificateInfo c = KeyPairs.certificateInfo(ref, k.algorithm(), raw);
+              copy = c == null ? copy : copy.withVersion(v.withCertificate(c));
             } finally {
               Arrays.fill(raw, (byte) 0);
             }

@@ -296,6 +296,21 @@ public interface KeyBackend extends AutoCloseable {
     return false;
   }
 
+  /**
+   * Whether a key-pair version's chain is read here without its private key ({@link
+   * KeyMaterial#certificates()} of a token reads public certificate objects). The engine then takes
+   * a key pair's certificate due date from the chain, not from the facts its metadata recorded:
+   * a token's chain objects can change apart from its metadata (another PKCS#11 client with the
+   * PIN, a process killed between the two), and the chain is what signing checks. The default: no
+   * (a file store's and a database's chains sit with the private key, and the facts are written
+   * in the same commit as the chain).
+   *
+   * @return whether chains are public objects of their own
+   */
+  default boolean readsChainsWithoutKeys() {
+    return false;
+  }
+
   /** Releases locks, wipes material caches. */
   @Override
   void close();

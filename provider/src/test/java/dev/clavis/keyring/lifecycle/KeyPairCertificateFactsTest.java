@@ -59,6 +59,18 @@ class KeyPairCertificateFactsTest {
     }
   }
 
+  /** As {@link Watched}, for a backend whose chains are public objects (a token's). */
+  static final class PublicChains extends Watched {
+    PublicChains(FileKeyBackend inner) {
+      super(inner);
+    }
+
+    @Override
+    public boolean readsChainsWithoutKeys() {
+      return true;
+    }
+  }
+
   private KeyringEngine open(Watched[] seen) {
     Watched w = new Watched(FileKeyBackend.open(dir.resolve("pairs.clavis"), "pw".toCharArray(), TestStores.FAST_KDF));
     if (seen != null) {
@@ -94,6 +106,19 @@ class KeyPairCertificateFactsTest {
           KeyPolicy.defaults());
       KeyPairRotation.begin(ring, "api", null);
       ring.create("aes", KeyAlgorithm.AES_256, KeyPolicy.defaults());
+    }
+  }
+
+  @Test
+  void aBackendWhoseChainsArePublic_hasItsDueDatesReadFromTheChain_notFromTheRecordedFacts() throws Exception {
+    populate();
+    PublicChains w = new PublicChains(FileKeyBackend.open(dir.resolve("pairs.clavis"), "pw".toCharArray(),
+        TestStores.FAST_KDF));
+    try (KeyringEngine ring = new KeyringEngine(w, Clock.systemUTC(), Duration.ZERO)) {
+      w.read.clear();
+      KeyInfo tls = ring.find("tls").orElseThrow();
+      assertEquals(List.of(KeyRef.of("tls", 2)), w.read, "the primary's chain is read, as a token's chain objects");
+      assertEquals(T0.plus(Duration.ofDays(160)), tls.certificateDue().orElseThrow(), "the same due date");
     }
   }
 

@@ -232,6 +232,28 @@ class KeyPairRotationTest {
   }
 
   @Test
+  void completeWithAnExpiredOrNotYetValidReply_isRefusedInTheWrite_andTheRotationStaysStaged() throws Exception {
+    KeyPairRotation.begin(ring, "api", null);
+    TestCa ca = new TestCa("CN=Rotation CA");
+    java.security.PublicKey staged = ks.getCertificate("api#2").getPublicKey();
+    java.time.Instant now = java.time.Instant.now();
+    byte[] self = ks.getCertificate("api#2").getEncoded();
+    byte[] expired = ca.issue("CN=api.example.com", staged, now.minusSeconds(86400 * 2), now.minusSeconds(3600))
+        .getEncoded();
+    byte[] future = ca.issue("CN=api.example.com", staged, now.plusSeconds(86400), now.plusSeconds(86400 * 30))
+        .getEncoded();
+    IllegalArgumentException e1 = assertThrows(IllegalArgumentException.class,
+        () -> ring.completeRotation("api", List.of(expired, ca.cert.getEncoded())));
+    assertTrue(e1.getMessage().contains("expired"), e1.getMessage());
+    IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
+        () -> ring.completeRotation("api", List.of(future, ca.cert.getEncoded())));
+    assertTrue(e2.getMessage().contains("valid only from"), e2.getMessage());
+    assertEquals(KeyState.PRE_ACTIVE, ring.find("api").orElseThrow().version(2).orElseThrow().state());
+    assertEquals(KeyState.ROTATING, ring.find("api").orElseThrow().version(1).orElseThrow().state());
+    assertArrayEquals(self, ks.getCertificate("api#2").getEncoded(), "the staged chain is unchanged");
+  }
+
+  @Test
   void begin_onASecretKey_isRefused() throws Exception {
     ring.create("aes", dev.clavis.keyring.KeyAlgorithm.AES_256, dev.clavis.keyring.KeyPolicy.defaults());
     assertThrows(IllegalArgumentException.class, () -> KeyPairRotation.begin(ring, "aes", null));

@@ -66,20 +66,31 @@ public final class TestCa {
     return build(new X500Principal(subject), key, false);
   }
 
+  /** A certificate valid from {@code notBefore} to {@code notAfter}. */
+  public X509Certificate issue(String subject, PublicKey key, Instant notBefore, Instant notAfter)
+      throws GeneralSecurityException {
+    return build(new X500Principal(subject), key, false, notBefore, notAfter);
+  }
+
   private X509Certificate build(X500Principal subject, PublicKey key, boolean isCa) throws GeneralSecurityException {
+    Instant now = Instant.now();
+    return build(subject, key, isCa, now.minusSeconds(60), now.plusSeconds(86400));
+  }
+
+  private X509Certificate build(X500Principal subject, PublicKey key, boolean isCa, Instant notBefore,
+      Instant notAfter) throws GeneralSecurityException {
     byte[] algId = SelfSignedCertificate.algorithmIdentifier("SHA256withECDSA");
     byte[] serial = new byte[12];
     RANDOM.nextBytes(serial);
     // basicConstraints (2.5.29.19), critical; cA true for the CA, absent (false) for the others
     byte[] basic = seq(tlv(0x06, new byte[] {0x55, 0x1d, 0x13}), tlv(0x01, new byte[] {(byte) 0xff}),
         tlv(0x04, isCa ? seq(tlv(0x01, new byte[] {(byte) 0xff})) : seq()));
-    Instant now = Instant.now();
     byte[] tbs = seq(
         tlv(0xa0, tlv(0x02, new byte[] {2})), // [0] EXPLICIT version v3
         tlv(0x02, new BigInteger(1, serial).toByteArray()),
         algId,
         name.getEncoded(),
-        seq(utcTime(now.minusSeconds(60)), utcTime(now.plusSeconds(86400))),
+        seq(utcTime(notBefore), utcTime(notAfter)),
         subject.getEncoded(),
         key.getEncoded(),
         tlv(0xa3, seq(basic)));
