@@ -45,7 +45,7 @@ class KeyPairCertificateFactsTest {
   @TempDir Path dir;
 
   /** A file store's backend that records every version whose material the engine asks for (a decryption on a cold cache). */
-  static final class Watched extends ForwardingKeyBackend {
+  static class Watched extends ForwardingKeyBackend {
     final List<KeyRef> read = new ArrayList<>();
 
     Watched(FileKeyBackend inner) {
