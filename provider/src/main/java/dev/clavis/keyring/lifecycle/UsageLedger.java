@@ -94,6 +94,12 @@ final class UsageLedger {
     private final KeyRef vref;
     /** Written under the monitor; volatile so the give-back's write can read it without taking the monitor. */
     private volatile long held;
+    /**
+     * What {@code held} becomes once a take whose block is committed adds it, from inside that
+     * take's transaction until {@code held} is updated; -1 otherwise. A give-back writing between
+     * the two reads it, so its report never misses a block already counted in the store.
+     */
+    private volatile long pendingHeld = -1;
     private long used;
     private long block = INITIAL_BLOCK;
     private long reservedAt;
@@ -240,7 +246,7 @@ final class UsageLedger {
       // bulk callers (rewrapDataKeys) reserve for several calls ahead, so a write stays rare
       long want = Math.max(c.block, n == 1 ? 1 : 16 * n);
       long[] granted = new long[1];
-      Map<KeyRef, Change> done = tx.update(java.util.List.of(vref), (ref, v) -> {
+      Map<KeyRef, Change> done = reserving(c, () -> tx.update(java.util.List.of(vref), (ref, v) -> {
         long lim = limitOf.applyAsLong(v);
         if (v.usageReserved() + need > lim) {
           return null;
@@ -255,15 +261,30 @@ final class UsageLedger {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("reserved", Long.toString(counted));
         details.put("previouslyReserved", Long.toString(v.usageReserved()));
+        c.pendingHeld = c.held + grant;
         return new Change(v.withUsage(counted, v.usesSettled()), details, c.held + grant);
-      });
-      Change ch = done.get(vref);
-      if (ch == null) {
-        return false;
+      }));
+      try {
+        Change ch = done.get(vref);
+        if (ch == null) {
+          return false;
+        }
+        c.held += granted[0];
+        c.used += n;
+        return true;
+      } finally {
+        c.pendingHeld = -1; // after held: a reader of pendingHeld, then held, sees one of them
       }
-      c.held += granted[0];
-      c.used += n;
-      return true;
+    }
+  }
+
+  /** Runs a take's reservation; a failed one leaves no pending block behind. */
+  private static Map<KeyRef, Change> reserving(Counter c, java.util.function.Supplier<Map<KeyRef, Change>> reservation) {
+    try {
+      return reservation.get();
+    } catch (RuntimeException e) {
+      c.pendingHeld = -1;
+      throw e;
     }
   }
 
@@ -385,9 +406,14 @@ final class UsageLedger {
       details.put("reserved", Long.toString(counted - settled));
       // what this process holds now: 0 after the detach, unless a use raced the give-back and
       // reserved a new block, committed before this write (read without the monitor: a take holds
-      // it while it waits for the engine's write lock, which this write holds)
+      // it while it waits for the engine's write lock, which this write holds). Its pending value
+      // first: a take that committed but has not added its block yet is seen there.
       Counter now = counters.get(ref);
-      return new Change(v.withUsage(counted, settled), details, now == null ? 0 : now.held);
+      if (now == null) {
+        return new Change(v.withUsage(counted, settled), details, 0);
+      }
+      long pending = now.pendingHeld;
+      return new Change(v.withUsage(counted, settled), details, Math.max(pending, now.held));
     });
   }
 

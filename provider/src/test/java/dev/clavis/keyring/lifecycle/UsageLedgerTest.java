@@ -330,6 +330,55 @@ class UsageLedgerTest {
   }
 
   @Test
+  void giveBack_writingAfterARacingTakeCommitted_butBeforeItAddedItsBlock_reportsTheBlockAsHeld() throws Exception {
+    OneVersion store = new OneVersion(0);
+    UsageLedger[] ledger = new UsageLedger[1];
+    Map<KeyRef, UsageLedger.Change> settled = new HashMap<>();
+    java.util.concurrent.CountDownLatch committed = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Thread[] racer = new Thread[1];
+    boolean[] took = {false};
+    // the racing take's reservation commits, then stalls before the ledger adds its block
+    UsageLedger.Transactor takes = (versions, change) -> {
+      Map<KeyRef, UsageLedger.Change> out = store.update(versions, change);
+      if (Thread.currentThread() == racer[0]) {
+        committed.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+      return out;
+    };
+    boolean[] race = {true};
+    UsageLedger.Transactor settle = (versions, change) -> {
+      if (race[0]) {
+        race[0] = false;
+        racer[0] = new Thread(() -> took[0] = ledger[0].take(V1, 1, store.v));
+        racer[0].start();
+        try {
+          assertTrue(committed.await(10, java.util.concurrent.TimeUnit.SECONDS), "the racing take did not commit");
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+      Map<KeyRef, UsageLedger.Change> out = store.update(versions, change);
+      settled.putAll(out);
+      release.countDown();
+      return out;
+    };
+    ledger[0] = new UsageLedger(takes, settle, UsageLedgerTest::limitOf, () -> 1, () -> false, null);
+    assertTrue(ledger[0].take(V1, 1, store.v));
+    ledger[0].giveBack();
+    racer[0].join(10_000);
+    assertTrue(took[0], "the racing use was refused");
+    long now = ledger[0].counter(V1).held();
+    assertEquals(2 * UsageLedger.INITIAL_BLOCK, now, "the racing use reserved a new (doubled) block");
+    assertEquals(now, settled.get(V1).held(), "the give-back reports the block the stalled take committed");
+  }
+
+  @Test
   void usage_view_showsOwnUsesExactly_andOthersReservationsAsReserved() {
     OneVersion store = new OneVersion(0);
     UsageLedger a = new UsageLedger(store, UsageLedgerTest::limitOf, () -> 1);
