@@ -342,16 +342,18 @@ public final class Secp256k1 {
   private static void lookup(int w, int idx, long[] ex, long[] ey) {
     long x0 = 0, x1 = 0, x2 = 0, x3 = 0, y0 = 0, y1 = 0, y2 = 0, y3 = 0;
     long[] t = TABLE;
-    for (int j = 0, off = w * ENTRIES * 8; j < ENTRIES; j++, off += 8) {
+    // two entries a step: twice the independent loads between the loop's own instructions
+    for (int j = 0, off = w * ENTRIES * 8; j < ENTRIES; j += 2, off += 16) {
       long m = ((long) (j ^ idx) - 1) >> 63; // -1 when j == idx, else 0
-      x0 |= t[off] & m;
-      x1 |= t[off + 1] & m;
-      x2 |= t[off + 2] & m;
-      x3 |= t[off + 3] & m;
-      y0 |= t[off + 4] & m;
-      y1 |= t[off + 5] & m;
-      y2 |= t[off + 6] & m;
-      y3 |= t[off + 7] & m;
+      long n = ((long) ((j + 1) ^ idx) - 1) >> 63;
+      x0 |= (t[off] & m) | (t[off + 8] & n);
+      x1 |= (t[off + 1] & m) | (t[off + 9] & n);
+      x2 |= (t[off + 2] & m) | (t[off + 10] & n);
+      x3 |= (t[off + 3] & m) | (t[off + 11] & n);
+      y0 |= (t[off + 4] & m) | (t[off + 12] & n);
+      y1 |= (t[off + 5] & m) | (t[off + 13] & n);
+      y2 |= (t[off + 6] & m) | (t[off + 14] & n);
+      y3 |= (t[off + 7] & m) | (t[off + 15] & n);
     }
     unpack(ex, x0, x1, x2, x3);
     unpack(ey, y0, y1, y2, y3);
