@@ -856,12 +856,33 @@ public final class KeyringEngine implements Keyring {
     Instant certDue = null;
     if (primary != 0 && k.algorithm().isKeyPair()) {
       KeyRef pref = KeyRef.of(k.name(), primary);
-      // the facts its metadata records, where they are written with the chain (file store, database);
-      // the chain itself on a token (public objects), and where an older Clavis recorded no facts
-      certDue = p.certificate() != null && !backend.readsChainsWithoutKeys() ? CertificateRenewal.dueAt(p.certificate())
-          : backend.material(pref).map(m -> CertificateRenewal.dueAt(pref, m.certificates())).orElse(null);
+      if (p.certificate() != null && !backend.readsChainsWithoutKeys()) {
+        // the facts its metadata records, written with the chain in one commit (file store, database)
+        certDue = CertificateRenewal.dueAt(p.certificate());
+      } else if (p.certificate() != null) {
+        certDue = publicChainDue(pref, p.certificate()); // a token's chain objects
+      } else { // a version an older Clavis certified: its chain
+        certDue = backend.material(pref).map(m -> CertificateRenewal.dueAt(pref, m.certificates())).orElse(null);
+      }
     }
     return new KeyInfo(k.name(), k.algorithm(), k.policy(), vs, primary, k.metadata(), certDue);
+  }
+
+  /**
+   * The due date of a chain that lives apart from its metadata (a token's certificate objects): the
+   * chain's own, as signing checks it; the recorded facts where the chain cannot be read (an object
+   * gone or unreadable, the token failing), so a list neither fails nor loses the date.
+   */
+  private Instant publicChainDue(KeyRef pref, dev.clavis.keyring.CertificateInfo facts) {
+    try {
+      Optional<List<byte[]>> chain = backend.material(pref).map(KeyMaterial::certificates);
+      if (chain.isPresent() && !chain.get().isEmpty()) {
+        return CertificateRenewal.dueAt(pref, chain.get());
+      }
+    } catch (RuntimeException e) {
+      // the facts below are the next best answer; the chain's trouble shows where it is used
+    }
+    return CertificateRenewal.dueAt(facts);
   }
 
   private KeyVersionInfo versionInfo(KeyRecord k, int v) {
@@ -1242,7 +1263,7 @@ public final class KeyringEngine implements Keyring {
    * refuse every signature while the old primary is already deprecated.
    */
   private static void requireValidNow(KeyRef version, dev.clavis.keyring.CertificateInfo leaf, Instant now) {
-    if (!leaf.notAfter().isAfter(now)) {
+    if (now.isAfter(leaf.notAfter())) { // valid through notAfter itself (RFC 5280 §4.1.2.5), as signing checks it
       throw new IllegalArgumentException("the certificate for " + version + " expired at " + leaf.notAfter()
           + ": the rotation stays staged");
     }

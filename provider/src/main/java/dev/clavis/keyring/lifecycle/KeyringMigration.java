@@ -149,8 +149,12 @@ public final class KeyringMigration {
               changes.importMaterial(ref, m.get().algorithm(), raw, v.exportable());
               // the facts read again from the chain the copy holds (an older Clavis recorded none; a
               // recorded one could disagree with its chain: the chain is what signs)
-              dev.clavis.keyring.CertificateInfo c = KeyPairs.certificateInfo(ref, k.algorithm(), raw);
-              copy = c == null ? copy : copy.withVersion(v.withCertificate(c));
+              try {
+                dev.clavis.keyring.CertificateInfo c = KeyPairs.certificateInfo(ref, k.algorithm(), raw);
+                copy = c == null ? copy : copy.withVersion(v.withCertificate(c));
+              } catch (IllegalArgumentException e) {
+                // a chain that no longer parses: the version travels with the facts it had
+              }
             } finally {
               Arrays.fill(raw, (byte) 0);
             }

@@ -78,7 +78,9 @@ final class UsageLedger {
   /**
    * Runs the ledger's durable changes: one backend transaction that, for each reference, reads the
    * latest committed record of the version (skipping versions that no longer exist), applies the
-   * function, and stores and audits (as {@code use}) each non-null change.
+   * function, and stores and audits (as {@code use}) each non-null change. The engine runs every
+   * transaction of one ledger (takes, read-aheads, give-backs) one at a time under its write lock;
+   * the give-back's report of what is still held relies on that.
    */
   interface Transactor {
     /** @return the changes applied, by version */
@@ -249,6 +251,7 @@ final class UsageLedger {
       Map<KeyRef, Change> done = reserving(c, () -> tx.update(java.util.List.of(vref), (ref, v) -> {
         long lim = limitOf.applyAsLong(v);
         if (v.usageReserved() + need > lim) {
+          c.pendingHeld = -1; // a retried run that refuses: an earlier run's pending block is not reserved
           return null;
         }
         // under an explicit usage limit a process takes at most a quarter of what is left, so
@@ -282,7 +285,7 @@ final class UsageLedger {
   private static Map<KeyRef, Change> reserving(Counter c, java.util.function.Supplier<Map<KeyRef, Change>> reservation) {
     try {
       return reservation.get();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       c.pendingHeld = -1;
       throw e;
     }
@@ -316,6 +319,7 @@ final class UsageLedger {
       Map<KeyRef, Change> done = tx.update(java.util.List.of(c.vref), (ref, v) -> {
         long room = limitOf.applyAsLong(v) - v.usageReserved();
         if (v.usageLimit() > 0 || room <= 0) {
+          c.pendingHeld = -1;
           return null; // under an explicit limit blocks stay on demand; at the limit nothing is reserved
         }
         granted[0] = Math.min(want, room);
@@ -323,6 +327,7 @@ final class UsageLedger {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("reserved", Long.toString(counted));
         details.put("previouslyReserved", Long.toString(v.usageReserved()));
+        c.pendingHeld = heldBefore + granted[0]; // as a take's: a give-back writing next sees it
         return new Change(v.withUsage(counted, v.usesSettled()), details, heldBefore + granted[0]);
       });
       if (done.containsKey(c.vref)) {
@@ -333,6 +338,7 @@ final class UsageLedger {
     } catch (RuntimeException e) {
       // nothing reserved: the operation that empties the block reserves on demand and reports it
     } finally {
+      c.pendingHeld = -1; // after held, as in a take
       synchronized (c) {
         c.ahead = false;
         c.notifyAll();

@@ -60,7 +60,7 @@ class KeyPairCertificateFactsTest {
   }
 
   /** As {@link Watched}, for a backend whose chains are public objects (a token's). */
-  static final class PublicChains extends Watched {
+  static class PublicChains extends Watched {
     PublicChains(FileKeyBackend inner) {
       super(inner);
     }
@@ -119,6 +119,23 @@ class KeyPairCertificateFactsTest {
       KeyInfo tls = ring.find("tls").orElseThrow();
       assertEquals(List.of(KeyRef.of("tls", 2)), w.read, "the primary's chain is read, as a token's chain objects");
       assertEquals(T0.plus(Duration.ofDays(160)), tls.certificateDue().orElseThrow(), "the same due date");
+    }
+  }
+
+  @Test
+  void aBackendWhoseChainsArePublic_butCannotReadOne_fallsBackToTheRecordedFacts_andListingGoesOn() throws Exception {
+    populate();
+    PublicChains w = new PublicChains(FileKeyBackend.open(dir.resolve("pairs.clavis"), "pw".toCharArray(),
+        TestStores.FAST_KDF)) {
+      @Override
+      public Optional<KeyMaterial> material(KeyRef version) {
+        throw new dev.clavis.keyring.KeyringException("the token failed to read " + version);
+      }
+    };
+    try (KeyringEngine ring = new KeyringEngine(w, Clock.systemUTC(), Duration.ZERO)) {
+      assertEquals(5, ring.list().size(), "the list does not fail");
+      assertEquals(T0.plus(Duration.ofDays(160)), ring.find("tls").orElseThrow().certificateDue().orElseThrow(),
+          "tls#2's recorded notAfter minus 30 days");
     }
   }
 

@@ -344,7 +344,7 @@ class UsageLedgerTest {
       if (Thread.currentThread() == racer[0]) {
         committed.countDown();
         try {
-          release.await();
+          assertTrue(release.await(10, java.util.concurrent.TimeUnit.SECONDS), "the give-back never wrote");
         } catch (InterruptedException e) {
           throw new AssertionError(e);
         }
@@ -356,6 +356,7 @@ class UsageLedgerTest {
       if (race[0]) {
         race[0] = false;
         racer[0] = new Thread(() -> took[0] = ledger[0].take(V1, 1, store.v));
+        racer[0].setDaemon(true);
         racer[0].start();
         try {
           assertTrue(committed.await(10, java.util.concurrent.TimeUnit.SECONDS), "the racing take did not commit");
@@ -363,10 +364,13 @@ class UsageLedgerTest {
           throw new AssertionError(e);
         }
       }
-      Map<KeyRef, UsageLedger.Change> out = store.update(versions, change);
-      settled.putAll(out);
-      release.countDown();
-      return out;
+      try {
+        Map<KeyRef, UsageLedger.Change> out = store.update(versions, change);
+        settled.putAll(out);
+        return out;
+      } finally {
+        release.countDown(); // the stalled take goes on whatever happened here
+      }
     };
     ledger[0] = new UsageLedger(takes, settle, UsageLedgerTest::limitOf, () -> 1, () -> false, null);
     assertTrue(ledger[0].take(V1, 1, store.v));

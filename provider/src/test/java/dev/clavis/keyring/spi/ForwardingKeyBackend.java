@@ -81,6 +81,16 @@ public class ForwardingKeyBackend implements KeyBackend {
   }
 
   @Override
+  public boolean holdsGeneratedKeyPairs() {
+    return inner.holdsGeneratedKeyPairs();
+  }
+
+  @Override
+  public boolean readsChainsWithoutKeys() {
+    return inner.readsChainsWithoutKeys();
+  }
+
+  @Override
   public void close() {
     inner.close();
   }
