@@ -128,10 +128,16 @@ public final class Secp256k1 {
     final long[] y3 = Fe.create();
     final long[] z3 = Fe.create();
 
-    void wipe() {
-      for (long[] t : new long[][] {t0, t1, t2, t3, t4, t5, x3, y3, z3}) {
-        java.util.Arrays.fill(t, 0);
-      }
+    void wipe() { // no array of the nine: nothing allocated per signature to wipe it
+      java.util.Arrays.fill(t0, 0);
+      java.util.Arrays.fill(t1, 0);
+      java.util.Arrays.fill(t2, 0);
+      java.util.Arrays.fill(t3, 0);
+      java.util.Arrays.fill(t4, 0);
+      java.util.Arrays.fill(t5, 0);
+      java.util.Arrays.fill(x3, 0);
+      java.util.Arrays.fill(y3, 0);
+      java.util.Arrays.fill(z3, 0);
     }
   }
 

@@ -1204,14 +1204,14 @@ public final class KeyringEngine implements Keyring {
   @Override
   public void replaceCertificates(KeyRef version, List<byte[]> chain) {
     write(d -> {
-      replaceChain(d, version, chain);
+      replaceChain(d, version, chain, KeyPairs.certificateInfo(version, chain));
       return null;
     });
     hot.clear();
   }
 
-  /** Stages a version's new chain, its facts in the version's metadata, and the audit event. */
-  private void replaceChain(Draft d, KeyRef version, List<byte[]> chain) {
+  /** Stages a version's new chain, its facts (read from that chain) in the version's metadata, and the audit event. */
+  private void replaceChain(Draft d, KeyRef version, List<byte[]> chain, dev.clavis.keyring.CertificateInfo facts) {
     KeyRecord k = d.get(version.name());
     VersionRecord v = Permissions.version(k, version);
     KeyMaterial m = backend.material(version).orElseThrow(() -> new IllegalStateException("key " + version
@@ -1222,7 +1222,7 @@ public final class KeyringEngine implements Keyring {
     } finally {
       Arrays.fill(stored, (byte) 0);
     }
-    d.put(k.withVersion(v.withCertificate(KeyPairs.certificateInfo(version, chain))));
+    d.put(k.withVersion(v.withCertificate(facts)));
     d.event("certificate", version.toString(), KeyPairs.describe(chain.get(0)));
   }
 
@@ -1247,8 +1247,9 @@ public final class KeyringEngine implements Keyring {
         throw new IllegalStateException("cannot complete a rotation of key " + name + ": no rotation is in progress");
       }
       KeyRef staged = KeyRef.of(name, st.version());
-      requireValidNow(staged, KeyPairs.certificateInfo(staged, chain), d.now);
-      replaceChain(d, staged, chain);
+      dev.clavis.keyring.CertificateInfo facts = KeyPairs.certificateInfo(staged, chain); // parsed once
+      requireValidNow(staged, facts, d.now);
+      replaceChain(d, staged, chain, facts);
       return d.apply(Lifecycle.completeRotation(d.get(name), d.now));
     });
     hot.clear();
