@@ -162,10 +162,7 @@ public abstract class ManagedSignatureSpi extends SignatureSpi {
 
   private VersionVerifier verifier(KeyringEngine engine, KeyringEngine.Use c) throws InvalidKeyException {
     if (c.material().algorithm() == KeyAlgorithm.SECP256K1) {
-      if (!"SHA256withECDSA".equals(jcaName)) { // the only hash Secp256k1Verification computes
-        throw new InvalidKeyException("derived secp256k1 key " + c.version() + " verifies with SHA256withECDSA only,"
-            + " not " + jcaName);
-      }
+      // only SHA256withECDSA's service takes SECP256K1 handles (its key types): the hash matches
       return hdVerifier(engine, c.version());
     }
     List<byte[]> chain = c.material().certificates();
